@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_initial.js';
+
+/**
+ * Every migration, in order. A static list (not a folder scan) so that the compiled package and the
+ * TypeScript sources run the same set, wherever they are installed.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from './config.js';
+import { redact } from './redact.js';
+import { UnknownStreamError } from './sync/registry.js';
+import { DatabaseUnreachableError } from './warehouse/db.js';
+import { SchemaTooNewError } from './warehouse/migrate.js';
+import { demoCommand } from './commands/demo.js';
+import { migrateCommand } from './commands/migrate.js';
+import { EXIT_PARTIAL, EXIT_USAGE, UsageError } from './commands/shared.js';
+import { simulateCommand } from './commands/simulate.js';
+import { statusCommand } from './commands/status.js';
+import { syncCommand } from './commands/sync.js';
+
+const ENVIRONMENT_HELP = `
+Environment (or a .env file in the working directory):
+  DATABASE_URL              target Postgres (unset: an embedded Postgres under ./.pancake-sync/)
+  PANCAKE_ACCESS_TOKEN      user token: lists pages and generates page tokens
+  PANCAKE_PAGE_TOKENS       page_id:token,... (instead of or besides the user token)
+  PANCAKE_PAGE_IDS          only these pages (default: all the token can read)
+  PANCAKE_BASE_URL          API origin (default https://pages.fm; the simulator in tests)
+  PANCAKE_TIMEZONE          zone of day boundaries; set it to override the pages' own (default Asia/Ho_Chi_Minh)
+  PANCAKE_CALL_CENTER_IDS   page_id:subscription_id,... for call logs
+  PANCAKE_RATE_LIMIT        requests per second per token (default 5)
+  PANCAKE_RETRIES           retries of a failed request (default 6; rate limits do not count)
+  PANCAKE_TIMEOUT           per request (default 30s)
+  PANCAKE_CONVERSATION_PAGING  cursor (v2, default) or page_number (v1)
+  SYNC_START                where a first run starts (default 30d: 30 days ago)
+  SYNC_LOOKBACK             overlap re-read by incremental runs (default 2h)
+  SYNC_WINDOW_DAYS          days per since/until window, < 30 (default 7)
+  SYNC_SAFETY_LAG           the newest window ends this long before now (default 30s)
+  STATS_LOOKBACK_DAYS       days of statistics re-read each run (default 3)
+  SYNC_CONCURRENCY          requests in flight at once (default 8)
+  PANCAKE_SYNC_HOME         where the embedded Postgres keeps its data (default .pancake-sync)
+  LOG_LEVEL                 fatal, error, warn, info, debug, trace, silent (default info)
+
+Exit codes: 0 all done, 1 some page or stream failed (the rest is committed), 2 configuration or usage error.
+
+Examples:
+  npx pancake-sync demo                                  try it on the local simulator
+  npx pancake-sync migrate                               create the warehouse schema
+  npx pancake-sync sync                                  nightly incremental run
+  npx pancake-sync sync --since 2025-01-01               backfill from a date
+  npx pancake-sync sync --streams conversations --pages 1234567890123456
+  npx pancake-sync status --json
+`;
+
+export function buildProgram(): Command {
+  const program = new Command('pancake-sync')
+    .description('Copy a shop\'s Pancake (pages.fm) data into a PostgreSQL warehouse, incrementally and resumably.')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError()
+    .exitOverride()
+    .addHelpText('after', ENVIRONMENT_HELP);
+  for (const command of [migrateCommand(), syncCommand(), statusCommand(), demoCommand(), simulateCommand()]) {
+    program.addCommand(command.exitOverride().showHelpAfterError());
+  }
+  return program;
+}
+
+/** Maps what went wrong to the exit codes of DESIGN.md §4 and a message for a person. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof UnknownStreamError || error instanceof DatabaseUnreachableError || error instanceof SchemaTooNewError) {
+    return EXIT_USAGE;
+  }
+  return EXIT_PARTIAL;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    const code = exitCodeFor(error);
+    if (!(error instanceof CommanderError)) {
+      process.stderr.write(`pancake-sync: ${redact(error instanceof Error ? error.message : String(error))}\n`);
+    }
+    process.exitCode = code;
+  }
+}
+
+await main();

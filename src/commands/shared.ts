@@ -1,0 +1,85 @@
+import { parseInstant } from '../durations.js';
+import { parseConfig, readEnvironment, type Config } from '../config.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createPancakeClient, type PancakeClient } from '../pancake/client.js';
+import { migrateToLatest } from '../warehouse/migrate.js';
+import { openWarehouse, type Warehouse } from '../warehouse/db.js';
+
+/** Exit codes: 0 all done, 1 some page/stream failed (the rest committed), 2 configuration or usage. */
+export const EXIT_OK = 0;
+export const EXIT_PARTIAL = 1;
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface CommandContext {
+  config: Config;
+  log: Logger;
+}
+
+export function loadContext(): CommandContext {
+  const config = parseConfig(readEnvironment());
+  const log = createLogger({ level: config.logLevel, pretty: process.stderr.isTTY === true });
+  return { config, log };
+}
+
+/** Opens the warehouse and brings its schema up to date (sync runs `migrate` when behind). */
+export async function openMigratedWarehouse(config: Config, log: Logger): Promise<Warehouse> {
+  const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, poolSize: config.concurrency + 4, logger: log });
+  try {
+    const { applied } = await migrateToLatest(warehouse.db);
+    if (applied.length > 0) log.info({ applied }, 'warehouse schema upgraded');
+  } catch (error) {
+    await warehouse.close();
+    throw error;
+  }
+  return warehouse;
+}
+
+export function clientFromConfig(config: Config, log: Logger, overrides: { rateLimit?: number } = {}): PancakeClient {
+  return createPancakeClient({
+    baseUrl: config.baseUrl,
+    ...(config.accessToken !== null && { accessToken: config.accessToken }),
+    pageTokens: config.pageTokens,
+    rateLimit: overrides.rateLimit ?? config.rateLimitPerSecond,
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+    concurrency: config.concurrency,
+    logger: log,
+  });
+}
+
+/** `--since`/`--until` values: ISO date or datetime (UTC when no zone is given), or a duration back from now. */
+export function parseDateFlag(flag: string, value: string | undefined, now = new Date()): Date | null {
+  if (value === undefined) return null;
+  const date = parseInstant(value, now);
+  if (date) return date;
+  throw new UsageError(`${flag} must be an ISO date, an ISO datetime or a duration back from now, got "${value}" (example: ${flag} 2026-01-31, ${flag} 2026-01-31T08:00:00Z or ${flag} 90d)`);
+}
+
+export function parseListFlag(value: string | undefined): string[] | null {
+  if (value === undefined) return null;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  return items.length > 0 ? items : null;
+}
+
+export function printTable(rows: Array<Record<string, string | number | null>>, out: NodeJS.WritableStream = process.stdout): void {
+  if (rows.length === 0) return;
+  const headers = Object.keys(rows[0]!);
+  const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => String(r[h] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  out.write(`${line(headers)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
+  for (const row of rows) out.write(`${line(headers.map((h) => String(row[h] ?? '')))}\n`);
+}
+
+/** Commander actions return nothing; ours return their exit code, kept here for cli.ts. */
+export function withExitCode<A extends unknown[]>(fn: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    process.exitCode = await fn(...args);
+  };
+}

@@ -1,0 +1,62 @@
+import { Command, Option } from 'commander';
+import { FAULT_KINDS, startSimulator, type FaultKind } from '../simulator/index.js';
+import { UsageError } from './shared.js';
+
+interface SimulateFlags {
+  port: string;
+  host: string;
+  seed: string;
+  pages: string;
+  conversations: string;
+  latency: string;
+  rateLimit?: string;
+  faultRate?: string;
+  faults?: string;
+}
+
+export function simulateCommand(): Command {
+  return new Command('simulate')
+    .description('serve the local Pancake API simulator (for trying pancake-sync without a shop)')
+    .option('--port <n>', 'port to listen on (0: any free port)', '4010')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--seed <n>', 'data set seed: the same seed serves the same data', '1')
+    .option('--pages <n>', 'pages in the data set', '2')
+    .option('--conversations <n>', 'conversations per page', '120')
+    .option('--latency <ms>', 'delay added to every response', '0')
+    .option('--rate-limit <n>', 'requests per second per token before answering 429')
+    .option('--fault-rate <share>', 'share of requests (0..1) that get an injected fault')
+    .addOption(new Option('--faults <kinds>', `fault kinds, comma-separated (${FAULT_KINDS.join(', ')})`))
+    .action(async (flags: SimulateFlags) => {
+      const number = (name: string, value: string, min: number): number => {
+        const n = Number(value);
+        if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number ≥ ${min}, got "${value}"`);
+        return n;
+      };
+      const kinds = flags.faults?.split(',').map((k) => k.trim()) as FaultKind[] | undefined;
+      const badKinds = kinds?.filter((k) => !FAULT_KINDS.includes(k)) ?? [];
+      if (badKinds.length > 0) throw new UsageError(`--faults: unknown kind(s) ${badKinds.join(', ')}; valid: ${FAULT_KINDS.join(', ')}`);
+      const faultRate = flags.faultRate === undefined ? 0 : number('fault-rate', flags.faultRate, 0);
+      const simulator = await startSimulator({
+        port: number('port', flags.port, 0),
+        host: flags.host,
+        seed: number('seed', flags.seed, 0),
+        pages: number('pages', flags.pages, 1),
+        conversationsPerPage: number('conversations', flags.conversations, 0),
+        latencyMs: number('latency', flags.latency, 0),
+        rateLimitPerSecond: flags.rateLimit === undefined ? null : number('rate-limit', flags.rateLimit, 0.1),
+        faults: faultRate > 0 ? { rate: faultRate, ...(kinds && { kinds }) } : null,
+      });
+      const out = process.stdout;
+      out.write(`Pancake simulator listening on ${simulator.baseUrl}\n`);
+      out.write(`Pages: ${simulator.data.pages.map((p) => `${p.id} (${p.name})`).join(', ')}\n`);
+      out.write('Point pancake-sync at it with:\n');
+      out.write(`PANCAKE_BASE_URL=${simulator.baseUrl}\n`);
+      out.write(`PANCAKE_ACCESS_TOKEN=${simulator.userToken}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await simulator.close();
+    });
+}

@@ -1,0 +1,39 @@
+// Human durations in configuration and flags: "90s", "15m", "2h", "3d", "1w", or plain milliseconds.
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+export function parseDuration(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
+  if (!match) return null;
+  const amount = Number(match[1]);
+  const unit = (match[2] ?? 'ms').toLowerCase();
+  const factor = UNIT_MS[unit];
+  if (factor === undefined || !Number.isFinite(amount)) return null;
+  return Math.round(amount * factor);
+}
+
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < 1_000) return `${ms}ms`;
+  if (abs < 60_000) return `${(ms / 1_000).toFixed(1)}s`;
+  if (abs < 3_600_000) return `${(ms / 60_000).toFixed(1)}m`;
+  if (abs < 86_400_000) return `${(ms / 3_600_000).toFixed(1)}h`;
+  return `${(ms / 86_400_000).toFixed(1)}d`;
+}
+
+/** An ISO date ("2026-01-31"), an ISO datetime, or a duration meaning "that long before now". */
+export function parseInstant(text: string, now: Date = new Date()): Date | null {
+  const trimmed = text.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) {
+    const date = new Date(`${trimmed}T00:00:00Z`);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(trimmed)) {
+    // A datetime without a zone is UTC, like the API's own timestamps.
+    const withZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed) ? trimmed : `${trimmed}Z`;
+    const date = new Date(withZone);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
+  const ago = parseDuration(trimmed);
+  return ago === null ? null : new Date(now.getTime() - ago);
+}

@@ -1,0 +1,54 @@
+// Error classes of the Pancake client. The `kind` decides what the runner does: retry the request,
+// give up on one page, or stop the run.
+
+export type PancakeErrorKind =
+  | 'rate_limit' // HTTP 429 or a 200 body with error_code 429: retry after the server's delay
+  | 'server' // 5xx: retry
+  | 'network' // reset, refused, DNS: retry
+  | 'timeout' // no complete answer in time: retry
+  | 'invalid_response' // truncated or non-JSON body: retry (seen under load)
+  | 'api' // 200 with success:false and no better clue: retry a bounded number of times
+  | 'auth' // 401/403 or a token message: fatal for the page
+  | 'bad_request' // 400: our request is wrong, retrying cannot help
+  | 'not_found' // 404
+  | 'invalid_argument'; // refused before sending (window too long, bad page_size, ...)
+
+const RETRYABLE: ReadonlySet<PancakeErrorKind> = new Set(['rate_limit', 'server', 'network', 'timeout', 'invalid_response', 'api']);
+
+export class PancakeError extends Error {
+  readonly kind: PancakeErrorKind;
+  readonly status: number | null;
+  /** The request URL with tokens masked. */
+  readonly url: string | null;
+  readonly pageId: string | null;
+  /** Seconds the server asked us to wait (Retry-After), when it said so. */
+  readonly retryAfterSeconds: number | null;
+
+  constructor(
+    message: string,
+    details: { kind: PancakeErrorKind; status?: number | null; url?: string | null; pageId?: string | null; retryAfterSeconds?: number | null; cause?: unknown },
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'PancakeError';
+    this.kind = details.kind;
+    this.status = details.status ?? null;
+    this.url = details.url ?? null;
+    this.pageId = details.pageId ?? null;
+    this.retryAfterSeconds = details.retryAfterSeconds ?? null;
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE.has(this.kind);
+  }
+}
+
+export class PancakeArgumentError extends PancakeError {
+  constructor(parameter: string, problem: string) {
+    super(`${parameter}: ${problem}`, { kind: 'invalid_argument' });
+    this.name = 'PancakeArgumentError';
+  }
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof PancakeError && error.retryable;
+}

@@ -1,0 +1,210 @@
+import pLimit from 'p-limit';
+import pRetry from 'p-retry';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import { redact, registerSecret } from '../redact.js';
+import { PancakeError } from './errors.js';
+import { createTokenRateLimiter } from './rate-limiter.js';
+
+/** The three API roots of pancake-api.md ("Bases and tokens"). */
+export type ApiBase = 'user' | 'page' | 'page_v2';
+
+const BASE_PATHS: Record<ApiBase, string> = {
+  user: '/api/v1',
+  page: '/api/public_api/v1',
+  page_v2: '/api/public_api/v2',
+};
+
+export type QueryValue = string | number | boolean | null | undefined | ReadonlyArray<string | number>;
+
+export interface ApiRequest {
+  method: 'GET' | 'POST';
+  base: ApiBase;
+  /** Path below the base, e.g. `/pages/123/conversations`. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** The token and the query parameter that carries it. */
+  auth: { param: 'access_token' | 'page_access_token'; token: string };
+  /** For error messages and logs: the page this request is about. */
+  pageId?: string;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  /** Requests per second per token. Default 5 (pancake-api.md). */
+  rateLimit?: number;
+  /** Per attempt, including reading the body. Default 30 s. */
+  timeoutMs?: number;
+  /** Retries of a failed request (rate limits do not use this budget). Default 6. */
+  retries?: number;
+  /** Requests in flight at once over all tokens. Default 8. */
+  concurrency?: number;
+  /** First backoff delay; grows ×2 with jitter per attempt. Default 1000 ms. */
+  retryMinDelayMs?: number;
+  logger?: Logger;
+}
+
+export interface HttpStats {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+}
+
+export interface HttpClient {
+  request<T>(request: ApiRequest): Promise<T>;
+  readonly stats: HttpStats;
+}
+
+/** Rate limits should never end a run by themselves, but a server that answers nothing else must. */
+const MAX_RATE_LIMIT_RETRIES = 100;
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const origin = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const retries = options.retries ?? 6;
+  const minDelay = options.retryMinDelayMs ?? 1000;
+  const log = options.logger ?? silentLogger;
+  const limiter = createTokenRateLimiter(options.rateLimit ?? 5);
+  const inFlight = pLimit(options.concurrency ?? 8);
+  const stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0 };
+
+  async function attempt<T>(request: ApiRequest, url: URL): Promise<T> {
+    await limiter.acquire(request.auth.token);
+    return inFlight(async () => {
+      stats.requests += 1;
+      const init: RequestInit = { method: request.method, signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } };
+      if (request.body !== undefined) {
+        init.body = JSON.stringify(request.body);
+        init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+      }
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(url, init);
+        text = await response.text();
+      } catch (error) {
+        throw transportError(error, url, request.pageId);
+      }
+      return interpret<T>(response, text, url, request.pageId);
+    });
+  }
+
+  async function request<T>(request: ApiRequest): Promise<T> {
+    registerSecret(request.auth.token);
+    const url = buildUrl(origin, request);
+    let rateLimitRetries = 0;
+    return pRetry(() => attempt<T>(request, url), {
+      retries,
+      minTimeout: minDelay,
+      factor: 2,
+      maxTimeout: 60_000,
+      randomize: true,
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+        if (!(error instanceof PancakeError) || !error.retryable) return;
+        stats.retries += 1;
+        if (error.kind === 'rate_limit') {
+          stats.rateLimited += 1;
+          rateLimitRetries += 1;
+          // Retry-After (or a short default) holds back every request of this token.
+          limiter.pause(request.auth.token, (error.retryAfterSeconds ?? 1) * 1000);
+        }
+        log.debug({ url: redact(url.toString()), kind: error.kind, status: error.status, attemptNumber, retriesLeft }, 'retrying Pancake request');
+      },
+      shouldConsumeRetry: ({ error }) => !(error instanceof PancakeError && error.kind === 'rate_limit' && rateLimitRetries <= MAX_RATE_LIMIT_RETRIES),
+      shouldRetry: ({ error }) => error instanceof PancakeError && error.retryable,
+    });
+  }
+
+  return { request, stats };
+}
+
+export function buildUrl(origin: string, request: ApiRequest): URL {
+  const url = new URL(`${origin}${BASE_PATHS[request.base]}${request.path}`);
+  for (const [key, value] of Object.entries(request.query ?? {})) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) url.searchParams.append(key, String(item));
+    } else {
+      url.searchParams.set(key, String(value));
+    }
+  }
+  url.searchParams.set(request.auth.param, request.auth.token);
+  return url;
+}
+
+function transportError(error: unknown, url: URL, pageId: string | undefined): PancakeError {
+  const safeUrl = redact(url.toString());
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new PancakeError(`Pancake did not answer in time: ${safeUrl}`, { kind: 'timeout', url: safeUrl, pageId: pageId ?? null });
+  }
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+  const reason = redact([error instanceof Error ? error.message : String(error), cause].filter(Boolean).join(': '));
+  return new PancakeError(`Could not reach Pancake (${reason}): ${safeUrl}`, { kind: 'network', url: safeUrl, pageId: pageId ?? null });
+}
+
+function interpret<T>(response: Response, text: string, url: URL, pageId: string | undefined): T {
+  const safeUrl = redact(url.toString());
+  const where = pageId ? ` for page ${pageId}` : '';
+  let body: unknown;
+  let parsed = true;
+  try {
+    body = text.length === 0 ? null : JSON.parse(text);
+  } catch {
+    parsed = false;
+  }
+  const message = parsed ? bodyMessage(body) : null;
+  const status = response.status;
+  const base = { status, url: safeUrl, pageId: pageId ?? null };
+
+  if (status === 429 || (parsed && isRecord(body) && body.success === false && (body.error_code === 429 || /too many/i.test(message ?? '')))) {
+    return fail(`Pancake rate limit${where}`, { ...base, kind: 'rate_limit', retryAfterSeconds: retryAfter(response) });
+  }
+  if (status === 401 || status === 403) {
+    return fail(
+      `Pancake refused the token${where} (HTTP ${status}${message ? `: ${redact(message)}` : ''}). The token is wrong, revoked or lacks access to this page: generate a new one in Pancake and update your configuration.`,
+      { ...base, kind: 'auth' },
+    );
+  }
+  if (status === 404) return fail(`Pancake has no such resource${where} (HTTP 404${message ? `: ${redact(message)}` : ''}): ${safeUrl}`, { ...base, kind: 'not_found' });
+  if (status >= 500 || status === 408) return fail(`Pancake server error${where} (HTTP ${status}): ${safeUrl}`, { ...base, kind: 'server' });
+  if (status >= 400) {
+    return fail(`Pancake rejected the request${where} (HTTP ${status}${message ? `: ${redact(message)}` : ''}): ${safeUrl}`, { ...base, kind: 'bad_request' });
+  }
+  if (!parsed) {
+    return fail(`Pancake sent a body that is not valid JSON${where} (${text.length} bytes): ${safeUrl}`, { ...base, kind: 'invalid_response' });
+  }
+  if (isRecord(body) && body.success === false) {
+    // A failure dressed as success. Token problems are final; anything else may pass.
+    const kind = /token|permission|expired|unauthori[sz]ed/i.test(message ?? '') ? 'auth' : 'api';
+    return fail(`Pancake answered success:false${where}: ${redact(message ?? 'no message')}`, { ...base, kind });
+  }
+  return body as T;
+}
+
+function fail(message: string, details: ConstructorParameters<typeof PancakeError>[1]): never {
+  throw new PancakeError(message, details);
+}
+
+function bodyMessage(body: unknown): string | null {
+  if (!isRecord(body)) return null;
+  for (const key of ['message', 'error', 'error_message']) {
+    const value = body[key];
+    if (typeof value === 'string' && value) return value;
+  }
+  return null;
+}
+
+function retryAfter(response: Response): number | null {
+  const header = response.headers.get('retry-after');
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, (date - Date.now()) / 1000);
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

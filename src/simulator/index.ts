@@ -1,0 +1,14 @@
+// Public entry point of the Pancake API simulator (see /work/shared/pancake-api.md for the rules it
+// enforces). `startSimulator` serves over HTTP; `createSimulatorData` gives the same data without a
+// server, for tests that only need the expected truth.
+
+export { startSimulator } from './server.js';
+export { createSimulatorData, conversationsUpdatedBetween, countMessages } from './data.js';
+export type { DataOptions, SimulatorData } from './data.js';
+export type { Employee } from './records.js';
+export { FAULT_KINDS } from './types.js';
+export type { Endpoint, FaultKind, FaultOptions, RequestLogEntry, Simulator, SimulatorOptions } from './types.js';
+export { formatApiTime, parseApiTime } from './time.js';
+export { CONVERSATIONS_PER_PAGE, MESSAGES_PER_BATCH } from './listing.js';
+export { MAX_RANGE_SECONDS } from './api.js';
+export { userTokenFor, pageTokenFor } from './tokens.js';

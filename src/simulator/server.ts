@@ -1,0 +1,227 @@
+// The HTTP side: one node:http server on 127.0.0.1 that logs every request, then applies the
+// per-token rate limit, the fault plan and the latency before letting api.ts answer. Clients talk to
+// it exactly as to pages.fm, so the same code paths run in tests, the demo and the benchmark.
+
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { type ApiContext, type Route, handle, matchRoute, tokenOf } from './api.js';
+import { createSimulatorData } from './data.js';
+import { FaultPlan, TOO_MANY_REQUESTS, sendJson, sendNonJson, sendServerError, sendTruncated } from './faults.js';
+import { ConversationViews } from './listing.js';
+import { appendMessages, createConversation, touch } from './mutations.js';
+import { Random } from './random.js';
+import { tokenBook } from './tokens.js';
+import type { FaultOptions, RequestLogEntry, Simulator, SimulatorOptions } from './types.js';
+
+const SECRET_PARAMS = new Set(['access_token', 'page_access_token']);
+
+function redactedQuery(params: URLSearchParams): Record<string, string> {
+  const query = new Map<string, string>();
+  for (const [key, value] of params) if (!query.has(key)) query.set(key, SECRET_PARAMS.has(key) ? '***' : value);
+  // fromEntries defines own properties, so a hostile key such as __proto__ stays plain data.
+  return Object.fromEntries(query);
+}
+
+/** At most `limit` accepted requests per key in any 1-second sliding window. */
+class SlidingWindow {
+  private readonly hits = new Map<string, number[]>();
+
+  admit(key: string, limit: number, now: number): boolean {
+    const recent = (this.hits.get(key) ?? []).filter((t) => t > now - 1000);
+    const ok = recent.length < limit;
+    if (ok) recent.push(now);
+    this.hits.set(key, recent);
+    return ok;
+  }
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const data = createSimulatorData(options);
+  const tokens = tokenBook(data.seed, data.pages.map((p) => p.id));
+  const ctx: ApiContext = { data, tokens, views: new ConversationViews(data) };
+  const requests: RequestLogEntry[] = [];
+  const window = new SlidingWindow();
+  const mutationRng = Random.of('mutations', data.seed);
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let latencyMs = options.latencyMs ?? 0;
+  let rateLimit = options.rateLimitPerSecond ?? null;
+  let faults = options.faults ? new FaultPlan(options.faults, data.seed) : null;
+  let seq = 0;
+  let closing: Promise<void> | null = null;
+
+  // Timers are tracked so close() can drop hanging requests instead of keeping the process alive.
+  const wait = (ms: number): Promise<void> =>
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            resolve();
+          }, ms);
+          timers.add(timer);
+        });
+
+  const answer = (entry: RequestLogEntry, res: ServerResponse, url: URL, route: Route): void => {
+    const result = handle(route, url.searchParams, ctx);
+    entry.status = result.status;
+    entry.resultCount = result.resultCount;
+    sendJson(res, result.status, result.body);
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    req.resume();
+    const startedAt = Date.now();
+    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+    const method = req.method ?? 'GET';
+    const route = matchRoute(method, url.pathname);
+    const token = tokenOf(route, url.searchParams, tokens);
+    const entry: RequestLogEntry = {
+      seq: ++seq,
+      method,
+      path: url.pathname,
+      endpoint: route.endpoint,
+      pageId: route.pageId,
+      conversationId: route.conversationId,
+      query: redactedQuery(url.searchParams),
+      tokenId: token.id,
+      status: 0,
+      fault: null,
+      startedAt,
+      finishedAt: 0,
+      resultCount: null,
+    };
+    requests.push(entry);
+    res.on('close', () => {
+      if (entry.finishedAt === 0) entry.finishedAt = Date.now();
+    });
+
+    try {
+      await respond(req, res, entry, url, route, token.raw);
+    } catch (error) {
+      // A bug in the simulator must show up as a 500 in the test, not as a hung request.
+      entry.status = 500;
+      if (!res.headersSent) sendJson(res, 500, { success: false, message: `Simulator error: ${String(error)}` });
+      else res.destroy();
+    }
+  }
+
+  async function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: RequestLogEntry,
+    url: URL,
+    route: Route,
+    rawToken: string | null,
+  ): Promise<void> {
+    const startedAt = entry.startedAt;
+    // Decided on arrival, so a request is limited by what came before it, not by how long it waited.
+    const limited = rateLimit !== null && !window.admit(rawToken ?? '', rateLimit, startedAt);
+    const fault = limited ? null : (faults?.draw() ?? null);
+    entry.fault = fault;
+    await wait(latencyMs);
+    if (closing) return;
+
+    if (limited) {
+      entry.status = 429;
+      sendJson(res, 429, TOO_MANY_REQUESTS, { 'retry-after': '1' });
+      return;
+    }
+    // Faults replace the answer; only 'timeout' (late) and 'truncated' (cut) consult api.ts, which never
+    // writes, so a faulty request has no side effects and a retry sees the same data.
+    switch (fault) {
+      case 'rate_limit':
+        entry.status = 429;
+        sendJson(res, 429, TOO_MANY_REQUESTS, { 'retry-after': '1' });
+        return;
+      case 'rate_limit_body':
+        entry.status = 200;
+        sendJson(res, 200, { message: 'Too many requests', success: false, error_code: 429 });
+        return;
+      case 'server_error':
+        entry.status = sendServerError(res, faults?.nextServerError() ?? 500);
+        return;
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'truncated': {
+        const result = handle(route, url.searchParams, ctx);
+        entry.status = sendTruncated(res, result.status, result.body);
+        return;
+      }
+      case 'non_json':
+        entry.status = sendNonJson(res);
+        return;
+      case 'success_false':
+        entry.status = 200;
+        sendJson(res, 200, { success: false, message: 'Internal error, please try again' });
+        return;
+      case 'timeout':
+        await wait(faults?.timeoutMs ?? 30_000);
+        if (closing || res.destroyed) return;
+        answer(entry, res, url, route);
+        return;
+      case null:
+        answer(entry, res, url, route);
+        return;
+    }
+  }
+
+  const server = createServer((req, res) => void serve(req, res));
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  const at = (date: Date | undefined): number => (date ?? new Date()).getTime();
+
+  return {
+    baseUrl: `http://${hostPart}:${address.port}`,
+    userToken: tokens.userToken,
+    requests,
+    data,
+    pageToken(pageId: string): string {
+      const token = tokens.tokensByPage.get(pageId);
+      if (!token) throw new Error(`No page ${pageId} in this simulator (pages: ${data.pages.map((p) => p.id).join(', ')})`);
+      return token;
+    },
+    clearRequests(): void {
+      requests.length = 0;
+    },
+    setLatency(ms: number): void {
+      latencyMs = ms;
+    },
+    setRateLimit(perSecond: number | null): void {
+      rateLimit = perSecond;
+    },
+    setFaults(options: FaultOptions | null): void {
+      faults = options ? new FaultPlan(options, data.seed) : null;
+    },
+    addMessages: (conversationId, count, date) => appendMessages(data, mutationRng, conversationId, count, at(date)),
+    addConversation: (pageId, date) => createConversation(data, mutationRng, pageId, at(date)),
+    touchConversation: (conversationId, date) => touch(data, mutationRng, conversationId, at(date)),
+    close(): Promise<void> {
+      if (!closing) {
+        closing = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        for (const socket of sockets) socket.destroy();
+        // Sockets emit 'close' on a later tick; the log must be final as soon as close() resolves.
+        const now = Date.now();
+        for (const entry of requests) if (entry.finishedAt === 0) entry.finishedAt = now;
+      }
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// The simulator's public contract. The demo, the integration tests and the benchmark all depend on
+// these names, so change them only together with their users.
+
+import type { PancakeConversation, PancakeMessage } from '../pancake/types.js';
+import type { DataOptions, SimulatorData } from './data.js';
+
+export interface SimulatorOptions extends DataOptions {
+  /** Default 1; the same seed and the same `now` give identical data. */
+  seed?: number;
+  /** Anchor of generated timestamps; default: the current time rounded down to the second. */
+  now?: Date;
+  /** Default 2. */
+  pages?: number;
+  /** Default 120. */
+  conversationsPerPage?: number;
+  /** Default { min: 1, max: 70 }, so some conversations need more than two batches of 30. */
+  messagesPerConversation?: { min: number; max: number };
+  /** Conversations' updated_at spread over the last N days before `now`; default 120. */
+  historyDays?: number;
+  /** Hours from UTC per page index; default 7 for every page. */
+  timezones?: number[];
+  /** Added to every response; default 0. */
+  latencyMs?: number;
+  /** Per token, in any 1-second sliding window; over it → HTTP 429 with Retry-After: 1. Default null (off). */
+  rateLimitPerSecond?: number | null;
+  faults?: FaultOptions | null;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+export type FaultKind = 'rate_limit' | 'rate_limit_body' | 'server_error' | 'timeout' | 'reset' | 'truncated' | 'non_json' | 'success_false';
+
+export const FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'rate_limit_body', 'server_error', 'timeout', 'reset', 'truncated', 'non_json', 'success_false'];
+
+export interface FaultOptions {
+  /** Probability in [0, 1] that a request gets a fault. */
+  rate: number;
+  /** Default: all kinds. */
+  kinds?: FaultKind[];
+  /** Default: the data seed. */
+  seed?: number;
+  /** How long a 'timeout' hangs before answering normally; default 30000. */
+  timeoutMs?: number;
+}
+
+export type Endpoint = 'list_pages' | 'generate_page_token' | 'list_conversations' | 'list_conversations_v2' | 'list_messages' | 'unknown';
+
+export interface RequestLogEntry {
+  seq: number;
+  method: string;
+  /** Without the query string. */
+  path: string;
+  endpoint: Endpoint;
+  pageId: string | null;
+  conversationId: string | null;
+  /** Query parameters, with token values replaced by '***'. */
+  query: Record<string, string>;
+  /** 'user' or the id of the page the token belongs to; null when missing or invalid. */
+  tokenId: string | null;
+  /** 0 while in flight, and for requests answered by dropping the connection. */
+  status: number;
+  fault: FaultKind | null;
+  /** ms since the epoch. */
+  startedAt: number;
+  finishedAt: number;
+  /** Records returned (pages, conversations, messages); null for failures and non-list answers. */
+  resultCount: number | null;
+}
+
+export interface Simulator {
+  /** Origin only, e.g. http://127.0.0.1:41234; clients append /api/v1, /api/public_api/v1 or /v2. */
+  readonly baseUrl: string;
+  readonly userToken: string;
+  /** Live array: every request, including rejected ones, in arrival order. */
+  readonly requests: RequestLogEntry[];
+  /** The live truth the server answers from. */
+  readonly data: SimulatorData;
+  pageToken(pageId: string): string;
+  clearRequests(): void;
+  setLatency(ms: number): void;
+  setRateLimit(perSecond: number | null): void;
+  setFaults(faults: FaultOptions | null): void;
+  /** Appends the newest messages; bumps updated_at, message_count, snippet, last_sent_by. `at` defaults to now. */
+  addMessages(conversationId: string, count: number, at?: Date): PancakeMessage[];
+  /** A new conversation with 1..5 messages. */
+  addConversation(pageId: string, at?: Date): PancakeConversation;
+  /** Re-tag / re-assign: bumps updated_at and changes tags and assignee_ids. */
+  touchConversation(conversationId: string, at?: Date): void;
+  close(): Promise<void>;
+}

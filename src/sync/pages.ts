@@ -1,0 +1,117 @@
+import { sql } from 'kysely';
+import type { Config } from '../config.js';
+import type { PancakeClient } from '../pancake/client.js';
+import { parseApiTimestamp } from '../pancake/time.js';
+import type { PancakePage } from '../pancake/types.js';
+import type { PagesTable } from '../warehouse/schema.js';
+import { upsertRows, type Queryable, type TableSpec } from '../warehouse/upsert.js';
+import { bool, num, str } from './map.js';
+import type { PageInfo } from './stream.js';
+
+// The page list is a full snapshot: every run reads it (it is one request) and upserts it; a page
+// that left the list keeps its row, marked deleted_at, because its history is still in the tables.
+
+export type PageRow = Omit<PagesTable, 'synced_at' | 'raw' | 'inserted_at' | 'timezone_offset_hours' | 'deleted_at'> & {
+  inserted_at: Date | null;
+  timezone_offset_hours: number | null;
+  deleted_at: Date | null;
+  raw: unknown;
+};
+
+export const pagesTable: TableSpec<PageRow> = {
+  table: 'pancake.pages',
+  key: ['id'],
+  columns: [
+    { name: 'id', type: 'text' },
+    { name: 'name', type: 'text' },
+    { name: 'platform', type: 'text' },
+    { name: 'timezone_offset_hours', type: 'numeric' },
+    { name: 'is_activated', type: 'boolean' },
+    { name: 'inserted_at', type: 'timestamptz' },
+    { name: 'raw', type: 'jsonb' },
+    { name: 'deleted_at', type: 'timestamptz' },
+  ],
+};
+
+export function mapPage(page: PancakePage): PageRow {
+  return {
+    id: String(page.id),
+    name: str(page.name),
+    platform: str(page.platform),
+    timezone_offset_hours: num(page.timezone),
+    is_activated: bool(page.is_activated),
+    inserted_at: parseApiTimestamp(page.inserted_at),
+    raw: page,
+    deleted_at: null,
+  };
+}
+
+/** The zone of a page's day boundaries: PANCAKE_TIMEZONE when set explicitly, else the page's own. */
+export function pageZone(page: PancakePage | null, config: Pick<Config, 'timezone' | 'timezoneOverride'>): string {
+  const offset = page ? num(page.timezone) : null;
+  if (config.timezoneOverride || offset === null) return config.timezone;
+  if (offset === 0) return 'UTC';
+  const hours = Math.trunc(Math.abs(offset));
+  const minutes = Math.round((Math.abs(offset) - hours) * 60);
+  return `UTC${offset < 0 ? '-' : '+'}${hours}${minutes ? `:${String(minutes).padStart(2, '0')}` : ''}`;
+}
+
+export interface ResolvedPages {
+  pages: PageInfo[];
+  /** Requested pages the token cannot read. */
+  missing: string[];
+  /** The API's page objects, when a user token listed them. */
+  listed: PancakePage[] | null;
+}
+
+/**
+ * Which pages this run syncs: the user token's activated pages (or the pages of PANCAKE_PAGE_TOKENS),
+ * narrowed by PANCAKE_PAGE_IDS and --pages.
+ */
+export async function resolvePages(client: PancakeClient, config: Config, only: string[] | null): Promise<ResolvedPages> {
+  const wanted = intersect(config.pageIds, only);
+  let candidates: Array<{ id: string; page: PancakePage | null }>;
+  let listed: PancakePage[] | null = null;
+  if (config.accessToken) {
+    listed = await client.listPages();
+    candidates = listed.map((page) => ({ id: String(page.id), page }));
+    for (const id of config.pageTokens.keys()) {
+      if (!candidates.some((c) => c.id === id)) candidates.push({ id, page: null });
+    }
+  } else {
+    candidates = [...config.pageTokens.keys()].map((id) => ({ id, page: null }));
+  }
+  const selected = wanted ? candidates.filter((c) => wanted.includes(c.id)) : candidates;
+  const missing = wanted ? wanted.filter((id) => !candidates.some((c) => c.id === id)) : [];
+  return {
+    pages: selected.map(({ id, page }) => ({ id, name: page ? str(page.name) : null, timezone: pageZone(page, config) })),
+    missing,
+    listed,
+  };
+}
+
+/** Upserts the listed pages and marks the ones that left the list. */
+export async function storePages(db: Queryable, listed: PancakePage[]): Promise<number> {
+  const rows = listed.map(mapPage);
+  const written = await upsertRows(db, pagesTable, rows);
+  const ids = rows.map((r) => r.id);
+  let query = db.updateTable('pancake.pages').set({ deleted_at: sql`now()` }).where('deleted_at', 'is', null);
+  if (ids.length > 0) query = query.where('id', 'not in', ids);
+  const gone = await query.executeTakeFirst();
+  return written + Number(gone.numUpdatedRows);
+}
+
+/** A page known only from PANCAKE_PAGE_TOKENS still needs a row, for joins. */
+export async function storeBarePages(db: Queryable, pages: PageInfo[]): Promise<void> {
+  if (pages.length === 0) return;
+  await db
+    .insertInto('pancake.pages')
+    .values(pages.map((p) => ({ id: p.id, name: p.name, platform: null, timezone_offset_hours: null, is_activated: null, inserted_at: null, raw: JSON.stringify({ id: p.id }), synced_at: new Date(), deleted_at: null })))
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+function intersect(a: string[] | null, b: string[] | null): string[] | null {
+  if (a && b) return a.filter((id) => b.includes(id));
+  return a ?? b;
+}

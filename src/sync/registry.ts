@@ -1,0 +1,28 @@
+import type { Stream } from './stream.js';
+import { conversationsStream } from './streams/conversations.js';
+import { messagesStream } from './streams/messages.js';
+
+/**
+ * Every stream, in the order a page runs them: a stream that reads another's rows from the
+ * warehouse (messages reads conversations) comes after it. Adding a stream: one file in streams/
+ * and one line here.
+ */
+export const STREAMS: readonly Stream[] = [conversationsStream, messagesStream];
+
+/** `pages` is not a Stream: the runner refreshes the page list on every run, whatever is selected. */
+export const STREAM_NAMES: readonly string[] = ['pages', ...STREAMS.map((s) => s.name)];
+
+export class UnknownStreamError extends Error {
+  constructor(readonly unknown: string[]) {
+    super(`Unknown stream${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} in --streams. Valid streams: ${STREAM_NAMES.join(', ')} (example: --streams conversations,messages)`);
+    this.name = 'UnknownStreamError';
+  }
+}
+
+/** The selected streams in run order; all of them when `names` is empty. */
+export function selectStreams(names: readonly string[] | null | undefined): Stream[] {
+  if (!names || names.length === 0) return [...STREAMS];
+  const unknown = names.filter((n) => !STREAM_NAMES.includes(n));
+  if (unknown.length > 0) throw new UnknownStreamError(unknown);
+  return STREAMS.filter((s) => names.includes(s.name));
+}

@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from '../logger.js';
+import type { PancakeClient } from '../pancake/client.js';
+import type { Database } from '../warehouse/schema.js';
+
+/** A page being synced, with the zone its day boundaries use. */
+export interface PageInfo {
+  id: string;
+  name: string | null;
+  /** IANA zone or a fixed offset zone such as "UTC+7". */
+  timezone: string;
+}
+
+/** Run-wide settings every stream reads (from the configuration and the command line). */
+export interface SyncSettings {
+  /** `--since`: start no later than this; null → SYNC_START or the watermark. */
+  since: Date | null;
+  /** `--until`: stop here; null → now minus the safety lag. */
+  until: Date | null;
+  syncStart: Date;
+  lookbackMs: number;
+  safetyLagMs: number;
+  windowDays: number;
+  /** Conversations' messages fetched at once per page. */
+  concurrency: number;
+  conversationPaging: 'cursor' | 'page_number';
+  now: Date;
+}
+
+export interface StreamCounts {
+  /** Records read from the API. */
+  records: number;
+  /** Rows inserted or changed in the warehouse. */
+  rowsWritten: number;
+  /** Time windows (or parents) finished. */
+  unitsDone: number;
+}
+
+export interface StreamContext {
+  page: PageInfo;
+  client: PancakeClient;
+  db: Kysely<Database>;
+  settings: SyncSettings;
+  log: Logger;
+  counts: StreamCounts;
+}
+
+/**
+ * A stream copies one kind of record of one page into its table. It owns how it walks the API and
+ * how it resumes; the runner owns pages, locks, errors and the run log.
+ */
+export interface Stream {
+  name: string;
+  /** One line for --help and status. */
+  description: string;
+  run(ctx: StreamContext): Promise<void>;
+  /** What a run would fetch, for --dry-run; reads the warehouse and writes nothing. */
+  plan(ctx: StreamContext): Promise<StreamPlan>;
+}
+
+export interface StreamPlan {
+  /** Units of work: windows, or parents (conversations) to visit. */
+  units: number;
+  /** A rough count of API requests, for an operator's expectations. */
+  estimatedRequests: number;
+  detail: string;
+}

@@ -1,0 +1,83 @@
+import { join, resolve } from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+import { redact } from '../redact.js';
+import { startEmbeddedPostgres } from './embedded.js';
+import type { Database } from './schema.js';
+
+export interface Warehouse {
+  db: Kysely<Database>;
+  /** Connection string a BI tool can use (password included: it is the user's own database). */
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnreachableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseUnreachableError';
+  }
+}
+
+export interface OpenOptions {
+  databaseUrl: string | null;
+  /** Where the embedded Postgres keeps its data when no DATABASE_URL is given. */
+  homeDir: string;
+  poolSize?: number;
+  logger?: Logger;
+}
+
+/** Connects to DATABASE_URL, or starts the embedded Postgres under `<homeDir>/postgres`. */
+export async function openWarehouse(options: OpenOptions): Promise<Warehouse> {
+  let url = options.databaseUrl;
+  let stopEmbedded: (() => Promise<void>) | null = null;
+  if (url === null) {
+    const dataDir = resolve(join(options.homeDir, 'postgres'));
+    options.logger?.info({ dataDir }, 'DATABASE_URL is not set: using the embedded Postgres');
+    const embedded = await startEmbeddedPostgres({ dataDir, log: (msg) => options.logger?.debug(msg) });
+    url = embedded.url;
+    stopEmbedded = embedded.stop;
+  }
+  const db = createDb(url, options.poolSize ?? 10);
+  try {
+    await db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    await stopEmbedded?.();
+    throw new DatabaseUnreachableError(
+      `Cannot connect to the database ${describeUrl(url)}: ${redact(error instanceof Error ? error.message : String(error))}. ` +
+        'Check DATABASE_URL (example: postgres://user:password@localhost:5432/warehouse) and that the server is running.',
+      { cause: error },
+    );
+  }
+  return {
+    db,
+    url,
+    embedded: stopEmbedded !== null,
+    async close() {
+      await db.destroy();
+      await stopEmbedded?.();
+    },
+  };
+}
+
+export function createDb(url: string, poolSize = 10): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+  // An idle client's error (server restarted, backend terminated) must not crash the process; the
+  // next query on the pool reports it where it can be handled.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** The URL without its password, for messages. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an invalid URL)';
+  }
+}

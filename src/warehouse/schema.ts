@@ -1,0 +1,100 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+// The warehouse schema as kysely sees it: one interface per table (DESIGN.md §7). The migrations in
+// ../../migrations create these tables; keep both in step.
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+
+export interface PagesTable {
+  id: string;
+  name: string | null;
+  platform: string | null;
+  timezone_offset_hours: ColumnType<string | null, number | null, number | null>;
+  is_activated: boolean | null;
+  inserted_at: Timestamp | null;
+  raw: Json;
+  synced_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface ConversationsTable {
+  page_id: string;
+  id: string;
+  type: string | null;
+  customer_id: string | null;
+  customer_name: string | null;
+  customer_psid: string | null;
+  inserted_at: Timestamp | null;
+  updated_at: Timestamp | null;
+  message_count: number | null;
+  snippet: string | null;
+  seen: boolean | null;
+  has_phone: boolean | null;
+  post_id: string | null;
+  last_sent_by_id: string | null;
+  last_sent_by_name: string | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+export interface MessagesTable {
+  page_id: string;
+  id: string;
+  conversation_id: string;
+  inserted_at: Timestamp | null;
+  from_id: string | null;
+  from_name: string | null;
+  is_from_page: boolean | null;
+  sender_user_id: string | null;
+  sender_admin_name: string | null;
+  text: string | null;
+  type: string | null;
+  attachment_count: number | null;
+  has_phone: boolean | null;
+  is_hidden: boolean | null;
+  is_removed: boolean | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+export interface ConversationMessageStateTable {
+  page_id: string;
+  conversation_id: string;
+  synced_updated_at: Timestamp | null;
+  history_complete: boolean;
+  updated_at: Generated<Date>;
+}
+
+export interface SyncStateTable {
+  page_id: string;
+  stream: string;
+  covered_from: Timestamp | null;
+  watermark: Timestamp | null;
+  cursor: ColumnType<unknown, string | null, string | null>;
+  updated_at: Generated<Date>;
+}
+
+export interface SyncRunsTable {
+  id: Generated<string>;
+  started_at: Generated<Date>;
+  finished_at: Timestamp | null;
+  status: string;
+  options: Json;
+  counts: Json;
+  errors: Json;
+  requests: number;
+  host: string | null;
+  pid: number | null;
+}
+
+export interface Database {
+  'pancake.pages': PagesTable;
+  'pancake.conversations': ConversationsTable;
+  'pancake.messages': MessagesTable;
+  'pancake.conversation_message_state': ConversationMessageStateTable;
+  'pancake.sync_state': SyncStateTable;
+  'pancake.sync_runs': SyncRunsTable;
+}
+
+export type SyncRun = Selectable<SyncRunsTable>;

@@ -1,0 +1,88 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+// Batched, idempotent upserts. One statement per batch: `INSERT … SELECT FROM unnest($1::type[], …)`
+// takes one parameter per column, so a batch has no 65,535-parameter cap and Postgres plans it once.
+
+export type PgType = 'text' | 'integer' | 'bigint' | 'numeric' | 'boolean' | 'timestamptz' | 'date' | 'jsonb' | 'double precision';
+
+export interface TableSpec<Row> {
+  /** Schema-qualified table name. */
+  table: keyof Database & string;
+  columns: ReadonlyArray<{ name: keyof Row & string; type: PgType }>;
+  /** The natural key: the primary key of the table. */
+  key: ReadonlyArray<keyof Row & string>;
+}
+
+export type Queryable = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Inserts or updates `rows` by their key and returns how many rows changed. A row whose `raw` is
+ * unchanged is left alone (synced_at included), so a run that reads nothing new writes nothing.
+ * Duplicate keys inside the batch are collapsed, the last one winning: Postgres refuses to touch a
+ * row twice in one statement.
+ */
+export async function upsertRows<Row extends { raw: unknown }>(db: Queryable, spec: TableSpec<Row>, rows: readonly Row[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const unique = dedupeByKey(rows, spec.key);
+  const names = spec.columns.map((c) => c.name);
+  const arrays = spec.columns.map((column) => unique.map((row) => toParam(row[column.name], column.type)));
+  const unnestArgs = sql.join(spec.columns.map((column, i) => sql`${arrays[i]}::${sql.raw(arrayType(column.type))}`));
+  const columnList = sql.raw(names.map(quote).join(', '));
+  const keyList = sql.raw(spec.key.map(quote).join(', '));
+  const updatable = names.filter((name) => !spec.key.includes(name));
+  const updates = sql.raw([...updatable.map((name) => `${quote(name)} = excluded.${quote(name)}`), 'synced_at = now()'].join(', '));
+  const [schema, table] = spec.table.split('.') as [string, string];
+  const target = sql.raw(`${quote(schema)}.${quote(table)}`);
+
+  const result = await sql`
+    insert into ${target} (${columnList}, synced_at)
+    select *, now() from unnest(${unnestArgs}) as source(${columnList})
+    on conflict (${keyList}) do update set ${updates}
+    where ${sql.raw(quote(table))}.raw is distinct from excluded.raw
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+export function dedupeByKey<Row>(rows: readonly Row[], key: ReadonlyArray<keyof Row>): Row[] {
+  const byKey = new Map<string, Row>();
+  for (const row of rows) byKey.set(key.map((k) => String(row[k])).join('\u0000'), row);
+  return [...byKey.values()];
+}
+
+function arrayType(type: PgType): string {
+  return `${type}[]`;
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+/** Values as the pg driver should send them inside an array parameter. */
+function toParam(value: unknown, type: PgType): unknown {
+  if (value === undefined || value === null) return null;
+  if (type === 'jsonb') return JSON.stringify(cleanJson(value));
+  if (type === 'text') return cleanText(String(value));
+  if (type === 'timestamptz' && value instanceof Date) return value.toISOString();
+  return value;
+}
+
+/**
+ * Postgres text and jsonb refuse NUL characters and lone UTF-16 surrogates, which chat text from
+ * the API can contain. Replace them rather than lose the whole batch.
+ */
+export function cleanText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.toWellFormed().replace(/\u0000/g, '');
+}
+
+function cleanJson(value: unknown): unknown {
+  if (typeof value === 'string') return cleanText(value);
+  if (Array.isArray(value)) return value.map(cleanJson);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[cleanText(key)] = cleanJson(inner);
+    return out;
+  }
+  return value;
+}

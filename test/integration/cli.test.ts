@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
+
+describe('the CLI', () => {
+  let h: SyncHarness;
+
+  beforeAll(async () => {
+    h = await createSyncHarness({ seed: 3, pages: 2, conversationsPerPage: 20, historyDays: 20 }, 'cli');
+  });
+  afterAll(async () => h?.close());
+
+  it('--help lists the commands and the environment', async () => {
+    const result = await runCli(['--help'], {});
+    expect(result.code).toBe(0);
+    for (const word of ['migrate', 'sync', 'status', 'demo', 'simulate', 'DATABASE_URL', 'PANCAKE_ACCESS_TOKEN', 'Exit codes']) {
+      expect(result.stdout).toContain(word);
+    }
+  });
+
+  it('missing configuration → a clear message naming the setting, exit code 2', async () => {
+    const result = await runCli(['sync'], { DATABASE_URL: h.database.url, PANCAKE_BASE_URL: h.sim.baseUrl });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('PANCAKE_ACCESS_TOKEN is not set');
+    expect(h.sim.requests.length).toBe(0);
+  });
+
+  it('a bad value → names the setting and shows an example, exit code 2', async () => {
+    const result = await runCli(['sync'], simulatorEnv(h.sim, h.database.url, { SYNC_CONCURRENCY: 'lots', SYNC_LOOKBACK: '-1' }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('SYNC_CONCURRENCY must be a whole number');
+    expect(result.stderr).toContain('example: SYNC_CONCURRENCY=8');
+    expect(result.stderr).toContain('SYNC_LOOKBACK');
+  });
+
+  it('an unknown stream → exit code 2 with the valid names', async () => {
+    const result = await runCli(['sync', '--streams', 'conversations,nope'], simulatorEnv(h.sim, h.database.url));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"nope"');
+    expect(result.stderr).toContain('conversations, messages');
+  });
+
+  it('a wrong page token → a clear error naming the page, exit code 1; the other page still syncs', async () => {
+    const [bad, good] = h.sim.data.pages.map((p) => p.id) as [string, string];
+    const result = await runCli(
+      ['sync', '--since', '25d'],
+      simulatorEnv(h.sim, h.database.url, { PANCAKE_ACCESS_TOKEN: '', PANCAKE_PAGE_TOKENS: `${bad}:not-a-valid-token,${good}:${h.sim.pageToken(good)}` }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toContain(`page ${bad}`);
+    expect(result.stdout + result.stderr).toMatch(/refused the token/);
+    expect(result.stdout + result.stderr).not.toContain('not-a-valid-token');
+    const rows = await h.db.selectFrom('pancake.conversations').select('page_id').distinct().execute();
+    expect(rows.map((r) => r.page_id)).toEqual([good]);
+  });
+
+  it('status --json reports watermarks and row counts', async () => {
+    const result = await runCli(['status', '--json'], { DATABASE_URL: h.database.url });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { streams: Array<{ stream: string; rows: number; pageId: string }> };
+    expect(report.streams.some((s) => s.stream === 'conversations' && s.rows > 0)).toBe(true);
+  });
+});

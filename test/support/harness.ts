@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { parseConfig, type Config, type Env } from '../../src/config.js';
+import { silentLogger } from '../../src/logger.js';
+import { createPancakeClient, type PancakeClient } from '../../src/pancake/client.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { runSync, type RunSummary, type SyncOptions } from '../../src/sync/runner.js';
+import { createDb } from '../../src/warehouse/db.js';
+import { migrateToLatest } from '../../src/warehouse/migrate.js';
+import type { Database } from '../../src/warehouse/schema.js';
+import type { Kysely } from 'kysely';
+import { createTestDatabase, type TestDatabase } from './db.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The environment a test sync runs with: the simulator, its token, no safety lag. */
+export function simulatorEnv(sim: Simulator, databaseUrl: string, extra: Env = {}): Env {
+  return {
+    DATABASE_URL: databaseUrl,
+    PANCAKE_BASE_URL: sim.baseUrl,
+    PANCAKE_ACCESS_TOKEN: sim.userToken,
+    SYNC_SAFETY_LAG: '0s',
+    PANCAKE_RATE_LIMIT: '1000',
+    LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}
+
+export interface SyncHarness {
+  sim: Simulator;
+  database: TestDatabase;
+  db: Kysely<Database>;
+  config(extra?: Env): Config;
+  client(config?: Config): PancakeClient;
+  sync(options?: SyncOptions, extra?: Env): Promise<RunSummary>;
+  close(): Promise<void>;
+}
+
+export async function createSyncHarness(simOptions: SimulatorOptions = {}, name = 'sync'): Promise<SyncHarness> {
+  const sim = await startSimulator(simOptions);
+  const database = await createTestDatabase(name);
+  const db = createDb(database.url, 12);
+  await migrateToLatest(db);
+  const harness: SyncHarness = {
+    sim,
+    database,
+    db,
+    config: (extra = {}) => parseConfig(simulatorEnv(sim, database.url, extra)),
+    client: (config = harness.config()) =>
+      createPancakeClient({ baseUrl: config.baseUrl, accessToken: config.accessToken ?? '', pageTokens: config.pageTokens, rateLimit: config.rateLimitPerSecond, retries: config.retries, retryMinDelayMs: 20, timeoutMs: config.timeoutMs, concurrency: config.concurrency }),
+    sync: (options = {}, extra = {}) => {
+      const config = harness.config(extra);
+      return runSync({ config, db, client: harness.client(config), log: silentLogger }, options);
+    },
+    async close() {
+      await db.destroy();
+      await database.drop();
+      await sim.close();
+    },
+  };
+  return harness;
+}
+
+/** Every row of a table ordered by its key, without synced_at: what "identical tables" compares. */
+export async function tableRows(db: Kysely<Database>, table: string, orderBy: string): Promise<unknown[]> {
+  const { rows } = await sql.raw<Record<string, unknown>>(`select * from ${table} order by ${orderBy}`).execute(db);
+  return rows.map(({ synced_at: _synced, updated_at: updatedAt, ...rest }) => (table.endsWith('_state') ? rest : { ...rest, updated_at: updatedAt }));
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI (TypeScript through tsx) in a child process. */
+export function runCli(args: string[], env: Env, options: { onSpawn?: (kill: () => void) => void } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    options.onSpawn?.(() => child.kill('SIGKILL'));
+  });
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { countMessages, createSimulatorData, formatApiTime, parseApiTime } from '../../src/simulator/index.js';
+import { Random } from '../../src/simulator/random.js';
+import { appendMessages, createConversation, touch } from '../../src/simulator/mutations.js';
+
+const NOW = new Date('2026-04-10T00:00:00Z');
+
+describe('simulator data', () => {
+  it('is deterministic for a seed and a now, and differs across seeds', () => {
+    const options = { now: NOW, conversationsPerPage: 40 };
+    const a = createSimulatorData({ ...options, seed: 7 });
+    const b = createSimulatorData({ ...options, seed: 7 });
+    const c = createSimulatorData({ ...options, seed: 8 });
+    const snapshot = (d: typeof a) => JSON.stringify([d.pages, [...d.conversations], [...d.messages]]);
+    expect(snapshot(a)).toBe(snapshot(b));
+    expect(snapshot(a)).not.toBe(snapshot(c));
+    expect(a.pages.map((p) => p.id)).not.toEqual(c.pages.map((p) => p.id));
+  });
+
+  it('has the defaults: 2 pages of 120 conversations, 1..70 messages, within historyDays', () => {
+    const data = createSimulatorData({ now: NOW });
+    expect(data.pages).toHaveLength(2);
+    for (const page of data.pages) {
+      expect(page.id).toMatch(/^[1-9]\d{15}$/);
+      expect(page.timezone).toBe(7);
+      expect(data.conversations.get(page.id)).toHaveLength(120);
+      expect(data.employees.get(page.id)?.length).toBeGreaterThanOrEqual(3);
+      expect(data.tags.get(page.id)).toHaveLength(6);
+    }
+    const all = [...data.conversations.values()].flat();
+    const oldest = NOW.getTime() - 120 * 86_400_000 - 1000;
+    for (const c of all) {
+      const updated = parseApiTime(c.updated_at);
+      expect(updated).toBeLessThanOrEqual(NOW.getTime());
+      expect(updated).toBeGreaterThanOrEqual(oldest);
+      expect(c.message_count).toBeGreaterThanOrEqual(1);
+      expect(c.message_count).toBeLessThanOrEqual(70);
+    }
+    expect(all.some((c) => (c.message_count ?? 0) > 60)).toBe(true);
+    expect(all.some((c) => c.type === 'COMMENT')).toBe(true);
+    expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
+    expect(countMessages(data)).toBe(all.reduce((n, c) => n + (c.message_count ?? 0), 0));
+  });
+
+  it('keeps the invariants between a conversation and its messages', () => {
+    const data = createSimulatorData({ now: NOW, seed: 3 });
+    const ids = new Set<string>();
+    const broken: string[] = [];
+    for (const conversation of data.conversationById.values()) {
+      const messages = data.messages.get(conversation.id) ?? [];
+      const times = messages.map((m) => parseApiTime(m.inserted_at));
+      const fail = (what: string) => broken.push(`${conversation.id}: ${what}`);
+      if (times.some((t, i) => i > 0 && t <= (times[i - 1] as number))) fail('messages not strictly increasing');
+      if (parseApiTime(conversation.updated_at) !== times.at(-1)) fail('updated_at != last message');
+      if (parseApiTime(conversation.inserted_at) !== times[0]) fail('inserted_at != first message');
+      if (conversation.message_count !== messages.length) fail('message_count');
+      if (conversation.snippet !== messages.at(-1)?.original_message) fail('snippet');
+      if (messages[0]?.from?.id === conversation.page_id) fail('the customer must open');
+      for (const m of messages) {
+        if (!m.id.startsWith('m_') || ids.has(m.id)) fail(`message id ${m.id}`);
+        ids.add(m.id);
+        if (m.from?.id === conversation.page_id && !m.from.uid) fail('page reply without uid');
+        if (m.conversation_id !== conversation.id || m.page_id !== conversation.page_id) fail('message parents');
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('timezones option sets per-page zones', () => {
+    const data = createSimulatorData({ now: NOW, pages: 3, conversationsPerPage: 1, timezones: [7, 8] });
+    expect(data.pages.map((p) => p.timezone)).toEqual([7, 8, 7]);
+  });
+
+  it('formats timestamps losslessly in the three real forms', () => {
+    const ms = Date.UTC(2026, 2, 31, 14, 0, 18, 127);
+    expect(formatApiTime(ms, 3)).toBe('2026-03-31T14:00:18.127');
+    expect(formatApiTime(ms, 6)).toBe('2026-03-31T14:00:18.127000');
+    expect(formatApiTime(ms, 0)).toBe('2026-03-31T14:00:18.127');
+    expect(formatApiTime(ms - 127, 0)).toBe('2026-03-31T14:00:18');
+    expect(formatApiTime(ms - 127, 6)).toBe('2026-03-31T14:00:18.000000');
+    expect(parseApiTime('2026-03-31T14:00:18.127647')).toBe(ms);
+    expect(parseApiTime('2026-03-31T21:00:18.127+07:00')).toBe(ms);
+  });
+
+  it('mutations keep the invariants and never move time backwards', () => {
+    const data = createSimulatorData({ now: NOW, conversationsPerPage: 5 });
+    const rng = new Random(1);
+    const conversation = [...data.conversationById.values()][0];
+    if (!conversation) throw new Error('no conversation');
+    const before = conversation.message_count ?? 0;
+    const at = NOW.getTime() + 5_123;
+    const added = appendMessages(data, rng, conversation.id, 3, at);
+    expect(added).toHaveLength(3);
+    expect(conversation.message_count).toBe(before + 3);
+    expect(parseApiTime(conversation.updated_at)).toBe(at);
+    expect(data.messages.get(conversation.id)?.at(-1)).toBe(added[2]);
+
+    appendMessages(data, rng, conversation.id, 1, at - 86_400_000);
+    expect(parseApiTime(conversation.updated_at)).toBe(at);
+
+    const tagsBefore = JSON.stringify([conversation.tags, conversation.assignee_ids]);
+    touch(data, rng, conversation.id, at + 60_000);
+    expect(parseApiTime(conversation.updated_at)).toBe(at + 60_000);
+    expect(JSON.stringify([conversation.tags, conversation.assignee_ids])).not.toBe(tagsBefore);
+
+    const pageId = data.pages[0]?.id ?? '';
+    const created = createConversation(data, rng, pageId, at + 120_000);
+    expect(parseApiTime(created.updated_at)).toBe(at + 120_000);
+    expect(created.message_count).toBeGreaterThanOrEqual(1);
+    expect(created.message_count).toBeLessThanOrEqual(5);
+    expect(data.conversations.get(pageId)).toContain(created);
+    expect(data.revision).toBe(4);
+  });
+});
