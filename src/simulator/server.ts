@@ -62,15 +62,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           timers.add(timer);
         });
 
-  const answer = (entry: RequestLogEntry, res: ServerResponse, url: URL, route: Route): void => {
-    const result = handle(route, url.searchParams, ctx);
+  const answer = (entry: RequestLogEntry, res: ServerResponse, url: URL, route: Route, body: unknown): void => {
+    const result = handle(route, url.searchParams, body, ctx);
     entry.status = result.status;
     entry.resultCount = result.resultCount;
     sendJson(res, result.status, result.body);
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    req.resume();
     const startedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const method = req.method ?? 'GET';
@@ -97,7 +96,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
 
     try {
-      await respond(req, res, entry, url, route, token.raw);
+      const body = await readBody(req);
+      await respond(req, res, entry, url, route, token.raw, body);
     } catch (error) {
       // A bug in the simulator must show up as a 500 in the test, not as a hung request.
       entry.status = 500;
@@ -113,6 +113,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url: URL,
     route: Route,
     rawToken: string | null,
+    body: unknown,
   ): Promise<void> {
     const startedAt = entry.startedAt;
     // Decided on arrival, so a request is limited by what came before it, not by how long it waited.
@@ -145,7 +146,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         req.socket.destroy();
         return;
       case 'truncated': {
-        const result = handle(route, url.searchParams, ctx);
+        const result = handle(route, url.searchParams, body, ctx, false);
         entry.status = sendTruncated(res, result.status, result.body);
         return;
       }
@@ -159,10 +160,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       case 'timeout':
         await wait(faults?.timeoutMs ?? 30_000);
         if (closing || res.destroyed) return;
-        answer(entry, res, url, route);
+        answer(entry, res, url, route, body);
         return;
       case null:
-        answer(entry, res, url, route);
+        answer(entry, res, url, route, body);
         return;
     }
   }
@@ -224,4 +225,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return closing;
     },
   };
+}
+
+/** A POST body as JSON (or form fields); null when empty. Unparseable bodies are kept as text. */
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text === '') return null;
+  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }

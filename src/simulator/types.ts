@@ -45,7 +45,8 @@ export interface FaultOptions {
   timeoutMs?: number;
 }
 
-export type Endpoint = 'list_pages' | 'generate_page_token' | 'list_conversations' | 'list_conversations_v2' | 'list_messages' | 'unknown';
+/** The route's name (e.g. 'list_conversations', 'list_messages', 'get_page_statistics'); 'unknown' when no route matched. See routes/. */
+export type Endpoint = string;
 
 export interface RequestLogEntry {
   seq: number;
