@@ -1,0 +1,56 @@
+import { PancakeArgumentError } from './errors.js';
+import type { ApiRequest, HttpClient, QueryValue } from './http.js';
+import { registerSecret } from '../redact.js';
+
+/**
+ * What every endpoint module needs: the HTTP client and the tokens. Endpoint families live in
+ * endpoints/, one file each, and client.ts composes them into one PancakeClient.
+ */
+export interface EndpointContext {
+  http: HttpClient;
+  /** IANA zone used to format date_range strings. */
+  timezone: string;
+  userAuth(): ApiRequest['auth'];
+  pageAuth(pageId: string): ApiRequest['auth'];
+  setPageToken(pageId: string, token: string): void;
+  hasPageToken(pageId: string): boolean;
+  pageGet<T>(pageId: string, path: string, query?: Record<string, QueryValue>, base?: ApiRequest['base']): Promise<T>;
+  pagePost<T>(pageId: string, path: string, body: unknown, query?: Record<string, QueryValue>): Promise<T>;
+}
+
+export function createEndpointContext(http: HttpClient, options: { accessToken?: string | undefined; pageTokens: Map<string, string>; timezone: string }): EndpointContext {
+  const { pageTokens } = options;
+  registerSecret(options.accessToken);
+  for (const token of pageTokens.values()) registerSecret(token);
+  const ctx: EndpointContext = {
+    http,
+    timezone: options.timezone,
+    userAuth() {
+      if (!options.accessToken) throw new PancakeArgumentError('accessToken', 'this call needs the user access token (PANCAKE_ACCESS_TOKEN)');
+      return { param: 'access_token', token: options.accessToken };
+    },
+    pageAuth(pageId) {
+      checkId('pageId', pageId);
+      const token = pageTokens.get(pageId);
+      if (!token) {
+        throw new PancakeArgumentError('pageId', `no page access token for page ${pageId}: call generatePageAccessToken(${pageId}) first or pass it in pageTokens`);
+      }
+      return { param: 'page_access_token', token };
+    },
+    setPageToken(pageId, token) {
+      registerSecret(token);
+      pageTokens.set(pageId, token);
+    },
+    hasPageToken: (pageId) => pageTokens.has(pageId),
+    pageGet: (pageId, path, query = {}, base = 'page') => http.request({ method: 'GET', base, path: `/pages/${pageId}${path}`, query, auth: ctx.pageAuth(pageId), pageId }),
+    pagePost: (pageId, path, body, query = {}) => http.request({ method: 'POST', base: 'page', path: `/pages/${pageId}${path}`, query, body, auth: ctx.pageAuth(pageId), pageId }),
+  };
+  return ctx;
+}
+
+/** Ids go into URL paths: refuse what would change the path before a request leaves. */
+export function checkId(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200 || /[/?#\s]/.test(value)) {
+    throw new PancakeArgumentError(name, `"${String(value)}" is not a valid id`);
+  }
+}

@@ -1,0 +1,56 @@
+import { PancakeArgumentError, PancakeError } from '../errors.js';
+import { checkId, type EndpointContext } from '../endpoint-context.js';
+import type { ListMessagesResponse, PancakeMessage } from '../types.js';
+
+export const MESSAGES_PER_BATCH = 30;
+
+export interface MessageParams {
+  customerId?: string | null;
+  /** How many of the newest messages you already have; omitted → the 30 newest. */
+  currentCount?: number;
+}
+
+export interface MessageEndpoints {
+  listMessages(pageId: string, conversationId: string, params?: MessageParams): Promise<ListMessagesResponse>;
+  /**
+   * Walks a conversation's messages newest batch first (each batch oldest → newest inside, as the
+   * API sends it). Ends on a short or empty batch, or once `expectedCount` distinct messages were
+   * seen, which saves the trailing empty call. Break out of the loop to stop early.
+   */
+  iterateMessages(pageId: string, conversationId: string, options?: { customerId?: string | null; expectedCount?: number; startCount?: number }): AsyncIterable<PancakeMessage[]>;
+}
+
+export function messageEndpoints(ctx: EndpointContext): MessageEndpoints {
+  async function listMessages(pageId: string, conversationId: string, params: MessageParams = {}): Promise<ListMessagesResponse> {
+    checkId('conversationId', conversationId);
+    if (params.currentCount !== undefined && (!Number.isInteger(params.currentCount) || params.currentCount < 0)) {
+      throw new PancakeArgumentError('currentCount', `must be a whole number ≥ 0, got ${params.currentCount}`);
+    }
+    const body = await ctx.pageGet<ListMessagesResponse>(pageId, `/conversations/${encodeURIComponent(conversationId)}/messages`, {
+      customer_id: params.customerId ?? undefined,
+      current_count: params.currentCount || undefined,
+    });
+    if (!Array.isArray(body.messages)) {
+      throw new PancakeError(`Pancake sent no messages list for conversation ${conversationId} of page ${pageId}`, { kind: 'invalid_response', pageId });
+    }
+    return body;
+  }
+
+  return {
+    listMessages,
+    async *iterateMessages(pageId, conversationId, options = {}) {
+      let position = options.startCount ?? 0;
+      // Distinct ids, not positions: a message arriving mid-walk shifts the batches by one, and
+      // the overlap must not count twice toward expectedCount.
+      const seen = new Set<string>();
+      for (;;) {
+        const batch = (await listMessages(pageId, conversationId, { customerId: options.customerId ?? null, currentCount: position })).messages;
+        if (batch.length > 0) yield batch;
+        position += batch.length;
+        for (const message of batch) seen.add(String(message.id));
+        if (batch.length < MESSAGES_PER_BATCH) return;
+        if (options.expectedCount !== undefined && seen.size >= options.expectedCount) return;
+      }
+    },
+  };
+}
