@@ -148,6 +148,8 @@ export function buildSettings(config: Config, options: SyncOptions, now: Date): 
     windowDays: config.windowDays,
     concurrency: config.concurrency,
     conversationPaging: config.conversationPaging,
+    callCenterIds: config.callCenterIds,
+    statsLookbackDays: config.statsLookbackDays,
     now,
   };
 }

@@ -24,6 +24,10 @@ export interface SyncSettings {
   /** Conversations' messages fetched at once per page. */
   concurrency: number;
   conversationPaging: 'cursor' | 'page_number';
+  /** SIP call-center subscription id per page id (PANCAKE_CALL_CENTER_IDS), for call logs. */
+  callCenterIds: ReadonlyMap<string, string>;
+  /** Days of statistics re-read on every run (STATS_LOOKBACK_DAYS). */
+  statsLookbackDays: number;
   now: Date;
 }
 
