@@ -9,6 +9,7 @@ import { createSimulatorData } from './data.js';
 import { FaultPlan, TOO_MANY_REQUESTS, sendJson, sendNonJson, sendServerError, sendTruncated } from './faults.js';
 import { ConversationViews } from './listing.js';
 import { appendMessages, createConversation, touch } from './mutations.js';
+import { type LiveShop, type LiveShopOptions, startLiveShop } from './live-shop.js';
 import { Random } from './random.js';
 import { tokenBook } from './tokens.js';
 import type { FaultOptions, RequestLogEntry, Simulator, SimulatorOptions } from './types.js';
@@ -48,6 +49,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let rateLimit = options.rateLimitPerSecond ?? null;
   let faults = options.faults ? new FaultPlan(options.faults, data.seed) : null;
   let seq = 0;
+  let liveShop: LiveShop | null = null;
   let closing: Promise<void> | null = null;
 
   // Timers are tracked so close() can drop hanging requests instead of keeping the process alive.
@@ -98,6 +100,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     try {
       const body = await readBody(req);
       await respond(req, res, entry, url, route, token.raw, body);
+      liveShop?.onRequest();
     } catch (error) {
       // A bug in the simulator must show up as a 500 in the test, not as a hung request.
       entry.status = 500;
@@ -187,7 +190,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const at = (date: Date | undefined): number => (date ?? new Date()).getTime();
 
-  return {
+  let lastLiveShop: LiveShop | null = null;
+  const simulator: Simulator = {
     baseUrl: `http://${hostPart}:${address.port}`,
     userToken: tokens.userToken,
     requests,
@@ -209,11 +213,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setFaults(options: FaultOptions | null): void {
       faults = options ? new FaultPlan(options, data.seed) : null;
     },
+    setLiveShop(options: LiveShopOptions | null): void {
+      liveShop?.stop();
+      liveShop = null;
+      if (options) {
+        liveShop = startLiveShop(data, simulator, options);
+        lastLiveShop = liveShop;
+      }
+    },
+    get liveShopStats() {
+      return lastLiveShop?.stats ?? null;
+    },
     addMessages: (conversationId, count, date) => appendMessages(data, mutationRng, conversationId, count, at(date)),
     addConversation: (pageId, date) => createConversation(data, mutationRng, pageId, at(date)),
     touchConversation: (conversationId, date) => touch(data, mutationRng, conversationId, at(date)),
     close(): Promise<void> {
       if (!closing) {
+        liveShop?.stop();
         closing = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
@@ -225,6 +241,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return closing;
     },
   };
+  if (options.liveShop) simulator.setLiveShop(options.liveShop);
+  return simulator;
 }
 
 /** A POST body as JSON (or form fields); null when empty. Unparseable bodies are kept as text. */

@@ -3,6 +3,7 @@
 
 import type { PancakeConversation, PancakeMessage } from '../pancake/types.js';
 import type { DataOptions, SimulatorData } from './data.js';
+import type { LiveShopOptions, LiveShopStats } from './live-shop.js';
 
 export interface SimulatorOptions extends DataOptions {
   /** Default 1; the same seed and the same `now` give identical data. */
@@ -24,6 +25,8 @@ export interface SimulatorOptions extends DataOptions {
   /** Per token, in any 1-second sliding window; over it → HTTP 429 with Retry-After: 1. Default null (off). */
   rateLimitPerSecond?: number | null;
   faults?: FaultOptions | null;
+  /** Keep changing the data while clients read it (see live-shop.ts); default null (a still shop). */
+  liveShop?: LiveShopOptions | null;
   /** Default 0: a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -83,6 +86,10 @@ export interface Simulator {
   setLatency(ms: number): void;
   setRateLimit(perSecond: number | null): void;
   setFaults(faults: FaultOptions | null): void;
+  /** Starts (or, with null, stops) a live shop; the previous one's stats stay readable. */
+  setLiveShop(options: LiveShopOptions | null): void;
+  /** What the current (or last) live shop changed; null if none ran. */
+  readonly liveShopStats: LiveShopStats | null;
   /** Appends the newest messages; bumps updated_at, message_count, snippet, last_sent_by. `at` defaults to now. */
   addMessages(conversationId: string, count: number, at?: Date): PancakeMessage[];
   /** A new conversation with 1..5 messages. */

@@ -8,7 +8,7 @@ import type { Database } from '../warehouse/schema.js';
 import { finishRun, startRun, withStreamLock, type RunFailure, type RunStatus } from '../warehouse/state.js';
 import { resolvePages, storeBarePages, storePages } from './pages.js';
 import { selectStreams } from './registry.js';
-import type { PageInfo, StreamCounts, SyncSettings } from './stream.js';
+import type { PageInfo, Stream, StreamCounts, SyncSettings } from './stream.js';
 
 export interface SyncOptions {
   streams?: string[] | null;
@@ -98,22 +98,23 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
       return;
     }
     let pageFailed = false;
-    for (const stream of streams) {
+    const finished = new Map<string, Promise<void>>();
+    const runOne = async (stream: Stream): Promise<void> => {
+      // A stream that reads another's rows (messages reads conversations) waits for it, if selected.
+      await Promise.all((stream.after ?? []).map((name) => finished.get(name)));
       const counts = zero();
       const t0 = Date.now();
       if (pageFailed) {
         outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_page_failed', counts, durationMs: 0 });
-        continue;
+        return;
       }
       const streamLog = pageLog.child({ stream: stream.name });
       try {
-        const locked = await withStreamLock(db, page.id, stream.name, () =>
-          stream.run({ page, client, db, settings, log: streamLog, counts }),
-        );
+        const locked = await withStreamLock(db, page.id, stream.name, () => stream.run({ page, client, db, settings, log: streamLog, counts }));
         if (locked === null) {
           streamLog.warn(`another pancake-sync process is syncing ${stream.name} of page ${page.id}; skipping it in this run`);
           outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_locked', counts, durationMs: Date.now() - t0 });
-          continue;
+          return;
         }
         outcomes.push({ pageId: page.id, stream: stream.name, status: 'done', counts, durationMs: Date.now() - t0 });
         streamLog.info({ ...counts, durationMs: Date.now() - t0 }, `${stream.name} of page ${page.id} done`);
@@ -125,7 +126,11 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
         // A refused token fails every later stream of the page the same way.
         if (error instanceof PancakeError && error.kind === 'auth') pageFailed = true;
       }
-    }
+    };
+    // The streams of a page run side by side; the client's per-token limiter and global request
+    // limit keep the load in bounds, and `after` keeps dependent streams in order.
+    for (const stream of streams) finished.set(stream.name, runOne(stream));
+    await Promise.all(finished.values());
   }
 
   const status: RunStatus = failures.length === 0 ? 'succeeded' : outcomes.some((o) => o.status === 'done') ? 'partial' : 'failed';

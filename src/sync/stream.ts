@@ -57,6 +57,8 @@ export interface Stream {
   name: string;
   /** One line for --help and status. */
   description: string;
+  /** Streams whose rows this one reads; when selected in the same run, they finish first. */
+  after?: readonly string[];
   run(ctx: StreamContext): Promise<void>;
   /** What a run would fetch, for --dry-run; reads the warehouse and writes nothing. */
   plan(ctx: StreamContext): Promise<StreamPlan>;

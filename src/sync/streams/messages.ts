@@ -85,6 +85,7 @@ const SLICE = 500;
 export const messagesStream: Stream = {
   name: 'messages',
   description: 'messages of every conversation that is new or changed since its messages were stored',
+  after: ['conversations'],
   async run(ctx) {
     const limit = pLimit(ctx.settings.concurrency);
     let afterId = '';

@@ -1,0 +1,121 @@
+import { isDeepStrictEqual } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPancakeClient } from '../../src/pancake/client.js';
+import { parseApiTimestamp } from '../../src/pancake/time.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { createSyncHarness, type SyncHarness } from '../support/harness.js';
+
+const DAY = 86_400_000;
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+function allConversations(sim: Simulator) {
+  return [...sim.data.conversations.values()].flat();
+}
+
+describe('a live shop (data changing while the sync walks it)', () => {
+  it('the naive walk (page numbers over updated_at) loses rows: the suite can tell a skipping walk from a safe one', async () => {
+    const sim = await startSimulator({ seed: 21, pages: 1, conversationsPerPage: 600, historyDays: 30, messagesPerConversation: { min: 1, max: 3 } });
+    cleanups.push(() => sim.close());
+    const pageId = sim.data.pages[0]!.id;
+    const client = createPancakeClient({ baseUrl: sim.baseUrl, pageTokens: { [pageId]: sim.pageToken(pageId) }, rateLimit: 1000 });
+    const since = new Date(sim.data.now.getTime() - 29 * DAY);
+    const until = new Date(sim.data.now.getTime() - 3_600_000);
+    sim.setLiveShop({ perRequest: 3, kinds: ['new_message', 'retag'] });
+
+    const seen = new Set<string>();
+    for (let pageNumber = 1; ; pageNumber++) {
+      const batch = await client.listConversations(pageId, { since, until, pageNumber, orderBy: 'updated_at' });
+      for (const c of batch) seen.add(c.id);
+      if (batch.length < 60) break;
+    }
+    sim.setLiveShop(null);
+
+    // Conversations that sat in the window for the whole walk, yet were never returned.
+    const lost = allConversations(sim).filter((c) => {
+      const at = parseApiTimestamp(c.updated_at)!.getTime();
+      return at >= since.getTime() && at <= until.getTime() && !seen.has(c.id);
+    });
+    expect(sim.liveShopStats!.moved.size).toBeGreaterThan(10);
+    expect(lost.length).toBeGreaterThan(0);
+  });
+
+  describe('the product', () => {
+    let h: SyncHarness;
+
+    it('backfills 120 days while ≥ 50 conversations move, then one incremental run: the warehouse equals the final truth', async () => {
+      h = await createSyncHarness({ seed: 22, pages: 2, conversationsPerPage: 260, historyDays: 120, messagesPerConversation: { min: 1, max: 40 } }, 'live');
+      cleanups.push(() => h.close());
+      const since = new Date(h.sim.data.now.getTime() - 121 * DAY);
+      h.sim.setLiveShop({ perRequest: 0.12 });
+      const backfill = await h.sync({ since });
+      h.sim.setLiveShop(null);
+      expect(backfill.exitCode).toBe(0);
+      expect(h.sim.liveShopStats!.moved.size).toBeGreaterThanOrEqual(50);
+
+      const incremental = await h.sync();
+      expect(incremental.exitCode).toBe(0);
+
+      const truth = allConversations(h.sim);
+      const rows = await h.db.selectFrom('pancake.conversations').select(['id', 'raw']).orderBy('id').execute();
+      expect(rows.map((r) => r.id)).toEqual(truth.map((c) => c.id).sort());
+      const byId = new Map(truth.map((c) => [c.id, c]));
+      const stale = rows.filter((r) => !isDeepStrictEqual(r.raw, byId.get(r.id)));
+      expect(stale.map((r) => r.id)).toEqual([]);
+
+      const messages = await h.db.selectFrom('pancake.messages').select(['id', 'raw']).orderBy('id').execute();
+      const truthMessages = [...h.sim.data.messages.values()].flat();
+      expect(messages.map((m) => m.id)).toEqual(truthMessages.map((m) => m.id).sort());
+      const messageById = new Map(truthMessages.map((m) => [m.id, m]));
+      expect(messages.filter((m) => !isDeepStrictEqual(m.raw, messageById.get(m.id))).map((m) => m.id)).toEqual([]);
+    });
+
+    it('the v1 page-number walk, made safe by splitting full ranges, loses nothing either', async () => {
+      // Dense, wide windows so that ranges come back full and have to be split.
+      h = await createSyncHarness({ seed: 23, pages: 1, conversationsPerPage: 900, historyDays: 30, messagesPerConversation: { min: 1, max: 5 } }, 'live_v1');
+      cleanups.push(() => h.close());
+      const env = { PANCAKE_CONVERSATION_PAGING: 'page_number', SYNC_WINDOW_DAYS: '29' };
+      h.sim.setLiveShop({ perRequest: 1, kinds: ['new_message', 'retag'] });
+      const backfill = await h.sync({ since: new Date(h.sim.data.now.getTime() - 31 * DAY), streams: ['conversations'] }, env);
+      h.sim.setLiveShop(null);
+      expect(backfill.exitCode).toBe(0);
+      expect(h.sim.liveShopStats!.moved.size).toBeGreaterThanOrEqual(15);
+      await h.sync({ streams: ['conversations'] }, env);
+      const rows = await h.db.selectFrom('pancake.conversations').select(['id', 'raw']).orderBy('id').execute();
+      const truth = allConversations(h.sim);
+      expect(rows.map((r) => r.id)).toEqual(truth.map((c) => c.id).sort());
+      const byId = new Map(truth.map((c) => [c.id, c]));
+      expect(rows.filter((r) => !isDeepStrictEqual(r.raw, byId.get(r.id))).map((r) => r.id)).toEqual([]);
+    });
+
+    it('on a still shop, a backfill makes ≤ 1.05 × the minimal requests and an incremental run a constant number', async () => {
+      h = await createSyncHarness({ seed: 24, pages: 2, conversationsPerPage: 400, historyDays: 120 }, 'budget');
+      cleanups.push(() => h.close());
+      const since = new Date(h.sim.data.now.getTime() - 121 * DAY);
+      await h.sync({ since, streams: ['conversations', 'messages'] });
+
+      // The minimum for the windows walked: ⌈n/60⌉ per window (1 for an empty one), ⌈count/30⌉
+      // messages per conversation, plus the page list and one token per page.
+      const windows = new Set(h.sim.requests.filter((r) => r.endpoint === 'list_conversations_v2').map((r) => `${r.pageId}|${r.query.since}|${r.query.until}`));
+      let minimum = 1 + h.sim.data.pages.length;
+      for (const key of windows) {
+        const [pageId, s, u] = key.split('|') as [string, string, string];
+        const n = (h.sim.data.conversations.get(pageId) ?? []).filter((c) => {
+          const at = Math.floor(parseApiTimestamp(c.updated_at)!.getTime() / 1000);
+          return at >= Number(s) && at <= Number(u);
+        }).length;
+        minimum += Math.max(1, Math.ceil(n / 60));
+      }
+      for (const c of allConversations(h.sim)) minimum += Math.ceil((h.sim.data.messages.get(c.id)?.length ?? 0) / 30);
+      const made = h.sim.requests.length;
+      expect(made / minimum).toBeLessThanOrEqual(1.05);
+
+      h.sim.clearRequests();
+      await h.sync({ streams: ['conversations', 'messages'] });
+      const perPage = h.sim.requests.filter((r) => r.pageId !== null).length / h.sim.data.pages.length;
+      expect(perPage).toBeLessThanOrEqual(2);
+    });
+  });
+});
