@@ -31,7 +31,7 @@ export function syncCommand(): Command {
       selectStreams(streams); // unknown names are a usage error before anything starts
       const since = parseDateFlag('--since', flags.since, now);
       const until = parseDateFlag('--until', flags.until, now);
-      if (since && until && since >= until) throw new UsageError(`--since (${since.toISOString()}) must be before --until (${until.toISOString()})`);
+      if (since && until && since >= until) throw new UsageError(`--since (${since.toISOString()}) must be before --until (${until.toISOString()}) (example: --since 2026-01-01 --until 2026-02-01)`);
       if (since && since > now) throw new UsageError(`--since (${since.toISOString()}) is in the future`);
       const options = { streams, pages: parseListFlag(flags.pages), since, until };
 

@@ -7,6 +7,7 @@ export { createSimulatorData, conversationsUpdatedBetween, countMessages } from 
 export type { DataOptions, SimulatorData } from './data.js';
 export type { Employee } from './records.js';
 export { FAULT_KINDS } from './types.js';
+export { makeHostile } from './hostile.js';
 export type { LiveChangeKind, LiveShopOptions, LiveShopStats } from './live-shop.js';
 export type { Endpoint, FaultKind, FaultOptions, RequestLogEntry, Simulator, SimulatorOptions } from './types.js';
 export { formatApiTime, parseApiTime } from './time.js';

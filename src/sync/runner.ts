@@ -98,15 +98,21 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
       return;
     }
     let pageFailed = false;
-    const finished = new Map<string, Promise<void>>();
-    const runOne = async (stream: Stream): Promise<void> => {
+    const finished = new Map<string, Promise<StreamOutcome['status']>>();
+    const runOne = async (stream: Stream): Promise<StreamOutcome['status']> => {
       // A stream that reads another's rows (messages reads conversations) waits for it, if selected.
-      await Promise.all((stream.after ?? []).map((name) => finished.get(name)));
+      const before = await Promise.all((stream.after ?? []).map((name) => finished.get(name)));
       const counts = zero();
       const t0 = Date.now();
       if (pageFailed) {
         outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_page_failed', counts, durationMs: 0 });
-        return;
+        return 'skipped_page_failed';
+      }
+      if (before.includes('skipped_locked')) {
+        // The other process is still writing what this stream would read; it runs this one after.
+        pageLog.warn(`another pancake-sync process is syncing ${(stream.after ?? []).join(', ')} of page ${page.id}; skipping ${stream.name}, which depends on it, in this run`);
+        outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_locked', counts, durationMs: 0 });
+        return 'skipped_locked';
       }
       const streamLog = pageLog.child({ stream: stream.name });
       try {
@@ -114,10 +120,11 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
         if (locked === null) {
           streamLog.warn(`another pancake-sync process is syncing ${stream.name} of page ${page.id}; skipping it in this run`);
           outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_locked', counts, durationMs: Date.now() - t0 });
-          return;
+          return 'skipped_locked';
         }
         outcomes.push({ pageId: page.id, stream: stream.name, status: 'done', counts, durationMs: Date.now() - t0 });
         streamLog.info({ ...counts, durationMs: Date.now() - t0 }, `${stream.name} of page ${page.id} done`);
+        return 'done';
       } catch (error) {
         const message = errorMessage(error);
         failures.push({ pageId: page.id, stream: stream.name, kind: errorKind(error), message });
@@ -125,6 +132,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
         streamLog.error({ err: error, ...counts }, `${stream.name} of page ${page.id} failed: ${message}`);
         // A refused token fails every later stream of the page the same way.
         if (error instanceof PancakeError && error.kind === 'auth') pageFailed = true;
+        return 'failed';
       }
     };
     // The streams of a page run side by side; the client's per-token limiter and global request

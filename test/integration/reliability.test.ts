@@ -1,0 +1,124 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHostile } from '../../src/simulator/index.js';
+import { createDb } from '../../src/warehouse/db.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createSyncHarness, runCli, simulatorEnv, tableRows, type SyncHarness } from '../support/harness.js';
+
+const DAY = 86_400_000;
+
+async function pancakeTables(url: string): Promise<Array<[string, string]>> {
+  const db = createDb(url, 1);
+  try {
+    const { rows } = await sql<{ table_name: string; key: string }>`
+      select c.table_name, string_agg(k.column_name, ', ' order by k.ordinal_position) as key
+      from information_schema.table_constraints c
+      join information_schema.key_column_usage k using (constraint_schema, constraint_name)
+      where c.table_schema = 'pancake' and c.constraint_type = 'PRIMARY KEY'
+        and c.table_name not in ('sync_runs', 'sync_state', 'kysely_migration', 'kysely_migration_lock')
+      group by c.table_name order by c.table_name`.execute(db);
+    return rows.map((r) => [`pancake.${r.table_name}`, r.key]);
+  } finally {
+    await db.destroy();
+  }
+}
+
+describe('concurrent runs', () => {
+  let h: SyncHarness;
+  let second: TestDatabase;
+  beforeAll(async () => {
+    h = await createSyncHarness({ seed: 31, pages: 2, conversationsPerPage: 80, historyDays: 40, latencyMs: 3 }, 'concurrent_ref');
+    second = await createTestDatabase('concurrent');
+  });
+  afterAll(async () => {
+    await second?.drop();
+    await h?.close();
+  });
+
+  it('two sync processes started together never interleave: the second skips what the first holds, both exit 0, the tables equal a single run', async () => {
+    const since = new Date(h.sim.data.now.getTime() - 45 * DAY).toISOString();
+    const env = simulatorEnv(h.sim, second.url, { LOG_LEVEL: 'info' });
+    const [a, b] = await Promise.all([runCli(['sync', '--since', since], env), runCli(['sync', '--since', since], env)]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stderr + b.stderr).toMatch(/another pancake-sync process is syncing/);
+    // Whatever one process skipped, a run after both finishes has nothing left to fix.
+    await h.sync({ since: new Date(since) });
+    const db = createDb(second.url, 2);
+    try {
+      for (const [table, key] of await pancakeTables(h.database.url)) {
+        expect(await tableRows(db, table, key), table).toEqual(await tableRows(h.db, table, key));
+      }
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+describe('schema safety', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    h = await createSyncHarness({ seed: 32, pages: 1, conversationsPerPage: 5 }, 'schema');
+  });
+  afterAll(async () => h?.close());
+
+  it('migrate on an up-to-date database is a no-op, and sync refuses a newer schema with a message', async () => {
+    const env = { DATABASE_URL: h.database.url };
+    const again = await runCli(['migrate'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('up to date');
+    await sql`insert into pancake.kysely_migration (name, timestamp) values ('9999_from_the_future', now())`.execute(h.db);
+    const refused = await runCli(['sync'], simulatorEnv(h.sim, h.database.url));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/newer than this pancake-sync.*9999_from_the_future.*Upgrade pancake-sync/s);
+    const runs = await h.db.selectFrom('pancake.sync_runs').select('id').execute();
+    expect(runs).toHaveLength(0);
+    await sql`delete from pancake.kysely_migration where name = '9999_from_the_future'`.execute(h.db);
+  });
+});
+
+describe('bad input', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    h = await createSyncHarness({ seed: 33, pages: 1, conversationsPerPage: 30, historyDays: 20 }, 'badinput');
+  });
+  afterAll(async () => h?.close());
+
+  const cases: Array<{ name: string; args?: string[]; env: (base: Record<string, string | undefined>) => Record<string, string | undefined>; says: RegExp }> = [
+    { name: 'missing token', env: (e) => ({ ...e, PANCAKE_ACCESS_TOKEN: undefined }), says: /PANCAKE_ACCESS_TOKEN is not set.*example: PANCAKE_ACCESS_TOKEN=/s },
+    { name: 'unknown stream', args: ['--streams', 'conversations,chats'], env: (e) => e, says: /"chats".*example: --streams/s },
+    { name: 'bad date', args: ['--since', 'last tuesday'], env: (e) => e, says: /--since must be.*example: --since 2026-01-31/s },
+    { name: 'since after until', args: ['--since', '2026-03-01', '--until', '2026-02-01'], env: (e) => e, says: /--since .* must be before --until.*example/s },
+    { name: 'negative number', env: (e) => ({ ...e, SYNC_CONCURRENCY: '-4' }), says: /SYNC_CONCURRENCY must be between 1 and 256.*example: SYNC_CONCURRENCY=8/s },
+    { name: 'non-numeric number', env: (e) => ({ ...e, PANCAKE_RATE_LIMIT: 'fast' }), says: /PANCAKE_RATE_LIMIT must be a positive number.*example: PANCAKE_RATE_LIMIT=5/s },
+    { name: 'unreachable database', env: (e) => ({ ...e, DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:9/warehouse' }), says: /Cannot connect to the database.*example: postgres:\/\//s },
+    { name: 'bad PANCAKE_BASE_URL', env: (e) => ({ ...e, PANCAKE_BASE_URL: 'pages dot fm' }), says: /PANCAKE_BASE_URL must be an http\(s\) origin.*example: PANCAKE_BASE_URL=https:\/\/pages.fm/s },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name} → one message naming the setting with an example, exit 2, nothing written`, async () => {
+      h.sim.clearRequests();
+      const env = c.env(simulatorEnv(h.sim, h.database.url));
+      const result = await runCli(['sync', ...(c.args ?? [])], Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(c.says);
+      expect(result.stderr.match(/^pancake-sync: /gm)).toHaveLength(1);
+      expect(result.stderr).not.toContain('secret');
+      expect(h.sim.requests).toHaveLength(0);
+      const runs = await h.db.selectFrom('pancake.sync_runs').select('id').execute();
+      expect(runs).toHaveLength(0);
+    });
+  }
+
+  it('hostile API data (unknown fields, missing fields, nulls, 1 MB texts, broken UTF-16, NUL) is stored and never crashes the run', async () => {
+    const touched = makeHostile(h.sim.data, 3);
+    const summary = await h.sync({ since: new Date(h.sim.data.now.getTime() - 21 * DAY) });
+    expect(summary.failures).toEqual([]);
+    const conversations = await h.db.selectFrom('pancake.conversations').select(['id', 'raw', 'snippet', 'message_count']).where('id', 'in', touched.conversations).execute();
+    expect(conversations).toHaveLength(touched.conversations.length);
+    for (const c of conversations) expect((c.raw as Record<string, unknown>).brand_new_field).toBeDefined();
+    const messages = await h.db.selectFrom('pancake.messages').select(['id', 'text']).where('id', 'in', touched.messages).execute();
+    expect(messages).toHaveLength(touched.messages.length);
+    expect(messages.some((m) => (m.text?.length ?? 0) > 1_000_000)).toBe(true);
+    expect(messages.some((m) => m.text?.includes('\ufffd'))).toBe(true);
+  });
+});
