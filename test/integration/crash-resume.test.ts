@@ -1,66 +1,122 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSyncHarness, runCli, simulatorEnv, tableRows, type SyncHarness } from '../support/harness.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { Random } from '../../src/simulator/random.js';
 import { createDb } from '../../src/warehouse/db.js';
+import { createTestDatabase } from '../support/db.js';
+import { createSyncHarness, runCli, simulatorEnv, tableRows, type SyncHarness } from '../support/harness.js';
 
+// Crash safety (issue 5, guarantee 1). `npm test` runs a small data set; `npm run test:soak` sets
+// PANCAKE_SOAK=1 for a larger one. Both kill at 20 seeded points spread over the run.
+const SOAK = process.env.PANCAKE_SOAK === '1';
+const SIZE = SOAK ? { pages: 3, conversationsPerPage: 400 } : { pages: 2, conversationsPerPage: 60 };
+const KILLS = 20;
 const DAY = 86_400_000;
-const TABLES: Array<[string, string]> = [
-  ['pancake.pages', 'id'],
-  ['pancake.conversations', 'page_id, id'],
-  ['pancake.messages', 'page_id, id'],
-  ['pancake.conversation_message_state', 'page_id, conversation_id'],
-];
 
-describe('a sync killed with SIGKILL and run again', () => {
+/** Every synced table with its primary key (bookkeeping that holds run times left out). */
+async function syncedTables(db: SyncHarness['db']): Promise<Array<[string, string]>> {
+  const { rows } = await sql<{ table_name: string; key: string }>`
+    select c.table_name, string_agg(k.column_name, ', ' order by k.ordinal_position) as key
+    from information_schema.table_constraints c
+    join information_schema.key_column_usage k using (constraint_schema, constraint_name)
+    where c.table_schema = 'pancake' and c.constraint_type = 'PRIMARY KEY'
+      and c.table_name not in ('sync_runs', 'sync_state', 'kysely_migration', 'kysely_migration_lock')
+    group by c.table_name order by c.table_name`.execute(db);
+  return rows.map((r) => [`pancake.${r.table_name}`, r.key]);
+}
+
+async function expectSameTables(reference: SyncHarness, url: string, label: string): Promise<void> {
+  const db = createDb(url, 2);
+  try {
+    for (const [table, key] of await syncedTables(reference.db)) {
+      const expected = await tableRows(reference.db, table, key);
+      const actual = await tableRows(db, table, key);
+      expect(actual.length, `${label}: ${table} row count`).toBe(expected.length);
+      expect(actual, `${label}: ${table}`).toEqual(expected);
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
+describe(`crash safety (${SOAK ? 'soak' : 'small'} data set)`, () => {
   let reference: SyncHarness;
-  let crashed: TestDatabase;
   let since: Date;
+  let totalRequests: number;
 
   beforeAll(async () => {
-    // The reference run and the crashed runs read the same simulator, which does not change.
-    reference = await createSyncHarness({ seed: 11, pages: 2, conversationsPerPage: 120, historyDays: 80, latencyMs: 2 }, 'crash_ref');
-    crashed = await createTestDatabase('crash_killed');
-    since = new Date(reference.sim.data.now.getTime() - 90 * DAY);
-  });
-  afterAll(async () => {
-    await crashed?.drop();
-    await reference?.close();
-  });
-
-  it('ends with tables identical to an uninterrupted run', async () => {
-    const args = ['sync', '--since', since.toISOString()];
-    const env = simulatorEnv(reference.sim, crashed.url);
-    // Kill twice, at different depths of the run (by request count), then let it finish.
-    for (const killAfter of [60, 260]) {
-      reference.sim.clearRequests();
-      let timer: NodeJS.Timeout | undefined;
-      const result = await runCli(args, env, {
-        onSpawn: (kill) => {
-          timer = setInterval(() => {
-            if (reference.sim.requests.length >= killAfter) kill();
-          }, 5);
-        },
-      });
-      clearInterval(timer);
-      expect(result.signal, `the child should have been killed mid-run (stderr: ${result.stderr})`).toBe('SIGKILL');
-    }
-    const final = await runCli(args, env);
-    expect(final.stderr).toBe('');
-    expect(final.code).toBe(0);
-
+    // Latency stretches the run so that kills land inside it, not after it.
+    reference = await createSyncHarness({ seed: 11, ...SIZE, historyDays: 70, latencyMs: 2 }, 'crash_ref');
+    since = new Date(reference.sim.data.now.getTime() - 65 * DAY);
+    reference.sim.clearRequests();
     const uninterrupted = await reference.sync({ since });
     expect(uninterrupted.exitCode).toBe(0);
+    totalRequests = reference.sim.requests.length;
+  });
+  afterAll(async () => reference?.close());
 
-    const db = createDb(crashed.url, 2);
-    try {
-      for (const [table, order] of TABLES) {
-        const expected = await tableRows(reference.db, table, order);
-        const actual = await tableRows(db, table, order);
-        expect(actual.length, table).toBe(expected.length);
-        expect(actual, table).toEqual(expected);
+  it(`a sync SIGKILLed at ${KILLS} seeded points and resumed each time ends with tables identical to an uninterrupted run (${KILLS}/${KILLS})`, async () => {
+    const rng = Random.of('kill-points', 5);
+    const points = Array.from({ length: KILLS }, () => rng.int(1, Math.max(2, totalRequests - 1)));
+    const identical: number[] = [];
+    for (const [i, point] of points.entries()) {
+      const database = await createTestDatabase(`crash_${i}`);
+      try {
+        const env = simulatorEnv(reference.sim, database.url);
+        const args = ['sync', '--since', since.toISOString()];
+        reference.sim.clearRequests();
+        let timer: NodeJS.Timeout | undefined;
+        const killed = await runCli(args, env, {
+          onSpawn: (kill) => {
+            timer = setInterval(() => reference.sim.requests.length >= point && kill(), 2);
+          },
+        });
+        clearInterval(timer);
+        expect(killed.signal, `kill ${i} at request ${point}/${totalRequests}: ${killed.stderr}`).toBe('SIGKILL');
+        const resumed = await runCli(args, env);
+        expect(resumed.code, resumed.stderr).toBe(0);
+        await expectSameTables(reference, database.url, `kill ${i} at request ${point}`);
+        identical.push(point);
+      } finally {
+        await database.drop();
       }
-    } finally {
-      await db.destroy();
+    }
+    expect(identical).toHaveLength(KILLS);
+  });
+
+  it('a database connection dropped mid-transaction (backend terminated) loses nothing: the next run completes the tables', async () => {
+    for (const fraction of [0.2, 0.5, 0.8]) {
+      const database = await createTestDatabase('dropconn');
+      const admin = createDb(database.url, 1);
+      try {
+        const env = simulatorEnv(reference.sim, database.url);
+        const args = ['sync', '--since', since.toISOString()];
+        reference.sim.clearRequests();
+        let terminated = 0;
+        let timer: NodeJS.Timeout | undefined;
+        let busy = false;
+        const first = await runCli(args, env, {
+          onSpawn: () => {
+            timer = setInterval(async () => {
+              if (busy || terminated > 0 || reference.sim.requests.length < totalRequests * fraction) return;
+              busy = true;
+              const { rows } = await sql<{ n: number }>`
+                select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+                where datname = current_database() and pid <> pg_backend_pid()`.execute(admin);
+              terminated = rows[0]?.n ?? 0;
+              busy = false;
+            }, 2);
+          },
+        });
+        clearInterval(timer);
+        expect(terminated, `no backend to terminate at ${fraction}`).toBeGreaterThan(0);
+        expect([0, 1]).toContain(first.code);
+        const second = await runCli(args, env);
+        expect(second.code, second.stderr).toBe(0);
+        await expectSameTables(reference, database.url, `connection dropped at ${fraction}`);
+      } finally {
+        await admin.destroy();
+        await database.drop();
+      }
     }
   });
 });
