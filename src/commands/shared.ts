@@ -22,9 +22,16 @@ export interface CommandContext {
   log: Logger;
 }
 
-export function loadContext(): CommandContext {
-  const config = parseConfig(readEnvironment());
-  const log = createLogger({ level: config.logLevel, pretty: process.stderr.isTTY === true });
+/**
+ * Configuration and logger for a command. With `liveProgress`, a terminal gets the progress display
+ * instead of info lines (which would tear it), unless LOG_LEVEL asks for them explicitly.
+ */
+export function loadContext(options: { liveProgress?: boolean } = {}): CommandContext {
+  const env = readEnvironment();
+  const config = parseConfig(env);
+  const tty = process.stderr.isTTY === true;
+  const level = options.liveProgress && tty && !env.LOG_LEVEL ? 'warn' : config.logLevel;
+  const log = createLogger({ level, pretty: tty });
   return { config, log };
 }
 

@@ -1,88 +1,127 @@
 import { Command } from 'commander';
-import { sql } from 'kysely';
-import { formatDuration } from '../durations.js';
+import { sql, type Kysely } from 'kysely';
+import { formatDuration, parseDuration } from '../durations.js';
+import { STREAMS } from '../sync/registry.js';
 import { openWarehouse } from '../warehouse/db.js';
 import { schemaStatus } from '../warehouse/migrate.js';
-import { loadContext, printTable, withExitCode } from './shared.js';
+import type { Database } from '../warehouse/schema.js';
+import { loadContext, printTable, UsageError, withExitCode } from './shared.js';
 
 interface StatusFlags {
   json?: boolean;
+  maxLag?: string;
+}
+
+export interface StreamStatus {
+  pageId: string;
+  pageName: string | null;
+  stream: string;
+  /** Everything updated before this is in the warehouse. */
+  watermark: Date | null;
+  lagSeconds: number | null;
+  /** How the stream ended in the last run that included it. */
+  lastResult: string | null;
+  rows: number | null;
+  /** Messages: conversations whose new messages are not fetched yet. */
+  pending: number | null;
+  /** Set when --max-lag is given and this stream is behind it (or never synced). */
+  late?: boolean;
 }
 
 export interface StatusReport {
   schema: { applied: string[]; pending: string[] };
   lastRun: { id: string; status: string; startedAt: Date; finishedAt: Date | null; requests: number; errors: unknown } | null;
-  streams: Array<{ pageId: string; pageName: string | null; stream: string; watermark: Date | null; lagSeconds: number | null; rows: number; pending: number | null }>;
+  streams: StreamStatus[];
+  maxLagSeconds?: number;
+  late?: number;
 }
 
 export function statusCommand(): Command {
   return new Command('status')
     .description('watermarks, last runs, row counts and lag per page and stream')
     .option('--json', 'print the report as JSON on stdout')
+    .option('--max-lag <duration>', 'exit 1 when any stream is further behind than this (e.g. 26h), for monitors')
     .action(withExitCode(async (flags: StatusFlags) => {
+      const maxLagMs = flags.maxLag === undefined ? null : parseDuration(flags.maxLag);
+      if (maxLagMs === null && flags.maxLag !== undefined) throw new UsageError(`--max-lag must be a duration, got "${flags.maxLag}" (example: --max-lag 26h)`);
       const { config, log } = loadContext();
       const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, logger: log });
       try {
-        const report = await buildStatus(warehouse.db);
-        if (flags.json) {
-          process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        } else {
-          printStatus(report);
-        }
+        const report = await buildStatus(warehouse.db, new Date(), maxLagMs);
+        if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        else printStatus(report);
+        return report.late ? 1 : 0;
       } finally {
         await warehouse.close();
       }
-      return 0;
     }));
 }
 
-type Db = Parameters<typeof schemaStatus>[0];
-
-export async function buildStatus(db: Db, now = new Date()): Promise<StatusReport> {
+export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLagMs: number | null = null): Promise<StatusReport> {
   const schema = await schemaStatus(db);
   if (schema.applied.length === 0) return { schema, lastRun: null, streams: [] };
-  const last = await db.selectFrom('pancake.sync_runs').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const runs = await db.selectFrom('pancake.sync_runs').selectAll().orderBy('id', 'desc').limit(20).execute();
   const pages = await db.selectFrom('pancake.pages').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('id').execute();
   const states = await db.selectFrom('pancake.sync_state').select(['page_id', 'stream', 'watermark']).execute();
-  const conversationCounts = await countByPage(db, 'pancake.conversations');
-  const messageCounts = await countByPage(db, 'pancake.messages');
-  const pendingMessages = await db
+  const pending = await pendingMessages(db);
+  const rowCounts = new Map<string, Map<string, number>>();
+  for (const stream of STREAMS) if (stream.table) rowCounts.set(stream.name, await countByPage(db, stream.table));
+
+  const streams: StreamStatus[] = [];
+  for (const page of pages) {
+    for (const stream of STREAMS) {
+      const own = states.find((s) => s.page_id === page.id && s.stream === stream.name)?.watermark ?? null;
+      // Messages have no window of their own: they are as fresh as the conversations they follow,
+      // once no conversation waits for its messages.
+      const waiting = stream.name === 'messages' ? (pending.get(page.id) ?? 0) : null;
+      const followed = stream.after?.[0] ? (states.find((s) => s.page_id === page.id && s.stream === stream.after?.[0])?.watermark ?? null) : null;
+      const watermark = own ?? (waiting === 0 ? followed : null);
+      const lastResult = lastResultOf(runs, page.id, stream.name);
+      if (!watermark && !lastResult && !rowCounts.get(stream.name)?.get(page.id)) continue;
+      const lagSeconds = watermark ? Math.round((now.getTime() - watermark.getTime()) / 1000) : null;
+      streams.push({
+        pageId: page.id,
+        pageName: page.name,
+        stream: stream.name,
+        watermark,
+        lagSeconds,
+        lastResult,
+        rows: rowCounts.get(stream.name)?.get(page.id) ?? (stream.table ? 0 : null),
+        pending: waiting,
+        ...(maxLagMs !== null && { late: lagSeconds === null || lagSeconds * 1000 > maxLagMs }),
+      });
+    }
+  }
+  const last = runs[0];
+  return {
+    schema: { applied: schema.applied, pending: schema.pending },
+    lastRun: last ? { id: String(last.id), status: last.status, startedAt: last.started_at, finishedAt: last.finished_at, requests: last.requests, errors: last.errors } : null,
+    streams,
+    ...(maxLagMs !== null && { maxLagSeconds: Math.round(maxLagMs / 1000), late: streams.filter((s) => s.late).length + (streams.length === 0 ? 1 : 0) }),
+  };
+}
+
+function lastResultOf(runs: Array<{ counts: unknown }>, pageId: string, stream: string): string | null {
+  for (const run of runs) {
+    const counts = run.counts as Record<string, Record<string, { status?: string }> | undefined> | null;
+    const status = counts?.[pageId]?.[stream]?.status;
+    if (status) return status;
+  }
+  return null;
+}
+
+async function pendingMessages(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db
     .selectFrom('pancake.conversations as c')
     .leftJoin('pancake.conversation_message_state as s', (join) => join.onRef('s.page_id', '=', 'c.page_id').onRef('s.conversation_id', '=', 'c.id'))
     .select(['c.page_id', (eb) => eb.fn.countAll<string>().as('n')])
     .where((eb) => eb.or([eb('s.conversation_id', 'is', null), eb('s.synced_updated_at', '<', eb.ref('c.updated_at'))]))
     .groupBy('c.page_id')
     .execute();
-  const streams: StatusReport['streams'] = [];
-  for (const page of pages) {
-    const watermark = states.find((s) => s.page_id === page.id && s.stream === 'conversations')?.watermark ?? null;
-    streams.push({
-      pageId: page.id,
-      pageName: page.name,
-      stream: 'conversations',
-      watermark,
-      lagSeconds: watermark ? Math.round((now.getTime() - watermark.getTime()) / 1000) : null,
-      rows: conversationCounts.get(page.id) ?? 0,
-      pending: null,
-    });
-    streams.push({
-      pageId: page.id,
-      pageName: page.name,
-      stream: 'messages',
-      watermark,
-      lagSeconds: watermark ? Math.round((now.getTime() - watermark.getTime()) / 1000) : null,
-      rows: messageCounts.get(page.id) ?? 0,
-      pending: Number(pendingMessages.find((p) => p.page_id === page.id)?.n ?? 0),
-    });
-  }
-  return {
-    schema: { applied: schema.applied, pending: schema.pending },
-    lastRun: last ? { id: String(last.id), status: last.status, startedAt: last.started_at, finishedAt: last.finished_at, requests: last.requests, errors: last.errors } : null,
-    streams,
-  };
+  return new Map(rows.map((r) => [r.page_id, Number(r.n)]));
 }
 
-async function countByPage(db: Db, table: 'pancake.conversations' | 'pancake.messages'): Promise<Map<string, number>> {
+async function countByPage(db: Kysely<Database>, table: string): Promise<Map<string, number>> {
   const rows = await sql<{ page_id: string; n: string }>`select page_id, count(*) as n from ${sql.table(table)} group by page_id`.execute(db);
   return new Map(rows.rows.map((r) => [r.page_id, Number(r.n)]));
 }
@@ -103,8 +142,13 @@ function printStatus(report: StatusReport): void {
       stream: s.stream,
       watermark: s.watermark ? s.watermark.toISOString() : 'never',
       lag: s.lagSeconds === null ? '-' : formatDuration(s.lagSeconds * 1000),
-      rows: s.rows,
+      last: s.lastResult ?? '-',
+      rows: s.rows ?? '-',
       pending: s.pending ?? '',
+      ...(s.late !== undefined && { late: s.late ? 'LATE' : '' }),
     })),
   );
+  if (report.maxLagSeconds !== undefined) {
+    out.write(`\n${report.late ? `${report.late} stream(s) behind the maximum lag of ${formatDuration(report.maxLagSeconds * 1000)}` : `Every stream is within ${formatDuration(report.maxLagSeconds * 1000)}`}.\n`);
+  }
 }

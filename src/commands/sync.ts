@@ -3,6 +3,7 @@ import { requireCredentials } from '../config.js';
 import { runSync, type RunSummary } from '../sync/runner.js';
 import { selectStreams, STREAM_NAMES } from '../sync/registry.js';
 import { planDryRun } from '../sync/dry-run.js';
+import { createProgress } from '../sync/progress.js';
 import { clientFromConfig, loadContext, openMigratedWarehouse, parseDateFlag, parseListFlag, printTable, UsageError, withExitCode } from './shared.js';
 
 interface SyncFlags {
@@ -24,7 +25,7 @@ export function syncCommand(): Command {
     .option('--dry-run', 'show what would be fetched (pages, streams, windows) and write nothing')
     .option('--json', 'print the run summary as JSON on stdout')
     .action(withExitCode(async (flags: SyncFlags) => {
-      const { config, log } = loadContext();
+      const { config, log } = loadContext({ liveProgress: true });
       requireCredentials(config);
       const now = new Date();
       const streams = parseListFlag(flags.streams);
@@ -44,7 +45,8 @@ export function syncCommand(): Command {
           else printTable(plan.rows);
           return 0;
         }
-        const summary = await runSync({ config, db: warehouse.db, client, log, now }, options);
+        const progress = createProgress({ log, requests: () => client.stats.requests });
+        const summary = await runSync({ config, db: warehouse.db, client, log, now, progress }, options);
         if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         else printSummary(summary);
         return summary.exitCode;

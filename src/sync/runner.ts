@@ -7,6 +7,7 @@ import { redact } from '../redact.js';
 import type { Database } from '../warehouse/schema.js';
 import { finishRun, startRun, withStreamLock, type RunFailure, type RunStatus } from '../warehouse/state.js';
 import { resolvePages, storeBarePages, storePages } from './pages.js';
+import { createProgress, type ProgressReporter } from './progress.js';
 import { selectStreams } from './registry.js';
 import type { PageInfo, Stream, StreamCounts, SyncSettings } from './stream.js';
 
@@ -23,6 +24,8 @@ export interface SyncDeps {
   client: PancakeClient;
   log: Logger;
   now?: Date;
+  /** Live progress; by default a log line every 15 s. */
+  progress?: ProgressReporter;
 }
 
 export interface StreamOutcome {
@@ -45,9 +48,6 @@ export interface RunSummary {
   durationMs: number;
 }
 
-/** How often a long run reports its progress when nobody watches a TTY. */
-const PROGRESS_EVERY_MS = 15_000;
-
 /**
  * One sync run: the pages × the selected streams. Pages run concurrently (the client's per-token
  * limiter and global concurrency keep the API load in bounds); a page's streams run in order. A
@@ -64,11 +64,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const requestsAtStart = client.stats.requests;
   let pages: PageInfo[] = [];
 
-  const progress = setInterval(() => {
-    const records = outcomes.reduce((sum, o) => sum + o.counts.records, 0);
-    log.info({ requests: client.stats.requests - requestsAtStart, streamsDone: outcomes.length, records }, 'sync in progress');
-  }, PROGRESS_EVERY_MS);
-  progress.unref();
+  const progress = deps.progress ?? createProgress({ log, target: { isTTY: false, write: () => true }, requests: () => client.stats.requests - requestsAtStart });
 
   try {
     const resolved = await resolvePages(client, config, options.pages ?? null);
@@ -84,7 +80,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   } catch (error) {
     failures.push({ pageId: null, stream: null, kind: errorKind(error), message: errorMessage(error) });
   } finally {
-    clearInterval(progress);
+    progress.stop();
   }
 
   async function syncPage(page: PageInfo): Promise<void> {
@@ -115,13 +111,16 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
         return 'skipped_locked';
       }
       const streamLog = pageLog.child({ stream: stream.name });
+      progress.track(page.id, stream.name, counts);
       try {
         const locked = await withStreamLock(db, page.id, stream.name, () => stream.run({ page, client, db, settings, log: streamLog, counts }));
         if (locked === null) {
           streamLog.warn(`another pancake-sync process is syncing ${stream.name} of page ${page.id}; skipping it in this run`);
           outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_locked', counts, durationMs: Date.now() - t0 });
+          progress.finish(page.id, stream.name, 'skipped (locked)');
           return 'skipped_locked';
         }
+        progress.finish(page.id, stream.name, 'done');
         outcomes.push({ pageId: page.id, stream: stream.name, status: 'done', counts, durationMs: Date.now() - t0 });
         streamLog.info({ ...counts, durationMs: Date.now() - t0 }, `${stream.name} of page ${page.id} done`);
         return 'done';
@@ -130,6 +129,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
         failures.push({ pageId: page.id, stream: stream.name, kind: errorKind(error), message });
         outcomes.push({ pageId: page.id, stream: stream.name, status: 'failed', counts, durationMs: Date.now() - t0, error: message });
         streamLog.error({ err: error, ...counts }, `${stream.name} of page ${page.id} failed: ${message}`);
+        progress.finish(page.id, stream.name, 'failed');
         // A refused token fails every later stream of the page the same way.
         if (error instanceof PancakeError && error.kind === 'auth') pageFailed = true;
         return 'failed';

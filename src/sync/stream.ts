@@ -38,6 +38,8 @@ export interface StreamCounts {
   rowsWritten: number;
   /** Time windows (or parents) finished. */
   unitsDone: number;
+  /** How many units this run will walk, once known (for progress and ETAs). */
+  unitsTotal?: number | null;
 }
 
 export interface StreamContext {
@@ -57,6 +59,8 @@ export interface Stream {
   name: string;
   /** One line for --help and status. */
   description: string;
+  /** The table it fills (for status row counts). */
+  table?: string;
   /** Streams whose rows this one reads; when selected in the same run, they finish first. */
   after?: readonly string[];
   run(ctx: StreamContext): Promise<void>;

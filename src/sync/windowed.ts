@@ -47,6 +47,7 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
   } else {
     windows.push(...planWindows(range.from, range.to, settings.windowDays).map((w) => ({ ...w, position: null })));
   }
+  ctx.counts.unitsTotal = windows.length;
   ctx.log.debug({ stream: source.stream, from: range.from, to: range.to, windows: windows.length, resumes: range.resumes }, 'planned windows');
 
   for (const window of windows) {

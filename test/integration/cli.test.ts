@@ -53,6 +53,19 @@ describe('the CLI', () => {
     expect(rows.map((r) => r.page_id)).toEqual([good]);
   });
 
+  it('status --max-lag exits 1 when a stream is behind, for monitors', async () => {
+    expect((await h.sync({ since: new Date(h.sim.data.now.getTime() - 25 * 86_400_000) })).exitCode).toBe(0);
+    const fresh = await runCli(['status', '--max-lag', '26h'], { DATABASE_URL: h.database.url });
+    expect(fresh.code, fresh.stdout + fresh.stderr).toBe(0);
+    expect(fresh.stdout).toContain('Every stream is within');
+    await h.db.updateTable('pancake.sync_state').set({ watermark: new Date(Date.now() - 3 * 86_400_000) }).where('stream', '=', 'conversations').execute();
+    const late = await runCli(['status', '--max-lag', '26h', '--json'], { DATABASE_URL: h.database.url });
+    expect(late.code).toBe(1);
+    const report = JSON.parse(late.stdout) as { late: number; streams: Array<{ stream: string; late: boolean }> };
+    expect(report.late).toBeGreaterThan(0);
+    expect(report.streams.find((s) => s.stream === 'conversations')?.late).toBe(true);
+  });
+
   it('status --json reports watermarks and row counts', async () => {
     const result = await runCli(['status', '--json'], { DATABASE_URL: h.database.url });
     expect(result.code).toBe(0);

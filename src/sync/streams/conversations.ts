@@ -121,6 +121,7 @@ const source: WindowedSource<PancakeConversation, Position> = {
 
 export const conversationsStream: Stream = {
   name: 'conversations',
+  table: 'pancake.conversations',
   description: 'conversations walked by updated_at windows (v2 cursor by default)',
   run: (ctx) => runWindowed(ctx, source),
   async plan(ctx) {

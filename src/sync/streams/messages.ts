@@ -84,9 +84,11 @@ const SLICE = 500;
 
 export const messagesStream: Stream = {
   name: 'messages',
+  table: 'pancake.messages',
   description: 'messages of every conversation that is new or changed since its messages were stored',
   after: ['conversations'],
   async run(ctx) {
+    ctx.counts.unitsTotal = (await messagesStream.plan(ctx)).units;
     const limit = pLimit(ctx.settings.concurrency);
     let afterId = '';
     for (;;) {
