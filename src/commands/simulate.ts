@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { FAULT_KINDS, startSimulator, type FaultKind } from '../simulator/index.js';
+import { FAULT_KINDS, TRANSIENT_FAULT_KINDS, startSimulator, type FaultKind, type FaultOptions } from '../simulator/index.js';
 import { UsageError } from './shared.js';
 
 interface SimulateFlags {
@@ -25,17 +25,18 @@ export function simulateCommand(): Command {
     .option('--latency <ms>', 'delay added to every response', '0')
     .option('--rate-limit <n>', 'requests per second per token before answering 429')
     .option('--fault-rate <share>', 'share of requests (0..1) that get an injected fault')
-    .addOption(new Option('--faults <kinds>', `fault kinds, comma-separated (${FAULT_KINDS.join(', ')})`))
+    .addOption(
+      new Option(
+        '--faults <kinds>',
+        `fault kinds, comma-separated (${FAULT_KINDS.join(', ')}); default: all but expired_token (a 401 "access token has expired", which ends a page's sync by design)`,
+      ),
+    )
     .action(async (flags: SimulateFlags) => {
       const number = (name: string, value: string, min: number): number => {
         const n = Number(value);
         if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number ≥ ${min}, got "${value}"`);
         return n;
       };
-      const kinds = flags.faults?.split(',').map((k) => k.trim()) as FaultKind[] | undefined;
-      const badKinds = kinds?.filter((k) => !FAULT_KINDS.includes(k)) ?? [];
-      if (badKinds.length > 0) throw new UsageError(`--faults: unknown kind(s) ${badKinds.join(', ')}; valid: ${FAULT_KINDS.join(', ')}`);
-      const faultRate = flags.faultRate === undefined ? 0 : number('fault-rate', flags.faultRate, 0);
       const simulator = await startSimulator({
         port: number('port', flags.port, 0),
         host: flags.host,
@@ -44,7 +45,7 @@ export function simulateCommand(): Command {
         conversationsPerPage: number('conversations', flags.conversations, 0),
         latencyMs: number('latency', flags.latency, 0),
         rateLimitPerSecond: flags.rateLimit === undefined ? null : number('rate-limit', flags.rateLimit, 0.1),
-        faults: faultRate > 0 ? { rate: faultRate, ...(kinds && { kinds }) } : null,
+        faults: faultOptionsFromFlags(flags),
       });
       const out = process.stdout;
       out.write(`Pancake simulator listening on ${simulator.baseUrl}\n`);
@@ -59,4 +60,19 @@ export function simulateCommand(): Command {
       });
       await simulator.close();
     });
+}
+
+/** `--fault-rate` and `--faults` as the simulator's FaultOptions; null when no fault is asked for. */
+export function faultOptionsFromFlags(flags: { faultRate?: string | undefined; faults?: string | undefined }): FaultOptions | null {
+  const kinds = flags.faults?.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const badKinds = kinds?.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k)) ?? [];
+  if (badKinds.length > 0) throw new UsageError(`--faults: unknown kind(s) ${badKinds.join(', ')}; valid: ${FAULT_KINDS.join(', ')}`);
+  if (kinds !== undefined && flags.faultRate === undefined) {
+    throw new UsageError(`--faults needs --fault-rate, the share of requests (0..1) that get one of them, e.g. --fault-rate 0.2 --faults ${kinds.join(',')}`);
+  }
+  if (flags.faultRate === undefined) return null;
+  const rate = Number(flags.faultRate);
+  if (flags.faultRate.trim() === '' || !(rate >= 0 && rate <= 1)) throw new UsageError(`--fault-rate must be a share between 0 and 1, e.g. 0.2, got "${flags.faultRate}"`);
+  if (rate === 0) return null;
+  return { rate, kinds: kinds && kinds.length > 0 ? (kinds as FaultKind[]) : [...TRANSIENT_FAULT_KINDS] };
 }

@@ -3,11 +3,24 @@ import { createEndpointContext } from './endpoint-context.js';
 import { conversationEndpoints, type ConversationEndpoints } from './endpoints/conversations.js';
 import { messageEndpoints, type MessageEndpoints } from './endpoints/messages.js';
 import { pageEndpoints, type PageEndpoints } from './endpoints/pages.js';
+import { statisticsEndpoints, type StatisticsEndpoints } from './endpoints/statistics.js';
+import { writeEndpoints, type WriteEndpoints } from './endpoints/writes.js';
+import { callLogEndpoints, type CallLogEndpoints } from './endpoints/call-logs.js';
+import { conversationIteratorEndpoints, type ConversationIteratorEndpoints } from './endpoints/conversation-iterator.js';
+import { customerEndpoints, type CustomerEndpoints } from './endpoints/customers.js';
+import { pageDirectoryEndpoints, type PageDirectoryEndpoints } from './endpoints/page-directory.js';
+import { postEndpoints, type PostEndpoints } from './endpoints/posts.js';
 import { createHttpClient, type HttpStats } from './http.js';
 
 export { CONVERSATIONS_PER_PAGE, type ConversationCursorParams, type ConversationPageParams, type ConversationWindow } from './endpoints/conversations.js';
 export { MESSAGES_PER_BATCH, type MessageParams } from './endpoints/messages.js';
 export { MAX_RANGE_SECONDS, checkRange } from './range.js';
+export type { AdsStatisticsType, NewCustomerGroupBy, StatisticsEndpoints } from './endpoints/statistics.js';
+export { formatDateRange, type DateRange } from './date-range.js';
+export { CUSTOMERS_MAX_PAGE_SIZE, type CustomerOrder, type PageCustomerParams, type PageCustomerRange } from './endpoints/customers.js';
+export { CALL_LOGS_PAGE_SIZE, type CallLogParams, type CallLogRange } from './endpoints/call-logs.js';
+export { POSTS_PAGE_SIZE, type PostParams, type PostRange } from './endpoints/posts.js';
+export type { CommentReply, InboxReply, PrivateReply, SendMessageParams, SendMessageResponse, WriteEndpoints, WriteResponse } from './endpoints/writes.js';
 
 export interface PancakeClientOptions {
   /** API origin. Default `https://pages.fm`. */
@@ -32,7 +45,8 @@ export interface PancakeClientOptions {
 }
 
 /** Every endpoint of the Pancake API (../shared/pancake-api.md), one method each. */
-export type PancakeClient = { readonly stats: HttpStats } & PageEndpoints & ConversationEndpoints & MessageEndpoints;
+export type PancakeClient = { readonly stats: HttpStats } & PageEndpoints & ConversationEndpoints & MessageEndpoints & StatisticsEndpoints & WriteEndpoints
+  & CustomerEndpoints & CallLogEndpoints & PostEndpoints & PageDirectoryEndpoints & ConversationIteratorEndpoints;
 
 export function createPancakeClient(options: PancakeClientOptions = {}): PancakeClient {
   const http = createHttpClient({
@@ -51,5 +65,12 @@ export function createPancakeClient(options: PancakeClientOptions = {}): Pancake
     ...pageEndpoints(ctx),
     ...conversationEndpoints(ctx),
     ...messageEndpoints(ctx),
+    ...statisticsEndpoints(ctx),
+    ...writeEndpoints(ctx),
+    ...customerEndpoints(ctx),
+    ...callLogEndpoints(ctx),
+    ...postEndpoints(ctx),
+    ...pageDirectoryEndpoints(ctx),
+    ...conversationIteratorEndpoints(ctx),
   };
 }

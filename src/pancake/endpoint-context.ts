@@ -15,7 +15,7 @@ export interface EndpointContext {
   setPageToken(pageId: string, token: string): void;
   hasPageToken(pageId: string): boolean;
   pageGet<T>(pageId: string, path: string, query?: Record<string, QueryValue>, base?: ApiRequest['base']): Promise<T>;
-  pagePost<T>(pageId: string, path: string, body: unknown, query?: Record<string, QueryValue>): Promise<T>;
+  pagePost<T>(pageId: string, path: string, body: unknown, query?: Record<string, QueryValue>, options?: { idempotent?: boolean }): Promise<T>;
 }
 
 export function createEndpointContext(http: HttpClient, options: { accessToken?: string | undefined; pageTokens: Map<string, string>; timezone: string }): EndpointContext {
@@ -43,7 +43,8 @@ export function createEndpointContext(http: HttpClient, options: { accessToken?:
     },
     hasPageToken: (pageId) => pageTokens.has(pageId),
     pageGet: (pageId, path, query = {}, base = 'page') => http.request({ method: 'GET', base, path: `/pages/${pageId}${path}`, query, auth: ctx.pageAuth(pageId), pageId }),
-    pagePost: (pageId, path, body, query = {}) => http.request({ method: 'POST', base: 'page', path: `/pages/${pageId}${path}`, query, body, auth: ctx.pageAuth(pageId), pageId }),
+    pagePost: (pageId, path, body, query = {}, options = {}) =>
+      http.request({ method: 'POST', base: 'page', path: `/pages/${pageId}${path}`, query, body, auth: ctx.pageAuth(pageId), pageId, ...(options.idempotent === false && { idempotent: false }) }),
   };
   return ctx;
 }

@@ -28,6 +28,12 @@ export interface ApiRequest {
   auth: { param: 'access_token' | 'page_access_token'; token: string };
   /** For error messages and logs: the page this request is about. */
   pageId?: string;
+  /**
+   * False for writes that must not happen twice (sending a message): only rate limits, which the
+   * server refuses before doing anything, are retried. A timeout, reset or 5xx may come after the
+   * write took effect, so a retry could send the message again. Default true.
+   */
+  idempotent?: boolean;
 }
 
 export interface HttpClientOptions {
@@ -94,6 +100,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     registerSecret(request.auth.token);
     const url = buildUrl(origin, request);
     let rateLimitRetries = 0;
+    const mayRetry = (error: unknown): error is PancakeError =>
+      error instanceof PancakeError && error.retryable && (request.idempotent !== false || error.kind === 'rate_limit');
     return pRetry(() => attempt<T>(request, url), {
       retries,
       minTimeout: minDelay,
@@ -101,7 +109,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       maxTimeout: 60_000,
       randomize: true,
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-        if (!(error instanceof PancakeError) || !error.retryable) return;
+        if (!mayRetry(error)) return;
         stats.retries += 1;
         if (error.kind === 'rate_limit') {
           stats.rateLimited += 1;
@@ -112,7 +120,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         log.debug({ url: redact(url.toString()), kind: error.kind, status: error.status, attemptNumber, retriesLeft }, 'retrying Pancake request');
       },
       shouldConsumeRetry: ({ error }) => !(error instanceof PancakeError && error.kind === 'rate_limit' && rateLimitRetries <= MAX_RATE_LIMIT_RETRIES),
-      shouldRetry: ({ error }) => error instanceof PancakeError && error.retryable,
+      shouldRetry: ({ error }) => mayRetry(error),
     });
   }
 

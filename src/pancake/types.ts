@@ -123,3 +123,6 @@ export interface ListMessagesResponse extends ApiSuccess {
 }
 
 export type ConversationOrder = 'inserted_at' | 'updated_at';
+
+export * from './entity-types.js';
+export * from './statistics-types.js';

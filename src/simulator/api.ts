@@ -5,13 +5,17 @@
 import { BadParam, fail, type ApiResponse } from './routes/params.js';
 import type { ApiContext, RouteDefinition } from './routes/route.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { entityRoutes } from './routes/entities.js';
 import { pageRoutes } from './routes/pages.js';
+import { statisticsRoutes } from './routes/statistics.js';
+import { writeRoutes } from './routes/writes.js';
 import type { TokenBook } from './tokens.js';
 
 export type { ApiContext, ApiResponse };
 export { MAX_RANGE_SECONDS } from './limits.js';
 
-const ROUTES: RouteDefinition[] = [...pageRoutes, ...conversationRoutes];
+// Statistics come before the entities: new-customer statistics share page_customers' path (`accepts`).
+const ROUTES: RouteDefinition[] = [...pageRoutes, ...statisticsRoutes, ...conversationRoutes, ...writeRoutes, ...entityRoutes];
 
 export interface Route {
   endpoint: string;
@@ -30,10 +34,10 @@ function decode(part: string | undefined): string | null {
   }
 }
 
-export function matchRoute(method: string, path: string): Route {
+export function matchRoute(method: string, path: string, query: URLSearchParams = new URLSearchParams()): Route {
   for (const definition of ROUTES) {
     const m = definition.method === method ? definition.pattern.exec(path) : null;
-    if (!m) continue;
+    if (!m || (definition.accepts && !definition.accepts(query))) continue;
     const params = m.slice(1).map(decode);
     const conversationId = definition.conversationParam === undefined ? null : (params[definition.conversationParam] ?? null);
     return { endpoint: definition.endpoint, pageId: params[0] ?? null, conversationId, definition, params };

@@ -3,7 +3,9 @@
 // server, and the server serves exactly these objects.
 
 import type { ApiTag, PancakeConversation, PancakeMessage, PancakePage } from '../pancake/types.js';
+import { type EntityData, type EntityOptions, emptyEntities, generateEntities } from './entities.js';
 import { Random } from './random.js';
+import { type StatisticsState, createStatisticsState } from './statistics/state.js';
 import { type Employee, type PageContext, formatField, newConversation, newMessage, planSeconds, planSenders, summarize } from './records.js';
 import { TAG_COLORS, TAG_TEXTS, lightenColor, personName, shopName } from './text.js';
 import { parseApiTime, unixSeconds } from './time.js';
@@ -17,6 +19,10 @@ export interface DataOptions {
   historyDays?: number;
   /** Hours from UTC per page, by index; pages without an entry get 7 (Vietnam), as real pages do. */
   timezones?: number[];
+  /** IANA zone of every page's statistics days instead of its `timezone` offset (statistics/state.ts). */
+  statisticsZone?: string;
+  /** Sizes of the customers, call logs and posts sets (entities.ts). */
+  entities?: EntityOptions;
 }
 
 export interface SimulatorData {
@@ -32,6 +38,10 @@ export interface SimulatorData {
   employees: Map<string, Employee[]>;
   /** The tag set of each page, by page id. */
   tags: Map<string, ApiTag[]>;
+  /** Zone override and manual corrections of the simulated statistics (statistics/state.ts). */
+  statistics: StatisticsState;
+  /** Page customers, call logs, posts, users and call-center ids, by page id (entities.ts). */
+  entities: EntityData;
   /**
    * Bumped by every mutation, so the server knows when its sorted views are stale. Change data through
    * the Simulator's methods; code that edits records directly must bump it too.
@@ -69,6 +79,8 @@ export function createSimulatorData(options: DataOptions = {}): SimulatorData {
     messages: new Map(),
     employees: new Map(),
     tags: new Map(),
+    entities: emptyEntities(),
+    statistics: createStatisticsState(options.statisticsZone ?? null),
     revision: 0,
   };
   const nowMs = now.getTime();
@@ -85,6 +97,7 @@ export function createSimulatorData(options: DataOptions = {}): SimulatorData {
       previousSecond = unixSeconds(parseApiTime(conversation.updated_at));
     }
   }
+  generateEntities(data, historyDays, options.entities);
   return data;
 }
 

@@ -4,9 +4,12 @@
 
 import type { ServerResponse } from 'node:http';
 import { Random, hashSeed } from './random.js';
-import { FAULT_KINDS, type FaultKind, type FaultOptions } from './types.js';
+import { TRANSIENT_FAULT_KINDS, type FaultKind, type FaultOptions } from './types.js';
 
 export const TOO_MANY_REQUESTS = { success: false, message: 'Too many requests', error_code: 429 } as const;
+
+/** What a page token that ran out answers (HTTP 401): a client must stop, not retry. */
+export const TOKEN_EXPIRED = { success: false, message: 'access token has expired' } as const;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -15,16 +18,23 @@ export class FaultPlan {
   private readonly kinds: readonly FaultKind[];
   private serverErrors = 0;
   readonly timeoutMs: number;
+  readonly retryAfterSeconds: number;
 
   constructor(private readonly options: FaultOptions, dataSeed: number) {
     if (!(options.rate >= 0 && options.rate <= 1)) throw new Error(`faults.rate must be in [0, 1], got ${options.rate}`);
     this.rng = new Random(hashSeed('faults', options.seed ?? dataSeed));
-    this.kinds = options.kinds && options.kinds.length > 0 ? options.kinds : FAULT_KINDS;
+    this.kinds = options.kinds && options.kinds.length > 0 ? options.kinds : TRANSIENT_FAULT_KINDS;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
+    if (!(this.retryAfterSeconds >= 0)) throw new Error(`faults.retryAfterSeconds must be ≥ 0, got ${options.retryAfterSeconds}`);
   }
 
-  /** Two draws per request whatever the outcome, so one request's luck does not shift the next one's. */
-  draw(): FaultKind | null {
+  /**
+   * Two draws per request whatever the outcome, so one request's luck does not shift the next one's.
+   * Requests outside `pageIds` (when given) draw nothing and get no fault.
+   */
+  draw(pageId: string | null = null): FaultKind | null {
+    if (this.options.pageIds && (pageId === null || !this.options.pageIds.includes(pageId))) return null;
     const hit = this.rng.next() < this.options.rate;
     const kind = this.rng.pick(this.kinds);
     return hit ? kind : null;

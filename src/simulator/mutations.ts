@@ -5,6 +5,7 @@
 import type { PancakeConversation, PancakeMessage } from '../pancake/types.js';
 import type { Random } from './random.js';
 import { type SimulatorData, generateConversation, pageContext } from './data.js';
+import { addConversationCustomer } from './entities.js';
 import { type Sender, assignTagsAndAssignees, newMessage, planSenders, summarize } from './records.js';
 import { parseApiTime, unixSeconds } from './time.js';
 
@@ -53,6 +54,7 @@ export function appendMessages(data: SimulatorData, rng: Random, conversationId:
 export function createConversation(data: SimulatorData, rng: Random, pageId: string, atMs: number): PancakeConversation {
   const ctx = pageContext(data, pageId);
   const conversation = generateConversation(data, ctx, rng, unixSeconds(atMs), rng.int(1, 5), atMs, atMs);
+  addConversationCustomer(data, conversation);
   data.revision++;
   return conversation;
 }

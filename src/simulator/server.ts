@@ -6,11 +6,14 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { type ApiContext, type Route, handle, matchRoute, tokenOf } from './api.js';
 import { createSimulatorData } from './data.js';
-import { FaultPlan, TOO_MANY_REQUESTS, sendJson, sendNonJson, sendServerError, sendTruncated } from './faults.js';
+import { FaultPlan, TOKEN_EXPIRED, TOO_MANY_REQUESTS, sendJson, sendNonJson, sendServerError, sendTruncated } from './faults.js';
+import { entitySimulator } from './entity-mutations.js';
 import { ConversationViews } from './listing.js';
+import { redactBody } from './log-body.js';
 import { appendMessages, createConversation, touch } from './mutations.js';
 import { type LiveShop, type LiveShopOptions, startLiveShop } from './live-shop.js';
 import { Random } from './random.js';
+import { bumpStatistics } from './statistics/state.js';
 import { tokenBook } from './tokens.js';
 import type { FaultOptions, RequestLogEntry, Simulator, SimulatorOptions } from './types.js';
 
@@ -75,7 +78,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const startedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const method = req.method ?? 'GET';
-    const route = matchRoute(method, url.pathname);
+    const route = matchRoute(method, url.pathname, url.searchParams);
     const token = tokenOf(route, url.searchParams, tokens);
     const entry: RequestLogEntry = {
       seq: ++seq,
@@ -85,6 +88,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       pageId: route.pageId,
       conversationId: route.conversationId,
       query: redactedQuery(url.searchParams),
+      body: null,
       tokenId: token.id,
       status: 0,
       fault: null,
@@ -99,6 +103,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     try {
       const body = await readBody(req);
+      entry.body = redactBody(body, tokens);
       await respond(req, res, entry, url, route, token.raw, body);
       liveShop?.onRequest();
     } catch (error) {
@@ -121,7 +126,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const startedAt = entry.startedAt;
     // Decided on arrival, so a request is limited by what came before it, not by how long it waited.
     const limited = rateLimit !== null && !window.admit(rawToken ?? '', rateLimit, startedAt);
-    const fault = limited ? null : (faults?.draw() ?? null);
+    const fault = limited ? null : (faults?.draw(route.pageId) ?? null);
     entry.fault = fault;
     await wait(latencyMs);
     if (closing) return;
@@ -131,12 +136,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       sendJson(res, 429, TOO_MANY_REQUESTS, { 'retry-after': '1' });
       return;
     }
-    // Faults replace the answer; only 'timeout' (late) and 'truncated' (cut) consult api.ts, which never
-    // writes, so a faulty request has no side effects and a retry sees the same data.
+    // Faults replace the answer; only 'timeout' (late) and 'truncated' (cut) consult api.ts. A truncated
+    // answer skips a write's effects, so a retry sees the same data. A late answer does the write after
+    // the client gave up, as a real server would: that is why clients must not retry a sent message.
     switch (fault) {
       case 'rate_limit':
         entry.status = 429;
-        sendJson(res, 429, TOO_MANY_REQUESTS, { 'retry-after': '1' });
+        sendJson(res, 429, TOO_MANY_REQUESTS, { 'retry-after': String(faults?.retryAfterSeconds ?? 1) });
+        return;
+      case 'expired_token':
+        entry.status = 401;
+        sendJson(res, 401, TOKEN_EXPIRED);
         return;
       case 'rate_limit_body':
         entry.status = 200;
@@ -227,6 +237,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     addMessages: (conversationId, count, date) => appendMessages(data, mutationRng, conversationId, count, at(date)),
     addConversation: (pageId, date) => createConversation(data, mutationRng, pageId, at(date)),
     touchConversation: (conversationId, date) => touch(data, mutationRng, conversationId, at(date)),
+    bumpStatistics: (pageId, day) => bumpStatistics(data, pageId, day),
+    ...entitySimulator(data, Random.of('entity-mutations', data.seed)),
     close(): Promise<void> {
       if (!closing) {
         liveShop?.stop();

@@ -3,6 +3,7 @@
 
 import type { PancakeConversation, PancakeMessage } from '../pancake/types.js';
 import type { DataOptions, SimulatorData } from './data.js';
+import type { EntitySimulator } from './entity-mutations.js';
 import type { LiveShopOptions, LiveShopStats } from './live-shop.js';
 
 export interface SimulatorOptions extends DataOptions {
@@ -20,6 +21,8 @@ export interface SimulatorOptions extends DataOptions {
   historyDays?: number;
   /** Hours from UTC per page index; default 7 for every page. */
   timezones?: number[];
+  /** IANA zone of every page's statistics days (date_range strings, labels) instead of its own offset; default none. */
+  statisticsZone?: string;
   /** Added to every response; default 0. */
   latencyMs?: number;
   /** Per token, in any 1-second sliding window; over it → HTTP 429 with Retry-After: 1. Default null (off). */
@@ -33,19 +36,27 @@ export interface SimulatorOptions extends DataOptions {
   host?: string;
 }
 
-export type FaultKind = 'rate_limit' | 'rate_limit_body' | 'server_error' | 'timeout' | 'reset' | 'truncated' | 'non_json' | 'success_false';
+export type FaultKind = 'rate_limit' | 'rate_limit_body' | 'server_error' | 'timeout' | 'reset' | 'truncated' | 'non_json' | 'success_false' | 'expired_token';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'rate_limit_body', 'server_error', 'timeout', 'reset', 'truncated', 'non_json', 'success_false'];
+/** The faults a client must ride out: a retry gets the same answer as a fault-free request. */
+export const TRANSIENT_FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'rate_limit_body', 'server_error', 'timeout', 'reset', 'truncated', 'non_json', 'success_false'];
+
+/** Every kind; 'expired_token' (HTTP 401) is fatal for the page by design, so it is only drawn when asked for. */
+export const FAULT_KINDS: readonly FaultKind[] = [...TRANSIENT_FAULT_KINDS, 'expired_token'];
 
 export interface FaultOptions {
   /** Probability in [0, 1] that a request gets a fault. */
   rate: number;
-  /** Default: all kinds. */
+  /** Default: TRANSIENT_FAULT_KINDS (all but 'expired_token'). */
   kinds?: FaultKind[];
   /** Default: the data seed. */
   seed?: number;
   /** How long a 'timeout' hangs before answering normally; default 30000. */
   timeoutMs?: number;
+  /** Retry-After (seconds) of a 'rate_limit' fault; default 1, as the API's own rate limit. */
+  retryAfterSeconds?: number;
+  /** Only requests about these pages get faults (default: every request), e.g. one broken page. */
+  pageIds?: string[];
 }
 
 /** The route's name (e.g. 'list_conversations', 'list_messages', 'get_page_statistics'); 'unknown' when no route matched. See routes/. */
@@ -61,6 +72,8 @@ export interface RequestLogEntry {
   conversationId: string | null;
   /** Query parameters, with token values replaced by '***'. */
   query: Record<string, string>;
+  /** The parsed POST body (JSON or form), tokens replaced by '***'; null when there was none. */
+  body: unknown;
   /** 'user' or the id of the page the token belongs to; null when missing or invalid. */
   tokenId: string | null;
   /** 0 while in flight, and for requests answered by dropping the connection. */
@@ -73,7 +86,7 @@ export interface RequestLogEntry {
   resultCount: number | null;
 }
 
-export interface Simulator {
+export interface Simulator extends EntitySimulator {
   /** Origin only, e.g. http://127.0.0.1:41234; clients append /api/v1, /api/public_api/v1 or /v2. */
   readonly baseUrl: string;
   readonly userToken: string;
@@ -96,5 +109,7 @@ export interface Simulator {
   addConversation(pageId: string, at?: Date): PancakeConversation;
   /** Re-tag / re-assign: bumps updated_at and changes tags and assignee_ids. */
   touchConversation(conversationId: string, at?: Date): void;
+  /** Changes one local day's statistics of a page (`day` YYYY-MM-DD in the page's zone); rows stay the same, numbers grow. */
+  bumpStatistics(pageId: string, day: string): void;
   close(): Promise<void>;
 }

@@ -1,11 +1,11 @@
-import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { PancakeClient } from '../pancake/client.js';
 import { parseApiTimestamp } from '../pancake/time.js';
 import type { PancakePage } from '../pancake/types.js';
 import type { PagesTable } from '../warehouse/schema.js';
-import { upsertRows, type Queryable, type TableSpec } from '../warehouse/upsert.js';
+import type { Queryable, TableSpec } from '../warehouse/upsert.js';
 import { bool, num, str } from './map.js';
+import { storeSnapshot } from './snapshot.js';
 import type { PageInfo } from './stream.js';
 
 // The page list is a full snapshot: every run reads it (it is one request) and upserts it; a page
@@ -90,15 +90,9 @@ export async function resolvePages(client: PancakeClient, config: Config, only: 
   };
 }
 
-/** Upserts the listed pages and marks the ones that left the list. */
+/** Upserts the listed pages, marks the ones that left the list and revives the ones that came back. */
 export async function storePages(db: Queryable, listed: PancakePage[]): Promise<number> {
-  const rows = listed.map(mapPage);
-  const written = await upsertRows(db, pagesTable, rows);
-  const ids = rows.map((r) => r.id);
-  let query = db.updateTable('pancake.pages').set({ deleted_at: sql`now()` }).where('deleted_at', 'is', null);
-  if (ids.length > 0) query = query.where('id', 'not in', ids);
-  const gone = await query.executeTakeFirst();
-  return written + Number(gone.numUpdatedRows);
+  return storeSnapshot(db, pagesTable, listed.map(mapPage), null);
 }
 
 /** A page known only from PANCAKE_PAGE_TOKENS still needs a row, for joins. */

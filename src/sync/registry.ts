@@ -1,13 +1,19 @@
 import type { Stream } from './stream.js';
 import { conversationsStream } from './streams/conversations.js';
 import { messagesStream } from './streams/messages.js';
+import { callLogsStream } from './streams/call-logs.js';
+import { customersStream } from './streams/customers.js';
+import { pageUsersStream } from './streams/page-users.js';
+import { postsStream } from './streams/posts.js';
+import { tagsStream } from './streams/tags.js';
+import { statisticsStreams } from './streams/statistics/index.js';
 
 /**
  * Every stream, in the order a page runs them: a stream that reads another's rows from the
  * warehouse (messages reads conversations) comes after it. Adding a stream: one file in streams/
  * and one line here.
  */
-export const STREAMS: readonly Stream[] = [conversationsStream, messagesStream];
+export const STREAMS: readonly Stream[] = [tagsStream, pageUsersStream, conversationsStream, messagesStream, customersStream, callLogsStream, postsStream, ...statisticsStreams];
 
 /** `pages` is not a Stream: the runner refreshes the page list on every run, whatever is selected. */
 export const STREAM_NAMES: readonly string[] = ['pages', ...STREAMS.map((s) => s.name)];

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { StatsAdsTable, StatsEngagementTable, StatsNewCustomersTable, StatsPagesTable, StatsTagsTable, StatsUsersTable } from './statistics-schema.js';
+import type { CallLogsTable, ConversationAssigneesTable, ConversationTagsTable, CustomersTable, PageUsersTable, PostsTable, TagsTable } from './schema-entities.js';
 
 // The warehouse schema as kysely sees it: one interface per table (DESIGN.md §7). The migrations in
 // ../../migrations create these tables; keep both in step.
@@ -95,6 +97,19 @@ export interface Database {
   'pancake.conversation_message_state': ConversationMessageStateTable;
   'pancake.sync_state': SyncStateTable;
   'pancake.sync_runs': SyncRunsTable;
+  'pancake.stats_ads': StatsAdsTable;
+  'pancake.stats_engagement': StatsEngagementTable;
+  'pancake.stats_pages': StatsPagesTable;
+  'pancake.stats_tags': StatsTagsTable;
+  'pancake.stats_users': StatsUsersTable;
+  'pancake.stats_new_customers': StatsNewCustomersTable;
+  'pancake.customers': CustomersTable;
+  'pancake.call_logs': CallLogsTable;
+  'pancake.posts': PostsTable;
+  'pancake.tags': TagsTable;
+  'pancake.page_users': PageUsersTable;
+  'pancake.conversation_tags': ConversationTagsTable;
+  'pancake.conversation_assignees': ConversationAssigneesTable;
 }
 
 export type SyncRun = Selectable<SyncRunsTable>;

@@ -12,13 +12,20 @@ export interface TableSpec<Row> {
   columns: ReadonlyArray<{ name: keyof Row & string; type: PgType }>;
   /** The natural key: the primary key of the table. */
   key: ReadonlyArray<keyof Row & string>;
+  /**
+   * Columns whose change makes a row worth rewriting; default `raw` alone. Tables with columns that
+   * do not come from `raw` (deleted_at, flags taken from a sibling list) name them here, or a change
+   * in those alone would be skipped.
+   */
+  compare?: ReadonlyArray<keyof Row & string>;
 }
 
 export type Queryable = Kysely<Database> | Transaction<Database>;
 
 /**
- * Inserts or updates `rows` by their key and returns how many rows changed. A row whose `raw` is
- * unchanged is left alone (synced_at included), so a run that reads nothing new writes nothing.
+ * Inserts or updates `rows` by their key and returns how many rows changed. A row whose `raw` (or
+ * `spec.compare` columns) is unchanged is left alone (synced_at included), so a run that reads
+ * nothing new writes nothing.
  * Duplicate keys inside the batch are collapsed, the last one winning: Postgres refuses to touch a
  * row twice in one statement.
  */
@@ -34,12 +41,15 @@ export async function upsertRows<Row extends { raw: unknown }>(db: Queryable, sp
   const updates = sql.raw([...updatable.map((name) => `${quote(name)} = excluded.${quote(name)}`), 'synced_at = now()'].join(', '));
   const [schema, table] = spec.table.split('.') as [string, string];
   const target = sql.raw(`${quote(schema)}.${quote(table)}`);
+  const compared = spec.compare ?? ['raw'];
+  const current = sql.raw(compared.map((name) => `${quote(table)}.${quote(name)}`).join(', '));
+  const incoming = sql.raw(compared.map((name) => `excluded.${quote(name)}`).join(', '));
 
   const result = await sql`
     insert into ${target} (${columnList}, synced_at)
     select *, now() from unnest(${unnestArgs}) as source(${columnList})
     on conflict (${keyList}) do update set ${updates}
-    where ${sql.raw(quote(table))}.raw is distinct from excluded.raw
+    where (${current}) is distinct from (${incoming})
   `.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }

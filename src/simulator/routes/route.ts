@@ -35,5 +35,7 @@ export interface RouteDefinition {
   auth: 'user' | 'page';
   /** The path capture holding a conversation id, for the request log. */
   conversationParam?: number;
+  /** When two endpoints share a path: answer only requests whose query passes (first match wins). */
+  accepts?(query: URLSearchParams): boolean;
   handle(request: RouteRequest): ApiResponse;
 }

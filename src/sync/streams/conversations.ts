@@ -4,6 +4,7 @@ import type { PancakeConversation } from '../../pancake/types.js';
 import type { ConversationsTable } from '../../warehouse/schema.js';
 import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
 import { bool, int, str } from '../map.js';
+import { writeConversationBridges } from './conversation-bridges.js';
 import type { Stream, StreamContext } from '../stream.js';
 import { countWindows, runWindowed, type WindowBatch, type WindowedSource } from '../windowed.js';
 
@@ -115,7 +116,9 @@ const source: WindowedSource<PancakeConversation, Position> = {
     yield* walkSplitting(ctx, resumeAt, window.until, window.until);
   },
   async write(trx, ctx, records) {
-    return upsertRows(trx, conversationsTable, records.map((c) => mapConversation(c, ctx.page.id)));
+    const written = await upsertRows(trx, conversationsTable, records.map((c) => mapConversation(c, ctx.page.id)));
+    // Same transaction: a conversation's tags and assignees change exactly when its row does.
+    return written + (await writeConversationBridges(trx, ctx.page.id, records));
   },
 };
 

@@ -1,0 +1,77 @@
+import { PancakeArgumentError, PancakeError } from '../errors.js';
+import type { EndpointContext } from '../endpoint-context.js';
+import type { ListPageCustomersResponse, PancakePageCustomer } from '../entity-types.js';
+import { checkPageNumber, requiredEnds, requiredRange, walkWindowedPages } from '../paging.js';
+import type { Instant } from '../time.js';
+
+/** The API's largest page of customers (pancake-api.md, "Page customers"). */
+export const CUSTOMERS_MAX_PAGE_SIZE = 100;
+
+export type CustomerOrder = 'inserted_at' | 'updated_at';
+
+export interface PageCustomerRange {
+  since: Instant;
+  until: Instant;
+  /** 1..100; default 100. */
+  pageSize?: number;
+  /** The field since/until filter on, newest first. The API's default is inserted_at. */
+  orderBy?: CustomerOrder;
+}
+
+export interface PageCustomerParams extends PageCustomerRange {
+  pageNumber: number;
+}
+
+export interface CustomerEndpoints {
+  /** One page of a page's customers; `total` counts the whole since/until range. */
+  listPageCustomers(pageId: string, params: PageCustomerParams): Promise<ListPageCustomersResponse>;
+  /**
+   * Every customer of [since, until], in windows under the one-month limit (oldest first), page by
+   * page. Page numbers over `updated_at` can skip a customer that changes during the walk
+   * (pancake-api.md, "Paging hazard"): the customers stream walks in a way that cannot.
+   */
+  iteratePageCustomers(pageId: string, range: PageCustomerRange & { windowSeconds?: number }): AsyncIterable<PancakePageCustomer[]>;
+}
+
+export function customerEndpoints(ctx: EndpointContext): CustomerEndpoints {
+  async function listPageCustomers(pageId: string, params: PageCustomerParams): Promise<ListPageCustomersResponse> {
+    const pageNumber = checkPageNumber(params.pageNumber);
+    const pageSize = customerPageSize(params.pageSize);
+    const range = requiredRange(params.since, params.until);
+    const orderBy = customerOrder(params.orderBy);
+    const body = await ctx.pageGet<ListPageCustomersResponse>(pageId, '/page_customers', { ...range, page_number: pageNumber, page_size: pageSize, order_by: orderBy });
+    if (!Array.isArray(body.customers)) {
+      throw new PancakeError(`Pancake sent no customers list for page ${pageId}`, { kind: 'invalid_response', pageId });
+    }
+    return body;
+  }
+
+  return {
+    listPageCustomers,
+    iteratePageCustomers(pageId, range) {
+      const pageSize = customerPageSize(range.pageSize);
+      requiredEnds(range.since, range.until);
+      customerOrder(range.orderBy);
+      return walkWindowedPages(
+        range.since,
+        range.until,
+        pageSize,
+        async (window, pageNumber) => (await listPageCustomers(pageId, { ...range, ...window, pageSize, pageNumber })).customers,
+        range.windowSeconds,
+      );
+    },
+  };
+}
+
+function customerPageSize(pageSize: number | undefined): number {
+  if (pageSize === undefined) return CUSTOMERS_MAX_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > CUSTOMERS_MAX_PAGE_SIZE) {
+    throw new PancakeArgumentError('pageSize', `must be a whole number from 1 to ${CUSTOMERS_MAX_PAGE_SIZE} (the API's maximum), got ${pageSize}`);
+  }
+  return pageSize;
+}
+
+function customerOrder(orderBy: CustomerOrder | undefined): CustomerOrder | undefined {
+  if (orderBy === undefined || orderBy === 'inserted_at' || orderBy === 'updated_at') return orderBy;
+  throw new PancakeArgumentError('orderBy', `must be "inserted_at" or "updated_at", got ${JSON.stringify(orderBy)}`);
+}

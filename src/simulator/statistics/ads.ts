@@ -1,0 +1,110 @@
+// Simulated Facebook ads of a page: a few ads, each running for a stretch of the history, with
+// hourly delivery drawn from a hash of (ad, hour). The ads endpoint answers a bare array whose
+// numbers are strings (pancake-api.md), summed over the requested range.
+
+import type { AdsStatisticsRecord } from '../../pancake/statistics-types.js';
+import type { SimulatorData } from '../data.js';
+import { Random, hashSeed } from '../random.js';
+import { type Range, dayBuckets, hoursOf } from './buckets.js';
+import { bumpCount, hourIndex, statisticsZone } from './state.js';
+
+export interface SimAd {
+  ad_id: string;
+  adset_id: string;
+  campaign_id: string;
+  name: string;
+  status: 'ACTIVE' | 'PAUSED';
+  currency: string;
+  /** Delivery runs over UTC hours [startHour, endHour). */
+  startHour: number;
+  endHour: number;
+}
+
+const AD_NAMES = ['Khuyến mãi cuối tuần', 'Freeship toàn quốc', 'Bộ sưu tập mới', 'Giảm 50% hôm nay', 'Combo tiết kiệm', 'Quà tặng tri ân'];
+const adsCache = new WeakMap<SimulatorData, Map<string, SimAd[]>>();
+
+export function adsOf(data: SimulatorData, pageId: string): SimAd[] {
+  let byPage = adsCache.get(data);
+  if (!byPage) adsCache.set(data, (byPage = new Map()));
+  let ads = byPage.get(pageId);
+  if (!ads) {
+    const rng = Random.of('ads', data.seed, pageId);
+    const now = hourIndex(data.now.getTime());
+    ads = rng.sample(AD_NAMES, rng.int(3, 5)).map((name) => {
+      const startHour = now - rng.int(10, 160) * 24 - rng.int(0, 23);
+      const endHour = Math.min(now + 24, startHour + rng.int(15, 150) * 24);
+      return { ad_id: `238${rng.digits(14)}`, adset_id: `238${rng.digits(14)}`, campaign_id: `238${rng.digits(14)}`, name, status: endHour > now ? 'ACTIVE' : 'PAUSED', currency: 'VND', startHour, endHour };
+    });
+    byPage.set(pageId, ads);
+  }
+  return ads;
+}
+
+interface Delivery {
+  reach: number;
+  impressions: number;
+  clicks: number;
+  spend: number;
+}
+
+function deliveryAt(data: SimulatorData, pageId: string, ad: SimAd, hour: number): Delivery | null {
+  if (hour < ad.startHour || hour >= ad.endHour) return null;
+  const v = hashSeed(data.seed, 'ad-hour', ad.ad_id, hour);
+  const impressions = 20 + (v % 300) + 100 * bumpCount(data, pageId, hour);
+  return { impressions, reach: Math.floor(impressions * 0.6), clicks: Math.floor((impressions * ((v >>> 12) % 4)) / 100), spend: impressions * 40 };
+}
+
+function sum(data: SimulatorData, pageId: string, ad: SimAd, hours: readonly number[]): Delivery | null {
+  let total: Delivery | null = null;
+  for (const h of hours) {
+    const d = deliveryAt(data, pageId, ad, h);
+    if (!d) continue;
+    total ??= { reach: 0, impressions: 0, clicks: 0, spend: 0 };
+    total.reach += d.reach;
+    total.impressions += d.impressions;
+    total.clicks += d.clicks;
+    total.spend += d.spend;
+  }
+  return total;
+}
+
+function asStrings(d: Delivery): Pick<AdsStatisticsRecord, 'reach' | 'impressions' | 'clicks' | 'spend'> & { ctr: string; cpm: string } {
+  return {
+    reach: String(d.reach),
+    impressions: String(d.impressions),
+    clicks: String(d.clicks),
+    spend: String(d.spend),
+    ctr: d.impressions ? ((d.clicks / d.impressions) * 100).toFixed(2) : '0.00',
+    cpm: d.impressions ? ((d.spend / d.impressions) * 1000).toFixed(2) : '0.00',
+  };
+}
+
+/** `by_id`: one entry per ad that delivered in the range; `by_time`: one per local day with delivery. */
+export function adsStatistics(data: SimulatorData, pageId: string, range: Range, type: 'by_id' | 'by_time'): AdsStatisticsRecord[] {
+  const zone = statisticsZone(data, pageId);
+  const ads = adsOf(data, pageId);
+  const days = dayBuckets(range, zone);
+  if (type === 'by_id') {
+    const hours = hoursOf(range);
+    const first = days[0]?.day;
+    const last = days.at(-1)?.day;
+    return ads.flatMap((ad) => {
+      const total = sum(data, pageId, ad, hours);
+      if (!total) return [];
+      return [{ ad_id: ad.ad_id, adset_id: ad.adset_id, campaign_id: ad.campaign_id, name: ad.name, status: ad.status, currency: ad.currency, ...asStrings(total), date_start: first, date_stop: last }];
+    });
+  }
+  return days.flatMap((bucket) => {
+    let total: Delivery | null = null;
+    for (const ad of ads) {
+      const d = sum(data, pageId, ad, bucket.hours);
+      if (!d) continue;
+      total ??= { reach: 0, impressions: 0, clicks: 0, spend: 0 };
+      total.reach += d.reach;
+      total.impressions += d.impressions;
+      total.clicks += d.clicks;
+      total.spend += d.spend;
+    }
+    return total ? [{ date_start: bucket.day, date_stop: bucket.day, currency: 'VND', ...asStrings(total) }] : [];
+  });
+}

@@ -1,0 +1,166 @@
+// The truth behind every simulated statistic: counters per page and UTC hour. Message-based numbers
+// come from the shop's own conversations (a customer message in an inbox thread is one "inbox"
+// engagement in the hour it was sent), so statistics agree with the synced messages; numbers the
+// shop's records cannot give (tags, website referrals) are drawn from a hash of the hour, so they
+// are stable for a seed. Any range in any zone is a sum of hours, which keeps the Ho Chi Minh and
+// the Berlin buckets exact at once.
+
+import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
+import type { SimulatorData } from '../data.js';
+import { hashSeed } from '../random.js';
+import { parseApiTime } from '../time.js';
+import { hourIndex } from './state.js';
+
+export interface UserCounters {
+  inbox: number;
+  comment: number;
+  inboxConversations: Set<string>;
+  commentConversations: Set<string>;
+  privateReplies: number;
+  /** Phone numbers customers left before this employee answered. */
+  phones: number;
+  responseMs: number;
+  responses: number;
+}
+
+export interface HourCounters {
+  customerInbox: number;
+  customerComment: number;
+  pageInbox: number;
+  pageComment: number;
+  phoneMessages: number;
+  phones: Set<string>;
+  newCustomers: number;
+  newInbox: number;
+  /** Inbox conversations in which a customer wrote this hour. */
+  interactiveInbox: Set<string>;
+  users: Map<string, UserCounters>;
+}
+
+type PageHours = Map<number, HourCounters>;
+
+const cache = new WeakMap<SimulatorData, { revision: number; pages: Map<string, PageHours> }>();
+
+const PHONE = /\b0[35789]\d{8}\b/g;
+
+/**
+ * Hour counters of a page, rebuilt when the data changed. With `userIds`, only conversations
+ * currently assigned to one of those employees count (the engagement endpoint's `user_ids`).
+ */
+export function hourCounters(data: SimulatorData, pageId: string, userIds: readonly string[] | null = null): PageHours {
+  if (userIds) return build(data, pageId, userIds);
+  let entry = cache.get(data);
+  if (!entry || entry.revision !== data.revision) {
+    entry = { revision: data.revision, pages: new Map() };
+    cache.set(data, entry);
+  }
+  let hours = entry.pages.get(pageId);
+  if (!hours) {
+    hours = build(data, pageId, null);
+    entry.pages.set(pageId, hours);
+  }
+  return hours;
+}
+
+function build(data: SimulatorData, pageId: string, userIds: readonly string[] | null): PageHours {
+  const hours: PageHours = new Map();
+  const at = (ms: number): HourCounters => {
+    const h = hourIndex(ms);
+    let counters = hours.get(h);
+    if (!counters) {
+      counters = emptyHour();
+      hours.set(h, counters);
+    }
+    return counters;
+  };
+  for (const conversation of data.conversations.get(pageId) ?? []) {
+    if (userIds && !(conversation.assignee_ids ?? []).some((id) => userIds.includes(id))) continue;
+    countConversation(conversation, data.messages.get(conversation.id) ?? [], at);
+  }
+  return hours;
+}
+
+function countConversation(conversation: PancakeConversation, messages: readonly PancakeMessage[], at: (ms: number) => HourCounters): void {
+  const first = messages[0];
+  if (!first) return;
+  const inbox = conversation.type !== 'COMMENT';
+  const opened = at(parseApiTime(first.inserted_at));
+  opened.newCustomers += 1;
+  if (inbox) opened.newInbox += 1;
+  let waitingSince: number | null = null;
+  let pendingPhones = 0;
+  let pageReplied = false;
+  for (const message of messages) {
+    const ms = parseApiTime(message.inserted_at);
+    const hour = at(ms);
+    const fromPage = message.from?.id === conversation.page_id;
+    if (!fromPage) {
+      if (inbox) {
+        hour.customerInbox += 1;
+        hour.interactiveInbox.add(conversation.id);
+      } else {
+        hour.customerComment += 1;
+      }
+      if (message.has_phone) {
+        hour.phoneMessages += 1;
+        pendingPhones += 1;
+        for (const phone of message.original_message?.match(PHONE) ?? []) hour.phones.add(phone);
+      }
+      waitingSince ??= ms;
+      continue;
+    }
+    if (inbox) hour.pageInbox += 1;
+    else hour.pageComment += 1;
+    const uid = typeof message.from?.uid === 'string' ? message.from.uid : null;
+    if (uid) {
+      const user = userAt(hour, uid);
+      if (inbox) {
+        user.inbox += 1;
+        user.inboxConversations.add(conversation.id);
+      } else {
+        user.comment += 1;
+        user.commentConversations.add(conversation.id);
+        // The first answer to a commenter goes to their inbox: a private reply.
+        if (!pageReplied) user.privateReplies += 1;
+      }
+      user.phones += pendingPhones;
+      if (waitingSince !== null) {
+        user.responseMs += ms - waitingSince;
+        user.responses += 1;
+      }
+    }
+    pageReplied = true;
+    waitingSince = null;
+    pendingPhones = 0;
+  }
+}
+
+function emptyHour(): HourCounters {
+  return {
+    customerInbox: 0,
+    customerComment: 0,
+    pageInbox: 0,
+    pageComment: 0,
+    phoneMessages: 0,
+    phones: new Set(),
+    newCustomers: 0,
+    newInbox: 0,
+    interactiveInbox: new Set(),
+    users: new Map(),
+  };
+}
+
+function userAt(hour: HourCounters, uid: string): UserCounters {
+  let user = hour.users.get(uid);
+  if (!user) {
+    user = { inbox: 0, comment: 0, inboxConversations: new Set(), commentConversations: new Set(), privateReplies: 0, phones: 0, responseMs: 0, responses: 0 };
+    hour.users.set(uid, user);
+  }
+  return user;
+}
+
+/** A small, stable count for what the records do not hold: 0 most hours, 1–`max` now and then. */
+export function drawCount(seed: number, percent: number, max: number, ...parts: Array<string | number>): number {
+  const v = hashSeed(seed, ...parts);
+  return v % 1000 < percent * 10 ? 1 + ((v >>> 10) % max) : 0;
+}

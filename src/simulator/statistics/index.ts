@@ -1,0 +1,7 @@
+// The simulated statistics as pure functions of the data, for tests that compute the expected
+// warehouse rows without asking the server.
+
+export { adsOf, adsStatistics, type SimAd } from './ads.js';
+export { type Bucket, type Range, dayBuckets, hourBuckets, hourStamp, hoursOf, parseDateRange } from './buckets.js';
+export { ENGAGEMENT_SERIES, engagementStatistics, newCustomerStatistics, pageStatistics, tagStatistics, userStatistics } from './responses.js';
+export { bumpStatistics, statisticsZone } from './state.js';

@@ -1,0 +1,129 @@
+import { CALL_LOGS_PAGE_SIZE } from '../../pancake/client.js';
+import type { PancakeCallLog } from '../../pancake/entity-types.js';
+import { PancakeError } from '../../pancake/errors.js';
+import { parseApiTimestamp } from '../../pancake/time.js';
+import type { CallLogsTable } from '../../warehouse/schema-entities.js';
+import { readStreamState, writeStreamState } from '../../warehouse/state.js';
+import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
+import { int, str } from '../map.js';
+import { walkPages, type PagePosition } from '../page-walk.js';
+import type { Stream, StreamContext } from '../stream.js';
+import { runWindowed, type WindowedSource } from '../windowed.js';
+import { windowedPlan } from '../windowed-plan.js';
+
+export type CallLogRow = Omit<CallLogsTable, 'synced_at' | 'raw' | 'start_time'> & { start_time: Date | null; raw: unknown };
+
+export const callLogsTable: TableSpec<CallLogRow> = {
+  table: 'pancake.call_logs',
+  key: ['page_id', 'call_id'],
+  columns: [
+    { name: 'page_id', type: 'text' },
+    { name: 'call_id', type: 'text' },
+    { name: 'call_center_id', type: 'text' },
+    { name: 'caller', type: 'text' },
+    { name: 'callee', type: 'text' },
+    { name: 'direction', type: 'text' },
+    { name: 'customer_phone', type: 'text' },
+    { name: 'start_time', type: 'timestamptz' },
+    { name: 'duration_seconds', type: 'integer' },
+    { name: 'status', type: 'text' },
+    { name: 'raw', type: 'jsonb' },
+  ],
+  // call_center_id comes from the configuration, not from raw.
+  compare: ['raw', 'call_center_id'],
+};
+
+/** A SIP extension is a short internal number ("101"); customers' numbers are full phone numbers. */
+const EXTENSION = /^\d{2,6}$/;
+
+/**
+ * The official call log has no direction field, so it is read from one when the API sends it
+ * (direction / type: in…/out…), else inferred from which side is an extension.
+ */
+export function callDirection(log: PancakeCallLog): 'inbound' | 'outbound' | null {
+  const stated = (str(log.direction) ?? str(log.type) ?? '').toLowerCase();
+  if (/^(in|inbound|incoming)$/.test(stated)) return 'inbound';
+  if (/^(out|outbound|outgoing)$/.test(stated)) return 'outbound';
+  const callerIsExtension = EXTENSION.test(str(log.caller) ?? '');
+  const calleeIsExtension = EXTENSION.test(str(log.callee) ?? '');
+  if (callerIsExtension && !calleeIsExtension) return 'outbound';
+  if (calleeIsExtension && !callerIsExtension) return 'inbound';
+  return null;
+}
+
+export function mapCallLog(log: PancakeCallLog, pageId: string, callCenterId: string): CallLogRow {
+  const direction = callDirection(log);
+  return {
+    page_id: pageId,
+    call_id: String(log.call_id),
+    call_center_id: callCenterId,
+    caller: str(log.caller),
+    callee: str(log.callee),
+    direction,
+    customer_phone: direction === 'inbound' ? str(log.caller) : direction === 'outbound' ? str(log.callee) : null,
+    start_time: parseApiTimestamp(log.start_time),
+    duration_seconds: int(log.duration),
+    status: str(log.status),
+    raw: log,
+  };
+}
+
+function source(callCenterId: string): WindowedSource<PancakeCallLog, PagePosition> {
+  return {
+    stream: 'call_logs',
+    read: (ctx, window, from) =>
+      walkPages(
+        async (since, until, pageNumber) => {
+          try {
+            return await ctx.client.listCallLogs(ctx.page.id, { id: callCenterId, since, until, pageNumber });
+          } catch (error) {
+            if (error instanceof PancakeError && (error.kind === 'not_found' || error.kind === 'bad_request')) {
+              throw new Error(`call logs of page ${ctx.page.id}: Pancake refused call-center id "${callCenterId}" (${error.message}). Check the SIP package id of this page in PANCAKE_CALL_CENTER_IDS.`, { cause: error });
+            }
+            throw error;
+          }
+        },
+        CALL_LOGS_PAGE_SIZE,
+        window,
+        from,
+      ),
+    write: (trx, ctx, records) => upsertRows(trx, callLogsTable, records.map((log) => mapCallLog(log, ctx.page.id, callCenterId))),
+  };
+}
+
+function callCenterOf(ctx: StreamContext): string | null {
+  return ctx.settings.callCenterIds.get(ctx.page.id) ?? null;
+}
+
+/**
+ * A page without a call center has nothing to copy: its state says when that was last checked, so
+ * `status --max-lag` does not report it as late. covered_from stays null, so a call-center id added
+ * later starts a full walk from SYNC_START. A page that had call logs keeps its state (and its lag
+ * grows, which is true: they are no longer copied).
+ */
+async function noteChecked(ctx: StreamContext): Promise<void> {
+  const state = await readStreamState(ctx.db, ctx.page.id, 'call_logs');
+  if (state.coveredFrom === null) await writeStreamState(ctx.db, ctx.page.id, 'call_logs', { coveredFrom: null, watermark: ctx.settings.now, cursor: null });
+}
+
+const SKIPPED = (pageId: string): string => `call logs of page ${pageId} skipped: no call-center id in PANCAKE_CALL_CENTER_IDS`;
+
+export const callLogsStream: Stream = {
+  name: 'call_logs',
+  table: 'pancake.call_logs',
+  description: 'SIP call logs of pages with a call-center id (PANCAKE_CALL_CENTER_IDS), walked by start_time windows',
+  async run(ctx) {
+    const callCenterId = callCenterOf(ctx);
+    // Most shops have no call center: that is a normal setup, not a failure of the run.
+    if (callCenterId === null) {
+      ctx.log.info(SKIPPED(ctx.page.id));
+      await noteChecked(ctx);
+      return;
+    }
+    await runWindowed(ctx, source(callCenterId));
+  },
+  async plan(ctx) {
+    if (callCenterOf(ctx) === null) return { units: 0, estimatedRequests: 0, detail: SKIPPED(ctx.page.id) };
+    return windowedPlan(ctx, 'call_logs', '≥1 request each (30 calls a page)');
+  },
+};

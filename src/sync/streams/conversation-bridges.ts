@@ -1,0 +1,91 @@
+import { sql } from 'kysely';
+import type { ApiTag, PancakeConversation } from '../../pancake/types.js';
+import type { ConversationAssigneesTable, ConversationTagsTable } from '../../warehouse/schema-entities.js';
+import { dedupeByKey, upsertRows, type Queryable, type TableSpec } from '../../warehouse/upsert.js';
+import { str } from '../map.js';
+
+// The lists a conversation nests (its tags, its assignees) as bridge tables: Metabase and other BI
+// tools filter and join tables, not array columns. Written by the conversations stream in the same
+// transaction as the conversation rows, so a conversation and its tags are never out of step.
+
+export type ConversationTagRow = Omit<ConversationTagsTable, 'synced_at' | 'raw'> & { raw: unknown };
+export type ConversationAssigneeRow = Omit<ConversationAssigneesTable, 'synced_at' | 'raw'> & { raw: unknown };
+
+export const conversationTagsTable: TableSpec<ConversationTagRow> = {
+  table: 'pancake.conversation_tags',
+  key: ['page_id', 'conversation_id', 'tag_id'],
+  columns: [
+    { name: 'page_id', type: 'text' },
+    { name: 'conversation_id', type: 'text' },
+    { name: 'tag_id', type: 'text' },
+    { name: 'tag_text', type: 'text' },
+    { name: 'tag_color', type: 'text' },
+    { name: 'raw', type: 'jsonb' },
+  ],
+};
+
+export const conversationAssigneesTable: TableSpec<ConversationAssigneeRow> = {
+  table: 'pancake.conversation_assignees',
+  key: ['page_id', 'conversation_id', 'user_id'],
+  columns: [
+    { name: 'page_id', type: 'text' },
+    { name: 'conversation_id', type: 'text' },
+    { name: 'user_id', type: 'text' },
+    { name: 'user_name', type: 'text' },
+    { name: 'raw', type: 'jsonb' },
+  ],
+};
+
+/** The page id a conversation row gets (as mapConversation decides it). */
+function pageOf(c: PancakeConversation, pageId: string): string {
+  return typeof c.page_id === 'string' && c.page_id ? c.page_id : pageId;
+}
+
+/** The API puts `null` into `tags` (seen); those, and tags without an id, are dropped. */
+export function mapConversationTags(c: PancakeConversation, pageId: string): ConversationTagRow[] {
+  const tags = Array.isArray(c.tags) ? c.tags.filter((t): t is ApiTag => t !== null && typeof t === 'object' && str(t.id) !== null) : [];
+  const rows = tags.map((tag) => ({ page_id: pageOf(c, pageId), conversation_id: String(c.id), tag_id: str(tag.id) as string, tag_text: str(tag.text), tag_color: str(tag.color), raw: tag }));
+  return dedupeByKey(rows, conversationTagsTable.key);
+}
+
+/** assignee_ids is the list; current_assign_users, when it carries the user, adds the name. */
+export function mapConversationAssignees(c: PancakeConversation, pageId: string): ConversationAssigneeRow[] {
+  const ids = Array.isArray(c.assignee_ids) ? c.assignee_ids.map(str).filter((id): id is string => id !== null) : [];
+  const users = Array.isArray(c.current_assign_users) ? c.current_assign_users.filter((u): u is Record<string, unknown> => typeof u === 'object' && u !== null) : [];
+  const rows = ids.map((id) => {
+    const user = users.find((u) => str(u.id) === id);
+    return { page_id: pageOf(c, pageId), conversation_id: String(c.id), user_id: id, user_name: str(user?.name), raw: user ?? { id } };
+  });
+  return dedupeByKey(rows, conversationAssigneesTable.key);
+}
+
+/**
+ * Replaces the tag and assignee sets of every conversation in the batch: rows no longer in a
+ * conversation's list are deleted, the rest upserted. Returns rows changed.
+ */
+export async function writeConversationBridges(db: Queryable, pageId: string, conversations: readonly PancakeConversation[]): Promise<number> {
+  if (conversations.length === 0) return 0;
+  // The last copy of a conversation in the batch is the one its row keeps (upsertRows' rule too).
+  const latest = [...new Map(conversations.map((c) => [`${pageOf(c, pageId)}\u0000${String(c.id)}`, c])).values()];
+  const tags = latest.flatMap((c) => mapConversationTags(c, pageId));
+  const assignees = latest.flatMap((c) => mapConversationAssignees(c, pageId));
+  let changed = await replaceSets(db, 'pancake.conversation_tags', 'tag_id', latest, pageId, tags.map((r) => [r.page_id, r.conversation_id, r.tag_id]));
+  changed += await replaceSets(db, 'pancake.conversation_assignees', 'user_id', latest, pageId, assignees.map((r) => [r.page_id, r.conversation_id, r.user_id]));
+  changed += await upsertRows(db, conversationTagsTable, tags);
+  changed += await upsertRows(db, conversationAssigneesTable, assignees);
+  return changed;
+}
+
+/** Deletes the bridge rows of the batch's conversations whose member is not in `keep`. */
+async function replaceSets(db: Queryable, table: string, member: 'tag_id' | 'user_id', conversations: readonly PancakeConversation[], pageId: string, keep: Array<[string, string, string]>): Promise<number> {
+  const result = await sql`
+    delete from ${sql.table(table)} as t
+    using unnest(${conversations.map((c) => pageOf(c, pageId))}::text[], ${conversations.map((c) => String(c.id))}::text[]) as batch(page_id, conversation_id)
+    where t.page_id = batch.page_id and t.conversation_id = batch.conversation_id
+      and not exists (
+        select 1 from unnest(${keep.map((k) => k[0])}::text[], ${keep.map((k) => k[1])}::text[], ${keep.map((k) => k[2])}::text[]) as keep(page_id, conversation_id, member)
+        where keep.page_id = t.page_id and keep.conversation_id = t.conversation_id and keep.member = t.${sql.ref(member)}
+      )
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}

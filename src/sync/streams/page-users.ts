@@ -1,0 +1,62 @@
+import type { ListUsersResponse, PancakeUser } from '../../pancake/entity-types.js';
+import type { PageUsersTable } from '../../warehouse/schema-entities.js';
+import { dedupeByKey, type TableSpec } from '../../warehouse/upsert.js';
+import { bool, str } from '../map.js';
+import { snapshotStream } from '../snapshot.js';
+
+export type PageUserRow = Omit<PageUsersTable, 'synced_at' | 'raw' | 'deleted_at'> & { deleted_at: Date | null; raw: unknown };
+
+export const pageUsersTable: TableSpec<PageUserRow> = {
+  table: 'pancake.page_users',
+  key: ['page_id', 'id'],
+  columns: [
+    { name: 'page_id', type: 'text' },
+    { name: 'id', type: 'text' },
+    { name: 'name', type: 'text' },
+    { name: 'fb_id', type: 'text' },
+    { name: 'status', type: 'text' },
+    { name: 'status_in_page', type: 'text' },
+    { name: 'is_online', type: 'boolean' },
+    { name: 'is_disabled', type: 'boolean' },
+    { name: 'round_robin_inbox', type: 'boolean' },
+    { name: 'round_robin_comment', type: 'boolean' },
+    { name: 'deleted_at', type: 'timestamptz' },
+    { name: 'raw', type: 'jsonb' },
+  ],
+  // The flags come from the sibling lists (disabled_users, round_robin_users), not from the user
+  // object in raw: a user moved to disabled_users unchanged must still be rewritten.
+  compare: ['raw', 'is_disabled', 'round_robin_inbox', 'round_robin_comment'],
+};
+
+/** One row per user of `users` and `disabled_users` (a user in both counts as disabled). */
+export function mapPageUsers(body: ListUsersResponse, pageId: string): PageUserRow[] {
+  const inbox = new Set((body.round_robin_users?.inbox ?? []).map(String));
+  const comment = new Set((body.round_robin_users?.comment ?? []).map(String));
+  const row = (user: PancakeUser, disabled: boolean): PageUserRow => ({
+    page_id: pageId,
+    id: String(user.id),
+    name: str(user.name),
+    fb_id: str(user.fb_id),
+    status: str(user.status),
+    status_in_page: str(user.status_in_page),
+    is_online: bool(user.is_online),
+    is_disabled: disabled,
+    round_robin_inbox: inbox.has(String(user.id)),
+    round_robin_comment: comment.has(String(user.id)),
+    deleted_at: null,
+    raw: user,
+  });
+  const valid = (users: PancakeUser[] | undefined): PancakeUser[] => (Array.isArray(users) ? users.filter((u) => u !== null && typeof u === 'object' && u.id != null) : []);
+  return dedupeByKey([...valid(body.users).map((u) => row(u, false)), ...valid(body.disabled_users).map((u) => row(u, true))], ['page_id', 'id']);
+}
+
+export const pageUsersStream = snapshotStream({
+  name: 'page_users',
+  description: "the page's employees (users and disabled users), a full snapshot each run (removed users get deleted_at)",
+  table: pageUsersTable,
+  async read(ctx) {
+    const body = await ctx.client.listUsers(ctx.page.id);
+    const rows = mapPageUsers(body, ctx.page.id);
+    return { records: (body.users?.length ?? 0) + (body.disabled_users?.length ?? 0), rows };
+  },
+});

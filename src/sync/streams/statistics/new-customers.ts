@@ -1,0 +1,67 @@
+import type { NewCustomerStatisticsRecord } from '../../../pancake/statistics-types.js';
+import { parseApiTimestamp } from '../../../pancake/time.js';
+import type { Granularity, StatsNewCustomersTable } from '../../../warehouse/statistics-schema.js';
+import type { TableSpec } from '../../../warehouse/upsert.js';
+import { int } from '../../map.js';
+import { dailyStream } from './daily.js';
+import { type Day, type DayWindow, dayStart, localHour } from './days.js';
+
+export type NewCustomersRow = Omit<StatsNewCustomersTable, 'synced_at' | 'raw' | 'day' | 'period_start'> & { day: string; period_start: Date; raw: unknown };
+
+export const newCustomersTable: TableSpec<NewCustomersRow> = {
+  table: 'pancake.stats_new_customers',
+  key: ['page_id', 'day', 'granularity', 'period_start'],
+  columns: [
+    { name: 'page_id', type: 'text' },
+    { name: 'day', type: 'date' },
+    { name: 'granularity', type: 'text' },
+    { name: 'period_start', type: 'timestamptz' },
+    { name: 'hour', type: 'integer' },
+    { name: 'count', type: 'integer' },
+    { name: 'raw', type: 'jsonb' },
+  ],
+};
+
+/** A day key as "2026-08-26" (inferred) or "26/08/2026" (the date_range's own format). */
+export function parseDayKey(key: unknown): Day | null {
+  if (typeof key !== 'string') return null;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key.trim());
+  if (iso) return `${iso[1]}-${iso[2]}-${iso[3]}`;
+  const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(key.trim());
+  return dmy ? `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}` : null;
+}
+
+/**
+ * `{ key, count }` → rows. `group_by=day` keys are local days; `group_by=hour` keys are the hour's
+ * start (a timestamp, inferred). Keys that cannot be placed are skipped; the API's record stays in `raw`.
+ */
+export function mapNewCustomers(records: readonly NewCustomerStatisticsRecord[], window: DayWindow, pageId: string, granularity: Granularity): NewCustomersRow[] {
+  const rows: NewCustomersRow[] = [];
+  for (const record of records) {
+    let period: { day: Day; start: Date; hour: number | null } | null = null;
+    if (granularity === 'day') {
+      const day = parseDayKey(record?.key);
+      if (day) period = { day, start: dayStart(day, window.zone), hour: null };
+    } else {
+      const start = parseApiTimestamp(record?.key);
+      if (start) period = { start, ...localHour(start, window.zone) };
+    }
+    if (!period) continue;
+    rows.push({ page_id: pageId, day: period.day, granularity, period_start: period.start, hour: period.hour, count: int(record.count), raw: record });
+  }
+  return rows;
+}
+
+export const newCustomersStream = dailyStream<NewCustomersRow>({
+  stream: 'stats_new_customers',
+  description: 'new customers per local day and per hour (page_customers with date_range, group_by day and hour)',
+  table: newCustomersTable,
+  maxDays: 30,
+  requestsPerWindow: 2,
+  async fetch(ctx, window) {
+    const dateRange = { since: window.since, until: window.until };
+    const daily = await ctx.client.getNewCustomerStatistics(ctx.page.id, { dateRange, groupBy: 'day', timezone: window.zone });
+    const hourly = await ctx.client.getNewCustomerStatistics(ctx.page.id, { dateRange, groupBy: 'hour', timezone: window.zone });
+    return [...mapNewCustomers(daily.data, window, ctx.page.id, 'day'), ...mapNewCustomers(hourly.data, window, ctx.page.id, 'hour')];
+  },
+});

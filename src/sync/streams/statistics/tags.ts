@@ -1,0 +1,64 @@
+import type { TagStatisticsResponse } from '../../../pancake/statistics-types.js';
+import type { StatsTagsTable } from '../../../warehouse/statistics-schema.js';
+import type { TableSpec } from '../../../warehouse/upsert.js';
+import { int, str } from '../../map.js';
+import { dayPeriods } from './columnar.js';
+import { dailyStream } from './daily.js';
+import type { DayWindow } from './days.js';
+
+export type TagStatsRow = Omit<StatsTagsTable, 'synced_at' | 'raw' | 'day' | 'period_start'> & { day: string; period_start: Date; raw: unknown };
+
+export const tagStatsTable: TableSpec<TagStatsRow> = {
+  table: 'pancake.stats_tags',
+  key: ['page_id', 'day', 'tag_id'],
+  columns: [
+    { name: 'page_id', type: 'text' },
+    { name: 'day', type: 'date' },
+    { name: 'tag_id', type: 'text' },
+    { name: 'period_start', type: 'timestamptz' },
+    { name: 'tag_text', type: 'text' },
+    { name: 'tag_color', type: 'text' },
+    { name: 'count', type: 'integer' },
+    { name: 'raw', type: 'jsonb' },
+  ],
+};
+
+/**
+ * Keyed columns → rows: `series["<tag id or text>"][i]` is the count of that tag on day i. The
+ * reference allows either key, so a key is matched to the `tags` list by id first, then by text;
+ * the row is keyed by the tag's id whenever one is known, so both spellings land on one row.
+ */
+export function mapTagStatistics(body: TagStatisticsResponse, window: DayWindow, pageId: string): TagStatsRow[] {
+  const periods = dayPeriods(body.data.categories, window, 'tag statistics categories');
+  const tags = Array.isArray(body.tags) ? body.tags : [];
+  const rows: TagStatsRow[] = [];
+  for (const [key, counts] of Object.entries(body.data.series)) {
+    const tag = tags.find((t) => t && String(t.id) === key) ?? tags.find((t) => t && t.text === key) ?? null;
+    periods.forEach((period, i) => {
+      const count = Array.isArray(counts) ? (counts[i] ?? null) : null;
+      rows.push({
+        page_id: pageId,
+        day: period.day,
+        tag_id: tag ? String(tag.id) : key,
+        period_start: period.start,
+        tag_text: str(tag?.text) ?? (tag ? null : key),
+        tag_color: str(tag?.color),
+        count: int(count),
+        raw: { category: body.data.categories[i], series: key, count },
+      });
+    });
+  }
+  return rows;
+}
+
+export const tagStatsStream = dailyStream<TagStatsRow>({
+  stream: 'stats_tags',
+  description: 'tag usage per tag and local day (statistics/tags)',
+  table: tagStatsTable,
+  maxDays: 30,
+  requestsPerWindow: 1,
+  async fetch(ctx, window) {
+    const body = await ctx.client.getTagStatistics(ctx.page.id, { since: window.since, until: window.until });
+    return mapTagStatistics(body, window, ctx.page.id);
+  },
+});

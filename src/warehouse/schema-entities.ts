@@ -1,0 +1,114 @@
+import type { ColumnType } from 'kysely';
+
+// Tables of migration 0002_entities: a page's customers, calls, posts, tags and employees, and the
+// bridge tables of the lists a conversation nests (tags, assignees). Part of the Database interface
+// in schema.ts.
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+/** Postgres `date`: read as a Date by pg, written as 'YYYY-MM-DD'. */
+type DateOnly = ColumnType<Date, Date | string, Date | string>;
+
+export interface CustomersTable {
+  page_id: string;
+  id: string;
+  customer_id: string | null;
+  psid: string | null;
+  thread_id: string | null;
+  name: string | null;
+  gender: string | null;
+  phone_number: string | null;
+  phone_numbers: string | null;
+  birthday: DateOnly | null;
+  lives_in: string | null;
+  can_inbox: boolean | null;
+  note_count: number | null;
+  inserted_at: Timestamp | null;
+  updated_at: Timestamp | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+export interface CallLogsTable {
+  page_id: string;
+  call_id: string;
+  call_center_id: string | null;
+  caller: string | null;
+  callee: string | null;
+  direction: string | null;
+  customer_phone: string | null;
+  start_time: Timestamp | null;
+  duration_seconds: number | null;
+  status: string | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+export interface PostsTable {
+  page_id: string;
+  id: string;
+  from_id: string | null;
+  from_name: string | null;
+  message: string | null;
+  type: string | null;
+  inserted_at: Timestamp | null;
+  comment_count: number | null;
+  phone_number_count: number | null;
+  reaction_count: number | null;
+  like_count: number | null;
+  love_count: number | null;
+  haha_count: number | null;
+  wow_count: number | null;
+  sad_count: number | null;
+  angry_count: number | null;
+  care_count: number | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+export interface TagsTable {
+  page_id: string;
+  id: string;
+  text: string | null;
+  color: string | null;
+  lighten_color: string | null;
+  is_lead_event: boolean | null;
+  deleted_at: Timestamp | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+export interface PageUsersTable {
+  page_id: string;
+  id: string;
+  name: string | null;
+  fb_id: string | null;
+  status: string | null;
+  status_in_page: string | null;
+  is_online: boolean | null;
+  is_disabled: boolean;
+  round_robin_inbox: boolean;
+  round_robin_comment: boolean;
+  deleted_at: Timestamp | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+export interface ConversationTagsTable {
+  page_id: string;
+  conversation_id: string;
+  tag_id: string;
+  tag_text: string | null;
+  tag_color: string | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+export interface ConversationAssigneesTable {
+  page_id: string;
+  conversation_id: string;
+  user_id: string;
+  user_name: string | null;
+  raw: Json;
+  synced_at: Timestamp;
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_RANGE_SECONDS } from '../../src/pancake/range.js';
+import { addDays, dayStart, dayWindow, localDay, localHour, planDayRange, planDayWindows } from '../../src/sync/streams/statistics/days.js';
+
+const BERLIN = 'Europe/Berlin';
+const HCM = 'Asia/Ho_Chi_Minh';
+const hours = (w: { since: Date; until: Date }) => (w.until.getTime() + 1000 - w.since.getTime()) / 3_600_000;
+
+describe('local days with DST (Europe/Berlin)', () => {
+  it('the spring-forward day has 23 hours and the fall-back day 25', () => {
+    expect(hours(dayWindow('2026-03-29', '2026-03-29', BERLIN))).toBe(23);
+    expect(hours(dayWindow('2026-10-25', '2026-10-25', BERLIN))).toBe(25);
+    expect(hours(dayWindow('2026-10-26', '2026-10-26', BERLIN))).toBe(24);
+    expect(dayStart('2026-03-29', BERLIN).toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(dayStart('2026-03-30', BERLIN).toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    expect(dayStart('2026-10-26', BERLIN).toISOString()).toBe('2026-10-25T23:00:00.000Z');
+  });
+
+  it('places instants on local days and clock hours, the repeated hour twice', () => {
+    expect(localDay(new Date('2026-10-24T22:30:00Z'), BERLIN)).toBe('2026-10-25');
+    expect(localDay(new Date('2026-10-24T21:59:59Z'), BERLIN)).toBe('2026-10-24');
+    expect(localHour(new Date('2026-10-25T00:00:00Z'), BERLIN)).toEqual({ day: '2026-10-25', hour: 2 });
+    expect(localHour(new Date('2026-10-25T01:00:00Z'), BERLIN)).toEqual({ day: '2026-10-25', hour: 2 });
+    expect(localHour(new Date('2026-10-25T02:00:00Z'), BERLIN)).toEqual({ day: '2026-10-25', hour: 3 });
+  });
+
+  it('windows are whole days inside 30 × 86 400 s: 30 days holding a 25-hour day become 29', () => {
+    const windows = planDayWindows('2026-10-01', '2026-12-31', BERLIN, 30);
+    expect(windows.map((w) => [w.firstDay, w.lastDay, w.days.length])).toEqual([
+      ['2026-10-01', '2026-10-29', 29],
+      ['2026-10-30', '2026-11-28', 30],
+      ['2026-11-29', '2026-12-28', 30],
+      ['2026-12-29', '2026-12-31', 3],
+    ]);
+    for (const w of windows) {
+      expect(w.until.getTime() - w.since.getTime()).toBeLessThanOrEqual(MAX_RANGE_SECONDS * 1000);
+      expect(w.since).toEqual(dayStart(w.firstDay, BERLIN));
+      expect(w.until.getTime()).toBe(dayStart(addDays(w.lastDay, 1), BERLIN).getTime() - 1000);
+    }
+    // A 23-hour day makes 30 days shorter, so they fit.
+    expect(planDayWindows('2026-03-15', '2026-04-13', BERLIN, 30)).toHaveLength(1);
+  });
+
+  it('consecutive windows leave no gap and no overlap, across both changes', () => {
+    const windows = planDayWindows('2026-01-01', '2026-12-31', BERLIN, 30);
+    for (let i = 1; i < windows.length; i++) {
+      expect(windows[i]!.since.getTime()).toBe(windows[i - 1]!.until.getTime() + 1000);
+      expect(windows[i]!.firstDay).toBe(addDays(windows[i - 1]!.lastDay, 1));
+    }
+    expect(windows.reduce((n, w) => n + w.days.length, 0)).toBe(365);
+    expect(windows.reduce((n, w) => n + hours(w), 0)).toBe(365 * 24);
+  });
+});
+
+describe('local days without DST', () => {
+  it('Asia/Ho_Chi_Minh and the fixed zone UTC+7 give the same days and windows', () => {
+    const a = planDayWindows('2026-01-01', '2026-03-31', HCM, 30);
+    const b = planDayWindows('2026-01-01', '2026-03-31', 'UTC+7', 30);
+    expect(a.map((w) => [w.firstDay, w.lastDay, w.since.getTime(), w.until.getTime()])).toEqual(b.map((w) => [w.firstDay, w.lastDay, w.since.getTime(), w.until.getTime()]));
+    expect(a.map((w) => w.days.length)).toEqual([30, 30, 30]);
+    expect(a[0]!.since.toISOString()).toBe('2025-12-31T17:00:00.000Z');
+  });
+
+  it('one-day windows for endpoints that sum over their range', () => {
+    const windows = planDayWindows('2026-10-24', '2026-10-26', BERLIN, 1);
+    expect(windows.map((w) => hours(w))).toEqual([24, 25, 24]);
+  });
+});
+
+describe('planDayRange: last complete local day, lookback, --since', () => {
+  const settings = { since: null, until: null, syncStart: new Date('2026-05-01T12:00:00Z'), now: new Date('2026-06-01T05:00:00Z'), statsLookbackDays: 3 };
+  const fresh = { coveredFrom: null, watermark: null, cursor: null };
+
+  it('a first run reads from SYNC_START to yesterday in the page zone', () => {
+    expect(planDayRange(fresh, settings, HCM)).toEqual({ fromDay: '2026-05-01', toDay: '2026-05-31', resumes: false });
+    // 05:00 UTC on June 1st is still May 31st in Honolulu: its last complete day is May 30th.
+    expect(planDayRange(fresh, settings, 'Pacific/Honolulu').toDay).toBe('2026-05-30');
+  });
+
+  it('a later run re-reads the lookback days before the stored last day', () => {
+    const state = { coveredFrom: dayStart('2026-05-01', HCM), watermark: dayStart('2026-05-31', HCM), cursor: { zone: HCM, lastDay: '2026-05-30' } };
+    expect(planDayRange(state, settings, HCM)).toEqual({ fromDay: '2026-05-28', toDay: '2026-05-31', resumes: true });
+    expect(planDayRange(state, { ...settings, statsLookbackDays: 0 }, HCM).fromDay).toBe('2026-05-31');
+  });
+
+  it('--since before the stored days walks afresh; days stored in another zone are not covered', () => {
+    const state = { coveredFrom: dayStart('2026-05-01', HCM), watermark: dayStart('2026-05-31', HCM), cursor: { zone: HCM, lastDay: '2026-05-30' } };
+    expect(planDayRange(state, { ...settings, since: new Date('2026-03-01T00:00:00Z') }, HCM)).toEqual({ fromDay: '2026-03-01', toDay: '2026-05-31', resumes: false });
+    expect(planDayRange(state, settings, BERLIN).resumes).toBe(false);
+  });
+
+  it('--until ends at the last day completed before it', () => {
+    expect(planDayRange(fresh, { ...settings, until: dayStart('2026-05-20', HCM) }, HCM).toDay).toBe('2026-05-19');
+    expect(planDayRange(fresh, { ...settings, until: new Date('2026-05-20T10:00:00Z') }, HCM).toDay).toBe('2026-05-19');
+  });
+});

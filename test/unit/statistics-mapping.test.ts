@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { mapAds } from '../../src/sync/streams/statistics/ads.js';
+import { dayWindow } from '../../src/sync/streams/statistics/days.js';
+import { mapEngagement } from '../../src/sync/streams/statistics/engagement.js';
+import { mapNewCustomers, parseDayKey } from '../../src/sync/streams/statistics/new-customers.js';
+import { mapPageStatistics } from '../../src/sync/streams/statistics/pages.js';
+import { mapTagStatistics } from '../../src/sync/streams/statistics/tags.js';
+import { mapUserStatistics } from '../../src/sync/streams/statistics/users.js';
+
+const PAGE = '1234567890123456';
+const hcm = dayWindow('2026-08-26', '2026-08-27', 'Asia/Ho_Chi_Minh');
+
+describe('columnar engagement → one row per category', () => {
+  it('daily: category i of every series is row i, dated from the request, unknown series kept in raw', () => {
+    const rows = mapEngagement(
+      {
+        success: true,
+        data: {
+          categories: ['26/8', '27/8'],
+          series: [
+            { name: 'inbox', data: [3, 4] },
+            { name: 'comment', data: [1, 0] },
+            { name: 'total', data: [4, 4] },
+            { name: 'new_customer', data: [2, 1] },
+            { name: 'new_customer_from_inbox', data: [1, 1] },
+            { name: 'livestream', data: [9, 8] },
+          ],
+        },
+      },
+      hcm,
+      PAGE,
+      'day',
+    );
+    expect(rows).toEqual([
+      { page_id: PAGE, day: '2026-08-26', granularity: 'day', period_start: new Date('2026-08-25T17:00:00Z'), hour: null, inbox: 3, comment: 1, total: 4, new_customer: 2, new_customer_from_inbox: 1, raw: { category: '26/8', inbox: 3, comment: 1, total: 4, new_customer: 2, new_customer_from_inbox: 1, livestream: 9 } },
+      { page_id: PAGE, day: '2026-08-27', granularity: 'day', period_start: new Date('2026-08-26T17:00:00Z'), hour: null, inbox: 4, comment: 0, total: 4, new_customer: 1, new_customer_from_inbox: 1, raw: { category: '27/8', inbox: 4, comment: 0, total: 4, new_customer: 1, new_customer_from_inbox: 1, livestream: 8 } },
+    ]);
+  });
+
+  it('hourly on the 25-hour day: 25 rows, the repeated 02:00 told apart by period_start', () => {
+    const window = dayWindow('2026-10-25', '2026-10-25', 'Europe/Berlin');
+    const categories = Array.from({ length: 25 }, (_, i) => `25/10 ${String(i).padStart(2, '0')}:00`);
+    const rows = mapEngagement({ success: true, data: { categories, series: [{ name: 'inbox', data: categories.map((_, i) => i) }] } }, window, PAGE, 'hour');
+    expect(rows).toHaveLength(25);
+    expect(rows.map((r) => r.hour)).toEqual([0, 1, 2, 2, ...Array.from({ length: 21 }, (_, i) => i + 3)]);
+    expect(rows[2]!.period_start.toISOString()).toBe('2026-10-25T00:00:00.000Z');
+    expect(rows[3]!.period_start.toISOString()).toBe('2026-10-25T01:00:00.000Z');
+    expect(new Set(rows.map((r) => r.period_start.getTime())).size).toBe(25);
+    expect(rows.every((r) => r.day === '2026-10-25')).toBe(true);
+  });
+
+  it('refuses categories that do not line up with the requested days instead of shifting them', () => {
+    const body = (categories: string[]) => ({ success: true, data: { categories, series: [{ name: 'inbox', data: categories.map(() => 1) }] } });
+    expect(() => mapEngagement(body(['26/8']), hcm, PAGE, 'day')).toThrow(/expected 2 daily categories, got 1/);
+    expect(() => mapEngagement(body(['27/8', '28/8']), hcm, PAGE, 'day')).toThrow(/category 0 is "27\/8"/);
+    // Labels we cannot read do not contradict the position.
+    expect(mapEngagement(body(['Tue', 'Wed']), hcm, PAGE, 'day').map((r) => r.day)).toEqual(['2026-08-26', '2026-08-27']);
+  });
+});
+
+describe('keyed answers → rows', () => {
+  it('tags: series keyed by id or by text land on the tag id, with text and colour from the tag list', () => {
+    const rows = mapTagStatistics(
+      {
+        success: true,
+        data: { categories: ['26/8', '27/8'], series: { '61': [2, 0], 'Khách quen': [1, 5], 'Gone tag': [7, 7] } },
+        tags: [
+          { id: '61', text: 'Chốt đơn', color: '#e71115' },
+          { id: 6, text: 'Khách quen', color: '#ee11e2' },
+        ],
+      },
+      hcm,
+      PAGE,
+    );
+    expect(rows.map((r) => [r.day, r.tag_id, r.tag_text, r.tag_color, r.count])).toEqual([
+      ['2026-08-26', '61', 'Chốt đơn', '#e71115', 2],
+      ['2026-08-27', '61', 'Chốt đơn', '#e71115', 0],
+      ['2026-08-26', '6', 'Khách quen', '#ee11e2', 1],
+      ['2026-08-27', '6', 'Khách quen', '#ee11e2', 5],
+      ['2026-08-26', 'Gone tag', 'Gone tag', null, 7],
+      ['2026-08-27', 'Gone tag', 'Gone tag', null, 7],
+    ]);
+    expect(rows[0]!.raw).toEqual({ category: '26/8', series: '61', count: 2 });
+  });
+
+  it('users: keyed by user id, one row per user and hour, the name from `users`', () => {
+    const rows = mapUserStatistics(
+      {
+        statistics: {
+          'u-1': [
+            { hour: '2026-08-25T17:00:00', inbox_count: 3, comment_count: 1, unique_inbox_count: 2, unique_comment_count: 1, private_reply_count: 0, phone_number_count: 1, average_response_time: 61000.5 },
+            { hour: 'not a time', inbox_count: 9 },
+          ],
+          'u-2': [{ hour: '2026-08-27T16:00:00.000000', inbox_count: 1 }],
+        },
+        users: { 'u-1': { user_name: 'Lan', user_fb_id: '1001' } },
+      },
+      hcm,
+      PAGE,
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ user_id: 'u-1', day: '2026-08-26', hour: 0, user_name: 'Lan', user_fb_id: '1001', inbox_count: 3, phone_number_count: 1, average_response_time_ms: 61000.5 });
+    expect(rows[0]!.period_start.toISOString()).toBe('2026-08-25T17:00:00.000Z');
+    expect(rows[1]).toMatchObject({ user_id: 'u-2', day: '2026-08-27', hour: 23, user_name: null, inbox_count: 1, comment_count: null });
+  });
+
+  it('pages: one row per hour, placed on the local day of its start', () => {
+    const rows = mapPageStatistics([{ hour: '2026-08-26T16:00:00', new_customer_count: 2, customer_inbox_count: 5, today_uniq_website_referral: 1 }], hcm, PAGE);
+    expect(rows).toEqual([
+      expect.objectContaining({ day: '2026-08-26', hour: 23, period_start: new Date('2026-08-26T16:00:00Z'), new_customer_count: 2, customer_inbox_count: 5, page_inbox_count: null, today_uniq_website_referral: 1 }),
+    ]);
+  });
+
+  it('new customers: day keys in either format, hour keys as timestamps', () => {
+    expect(parseDayKey('2026-08-26')).toBe('2026-08-26');
+    expect(parseDayKey('6/8/2026')).toBe('2026-08-06');
+    expect(parseDayKey('26/8')).toBeNull();
+    const days = mapNewCustomers([{ key: '26/08/2026', count: 4 }, { key: '2026-08-27', count: 0 }], hcm, PAGE, 'day');
+    expect(days.map((r) => [r.day, r.granularity, r.period_start.toISOString(), r.hour, r.count])).toEqual([
+      ['2026-08-26', 'day', '2026-08-25T17:00:00.000Z', null, 4],
+      ['2026-08-27', 'day', '2026-08-26T17:00:00.000Z', null, 0],
+    ]);
+    const hours = mapNewCustomers([{ key: '2026-08-26T02:00:00', count: 1 }], hcm, PAGE, 'hour');
+    expect(hours.map((r) => [r.day, r.hour, r.count])).toEqual([['2026-08-26', 9, 1]]);
+  });
+
+  it('ads: numbers as strings stay exact, rows keyed by ad id (or name when the id is missing)', () => {
+    const window = dayWindow('2026-08-26', '2026-08-26', 'Asia/Ho_Chi_Minh');
+    const rows = mapAds(
+      [
+        { ad_id: '23851', name: 'Freeship', status: 'ACTIVE', currency: 'VND', reach: '1200', impressions: '2,500', clicks: '31', spend: '125000.50' },
+        { name: 'No id', spend: 'n/a' },
+      ],
+      window,
+      PAGE,
+    );
+    expect(rows.map((r) => [r.ad_id, r.day, r.reach, r.impressions, r.clicks, r.spend])).toEqual([
+      ['23851', '2026-08-26', '1200', '2500', '31', '125000.50'],
+      ['No id', '2026-08-26', null, null, null, null],
+    ]);
+    expect(rows[0]!.period_start.toISOString()).toBe('2026-08-25T17:00:00.000Z');
+  });
+});
