@@ -5,7 +5,7 @@ import type { PancakeClient } from '../pancake/client.js';
 import { PancakeError } from '../pancake/errors.js';
 import { redact } from '../redact.js';
 import type { Database } from '../warehouse/schema.js';
-import { finishRun, startRun, withStreamLock, type RunFailure, type RunStatus } from '../warehouse/state.js';
+import { finishRun, startRun, withLockSession, type LockSession, type RunFailure, type RunStatus } from '../warehouse/state.js';
 import { resolvePages, storeBarePages, storePages } from './pages.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { selectStreams } from './registry.js';
@@ -76,14 +76,16 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     else await storeBarePages(db, pages);
     log.info({ pages: pages.map((p) => p.id), streams: streams.map((s) => s.name) }, 'sync started');
 
-    await Promise.all(pages.map((page) => syncPage(page)));
+    await withLockSession(db, async (locks) => {
+      await Promise.all(pages.map((page) => syncPage(page, locks)));
+    });
   } catch (error) {
     failures.push({ pageId: null, stream: null, kind: errorKind(error), message: errorMessage(error) });
   } finally {
     progress.stop();
   }
 
-  async function syncPage(page: PageInfo): Promise<void> {
+  async function syncPage(page: PageInfo, locks: LockSession): Promise<void> {
     const pageLog = log.child({ pageId: page.id });
     try {
       await ensurePageToken(client, config, page.id);
@@ -113,7 +115,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
       const streamLog = pageLog.child({ stream: stream.name });
       progress.track(page.id, stream.name, counts);
       try {
-        const locked = await withStreamLock(db, page.id, stream.name, () => stream.run({ page, client, db, settings, log: streamLog, counts }));
+        const locked = await locks.tryWith(page.id, stream.name, () => stream.run({ page, client, db, settings, log: streamLog, counts }));
         if (locked === null) {
           streamLog.warn(`another pancake-sync process is syncing ${stream.name} of page ${page.id}; skipping it in this run`);
           outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_locked', counts, durationMs: Date.now() - t0 });

@@ -42,21 +42,33 @@ export async function writeStreamState(db: Queryable, pageId: string, stream: st
     .execute();
 }
 
+/** Runs work under per-(page, stream) advisory locks, all held by one database session. */
+export interface LockSession {
+  /** Runs `fn` holding the lock of (page, stream), or returns null at once when another process holds it. */
+  tryWith<T>(pageId: string, stream: string, fn: () => Promise<T>): Promise<{ value: T } | null>;
+}
+
 /**
- * Runs `fn` while holding the session advisory lock of (page, stream), or returns `null` at once
- * when another process holds it. The key is hashed from the names, not a magic number.
+ * Opens one session for the advisory locks of a whole run. One connection holds every lock: a
+ * connection per stream would pin a pool slot for the stream's whole life, and a run with more
+ * concurrent streams than pool slots would then wait forever for a slot to write with.
+ * Lock keys are hashed from the names, not magic numbers.
  */
-export async function withStreamLock<T>(db: Kysely<Database>, pageId: string, stream: string, fn: () => Promise<T>): Promise<{ value: T } | null> {
-  const key = `pancake-sync:${pageId}:${stream}`;
-  return db.connection().execute(async (conn) => {
-    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtextextended(${key}, 0)) as locked`.execute(conn);
-    if (!rows[0]?.locked) return null;
-    try {
-      return { value: await fn() };
-    } finally {
-      await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(conn).catch(() => undefined);
-    }
-  });
+export async function withLockSession<T>(db: Kysely<Database>, fn: (locks: LockSession) => Promise<T>): Promise<T> {
+  return db.connection().execute((conn) =>
+    fn({
+      async tryWith(pageId, stream, run) {
+        const key = `pancake-sync:${pageId}:${stream}`;
+        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtextextended(${key}, 0)) as locked`.execute(conn);
+        if (!rows[0]?.locked) return null;
+        try {
+          return { value: await run() };
+        } finally {
+          await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(conn).catch(() => undefined);
+        }
+      },
+    }),
+  );
 }
 
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';

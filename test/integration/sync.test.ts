@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseApiTimestamp } from '../../src/pancake/time.js';
 import { conversationsUpdatedBetween } from '../../src/simulator/index.js';
+import { silentLogger } from '../../src/logger.js';
+import { runSync } from '../../src/sync/runner.js';
+import { createDb } from '../../src/warehouse/db.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 
 const DAY = 86_400_000;
@@ -56,7 +59,7 @@ describe('sync against the simulator (walking skeleton)', () => {
   it('a second sync right after changes nothing and makes a small constant number of requests per page', async () => {
     const before = await h.db.selectFrom('pancake.messages').select((eb) => eb.fn.max('synced_at').as('at')).executeTakeFirst();
     h.sim.clearRequests();
-    const summary = await h.sync({ since });
+    const summary = await h.sync({ since, streams: ['conversations', 'messages'] });
     expect(summary.exitCode).toBe(0);
     expect(summary.outcomes.reduce((sum, o) => sum + o.counts.rowsWritten, 0)).toBe(0);
     const perPage = new Map<string, number>();
@@ -82,5 +85,17 @@ describe('sync against the simulator (walking skeleton)', () => {
     expect(ids).toHaveLength(added.length);
     const conversations = await h.db.selectFrom('pancake.conversations').select(['id', 'message_count']).where('id', 'in', changed).execute();
     for (const c of conversations) expect(c.message_count).toBe(h.sim.data.messages.get(c.id)!.length);
+  });
+
+  it('completes with more concurrent streams than database connections (regression: a connection pinned per stream lock deadlocked the pool)', async () => {
+    const small = createDb(h.database.url, 2);
+    try {
+      const config = h.config();
+      const summary = await runSync({ config, db: small, client: h.client(config), log: silentLogger }, { since });
+      expect(summary.failures).toEqual([]);
+      expect(summary.outcomes.length).toBeGreaterThan(2 * 2);
+    } finally {
+      await small.destroy();
+    }
   });
 });
