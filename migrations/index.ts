@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_entities.js';
 import * as m0003 from './0003_statistics.js';
+import * as m0004 from './0004_analytics.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the compiled package and the
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_entities': m0002,
   '0003_statistics': m0003,
+  '0004_analytics': m0004,
 };
