@@ -81,7 +81,7 @@ describe(`crash safety (${SOAK ? 'soak' : 'small'} data set)`, () => {
       }
     }
     expect(identical).toHaveLength(KILLS);
-  });
+  }, 600_000);
 
   it('a database connection dropped mid-transaction (backend terminated) loses nothing: the next run completes the tables', async () => {
     for (const fraction of [0.2, 0.5, 0.8]) {
@@ -109,7 +109,7 @@ describe(`crash safety (${SOAK ? 'soak' : 'small'} data set)`, () => {
         });
         clearInterval(timer);
         expect(terminated, `no backend to terminate at ${fraction}`).toBeGreaterThan(0);
-        expect([0, 1]).toContain(first.code);
+        expect([0, 1], first.stderr.slice(-2000)).toContain(first.code);
         const second = await runCli(args, env);
         expect(second.code, second.stderr).toBe(0);
         await expectSameTables(reference, database.url, `connection dropped at ${fraction}`);
@@ -118,5 +118,5 @@ describe(`crash safety (${SOAK ? 'soak' : 'small'} data set)`, () => {
         await database.drop();
       }
     }
-  });
+  }, 300_000);
 });
