@@ -1,0 +1,221 @@
+// `npm run bench`: measures extraction against the API's rate limit and loading against COPY.
+// See bench/README.md for what each figure means and the latest numbers.
+//
+//   npm run bench -- --scale 1,4 --latency 30 --rate 100
+//
+// The sync runs as the real CLI in a child process (so its peak RSS is its own); the simulator and
+// the measuring code run here.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { startSimulator, type Simulator } from '../src/simulator/index.js';
+import { createDb } from '../src/warehouse/db.js';
+import { startEmbeddedPostgres } from '../src/warehouse/embedded.js';
+import { measureLoader, type LoaderFigures } from './loader.js';
+import { minimalRequests } from './minimum.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DAY = 86_400_000;
+
+interface Options {
+  scales: number[];
+  latencyMs: number;
+  rate: number;
+  concurrency: number;
+  pages: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const get = (name: string, fallback: string): string => {
+    const at = argv.indexOf(`--${name}`);
+    return at >= 0 && argv[at + 1] ? (argv[at + 1] as string) : fallback;
+  };
+  return {
+    scales: get('scale', '1,4').split(',').map(Number),
+    latencyMs: Number(get('latency', '30')),
+    rate: Number(get('rate', '100')),
+    concurrency: Number(get('concurrency', '16')),
+    pages: Number(get('pages', '2')),
+  };
+}
+
+interface RunFigures {
+  requests: number;
+  wallSeconds: number;
+  peakRssMiB: number;
+  exitCode: number | null;
+}
+
+/** One `pancake-sync sync` in a child process, against the simulator, with its peak RSS. */
+async function runSync(sim: Simulator, databaseUrl: string, options: Options, args: string[]): Promise<RunFigures> {
+  const rssFile = join(tmpdir(), `pancake-bench-rss-${process.pid}-${Date.now()}`);
+  const before = sim.requests.length;
+  const t0 = performance.now();
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', './bench/rss-probe.mjs', 'dist/src/cli.js', 'sync', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: databaseUrl,
+        PANCAKE_BASE_URL: sim.baseUrl,
+        PANCAKE_ACCESS_TOKEN: sim.userToken,
+        PANCAKE_RATE_LIMIT: String(options.rate),
+        SYNC_CONCURRENCY: String(options.concurrency),
+        SYNC_SAFETY_LAG: '0s',
+        LOG_LEVEL: 'warn',
+        BENCH_RSS_FILE: rssFile,
+      },
+    });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const peakRssMiB = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  rmSync(rssFile, { force: true });
+  return { requests: sim.requests.length - before, wallSeconds, peakRssMiB, exitCode: code };
+}
+
+async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+interface ScaleResult {
+  scale: number;
+  dataSet: { pages: number; conversations: number; messages: number };
+  backfill: RunFigures & { minimalRequests: number; requestRatio: number; idealSeconds: number; rateLimitUsed: number; byEndpoint: Record<string, { made: number; minimum: number }> };
+  incremental: RunFigures & { changedConversations: number; rowsWritten: number; budget: number };
+  loader?: LoaderFigures & { perPageShareOfCopy: number; bulkShareOfCopy: number };
+  matchesSimulator: boolean;
+  warehouse: { conversations: number; messages: number };
+}
+
+async function benchScale(scale: number, options: Options, adminUrl: string): Promise<ScaleResult> {
+  const sim = await startSimulator({
+    seed: 42,
+    pages: options.pages,
+    conversationsPerPage: 5000 * scale,
+    messagesPerConversation: { min: 5, max: 25 },
+    historyDays: 90,
+    latencyMs: options.latencyMs,
+    rateLimitPerSecond: options.rate,
+  });
+  const databaseUrl = await createDatabase(adminUrl, `pancake_bench_${String(scale).replace(".", "_")}`);
+  const db = createDb(databaseUrl, 4);
+  try {
+    const conversations = [...sim.data.conversations.values()].reduce((n, list) => n + list.length, 0);
+    const messages = [...sim.data.messages.values()].reduce((n, list) => n + list.length, 0);
+    process.stderr.write(`scale ${scale}: ${options.pages} pages, ${conversations} conversations, ${messages} messages\n`);
+
+    const since = new Date(sim.data.now.getTime() - 91 * DAY).toISOString();
+    sim.clearRequests();
+    const backfill = await runSync(sim, databaseUrl, options, ['--since', since]);
+    const { minimum, byEndpoint } = minimalRequests(sim.requests);
+    // Each page has its own token, so the API allows `rate` requests per second per page.
+    const idealSeconds = minimum / (options.rate * options.pages);
+
+    const counts = await sql<{ conversations: string; messages: string }>`
+      select (select count(*) from pancake.conversations) as conversations, (select count(*) from pancake.messages) as messages`.execute(db);
+    const stored = { conversations: Number(counts.rows[0]?.conversations), messages: Number(counts.rows[0]?.messages) };
+    const matchesSimulator = stored.conversations === conversations && stored.messages === messages;
+    if (!matchesSimulator) process.stderr.write(`warehouse holds ${JSON.stringify(stored)}, the simulator ${JSON.stringify({ conversations, messages })}\n`);
+
+    // A small change: new messages in 10 conversations, 5 re-tagged, 5 new conversations.
+    const all = [...sim.data.conversations.values()].flat();
+    const changed = new Set<string>();
+    for (let i = 0; i < 10; i++) changed.add(sim.addMessages(all[(i * 97) % all.length]!.id, 2)[0]!.conversation_id);
+    for (let i = 0; i < 5; i++) {
+      const id = all[(i * 131 + 7) % all.length]!.id;
+      sim.touchConversation(id);
+      changed.add(id);
+    }
+    for (let i = 0; i < 5; i++) changed.add(sim.addConversation(sim.data.pages[i % options.pages]!.id).id);
+    sim.clearRequests();
+    const incremental = await runSync(sim, databaseUrl, options, []);
+    const lastRun = await sql<{ counts: Record<string, Record<string, { rowsWritten: number }>> }>`select counts from pancake.sync_runs order by id desc limit 1`.execute(db);
+    const rowsWritten = Object.values(lastRun.rows[0]?.counts ?? {}).flatMap((streams) => Object.values(streams)).reduce((n, c) => n + (c.rowsWritten ?? 0), 0);
+    const streamCount = Object.keys(Object.values(lastRun.rows[0]?.counts ?? {})[0] ?? {}).length;
+
+    const result: ScaleResult = {
+      scale,
+      dataSet: { pages: options.pages, conversations, messages },
+      backfill: { ...backfill, minimalRequests: minimum, requestRatio: backfill.requests / minimum, idealSeconds, rateLimitUsed: idealSeconds / backfill.wallSeconds, byEndpoint },
+      incremental: { ...incremental, changedConversations: changed.size, rowsWritten, budget: 2 * options.pages * streamCount + changed.size },
+      matchesSimulator,
+      warehouse: stored,
+    };
+    if (scale === options.scales[0]) {
+      const loader = await measureLoader(db, databaseUrl, 100_000);
+      result.loader = { ...loader, perPageShareOfCopy: loader.loaderPerPageRowsPerSecond / loader.copyRowsPerSecond, bulkShareOfCopy: loader.loaderBulkRowsPerSecond / loader.copyRowsPerSecond };
+    }
+    return result;
+  } finally {
+    await db.destroy();
+    await sim.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  let adminUrl = process.env.BENCH_DATABASE_URL ?? null;
+  let stop: (() => Promise<void>) | null = null;
+  let dataDir: string | null = null;
+  if (!adminUrl) {
+    dataDir = mkdtempSync(join(tmpdir(), 'pancake-bench-pg-'));
+    const embedded = await startEmbeddedPostgres({ dataDir, database: 'postgres', durable: false });
+    adminUrl = embedded.url;
+    stop = embedded.stop;
+  }
+  try {
+    const results: ScaleResult[] = [];
+    for (const scale of options.scales) results.push(await benchScale(scale, options, adminUrl));
+    const first = results[0];
+    const last = results.at(-1);
+    const report = {
+      measuredAt: new Date().toISOString(),
+      machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      options,
+      results,
+      rssGrowth: first && last && first !== last ? last.backfill.peakRssMiB / first.backfill.peakRssMiB : null,
+    };
+    writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+    printReport(report.results, report.rssGrowth);
+  } finally {
+    await stop?.();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function printReport(results: ScaleResult[], rssGrowth: number | null): void {
+  const rows: Array<[string, string, string]> = [];
+  for (const r of results) {
+    const b = r.backfill;
+    rows.push([`scale ${r.scale}: data`, `${r.dataSet.pages} pages, ${r.dataSet.conversations} conversations, ${r.dataSet.messages} messages`, r.matchesSimulator ? 'warehouse = simulator' : 'MISMATCH']);
+    rows.push(['(a) requests ÷ minimal', `${b.requests} ÷ ${b.minimalRequests} = ${b.requestRatio.toFixed(3)}`, b.requestRatio <= 1.05 ? 'target ≤ 1.05 met' : 'target ≤ 1.05 MISSED']);
+    rows.push(['(b) rate limit used', `${b.idealSeconds.toFixed(1)} s ideal ÷ ${b.wallSeconds.toFixed(1)} s = ${b.rateLimitUsed.toFixed(3)}`, b.rateLimitUsed >= 0.9 ? 'target ≥ 0.9 met' : 'target ≥ 0.9 MISSED']);
+    if (r.loader) {
+      const l = r.loader;
+      rows.push(['(c) loader ÷ COPY', `${Math.round(l.loaderBulkRowsPerSecond)} ÷ ${Math.round(l.copyRowsPerSecond)} rows/s = ${l.bulkShareOfCopy.toFixed(2)} (1000-row batches); ${l.perPageShareOfCopy.toFixed(2)} in 30-row commits`, l.bulkShareOfCopy >= 0.5 ? 'target ≥ 0.5 met' : 'target ≥ 0.5 MISSED']);
+    }
+    rows.push(['(d) peak RSS', `${b.peakRssMiB.toFixed(0)} MiB`, b.peakRssMiB <= 256 ? 'target ≤ 256 MB met' : 'target ≤ 256 MB MISSED']);
+    const i = r.incremental;
+    rows.push(['(e) incremental', `${i.requests} requests, ${i.rowsWritten} rows for ${i.changedConversations} changed conversations (budget ${i.budget})`, i.requests <= i.budget ? 'target met' : 'target MISSED']);
+  }
+  if (rssGrowth !== null) rows.push(['(d) RSS growth', `largest ÷ smallest scale = ${rssGrowth.toFixed(2)}`, rssGrowth <= 1.2 ? 'target ≤ 1.2 met' : 'target ≤ 1.2 MISSED']);
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
+  process.stdout.write('\nWritten to bench/results.json\n');
+}
+
+await main();
