@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { sql } from 'kysely';
-import { countMessages, startSimulator } from '../simulator/index.js';
+import { sql, type Kysely } from 'kysely';
+import { countMessages, startSimulator, type Simulator } from '../simulator/index.js';
 import { runSync } from '../sync/runner.js';
 import { describeUrl } from '../warehouse/db.js';
+import type { Database } from '../warehouse/schema.js';
 import { printSummary } from './sync.js';
 import { clientFromConfig, loadContext, openMigratedWarehouse, printTable, withExitCode } from './shared.js';
 
@@ -22,7 +23,9 @@ export function demoCommand(): Command {
       const started = Date.now();
       const { config: base, log } = loadContext();
       const simulator = await startSimulator({ seed: 1 });
-      const historyStart = new Date(simulator.data.now.getTime() - 121 * 86_400_000);
+      // From the oldest record the simulator holds (posts can predate their comment threads).
+      const oldestPost = Math.min(...[...simulator.data.entities.posts.values()].flat().map((p) => Date.parse(`${String(p.inserted_at).replace(/Z?$/, 'Z')}`)));
+      const historyStart = new Date(Math.min(simulator.data.now.getTime() - 121 * 86_400_000, oldestPost - 86_400_000));
       // The demo keeps its own embedded database, apart from the one real syncs use.
       const config = {
         ...base,
@@ -30,6 +33,7 @@ export function demoCommand(): Command {
         accessToken: simulator.userToken,
         pageTokens: new Map<string, string>(),
         pageIds: null,
+        callCenterIds: new Map(simulator.data.pages.map((p) => [p.id, simulator.callCenterId(p.id)])),
         homeDir: join(base.homeDir, 'demo'),
         safetyLagMs: 0,
       };
@@ -39,21 +43,12 @@ export function demoCommand(): Command {
         const summary = await runSync({ config, db: warehouse.db, client, log }, { since: historyStart });
         printSummary(summary);
 
-        const counts = await sql<{ table: string; rows: string }>`
-          select 'pages' as table, count(*) as rows from pancake.pages
-          union all select 'conversations', count(*) from pancake.conversations
-          union all select 'messages', count(*) from pancake.messages`.execute(warehouse.db);
-        let simulatorConversations = 0;
-        for (const list of simulator.data.conversations.values()) simulatorConversations += list.length;
-        const expected: Record<string, number> = {
-          pages: simulator.data.pages.length,
-          conversations: simulatorConversations,
-          messages: countMessages(simulator.data),
-        };
+        const counts = await tableCounts(warehouse.db);
+        const expected = simulatorCounts(simulator);
         process.stdout.write('\nWarehouse contents after the demo sync:\n');
-        printTable(counts.rows.map((r) => ({ table: `pancake.${r.table}`, rows: Number(r.rows), 'in simulator': expected[r.table] ?? null })));
-        const match = counts.rows.every((r) => Number(r.rows) === expected[r.table]);
-        process.stdout.write(`\n${match ? 'Every table matches the simulator.' : 'MISMATCH: the warehouse differs from the simulator.'}\n`);
+        printTable(counts.map(({ table, rows }) => ({ table: `pancake.${table}`, rows, 'in simulator': expected[table] ?? '' })));
+        const match = Object.entries(expected).every(([table, n]) => counts.find((c) => c.table === table)?.rows === n);
+        process.stdout.write(`\n${match ? 'Every table the simulator can count matches it.' : 'MISMATCH: the warehouse differs from the simulator.'}\n`);
         process.stdout.write(`Time taken: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         process.stdout.write(`Connect a BI tool or psql to: ${warehouse.url}\n`);
         if (!flags.keepRunning) process.stdout.write(`(the ${warehouse.embedded ? 'embedded database stops' : 'simulator stops'} when the demo ends; run \`npm run demo -- --keep-running\` to keep it up)\n`);
@@ -71,4 +66,33 @@ export function demoCommand(): Command {
         await simulator.close();
       }
     }));
+}
+
+/** Rows per synced table (bookkeeping left out). */
+async function tableCounts(db: Kysely<Database>): Promise<Array<{ table: string; rows: number }>> {
+  const { rows: tables } = await sql<{ name: string }>`
+    select table_name as name from information_schema.tables
+    where table_schema = 'pancake' and table_type = 'BASE TABLE'
+      and table_name not in ('sync_runs', 'sync_state', 'conversation_message_state', 'kysely_migration', 'kysely_migration_lock')
+    order by table_name`.execute(db);
+  const result: Array<{ table: string; rows: number }> = [];
+  for (const { name } of tables) {
+    const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(`pancake.${name}`)}`.execute(db);
+    result.push({ table: name, rows: Number(rows[0]?.n ?? 0) });
+  }
+  return result;
+}
+
+/** What the simulator holds, for the tables that are one row per simulator record. */
+function simulatorCounts(simulator: Simulator): Record<string, number> {
+  const sum = <T>(map: Map<string, T[]>) => [...map.values()].reduce((n, list) => n + list.length, 0);
+  return {
+    pages: simulator.data.pages.length,
+    conversations: sum(simulator.data.conversations),
+    messages: countMessages(simulator.data),
+    customers: sum(simulator.data.entities.customers),
+    call_logs: sum(simulator.data.entities.callLogs),
+    posts: sum(simulator.data.entities.posts),
+    tags: sum(simulator.data.tags),
+  };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/db.js';
 import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 
 describe('the CLI', () => {
@@ -64,6 +65,18 @@ describe('the CLI', () => {
     const report = JSON.parse(late.stdout) as { late: number; streams: Array<{ stream: string; late: boolean }> };
     expect(report.late).toBeGreaterThan(0);
     expect(report.streams.find((s) => s.stream === 'conversations')?.late).toBe(true);
+  });
+
+  it('demo: a full sync of the simulator whose summary matches the simulator, exit 0', async () => {
+    const database = await createTestDatabase('demo');
+    try {
+      const result = await runCli(['demo'], { DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('Every table the simulator can count matches it.');
+      expect(result.stdout).toMatch(/pancake\.messages +(\d+) +\1\n/);
+    } finally {
+      await database.drop();
+    }
   });
 
   it('status --json reports watermarks and row counts', async () => {
