@@ -88,7 +88,7 @@ export function renderProgress(rows: readonly Tracked[], requests: number, elaps
     const bar = total !== null || r.finishedAt ? `${'█'.repeat(Math.round(share * 20)).padEnd(20, '░')}` : '…'.padEnd(20);
     const units = total !== null ? `${done}/${total}` : `${done}`;
     const tail = r.finishedAt ? r.status : `ETA ${eta(r, now) ?? '?'}`;
-    lines.push(`  ${r.pageId}  ${r.stream.padEnd(16)} ${bar} ${units.padStart(9)}  ${String(r.counts.records).padStart(8)} records  ${tail}`);
+    lines.push(`  ${r.pageId}  ${r.stream.padEnd(19)} ${bar} ${units.padStart(9)}  ${String(r.counts.records).padStart(8)} records  ${tail}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -46,6 +46,7 @@ export async function runDaily<Row extends StatsRow>(ctx: StreamContext, source:
   const zone = page.timezone;
   const coveredFrom = resumes && state.coveredFrom ? state.coveredFrom : dayStart(fromDay, zone);
   let lastDay = resumes && state.cursor ? state.cursor.lastDay : null;
+  ctx.counts.unitsTotal = windows.length;
   ctx.log.debug({ stream: source.stream, zone, windows: windows.length, from: windows[0]?.firstDay, to: windows.at(-1)?.lastDay, resumes }, 'planned statistics days');
 
   for (const window of windows) {
