@@ -48,6 +48,8 @@ export interface HttpClientOptions {
   concurrency?: number;
   /** First backoff delay; grows ×2 with jitter per attempt. Default 1000 ms. */
   retryMinDelayMs?: number;
+  /** Sent with every request besides accept/content-type (a queue worker names itself in one). */
+  headers?: Readonly<Record<string, string>>;
   logger?: Logger;
 }
 
@@ -74,15 +76,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const limiter = createTokenRateLimiter(options.rateLimit ?? 5);
   const inFlight = pLimit(options.concurrency ?? 8);
   const stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0 };
+  const extraHeaders = options.headers ?? {};
 
   async function attempt<T>(request: ApiRequest, url: URL): Promise<T> {
     await limiter.acquire(request.auth.token);
     return inFlight(async () => {
+      await limiter.beforeSend(request.auth.token);
       stats.requests += 1;
-      const init: RequestInit = { method: request.method, signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } };
+      const init: RequestInit = { method: request.method, signal: AbortSignal.timeout(timeoutMs), headers: { ...extraHeaders, accept: 'application/json' } };
       if (request.body !== undefined) {
         init.body = JSON.stringify(request.body);
-        init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+        init.headers = { ...extraHeaders, accept: 'application/json', 'content-type': 'application/json' };
       }
       let response: Response;
       let text: string;

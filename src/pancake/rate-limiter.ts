@@ -8,6 +8,11 @@
 export interface TokenRateLimiter {
   /** Resolves when the token may send its next request. */
   acquire(tokenKey: string): Promise<void>;
+  /**
+   * Called right before the request is sent (after waiting for a concurrency slot, which can
+   * bunch requests that were paced apart): waits if the actual sends of the last second are full.
+   */
+  beforeSend(tokenKey: string): Promise<void>;
   /** Holds back every request of the token for `ms` (from a Retry-After). */
   pause(tokenKey: string, ms: number): void;
 }
@@ -19,6 +24,8 @@ interface TokenSchedule {
   nextStart: number;
   /** Start times of the last `limit` requests, oldest first. */
   recent: number[];
+  /** When the last `limit` requests actually left, oldest first. */
+  sent: number[];
 }
 
 export function createTokenRateLimiter(requestsPerSecond: number): TokenRateLimiter {
@@ -27,7 +34,7 @@ export function createTokenRateLimiter(requestsPerSecond: number): TokenRateLimi
   const schedules = new Map<string, TokenSchedule>();
   const scheduleOf = (key: string): TokenSchedule => {
     let schedule = schedules.get(key);
-    if (!schedule) schedules.set(key, (schedule = { nextStart: 0, recent: [] }));
+    if (!schedule) schedules.set(key, (schedule = { nextStart: 0, recent: [], sent: [] }));
     return schedule;
   };
 
@@ -41,6 +48,20 @@ export function createTokenRateLimiter(requestsPerSecond: number): TokenRateLimi
       schedule.recent.push(start);
       if (schedule.recent.length > perWindow) schedule.recent.shift();
       if (start > now) await sleep(start - now);
+    },
+    async beforeSend(tokenKey) {
+      const schedule = scheduleOf(tokenKey);
+      for (;;) {
+        const now = Date.now();
+        const oldest = schedule.sent.length >= perWindow ? (schedule.sent[0] as number) : null;
+        const wait = oldest === null ? 0 : oldest + 1000 + WINDOW_MARGIN_MS - now;
+        if (wait <= 0) {
+          schedule.sent.push(now);
+          if (schedule.sent.length > perWindow) schedule.sent.shift();
+          return;
+        }
+        await sleep(wait);
+      }
     },
     pause(tokenKey, ms) {
       const schedule = scheduleOf(tokenKey);

@@ -30,3 +30,20 @@ describe('per-token rate limiter', () => {
     expect(b[0]! - 1_000_000).toBeLessThan(10);
   });
 });
+
+describe('actual sends', () => {
+  it('requests paced apart but bunched later (waiting for a concurrency slot) still never exceed the rate in any second', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const limiter = createTokenRateLimiter(5);
+    // Five requests scheduled over a second, then all held up and released together with five more.
+    const sends: number[] = [];
+    const send = async () => {
+      await limiter.beforeSend('a');
+      sends.push(Date.now());
+    };
+    const all = Array.from({ length: 10 }, () => send());
+    await vi.runAllTimersAsync();
+    await Promise.all(all);
+    for (let i = 5; i < sends.length; i++) expect(sends[i]! - sends[i - 5]!).toBeGreaterThan(1000);
+  });
+});
