@@ -12,6 +12,7 @@ interface SimulateFlags {
   rateLimit?: string;
   faultRate?: string;
   faults?: string;
+  live?: string;
 }
 
 export function simulateCommand(): Command {
@@ -25,6 +26,7 @@ export function simulateCommand(): Command {
     .option('--latency <ms>', 'delay added to every response', '0')
     .option('--rate-limit <n>', 'requests per second per token before answering 429')
     .option('--fault-rate <share>', 'share of requests (0..1) that get an injected fault')
+    .option('--live <per-second>', 'keep the shop live: this many changes per second (new messages, new conversations, re-tags, customer edits)')
     .addOption(
       new Option(
         '--faults <kinds>',
@@ -46,6 +48,7 @@ export function simulateCommand(): Command {
         latencyMs: number('latency', flags.latency, 0),
         rateLimitPerSecond: flags.rateLimit === undefined ? null : number('rate-limit', flags.rateLimit, 0.1),
         faults: faultOptionsFromFlags(flags),
+        liveShop: flags.live === undefined ? null : { perSecond: number('live', flags.live, 0) },
       });
       const out = process.stdout;
       out.write(`Pancake simulator listening on ${simulator.baseUrl}\n`);
@@ -53,6 +56,7 @@ export function simulateCommand(): Command {
       out.write('Point pancake-sync at it with:\n');
       out.write(`PANCAKE_BASE_URL=${simulator.baseUrl}\n`);
       out.write(`PANCAKE_ACCESS_TOKEN=${simulator.userToken}\n`);
+      if (flags.live !== undefined) out.write(`The shop is live: ${flags.live} change(s) per second.\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
