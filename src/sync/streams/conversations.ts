@@ -5,8 +5,9 @@ import type { ConversationsTable } from '../../warehouse/schema.js';
 import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
 import { bool, int, str } from '../map.js';
 import { writeConversationBridges } from './conversation-bridges.js';
-import type { Stream, StreamContext } from '../stream.js';
-import { countWindows, runWindowed, type WindowBatch, type WindowedSource } from '../windowed.js';
+import type { Stream } from '../stream.js';
+import { walkSplitting, type SplitPosition } from '../split-walk.js';
+import { countWindows, runWindowed, type WindowedSource } from '../windowed.js';
 
 export type ConversationRow = Omit<ConversationsTable, 'synced_at' | 'raw' | 'inserted_at' | 'updated_at'> & {
   inserted_at: Date | null;
@@ -61,35 +62,7 @@ export function mapConversation(c: PancakeConversation, pageId: string): Convers
 }
 
 /** Position inside a window: the v2 cursor (last id read), or how far the v1 split walk got. */
-type Position = { after: string } | { doneUntil: string };
-
-/**
- * The v1 walk over [since, until): one request per range that fits a page, splitting full ranges.
- * Only a single second holding more than a page of updates is paged through, where a shift can
- * no longer be avoided (and the next run's lookback re-reads it).
- */
-async function* walkSplitting(ctx: StreamContext, since: Date, until: Date, windowEnd: Date): AsyncGenerator<WindowBatch<PancakeConversation, Position>> {
-  const { client, page } = ctx;
-  const first = await client.listConversations(page.id, { since, until, pageNumber: 1, orderBy: 'updated_at' });
-  const span = until.getTime() - since.getTime();
-  const done = (): Position | null => (until.getTime() >= windowEnd.getTime() ? null : { doneUntil: until.toISOString() });
-  if (first.length < CONVERSATIONS_PER_PAGE) {
-    yield { records: first, position: done() };
-    return;
-  }
-  if (span > 1000) {
-    const middle = new Date(since.getTime() + Math.floor(span / 2000) * 1000);
-    yield* walkSplitting(ctx, since, middle, windowEnd);
-    yield* walkSplitting(ctx, middle, until, windowEnd);
-    return;
-  }
-  let batch = first;
-  for (let pageNumber = 2; batch.length === CONVERSATIONS_PER_PAGE; pageNumber++) {
-    yield { records: batch, position: { doneUntil: since.toISOString() } };
-    batch = await client.listConversations(page.id, { since, until, pageNumber, orderBy: 'updated_at' });
-  }
-  yield { records: batch, position: done() };
-}
+type Position = { after: string } | SplitPosition;
 
 const source: WindowedSource<PancakeConversation, Position> = {
   stream: 'conversations',
@@ -110,10 +83,13 @@ const source: WindowedSource<PancakeConversation, Position> = {
         if (done) return;
       }
     }
-    // v1 page numbers shift when a row changes mid-walk, so each range is read in ONE request:
-    // a range whose first page comes back full is split in two (oldest half first) until it fits.
-    const resumeAt = from && 'doneUntil' in from ? new Date(from.doneUntil) : window.since;
-    yield* walkSplitting(ctx, resumeAt, window.until, window.until);
+    // v1 page numbers shift when a row changes mid-walk, so each range is read in one request,
+    // splitting ranges whose first page is full (split-walk.ts, shared with customers).
+    const fetchPage = async (since: number, until: number, pageNumber: number) => ({
+      records: await client.listConversations(page.id, { since, until, pageNumber, orderBy: 'updated_at' }),
+      total: null,
+    });
+    yield* walkSplitting(fetchPage, CONVERSATIONS_PER_PAGE, window, from && 'doneUntil' in from ? from : null);
   },
   async write(trx, ctx, records) {
     const written = await upsertRows(trx, conversationsTable, records.map((c) => mapConversation(c, ctx.page.id)));
