@@ -1,40 +1,25 @@
 import { Command } from 'commander';
 import { requireCredentials } from '../config.js';
 import { runSync, type RunSummary } from '../sync/runner.js';
-import { selectStreams, STREAM_NAMES } from '../sync/registry.js';
 import { planDryRun } from '../sync/dry-run.js';
 import { createProgress } from '../sync/progress.js';
-import { clientFromConfig, loadContext, openMigratedWarehouse, parseDateFlag, parseListFlag, printTable, UsageError, withExitCode } from './shared.js';
+import { addRunOptions, parseRunOptions, type RunFlags } from './run-options.js';
+import { clientFromConfig, loadContext, openMigratedWarehouse, printTable, withExitCode } from './shared.js';
 
-interface SyncFlags {
-  streams?: string;
-  pages?: string;
-  since?: string;
-  until?: string;
+interface SyncFlags extends RunFlags {
   dryRun?: boolean;
   json?: boolean;
 }
 
 export function syncCommand(): Command {
-  return new Command('sync')
-    .description('incremental sync of every configured page and stream')
-    .option('--streams <list>', `only these streams, comma-separated (${STREAM_NAMES.join(', ')})`)
-    .option('--pages <ids>', 'only these page ids, comma-separated')
-    .option('--since <date>', 'backfill from DATE (ISO date/datetime, or a duration like 90d); ignores watermarks before it')
-    .option('--until <date>', 'stop at DATE (default: now)')
+  return addRunOptions(new Command('sync').description('incremental sync of every configured page and stream'))
     .option('--dry-run', 'show what would be fetched (pages, streams, windows) and write nothing')
     .option('--json', 'print the run summary as JSON on stdout')
     .action(withExitCode(async (flags: SyncFlags) => {
       const { config, log } = loadContext({ liveProgress: true });
       requireCredentials(config);
       const now = new Date();
-      const streams = parseListFlag(flags.streams);
-      selectStreams(streams); // unknown names are a usage error before anything starts
-      const since = parseDateFlag('--since', flags.since, now);
-      const until = parseDateFlag('--until', flags.until, now);
-      if (since && until && since >= until) throw new UsageError(`--since (${since.toISOString()}) must be before --until (${until.toISOString()}) (example: --since 2026-01-01 --until 2026-02-01)`);
-      if (since && since > now) throw new UsageError(`--since (${since.toISOString()}) is in the future`);
-      const options = { streams, pages: parseListFlag(flags.pages), since, until };
+      const options = parseRunOptions(flags, now);
 
       const warehouse = await openMigratedWarehouse(config, log);
       try {
@@ -42,7 +27,10 @@ export function syncCommand(): Command {
         if (flags.dryRun) {
           const plan = await planDryRun({ config, db: warehouse.db, client, log, now }, options);
           if (flags.json) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-          else printTable(plan.rows);
+          else {
+            printTable(plan.rows);
+            process.stdout.write(`\nAbout ${plan.estimatedRequests} request(s) (plus the page list and one token per page); nothing was written.\n`);
+          }
           return 0;
         }
         const progress = createProgress({ log, requests: () => client.stats.requests });
