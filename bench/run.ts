@@ -218,4 +218,6 @@ function printReport(results: ScaleResult[], rssGrowth: number | null): void {
   process.stdout.write('\nWritten to bench/results.json\n');
 }
 
-await main();
+// `--workers 1,2,4` is the scale-out benchmark: bench/workers.ts.
+if (process.argv.includes('--workers')) await (await import('./workers.js')).main(process.argv.slice(2));
+else await main();

@@ -6,11 +6,14 @@ import { UnknownStreamError } from './sync/registry.js';
 import { DatabaseUnreachableError } from './warehouse/db.js';
 import { SchemaTooNewError } from './warehouse/migrate.js';
 import { demoCommand } from './commands/demo.js';
+import { enqueueCommand } from './commands/enqueue.js';
 import { migrateCommand } from './commands/migrate.js';
+import { queueStatusCommand } from './commands/queue-status.js';
 import { EXIT_PARTIAL, EXIT_USAGE, UsageError } from './commands/shared.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
+import { workerCommand } from './commands/worker.js';
 
 const ENVIRONMENT_HELP = `
 Environment (or a .env file in the working directory):
@@ -43,6 +46,9 @@ Examples:
   npx pancake-sync sync --since 2025-01-01               backfill from a date
   npx pancake-sync sync --streams conversations --pages 1234567890123456
   npx pancake-sync status --json
+  npx pancake-sync worker --concurrency 4               one of many workers sharing queued runs (needs DATABASE_URL)
+  npx pancake-sync enqueue                               nightly, from cron: queue a run for the workers
+  npx pancake-sync queue-status                          tasks waiting, running (by which worker), failed
 `;
 
 export function buildProgram(): Command {
@@ -52,7 +58,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
     .addHelpText('after', ENVIRONMENT_HELP);
-  for (const command of [migrateCommand(), syncCommand(), statusCommand(), demoCommand(), simulateCommand()]) {
+  for (const command of [migrateCommand(), syncCommand(), enqueueCommand(), workerCommand(), statusCommand(), queueStatusCommand(), demoCommand(), simulateCommand()]) {
     program.addCommand(command.exitOverride().showHelpAfterError());
   }
   return program;

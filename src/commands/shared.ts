@@ -48,7 +48,7 @@ export async function openMigratedWarehouse(config: Config, log: Logger): Promis
   return warehouse;
 }
 
-export function clientFromConfig(config: Config, log: Logger, overrides: { rateLimit?: number } = {}): PancakeClient {
+export function clientFromConfig(config: Config, log: Logger, overrides: { rateLimit?: number; headers?: Record<string, string> } = {}): PancakeClient {
   return createPancakeClient({
     baseUrl: config.baseUrl,
     ...(config.accessToken !== null && { accessToken: config.accessToken }),
@@ -57,6 +57,7 @@ export function clientFromConfig(config: Config, log: Logger, overrides: { rateL
     timeoutMs: config.timeoutMs,
     retries: config.retries,
     concurrency: config.concurrency,
+    ...(overrides.headers !== undefined && { headers: overrides.headers }),
     logger: log,
   });
 }

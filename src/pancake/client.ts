@@ -41,6 +41,8 @@ export interface PancakeClientOptions {
   retryMinDelayMs?: number;
   /** IANA zone of date_range strings. Default Asia/Ho_Chi_Minh. */
   timezone?: string;
+  /** Extra request headers, e.g. `x-pancake-sync-worker` from a queue worker. */
+  headers?: Readonly<Record<string, string>>;
   logger?: Logger;
 }
 
@@ -56,6 +58,7 @@ export function createPancakeClient(options: PancakeClientOptions = {}): Pancake
     ...(options.retries !== undefined && { retries: options.retries }),
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
     ...(options.retryMinDelayMs !== undefined && { retryMinDelayMs: options.retryMinDelayMs }),
+    ...(options.headers !== undefined && { headers: options.headers }),
     ...(options.logger !== undefined && { logger: options.logger }),
   });
   const pageTokens = new Map<string, string>(options.pageTokens instanceof Map ? options.pageTokens : Object.entries(options.pageTokens ?? {}));

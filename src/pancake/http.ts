@@ -57,6 +57,8 @@ export interface HttpStats {
   requests: number;
   retries: number;
   rateLimited: number;
+  /** Requests made about each page (what one page's task cost, when many share a client). */
+  byPage?: Map<string, number>;
 }
 
 export interface HttpClient {
@@ -75,7 +77,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const log = options.logger ?? silentLogger;
   const limiter = createTokenRateLimiter(options.rateLimit ?? 5);
   const inFlight = pLimit(options.concurrency ?? 8);
-  const stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0 };
+  const stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0, byPage: new Map() };
   const extraHeaders = options.headers ?? {};
 
   async function attempt<T>(request: ApiRequest, url: URL): Promise<T> {
@@ -83,6 +85,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return inFlight(async () => {
       await limiter.beforeSend(request.auth.token);
       stats.requests += 1;
+      if (request.pageId !== undefined) stats.byPage?.set(request.pageId, (stats.byPage.get(request.pageId) ?? 0) + 1);
       const init: RequestInit = { method: request.method, signal: AbortSignal.timeout(timeoutMs), headers: { ...extraHeaders, accept: 'application/json' } };
       if (request.body !== undefined) {
         init.body = JSON.stringify(request.body);

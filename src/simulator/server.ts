@@ -26,6 +26,10 @@ function redactedQuery(params: URLSearchParams): Record<string, string> {
   return Object.fromEntries(query);
 }
 
+function headerValue(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
 /** At most `limit` accepted requests per key in any 1-second sliding window. */
 class SlidingWindow {
   private readonly hits = new Map<string, number[]>();
@@ -95,6 +99,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       startedAt,
       finishedAt: 0,
       resultCount: null,
+      worker: headerValue(req.headers['x-pancake-sync-worker']),
     };
     requests.push(entry);
     res.on('close', () => {

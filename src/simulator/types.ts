@@ -84,6 +84,8 @@ export interface RequestLogEntry {
   finishedAt: number;
   /** Records returned (pages, conversations, messages); null for failures and non-list answers. */
   resultCount: number | null;
+  /** The `x-pancake-sync-worker` header: which queue worker sent it; null from anything else. */
+  worker: string | null;
 }
 
 export interface Simulator extends EntitySimulator {

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { selectStreams, STREAM_NAMES } from '../sync/registry.js';
+import type { SyncOptions } from '../sync/runner.js';
+import { parseDateFlag, parseListFlag, UsageError } from './shared.js';
+
+// What a run covers, as `sync` and `enqueue` both take it: the same flags, checked the same way.
+
+export interface RunFlags {
+  streams?: string;
+  pages?: string;
+  since?: string;
+  until?: string;
+}
+
+export function addRunOptions(command: Command): Command {
+  return command
+    .option('--streams <list>', `only these streams, comma-separated (${STREAM_NAMES.join(', ')})`)
+    .option('--pages <ids>', 'only these page ids, comma-separated')
+    .option('--since <date>', 'backfill from DATE (ISO date/datetime, or a duration like 90d); ignores watermarks before it')
+    .option('--until <date>', 'stop at DATE (default: now)');
+}
+
+/** The run's options; a bad flag is a UsageError before anything starts. */
+export function parseRunOptions(flags: RunFlags, now: Date): Required<SyncOptions> {
+  const streams = parseListFlag(flags.streams);
+  selectStreams(streams); // unknown names are a usage error before anything starts
+  const since = parseDateFlag('--since', flags.since, now);
+  const until = parseDateFlag('--until', flags.until, now);
+  if (since && until && since >= until) throw new UsageError(`--since (${since.toISOString()}) must be before --until (${until.toISOString()}) (example: --since 2026-01-01 --until 2026-02-01)`);
+  if (since && since > now) throw new UsageError(`--since (${since.toISOString()}) is in the future`);
+  return { streams, pages: parseListFlag(flags.pages), since, until };
+}

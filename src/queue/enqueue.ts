@@ -1,0 +1,59 @@
+import { sql, type Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { PancakeClient } from '../pancake/client.js';
+import { resolvePages, storeBarePages, storePages } from '../sync/pages.js';
+import { selectStreams } from '../sync/registry.js';
+import type { SyncOptions } from '../sync/runner.js';
+import type { PageInfo } from '../sync/stream.js';
+import type { Database } from '../warehouse/schema.js';
+import { finishRun, startRun, type RunFailure } from '../warehouse/state.js';
+import { PAGE_TASK, QUEUE_SCHEMA, pageJobKey, pageQueueName, type PageTaskPayload } from './queue.js';
+
+export interface EnqueueOptions extends SyncOptions {
+  /** Attempts per task before it is reported as failed (graphile-worker's max_attempts). */
+  maxAttempts: number;
+}
+
+export interface EnqueueResult {
+  runId: string;
+  /** Pages that got a task. */
+  pages: PageInfo[];
+  /** Requested pages the token cannot read (recorded as the run's failures). */
+  missing: string[];
+  streams: string[];
+}
+
+/**
+ * Puts a run on the queue: one task per page, each in its page's named queue. The sync_runs row
+ * and the tasks are written in one transaction, with graphile-worker's own `add_jobs` SQL function,
+ * so a run never exists without its tasks (or tasks without their run).
+ */
+export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; client: PancakeClient; log: Logger }, options: EnqueueOptions): Promise<EnqueueResult> {
+  const { config, db, client, log } = deps;
+  const streams = selectStreams(options.streams).map((s) => s.name);
+  const resolved = await resolvePages(client, config, options.pages ?? null);
+  if (resolved.listed) await storePages(db, resolved.listed);
+  else await storeBarePages(db, resolved.pages);
+  const failures: RunFailure[] = resolved.missing.map((id) => ({ pageId: id, stream: null, kind: 'not_found', message: `page ${id} is not among the pages this token can read; check PANCAKE_PAGE_IDS / --pages` }));
+  const since = options.since?.toISOString() ?? null;
+  const until = options.until?.toISOString() ?? null;
+
+  const runId = await db.transaction().execute(async (trx) => {
+    const id = await startRun(trx, { streams, pages: options.pages ?? null, since, until, mode: 'queue', maxAttempts: options.maxAttempts, queuedPages: resolved.pages.map((p) => p.id) });
+    // Listing the pages is part of the run's cost; missing pages are its failures from the start.
+    await trx.updateTable('pancake.sync_runs').set({ errors: JSON.stringify(failures), requests: client.stats.requests }).where('id', '=', id).execute();
+    const specs = resolved.pages.map((page) => {
+      const payload: PageTaskPayload = { runId: id, page, streams, since, until };
+      return { identifier: PAGE_TASK, payload, queue_name: pageQueueName(page.id), max_attempts: options.maxAttempts, job_key: pageJobKey(id, page.id) };
+    });
+    if (specs.length > 0) {
+      await sql`select 1 from ${sql.id(QUEUE_SCHEMA)}.add_jobs(array(select json_populate_recordset(null::${sql.id(QUEUE_SCHEMA)}.job_spec, ${JSON.stringify(specs)}::json)))`.execute(trx);
+    }
+    return id;
+  });
+  // Nothing for a worker to settle: the run ends here (failed when pages were missing).
+  if (resolved.pages.length === 0) await finishRun(db, runId, { status: failures.length > 0 ? 'failed' : 'succeeded', counts: {}, errors: failures, requests: client.stats.requests });
+  log.info({ runId, pages: resolved.pages.length, streams, missing: resolved.missing }, 'run queued');
+  return { runId, pages: resolved.pages, missing: resolved.missing, streams };
+}

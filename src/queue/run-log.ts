@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import { redactValue } from '../redact.js';
+import type { StreamOutcome } from '../sync/page-sync.js';
+import type { StreamCounts } from '../sync/stream.js';
+import type { Database } from '../warehouse/schema.js';
+import type { RunFailure, RunStatus } from '../warehouse/state.js';
+
+// A queued run keeps the one sync_runs row `enqueue` started, so `status` and BI read it like an
+// in-process run. Its options list the pages that got a task (`queuedPages`); each task merges its
+// page's counts in when it is settled (done, or failed for the last time), and the task that
+// settles the last page closes the run. Attempts that will be retried only add their requests:
+// the queue keeps their error (queue-status shows it).
+
+type PageCounts = Record<string, StreamCounts & { status: string }>;
+
+export interface TaskResult {
+  pageId: string;
+  outcomes: StreamOutcome[];
+  failures: RunFailure[];
+  /** API requests this attempt made for the page. */
+  requests: number;
+  /** True when no retry follows: the task succeeded or used its last attempt. */
+  settled: boolean;
+}
+
+/** Merges one attempt into its run; returns the run's status once every page is settled, else null. */
+export async function recordTaskResult(db: Kysely<Database>, runId: string, result: TaskResult): Promise<RunStatus | null> {
+  return db.transaction().execute(async (trx) => {
+    // FOR UPDATE: tasks of one run finish on many workers at once; each merge sees the last one's.
+    const run = await trx.selectFrom('pancake.sync_runs').select(['options', 'counts', 'errors', 'finished_at']).where('id', '=', runId).forUpdate().executeTakeFirst();
+    if (!run) return null; // the run row was deleted by hand: the data is written, nothing to report into
+    const update: { counts?: string; errors?: string; status?: RunStatus; finished_at?: Date } = {};
+    let status: RunStatus | null = null;
+    if (result.settled) {
+      const counts = { ...(run.counts as Record<string, PageCounts>) };
+      const page: PageCounts = {};
+      for (const o of result.outcomes) page[o.stream] = { ...o.counts, status: o.status };
+      // A task that never got to its streams (its worker died on the last attempt) failed them all.
+      if (result.outcomes.length === 0) for (const stream of streamsOf(run.options)) page[stream] = { records: 0, rowsWritten: 0, unitsDone: 0, status: 'failed' };
+      counts[result.pageId] = page;
+      const errors = [...(run.errors as RunFailure[]), ...result.failures];
+      const queued = queuedPagesOf(run.options);
+      if (run.finished_at === null && queued.every((id) => counts[id] !== undefined)) status = runStatus(counts, errors);
+      Object.assign(update, {
+        counts: JSON.stringify(redactValue(counts)),
+        errors: JSON.stringify(redactValue(errors)),
+        ...(status !== null && { status, finished_at: new Date() }),
+      });
+    }
+    await trx
+      .updateTable('pancake.sync_runs')
+      .set((eb) => ({ ...update, requests: eb('requests', '+', result.requests) }))
+      .where('id', '=', runId)
+      .execute();
+    return status;
+  });
+}
+
+export function queuedPagesOf(options: unknown): string[] {
+  return stringList((options as { queuedPages?: unknown } | null)?.queuedPages);
+}
+
+function streamsOf(options: unknown): string[] {
+  return stringList((options as { streams?: unknown } | null)?.streams);
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** As an in-process run: succeeded, partial (something failed, something was done) or failed. */
+export function runStatus(counts: Record<string, PageCounts>, errors: readonly RunFailure[]): RunStatus {
+  if (errors.length === 0) return 'succeeded';
+  const anyDone = Object.values(counts).some((page) => Object.values(page).some((c) => c.status === 'done'));
+  return anyDone ? 'partial' : 'failed';
+}
+
+/** A page whose every stream is done. */
+export function pageDone(page: PageCounts | undefined): boolean {
+  return page !== undefined && Object.keys(page).length > 0 && Object.values(page).every((c) => c.status === 'done');
+}

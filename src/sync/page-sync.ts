@@ -1,0 +1,132 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { PancakeClient } from '../pancake/client.js';
+import { PancakeError } from '../pancake/errors.js';
+import { redact } from '../redact.js';
+import type { Database } from '../warehouse/schema.js';
+import type { LockSession, RunFailure } from '../warehouse/state.js';
+import type { ProgressReporter } from './progress.js';
+import type { PageInfo, Stream, StreamCounts, SyncSettings } from './stream.js';
+
+// One page's share of a run: its token, then its streams side by side. The in-process runner calls
+// it for every page at once; a queue worker (src/queue/) calls it for the one page of its task.
+
+export interface StreamOutcome {
+  pageId: string;
+  stream: string;
+  status: 'done' | 'failed' | 'skipped_locked' | 'skipped_page_failed';
+  counts: StreamCounts;
+  durationMs: number;
+  error?: string;
+}
+
+export interface PageSyncDeps {
+  config: Config;
+  db: Kysely<Database>;
+  client: PancakeClient;
+  log: Logger;
+  streams: readonly Stream[];
+  settings: SyncSettings;
+  locks: LockSession;
+  progress: ProgressReporter;
+  /**
+   * Generate the page token even when this client already holds one. A long-lived worker needs
+   * this: another process may have regenerated (and so revoked) the token it cached for a page.
+   */
+  refreshToken?: boolean;
+}
+
+/** Where a page's outcomes and failures go; the runner passes the run's own lists. */
+export interface PageSyncSink {
+  outcomes: StreamOutcome[];
+  failures: RunFailure[];
+}
+
+/**
+ * Syncs the selected streams of one page. A failure ends that stream (or, for a refused token, the
+ * whole page) and is recorded in `sink`; this function itself only throws for a bug.
+ */
+export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyncSink): Promise<void> {
+  const { client, db, config, streams, settings, locks, progress } = deps;
+  const { outcomes, failures } = sink;
+  const pageLog = deps.log.child({ pageId: page.id });
+  try {
+    await ensurePageToken(client, config, page.id, deps.refreshToken ?? false);
+  } catch (error) {
+    failures.push({ pageId: page.id, stream: null, kind: errorKind(error), message: errorMessage(error) });
+    pageLog.error({ err: error }, `page ${page.id}: ${errorMessage(error)}`);
+    for (const stream of streams) outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_page_failed', counts: zero(), durationMs: 0 });
+    return;
+  }
+  let pageFailed = false;
+  const finished = new Map<string, Promise<StreamOutcome['status']>>();
+  const runOne = async (stream: Stream): Promise<StreamOutcome['status']> => {
+    // A stream that reads another's rows (messages reads conversations) waits for it, if selected.
+    const before = await Promise.all((stream.after ?? []).map((name) => finished.get(name)));
+    const counts = zero();
+    const t0 = Date.now();
+    if (pageFailed) {
+      outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_page_failed', counts, durationMs: 0 });
+      return 'skipped_page_failed';
+    }
+    if (before.includes('skipped_locked')) {
+      // The other process is still writing what this stream would read; it runs this one after.
+      pageLog.warn(`another pancake-sync process is syncing ${(stream.after ?? []).join(', ')} of page ${page.id}; skipping ${stream.name}, which depends on it, in this run`);
+      outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_locked', counts, durationMs: 0 });
+      return 'skipped_locked';
+    }
+    const streamLog = pageLog.child({ stream: stream.name });
+    progress.track(page.id, stream.name, counts);
+    try {
+      const locked = await locks.tryWith(page.id, stream.name, () => stream.run({ page, client, db, settings, log: streamLog, counts }));
+      if (locked === null) {
+        streamLog.warn(`another pancake-sync process is syncing ${stream.name} of page ${page.id}; skipping it in this run`);
+        outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_locked', counts, durationMs: Date.now() - t0 });
+        progress.finish(page.id, stream.name, 'skipped (locked)');
+        return 'skipped_locked';
+      }
+      progress.finish(page.id, stream.name, 'done');
+      outcomes.push({ pageId: page.id, stream: stream.name, status: 'done', counts, durationMs: Date.now() - t0 });
+      streamLog.info({ ...counts, durationMs: Date.now() - t0 }, `${stream.name} of page ${page.id} done`);
+      return 'done';
+    } catch (error) {
+      const message = errorMessage(error);
+      failures.push({ pageId: page.id, stream: stream.name, kind: errorKind(error), message });
+      outcomes.push({ pageId: page.id, stream: stream.name, status: 'failed', counts, durationMs: Date.now() - t0, error: message });
+      streamLog.error({ err: error, ...counts }, `${stream.name} of page ${page.id} failed: ${message}`);
+      progress.finish(page.id, stream.name, 'failed');
+      // A refused token fails every later stream of the page the same way.
+      if (error instanceof PancakeError && error.kind === 'auth') pageFailed = true;
+      return 'failed';
+    }
+  };
+  // The streams of a page run side by side; the client's per-token limiter and global request
+  // limit keep the load in bounds, and `after` keeps dependent streams in order.
+  for (const stream of streams) finished.set(stream.name, runOne(stream));
+  await Promise.all(finished.values());
+}
+
+/** A page token from PANCAKE_PAGE_TOKENS, or one generated once per run with the user token. */
+async function ensurePageToken(client: PancakeClient, config: Config, pageId: string, refresh: boolean): Promise<void> {
+  const configured = config.pageTokens.get(pageId);
+  if (configured) {
+    client.setPageToken(pageId, configured);
+    return;
+  }
+  if (client.hasPageToken(pageId) && !refresh) return;
+  if (!config.accessToken) throw new Error(`no token for page ${pageId}: add it to PANCAKE_PAGE_TOKENS or set PANCAKE_ACCESS_TOKEN`);
+  await client.generatePageAccessToken(pageId);
+}
+
+export function zero(): StreamCounts {
+  return { records: 0, rowsWritten: 0, unitsDone: 0 };
+}
+
+export function errorKind(error: unknown): string {
+  return error instanceof PancakeError ? error.kind : error instanceof Error ? error.name : 'error';
+}
+
+export function errorMessage(error: unknown): string {
+  return redact(error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,235 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/logger.js';
+import { enqueueRun } from '../../src/queue/enqueue.js';
+import { createQueuePool, migrateQueue } from '../../src/queue/queue.js';
+import type { QueueStatus } from '../../src/queue/status.js';
+import { createDb } from '../../src/warehouse/db.js';
+import { migrateToLatest } from '../../src/warehouse/migrate.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
+import { crossWorkerOverlaps, expectSameTables, killAll, startWorker, waitForRun, type WorkerProcess } from '../support/workers.js';
+
+// Issue 11: worker processes share queued runs through the warehouse's Postgres. Each scenario
+// syncs 30 simulated pages (small data each) into a fresh database with the real CLI in child
+// processes, and compares the result row by row with one in-process `sync` of the same shop.
+
+const DAY = 86_400_000;
+const FAST = ['--reap-interval', '500ms'];
+
+describe('workers sharing a queued run (30 pages)', () => {
+  let reference: SyncHarness;
+  let since: string;
+  let workers: WorkerProcess[] = [];
+  const databases: TestDatabase[] = [];
+
+  beforeAll(async () => {
+    // A little latency gives tasks a duration, so that kills and signals land inside them.
+    reference = await createSyncHarness({ seed: 31, pages: 30, conversationsPerPage: 4, messagesPerConversation: { min: 1, max: 40 }, historyDays: 5, latencyMs: 3 }, 'workers_ref');
+    since = new Date(reference.sim.data.now.getTime() - 6 * DAY).toISOString();
+    const summary = await reference.sync({ since: new Date(since) });
+    expect(summary.exitCode, JSON.stringify(summary.failures)).toBe(0);
+  });
+  afterEach(async () => {
+    await killAll(workers);
+    workers = [];
+    reference.sim.setFaults(null);
+  });
+  afterAll(async () => {
+    for (const d of databases) await d.drop();
+    await reference?.close();
+  });
+
+  async function freshWarehouse(label: string) {
+    const database = await createTestDatabase(`workers_${label}`);
+    databases.push(database);
+    // SYNC_START = since: an incremental run's first pass covers what the reference's --since did.
+    const env = simulatorEnv(reference.sim, database.url, { SYNC_CONCURRENCY: '4', SYNC_START: since });
+    return { database, env, db: createDb(database.url, 2) };
+  }
+
+  /** `pancake-sync enqueue` as a user runs it. */
+  async function enqueue(env: Record<string, string | undefined>, args: string[] = ['--since', since]): Promise<string> {
+    const result = await runCli(['enqueue', '--json', ...args], env);
+    expect(result.code, result.stderr).toBe(0);
+    return (JSON.parse(result.stdout) as { runId: string }).runId;
+  }
+
+  /** The same in this process: a second less to wait than spawning the CLI. */
+  async function enqueueHere(url: string, options: { pages?: string[]; maxAttempts?: number } = {}): Promise<string> {
+    const db = createDb(url, 2);
+    const pool = createQueuePool(url, 2);
+    try {
+      await migrateToLatest(db);
+      await migrateQueue(pool, silentLogger);
+      const config = reference.config();
+      const result = await enqueueRun({ config, db, client: reference.client(config), log: silentLogger }, { since: new Date(since), pages: options.pages ?? null, maxAttempts: options.maxAttempts ?? 5 });
+      return result.runId;
+    } finally {
+      await pool.end();
+      await db.destroy();
+    }
+  }
+
+  /** Stops workers with SIGTERM (they are idle by now) and expects clean exits. */
+  async function stopAll(list: WorkerProcess[]): Promise<void> {
+    for (const w of list) w.signal('SIGTERM');
+    for (const w of list) {
+      const result = await w.exited;
+      expect(result.code, `${w.name}: ${result.stderr.slice(-2000)}`).toBe(0);
+    }
+  }
+
+  it('3 workers share two queued runs: the warehouse equals a single-process sync, and no page is ever in two workers at once', async () => {
+    const { database, env, db } = await freshWarehouse('three');
+    try {
+      const first = await enqueue(env);
+      // Every page gets a second (incremental) task, often taken by another worker than its first.
+      const second = await enqueue(env, []);
+      reference.sim.clearRequests();
+      workers = ['w1', 'w2', 'w3'].map((name) => startWorker(name, env, ['--concurrency', '3', ...FAST]));
+      expect(await waitForRun(db, first, 40_000, workers)).toBe('succeeded');
+      expect(await waitForRun(db, second, 40_000, workers)).toBe('succeeded');
+      await stopAll(workers);
+
+      await expectSameTables(reference.db, database.url, '3 workers');
+      const { overlaps, sharedPages } = crossWorkerOverlaps(reference.sim.requests);
+      expect(overlaps).toEqual([]);
+      // Meaningful only if pages did move between workers, and every worker took part.
+      expect(sharedPages).toBeGreaterThan(0);
+      expect(new Set(reference.sim.requests.map((r) => r.worker))).toEqual(new Set(['w1', 'w2', 'w3']));
+    } finally {
+      await db.destroy();
+    }
+  }, 60_000);
+
+  it('a worker SIGKILLed mid-run: the other two take its tasks over and finish; the warehouse equals a single-process sync', async () => {
+    const { database, env, db } = await freshWarehouse('kill');
+    try {
+      const runId = await enqueueHere(database.url);
+      reference.sim.clearRequests();
+      workers = ['k1', 'k2', 'k3'].map((name) => startWorker(name, env, ['--concurrency', '3', ...FAST]));
+      const [victim, ...survivors] = workers as [WorkerProcess, ...WorkerProcess[]];
+      const killer = setInterval(() => {
+        if (reference.sim.requests.filter((r) => r.worker === 'k1').length >= 40) victim.signal('SIGKILL');
+      }, 5);
+      try {
+        expect((await victim.exited).signal).toBe('SIGKILL');
+      } finally {
+        clearInterval(killer);
+      }
+      expect(await waitForRun(db, runId, 40_000, survivors)).toBe('succeeded');
+      await stopAll(survivors);
+
+      await expectSameTables(reference.db, database.url, 'k1 killed');
+      const { overlaps, sharedPages } = crossWorkerOverlaps(reference.sim.requests);
+      expect(overlaps).toEqual([]);
+      expect(sharedPages, 'the killed worker\'s pages were finished by another worker').toBeGreaterThan(0);
+    } finally {
+      await db.destroy();
+    }
+  }, 60_000);
+
+  it('SIGTERM: a worker finishes its running tasks and exits 0; one with --shutdown-timeout 0 hands them back at once', async () => {
+    const { database, env, db } = await freshWarehouse('term');
+    try {
+      const runId = await enqueueHere(database.url);
+      reference.sim.clearRequests();
+      const finisher = startWorker('t1', env, ['--concurrency', '3', '--shutdown-timeout', '60s', ...FAST]);
+      const quitter = startWorker('t2', env, ['--concurrency', '3', '--shutdown-timeout', '0s', ...FAST]);
+      workers = [finisher, quitter];
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          const made = (name: string) => reference.sim.requests.filter((r) => r.worker === name).length;
+          if (made('t1') >= 20 && made('t2') >= 20) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 5);
+      });
+      finisher.signal('SIGTERM');
+      quitter.signal('SIGTERM');
+      const [finished, quit] = await Promise.all([finisher.exited, quitter.exited]);
+      expect(finished.code, finished.stderr.slice(-2000)).toBe(0);
+      expect(quit.code, quit.stderr.slice(-2000)).toBe(0);
+
+      // Nothing that t1 started was left for someone else; t2's running tasks were handed back.
+      const startedByT1 = new Set(reference.sim.requests.filter((r) => r.worker === 't1').map((r) => r.tokenId));
+      const takeover = startWorker('t3', env, ['--concurrency', '4', ...FAST]);
+      workers.push(takeover);
+      expect(await waitForRun(db, runId, 40_000, [takeover])).toBe('succeeded');
+      await stopAll([takeover]);
+      const byT3 = new Set(reference.sim.requests.filter((r) => r.worker === 't3').map((r) => r.tokenId));
+      expect([...startedByT1].filter((page) => page !== 'user' && byT3.has(page))).toEqual([]);
+      const { overlaps, sharedPages } = crossWorkerOverlaps(reference.sim.requests);
+      expect(overlaps).toEqual([]);
+      expect(sharedPages, 't2\'s running tasks were finished by t3').toBeGreaterThan(0);
+      await expectSameTables(reference.db, database.url, 'SIGTERM');
+    } finally {
+      await db.destroy();
+    }
+  }, 60_000);
+
+  it('a page that keeps failing is retried --max-attempts times with backoff, then reported in queue-status, while the other pages finish', async () => {
+    const { env, db } = await freshWarehouse('failing');
+    try {
+      const pages = reference.sim.data.pages.slice(0, 4).map((p) => p.id);
+      const broken = pages[0]!;
+      reference.sim.setFaults({ rate: 1, kinds: ['expired_token'], pageIds: [broken] });
+      const runId = await enqueue(env, ['--since', since, '--pages', pages.join(','), '--max-attempts', '2']);
+      reference.sim.clearRequests();
+      workers = ['f1', 'f2'].map((name) => startWorker(name, env, ['--concurrency', '2', ...FAST]));
+      expect(await waitForRun(db, runId, 40_000, workers)).toBe('partial');
+
+      const status = await runCli(['queue-status', '--json'], env);
+      expect(status.code, status.stderr).toBe(0);
+      const report = JSON.parse(status.stdout) as QueueStatus;
+      expect(report.failed.map((t) => [t.pageId, t.runId, t.attempts])).toEqual([[broken, runId, 2]]);
+      expect(report.failed[0]?.lastError).toContain(broken);
+      expect(report.running).toEqual([]);
+      expect(report.workers.map((w) => w.name).sort()).toEqual(['f1', 'f2']);
+      expect(report.runs.find((r) => r.runId === runId)).toMatchObject({ status: 'partial', tasks: 4, done: 3, failed: 1, left: 0 });
+      // Two attempts, each stopped by the refused token before anything else was asked.
+      const tokenRequests = reference.sim.requests.filter((r) => r.endpoint === 'generate_page_token' && r.pageId === broken);
+      expect(tokenRequests).toHaveLength(2);
+      expect(tokenRequests[1]!.startedAt - tokenRequests[0]!.startedAt, 'backoff between attempts').toBeGreaterThan(2000);
+
+      const run = await db.selectFrom('pancake.sync_runs').select(['errors']).where('id', '=', runId).executeTakeFirstOrThrow();
+      expect((run.errors as Array<{ pageId: string }>).map((e) => e.pageId)).toEqual([broken]);
+      await stopAll(workers);
+    } finally {
+      await db.destroy();
+    }
+  }, 60_000);
+
+  it('a worker that dies on a task\'s last attempt: another worker reports that page as failed and the run still finishes', async () => {
+    const { database, env, db } = await freshWarehouse('lost');
+    try {
+      const pages = reference.sim.data.pages.slice(4, 7).map((p) => p.id);
+      const runId = await enqueueHere(database.url, { pages, maxAttempts: 1 });
+      reference.sim.clearRequests();
+      const victim = startWorker('d1', env, ['--concurrency', '1', ...FAST]);
+      workers = [victim];
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (reference.sim.requests.filter((r) => r.worker === 'd1').length >= 5) {
+            clearInterval(timer);
+            victim.signal('SIGKILL');
+            resolve();
+          }
+        }, 5);
+      });
+      await victim.exited;
+      const lost = reference.sim.requests.find((r) => r.worker === 'd1' && r.tokenId !== 'user')?.tokenId;
+      workers.push(startWorker('d2', env, ['--concurrency', '2', ...FAST]));
+      expect(await waitForRun(db, runId, 30_000, workers.slice(1))).toBe('partial');
+
+      const report = JSON.parse((await runCli(['queue-status', '--json'], env)).stdout) as QueueStatus;
+      expect(report.failed.map((t) => [t.pageId, t.attempts])).toEqual([[lost, 1]]);
+      expect(report.failed[0]?.lastError).toContain('died during its last attempt');
+      expect(report.runs.find((r) => r.runId === runId)).toMatchObject({ tasks: 3, done: 2, failed: 1, left: 0 });
+      await stopAll(workers.slice(1));
+    } finally {
+      await db.destroy();
+    }
+  }, 60_000);
+});

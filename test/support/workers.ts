@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { sql, type Kysely } from 'kysely';
+import { expect } from 'vitest';
+import type { Env } from '../../src/config.js';
+import type { RequestLogEntry } from '../../src/simulator/index.js';
+import { createDb } from '../../src/warehouse/db.js';
+import type { Database } from '../../src/warehouse/schema.js';
+import { REPO_ROOT, tableRows, type CliResult } from './harness.js';
+
+// Worker processes for the scale-out tests: the real CLI in children, stoppable by any signal.
+
+export interface WorkerProcess {
+  name: string;
+  /** Resolves when the process has exited. */
+  exited: Promise<CliResult>;
+  signal(signal: NodeJS.Signals): void;
+  readonly running: boolean;
+}
+
+export function startWorker(name: string, env: Env, args: string[] = []): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker', '--name', name, ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let running = true;
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      running = false;
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    name,
+    exited,
+    signal: (signal) => {
+      if (running) child.kill(signal);
+    },
+    get running() {
+      return running;
+    },
+  };
+}
+
+/** SIGKILLs whatever still runs (a failed test must not leave workers behind) and waits for them. */
+export async function killAll(workers: WorkerProcess[]): Promise<void> {
+  for (const w of workers) w.signal('SIGKILL');
+  await Promise.all(workers.map((w) => w.exited));
+}
+
+/** Polls until the run's sync_runs row is finished; returns its status. */
+export async function waitForRun(db: Kysely<Database>, runId: string, timeoutMs: number, workers: WorkerProcess[] = []): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await db.selectFrom('pancake.sync_runs').select(['status', 'finished_at']).where('id', '=', runId).executeTakeFirst();
+    if (run?.finished_at) return run.status;
+    const dead = workers.filter((w) => !w.running);
+    if (dead.length === workers.length && workers.length > 0) throw new Error(`every worker exited before run ${runId} finished`);
+    if (Date.now() > deadline) throw new Error(`run ${runId} did not finish within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** Every synced table with its primary key (bookkeeping that holds run times left out). */
+async function syncedTables(db: Kysely<Database>): Promise<Array<[string, string]>> {
+  const { rows } = await sql<{ table_name: string; key: string }>`
+    select c.table_name, string_agg(k.column_name, ', ' order by k.ordinal_position) as key
+    from information_schema.table_constraints c
+    join information_schema.key_column_usage k using (constraint_schema, constraint_name)
+    where c.table_schema = 'pancake' and c.constraint_type = 'PRIMARY KEY'
+      and c.table_name not in ('sync_runs', 'sync_state', 'kysely_migration', 'kysely_migration_lock')
+    group by c.table_name order by c.table_name`.execute(db);
+  return rows.map((r) => [`pancake.${r.table_name}`, r.key]);
+}
+
+/** The warehouse at `url` equals the reference, table by table and row by row. */
+export async function expectSameTables(reference: Kysely<Database>, url: string, label: string): Promise<number> {
+  const db = createDb(url, 2);
+  let rows = 0;
+  try {
+    for (const [table, key] of await syncedTables(reference)) {
+      const expected = await tableRows(reference, table, key);
+      const actual = await tableRows(db, table, key);
+      expect(actual.length, `${label}: ${table} row count`).toBe(expected.length);
+      expect(actual, `${label}: ${table}`).toEqual(expected);
+      rows += expected.length;
+    }
+  } finally {
+    await db.destroy();
+  }
+  return rows;
+}
+
+/**
+ * Pairs of requests made with one page's token by two different workers whose times overlap:
+ * what "one page is never in two workers at once" forbids. Also returns how many pages were
+ * served by more than one worker, which is what makes an empty list mean something.
+ */
+export function crossWorkerOverlaps(requests: readonly RequestLogEntry[]): { overlaps: string[]; sharedPages: number } {
+  const byPage = new Map<string, RequestLogEntry[]>();
+  for (const r of requests) {
+    if (r.worker === null || r.tokenId === null || r.tokenId === 'user') continue;
+    (byPage.get(r.tokenId) ?? byPage.set(r.tokenId, []).get(r.tokenId)!).push(r);
+  }
+  const overlaps: string[] = [];
+  let sharedPages = 0;
+  for (const [page, list] of byPage) {
+    if (new Set(list.map((r) => r.worker)).size > 1) sharedPages += 1;
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const a = list[i]!;
+        const b = list[j]!;
+        const aEnd = a.finishedAt || Number.POSITIVE_INFINITY;
+        const bEnd = b.finishedAt || Number.POSITIVE_INFINITY;
+        if (a.worker !== b.worker && a.startedAt < bEnd && b.startedAt < aEnd) overlaps.push(`page ${page}: ${a.worker} #${a.seq} and ${b.worker} #${b.seq}`);
+      }
+    }
+  }
+  return { overlaps, sharedPages };
+}
