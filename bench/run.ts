@@ -6,7 +6,7 @@
 // The sync runs as the real CLI in a child process (so its peak RSS is its own); the simulator and
 // the measuring code run here.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,7 +189,10 @@ async function main(): Promise<void> {
       results,
       rssGrowth: first && last && first !== last ? last.backfill.peakRssMiB / first.backfill.peakRssMiB : null,
     };
-    writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+    // Keep what other benchmarks wrote (bench/workers.ts adds `workers`).
+    const file = join(ROOT, 'bench', 'results.json');
+    const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+    writeFileSync(file, `${JSON.stringify({ ...previous, ...report }, null, 2)}\n`);
     printReport(report.results, report.rssGrowth);
   } finally {
     await stop?.();

@@ -19,7 +19,19 @@ const compose = parse(readFileSync(`${REPO_ROOT}/docker-compose.yml`, 'utf8')) a
 
 describe('docker-compose.yml', () => {
   it('has the warehouse, Metabase, its setup and the sync job', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['metabase', 'metabase-setup', 'postgres', 'sync']);
+    expect(Object.keys(compose.services).sort()).toEqual(['enqueue', 'metabase', 'metabase-setup', 'postgres', 'sync', 'worker']);
+  });
+
+  it('has workers (profile "workers", scalable: no fixed name or port) and an enqueue loop, both on the compose Postgres', () => {
+    for (const name of ['worker', 'enqueue']) {
+      const service = compose.services[name]! as Service & { profiles?: string[]; container_name?: string };
+      expect(service.profiles).toEqual(['workers']);
+      expect(service.container_name).toBeUndefined();
+      expect(service.ports).toBeUndefined();
+      expect(String(service.environment?.DATABASE_URL)).toContain('@postgres:5432/warehouse');
+    }
+    expect((compose.services.worker as Service & { command?: string[] }).command?.[0]).toBe('worker');
+    expect(compose.services.enqueue!.environment?.SYNC_COMMAND).toBe('enqueue');
   });
 
   it('keeps the warehouse on a named volume and runs the init script that creates the reader login', () => {
