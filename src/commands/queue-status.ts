@@ -25,7 +25,7 @@ export function queueStatusCommand(): Command {
     }));
 }
 
-function printQueueStatus(report: QueueStatus, now = Date.now()): void {
+export function printQueueStatus(report: QueueStatus, now = Date.now()): void {
   const out = process.stdout;
   if (!report.installed) {
     out.write(`No queue yet: \`pancake-sync enqueue\` or \`pancake-sync worker\` creates it (schema ${QUEUE_SCHEMA}).\n`);

@@ -5,6 +5,8 @@ import { STREAMS } from '../sync/registry.js';
 import { openWarehouse } from '../warehouse/db.js';
 import { schemaStatus } from '../warehouse/migrate.js';
 import type { Database } from '../warehouse/schema.js';
+import { queueStatus } from '../queue/status.js';
+import { printQueueStatus } from './queue-status.js';
 import { loadContext, printTable, UsageError, withExitCode } from './shared.js';
 
 interface StatusFlags {
@@ -48,8 +50,17 @@ export function statusCommand(): Command {
       const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, logger: log });
       try {
         const report = await buildStatus(warehouse.db, new Date(), maxLagMs);
-        if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        else printStatus(report);
+        // With workers, the queue is part of the picture: what waits, runs (where) and failed.
+        const queue = report.schema.applied.length > 0 ? await queueStatus(warehouse.db) : null;
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(queue?.installed ? { ...report, queue } : report, null, 2)}\n`);
+        } else {
+          printStatus(report);
+          if (queue?.installed) {
+            process.stdout.write('\nQueue (pancake-sync worker):\n');
+            printQueueStatus(queue);
+          }
+        }
         return report.late ? 1 : 0;
       } finally {
         await warehouse.close();

@@ -188,6 +188,10 @@ describe('workers sharing a queued run (30 pages)', () => {
       expect(report.running).toEqual([]);
       expect(report.workers.map((w) => w.name).sort()).toEqual(['f1', 'f2']);
       expect(report.runs.find((r) => r.runId === runId)).toMatchObject({ status: 'partial', tasks: 4, done: 3, failed: 1, left: 0 });
+      // `status` shows the same queue next to the watermarks.
+      const overall = JSON.parse((await runCli(['status', '--json'], env)).stdout) as { queue?: QueueStatus };
+      expect(overall.queue?.failed.map((t) => t.pageId)).toEqual([broken]);
+      expect(overall.queue?.workers.map((w) => w.name).sort()).toEqual(['f1', 'f2']);
       // Two attempts, each stopped by the refused token before anything else was asked.
       const tokenRequests = reference.sim.requests.filter((r) => r.endpoint === 'generate_page_token' && r.pageId === broken);
       expect(tokenRequests).toHaveLength(2);

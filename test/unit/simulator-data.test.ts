@@ -112,3 +112,16 @@ describe('simulator data', () => {
     expect(data.revision).toBe(4);
   });
 });
+
+describe('message ids', () => {
+  it('are unique across a large data set (regression: colliding random streams repeated ids across conversations)', () => {
+    const data = createSimulatorData({ seed: 42, pages: 2, conversationsPerPage: 5000, messagesPerConversation: { min: 5, max: 25 }, historyDays: 90, now: new Date('2026-11-25T00:00:00Z') });
+    const ids = new Set<string>();
+    let total = 0;
+    for (const list of data.messages.values()) for (const m of list) {
+      total += 1;
+      ids.add(m.id);
+    }
+    expect(ids.size).toBe(total);
+  });
+});
