@@ -1,8 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
-// Batched, idempotent upserts. One statement per batch: `INSERT … SELECT FROM unnest($1::type[], …)`
-// takes one parameter per column, so a batch has no 65,535-parameter cap and Postgres plans it once.
+// Batched, idempotent upserts. One statement per batch with ONE parameter, the batch as a JSON array
+// read by json_to_recordset: no 65,535-parameter cap, one plan, and the rows' jsonb travels nested
+// instead of escaped inside a text[] literal. Measured (bench/, 46k messages in 1000-row batches):
+// 21.7k-23.7k rows/s against 18.8k-20.2k for the unnest-of-arrays form it replaced.
 
 export type PgType = 'text' | 'integer' | 'bigint' | 'numeric' | 'boolean' | 'timestamptz' | 'date' | 'jsonb' | 'double precision';
 
@@ -33,8 +35,8 @@ export async function upsertRows<Row extends { raw: unknown }>(db: Queryable, sp
   if (rows.length === 0) return 0;
   const unique = dedupeByKey(rows, spec.key);
   const names = spec.columns.map((c) => c.name);
-  const arrays = spec.columns.map((column) => unique.map((row) => toParam(row[column.name], column.type)));
-  const unnestArgs = sql.join(spec.columns.map((column, i) => sql`${arrays[i]}::${sql.raw(arrayType(column.type))}`));
+  const batch = JSON.stringify(unique.map((row) => Object.fromEntries(spec.columns.map((column) => [column.name, toParam(row[column.name], column.type)]))));
+  const definitions = sql.raw(spec.columns.map((column) => `${quote(column.name)} ${column.type}`).join(', '));
   const columnList = sql.raw(names.map(quote).join(', '));
   const keyList = sql.raw(spec.key.map(quote).join(', '));
   const updatable = names.filter((name) => !spec.key.includes(name));
@@ -47,7 +49,7 @@ export async function upsertRows<Row extends { raw: unknown }>(db: Queryable, sp
 
   const result = await sql`
     insert into ${target} (${columnList}, synced_at)
-    select *, now() from unnest(${unnestArgs}) as source(${columnList})
+    select ${columnList}, now() from json_to_recordset(${batch}::json) as source(${definitions})
     on conflict (${keyList}) do update set ${updates}
     where (${current}) is distinct from (${incoming})
   `.execute(db);
@@ -60,18 +62,14 @@ export function dedupeByKey<Row>(rows: readonly Row[], key: ReadonlyArray<keyof 
   return [...byKey.values()];
 }
 
-function arrayType(type: PgType): string {
-  return `${type}[]`;
-}
-
 function quote(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
 }
 
-/** Values as the pg driver should send them inside an array parameter. */
+/** Values as they go into the batch's JSON: jsonb nested as is, text cleaned, instants as ISO strings. */
 function toParam(value: unknown, type: PgType): unknown {
   if (value === undefined || value === null) return null;
-  if (type === 'jsonb') return JSON.stringify(cleanJson(value));
+  if (type === 'jsonb') return cleanJson(value);
   if (type === 'text') return cleanText(String(value));
   if (type === 'timestamptz' && value instanceof Date) return value.toISOString();
   return value;
