@@ -17,6 +17,7 @@ import { createDb } from '../src/warehouse/db.js';
 import { startEmbeddedPostgres } from '../src/warehouse/embedded.js';
 import { measureLoader, type LoaderFigures } from './loader.js';
 import { minimalRequests } from './minimum.js';
+import { flag } from './args.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DAY = 86_400_000;
@@ -30,10 +31,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const get = (name: string, fallback: string): string => {
-    const at = argv.indexOf(`--${name}`);
-    return at >= 0 && argv[at + 1] ? (argv[at + 1] as string) : fallback;
-  };
+  const get = (name: string, fallback: string): string => flag(argv, name, fallback);
   return {
     scales: get('scale', '1,4').split(',').map(Number),
     latencyMs: Number(get('latency', '30')),

@@ -27,6 +27,7 @@ import { createDb } from '../src/warehouse/db.js';
 import { startEmbeddedPostgres } from '../src/warehouse/embedded.js';
 import { migrateToLatest } from '../src/warehouse/migrate.js';
 import type { Database } from '../src/warehouse/schema.js';
+import { flag } from './args.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DAY = 86_400_000;
@@ -45,10 +46,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const get = (name: string, fallback: string): string => {
-    const at = argv.indexOf(`--${name}`);
-    return at >= 0 && argv[at + 1] ? (argv[at + 1] as string) : fallback;
-  };
+  const get = (name: string, fallback: string): string => flag(argv, name, fallback);
   return {
     workers: get('workers', '1,2,4').split(',').map(Number),
     pages: Number(get('pages', '24')),

@@ -30,6 +30,28 @@ export function formatField(recordId: string, field: string, ms: number): string
   return formatApiTime(ms, timeStyleFor(`${recordId}:${field}`));
 }
 
+/** What the API shows for a conversation without messages, tags or assignees yet. */
+export function emptyConversationState(): Pick<
+  PancakeConversation,
+  'message_count' | 'snippet' | 'seen' | 'has_phone' | 'tags' | 'tag_histories' | 'assignee_ids' | 'current_assign_users' | 'assignee_histories' | 'last_sent_by' | 'recent_phone_numbers' | 'ads' | 'ad_ids'
+> {
+  return {
+    message_count: 0,
+    snippet: null,
+    seen: true,
+    has_phone: false,
+    tags: [],
+    tag_histories: [],
+    assignee_ids: [],
+    current_assign_users: [],
+    assignee_histories: [],
+    last_sent_by: null,
+    recent_phone_numbers: [],
+    ads: [],
+    ad_ids: [],
+  };
+}
+
 /** A conversation without messages yet: identity, customer and the page-side state (tags, assignees). */
 export function newConversation(ctx: PageContext, rng: Random, type: 'INBOX' | 'COMMENT', atMs: number): PancakeConversation {
   const pageId = ctx.page.id;
@@ -52,20 +74,8 @@ export function newConversation(ctx: PageContext, rng: Random, type: 'INBOX' | '
     customers: [{ id: customerId, fb_id: fbId, name: person.name }],
     page_customer: { id: rng.uuid(), customer_id: customerId, psid, name: person.name, gender: person.gender },
     from: { id: participantId, name: person.name, email: `${psid}@facebook.com` },
-    message_count: 0,
-    snippet: null,
-    seen: true,
-    has_phone: false,
     post_id: postId,
-    tags: [],
-    tag_histories: [],
-    assignee_ids: [],
-    current_assign_users: [],
-    assignee_histories: [],
-    last_sent_by: null,
-    recent_phone_numbers: [],
-    ads: [],
-    ad_ids: [],
+    ...emptyConversationState(),
   };
   assignTagsAndAssignees(ctx, rng, conversation);
   return conversation;

@@ -6,7 +6,7 @@
 import type { ApiTag, PancakeConversation, PancakeMessage } from '../pancake/types.js';
 import { type SimulatorData, pageContext } from './data.js';
 import { Random } from './random.js';
-import { formatField, summarize } from './records.js';
+import { emptyConversationState, formatField, summarize } from './records.js';
 import { toHtml } from './text.js';
 import { parseApiTime } from './time.js';
 
@@ -157,20 +157,8 @@ export function inboxOf(data: SimulatorData, comment: PancakeConversation): Panc
     customers: (comment.customers ?? []).map((c) => ({ ...c })),
     page_customer: comment.page_customer ? { ...comment.page_customer } : null,
     from: { id: psid, name: comment.from?.name ?? null, email: `${psid}@facebook.com` },
-    message_count: 0,
-    snippet: null,
-    seen: true,
-    has_phone: false,
     post_id: null,
-    tags: [],
-    tag_histories: [],
-    assignee_ids: [],
-    current_assign_users: [],
-    assignee_histories: [],
-    last_sent_by: null,
-    recent_phone_numbers: [],
-    ads: [],
-    ad_ids: [],
+    ...emptyConversationState(),
   };
 }
 
