@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../src/simulator/random.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { createTestDatabase } from '../support/db.js';
-import { createSyncHarness, runCli, simulatorEnv, tableRows, type SyncHarness } from '../support/harness.js';
+import { createSyncHarness, runCli, simulatorEnv, syncedTables, tableRows, type SyncHarness } from '../support/harness.js';
 
 // Crash safety (issue 5, guarantee 1). `npm test` runs a small data set; `npm run test:soak` sets
 // PANCAKE_SOAK=1 for a larger one. Both kill at 20 seeded points spread over the run.
@@ -12,17 +12,6 @@ const SIZE = SOAK ? { pages: 3, conversationsPerPage: 400 } : { pages: 2, conver
 const KILLS = 20;
 const DAY = 86_400_000;
 
-/** Every synced table with its primary key (bookkeeping that holds run times left out). */
-async function syncedTables(db: SyncHarness['db']): Promise<Array<[string, string]>> {
-  const { rows } = await sql<{ table_name: string; key: string }>`
-    select c.table_name, string_agg(k.column_name, ', ' order by k.ordinal_position) as key
-    from information_schema.table_constraints c
-    join information_schema.key_column_usage k using (constraint_schema, constraint_name)
-    where c.table_schema = 'pancake' and c.constraint_type = 'PRIMARY KEY'
-      and c.table_name not in ('sync_runs', 'sync_state', 'kysely_migration', 'kysely_migration_lock')
-    group by c.table_name order by c.table_name`.execute(db);
-  return rows.map((r) => [`pancake.${r.table_name}`, r.key]);
-}
 
 async function expectSameTables(reference: SyncHarness, url: string, label: string): Promise<void> {
   const db = createDb(url, 2);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from '../../src/simulator/index.js';
-import { createSyncHarness, runCli, simulatorEnv, tableRows, type SyncHarness } from '../support/harness.js';
+import { createSyncHarness, runCli, simulatorEnv, syncedTables, tableRows, type SyncHarness } from '../support/harness.js';
 
 const DAY = 86_400_000;
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -9,16 +9,6 @@ const DATA = { seed: 41, now: NOW, pages: 2, conversationsPerPage: 40, historyDa
 // Short client timeouts so that the 'timeout' fault costs seconds, not minutes.
 const FAULTY_ENV = { PANCAKE_TIMEOUT: '1s', PANCAKE_RETRIES: '12' };
 
-async function syncedTables(h: SyncHarness): Promise<Array<[string, string]>> {
-  const { rows } = await sql<{ table_name: string; key: string }>`
-    select c.table_name, string_agg(k.column_name, ', ' order by k.ordinal_position) as key
-    from information_schema.table_constraints c
-    join information_schema.key_column_usage k using (constraint_schema, constraint_name)
-    where c.table_schema = 'pancake' and c.constraint_type = 'PRIMARY KEY'
-      and c.table_name not in ('sync_runs', 'sync_state', 'kysely_migration', 'kysely_migration_lock')
-    group by c.table_name order by c.table_name`.execute(h.db);
-  return rows.map((r) => [`pancake.${r.table_name}`, r.key]);
-}
 
 describe('faults', () => {
   let clean: SyncHarness;
@@ -44,7 +34,7 @@ describe('faults', () => {
     expect(summary.failures).toEqual([]);
     const injected = new Set(faulty.sim.requests.map((r) => r.fault).filter(Boolean));
     expect([...injected].sort()).toEqual([...kinds].sort());
-    for (const [table, key] of await syncedTables(clean)) {
+    for (const [table, key] of await syncedTables(clean.db)) {
       expect(await tableRows(faulty.db, table, key), table).toEqual(await tableRows(clean.db, table, key));
     }
   });

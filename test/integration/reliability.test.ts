@@ -3,25 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHostile } from '../../src/simulator/index.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { createSyncHarness, runCli, simulatorEnv, tableRows, type SyncHarness } from '../support/harness.js';
+import { createSyncHarness, runCli, simulatorEnv, syncedTables, tableRows, type SyncHarness } from '../support/harness.js';
 
 const DAY = 86_400_000;
 
-async function pancakeTables(url: string): Promise<Array<[string, string]>> {
-  const db = createDb(url, 1);
-  try {
-    const { rows } = await sql<{ table_name: string; key: string }>`
-      select c.table_name, string_agg(k.column_name, ', ' order by k.ordinal_position) as key
-      from information_schema.table_constraints c
-      join information_schema.key_column_usage k using (constraint_schema, constraint_name)
-      where c.table_schema = 'pancake' and c.constraint_type = 'PRIMARY KEY'
-        and c.table_name not in ('sync_runs', 'sync_state', 'kysely_migration', 'kysely_migration_lock')
-      group by c.table_name order by c.table_name`.execute(db);
-    return rows.map((r) => [`pancake.${r.table_name}`, r.key]);
-  } finally {
-    await db.destroy();
-  }
-}
 
 describe('concurrent runs', () => {
   let h: SyncHarness;
@@ -45,7 +30,7 @@ describe('concurrent runs', () => {
     await h.sync({ since: new Date(since) });
     const db = createDb(second.url, 2);
     try {
-      for (const [table, key] of await pancakeTables(h.database.url)) {
+      for (const [table, key] of await syncedTables(h.db)) {
         expect(await tableRows(db, table, key), table).toEqual(await tableRows(h.db, table, key));
       }
     } finally {

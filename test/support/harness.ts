@@ -62,6 +62,18 @@ export async function createSyncHarness(simOptions: SimulatorOptions = {}, name 
   return harness;
 }
 
+/** Every synced table with its primary key (bookkeeping that holds run times left out). */
+export async function syncedTables(db: Kysely<Database>): Promise<Array<[string, string]>> {
+  const { rows } = await sql<{ table_name: string; key: string }>`
+    select c.table_name, string_agg(k.column_name, ', ' order by k.ordinal_position) as key
+    from information_schema.table_constraints c
+    join information_schema.key_column_usage k using (constraint_schema, constraint_name)
+    where c.table_schema = 'pancake' and c.constraint_type = 'PRIMARY KEY'
+      and c.table_name not in ('sync_runs', 'sync_state', 'kysely_migration', 'kysely_migration_lock')
+    group by c.table_name order by c.table_name`.execute(db);
+  return rows.map((r) => [`pancake.${r.table_name}`, r.key]);
+}
+
 /** Every row of a table ordered by its key, without synced_at: what "identical tables" compares. */
 export async function tableRows(db: Kysely<Database>, table: string, orderBy: string): Promise<unknown[]> {
   const { rows } = await sql.raw<Record<string, unknown>>(`select * from ${table} order by ${orderBy}`).execute(db);

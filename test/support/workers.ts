@@ -5,7 +5,7 @@ import type { Env } from '../../src/config.js';
 import type { RequestLogEntry } from '../../src/simulator/index.js';
 import { createDb } from '../../src/warehouse/db.js';
 import type { Database } from '../../src/warehouse/schema.js';
-import { REPO_ROOT, tableRows, type CliResult } from './harness.js';
+import { REPO_ROOT, syncedTables, tableRows, type CliResult } from './harness.js';
 
 // Worker processes for the scale-out tests: the real CLI in children, stoppable by any signal.
 
@@ -66,17 +66,6 @@ export async function waitForRun(db: Kysely<Database>, runId: string, timeoutMs:
   }
 }
 
-/** Every synced table with its primary key (bookkeeping that holds run times left out). */
-async function syncedTables(db: Kysely<Database>): Promise<Array<[string, string]>> {
-  const { rows } = await sql<{ table_name: string; key: string }>`
-    select c.table_name, string_agg(k.column_name, ', ' order by k.ordinal_position) as key
-    from information_schema.table_constraints c
-    join information_schema.key_column_usage k using (constraint_schema, constraint_name)
-    where c.table_schema = 'pancake' and c.constraint_type = 'PRIMARY KEY'
-      and c.table_name not in ('sync_runs', 'sync_state', 'kysely_migration', 'kysely_migration_lock')
-    group by c.table_name order by c.table_name`.execute(db);
-  return rows.map((r) => [`pancake.${r.table_name}`, r.key]);
-}
 
 /** The warehouse at `url` equals the reference, table by table and row by row. */
 export async function expectSameTables(reference: Kysely<Database>, url: string, label: string): Promise<number> {
