@@ -2,7 +2,7 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { StatsAdsTable, StatsEngagementTable, StatsNewCustomersTable, StatsPagesTable, StatsTagsTable, StatsUsersTable } from './statistics-schema.js';
 import type { CallLogsTable, ConversationAssigneesTable, ConversationTagsTable, CustomersTable, PageUsersTable, PostsTable, TagsTable } from './schema-entities.js';
 
-// The warehouse schema as kysely sees it: one interface per table (DESIGN.md §7). The migrations in
+// The warehouse schema as kysely sees it: one interface per table (docs/architecture.md). The migrations in
 // ../../migrations create these tables; keep both in step.
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -48,14 +48,39 @@ export interface MessagesTable {
   from_id: string | null;
   from_name: string | null;
   is_from_page: boolean | null;
+  sender_kind: SenderKind | null;
   sender_user_id: string | null;
   sender_admin_name: string | null;
   text: string | null;
   type: string | null;
   attachment_count: number | null;
+  ad_id: string | null;
   has_phone: boolean | null;
   is_hidden: boolean | null;
   is_removed: boolean | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+/** Who sent a message (migration 0005; the rules are in src/sync/streams/message-rows.ts). */
+export type SenderKind = 'customer' | 'employee' | 'bot' | 'page_notice' | 'ad_click';
+
+export interface AdClicksTable {
+  page_id: string;
+  conversation_id: string;
+  ad_id: string;
+  clicked_at: Timestamp;
+  customer_id: string | null;
+  post_id: string | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+export interface ConversationDetailsTable {
+  page_id: string;
+  conversation_id: string;
+  customer_id: string | null;
+  phone_numbers: string | null;
   raw: Json;
   synced_at: Timestamp;
 }
@@ -94,6 +119,8 @@ export interface Database {
   'pancake.pages': PagesTable;
   'pancake.conversations': ConversationsTable;
   'pancake.messages': MessagesTable;
+  'pancake.ad_clicks': AdClicksTable;
+  'pancake.conversation_details': ConversationDetailsTable;
   'pancake.conversation_message_state': ConversationMessageStateTable;
   'pancake.sync_state': SyncStateTable;
   'pancake.sync_runs': SyncRunsTable;

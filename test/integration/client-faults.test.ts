@@ -52,7 +52,7 @@ async function walkEverything(client: PancakeClient) {
   }
   const messages: Record<string, unknown[]> = {};
   for (const conversation of sim.data.conversations.get(pageId) ?? []) {
-    messages[conversation.id] = await collect(client.iterateMessages(pageId, conversation.id, { expectedCount: conversation.message_count ?? 0 }));
+    messages[conversation.id] = await collect(client.iterateMessages(pageId, conversation.id));
   }
   return {
     v2,

@@ -14,10 +14,10 @@ export interface MessageEndpoints {
   listMessages(pageId: string, conversationId: string, params?: MessageParams): Promise<ListMessagesResponse>;
   /**
    * Walks a conversation's messages newest batch first (each batch oldest → newest inside, as the
-   * API sends it). Ends on a short or empty batch, or once `expectedCount` distinct messages were
-   * seen, which saves the trailing empty call. Break out of the loop to stop early.
+   * API sends it) until a batch shorter than 30 says the history is over. Not on `message_count`:
+   * the API leaves ad-click entries out of it. Break out of the loop to stop early.
    */
-  iterateMessages(pageId: string, conversationId: string, options?: { customerId?: string | null; expectedCount?: number; startCount?: number }): AsyncIterable<PancakeMessage[]>;
+  iterateMessages(pageId: string, conversationId: string, options?: { customerId?: string | null; startCount?: number }): AsyncIterable<PancakeMessage[]>;
 }
 
 export function messageEndpoints(ctx: EndpointContext): MessageEndpoints {
@@ -39,17 +39,13 @@ export function messageEndpoints(ctx: EndpointContext): MessageEndpoints {
   return {
     listMessages,
     async *iterateMessages(pageId, conversationId, options = {}) {
+      // A message arriving mid-walk shifts later batches by one: the overlap is read twice, never skipped.
       let position = options.startCount ?? 0;
-      // Distinct ids, not positions: a message arriving mid-walk shifts the batches by one, and
-      // the overlap must not count twice toward expectedCount.
-      const seen = new Set<string>();
       for (;;) {
         const batch = (await listMessages(pageId, conversationId, { customerId: options.customerId ?? null, currentCount: position })).messages;
         if (batch.length > 0) yield batch;
         position += batch.length;
-        for (const message of batch) seen.add(String(message.id));
         if (batch.length < MESSAGES_PER_BATCH) return;
-        if (options.expectedCount !== undefined && seen.size >= options.expectedCount) return;
       }
     },
   };

@@ -4,6 +4,7 @@ import type { PancakeConversation } from '../../pancake/types.js';
 import type { ConversationsTable } from '../../warehouse/schema.js';
 import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
 import { bool, int, str } from '../map.js';
+import { adClicksOfConversation, adClicksTable } from './ad-clicks.js';
 import { writeConversationBridges } from './conversation-bridges.js';
 import type { Stream } from '../stream.js';
 import { walkSplitting, type SplitPosition } from '../split-walk.js';
@@ -92,9 +93,11 @@ const source: WindowedSource<PancakeConversation, Position> = {
     yield* walkSplitting(fetchPage, CONVERSATIONS_PER_PAGE, window, from && 'doneUntil' in from ? from : null);
   },
   async write(trx, ctx, records) {
-    const written = await upsertRows(trx, conversationsTable, records.map((c) => mapConversation(c, ctx.page.id)));
+    const rows = records.map((c) => mapConversation(c, ctx.page.id));
+    const written = await upsertRows(trx, conversationsTable, rows);
+    const adClicks = await upsertRows(trx, adClicksTable, records.flatMap((c, i) => adClicksOfConversation(c, rows[i]!.page_id)));
     // Same transaction: a conversation's tags and assignees change exactly when its row does.
-    return written + (await writeConversationBridges(trx, ctx.page.id, records));
+    return written + adClicks + (await writeConversationBridges(trx, ctx.page.id, records));
   },
 };
 

@@ -1,0 +1,134 @@
+import { parseApiTimestamp } from '../../pancake/time.js';
+import type { PancakeMessage } from '../../pancake/types.js';
+import type { MessagesTable, SenderKind } from '../../warehouse/schema.js';
+import type { TableSpec } from '../../warehouse/upsert.js';
+import { bool, str } from '../map.js';
+
+// A message as a row of pancake.messages, and who sent it. The rules for `sender_kind` come from
+// real answers (docs/pancake-api.md, "Who sent a message"): everything the page "sends" shares the
+// page's id in `from`, so employees, bots, automatic notices and ad-click entries are told apart by
+// the other fields.
+
+export type MessageRow = Omit<MessagesTable, 'synced_at' | 'raw' | 'inserted_at'> & { inserted_at: Date | null; raw: unknown };
+
+export const messagesTable: TableSpec<MessageRow> = {
+  table: 'pancake.messages',
+  key: ['page_id', 'id'],
+  columns: [
+    { name: 'page_id', type: 'text' },
+    { name: 'id', type: 'text' },
+    { name: 'conversation_id', type: 'text' },
+    { name: 'inserted_at', type: 'timestamptz' },
+    { name: 'from_id', type: 'text' },
+    { name: 'from_name', type: 'text' },
+    { name: 'is_from_page', type: 'boolean' },
+    { name: 'sender_kind', type: 'text' },
+    { name: 'sender_user_id', type: 'text' },
+    { name: 'sender_admin_name', type: 'text' },
+    { name: 'text', type: 'text' },
+    { name: 'type', type: 'text' },
+    { name: 'attachment_count', type: 'integer' },
+    { name: 'ad_id', type: 'text' },
+    { name: 'has_phone', type: 'boolean' },
+    { name: 'is_hidden', type: 'boolean' },
+    { name: 'is_removed', type: 'boolean' },
+    { name: 'raw', type: 'jsonb' },
+  ],
+};
+
+const BOT_NAMES = /^botcake$/i;
+
+function attachmentsOf(m: PancakeMessage): Array<Record<string, unknown>> {
+  return Array.isArray(m.attachments) ? m.attachments.filter((a): a is Record<string, unknown> => typeof a === 'object' && a !== null) : [];
+}
+
+/** An ad-click entry: the moment a customer opened the thread from an ad. Not a message anyone wrote. */
+export function isAdClick(m: PancakeMessage): boolean {
+  return String(m.id).startsWith('ad-') || attachmentsOf(m).some((a) => a.type === 'ad_click');
+}
+
+/**
+ * Who sent a message:
+ * - ad_click: id `ad-…` or an `ad_click` attachment;
+ * - customer: `from` is not the page;
+ * - bot: the page, with a bot's admin name ("Botcake") or a flow id;
+ * - employee: the page, with an admin name (a person; `uid` is their Pancake user id);
+ * - page_notice: the page without an admin (automatic greetings, away messages, platform notices).
+ * Null when `from` is missing.
+ */
+export function senderKind(m: PancakeMessage, pageId: string): SenderKind | null {
+  if (isAdClick(m)) return 'ad_click';
+  const from = m.from;
+  const fromId = str(from?.id);
+  if (!from || fromId === null) return null;
+  const adminName = str(from.admin_name);
+  const pageSide = fromId === pageId || fromId === withoutChannelPrefix(pageId) || adminName !== null || str(from.uid) !== null || from.flow_id != null;
+  if (!pageSide) return 'customer';
+  if (from.flow_id != null || (adminName !== null && BOT_NAMES.test(adminName))) return 'bot';
+  if (adminName !== null) return 'employee';
+  return 'page_notice';
+}
+
+/** `web_123` → `123`: a channel's page id may carry a prefix that its messages' `from.id` lacks (inferred). */
+function withoutChannelPrefix(pageId: string): string {
+  return pageId.replace(/^[a-z]+_/i, '');
+}
+
+/**
+ * The ad an ad-click entry came from: its attachment's `ad_id`, or, where that is missing (seen), the
+ * id itself, which is `ad-` + the customer's psid + the ad id + the click day (unix seconds ÷ 100,
+ * printed with a fraction, e.g. `17749152.0`).
+ */
+export function adIdOf(m: PancakeMessage, conversationId: string, pageId: string): string | null {
+  for (const a of attachmentsOf(m)) {
+    const id = str(a.ad_id);
+    if (a.type === 'ad_click' && id) return id;
+  }
+  const id = String(m.id);
+  if (!id.startsWith('ad-')) return null;
+  const psid = conversationId.startsWith(`${pageId}_`) ? conversationId.slice(pageId.length + 1) : '';
+  let rest = id.slice(3);
+  if (psid && rest.startsWith(psid)) rest = rest.slice(psid.length);
+  return /^(\d+?)\d{8}\.\d+$/.exec(rest)?.[1] ?? null;
+}
+
+export function mapMessage(m: PancakeMessage, pageId: string, conversationId: string): MessageRow {
+  const kind = senderKind(m, pageId);
+  const fromId = str(m.from?.id);
+  const conversation = str(m.conversation_id) ?? conversationId;
+  return {
+    page_id: pageId,
+    id: String(m.id),
+    conversation_id: conversation,
+    inserted_at: parseApiTimestamp(m.inserted_at),
+    from_id: fromId,
+    from_name: str(m.from?.name),
+    is_from_page: kind === null ? null : kind !== 'customer',
+    sender_kind: kind,
+    sender_user_id: kind === 'employee' ? str(m.from?.uid) : null,
+    sender_admin_name: kind === 'employee' || kind === 'bot' ? str(m.from?.admin_name) : null,
+    // original_message is the plain text; `message` is HTML and stays in raw. Bot templates carry an
+    // empty HTML `<div></div>` and their text only in original_message (seen).
+    text: str(m.original_message) ?? htmlToText(str(m.message)),
+    type: str(m.type),
+    attachment_count: attachmentsOf(m).length,
+    ad_id: kind === 'ad_click' ? adIdOf(m, conversation, pageId) : null,
+    has_phone: bool(m.has_phone),
+    is_hidden: bool(m.is_hidden),
+    is_removed: bool(m.is_removed),
+    raw: m,
+  };
+}
+
+function htmlToText(html: string | null): string | null {
+  if (html === null) return null;
+  return html
+    .replace(/<br\s*[^>]*\/?>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}

@@ -1,0 +1,87 @@
+import { sql } from 'kysely';
+import type { Queryable } from './upsert.js';
+
+// Per conversation: which version of it has all its messages stored (conversation_message_state).
+// The messages stream asks these questions; the SQL lives here.
+
+/** A conversation whose messages are not all stored for its current version. */
+export interface StaleConversation {
+  id: string;
+  updated_at: Date | null;
+  customer_id: string | null;
+  /** True when its whole history was stored once: a walk may then stop at the first stored message. */
+  history_complete: boolean | null;
+}
+
+const staleFilter = (pageId: string) => (db: Queryable) =>
+  db
+    .selectFrom('pancake.conversations as c')
+    .leftJoin('pancake.conversation_message_state as s', (join) => join.onRef('s.page_id', '=', 'c.page_id').onRef('s.conversation_id', '=', 'c.id'))
+    .where('c.page_id', '=', pageId)
+    .where((eb) => eb.or([eb('s.conversation_id', 'is', null), eb('s.synced_updated_at', '<', eb.ref('c.updated_at'))]));
+
+/** The next `limit` stale conversations of a page after `afterId`, by id (a slice keeps memory flat). */
+export async function staleConversations(db: Queryable, pageId: string, afterId: string, limit: number): Promise<StaleConversation[]> {
+  return staleFilter(pageId)(db)
+    .select(['c.id', 'c.updated_at', 'c.customer_id', 's.history_complete'])
+    .where('c.id', '>', afterId)
+    .orderBy('c.id')
+    .limit(limit)
+    .execute();
+}
+
+/** How many conversations of a page wait for messages, and the messages the API reports for them. */
+export async function countStaleConversations(db: Queryable, pageId: string): Promise<{ conversations: number; reportedMessages: number }> {
+  const row = await staleFilter(pageId)(db)
+    .select((eb) => [eb.fn.countAll<string>().as('conversations'), eb.fn.sum<string | null>(eb.fn.coalesce('c.message_count', eb.val(0))).as('messages')])
+    .executeTakeFirst();
+  return { conversations: Number(row?.conversations ?? 0), reportedMessages: Number(row?.messages ?? 0) };
+}
+
+/** Conversations waiting for messages, per page (for status). */
+export async function staleConversationsByPage(db: Queryable): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('pancake.conversations as c')
+    .leftJoin('pancake.conversation_message_state as s', (join) => join.onRef('s.page_id', '=', 'c.page_id').onRef('s.conversation_id', '=', 'c.id'))
+    .select(['c.page_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where((eb) => eb.or([eb('s.conversation_id', 'is', null), eb('s.synced_updated_at', '<', eb.ref('c.updated_at'))]))
+    .groupBy('c.page_id')
+    .execute();
+  return new Map(rows.map((r) => [r.page_id, Number(r.n)]));
+}
+
+/** Whether any of these message ids is stored for the page. */
+export async function anyMessageStored(db: Queryable, pageId: string, ids: readonly string[]): Promise<boolean> {
+  if (ids.length === 0) return false;
+  const row = await db
+    .selectFrom('pancake.messages')
+    .select(sql<number>`1`.as('one'))
+    .where('page_id', '=', pageId)
+    .where('id', 'in', ids)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Records that the conversation's version `updatedAt` has its messages stored (complete: back to the first one). */
+export async function writeMessageState(db: Queryable, pageId: string, conversationId: string, updatedAt: Date | null, complete: boolean): Promise<void> {
+  const values = { synced_updated_at: updatedAt, history_complete: complete };
+  await db
+    .insertInto('pancake.conversation_message_state')
+    .values({ page_id: pageId, conversation_id: conversationId, ...values })
+    .onConflict((oc) => oc.columns(['page_id', 'conversation_id']).doUpdateSet({ ...values, updated_at: sql`now()` }))
+    .execute();
+}
+
+/**
+ * A walk that may stop at stored messages has begun to write a newer part of the history: until it
+ * ends, the stored history has a gap, so a crash must be followed by a full walk.
+ */
+export async function markHistoryIncomplete(db: Queryable, pageId: string, conversationId: string): Promise<void> {
+  await db
+    .updateTable('pancake.conversation_message_state')
+    .set({ history_complete: false })
+    .where('page_id', '=', pageId)
+    .where('conversation_id', '=', conversationId)
+    .execute();
+}
