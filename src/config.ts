@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { config as loadDotenv } from 'dotenv';
 import { parseDuration, parseInstant } from './durations.js';
+import { isValidPageId, PAGE_ID_FORM } from './page-ids.js';
 
 /** Validated configuration: every field already parsed and checked (DESIGN.md §6). */
 export interface Config {
@@ -96,8 +97,8 @@ export function parseConfig(env: Env, now: Date = new Date()): Config {
       const at = item.indexOf(':');
       const key = item.slice(0, at).trim();
       const value = item.slice(at + 1).trim();
-      if (at <= 0 || !value || !/^\d+$/.test(key)) {
-        problem(name, `must be a comma-separated list of page_id:value pairs; "${redactPair(item)}" is not one`, example);
+      if (at <= 0 || !value || !isValidPageId(key)) {
+        problem(name, `must be a comma-separated list of page_id:value pairs, page ids made of ${PAGE_ID_FORM}; "${redactPair(item)}" is not one`, example);
         continue;
       }
       result.set(key, value);
@@ -117,8 +118,8 @@ export function parseConfig(env: Env, now: Date = new Date()): Config {
   let pageIds: string[] | null = null;
   if (pageIdsRaw !== undefined) {
     pageIds = pageIdsRaw.split(',').map((s) => s.trim()).filter(Boolean);
-    const bad = pageIds.filter((id) => !/^\d+$/.test(id));
-    if (bad.length > 0) problem('PANCAKE_PAGE_IDS', `must be numeric page ids separated by commas, got "${bad.join(',')}"`, '1234567890123456,6543210987654321');
+    const bad = pageIds.filter((id) => !isValidPageId(id));
+    if (bad.length > 0) problem('PANCAKE_PAGE_IDS', `must be page ids separated by commas, each made of ${PAGE_ID_FORM}; got "${bad.join(',')}"`, '1234567890123456,web_1664524051101747');
   }
 
   const baseUrl = (get('PANCAKE_BASE_URL') ?? 'https://pages.fm').replace(/\/+$/, '');

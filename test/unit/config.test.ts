@@ -28,6 +28,19 @@ describe('configuration', () => {
     expect(config.pageIds).toEqual(['111', '222']);
   });
 
+  it('accepts page ids of any channel: digits or a channel prefix (regression: "must be numeric")', () => {
+    const config = parseConfig(
+      { PANCAKE_PAGE_IDS: 'web_1664524051101747,pzl_84901234567,1234567890123456', PANCAKE_PAGE_TOKENS: 'web_1664524051101747:tok-a,pzl_84901234567:tok-b', PANCAKE_CALL_CENTER_IDS: 'web_1664524051101747:sip-9' },
+      now,
+    );
+    expect(config.pageIds).toEqual(['web_1664524051101747', 'pzl_84901234567', '1234567890123456']);
+    expect([...config.pageTokens.keys()]).toEqual(['web_1664524051101747', 'pzl_84901234567']);
+    expect(config.callCenterIds.get('web_1664524051101747')).toBe('sip-9');
+    for (const bad of ['1;drop', 'a b', '../x', "x'y"]) {
+      expect(() => parseConfig({ PANCAKE_PAGE_IDS: bad }, now)).toThrow(/PANCAKE_PAGE_IDS must be page ids/);
+    }
+  });
+
   it('lists every problem at once, each with the name and an example, and never echoes a token', () => {
     let error: unknown;
     try {
