@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { selectStreams, STREAM_NAMES } from '../sync/registry.js';
+import { describeStreamNames, selectStreams } from '../sync/registry.js';
 import type { SyncOptions } from '../sync/runner.js';
 import { parseDateFlag, parseListFlag, UsageError } from './shared.js';
 
@@ -14,7 +14,7 @@ export interface RunFlags {
 
 export function addRunOptions(command: Command): Command {
   return command
-    .option('--streams <list>', `only these streams, comma-separated (${STREAM_NAMES.join(', ')})`)
+    .option('--streams <list>', `only these streams, comma-separated (${describeStreamNames()}); opt-in streams run only when named here`)
     .option('--pages <ids>', 'only these page ids, comma-separated')
     .option('--since <date>', 'backfill from DATE (ISO date/datetime, or a duration like 90d); ignores watermarks before it')
     .option('--until <date>', 'stop at DATE (default: now)');

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { formatDuration, parseDuration } from '../durations.js';
 import { STREAMS } from '../sync/registry.js';
 import { openWarehouse } from '../warehouse/db.js';
+import { staleConversationsByPage } from '../warehouse/message-state.js';
 import { schemaStatus } from '../warehouse/migrate.js';
 import type { Database } from '../warehouse/schema.js';
 import { queueStatus } from '../queue/status.js';
@@ -23,6 +24,8 @@ export interface StreamStatus {
   lagSeconds: number | null;
   /** How the stream ended in the last run that included it. */
   lastResult: string | null;
+  /** Why it is unavailable, when the last result says so. */
+  reason: string | null;
   rows: number | null;
   /** Messages: conversations whose new messages are not fetched yet. */
   pending: number | null;
@@ -74,7 +77,7 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
   const runs = await db.selectFrom('pancake.sync_runs').selectAll().orderBy('id', 'desc').limit(20).execute();
   const pages = await db.selectFrom('pancake.pages').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('id').execute();
   const states = await db.selectFrom('pancake.sync_state').select(['page_id', 'stream', 'watermark']).execute();
-  const pending = await pendingMessages(db);
+  const pending = await staleConversationsByPage(db);
   const rowCounts = new Map<string, Map<string, number>>();
   for (const stream of STREAMS) if (stream.table) rowCounts.set(stream.name, await countByPage(db, stream.table));
 
@@ -87,7 +90,7 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
       const waiting = stream.name === 'messages' ? (pending.get(page.id) ?? 0) : null;
       const followed = stream.after?.[0] ? (states.find((s) => s.page_id === page.id && s.stream === stream.after?.[0])?.watermark ?? null) : null;
       const watermark = own ?? (waiting === 0 ? followed : null);
-      const lastResult = lastResultOf(runs, page.id, stream.name);
+      const { status: lastResult, reason } = lastResultOf(runs, page.id, stream.name);
       if (!watermark && !lastResult && !rowCounts.get(stream.name)?.get(page.id)) continue;
       const lagSeconds = watermark ? Math.round((now.getTime() - watermark.getTime()) / 1000) : null;
       streams.push({
@@ -97,9 +100,11 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
         watermark,
         lagSeconds,
         lastResult,
+        reason,
         rows: rowCounts.get(stream.name)?.get(page.id) ?? (stream.table ? 0 : null),
         pending: waiting,
-        ...(maxLagMs !== null && { late: lagSeconds === null || lagSeconds * 1000 > maxLagMs }),
+        // A stream the API does not serve for the page has nothing to be late with.
+        ...(maxLagMs !== null && { late: lastResult !== 'unavailable' && (lagSeconds === null || lagSeconds * 1000 > maxLagMs) }),
       });
     }
   }
@@ -112,24 +117,13 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
   };
 }
 
-function lastResultOf(runs: Array<{ counts: unknown }>, pageId: string, stream: string): string | null {
+function lastResultOf(runs: Array<{ counts: unknown }>, pageId: string, stream: string): { status: string | null; reason: string | null } {
   for (const run of runs) {
-    const counts = run.counts as Record<string, Record<string, { status?: string }> | undefined> | null;
-    const status = counts?.[pageId]?.[stream]?.status;
-    if (status) return status;
+    const counts = run.counts as Record<string, Record<string, { status?: string; reason?: string }> | undefined> | null;
+    const result = counts?.[pageId]?.[stream];
+    if (result?.status) return { status: result.status, reason: result.reason ?? null };
   }
-  return null;
-}
-
-async function pendingMessages(db: Kysely<Database>): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('pancake.conversations as c')
-    .leftJoin('pancake.conversation_message_state as s', (join) => join.onRef('s.page_id', '=', 'c.page_id').onRef('s.conversation_id', '=', 'c.id'))
-    .select(['c.page_id', (eb) => eb.fn.countAll<string>().as('n')])
-    .where((eb) => eb.or([eb('s.conversation_id', 'is', null), eb('s.synced_updated_at', '<', eb.ref('c.updated_at'))]))
-    .groupBy('c.page_id')
-    .execute();
-  return new Map(rows.map((r) => [r.page_id, Number(r.n)]));
+  return { status: null, reason: null };
 }
 
 async function countByPage(db: Kysely<Database>, table: string): Promise<Map<string, number>> {
@@ -153,7 +147,7 @@ function printStatus(report: StatusReport): void {
       stream: s.stream,
       watermark: s.watermark ? s.watermark.toISOString() : 'never',
       lag: s.lagSeconds === null ? '-' : formatDuration(s.lagSeconds * 1000),
-      last: s.lastResult ?? '-',
+      last: s.lastResult === 'unavailable' && s.reason ? `unavailable: ${s.reason}` : (s.lastResult ?? '-'),
       rows: s.rows ?? '-',
       pending: s.pending ?? '',
       ...(s.late !== undefined && { late: s.late ? 'LATE' : '' }),

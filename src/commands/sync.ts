@@ -56,6 +56,9 @@ export function printSummary(summary: RunSummary): void {
     })),
   );
   process.stdout.write(`\nRun ${summary.runId}: ${summary.status}, ${summary.requests} requests, ${(summary.durationMs / 1000).toFixed(1)} s\n`);
+  for (const o of summary.outcomes.filter((o) => o.status === 'unavailable')) {
+    process.stdout.write(`  unavailable: page ${o.pageId} ${o.stream}: ${o.reason ?? 'not served for this page'}\n`);
+  }
   for (const failure of summary.failures) {
     process.stdout.write(`  failed: page ${failure.pageId ?? '-'} ${failure.stream ?? ''} (${failure.kind}): ${failure.message}\n`);
   }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
-import { syncPage, type PageSyncSink } from '../sync/page-sync.js';
+import { isSettled, syncPage, type PageSyncSink } from '../sync/page-sync.js';
 import type { ProgressReporter } from '../sync/progress.js';
 import { selectStreams } from '../sync/registry.js';
 import { buildSettings } from '../sync/runner.js';
@@ -55,9 +55,9 @@ export function pageTask(deps: PageTaskDeps): Task {
     );
     const requests = (deps.client.stats.byPage?.get(pageId) ?? 0) - requestsBefore;
 
-    // Only a page whose every stream is done is done. `skipped_locked` means another process (an
-    // in-process `sync`) holds a stream of this page: retried later, like a failure.
-    const notDone = sink.outcomes.filter((o) => o.status !== 'done');
+    // Only a page whose every stream is done (or unavailable) is done. `skipped_locked` means another
+    // process (an in-process `sync`) holds a stream of this page: retried later, like a failure.
+    const notDone = sink.outcomes.filter((o) => !isSettled(o.status));
     const ok = notDone.length === 0 && sink.failures.length === 0;
     const settled = ok || job.attempts >= job.max_attempts;
     const runStatus = await recordTaskResult(deps.db, payload.runId, { pageId, outcomes: sink.outcomes, failures: sink.failures, requests, settled });

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { redactValue } from '../redact.js';
-import type { StreamOutcome } from '../sync/page-sync.js';
-import type { StreamCounts } from '../sync/stream.js';
+import { isSettled, pageCounts, type PageCounts, type StreamOutcome } from '../sync/page-sync.js';
 import type { Database } from '../warehouse/schema.js';
 import type { RunFailure, RunStatus } from '../warehouse/state.js';
 
@@ -10,8 +9,6 @@ import type { RunFailure, RunStatus } from '../warehouse/state.js';
 // page's counts in when it is settled (done, or failed for the last time), and the task that
 // settles the last page closes the run. Attempts that will be retried only add their requests:
 // the queue keeps their error (queue-status shows it).
-
-type PageCounts = Record<string, StreamCounts & { status: string }>;
 
 export interface TaskResult {
   pageId: string;
@@ -33,8 +30,7 @@ export async function recordTaskResult(db: Kysely<Database>, runId: string, resu
     let status: RunStatus | null = null;
     if (result.settled) {
       const counts = { ...(run.counts as Record<string, PageCounts>) };
-      const page: PageCounts = {};
-      for (const o of result.outcomes) page[o.stream] = { ...o.counts, status: o.status };
+      const page = pageCounts(result.outcomes);
       // A task that never got to its streams (its worker died on the last attempt) failed them all.
       if (result.outcomes.length === 0) for (const stream of streamsOf(run.options)) page[stream] = { records: 0, rowsWritten: 0, unitsDone: 0, status: 'failed' };
       counts[result.pageId] = page;
@@ -75,7 +71,7 @@ export function runStatus(counts: Record<string, PageCounts>, errors: readonly R
   return anyDone ? 'partial' : 'failed';
 }
 
-/** A page whose every stream is done. */
+/** A page whose every stream is done (or unavailable: nothing to copy). */
 export function pageDone(page: PageCounts | undefined): boolean {
-  return page !== undefined && Object.keys(page).length > 0 && Object.values(page).every((c) => c.status === 'done');
+  return page !== undefined && Object.keys(page).length > 0 && Object.values(page).every((c) => isSettled(c.status));
 }

@@ -7,18 +7,36 @@ import { redact } from '../redact.js';
 import type { Database } from '../warehouse/schema.js';
 import type { LockSession, RunFailure } from '../warehouse/state.js';
 import type { ProgressReporter } from './progress.js';
-import type { PageInfo, Stream, StreamCounts, SyncSettings } from './stream.js';
+import { StreamUnavailableError, type PageInfo, type Stream, type StreamCounts, type SyncSettings } from './stream.js';
 
 // One page's share of a run: its token, then its streams side by side. The in-process runner calls
 // it for every page at once; a queue worker (src/queue/) calls it for the one page of its task.
 
+export type StreamStatus = 'done' | 'unavailable' | 'failed' | 'skipped_locked' | 'skipped_page_failed';
+
 export interface StreamOutcome {
   pageId: string;
   stream: string;
-  status: 'done' | 'failed' | 'skipped_locked' | 'skipped_page_failed';
+  status: StreamStatus;
   counts: StreamCounts;
   durationMs: number;
   error?: string;
+  /** Why the API does not serve the stream for this page (status `unavailable`). */
+  reason?: string;
+}
+
+/** One page's outcomes as `sync_runs.counts` keeps them: per stream, its counts, status and reason. */
+export type PageCounts = Record<string, StreamCounts & { status: string; reason?: string }>;
+
+export function pageCounts(outcomes: readonly StreamOutcome[]): PageCounts {
+  const page: PageCounts = {};
+  for (const o of outcomes) page[o.stream] = { ...o.counts, status: o.status, ...(o.reason !== undefined && { reason: o.reason }) };
+  return page;
+}
+
+/** Outcomes that leave nothing to do: the stream is copied, or there is nothing the API serves. */
+export function isSettled(status: string | undefined): boolean {
+  return status === 'done' || status === 'unavailable';
 }
 
 export interface PageSyncDeps {
@@ -60,8 +78,8 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
     return;
   }
   let pageFailed = false;
-  const finished = new Map<string, Promise<StreamOutcome['status']>>();
-  const runOne = async (stream: Stream): Promise<StreamOutcome['status']> => {
+  const finished = new Map<string, Promise<StreamStatus>>();
+  const runOne = async (stream: Stream): Promise<StreamStatus> => {
     // A stream that reads another's rows (messages reads conversations) waits for it, if selected.
     const before = await Promise.all((stream.after ?? []).map((name) => finished.get(name)));
     const counts = zero();
@@ -91,6 +109,13 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
       streamLog.info({ ...counts, durationMs: Date.now() - t0 }, `${stream.name} of page ${page.id} done`);
       return 'done';
     } catch (error) {
+      const unavailable = unavailableReason(error);
+      if (unavailable !== null) {
+        streamLog.info(`${stream.name} of page ${page.id} is unavailable: ${unavailable}`);
+        outcomes.push({ pageId: page.id, stream: stream.name, status: 'unavailable', counts, durationMs: Date.now() - t0, reason: unavailable });
+        progress.finish(page.id, stream.name, 'unavailable');
+        return 'unavailable';
+      }
       const message = errorMessage(error);
       failures.push({ pageId: page.id, stream: stream.name, kind: errorKind(error), message });
       outcomes.push({ pageId: page.id, stream: stream.name, status: 'failed', counts, durationMs: Date.now() - t0, error: message });
@@ -129,4 +154,20 @@ export function errorKind(error: unknown): string {
 
 export function errorMessage(error: unknown): string {
   return redact(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Why a stream's failure means "the API does not serve this for the page" rather than a failure:
+ * the stream said so, the endpoint answered 404, or a 400 whose message says the feature is not
+ * available. Null for real failures (5xx after the retries, 401, an answer we cannot read).
+ */
+export function unavailableReason(error: unknown): string | null {
+  if (error instanceof StreamUnavailableError) return error.reason;
+  if (!(error instanceof PancakeError)) return null;
+  if (error.kind === 'not_found') return `Pancake does not serve it for this page (HTTP 404)`;
+  if (error.kind === 'bad_request' && /not (supported|available|enabled|activated)|unsupported|không hỗ trợ/i.test(error.message)) {
+    const said = /\(HTTP \d+: (.*)\): \S+$/.exec(error.message)?.[1] ?? 'the request is not supported';
+    return `Pancake does not serve it for this page (HTTP ${error.status ?? 400}: ${redact(said).slice(0, 200)})`;
+  }
+  return null;
 }

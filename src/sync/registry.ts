@@ -25,9 +25,17 @@ export class UnknownStreamError extends Error {
   }
 }
 
-/** The selected streams in run order; all of them when `names` is empty. */
+/** The streams a run without `--streams` syncs: all but the opt-in ones. */
+export const DEFAULT_STREAMS: readonly Stream[] = STREAMS.filter((s) => s.optIn === undefined);
+
+/** `--streams` help: every name, opt-in ones marked. */
+export function describeStreamNames(): string {
+  return STREAM_NAMES.map((name) => (STREAMS.find((s) => s.name === name)?.optIn ? `${name} (opt-in)` : name)).join(', ');
+}
+
+/** The selected streams in run order; the default set when `names` is empty. */
 export function selectStreams(names: readonly string[] | null | undefined): Stream[] {
-  if (!names || names.length === 0) return [...STREAMS];
+  if (!names || names.length === 0) return [...DEFAULT_STREAMS];
   const unknown = names.filter((n) => !STREAM_NAMES.includes(n));
   if (unknown.length > 0) throw new UnknownStreamError(unknown);
   return STREAMS.filter((s) => names.includes(s.name));

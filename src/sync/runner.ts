@@ -4,11 +4,11 @@ import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import type { Database } from '../warehouse/schema.js';
 import { finishRun, startRun, withLockSession, type RunFailure, type RunStatus } from '../warehouse/state.js';
-import { errorKind, errorMessage, syncPage, type StreamOutcome } from './page-sync.js';
+import { errorKind, errorMessage, pageCounts, syncPage, type PageCounts, type StreamOutcome } from './page-sync.js';
 import { resolvePages, storeBarePages, storePages } from './pages.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { selectStreams } from './registry.js';
-import type { PageInfo, StreamCounts, SyncSettings } from './stream.js';
+import type { PageInfo, SyncSettings } from './stream.js';
 
 export type { StreamOutcome } from './page-sync.js';
 
@@ -80,8 +80,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
 
   const status: RunStatus = failures.length === 0 ? 'succeeded' : outcomes.some((o) => o.status === 'done') ? 'partial' : 'failed';
   const requests = client.stats.requests - requestsAtStart;
-  const counts: Record<string, Record<string, StreamCounts & { status: string }>> = {};
-  for (const o of outcomes) (counts[o.pageId] ??= {})[o.stream] = { ...o.counts, status: o.status };
+  const counts: Record<string, PageCounts> = {};
+  for (const pageId of new Set(outcomes.map((o) => o.pageId))) counts[pageId] = pageCounts(outcomes.filter((o) => o.pageId === pageId));
   await finishRun(db, runId, { status, counts, errors: failures, requests });
   const durationMs = Date.now() - started;
   log.info({ runId, status, requests, durationMs, failures: failures.length }, 'sync finished');

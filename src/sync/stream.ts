@@ -63,6 +63,11 @@ export interface Stream {
   table?: string;
   /** Streams whose rows this one reads; when selected in the same run, they finish first. */
   after?: readonly string[];
+  /**
+   * Set on streams left out of a default run, saying why (e.g. a request that is not in Pancake's
+   * API description); `--streams` still selects them.
+   */
+  optIn?: string;
   run(ctx: StreamContext): Promise<void>;
   /** What a run would fetch, for --dry-run; reads the warehouse and writes nothing. */
   plan(ctx: StreamContext): Promise<StreamPlan>;
@@ -74,4 +79,16 @@ export interface StreamPlan {
   /** A rough count of API requests, for an operator's expectations. */
   estimatedRequests: number;
   detail: string;
+}
+
+/**
+ * Thrown by a stream the API does not serve for this page (an endpoint answering 404, a feature the
+ * page lacks) or that a missing setting keeps from running. The run reports it with `reason` and goes
+ * on: it is not a failure, and does not make the run exit 1.
+ */
+export class StreamUnavailableError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'StreamUnavailableError';
+  }
 }

@@ -176,11 +176,18 @@ describe('sendMessage', () => {
     expect((await client.listConversations(pageId, { lastConversationId: null }))[0]?.id).toBe(before.id);
   });
 
-  it('reply_inbox with content_ids only: an attachment message with an empty text', async () => {
+  it('reply_inbox with content_ids only: an attachment message with an empty text, sent without `message`', async () => {
     const before = conversationWhere((c) => c.type === 'INBOX');
-    const result = await client.sendMessage(pageId, before.id, { action: 'reply_inbox', message: '', contentIds: ['HXrxioWFIc5DFwff'] });
-    expect(only('send_message').body).toEqual({ action: 'reply_inbox', message: '', content_ids: ['HXrxioWFIc5DFwff'] });
+    const result = await client.sendMessage(pageId, before.id, { action: 'reply_inbox', contentIds: ['HXrxioWFIc5DFwff'] });
+    expect(only('send_message').body).toEqual({ action: 'reply_inbox', content_ids: ['HXrxioWFIc5DFwff'] });
     expect((await allMessages(before.id)).at(-1)).toMatchObject({ id: result.id, original_message: '', attachments: [{ content_id: 'HXrxioWFIc5DFwff' }] });
+  });
+
+  it('the simulator answers 500 to message and content_ids together, as the API does', async () => {
+    const conversation = conversationWhere((c) => c.type === 'INBOX');
+    const url = `${sim.baseUrl}/api/public_api/v1/pages/${pageId}/conversations/${encodeURIComponent(conversation.id)}/messages?page_access_token=${sim.pageToken(pageId)}`;
+    const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'reply_inbox', message: 'hi', content_ids: ['HX'] }) });
+    expect(answer.status).toBe(500);
   });
 
   it('reply_comment answers a comment in a COMMENT conversation', async () => {
@@ -264,7 +271,10 @@ describe('validation before a request leaves', () => {
     ['blank message', (c, id) => c.sendMessage(pageId, id, { action: 'reply_inbox', message: '   ' }), /^message: must not be empty/],
     ['message not a string', (c, id) => c.sendMessage(pageId, id, { action: 'reply_inbox', message: 42 as never }), /^message: must be a string, got 42/],
     ['unknown action', (c, id) => c.sendMessage(pageId, id, { action: 'broadcast', message: 'x' } as never), /^action: must be reply_inbox, reply_comment or private_replies, got "broadcast"/],
-    ['empty content id', (c, id) => c.sendMessage(pageId, id, { action: 'reply_inbox', message: 'x', contentIds: [''] }), /^contentIds\[0\]: must not be empty/],
+    ['empty content id', (c, id) => c.sendMessage(pageId, id, { action: 'reply_inbox', contentIds: [''] }), /^contentIds\[0\]: must not be empty/],
+    // Pancake answers 500 to both (regression: they used to be sent together).
+    ['message and contentIds together', (c, id) => c.sendMessage(pageId, id, { action: 'reply_inbox', message: 'x', contentIds: ['HXrxioWFIc5DFwff'] }), /^contentIds: message and contentIds are mutually exclusive/],
+    ['private reply with contentIds', (c, id) => c.sendPrivateReply(pageId, id, { postId: 'p_1', messageId: 'm_1', message: 'x', contentIds: ['HX'] } as never), /^contentIds: message and contentIds are mutually exclusive/],
     ['reply_comment without messageId', (c, id) => c.sendMessage(pageId, id, { action: 'reply_comment', message: 'x' } as never), /^messageId: /],
     ['private reply without postId', (c, id) => c.sendPrivateReply(pageId, id, { postId: '', messageId: 'm_1', message: 'x' }), /^postId: /],
     ['private reply without message', (c, id) => c.sendPrivateReply(pageId, id, { postId: 'p_1', messageId: 'm_1', message: '' }), /^message: must not be empty/],

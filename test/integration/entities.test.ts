@@ -199,7 +199,7 @@ describe('entity streams against the simulator', () => {
     expect((after.get('pancake.conversations')!.get(conversationKey) as { raw: unknown }).raw).toEqual(conversation);
   });
 
-  it('a page without a configured call-center id skips call logs with one info line, not an error', async () => {
+  it('a page without a configured call-center id has its call logs unavailable (needs setting), with one info line, not an error', async () => {
     const [first, second] = h.sim.data.pages.map((p) => p.id) as [string, string];
     const lines: Array<{ level: number; msg: string; pageId?: string }> = [];
     const log = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
@@ -207,11 +207,11 @@ describe('entity streams against the simulator', () => {
     const summary = await syncWith({ PANCAKE_CALL_CENTER_IDS: `${first}:${h.sim.callCenterId(first)}` }, log);
     expect(summary.failures).toEqual([]);
     expect(summary.exitCode).toBe(0);
-    const skipped = lines.filter((l) => l.msg.includes('skipped: no call-center id'));
-    expect(skipped).toEqual([expect.objectContaining({ level: 30, msg: `call logs of page ${second} skipped: no call-center id in PANCAKE_CALL_CENTER_IDS` })]);
+    const skipped = lines.filter((l) => l.msg.includes('needs setting PANCAKE_CALL_CENTER_IDS'));
+    expect(skipped).toEqual([expect.objectContaining({ level: 30, msg: expect.stringMatching(new RegExp(`^call_logs of page ${second} is unavailable: needs setting PANCAKE_CALL_CENTER_IDS`)) })]);
     expect(lines.filter((l) => l.level >= 40)).toEqual([]);
     expect(h.sim.requests.filter((r) => r.endpoint === 'list_call_logs').map((r) => r.pageId)).toEqual([first]);
-    expect(summary.outcomes.find((o) => o.pageId === second && o.stream === 'call_logs')?.status).toBe('done');
+    expect(summary.outcomes.find((o) => o.pageId === second && o.stream === 'call_logs')).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/^needs setting PANCAKE_CALL_CENTER_IDS/) });
   });
 
   it('--dry-run plans every entity stream from its state without a request per stream', async () => {
@@ -226,6 +226,6 @@ describe('entity streams against the simulator', () => {
       for (const stream of ['customers', 'posts']) expect(row(page, stream).plan).toMatch(/^resume /);
     }
     expect(row(first, 'call_logs').plan).toMatch(/^resume /);
-    expect(row(second, 'call_logs')).toMatchObject({ units: 0, requests: 0, plan: `call logs of page ${second} skipped: no call-center id in PANCAKE_CALL_CENTER_IDS` });
+    expect(row(second, 'call_logs')).toMatchObject({ units: 0, requests: 0, plan: expect.stringMatching(/^unavailable: needs setting PANCAKE_CALL_CENTER_IDS/) });
   });
 });

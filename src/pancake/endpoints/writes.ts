@@ -20,11 +20,13 @@ export interface SendMessageResponse extends ApiSuccess {
   [field: string]: unknown;
 }
 
-/** A reply in an inbox (Messenger) conversation. `message` may be empty when `contentIds` carry attachments. */
+/**
+ * A reply in an inbox (Messenger) conversation: a text, or attachments (`contentIds`, ids from
+ * Pancake's content upload endpoint), never both in one message: the API answers 500 to both.
+ */
 export interface InboxReply {
   action: 'reply_inbox';
-  message: string;
-  /** Ids from Pancake's content upload endpoint. */
+  message?: string;
   contentIds?: string[];
 }
 
@@ -120,6 +122,11 @@ function checkText(name: string, value: unknown, allowEmpty: boolean): string {
 function sendBody(params: SendMessageParams): Record<string, unknown> {
   if (typeof params !== 'object' || params === null) throw new PancakeArgumentError('params', `must be an object with an action, got ${describe(params)}`);
   if (!SEND_ACTIONS.has(params.action)) throw new PancakeArgumentError('action', `must be reply_inbox, reply_comment or private_replies, got ${describe(params.action)}`);
+  // Checked for every action: a caller without types may pass contentIds to any of them.
+  const { message, contentIds } = params as { message?: unknown; contentIds?: unknown };
+  if (typeof message === 'string' && message !== '' && Array.isArray(contentIds) && contentIds.length > 0) {
+    throw new PancakeArgumentError('contentIds', 'message and contentIds are mutually exclusive (Pancake answers 500 to both): send the text and the attachments as two messages');
+  }
   switch (params.action) {
     case 'reply_inbox': {
       const contentIds = params.contentIds;
@@ -127,8 +134,8 @@ function sendBody(params: SendMessageParams): Record<string, unknown> {
         if (!Array.isArray(contentIds)) throw new PancakeArgumentError('contentIds', `must be an array of content ids, got ${describe(contentIds)}`);
         contentIds.forEach((id, i) => checkText(`contentIds[${i}]`, id, false));
       }
-      const message = checkText('message', params.message, (contentIds?.length ?? 0) > 0);
-      return { action: params.action, message, ...(contentIds !== undefined && contentIds.length > 0 && { content_ids: [...contentIds] }) };
+      if (contentIds !== undefined && contentIds.length > 0) return { action: params.action, content_ids: [...contentIds] };
+      return { action: params.action, message: checkText('message', params.message, false) };
     }
     case 'reply_comment':
       checkId('messageId', params.messageId);

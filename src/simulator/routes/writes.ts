@@ -61,8 +61,10 @@ function replyInbox(request: RouteRequest, conversation: PancakeConversation, fi
   needType(conversation, 'INBOX', 'reply_inbox');
   const contentIds = fields.content_ids ?? [];
   if (!Array.isArray(contentIds) || contentIds.some((id) => typeof id !== 'string' || id === '')) throw new BadParam('content_ids must be an array of content ids');
+  // `message` and `content_ids` are mutually exclusive: the API answers 500 to both.
+  if (contentIds.length > 0 && typeof fields.message === 'string' && fields.message !== '') return fail(500, 'Internal server error');
   // An attachment-only message has an empty text, as real ones do.
-  const text = textField(fields, 'message', contentIds.length > 0);
+  const text = contentIds.length > 0 ? '' : textField(fields, 'message');
   const message = pageMessage(request.ctx.data, conversation, { text, type: 'INBOX', attachments: contentIds.map((id) => ({ content_id: id })) });
   if (request.applyEffects) deliver(request.ctx.data, conversation, message);
   return sent(conversation, message);

@@ -3,11 +3,10 @@ import type { PancakeCallLog } from '../../pancake/entity-types.js';
 import { PancakeError } from '../../pancake/errors.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { CallLogsTable } from '../../warehouse/schema-entities.js';
-import { readStreamState, writeStreamState } from '../../warehouse/state.js';
 import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
 import { walkPages, type PagePosition } from '../page-walk.js';
-import type { Stream, StreamContext } from '../stream.js';
+import { StreamUnavailableError, type Stream, type StreamContext } from '../stream.js';
 import { runWindowed, type WindowedSource } from '../windowed.js';
 import { windowedPlan } from '../windowed-plan.js';
 
@@ -95,18 +94,8 @@ function callCenterOf(ctx: StreamContext): string | null {
   return ctx.settings.callCenterIds.get(ctx.page.id) ?? null;
 }
 
-/**
- * A page without a call center has nothing to copy: its state says when that was last checked, so
- * `status --max-lag` does not report it as late. covered_from stays null, so a call-center id added
- * later starts a full walk from SYNC_START. A page that had call logs keeps its state (and its lag
- * grows, which is true: they are no longer copied).
- */
-async function noteChecked(ctx: StreamContext): Promise<void> {
-  const state = await readStreamState(ctx.db, ctx.page.id, 'call_logs');
-  if (state.coveredFrom === null) await writeStreamState(ctx.db, ctx.page.id, 'call_logs', { coveredFrom: null, watermark: ctx.settings.now, cursor: null });
-}
-
-const SKIPPED = (pageId: string): string => `call logs of page ${pageId} skipped: no call-center id in PANCAKE_CALL_CENTER_IDS`;
+/** Most shops have no call center: a normal setup, reported as unavailable rather than failed. */
+const NEEDS_SETTING = 'needs setting PANCAKE_CALL_CENTER_IDS: no call-center (SIP package) id is configured for this page';
 
 export const callLogsStream: Stream = {
   name: 'call_logs',
@@ -114,16 +103,11 @@ export const callLogsStream: Stream = {
   description: 'SIP call logs of pages with a call-center id (PANCAKE_CALL_CENTER_IDS), walked by start_time windows',
   async run(ctx) {
     const callCenterId = callCenterOf(ctx);
-    // Most shops have no call center: that is a normal setup, not a failure of the run.
-    if (callCenterId === null) {
-      ctx.log.info(SKIPPED(ctx.page.id));
-      await noteChecked(ctx);
-      return;
-    }
+    if (callCenterId === null) throw new StreamUnavailableError(NEEDS_SETTING);
     await runWindowed(ctx, source(callCenterId));
   },
   async plan(ctx) {
-    if (callCenterOf(ctx) === null) return { units: 0, estimatedRequests: 0, detail: SKIPPED(ctx.page.id) };
+    if (callCenterOf(ctx) === null) return { units: 0, estimatedRequests: 0, detail: `unavailable: ${NEEDS_SETTING}` };
     return windowedPlan(ctx, 'call_logs', '≥1 request each (30 calls a page)');
   },
 };

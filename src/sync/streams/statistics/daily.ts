@@ -19,6 +19,8 @@ export interface StatsRow {
 export interface DailySource<Row extends StatsRow> {
   stream: string;
   description: string;
+  /** Why the stream is left out of a default run (see Stream.optIn). */
+  optIn?: string;
   table: TableSpec<Row>;
   /** Days one request covers: 30 for range endpoints (fewer when DST makes 30 days too long), 1 where the API sums over its range. */
   maxDays: number;
@@ -30,7 +32,14 @@ export interface DailySource<Row extends StatsRow> {
 
 /** Builds the Stream the runner sees from a declaration. */
 export function dailyStream<Row extends StatsRow>(source: DailySource<Row>): Stream {
-  return { name: source.stream, description: source.description, table: source.table.table, run: (ctx) => runDaily(ctx, source), plan: (ctx) => planDaily(ctx, source) };
+  return {
+    name: source.stream,
+    description: source.description,
+    table: source.table.table,
+    ...(source.optIn !== undefined && { optIn: source.optIn }),
+    run: (ctx) => runDaily(ctx, source),
+    plan: (ctx) => planDaily(ctx, source),
+  };
 }
 
 async function plannedWindows(ctx: StreamContext, source: DailySource<StatsRow>): Promise<{ state: StreamState<DayCursor>; windows: DayWindow[]; resumes: boolean; fromDay: string }> {
