@@ -76,7 +76,8 @@ export function generateEntities(data: SimulatorData, historyDays: number, optio
     const postRng = Random.of('posts', data.seed, page.id);
     const posts: PancakePost[] = [];
     const commentsByPost = new Map<string, PancakeConversation[]>();
-    for (const c of conversations) if (c.post_id) commentsByPost.set(c.post_id, [...(commentsByPost.get(c.post_id) ?? []), c]);
+    // Reviews carry a post_id too, but it names the review, not one of the page's posts.
+    for (const c of conversations) if (c.post_id && c.type === 'COMMENT') commentsByPost.set(c.post_id, [...(commentsByPost.get(c.post_id) ?? []), c]);
     for (const [postId, threads] of commentsByPost) {
       const firstComment = Math.min(...threads.map((c) => parseApiTime(c.inserted_at)));
       posts.push(newPost(postRng, page, postId, firstComment - postRng.int(600, 3 * 86_400) * 1000, threads.length));
@@ -90,12 +91,17 @@ export function generateEntities(data: SimulatorData, historyDays: number, optio
   }
 }
 
-/** The customer record of a conversation's person: first seen when the conversation started. */
+/**
+ * The customer record of a conversation's person: first seen when the conversation started, last
+ * changed within the history (a customer who came back through an ad months ago was edited since),
+ * so a walk of the history by updated_at finds every conversation's customer.
+ */
 function conversationCustomer(data: SimulatorData, conversation: PancakeConversation): PancakePageCustomer {
   const rng = Random.of('customer', data.seed, conversation.id);
   const inserted = parseApiTime(conversation.inserted_at);
-  const updated = inserted + Math.floor(rng.next() * (parseApiTime(conversation.updated_at) - inserted));
-  return customerOfConversation(rng, conversation, data.employees.get(conversation.page_id) ?? [], inserted, updated);
+  const last = parseApiTime(conversation.updated_at);
+  const from = Math.min(last, Math.max(inserted, data.now.getTime() - data.historyDays * DAY_MS));
+  return customerOfConversation(rng, conversation, inserted, from + Math.floor(rng.next() * (last - from)));
 }
 
 /** Registers the customer of a conversation created after the data set (a live shop's new chat). */

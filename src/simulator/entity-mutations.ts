@@ -8,7 +8,8 @@ import type { SimulatorData } from './data.js';
 import { findCustomer } from './entities.js';
 import { newCallLog, newPost } from './entity-records.js';
 import type { Random } from './random.js';
-import { formatField, summarize } from './records.js';
+import { formatField } from './records.js';
+import { summarize } from './summary.js';
 import { phoneNumber } from './text.js';
 import { formatApiTime, parseApiTime } from './time.js';
 

@@ -4,20 +4,12 @@
 
 import type { PancakeCallLog, PancakeCustomerNote, PancakePageCustomer, PancakePost, PancakeUser } from '../pancake/entity-types.js';
 import type { PancakeConversation, PancakePage } from '../pancake/types.js';
+import { type Birthday, birthdayText, drawBirthday, drawNotes } from './customer-profile.js';
 import type { Random } from './random.js';
 import { type Employee, formatField } from './records.js';
 import { fillLine, personName, phoneNumber } from './text.js';
 
 const CITIES = ['Hà Nội', 'TP. Hồ Chí Minh', 'Đà Nẵng', 'Cần Thơ', 'Hải Phòng', 'Biên Hòa', 'Nha Trang', 'Huế', 'Vũng Tàu', 'Buôn Ma Thuột'];
-
-const NOTES = [
-  'Khách hẹn chuyển khoản tối nay',
-  'Giao giờ hành chính, gọi trước 15 phút',
-  'Khách sỉ, báo giá riêng',
-  'Đã gửi mã giảm giá 50k',
-  'Khách hay đổi size, tư vấn kỹ',
-  'Boom hàng 1 lần, yêu cầu cọc trước ⚠️',
-];
 
 const POST_LINES = [
   'Hàng mới về 🔥 {p} chỉ 189k, inbox shop ngay nha!',
@@ -34,21 +26,11 @@ function between(rng: Random, fromMs: number, toMs: number): number {
   return toMs <= fromMs ? fromMs : fromMs + Math.floor(rng.next() * (toMs - fromMs));
 }
 
-function birthday(rng: Random): string | null {
-  if (!rng.chance(0.2)) return null;
-  return `${rng.int(1975, 2006)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
-}
-
-function notes(rng: Random, employees: readonly Employee[], fromMs: number, toMs: number): PancakeCustomerNote[] {
-  const count = rng.chance(0.7) ? 0 : rng.int(1, 2);
-  return Array.from({ length: count }, () => {
-    const author = rng.pick(employees);
-    return { id: rng.uuid(), message: rng.pick(NOTES), created_at: between(rng, fromMs, toMs), created_by: { uid: author.id, fb_name: author.name } };
-  });
-}
-
-/** The page customer behind a conversation: same ids and name as its `page_customer`. */
-export function customerOfConversation(rng: Random, conversation: PancakeConversation, employees: readonly Employee[], insertedMs: number, updatedMs: number): PancakePageCustomer {
+/**
+ * The page customer behind a conversation: same ids, name, birthday (as text: "2007-00-00" when only
+ * the year is known) and notes as its `page_customer`.
+ */
+export function customerOfConversation(rng: Random, conversation: PancakeConversation, insertedMs: number, updatedMs: number): PancakePageCustomer {
   const pc = conversation.page_customer;
   const id = pc?.id ?? rng.uuid();
   const psid = pc?.psid ?? null;
@@ -60,10 +42,10 @@ export function customerOfConversation(rng: Random, conversation: PancakeConvers
     name: pc?.name ?? conversation.from?.name ?? null,
     phone_numbers: (conversation.recent_phone_numbers ?? []).map((p) => p.phone_number),
     gender: pc?.gender ?? null,
-    birthday: birthday(rng),
+    birthday: birthdayText((pc?.birthday ?? null) as Birthday | null),
     lives_in: rng.chance(0.4) ? rng.pick(CITIES) : null,
     can_inbox: conversation.type === 'INBOX' ? true : rng.chance(0.3),
-    notes: notes(rng, employees, insertedMs, updatedMs),
+    notes: (pc?.notes ?? null) as PancakeCustomerNote[] | null,
     recent_orders: null,
     inserted_at: formatField(id, 'inserted_at', insertedMs),
     updated_at: formatField(id, 'updated_at', updatedMs),
@@ -83,10 +65,10 @@ export function standaloneCustomer(rng: Random, pageId: string, employees: reado
     name: person.name,
     phone_numbers: rng.chance(0.35) ? [phoneNumber(rng)] : [],
     gender: person.gender,
-    birthday: birthday(rng),
+    birthday: birthdayText(drawBirthday(rng)),
     lives_in: rng.chance(0.4) ? rng.pick(CITIES) : null,
     can_inbox: rng.chance(0.5),
-    notes: notes(rng, employees, insertedMs, updatedMs),
+    notes: drawNotes(rng, employees, insertedMs, updatedMs) as PancakeCustomerNote[] | null,
     recent_orders: null,
     inserted_at: formatField(id, 'inserted_at', insertedMs),
     updated_at: formatField(id, 'updated_at', updatedMs),

@@ -56,12 +56,12 @@ export function startLiveShop(data: SimulatorData, mutators: LiveShopMutators, o
   };
   let credit = 0;
 
-  const pickConversation = (): { id: string; pageId: string; customerId: string | null } | null => {
+  const pickConversation = (): { id: string; pageId: string; customerId: string | null; review: boolean } | null => {
     const page = data.pages[rng.int(0, data.pages.length - 1)];
     const list = page ? data.conversations.get(page.id) : undefined;
     if (!page || !list || list.length === 0) return null;
     const conversation = list[rng.int(0, list.length - 1)]!;
-    return { id: conversation.id, pageId: page.id, customerId: typeof conversation.customer_id === 'string' ? conversation.customer_id : null };
+    return { id: conversation.id, pageId: page.id, customerId: typeof conversation.customer_id === 'string' ? conversation.customer_id : null, review: conversation.type === 'RATING' };
   };
 
   const change = (): void => {
@@ -71,7 +71,9 @@ export function startLiveShop(data: SimulatorData, mutators: LiveShopMutators, o
     if (!target) return;
     switch (kind) {
       case 'new_message':
-        mutators.addMessages(target.id, rng.int(1, 3));
+        // A review takes no messages; its page re-tags it instead.
+        if (target.review) mutators.touchConversation(target.id);
+        else mutators.addMessages(target.id, rng.int(1, 3));
         stats.moved.add(target.id);
         break;
       case 'retag':

@@ -1,12 +1,19 @@
 // What a live shop does while a sync walks it: customers write, employees reply, re-tag and
-// re-assign. Each change moves updated_at like the real API, which is what makes page-number paging
-// over updated_at skip rows, so tests can prove the sync does not.
+// re-assign, and now and then a customer comes back through an ad. Each change moves updated_at like
+// the real API, which is what makes page-number paging over updated_at skip rows, so tests can prove
+// the sync does not.
 
 import type { PancakeConversation, PancakeMessage } from '../pancake/types.js';
-import type { Random } from './random.js';
-import { type SimulatorData, generateConversation, pageContext } from './data.js';
+import type { SimulatorData } from './data.js';
 import { addConversationCustomer } from './entities.js';
-import { type Sender, assignTagsAndAssignees, newMessage, planSenders, summarize } from './records.js';
+import { buildMessage } from './messages-build.js';
+import { pageContext } from './pages.js';
+import type { Random } from './random.js';
+import { assignTagsAndAssignees } from './records.js';
+import { planScript } from './script.js';
+import { isAdClickItem } from './senders.js';
+import { summarize } from './summary.js';
+import { generateConversation } from './threads.js';
 import { parseApiTime, unixSeconds } from './time.js';
 
 function conversationOf(data: SimulatorData, conversationId: string): PancakeConversation {
@@ -21,36 +28,41 @@ function lastTime(conversation: PancakeConversation, messages: readonly PancakeM
 }
 
 /**
- * Appends `count` messages ending at `atMs`, a second apart, continuing the dialogue with whoever did
- * not write last. Times never go backwards: an `atMs` before the conversation's last change is
- * clamped to that change, so messages stay ordered and updated_at never decreases.
+ * Appends `count` counted items ending at `atMs`, a second apart, continuing the dialogue with
+ * whoever did not write last; in a Facebook inbox thread, 1 time in 20 the customer comes back
+ * through an ad (the ad click comes on top of `count`). Times never go backwards: an `atMs` before
+ * the conversation's last change is clamped to that change. Returns every item added.
  */
 export function appendMessages(data: SimulatorData, rng: Random, conversationId: string, count: number, atMs: number): PancakeMessage[] {
   if (!Number.isInteger(count) || count < 1) throw new Error('addMessages needs a positive integer count');
   const conversation = conversationOf(data, conversationId);
+  if (conversation.type === 'RATING') throw new Error(`Conversation ${conversationId} is a review: it has no messages to add to`);
   const messages = data.messages.get(conversationId) ?? [];
   const ctx = pageContext(data, conversation.page_id);
   const floor = lastTime(conversation, messages);
-  const lastFrom = messages[messages.length - 1]?.from?.id;
-  const first: Sender = lastFrom === conversation.page_id ? 'customer' : 'page';
-  const senders = planSenders(rng, count, first);
+  const lastCounted = [...messages].reverse().find((m) => !isAdClickItem(m));
+  const inbox = conversation.type === 'INBOX';
+  const clicks = inbox && ctx.facebook && rng.chance(0.05) ? 1 : 0;
+  const plan = planScript(rng, count, { clicks, bot: false, notices: inbox, after: lastCounted?.from?.id === conversation.page_id ? 'page' : 'customer' });
   const added: PancakeMessage[] = [];
-  for (let k = 0; k < count; k++) {
-    const ms = Math.max(floor, atMs - (count - 1 - k) * 1000);
-    const message = newMessage(ctx, conversation, rng, senders[k] as Sender, unixSeconds(ms), ms);
+  const thread = { ctx, conversation, rng, history: messages };
+  plan.forEach(({ step }, k) => {
+    const ms = Math.max(floor, atMs - (plan.length - 1 - k) * 1000);
+    const message = buildMessage(thread, step, ms, true);
+    if (!message) return;
     // A new customer message is unread until someone on the page answers.
-    message.seen = senders[k] === 'page';
+    if (step.kind === 'customer') message.seen = false;
     added.push(message);
-  }
-  if (senders[count - 1] === 'page') for (const m of messages) m.seen = true;
-  messages.push(...added);
+    messages.push(message);
+  });
+  if (added.at(-1)?.from?.id === conversation.page_id) for (const m of messages) if (m.from?.id !== conversation.page_id) m.seen = true;
   data.messages.set(conversationId, messages);
   summarize(conversation, messages);
   data.revision++;
   return added;
 }
 
-/** A new conversation with 1..5 messages, the last one at `atMs`. */
+/** A new conversation with 1..5 counted items, the last one at `atMs`. */
 export function createConversation(data: SimulatorData, rng: Random, pageId: string, atMs: number): PancakeConversation {
   const ctx = pageContext(data, pageId);
   const conversation = generateConversation(data, ctx, rng, unixSeconds(atMs), rng.int(1, 5), atMs, atMs);

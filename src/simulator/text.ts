@@ -112,8 +112,12 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** The `message` field: what Pancake renders, while `original_message` keeps the plain text. */
+/**
+ * The `message` field: what Pancake renders, while `original_message` keeps the plain text. Line
+ * breaks become numbered `<br key='n_0' />`, a `\r` before them stays, and a message without text
+ * (attachments only) is an empty `<div></div>`, as in the real answers.
+ */
 export function toHtml(text: string): string {
-  if (text === '') return '';
-  return `<div>${escapeHtml(text).split('\n').join('<br>')}</div>`;
+  let n = 0;
+  return `<div>${escapeHtml(text).replace(/\n/g, () => `<br key='n_${n++}' />`)}</div>`;
 }

@@ -4,9 +4,11 @@
 // (updated_at == last change, message_count == messages, snippet == last text).
 
 import type { ApiTag, PancakeConversation, PancakeMessage } from '../pancake/types.js';
-import { type SimulatorData, pageContext } from './data.js';
+import type { SimulatorData } from './data.js';
+import { pageContext } from './pages.js';
 import { Random } from './random.js';
-import { emptyConversationState, formatField, summarize } from './records.js';
+import { emptyConversationState, formatField } from './records.js';
+import { summarize } from './summary.js';
 import { toHtml } from './text.js';
 import { parseApiTime } from './time.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countMessages, createSimulatorData, formatApiTime, parseApiTime } from '../../src/simulator/index.js';
+import { countMessages, countSenderKinds, createSimulatorData, formatApiTime, isAdClickItem, parseApiTime, senderKindOf } from '../../src/simulator/index.js';
+import { snippetOf } from '../../src/simulator/summary.js';
 import { Random } from '../../src/simulator/random.js';
 import { appendMessages, createConversation, touch } from '../../src/simulator/mutations.js';
 
@@ -17,11 +18,13 @@ describe('simulator data', () => {
     expect(a.pages.map((p) => p.id)).not.toEqual(c.pages.map((p) => p.id));
   });
 
-  it('has the defaults: 2 pages of 120 conversations, 1..70 messages, within historyDays', () => {
+  it('has the defaults: 2 pages (one of them a web chat with a prefixed id) of 120 conversations, up to 70 counted messages, within historyDays', () => {
     const data = createSimulatorData({ now: NOW });
-    expect(data.pages).toHaveLength(2);
+    expect(data.pages.map((p) => [p.platform, /^[1-9]\d{15}$/.test(p.id), /^web_[1-9]\d{15}$/.test(p.id)])).toEqual([
+      ['facebook', true, false],
+      ['web', false, true],
+    ]);
     for (const page of data.pages) {
-      expect(page.id).toMatch(/^[1-9]\d{15}$/);
       expect(page.timezone).toBe(7);
       expect(data.conversations.get(page.id)).toHaveLength(120);
       expect(data.employees.get(page.id)?.length).toBeGreaterThanOrEqual(3);
@@ -33,35 +36,49 @@ describe('simulator data', () => {
       const updated = parseApiTime(c.updated_at);
       expect(updated).toBeLessThanOrEqual(NOW.getTime());
       expect(updated).toBeGreaterThanOrEqual(oldest);
-      expect(c.message_count).toBeGreaterThanOrEqual(1);
+      // Reviews have no messages; every other thread at least one.
+      expect(c.message_count).toBeGreaterThanOrEqual(c.type === 'RATING' ? 0 : 1);
       expect(c.message_count).toBeLessThanOrEqual(70);
     }
-    expect(all.some((c) => (c.message_count ?? 0) > 60)).toBe(true);
-    expect(all.some((c) => c.type === 'COMMENT')).toBe(true);
+    expect(all.some((c) => (data.messages.get(c.id)?.length ?? 0) > 60)).toBe(true);
+    expect(new Set(all.map((c) => c.type))).toEqual(new Set(['INBOX', 'COMMENT', 'RATING']));
     expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
-    expect(countMessages(data)).toBe(all.reduce((n, c) => n + (c.message_count ?? 0), 0));
+    // countMessages counts every item served; message_count leaves the ad clicks out.
+    expect(countMessages(data)).toBe(all.reduce((n, c) => n + (c.message_count ?? 0), 0) + countSenderKinds(data).ad_click);
+    expect(countSenderKinds(data).ad_click).toBeGreaterThan(0);
   });
 
-  it('keeps the invariants between a conversation and its messages', () => {
+  it('keeps the invariants between a conversation and its items', () => {
     const data = createSimulatorData({ now: NOW, seed: 3 });
     const ids = new Set<string>();
     const broken: string[] = [];
     for (const conversation of data.conversationById.values()) {
       const messages = data.messages.get(conversation.id) ?? [];
+      const counted = messages.filter((m) => !isAdClickItem(m));
       const times = messages.map((m) => parseApiTime(m.inserted_at));
       const fail = (what: string) => broken.push(`${conversation.id}: ${what}`);
-      if (times.some((t, i) => i > 0 && t <= (times[i - 1] as number))) fail('messages not strictly increasing');
-      if (parseApiTime(conversation.updated_at) !== times.at(-1)) fail('updated_at != last message');
-      if (parseApiTime(conversation.inserted_at) !== times[0]) fail('inserted_at != first message');
-      if (conversation.message_count !== messages.length) fail('message_count');
-      if (conversation.snippet !== messages.at(-1)?.original_message) fail('snippet');
-      if (messages[0]?.from?.id === conversation.page_id) fail('the customer must open');
-      for (const m of messages) {
-        if (!m.id.startsWith('m_') || ids.has(m.id)) fail(`message id ${m.id}`);
-        ids.add(m.id);
-        if (m.from?.id === conversation.page_id && !m.from.uid) fail('page reply without uid');
-        if (m.conversation_id !== conversation.id || m.page_id !== conversation.page_id) fail('message parents');
+      const pageId = conversation.page_id;
+      if (times.some((t, i) => i > 0 && t <= (times[i - 1] as number))) fail('items not strictly increasing');
+      if (conversation.type === 'RATING') {
+        if (messages.length > 0 || conversation.message_count !== 0 || conversation.updated_at !== conversation.inserted_at) fail('a review has no items');
+        continue;
       }
+      if (parseApiTime(conversation.updated_at) !== times.at(-1)) fail('updated_at != newest item');
+      if (parseApiTime(conversation.inserted_at) !== times[0]) fail('inserted_at != first item');
+      if (conversation.message_count !== counted.length) fail('message_count != items without ad clicks');
+      if (conversation.snippet !== snippetOf(counted.at(-1)!, pageId)) fail('snippet');
+      if (!['customer', 'ad_click'].includes(senderKindOf(messages[0]!, pageId))) fail('a customer or an ad opens the thread');
+      if (conversation.type === 'COMMENT' && messages[0]!.id !== conversation.id) fail('the first comment is the thread');
+      for (const m of messages) {
+        const shape = conversation.type === 'COMMENT' ? new RegExp(`^${conversation.id.split('_')[0]}_\\d+$`) : /^(m_|ad-)/;
+        if (!shape.test(m.id) || ids.has(m.id)) fail(`message id ${m.id}`);
+        ids.add(m.id);
+        const card = (m.attachments as Array<{ type?: string }>).some((a) => a.type === 'template');
+        if (senderKindOf(m, pageId) === 'employee' && !m.from?.uid && !card) fail('employee text without uid');
+        if (m.conversation_id !== conversation.id || m.page_id !== pageId) fail('message parents');
+      }
+      const clicks = messages.filter(isAdClickItem);
+      if (clicks.length !== (conversation.ads ?? []).length) fail('ad clicks != ads[]');
     }
     expect(broken).toEqual([]);
   });
@@ -90,10 +107,10 @@ describe('simulator data', () => {
     const before = conversation.message_count ?? 0;
     const at = NOW.getTime() + 5_123;
     const added = appendMessages(data, rng, conversation.id, 3, at);
-    expect(added).toHaveLength(3);
+    expect(added.filter((m) => !isAdClickItem(m))).toHaveLength(3);
     expect(conversation.message_count).toBe(before + 3);
     expect(parseApiTime(conversation.updated_at)).toBe(at);
-    expect(data.messages.get(conversation.id)?.at(-1)).toBe(added[2]);
+    expect(data.messages.get(conversation.id)?.at(-1)).toBe(added.at(-1));
 
     appendMessages(data, rng, conversation.id, 1, at - 86_400_000);
     expect(parseApiTime(conversation.updated_at)).toBe(at);
@@ -106,7 +123,7 @@ describe('simulator data', () => {
     const pageId = data.pages[0]?.id ?? '';
     const created = createConversation(data, rng, pageId, at + 120_000);
     expect(parseApiTime(created.updated_at)).toBe(at + 120_000);
-    expect(created.message_count).toBeGreaterThanOrEqual(1);
+    expect(created.message_count).toBeGreaterThanOrEqual(created.type === 'RATING' ? 0 : 1);
     expect(created.message_count).toBeLessThanOrEqual(5);
     expect(data.conversations.get(pageId)).toContain(created);
     expect(data.revision).toBe(4);

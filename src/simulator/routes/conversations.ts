@@ -2,6 +2,7 @@
 
 import type { PancakeConversation } from '../../pancake/types.js';
 import { type OrderField, messageBatch, pageAfter, pageByNumber } from '../listing.js';
+import { messagesAnswer } from '../messages-answer.js';
 import { BadParam, fail, intParam, ok, rangeParams } from './params.js';
 import type { RouteDefinition } from './route.js';
 
@@ -67,19 +68,9 @@ export const conversationRoutes: RouteDefinition[] = [
       const conversation = ctx.data.conversationById.get(conversationId);
       if (!conversation || conversation.page_id !== pageId) return fail(404, 'Conversation not found');
       const currentCount = intParam(query, 'current_count', false, 0) ?? 0;
+      // A review has no messages: its answer is an empty batch (inferred; its text is only in the snippet).
       const messages = messageBatch(ctx.data.messages.get(conversationId) ?? [], currentCount);
-      return ok(
-        {
-          success: true,
-          conversation_id: conversationId,
-          messages,
-          customers: conversation.customers ?? [],
-          activities: [],
-          recent_phone_numbers: conversation.recent_phone_numbers ?? [],
-          read_watermarks: [],
-        },
-        messages.length,
-      );
+      return ok(messagesAnswer(ctx.data, conversation, messages, currentCount), messages.length);
     },
   },
 ];

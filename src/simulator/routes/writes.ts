@@ -57,13 +57,22 @@ function commentOf(request: RouteRequest, conversation: PancakeConversation, fie
   return comment;
 }
 
+/**
+ * `message` and `content_ids` are mutually exclusive: the API answers a request with both (even an
+ * empty `message`) with a bare 500, as its description says.
+ */
+function bothTextAndAttachments(fields: Fields): ApiResponse | null {
+  const contentIds = fields.content_ids;
+  return fields.message !== undefined && Array.isArray(contentIds) && contentIds.length > 0 ? fail(500, 'Internal server error') : null;
+}
+
 function replyInbox(request: RouteRequest, conversation: PancakeConversation, fields: Fields): ApiResponse {
   needType(conversation, 'INBOX', 'reply_inbox');
   const contentIds = fields.content_ids ?? [];
   if (!Array.isArray(contentIds) || contentIds.some((id) => typeof id !== 'string' || id === '')) throw new BadParam('content_ids must be an array of content ids');
-  // `message` and `content_ids` are mutually exclusive: the API answers 500 to both.
-  if (contentIds.length > 0 && typeof fields.message === 'string' && fields.message !== '') return fail(500, 'Internal server error');
-  // An attachment-only message has an empty text, as real ones do.
+  const both = bothTextAndAttachments(fields);
+  if (both) return both;
+  // An attachment-only message has no text, as real ones do.
   const text = contentIds.length > 0 ? '' : textField(fields, 'message');
   const message = pageMessage(request.ctx.data, conversation, { text, type: 'INBOX', attachments: contentIds.map((id) => ({ content_id: id })) });
   if (request.applyEffects) deliver(request.ctx.data, conversation, message);
@@ -81,6 +90,8 @@ function replyComment(request: RouteRequest, conversation: PancakeConversation, 
 function privateReply(request: RouteRequest, conversation: PancakeConversation, fields: Fields): ApiResponse {
   const { data } = request.ctx;
   needType(conversation, 'COMMENT', 'private_replies');
+  const both = bothTextAndAttachments(fields);
+  if (both) return both;
   const postId = textField(fields, 'post_id');
   if (postId !== conversation.post_id) throw new BadParam(`post_id ${JSON.stringify(postId)} is not the post of this conversation`);
   const comment = commentOf(request, conversation, fields);

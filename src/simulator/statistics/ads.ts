@@ -1,4 +1,4 @@
-// Simulated Facebook ads of a page: a few ads, each running for a stretch of the history, with
+// Simulated Facebook ads of a page: ads one after another, each running for a stretch of time, with
 // hourly delivery drawn from a hash of (ad, hour). The ads endpoint answers a bare array whose
 // numbers are strings (pancake-api.md), summed over the requested range.
 
@@ -7,6 +7,7 @@ import type { SimulatorData } from '../data.js';
 import { Random, hashSeed } from '../random.js';
 import { type Range, dayBuckets, hoursOf } from './buckets.js';
 import { bumpCount, hourIndex, statisticsZone } from './state.js';
+import { adTitle } from '../page-texts.js';
 
 export interface SimAd {
   ad_id: string;
@@ -18,27 +19,56 @@ export interface SimAd {
   /** Delivery runs over UTC hours [startHour, endHour). */
   startHour: number;
   endHour: number;
+  /** The promoted post, `<page_id>_<post_id>`: where an ad click opens the thread from. */
+  post_id: string;
+  /** What the post shows: the ad click's context has a photo_url or a video_url. */
+  media: 'photo' | 'video';
 }
 
-const AD_NAMES = ['Khuyến mãi cuối tuần', 'Freeship toàn quốc', 'Bộ sưu tập mới', 'Giảm 50% hôm nay', 'Combo tiết kiệm', 'Quà tặng tri ân'];
 const adsCache = new WeakMap<SimulatorData, Map<string, SimAd[]>>();
 
+/**
+ * The ads of a Facebook page (other channels run none): one after another with overlaps, so that at
+ * any hour from well before the history (older visits of a customer are older than it) until a day
+ * after `now` at least one ad delivers. Ad clicks pick among the ads delivering at that hour, which is
+ * what lets clicks join to these ads' spend.
+ */
 export function adsOf(data: SimulatorData, pageId: string): SimAd[] {
   let byPage = adsCache.get(data);
   if (!byPage) adsCache.set(data, (byPage = new Map()));
+  const page = data.pages.find((p) => p.id === pageId);
+  if (!page) return [];
   let ads = byPage.get(pageId);
   if (!ads) {
-    const rng = Random.of('ads', data.seed, pageId);
-    const now = hourIndex(data.now.getTime());
-    ads = rng.sample(AD_NAMES, rng.int(3, 5)).map((name) => {
-      const startHour = now - rng.int(10, 160) * 24 - rng.int(0, 23);
-      const endHour = Math.min(now + 24, startHour + rng.int(15, 150) * 24);
-      return { ad_id: `238${rng.digits(14)}`, adset_id: `238${rng.digits(14)}`, campaign_id: `238${rng.digits(14)}`, name, status: endHour > now ? 'ACTIVE' : 'PAUSED', currency: 'VND', startHour, endHour };
-    });
+    ads = [];
+    if (page.platform === 'facebook') {
+      const rng = Random.of('ads', data.seed, pageId);
+      const now = hourIndex(data.now.getTime());
+      const oldest = now - (data.historyDays + ADS_BEFORE_HISTORY_DAYS) * 24;
+      for (let end = now + 24; end > oldest; ) {
+        const startHour = end - rng.int(15, 60) * 24 - rng.int(0, 23);
+        ads.push({
+          ad_id: rng.chance(0.6) ? rng.digits(13) : rng.digits(18),
+          adset_id: `238${rng.digits(14)}`,
+          campaign_id: `238${rng.digits(14)}`,
+          name: adTitle(rng),
+          status: end > now ? 'ACTIVE' : 'PAUSED',
+          currency: 'VND',
+          startHour,
+          endHour: end,
+          post_id: `${pageId}_${rng.digits(16)}`,
+          media: rng.chance(0.5) ? 'photo' : 'video',
+        });
+        end = startHour + rng.int(1, 7) * 24;
+      }
+    }
     byPage.set(pageId, ads);
   }
   return ads;
 }
+
+/** How far before the history the ads reach: customers' older visits (ad clicks days apart) lie there. */
+const ADS_BEFORE_HISTORY_DAYS = 200;
 
 interface Delivery {
   reach: number;

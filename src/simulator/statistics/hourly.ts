@@ -8,6 +8,7 @@
 import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import type { SimulatorData } from '../data.js';
 import { hashSeed } from '../random.js';
+import { isAdClickItem } from '../senders.js';
 import { parseApiTime } from '../time.js';
 import { hourIndex } from './state.js';
 
@@ -81,7 +82,7 @@ function build(data: SimulatorData, pageId: string, userIds: readonly string[] |
 }
 
 function countConversation(conversation: PancakeConversation, messages: readonly PancakeMessage[], at: (ms: number) => HourCounters): void {
-  const first = messages[0];
+  const first = messages.find((m) => !isAdClickItem(m));
   if (!first) return;
   const inbox = conversation.type !== 'COMMENT';
   const opened = at(parseApiTime(first.inserted_at));
@@ -91,6 +92,8 @@ function countConversation(conversation: PancakeConversation, messages: readonly
   let pendingPhones = 0;
   let pageReplied = false;
   for (const message of messages) {
+    // Ad-click entries are no messages anyone sent: Pancake does not count them (inferred).
+    if (isAdClickItem(message)) continue;
     const ms = parseApiTime(message.inserted_at);
     const hour = at(ms);
     const fromPage = message.from?.id === conversation.page_id;
@@ -129,6 +132,8 @@ function countConversation(conversation: PancakeConversation, messages: readonly
         user.responses += 1;
       }
     }
+    // Only an employee's answer ends the customer's wait: a bot or an automatic greeting does not.
+    if (!uid) continue;
     pageReplied = true;
     waitingSince = null;
     pendingPhones = 0;
