@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PancakeConversation, PancakeMessage } from '../../src/pancake/types.js';
 import { type Simulator, type SimulatorData, parseApiTime, startSimulator } from '../../src/simulator/index.js';
+import { snippetOf } from '../../src/simulator/summary.js';
 
 const NOW = new Date('2026-04-10T00:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -114,8 +115,11 @@ describe('simulator over HTTP', () => {
     expect(stamps.some((s) => /\.\d{3}$/.test(s))).toBe(true);
     expect(stamps.some((s) => /\.\d{6}$/.test(s))).toBe(true);
     for (const s of stamps) expect(s).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?$/);
-    const c = conversations[0] as PancakeConversation;
-    expect(c).toMatchObject({ page_id: pageId, customers: [expect.objectContaining({ fb_id: expect.any(String) })], ads: [], ad_ids: [] });
+    for (const c of conversations) {
+      expect(c).toMatchObject({ customers: [expect.objectContaining({ fb_id: c.page_customer?.psid, id: c.page_customer?.id })] });
+      // Inbox threads carry ads[] and ad_ids[] (maybe empty); comment threads and reviews have neither.
+      expect([Array.isArray(c.ads), Array.isArray(c.ad_ids)]).toEqual(c.type === 'INBOX' ? [true, true] : [false, false]);
+    }
   });
 
   it('enforces tokens: 401 missing/invalid, 403 another page, 404 unknown page/route/conversation', async () => {
@@ -180,9 +184,9 @@ describe('simulator over HTTP', () => {
     expect(unknown.body.message).toContain('last_conversation_id');
   });
 
-  it('pages messages by current_count: 30 per batch, oldest → newest, the walk gives them all', async () => {
-    const conversation = [...(sim.data.conversations.get(pageId) ?? [])].find((c) => (c.message_count ?? 0) > 60);
-    if (!conversation) throw new Error('default data must have a conversation with > 60 messages');
+  it('pages messages by current_count: 30 per batch, oldest → newest, the walk gives them all, ad clicks included', async () => {
+    const conversation = [...(sim.data.conversations.get(pageId) ?? [])].find((c) => (sim.data.messages.get(c.id)?.length ?? 0) > 60 && (c.ads ?? []).length > 0);
+    if (!conversation) throw new Error('default data must have a conversation from an ad with > 60 items');
     const all = sim.data.messages.get(conversation.id) ?? [];
     const batches: PancakeMessage[][] = [];
     let have = 0;
@@ -191,7 +195,7 @@ describe('simulator over HTTP', () => {
       if (batches.length > 0) params.current_count = have;
       const r = await call(sim, messagesPath(pageId, conversation.id), params);
       expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ success: true, conversation_id: conversation.id, activities: [], read_watermarks: [] });
+      expect(r.body).toMatchObject({ success: true, conversation_id: conversation.id, activities: [expect.objectContaining({ type: 'OPEN_THREAD', source: 'ADS' })] });
       const batch = r.body.messages as PancakeMessage[];
       const times = batch.map((m) => parseApiTime(m.inserted_at));
       expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -202,8 +206,54 @@ describe('simulator over HTTP', () => {
     }
     expect(batches.length).toBeGreaterThanOrEqual(3);
     expect(batches.reverse().flat().map((m) => m.id)).toEqual(all.map((m) => m.id));
+    expect(all.length).toBe((conversation.message_count ?? 0) + (conversation.ads ?? []).length);
     const beyond = await call(sim, messagesPath(pageId, conversation.id), { page_access_token: token, current_count: all.length + 5 });
     expect(beyond.body.messages).toEqual([]);
+  });
+
+  it('answers messages with the 34 keys of the real answer, in its order; only messages and app change between batches', async () => {
+    const conversation = [...(sim.data.conversations.get(pageId) ?? [])].find((c) => (sim.data.messages.get(c.id)?.length ?? 0) > 30 && (c.ads ?? []).length > 1 && (c.recent_phone_numbers ?? []).length > 0);
+    if (!conversation) throw new Error('default data must have a conversation with phone numbers, two ad clicks and > 30 items');
+    const [first, second] = [await call(sim, messagesPath(pageId, conversation.id), { page_access_token: token }), await call(sim, messagesPath(pageId, conversation.id), { page_access_token: token, current_count: 30 })];
+    expect(Object.keys(first.body)).toEqual([
+      'conversation_id', 'comment_count', 'notes', 'suggested_posts', 'recent_orders', 'read_watermarks', 'birthday', 'post', 'reported_count', 'matched_wa_fb_customers', 'can_inbox',
+      'customers', 'conv_from', 'allow_use_data_for_training_ai', 'reports_by_phone', 'extra_info', 'activities', 'conv_customers', 'is_banned', 'success', 'messages', 'gender',
+      'lives_in', 'banned_by', 'conv_phone_numbers', 'global_id', 'available_for_report_phone_numbers', 'app', 'conv_recent_phone_numbers', 'last_commented_at', 'profile_updated_at',
+      'banned_count', 'recent_phone_numbers', 'ad_clicks',
+    ]);
+    const { messages: _a, app: appA, ...restA } = first.body;
+    const { messages: _b, app: appB, ...restB } = second.body;
+    expect(restB).toEqual(restA);
+    expect([typeof appA, /^\d+$/.test(appA), appA === appB]).toEqual(['string', true, false]);
+    const customer = conversation.page_customer!;
+    // ad_clicks under the customer's Pancake id, in the same order as the list's ads[]; the thread was opened by the oldest click.
+    expect(first.body.ad_clicks).toEqual({ [customer.id]: conversation.ads });
+    expect(first.body.customers[0]).toMatchObject({ id: customer.id, fb_id: customer.psid, ad_clicks: conversation.ads });
+    expect(first.body.activities).toEqual([expect.objectContaining({ ad_id: (conversation.ads![0] as { ad_id: string }).ad_id, inserted_at: (conversation.ads![0] as { inserted_at: string }).inserted_at, type: 'OPEN_THREAD' })]);
+    // Phone numbers: strings at the top level, objects in conv_recent_phone_numbers and the conversation list.
+    const phones = conversation.recent_phone_numbers!.map((p) => p.phone_number);
+    expect(first.body.recent_phone_numbers).toEqual(phones);
+    expect(first.body.conv_recent_phone_numbers).toEqual(conversation.recent_phone_numbers);
+    expect(Object.keys(first.body.reports_by_phone)).toEqual(phones.map((p) => `+84${p.slice(1)}`));
+    expect([first.body.last_commented_at, first.body.conv_customers, first.body.conv_from]).toEqual([false, [{ fb_id: customer.psid, id: customer.id, name: customer.name }], conversation.from]);
+    const lastCustomer = [...sim.data.messages.get(conversation.id)!].reverse().find((m) => m.from?.id !== pageId)!;
+    expect(first.body.read_watermarks).toEqual([{ is_group_conv: null, message_id: lastCustomer.id, psid: customer.psid, watermark: Math.floor(parseApiTime(lastCustomer.inserted_at) / 1000) }]);
+
+    const review = [...sim.data.conversationById.values()].find((c) => c.type === 'RATING')!;
+    const answer = await call(sim, messagesPath(review.page_id, review.id), { page_access_token: sim.pageToken(review.page_id) });
+    expect([answer.status, answer.body.messages, answer.body.ad_clicks]).toEqual([200, [], { [review.page_customer!.id]: null }]);
+  });
+
+  it('answers a message with both a text and content_ids with a 500, as the API does', async () => {
+    const inbox = [...(sim.data.conversations.get(pageId) ?? [])].find((c) => c.type === 'INBOX')!;
+    const post = (body: unknown) =>
+      fetch(new URL(`${messagesPath(pageId, inbox.id)}?page_access_token=${token}`, sim.baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const before = sim.data.messages.get(inbox.id)!.length;
+    expect((await post({ action: 'reply_inbox', message: 'Ảnh đây ạ', content_ids: ['abc'] })).status).toBe(500);
+    expect((await post({ action: 'reply_inbox', message: '', content_ids: ['abc'] })).status).toBe(500);
+    expect(sim.data.messages.get(inbox.id)!.length).toBe(before);
+    expect((await post({ action: 'reply_inbox', content_ids: ['abc'] })).status).toBe(200);
+    expect(sim.data.messages.get(inbox.id)!.at(-1)).toMatchObject({ original_message: '', message: '<div></div>', attachments: [{ content_id: 'abc' }] });
   });
 
   it('logs every request with tokens redacted', async () => {
@@ -247,10 +297,10 @@ describe('simulator under a live shop', () => {
       expect(top.id).toBe(target.id);
       expect(parseApiTime(top.updated_at)).toBe(at.getTime());
       expect(top.message_count).toBe(before + 2);
-      expect(top.snippet).toBe(added[1]?.original_message);
-      expect(top.last_sent_by?.id).toBe(added[1]?.from?.id);
+      expect(top.snippet).toBe(snippetOf(added.at(-1)!, pageId));
+      expect(top.last_sent_by?.id).toBe(added.at(-1)?.from?.id);
       const newest = await call(sim, messagesPath(pageId, target.id), { page_access_token: token });
-      expect((newest.body.messages as PancakeMessage[]).slice(-2).map((m) => m.id)).toEqual(added.map((m) => m.id));
+      expect((newest.body.messages as PancakeMessage[]).slice(-added.length).map((m) => m.id)).toEqual(added.map((m) => m.id));
 
       const touched = sim.data.conversations.get(pageId)?.[7] as PancakeConversation;
       sim.touchConversation(touched.id, new Date(at.getTime() + 1000));
