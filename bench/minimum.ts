@@ -2,13 +2,16 @@ import type { RequestLogEntry } from '../src/simulator/index.js';
 
 // The fewest requests that could have read what a run read, from the simulator's request log:
 // a paged read of n records in one window needs ⌈n/page size⌉ requests (1 when the window is
-// empty); messages ⌈count/30⌉ per conversation; anything else (page list, tokens, snapshots,
-// statistics) one request per distinct call. Duplicates and retries are what the ratio exposes.
+// empty); a conversation's n message items (ad clicks included) ⌊n/30⌋ + 1, because only a batch
+// shorter than 30 tells a walk that the history is over (message_count cannot: it leaves ad clicks
+// out); anything else (page list, tokens, snapshots, statistics) one request per distinct call.
+// Duplicates and retries are what the ratio exposes.
+
+const MESSAGES_PER_BATCH = 30;
 
 const PAGE_SIZES: Record<string, number> = {
   list_conversations: 60,
   list_conversations_v2: 60,
-  list_messages: 30,
   list_page_customers: 100,
   list_call_logs: 30,
   list_posts: 30,
@@ -30,7 +33,7 @@ export function minimalRequests(log: readonly RequestLogEntry[]): { minimum: num
   let minimum = 0;
   for (const group of groups.values()) {
     const size = PAGE_SIZES[group.endpoint];
-    const needed = size ? Math.max(1, Math.ceil(group.records / size)) : 1;
+    const needed = group.endpoint === 'list_messages' ? Math.floor(group.records / MESSAGES_PER_BATCH) + 1 : size ? Math.max(1, Math.ceil(group.records / size)) : 1;
     byEndpoint[group.endpoint]!.minimum += needed;
     minimum += needed;
   }

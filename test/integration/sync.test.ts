@@ -89,7 +89,8 @@ describe('sync against the simulator (walking skeleton)', () => {
     const ids = await h.db.selectFrom('pancake.messages').select('id').where('id', 'in', added.map((m) => m.id)).execute();
     expect(ids).toHaveLength(added.length);
     const conversations = await h.db.selectFrom('pancake.conversations').select(['id', 'message_count']).where('id', 'in', changed).execute();
-    for (const c of conversations) expect(c.message_count).toBe(h.sim.data.messages.get(c.id)!.length);
+    // The API's message_count leaves ad-click items out, so it is compared with the API's, not with the items.
+    for (const c of conversations) expect(c.message_count).toBe(h.sim.data.conversationById.get(c.id)!.message_count);
   });
 
   it('completes with more concurrent streams than database connections (regression: a connection pinned per stream lock deadlocked the pool)', async () => {
