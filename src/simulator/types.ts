@@ -11,11 +11,14 @@ export interface SimulatorOptions extends DataOptions {
   seed?: number;
   /** Anchor of generated timestamps; default: the current time rounded down to the second. */
   now?: Date;
-  /** Default 2. */
+  /** Default 2. The second page (index 1) is a web chat with a `web_…` id; the others are Facebook pages. */
   pages?: number;
   /** Default 120. */
   conversationsPerPage?: number;
-  /** Default { min: 1, max: 70 }, so some conversations need more than two batches of 30. */
+  /**
+   * Counted messages (message_count) of an inbox thread; default { min: 1, max: 70 }, so some need more
+   * than two batches of 30. Ad-click items come on top; comment threads have 1–4, reviews none.
+   */
   messagesPerConversation?: { min: number; max: number };
   /** Conversations' updated_at spread over the last N days before `now`; default 120. */
   historyDays?: number;
@@ -105,9 +108,13 @@ export interface Simulator extends EntitySimulator {
   setLiveShop(options: LiveShopOptions | null): void;
   /** What the current (or last) live shop changed; null if none ran. */
   readonly liveShopStats: LiveShopStats | null;
-  /** Appends the newest messages; bumps updated_at, message_count, snippet, last_sent_by. `at` defaults to now. */
+  /**
+   * Appends `count` counted messages (now and then after a new ad click, which comes on top) and
+   * returns every item added; bumps updated_at, message_count, snippet, last_sent_by. Throws for a
+   * review, which has no messages. `at` defaults to now.
+   */
   addMessages(conversationId: string, count: number, at?: Date): PancakeMessage[];
-  /** A new conversation with 1..5 messages. */
+  /** A new conversation of any kind (inbox, comment thread, review) with up to 5 counted messages. */
   addConversation(pageId: string, at?: Date): PancakeConversation;
   /** Re-tag / re-assign: bumps updated_at and changes tags and assignee_ids. */
   touchConversation(conversationId: string, at?: Date): void;

@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
@@ -79,6 +81,63 @@ describe('replay server', () => {
     expect(second.at(-1)!.inserted_at < first[0]!.inserted_at).toBe(true);
     expect(shifted.map((m) => m.id)).toEqual(second.slice(0, 15).map((m) => m.id));
     expect(replay.requests.filter((r) => r.conversationId === c3).map((r) => [r.query.current_count ?? '0', r.records])).toEqual([['0', 30], ['30', 30], ['60', 0], ['45', 15]]);
+  });
+});
+
+describe('replay server with several captures and the optional files', () => {
+  let root: string;
+  let replay: ReplayServer;
+  const write = (path: string, body: unknown) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), JSON.stringify(body));
+  };
+  const post = (id: string, at: string) => ({ id, inserted_at: at, message: 'x' });
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'replay-'));
+    // Page "web_1" named by run_summary.json; page "222" by its page list.
+    write('a/run_summary.json', { page_id: 'web_1' });
+    write('a/pages/users.json', { success: true, users: [{ id: 'u1' }], disabled_users: [] });
+    write('a/pages/posts/page_001.json', { posts: Array.from({ length: 30 }, (_, i) => post(`p${i}`, `2026-03-01T00:00:${String(59 - i).padStart(2, '0')}`)), success: true });
+    write('a/pages/posts/page_002.json', { posts: [post('p30', '2026-02-28T00:00:00'), post('p0', '2026-03-01T00:00:59')], success: true });
+    write('a/pages/call_logs/page_001.json', { data: [{ call_id: 'c1', start_time: '2026-03-01T10:00:00' }], success: true });
+    write('a/pages/statistics/pages.json', { success: true, data: [{ hour: '2026-03-01T00:00:00', new_customer_count: 1 }] });
+    write('b/pages/list_pages.json', { categorized: { activated: [{ id: '222', name: 'B', settings: { page_access_token: '***REDACTED***' } }] }, success: true });
+    replay = await startReplayServer([join(root, 'a'), join(root, 'b')]);
+  });
+  afterAll(async () => {
+    await replay?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('serves each page its own files with its own token; posts and call logs in windows and pages of 30', async () => {
+    const client = createPancakeClient({ baseUrl: replay.baseUrl, accessToken: replay.userToken, rateLimit: 1000, retries: 0 });
+    const pages = await client.listPages();
+    expect(pages.map((p) => [p.id, (p.settings as { page_access_token?: string } | undefined)?.page_access_token ?? null])).toEqual([
+      ['web_1', null],
+      ['222', replay.pageToken('222')],
+    ]);
+    for (const id of ['web_1', '222']) expect(await client.generatePageAccessToken(id)).toBe(replay.pageToken(id));
+    expect((await client.listUsers('web_1')).users).toEqual([{ id: 'u1' }]);
+    await expect(client.listUsers('222')).rejects.toMatchObject({ kind: 'not_found' });
+    const range = { since: Date.parse('2026-02-01T00:00:00Z') / 1000, until: Date.parse('2026-03-02T00:00:00Z') / 1000 };
+    const first = await client.listPosts('web_1', { ...range, pageNumber: 1 });
+    const second = await client.listPosts('web_1', { ...range, pageNumber: 2 });
+    // 31 distinct posts (p0 captured twice), newest first.
+    expect([first.total, first.posts.length, second.posts.map((p) => p.id)]).toEqual([31, 30, ['p30']]);
+    const narrow = await client.listPosts('web_1', { since: Date.parse('2026-03-01T00:00:58Z') / 1000, until: Date.parse('2026-03-01T00:00:59Z') / 1000, pageNumber: 1 });
+    expect(narrow.posts.map((p) => p.id)).toEqual(['p0', 'p1']);
+    const calls = await client.listCallLogs('web_1', { id: 'any', since: range.since, until: range.until, pageNumber: 1 });
+    expect(calls.map((c) => c.call_id)).toEqual(['c1']);
+    expect((await client.getPageStatistics('web_1', range)).data).toEqual([{ hour: '2026-03-01T00:00:00', new_customer_count: 1 }]);
+    await expect(client.getPageStatistics('222', range)).rejects.toMatchObject({ kind: 'not_found' });
+    expect(replay.requests.filter((r) => r.status === 404).map((r) => `${r.pageId} ${r.endpoint}`)).toEqual(['222 list_users', '222 list_statistics_pages']);
+  });
+
+  it('refuses two captures of one page and a capture whose page it cannot tell', async () => {
+    await expect(startReplayServer([join(root, 'a'), join(root, 'a')])).rejects.toThrow(/Two capture directories hold page web_1/);
+    mkdirSync(join(root, 'c'), { recursive: true });
+    await expect(startReplayServer(join(root, 'c'))).rejects.toThrow(/run_summary.json/);
   });
 });
 
