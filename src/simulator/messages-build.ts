@@ -11,7 +11,7 @@ import { BOTCAKE_APP_ID, LEAD_STAGE_NOTICE, awayMessage, botClosing, botSecondMe
 import type { Random } from './random.js';
 import type { PageContext } from './records.js';
 import type { Step } from './script.js';
-import { customerLine, customerPhoneLine, pageLine, phoneNumber, toHtml } from './text.js';
+import { customerLine, customerPhoneLine, pageLine, phoneNumber, phonesIn, toHtml } from './text.js';
 import { formatApiTime } from './time.js';
 
 export interface Thread {
@@ -21,8 +21,6 @@ export interface Thread {
   /** The items before this one, oldest first: replies quote them, ad clicks must not repeat an id. */
   history: readonly PancakeMessage[];
 }
-
-const PHONE = /\b0[35789]\d{8}\b/;
 
 function messageId(thread: Thread): string {
   const { conversation, rng } = thread;
@@ -155,7 +153,7 @@ export function buildMessage(thread: Thread, step: Step, ms: number, exact = fal
     attachments: content.attachments,
     is_hidden: false,
     is_removed: false,
-    has_phone: step.kind === 'customer' && PHONE.test(content.text),
+    has_phone: step.kind === 'customer' && phonesIn(content.text).length > 0,
     seen,
   };
 }

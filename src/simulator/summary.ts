@@ -7,9 +7,9 @@ import type { PancakeConversation, PancakeMessage } from '../pancake/types.js';
 import { hashSeed } from './random.js';
 import { formatField } from './records.js';
 import { isAdClickItem, senderKindOf } from './senders.js';
+import { phonesIn } from './text.js';
 import { parseApiTime } from './time.js';
 
-const PHONE = /\b0[35789]\d{8}\b/g;
 /** Snippets are cut to 61 characters (markers included, "[Botcake] " excepted), then "..." follows. */
 const SNIPPET_LENGTH = 61;
 
@@ -35,7 +35,7 @@ export function phoneCaptures(conversation: PancakeConversation, messages: reado
     const m = messages[i]!;
     if (senderKindOf(m, conversation.page_id) !== 'customer') continue;
     const text = m.original_message ?? '';
-    for (const phone of text.match(PHONE) ?? []) {
+    for (const phone of phonesIn(text)) {
       if (out.some((p) => p.phone_number === phone)) continue;
       // m_content (the message text) is there for about half of them in real answers.
       const content = text.length <= 40 ? { m_content: text } : {};

@@ -99,6 +99,11 @@ export function pageLine(rng: Random): string {
   return fillLine(rng.pick(PAGE_LINES), rng);
 }
 
+/** The Vietnamese mobile numbers in a text, in order (what Pancake detects as phone numbers). */
+export function phonesIn(text: string): string[] {
+  return text.match(/\b0[35789]\d{8}\b/g) ?? [];
+}
+
 /** Vietnamese mobile numbers: 10 digits starting 03/05/07/08/09. */
 export function phoneNumber(rng: Random): string {
   return `0${rng.pick(['3', '5', '7', '8', '9'])}${rng.digits(8).replace(/^./, String(rng.int(0, 9)))}`;

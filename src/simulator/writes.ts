@@ -9,10 +9,8 @@ import { pageContext } from './pages.js';
 import { Random } from './random.js';
 import { emptyConversationState, formatField } from './records.js';
 import { summarize } from './summary.js';
-import { toHtml } from './text.js';
+import { phonesIn, toHtml } from './text.js';
 import { parseApiTime } from './time.js';
-
-const PHONE = /\b0[35789]\d{8}\b/;
 
 /** Comments that got their one private reply, per data set (the API allows one per comment). */
 const privatelyAnswered = new WeakMap<SimulatorData, Set<string>>();
@@ -112,7 +110,7 @@ export function pageMessage(data: SimulatorData, conversation: PancakeConversati
     attachments: out.attachments,
     is_hidden: false,
     is_removed: false,
-    has_phone: PHONE.test(out.text),
+    has_phone: phonesIn(out.text).length > 0,
     seen: true,
   };
 }

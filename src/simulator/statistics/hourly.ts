@@ -9,6 +9,7 @@ import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js
 import type { SimulatorData } from '../data.js';
 import { hashSeed } from '../random.js';
 import { isAdClickItem } from '../senders.js';
+import { phonesIn } from '../text.js';
 import { parseApiTime } from '../time.js';
 import { hourIndex } from './state.js';
 
@@ -41,8 +42,6 @@ export interface HourCounters {
 type PageHours = Map<number, HourCounters>;
 
 const cache = new WeakMap<SimulatorData, { revision: number; pages: Map<string, PageHours> }>();
-
-const PHONE = /\b0[35789]\d{8}\b/g;
 
 /**
  * Hour counters of a page, rebuilt when the data changed. With `userIds`, only conversations
@@ -107,7 +106,7 @@ function countConversation(conversation: PancakeConversation, messages: readonly
       if (message.has_phone) {
         hour.phoneMessages += 1;
         pendingPhones += 1;
-        for (const phone of message.original_message?.match(PHONE) ?? []) hour.phones.add(phone);
+        for (const phone of phonesIn(message.original_message ?? '')) hour.phones.add(phone);
       }
       waitingSince ??= ms;
       continue;
