@@ -77,7 +77,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ['column pancake.ad_clicks.conversation_id', 'Conversation the customer opened (pancake.conversations.id).'],
     ['column pancake.ad_clicks.ad_id', 'The ad clicked (pancake.stats_ads.ad_id).'],
     ['column pancake.ad_clicks.clicked_at', 'When the customer clicked the ad and opened the conversation (UTC).'],
-    ['column pancake.ad_clicks.customer_id', 'Pancake customer id of the person who clicked (pancake.conversations.customer_id).'],
+    ['column pancake.ad_clicks.customer_id', 'Page customer id of the person who clicked (pancake.customers.id; the conversation\'s page_customer.id).'],
     ['column pancake.ad_clicks.post_id', 'The ad\'s post, <page_id>_<post_id> (pancake.posts.id once posts are synced); sometimes null.'],
     ['column pancake.ad_clicks.raw', 'The click as the API sent it.'],
     ['column pancake.ad_clicks.synced_at', 'When pancake-sync last wrote this row.'],

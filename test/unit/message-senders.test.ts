@@ -64,6 +64,13 @@ describe('sender_kind and ad clicks from real answers', () => {
     expect(fromList).toHaveLength(93); // 93 entries in 42 conversations, none repeated
     expect(new Set(fromList.map((c) => c.conversation_id)).size).toBe(42);
     expect(new Set(fromList.map((c) => c.ad_id)).size).toBe(75);
+
+    // Both sources give the same rows (regression: the list used the global customer id, the answer
+    // the page customer's, and each run rewrote the other's rows).
+    const c3 = answers().find((a) => a.conversationId.endsWith('93078565203358990'))!;
+    const byKey = (r: { ad_id: string; clicked_at: Date }) => `${r.ad_id}@${r.clicked_at.toISOString()}`;
+    const sorted = <T extends { ad_id: string; clicked_at: Date }>(rows: T[]) => [...rows].sort((a, b) => byKey(a).localeCompare(byKey(b)));
+    expect(sorted(fromList.filter((r) => r.conversation_id === c3.conversationId))).toEqual(sorted(adClicksOfAnswer(c3.answer, PAGE, c3.conversationId)));
   });
 
   it('keeps the rest of the answer per conversation, without the messages', () => {

@@ -53,7 +53,10 @@ function adClick(entry: unknown, pageId: string, conversationId: string, custome
 /** The conversation list's `ads[]` (absent on comment and rating conversations). */
 export function adClicksOfConversation(c: PancakeConversation, pageId: string): AdClickRow[] {
   const ads = Array.isArray(c.ads) ? c.ads : [];
-  const customerId = str(c.customer_id) ?? str(c.page_customer?.customer_id) ?? null;
+  // The answer keys its clicks by the page customer's id (page_customer.id = customers[0].id, the
+  // id of pancake.customers), not by the conversation's global customer_id: use the same one, or
+  // the two sources would rewrite each other's rows on every run.
+  const customerId = str(c.page_customer?.id) ?? str(c.customers?.[0]?.id) ?? null;
   const rows = ads.map((entry) => adClick(entry, pageId, String(c.id), customerId)).filter((r): r is AdClickRow => r !== null);
   return dedupeByKey(rows, adClicksTable.key);
 }
