@@ -20,6 +20,8 @@ export interface DataOptions {
   historyDays?: number;
   /** Hours from UTC per page, by index; pages without an entry get 7 (Vietnam), as real pages do. */
   timezones?: number[];
+  /** Page ids by index (any channel: `web_…`, `pzl_…`, digits); a page without one gets a generated id. */
+  pageIds?: string[];
   /** IANA zone of every page's statistics days instead of its `timezone` offset (statistics/state.ts). */
   statisticsZone?: string;
   /** Sizes of the customers, call logs and posts sets (entities.ts). */
@@ -89,7 +91,7 @@ export function createSimulatorData(options: DataOptions = {}): SimulatorData {
   };
   const nowMs = now.getTime();
   for (let p = 0; p < pageCount; p++) {
-    const ctx = createPage(data, seed, p, nowMs, options.timezones?.[p] ?? 7);
+    const ctx = createPage(data, seed, p, nowMs, options.timezones?.[p] ?? 7, options.pageIds?.[p]);
     let previousSecond: number | null = null;
     for (let c = 0; c < perPage; c++) {
       const rng = Random.of('conversation', seed, p, c);

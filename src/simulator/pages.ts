@@ -26,11 +26,22 @@ function pageTags(rng: Random): ApiTag[] {
   });
 }
 
-export function createPage(data: SimulatorData, seed: number, index: number, nowMs: number, timezone: number): PageContext {
+/** The channel a page id's prefix names (`web_…` a website chat, `pzl_…` personal Zalo, …); digits: Facebook. */
+function platformOf(id: string): string {
+  const prefix = /^([a-z]+)_/i.exec(id)?.[1]?.toLowerCase();
+  if (!prefix) return 'facebook';
+  return ({ web: 'web', pzl: 'personal_zalo', zl: 'zalo', igo: 'instagram', ig: 'instagram', tt: 'tiktok', waba: 'whatsapp' } as Record<string, string>)[prefix] ?? prefix;
+}
+
+/** `id`: the page id to use (DataOptions.pageIds); by default digits, or `web_…` for WEB_PAGE_INDEX. */
+export function createPage(data: SimulatorData, seed: number, index: number, nowMs: number, timezone: number, id?: string): PageContext {
   const rng = Random.of('page', seed, index);
-  const web = index === WEB_PAGE_INDEX;
-  let id = web ? `web_${rng.digits(16)}` : rng.digits(16);
-  while (data.pages.some((p) => p.id === id)) id = rng.digits(16);
+  let generated = index === WEB_PAGE_INDEX ? `web_${rng.digits(16)}` : rng.digits(16);
+  while (data.pages.some((p) => p.id === generated)) generated = rng.digits(16);
+  if (id !== undefined && data.pages.some((p) => p.id === id)) throw new Error(`page id ${id} is given twice`);
+  id ??= generated;
+  const platform = platformOf(id);
+  const web = platform !== 'facebook';
   const employees: Employee[] = [];
   const staff = rng.int(3, 5);
   for (let i = 0; i < staff; i++) employees.push({ id: rng.uuid(), name: personName(rng).name, fb_id: rng.digits(15) });
@@ -38,8 +49,8 @@ export function createPage(data: SimulatorData, seed: number, index: number, now
   const name = shopName(index, rng);
   const page: PancakePage = {
     id,
-    name: web ? `${name} Website` : name,
-    platform: web ? 'web' : 'facebook',
+    name: platform === 'web' ? `${name} Website` : web ? `${name} (${platform})` : name,
+    platform,
     timezone,
     inserted_at: formatField(id, 'inserted_at', nowMs - rng.int(300, 2_000) * 86_400_000 - rng.int(0, 86_399_999)),
     is_activated: true,
