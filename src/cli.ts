@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { exitQuietlyOnBrokenPipe } from './broken-pipe.js';
 import { ConfigError } from './config.js';
 import { redact } from './redact.js';
 import { UnknownStreamError } from './sync/registry.js';
 import { DatabaseUnreachableError } from './warehouse/db.js';
 import { SchemaTooNewError } from './warehouse/migrate.js';
+import { MissingPrivilegeError } from './warehouse/privileges.js';
 import { demoCommand } from './commands/demo.js';
 import { enqueueCommand } from './commands/enqueue.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -67,13 +69,15 @@ export function buildProgram(): Command {
 /** Maps what went wrong to the exit codes of DESIGN.md §4 and a message for a person. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof UnknownStreamError || error instanceof DatabaseUnreachableError || error instanceof SchemaTooNewError) {
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof UnknownStreamError || error instanceof DatabaseUnreachableError || error instanceof SchemaTooNewError
+    || error instanceof MissingPrivilegeError) {
     return EXIT_USAGE;
   }
   return EXIT_PARTIAL;
 }
 
 async function main(): Promise<void> {
+  exitQuietlyOnBrokenPipe();
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {
