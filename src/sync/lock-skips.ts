@@ -9,9 +9,9 @@ import { previousStreamResults, type RunFailure, type RunWarning } from '../ware
 
 /** The warning for a stream skipped because `holder` holds it (or the stream it depends on). */
 export function lockedWarning(pageId: string, stream: string, holder: LockHolder | null, dependsOn?: string): RunWarning {
-  const who = holder ? `another pancake-sync process (${describeHolder(holder)})` : 'another pancake-sync process';
-  const what = dependsOn ? `${dependsOn}, which ${stream} depends on,` : stream;
-  return { pageId, stream, kind: 'locked', message: `${who} is syncing ${what} of page ${pageId}; ${stream} was skipped in this run` };
+  const what = dependsOn ? `${dependsOn} (which ${stream} depends on)` : stream;
+  const who = holder ? ` (${describeHolder(holder)})` : '';
+  return { pageId, stream, kind: 'locked', message: `another pancake-sync process is syncing ${what} of page ${pageId}${who}; ${stream} was skipped in this run` };
 }
 
 /** Turns the skips that repeat the previous run's into failures. */
