@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { readerRoleName } from '../src/warehouse/reader-role.js';
+import { applyReaderRole, readerRoleName } from '../src/warehouse/reader-role.js';
 
 // Robustness bookkeeping and a reader that can only read:
 //  - sync_locks: the single-writer lock of each (page, stream), as rows. Taking one needs INSERT
@@ -51,30 +51,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   ];
   for (const [target, text] of comments) await sql.raw(`comment on ${target} is '${text.replace(/'/g, "''")}'`).execute(db);
 
-  const role = await readerRole(db);
-  await sql.raw(`
-    do $$
-    begin
-      begin
-        create role ${role} nologin;
-      exception
-        when duplicate_object or unique_violation then null;
-        when insufficient_privilege then
-          raise warning 'pancake-sync: cannot create role ${role} (no CREATEROLE); ask an administrator to run: create role ${role} nologin';
-      end;
-      if exists (select from pg_roles where rolname = '${role}') then
-        grant usage on schema pancake, pancake_analytics to ${role};
-        grant select on all tables in schema pancake, pancake_analytics to ${role};
-        alter default privileges in schema pancake grant select on tables to ${role};
-        alter default privileges in schema pancake_analytics grant select on tables to ${role};
-      end if;
-      if exists (select from pg_roles where rolname = 'pancake_reader') then
-        alter default privileges in schema pancake revoke select on tables from pancake_reader;
-        alter default privileges in schema pancake_analytics revoke select on tables from pancake_reader;
-        revoke all on all tables in schema pancake, pancake_analytics from pancake_reader;
-        revoke usage on schema pancake, pancake_analytics from pancake_reader;
-      end if;
-    end $$`).execute(db);
+  await applyReaderRole(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

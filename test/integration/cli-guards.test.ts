@@ -115,6 +115,10 @@ describe('a database user without CREATE', () => {
   });
   afterAll(async () => {
     await database?.drop();
+    const admin = new pg.Client({ connectionString: database.url.replace(/\/[^/?]*(\?|$)/, '/postgres$1') });
+    await admin.connect();
+    for (const role of [`${user}_bi`, user, readerRoleName(new URL(database.url).pathname.slice(1))]) await admin.query(`drop role if exists ${role}`);
+    await admin.end();
   });
 
   it('regression: migrate exits 2 with the GRANT to run; after it, migrate works', async () => {
@@ -129,5 +133,19 @@ describe('a database user without CREATE', () => {
     await admin.end();
     const granted = await runCli(['migrate'], { DATABASE_URL: url });
     expect(granted.code, granted.stderr).toBe(0);
+
+    // Nor may it create roles: migrate says which one an administrator creates, and grants it next time.
+    const role = readerRoleName(name);
+    expect(granted.stdout).toContain(`ask an administrator to run \`create role ${role} nologin;\`, then run migrate again`);
+    const admin2 = new pg.Client({ connectionString: database.url });
+    await admin2.connect();
+    await admin2.query(`create role ${role} nologin; create role ${user}_bi login password 'pw' in role ${role}`);
+    await admin2.end();
+    const again = await runCli(['migrate'], { DATABASE_URL: url });
+    expect(again.stdout).toContain(`Read-only role of this database, for BI logins: ${role}`);
+    const bi = new pg.Client({ connectionString: Object.assign(new URL(url), { username: `${user}_bi` }).toString() });
+    await bi.connect();
+    await bi.query('select * from pancake.pages');
+    await bi.end();
   });
 });
