@@ -29,6 +29,7 @@ Environment (or a .env file in the working directory):
   PANCAKE_RATE_LIMIT        requests per second per token (default 5)
   PANCAKE_RETRIES           retries of a failed request (default 6; rate limits do not count)
   PANCAKE_TIMEOUT           per request (default 30s)
+  PANCAKE_MAX_RETRY_AFTER   longest Retry-After obeyed; asked to wait longer, the request fails (default 5m)
   PANCAKE_CONVERSATION_PAGING  cursor (v2, default) or page_number (v1)
   SYNC_START                where a first run starts (default 30d: 30 days ago)
   SYNC_LOOKBACK             overlap re-read by incremental runs (default 2h)
@@ -39,7 +40,8 @@ Environment (or a .env file in the working directory):
   PANCAKE_SYNC_HOME         where the embedded Postgres keeps its data (default .pancake-sync)
   LOG_LEVEL                 fatal, error, warn, info, debug, trace, silent (default info)
 
-Exit codes: 0 all done, 1 some page or stream failed (the rest is committed), 2 configuration or usage error.
+Exit codes: 0 all done, 1 some page or stream failed, a stream was skipped twice in a row (locked) or
+the run was stopped by SIGTERM/SIGINT (the rest is committed), 2 configuration, usage or privilege error.
 
 Examples:
   npx pancake-sync demo                                  try it on the local simulator
