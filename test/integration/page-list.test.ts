@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSyncHarness, type SyncHarness } from '../support/harness.js';
+import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 
 // An empty page list is what a token that lost its access gets, as much as a shop that closed
 // (issue: one empty answer marked every page deleted and the run exited 0).
@@ -35,5 +35,23 @@ describe('an empty page list', () => {
     const back = await h.sync({ streams: ['tags'] });
     expect(back.exitCode).toBe(0);
     expect(await activePages()).toBe(2);
+  });
+
+  it('the same for `enqueue` (runs shared by workers)', async () => {
+    const env = simulatorEnv(h.sim, h.database.url);
+    const pages = h.sim.data.pages.splice(0);
+    h.sim.data.revision++;
+    try {
+      const empty = await runCli(['enqueue', '--streams', 'tags'], env);
+      expect(empty.code).toBe(1);
+      expect(empty.stderr).toMatch(/listed no pages .* no page was marked deleted/);
+      expect(await activePages()).toBe(2);
+      const again = await runCli(['enqueue', '--streams', 'tags'], env);
+      expect(again.code, again.stderr).toBe(0);
+      expect(await activePages()).toBe(0);
+    } finally {
+      h.sim.data.pages.push(...pages);
+      h.sim.data.revision++;
+    }
   });
 });

@@ -75,19 +75,22 @@ export async function syncedTables(db: Kysely<Database>): Promise<Array<[string,
   return rows.map((r) => [`pancake.${r.table_name}`, r.key]);
 }
 
-/** Asserts that the database at `url` holds the same synced tables as `reference`, row for row. */
-export async function expectSameTables(reference: Kysely<Database>, url: string, label: string): Promise<void> {
+/** The warehouse at `url` equals the reference, table by table and row by row; returns the rows compared. */
+export async function expectSameTables(reference: Kysely<Database>, url: string, label: string): Promise<number> {
   const db = createDb(url, 2);
+  let rows = 0;
   try {
     for (const [table, key] of await syncedTables(reference)) {
       const expected = await tableRows(reference, table, key);
       const actual = await tableRows(db, table, key);
       expect(actual.length, `${label}: ${table} row count`).toBe(expected.length);
       expect(actual, `${label}: ${table}`).toEqual(expected);
+      rows += expected.length;
     }
   } finally {
     await db.destroy();
   }
+  return rows;
 }
 
 /** Every row of a table ordered by its key, without synced_at: what "identical tables" compares. */
