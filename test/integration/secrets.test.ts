@@ -4,10 +4,10 @@ import type { Database } from '../../src/warehouse/schema.js';
 import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 
 // No secret in any table (issue: page tokens reached pancake.pages.raw, where the BI login reads).
-// The real page list carries each page's token in settings.page_access_token; this test puts it
-// there (and tokens in other places a careless copy would keep), runs the real CLI, and then looks
-// for every token the simulator issued in every text and JSON column of every table, in the logs
-// and in what the commands printed.
+// The simulator's page list carries each page's token in settings.page_access_token, as the real
+// one does; this test adds tokens in other places a careless copy would keep, runs the real CLI,
+// and then looks for every token the simulator issued in every text and JSON column of every
+// table, in the logs and in what the commands printed.
 
 const DAY = 86_400_000;
 
@@ -36,8 +36,10 @@ describe('secrets never reach a table, a log or the output', () => {
     const { data } = h.sim;
     tokens = [h.sim.userToken, ...data.pages.map((p) => h.sim.pageToken(p.id))];
     for (const page of data.pages) {
-      // As the real page list has it.
-      (page as { settings: Record<string, unknown> }).settings = { ...(page.settings as object), page_access_token: h.sim.pageToken(page.id), current_settings_key: 'kept-as-is' };
+      // As the real page list has it; a key that only looks alike stays.
+      const settings = page.settings as Record<string, unknown>;
+      expect(settings.page_access_token).toBe(h.sim.pageToken(page.id));
+      settings.current_settings_key = 'kept-as-is';
     }
     const [first] = data.pages;
     const conversation = data.conversations.get(first!.id)![0]!;
