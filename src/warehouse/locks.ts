@@ -86,7 +86,8 @@ async function takeLock(db: Kysely<Database>, lock: { pageId: string; stream: st
          or (${gone} and l.holder = ${current?.holder ?? null}::uuid)
     returning holder`.execute(db);
   if (rows.length > 0) return null;
-  return (await readLock(db, lock.pageId, lock.stream)) ?? { host: 'unknown', pid: 0, since: new Date(), runId: null };
+  const holder = await readLock(db, lock.pageId, lock.stream);
+  return holder ? { host: holder.host, pid: holder.pid, since: holder.since, runId: holder.runId } : { host: 'unknown', pid: 0, since: new Date(), runId: null };
 }
 
 async function readLock(db: Kysely<Database>, pageId: string, stream: string): Promise<(LockHolder & { holder: string }) | null> {
