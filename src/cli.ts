@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { exitQuietlyOnBrokenPipe } from './broken-pipe.js';
 import { ConfigError } from './config.js';
 import { redact } from './redact.js';
 import { UnknownStreamError } from './sync/registry.js';
 import { DatabaseUnreachableError } from './warehouse/db.js';
 import { SchemaTooNewError } from './warehouse/migrate.js';
+import { MissingPrivilegeError } from './warehouse/privileges.js';
 import { demoCommand } from './commands/demo.js';
 import { enqueueCommand } from './commands/enqueue.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -27,6 +29,7 @@ Environment (or a .env file in the working directory):
   PANCAKE_RATE_LIMIT        requests per second per token (default 5)
   PANCAKE_RETRIES           retries of a failed request (default 6; rate limits do not count)
   PANCAKE_TIMEOUT           per request (default 30s)
+  PANCAKE_MAX_RETRY_AFTER   longest Retry-After obeyed; asked to wait longer, the request fails (default 5m)
   PANCAKE_CONVERSATION_PAGING  cursor (v2, default) or page_number (v1)
   SYNC_START                where a first run starts (default 30d: 30 days ago)
   SYNC_LOOKBACK             overlap re-read by incremental runs (default 2h)
@@ -37,7 +40,8 @@ Environment (or a .env file in the working directory):
   PANCAKE_SYNC_HOME         where the embedded Postgres keeps its data (default .pancake-sync)
   LOG_LEVEL                 fatal, error, warn, info, debug, trace, silent (default info)
 
-Exit codes: 0 all done, 1 some page or stream failed (the rest is committed), 2 configuration or usage error.
+Exit codes: 0 all done, 1 some page or stream failed, a stream was skipped twice in a row (locked) or
+the run was stopped by SIGTERM/SIGINT (the rest is committed), 2 configuration, usage or privilege error.
 
 Examples:
   npx pancake-sync demo                                  try it on the local simulator
@@ -67,13 +71,15 @@ export function buildProgram(): Command {
 /** Maps what went wrong to the exit codes of DESIGN.md §4 and a message for a person. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof UnknownStreamError || error instanceof DatabaseUnreachableError || error instanceof SchemaTooNewError) {
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof UnknownStreamError || error instanceof DatabaseUnreachableError || error instanceof SchemaTooNewError
+    || error instanceof MissingPrivilegeError) {
     return EXIT_USAGE;
   }
   return EXIT_PARTIAL;
 }
 
 async function main(): Promise<void> {
+  exitQuietlyOnBrokenPipe();
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {

@@ -24,6 +24,8 @@ export interface Config {
   safetyLagMs: number;
   retries: number;
   timeoutMs: number;
+  /** Longest Retry-After the client obeys (PANCAKE_MAX_RETRY_AFTER). */
+  maxRetryAfterMs: number;
   conversationPaging: 'cursor' | 'page_number';
   homeDir: string;
 }
@@ -176,6 +178,7 @@ export function parseConfig(env: Env, now: Date = new Date()): Config {
     safetyLagMs: duration('SYNC_SAFETY_LAG', '30s', '30s'),
     retries: integer('PANCAKE_RETRIES', 6, 0, 100, '6'),
     timeoutMs: duration('PANCAKE_TIMEOUT', '30s', '30s'),
+    maxRetryAfterMs: duration('PANCAKE_MAX_RETRY_AFTER', '5m', '5m'),
     conversationPaging: paging === 'page_number' ? 'page_number' : 'cursor',
     homeDir: get('PANCAKE_SYNC_HOME') ?? '.pancake-sync',
   };

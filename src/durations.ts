@@ -25,10 +25,13 @@ export function formatDuration(ms: number): string {
 export function parseInstant(text: string, now: Date = new Date()): Date | null {
   const trimmed = text.trim();
   if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) {
+    if (!isCalendarDate(trimmed)) return null;
     const date = new Date(`${trimmed}T00:00:00Z`);
     return Number.isNaN(date.getTime()) ? null : date;
   }
   if (/^\d{4}-\d{2}-\d{2}T/.test(trimmed)) {
+    // JavaScript rolls 2026-02-30 over to March 2 and accepts 24:00; a date that does not exist is a typo.
+    if (!isCalendarDate(trimmed.slice(0, 10)) || !isClockTime(trimmed.slice(11))) return null;
     // A datetime without a zone is UTC, like the API's own timestamps.
     const withZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed) ? trimmed : `${trimmed}Z`;
     const date = new Date(withZone);
@@ -37,3 +40,20 @@ export function parseInstant(text: string, now: Date = new Date()): Date | null 
   const ago = parseDuration(trimmed);
   return ago === null ? null : new Date(now.getTime() - ago);
 }
+
+/** Whether "YYYY-MM-DD" names a day that exists (no February 30th, no month 13). */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function isClockTime(text: string): boolean {
+  const match = /^(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
+  return match !== null && Number(match[1]) <= 23 && Number(match[2]) <= 59 && Number(match[3] ?? 0) <= 59;
+}
+
+/** Pancake began in 2015: a start before then is a typo (1900 for 2019), and would walk a century of empty windows. */
+export const EARLIEST_PLAUSIBLE_DATE = new Date('2015-01-01T00:00:00Z');

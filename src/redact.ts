@@ -1,39 +1,149 @@
-// Tokens travel as query parameters (pancake-api.md), so any URL, error message or object that
-// leaves the process must pass through here first.
+// Tokens travel as query parameters (docs: the API puts them in the URL), so any URL, error
+// message or object that leaves the process must pass through here first. Two rules:
+//  - a field NAMED like a secret (access_token, page_access_token, token, secret, password,
+//    api_key, ..., camelCase too) has its value replaced by MASK, wherever it is;
+//  - a secret the process KNOWS (the tokens it was given or generated) is replaced by MASK inside
+//    any text, whatever the field.
 
-const TOKEN_PARAM = /((?:page_)?access_token=)[^&\s"'#]+/gi;
-const TOKEN_FIELD = /("(?:page_)?access_token"\s*:\s*")[^"]*"/gi;
+export const MASK = '***';
+
+// Matched against the key in snake_case: `accessToken` → `access_token`. `token_for_business`
+// (a platform user id, not a credential) does not end in a secret word and is kept.
+const SECRET_KEY = /(?:^|_)(?:token|secret|password|passwd|pwd|api_?key|private_key|credentials?)$|^(?:authorization|cookie|set_cookie)$/;
+const keyVerdicts = new Map<string, boolean>();
+
+/** Whether a field of this name holds a credential, so its value must never be stored or printed. */
+export function isSecretKey(key: string): boolean {
+  let verdict = keyVerdicts.get(key);
+  if (verdict === undefined) {
+    verdict = SECRET_KEY.test(key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase());
+    if (keyVerdicts.size > 10_000) keyVerdicts.clear(); // keys repeat; a hostile answer must not grow this forever
+    keyVerdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+/** Whether the value of a secret-named field is masked: flags and nulls say nothing secret. */
+export function isMaskable(value: unknown): boolean {
+  return value !== null && value !== undefined && typeof value !== 'boolean';
+}
 
 const knownSecrets = new Set<string>();
+let knownPattern: RegExp | null = null;
+let shortestKnown = Infinity;
 
 /** Registers a secret value (a token) so that it is masked wherever it appears, not only in URLs. */
 export function registerSecret(value: string | undefined | null): void {
-  if (value && value.length >= 8) knownSecrets.add(value);
+  if (!value || value.length < 8 || knownSecrets.has(value)) return;
+  knownSecrets.add(value);
+  // Longest first, so that a token containing another is masked whole.
+  const sorted = [...knownSecrets].sort((a, b) => b.length - a.length);
+  knownPattern = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+  shortestKnown = Math.min(shortestKnown, value.length);
 }
 
+/** `text` with every known secret replaced by MASK; cheap when the text cannot contain one. */
+export function maskKnownSecrets(text: string): string {
+  if (knownPattern === null || text.length < shortestKnown) return text;
+  knownPattern.lastIndex = 0;
+  if (!knownPattern.test(text)) return text;
+  knownPattern.lastIndex = 0;
+  return text.replace(knownPattern, MASK);
+}
+
+// `name=value` in URLs and connection strings, for any secret-like name (sslpassword, api_key...).
+const SECRET_PARAM = /\b([A-Za-z_]*(?:token|secret|password|passwd|api_?key)=)[^&\s"'#]+/gi;
+// `scheme://user:password@host`
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:)[^\s@/?#]+@/gi;
+// `"key": "value"` in JSON text (log lines, error bodies).
+const JSON_FIELD = /"((?:[^"\\]|\\.)*)"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+
+/** A text (a log line, a message, a URL) with secrets masked. */
 export function redact(text: string): string {
-  let out = text.replace(TOKEN_PARAM, '$1***').replace(TOKEN_FIELD, '$1***"');
-  for (const secret of knownSecrets) {
-    if (out.includes(secret)) out = out.split(secret).join('***');
-  }
-  return out;
+  const out = text
+    .replace(SECRET_PARAM, `$1${MASK}`)
+    .replace(URL_PASSWORD, `$1${MASK}@`)
+    .replace(JSON_FIELD, (whole, key: string, colon: string) => (isSecretKey(key) ? `"${key}"${colon}"${MASK}"` : whole));
+  return maskKnownSecrets(out);
 }
 
-/** Deep copy of a JSON-like value with every string redacted and token-named fields masked. */
+/**
+ * Deep copy of a JSON-like value with secret-named fields masked and every string redacted.
+ * Iterative, so that a value nested thousands of levels deep cannot overflow the stack.
+ */
 export function redactValue<T>(value: T): T {
-  return walk(value) as T;
+  return mapJson(value, (text) => redact(text), (key) => key) as T;
 }
 
-function walk(value: unknown): unknown {
-  if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map(walk);
-  if (value && typeof value === 'object') {
-    if (value instanceof Date) return value;
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      out[key] = /access_token|^token$|password/i.test(key) && inner != null ? '***' : walk(inner);
+/**
+ * The JSON-walking core shared with the warehouse's cleaning: copies `value` with `text` applied
+ * to every string value, `key` to every object key, secret-named fields masked, and, past
+ * `maxDepth` levels of nesting, the rest of a branch handed to `tooDeep` (which returns what to
+ * keep in its place). Iterative: depth costs heap, never stack.
+ */
+export function mapJson(
+  value: unknown,
+  text: (s: string) => string,
+  key: (k: string) => string,
+  options: { maxDepth?: number; tooDeep?: (branch: unknown) => unknown } = {},
+): unknown {
+  const maxDepth = options.maxDepth ?? Infinity;
+  const scalar = (v: unknown): unknown => (typeof v === 'string' ? text(v) : v instanceof Date ? v.toISOString() : v);
+  if (!isContainer(value)) return scalar(value);
+  const root = emptyLike(value);
+  const stack: Frame[] = [frameOf(value, root, 1)];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as Frame;
+    if (frame.next >= frame.size) {
+      stack.pop();
+      continue;
     }
-    return out;
+    const index = frame.next++;
+    const name = frame.keys ? (frame.keys[index] as string) : null;
+    const child = name === null ? (frame.source as unknown[])[index] : (frame.source as Record<string, unknown>)[name];
+    let copy: unknown;
+    if (name !== null && isSecretKey(name) && isMaskable(child)) {
+      copy = MASK;
+    } else if (isContainer(child)) {
+      if (frame.depth >= maxDepth && options.tooDeep) {
+        copy = options.tooDeep(child);
+      } else {
+        copy = emptyLike(child);
+        stack.push(frameOf(child, copy as Container, frame.depth + 1));
+      }
+    } else {
+      copy = scalar(child);
+    }
+    if (name === null) (frame.target as unknown[]).push(copy === undefined ? null : copy);
+    else if (copy !== undefined) (frame.target as Record<string, unknown>)[key(name)] = copy;
   }
-  return value;
+  return root;
+}
+
+type Container = unknown[] | Record<string, unknown>;
+
+interface Frame {
+  source: Container;
+  target: Container;
+  keys: string[] | null;
+  size: number;
+  next: number;
+  depth: number;
+}
+
+export function isContainer(value: unknown): value is Container {
+  return typeof value === 'object' && value !== null && !(value instanceof Date);
+}
+
+function emptyLike(value: Container): Container {
+  return Array.isArray(value) ? [] : {};
+}
+
+function frameOf(source: Container, target: Container, depth: number): Frame {
+  const keys = Array.isArray(source) ? null : Object.keys(source);
+  return { source, target, keys, size: keys ? keys.length : (source as unknown[]).length, next: 0, depth };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

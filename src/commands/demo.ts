@@ -50,7 +50,8 @@ export function demoCommand(): Command {
         const match = Object.entries(expected).every(([table, n]) => counts.find((c) => c.table === table)?.rows === n);
         process.stdout.write(`\n${match ? 'Every table the simulator can count matches it.' : 'MISMATCH: the warehouse differs from the simulator.'}\n`);
         process.stdout.write(`Time taken: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-        process.stdout.write(`Connect a BI tool or psql to: ${warehouse.url}\n`);
+        // The embedded database's password is a local, throwaway one; a DATABASE_URL's is the user's own.
+        process.stdout.write(`Connect a BI tool or psql to: ${warehouse.embedded ? warehouse.url : describeUrl(warehouse.url)}\n`);
         if (!flags.keepRunning) process.stdout.write(`(the ${warehouse.embedded ? 'embedded database stops' : 'simulator stops'} when the demo ends; run \`npm run demo -- --keep-running\` to keep it up)\n`);
         else {
           process.stdout.write(`Simulator: ${simulator.baseUrl} (PANCAKE_ACCESS_TOKEN=${simulator.userToken}). Press Ctrl-C to stop.\n`);

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { EXIT_OK, loadContext, withExitCode } from './shared.js';
 import { openWarehouse } from '../warehouse/db.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
+import { applyReaderRole, readerRoleOf } from '../warehouse/reader-role.js';
 
 export function migrateCommand(): Command {
   return new Command('migrate')
@@ -12,6 +13,13 @@ export function migrateCommand(): Command {
       try {
         const { applied } = await migrateToLatest(warehouse.db);
         process.stdout.write(applied.length > 0 ? `Applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'The warehouse schema is up to date.\n');
+        await applyReaderRole(warehouse.db);
+        const reader = await readerRoleOf(warehouse.db);
+        process.stdout.write(
+          reader.exists
+            ? `Read-only role of this database, for BI logins: ${reader.name} (create role bi login password '...' in role ${reader.name};)\n`
+            : `The read-only role ${reader.name} could not be created (no CREATEROLE): ask an administrator to run \`create role ${reader.name} nologin;\`, then run migrate again.\n`,
+        );
       } finally {
         await warehouse.close();
       }

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { EARLIEST_PLAUSIBLE_DATE } from '../durations.js';
+import { isValidPageId, PAGE_ID_FORM } from '../page-ids.js';
 import { describeStreamNames, selectStreams } from '../sync/registry.js';
 import type { SyncOptions } from '../sync/runner.js';
 import { parseDateFlag, parseListFlag, UsageError } from './shared.js';
@@ -28,5 +30,11 @@ export function parseRunOptions(flags: RunFlags, now: Date): Required<SyncOption
   const until = parseDateFlag('--until', flags.until, now);
   if (since && until && since >= until) throw new UsageError(`--since (${since.toISOString()}) must be before --until (${until.toISOString()}) (example: --since 2026-01-01 --until 2026-02-01)`);
   if (since && since > now) throw new UsageError(`--since (${since.toISOString()}) is in the future`);
-  return { streams, pages: parseListFlag(flags.pages), since, until };
+  if (since && since < EARLIEST_PLAUSIBLE_DATE) {
+    throw new UsageError(`--since ${flags.since} is before ${EARLIEST_PLAUSIBLE_DATE.getUTCFullYear()}, when Pancake began: check the year (example: --since 2025-01-01)`);
+  }
+  const pages = parseListFlag(flags.pages);
+  const badPage = pages?.find((id) => !isValidPageId(id));
+  if (badPage !== undefined) throw new UsageError(`--pages: "${badPage}" is not a page id; ids are ${PAGE_ID_FORM}, separated by commas (example: --pages 1234567890123456,web_123)`);
+  return { streams, pages, since, until };
 }

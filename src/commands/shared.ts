@@ -1,4 +1,4 @@
-import { parseInstant } from '../durations.js';
+import { isCalendarDate, parseInstant } from '../durations.js';
 import { parseConfig, readEnvironment, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createPancakeClient, type PancakeClient } from '../pancake/client.js';
@@ -48,7 +48,7 @@ export async function openMigratedWarehouse(config: Config, log: Logger): Promis
   return warehouse;
 }
 
-export function clientFromConfig(config: Config, log: Logger, overrides: { rateLimit?: number; headers?: Record<string, string> } = {}): PancakeClient {
+export function clientFromConfig(config: Config, log: Logger, overrides: { rateLimit?: number; headers?: Record<string, string>; stopSignal?: AbortSignal } = {}): PancakeClient {
   return createPancakeClient({
     baseUrl: config.baseUrl,
     ...(config.accessToken !== null && { accessToken: config.accessToken }),
@@ -57,7 +57,9 @@ export function clientFromConfig(config: Config, log: Logger, overrides: { rateL
     timeoutMs: config.timeoutMs,
     retries: config.retries,
     concurrency: config.concurrency,
+    maxRetryAfterMs: config.maxRetryAfterMs,
     ...(overrides.headers !== undefined && { headers: overrides.headers }),
+    ...(overrides.stopSignal !== undefined && { stopSignal: overrides.stopSignal }),
     logger: log,
   });
 }
@@ -67,6 +69,8 @@ export function parseDateFlag(flag: string, value: string | undefined, now = new
   if (value === undefined) return null;
   const date = parseInstant(value, now);
   if (date) return date;
+  const day = /^\s*(\d{4}-\d{2}-\d{2})/.exec(value)?.[1];
+  if (day !== undefined && !isCalendarDate(day)) throw new UsageError(`${flag} ${value}: ${day} is not a day of the calendar (example: ${flag} 2026-02-28)`);
   throw new UsageError(`${flag} must be an ISO date, an ISO datetime or a duration back from now, got "${value}" (example: ${flag} 2026-01-31, ${flag} 2026-01-31T08:00:00Z or ${flag} 90d)`);
 }
 

@@ -8,6 +8,7 @@ import { schemaStatus } from '../warehouse/migrate.js';
 import type { Database } from '../warehouse/schema.js';
 import { queueStatus } from '../queue/status.js';
 import { printQueueStatus } from './queue-status.js';
+import { printRunHealth, runHealth, type HeldLock } from './status-health.js';
 import { loadContext, printTable, UsageError, withExitCode } from './shared.js';
 
 interface StatusFlags {
@@ -35,8 +36,10 @@ export interface StreamStatus {
 
 export interface StatusReport {
   schema: { applied: string[]; pending: string[] };
-  lastRun: { id: string; status: string; startedAt: Date; finishedAt: Date | null; requests: number; errors: unknown } | null;
+  lastRun: { id: string; status: string; startedAt: Date; finishedAt: Date | null; requests: number; errors: unknown; warnings: unknown } | null;
   streams: StreamStatus[];
+  /** Streams another process is syncing right now: who, since when. */
+  locks?: HeldLock[];
   maxLagSeconds?: number;
   late?: number;
 }
@@ -74,6 +77,7 @@ export function statusCommand(): Command {
 export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLagMs: number | null = null): Promise<StatusReport> {
   const schema = await schemaStatus(db);
   if (schema.applied.length === 0) return { schema, lastRun: null, streams: [] };
+  const locks = await runHealth(db, schema.applied);
   const runs = await db.selectFrom('pancake.sync_runs').selectAll().orderBy('id', 'desc').limit(20).execute();
   const pages = await db.selectFrom('pancake.pages').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('id').execute();
   const states = await db.selectFrom('pancake.sync_state').select(['page_id', 'stream', 'watermark']).execute();
@@ -111,8 +115,9 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
   const last = runs[0];
   return {
     schema: { applied: schema.applied, pending: schema.pending },
-    lastRun: last ? { id: String(last.id), status: last.status, startedAt: last.started_at, finishedAt: last.finished_at, requests: last.requests, errors: last.errors } : null,
+    lastRun: last ? { id: String(last.id), status: last.status, startedAt: last.started_at, finishedAt: last.finished_at, requests: last.requests, errors: last.errors, warnings: last.warnings ?? [] } : null,
     streams,
+    ...(locks && { locks }),
     ...(maxLagMs !== null && { maxLagSeconds: Math.round(maxLagMs / 1000), late: streams.filter((s) => s.late).length + (streams.length === 0 ? 1 : 0) }),
   };
 }
@@ -153,6 +158,7 @@ function printStatus(report: StatusReport): void {
       ...(s.late !== undefined && { late: s.late ? 'LATE' : '' }),
     })),
   );
+  printRunHealth(report.lastRun?.warnings, report.locks, out);
   if (report.maxLagSeconds !== undefined) {
     out.write(`\n${report.late ? `${report.late} stream(s) behind the maximum lag of ${formatDuration(report.maxLagSeconds * 1000)}` : `Every stream is within ${formatDuration(report.maxLagSeconds * 1000)}`}.\n`);
   }

@@ -3,6 +3,9 @@ import { requireCredentials } from '../config.js';
 import { runSync, type RunSummary } from '../sync/runner.js';
 import { planDryRun } from '../sync/dry-run.js';
 import { createProgress } from '../sync/progress.js';
+import { stopOnSignals } from '../sync/shutdown.js';
+import { openWarehouse } from '../warehouse/db.js';
+import { withoutWriting } from '../warehouse/planning.js';
 import { addRunOptions, parseRunOptions, type RunFlags } from './run-options.js';
 import { clientFromConfig, loadContext, openMigratedWarehouse, printTable, withExitCode } from './shared.js';
 
@@ -21,24 +24,35 @@ export function syncCommand(): Command {
       const now = new Date();
       const options = parseRunOptions(flags, now);
 
-      const warehouse = await openMigratedWarehouse(config, log);
-      try {
-        const client = clientFromConfig(config, log);
-        if (flags.dryRun) {
-          const plan = await planDryRun({ config, db: warehouse.db, client, log, now }, options);
+      if (flags.dryRun) {
+        // Not even the migrations: the plan is made in a transaction that is rolled back.
+        const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, logger: log });
+        try {
+          const client = clientFromConfig(config, log);
+          const plan = await withoutWriting(warehouse.db, (db) => planDryRun({ config, db, client, log, now }, options));
           if (flags.json) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
           else {
             printTable(plan.rows);
             process.stdout.write(`\nAbout ${plan.estimatedRequests} request(s) (plus the page list and one token per page); nothing was written.\n`);
           }
           return 0;
+        } finally {
+          await warehouse.close();
         }
+      }
+
+      const warehouse = await openMigratedWarehouse(config, log);
+      const stop = new AbortController();
+      const restoreSignals = stopOnSignals(stop, log);
+      try {
+        const client = clientFromConfig(config, log, { stopSignal: stop.signal });
         const progress = createProgress({ log, requests: () => client.stats.requests });
         const summary = await runSync({ config, db: warehouse.db, client, log, now, progress }, options);
         if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         else printSummary(summary);
         return summary.exitCode;
       } finally {
+        restoreSignals();
         await warehouse.close();
       }
     }));
@@ -59,7 +73,11 @@ export function printSummary(summary: RunSummary): void {
   for (const o of summary.outcomes.filter((o) => o.status === 'unavailable')) {
     process.stdout.write(`  unavailable: page ${o.pageId} ${o.stream}: ${o.reason ?? 'not served for this page'}\n`);
   }
+  if (summary.status === 'interrupted') process.stdout.write('  interrupted: what was read is committed; the next run resumes from there\n');
   for (const failure of summary.failures) {
     process.stdout.write(`  failed: page ${failure.pageId ?? '-'} ${failure.stream ?? ''} (${failure.kind}): ${failure.message}\n`);
+  }
+  for (const warning of summary.warnings) {
+    process.stdout.write(`  warning: page ${warning.pageId ?? '-'} ${warning.stream ?? ''} (${warning.kind}): ${warning.message}\n`);
   }
 }

@@ -43,6 +43,10 @@ export interface PancakeClientOptions {
   timezone?: string;
   /** Extra request headers, e.g. `x-pancake-sync-worker` from a queue worker. */
   headers?: Readonly<Record<string, string>>;
+  /** Longest Retry-After obeyed; a request asked to wait longer fails with kind `wait_too_long`. Default 300 000. */
+  maxRetryAfterMs?: number;
+  /** Once aborted, no further request is sent (kind `interrupted`); requests in flight finish. */
+  stopSignal?: AbortSignal;
   logger?: Logger;
 }
 
@@ -59,6 +63,8 @@ export function createPancakeClient(options: PancakeClientOptions = {}): Pancake
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
     ...(options.retryMinDelayMs !== undefined && { retryMinDelayMs: options.retryMinDelayMs }),
     ...(options.headers !== undefined && { headers: options.headers }),
+    ...(options.maxRetryAfterMs !== undefined && { maxRetryAfterMs: options.maxRetryAfterMs }),
+    ...(options.stopSignal !== undefined && { stopSignal: options.stopSignal }),
     ...(options.logger !== undefined && { logger: options.logger }),
   });
   const pageTokens = new Map<string, string>(options.pageTokens instanceof Map ? options.pageTokens : Object.entries(options.pageTokens ?? {}));

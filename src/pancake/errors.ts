@@ -11,7 +11,9 @@ export type PancakeErrorKind =
   | 'auth' // 401/403 or a token message: fatal for the page
   | 'bad_request' // 400: our request is wrong, retrying cannot help
   | 'not_found' // 404
-  | 'invalid_argument'; // refused before sending (window too long, bad page_size, ...)
+  | 'invalid_argument' // refused before sending (window too long, bad page_size, ...)
+  | 'interrupted' // not sent: the process is stopping (SIGTERM/SIGINT)
+  | 'wait_too_long'; // the server asked to wait (Retry-After) longer than the configured cap
 
 const RETRYABLE: ReadonlySet<PancakeErrorKind> = new Set(['rate_limit', 'server', 'network', 'timeout', 'invalid_response', 'api']);
 

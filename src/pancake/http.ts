@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import pRetry from 'p-retry';
+import { formatDuration } from '../durations.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { redact, registerSecret } from '../redact.js';
@@ -50,6 +52,10 @@ export interface HttpClientOptions {
   retryMinDelayMs?: number;
   /** Sent with every request besides accept/content-type (a queue worker names itself in one). */
   headers?: Readonly<Record<string, string>>;
+  /** Longest Retry-After obeyed; a request asked to wait longer fails, saying so. Default 5 min. */
+  maxRetryAfterMs?: number;
+  /** Once aborted, no request is sent any more (those in flight finish): the process is stopping. */
+  stopSignal?: AbortSignal;
   logger?: Logger;
 }
 
@@ -68,6 +74,9 @@ export interface HttpClient {
 
 /** Rate limits should never end a run by themselves, but a server that answers nothing else must. */
 const MAX_RATE_LIMIT_RETRIES = 100;
+/** Waits at least this long are logged with their reason: a run that seems stuck says why. */
+const LOGGED_WAIT_MS = 5_000;
+const MAX_BACKOFF_MS = 60_000;
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const origin = options.baseUrl.replace(/\/+$/, '');
@@ -79,11 +88,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const inFlight = pLimit(options.concurrency ?? 8);
   const stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0, byPage: new Map() };
   const extraHeaders = options.headers ?? {};
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 300_000;
+  const stop = options.stopSignal;
+
+  /** Waits `ms`, or rejects as soon as the process is stopping (no timer left behind). */
+  const pause = async (ms: number): Promise<void> => {
+    stop?.throwIfAborted();
+    await sleep(ms, undefined, stop ? { signal: stop } : undefined).catch((error: unknown) => {
+      throw stop?.aborted ? stop.reason : error;
+    });
+  };
 
   async function attempt<T>(request: ApiRequest, url: URL): Promise<T> {
-    await limiter.acquire(request.auth.token);
+    stop?.throwIfAborted();
+    await limiter.acquire(request.auth.token, stop);
     return inFlight(async () => {
       await limiter.beforeSend(request.auth.token);
+      stop?.throwIfAborted();
       stats.requests += 1;
       if (request.pageId !== undefined) stats.byPage?.set(request.pageId, (stats.byPage.get(request.pageId) ?? 0) + 1);
       const init: RequestInit = { method: request.method, signal: AbortSignal.timeout(timeoutMs), headers: { ...extraHeaders, accept: 'application/json' } };
@@ -109,22 +130,36 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let rateLimitRetries = 0;
     const mayRetry = (error: unknown): error is PancakeError =>
       error instanceof PancakeError && error.retryable && (request.idempotent !== false || error.kind === 'rate_limit');
+    const where = request.pageId ? ` for page ${request.pageId}` : '';
     return pRetry(() => attempt<T>(request, url), {
       retries,
-      minTimeout: minDelay,
-      factor: 2,
-      maxTimeout: 60_000,
-      randomize: true,
-      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-        if (!mayRetry(error)) return;
+      // The waits between attempts are ours (below): logged when long, cut short when stopping.
+      minTimeout: 0,
+      maxTimeout: 0,
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retriesConsumed }) => {
+        if (!mayRetry(error) || retriesLeft <= 0) return;
         stats.retries += 1;
+        let reason = `${error.kind}${error.status ? ` (HTTP ${error.status})` : ''}`;
         if (error.kind === 'rate_limit') {
           stats.rateLimited += 1;
           rateLimitRetries += 1;
+          const askedMs = (error.retryAfterSeconds ?? 1) * 1000;
+          if (askedMs > maxRetryAfterMs) {
+            throw new PancakeError(
+              `Pancake asked to wait ${formatDuration(askedMs)} before the next request${where} (Retry-After), more than PANCAKE_MAX_RETRY_AFTER (${formatDuration(maxRetryAfterMs)}): ` +
+                'this request was given up. Run again later, or raise PANCAKE_MAX_RETRY_AFTER to wait that long.',
+              { kind: 'wait_too_long', status: error.status, url: error.url, pageId: error.pageId, retryAfterSeconds: error.retryAfterSeconds, cause: error },
+            );
+          }
           // Retry-After (or a short default) holds back every request of this token.
-          limiter.pause(request.auth.token, (error.retryAfterSeconds ?? 1) * 1000);
+          limiter.pause(request.auth.token, askedMs);
+          if (askedMs >= LOGGED_WAIT_MS) log.warn({ url: redact(url.toString()), waitMs: askedMs }, `Pancake rate limit${where}: waiting ${formatDuration(askedMs)} as it asked (Retry-After)`);
+          reason = 'rate limit';
         }
-        log.debug({ url: redact(url.toString()), kind: error.kind, status: error.status, attemptNumber, retriesLeft }, 'retrying Pancake request');
+        const delay = Math.min(MAX_BACKOFF_MS, Math.round(minDelay * 2 ** retriesConsumed * (1 + Math.random())));
+        if (delay >= LOGGED_WAIT_MS) log.warn({ url: redact(url.toString()), waitMs: delay }, `waiting ${formatDuration(delay)} before retrying a Pancake request${where} after ${reason} (attempt ${attemptNumber + 1})`);
+        else log.debug({ url: redact(url.toString()), kind: error.kind, status: error.status, attemptNumber, retriesLeft }, 'retrying Pancake request');
+        await pause(delay);
       },
       shouldConsumeRetry: ({ error }) => !(error instanceof PancakeError && error.kind === 'rate_limit' && rateLimitRetries <= MAX_RATE_LIMIT_RETRIES),
       shouldRetry: ({ error }) => mayRetry(error),

@@ -6,8 +6,8 @@
 // (p-throttle paces, but cannot pause a token from the outside, which is why this is ours.)
 
 export interface TokenRateLimiter {
-  /** Resolves when the token may send its next request. */
-  acquire(tokenKey: string): Promise<void>;
+  /** Resolves when the token may send its next request; rejects with the signal's reason if it aborts first. */
+  acquire(tokenKey: string, signal?: AbortSignal): Promise<void>;
   /**
    * Called right before the request is sent (after waiting for a concurrency slot, which can
    * bunch requests that were paced apart): waits if the actual sends of the last second are full.
@@ -39,7 +39,7 @@ export function createTokenRateLimiter(requestsPerSecond: number): TokenRateLimi
   };
 
   return {
-    async acquire(tokenKey) {
+    async acquire(tokenKey, signal) {
       const schedule = scheduleOf(tokenKey);
       const now = Date.now();
       let start = Math.max(now, schedule.nextStart);
@@ -47,7 +47,7 @@ export function createTokenRateLimiter(requestsPerSecond: number): TokenRateLimi
       schedule.nextStart = start + spacingMs;
       schedule.recent.push(start);
       if (schedule.recent.length > perWindow) schedule.recent.shift();
-      if (start > now) await sleep(start - now);
+      if (start > now) await sleep(start - now, signal);
     },
     async beforeSend(tokenKey) {
       const schedule = scheduleOf(tokenKey);
@@ -71,6 +71,17 @@ export function createTokenRateLimiter(requestsPerSecond: number): TokenRateLimi
   };
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

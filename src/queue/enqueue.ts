@@ -2,12 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
-import { resolvePages, storeBarePages, storePages } from '../sync/pages.js';
+import { EmptyPageListError, resolvePages, storeBarePages, storePages } from '../sync/pages.js';
 import { selectStreams } from '../sync/registry.js';
 import type { SyncOptions } from '../sync/runner.js';
 import type { PageInfo } from '../sync/stream.js';
 import type { Database } from '../warehouse/schema.js';
 import { finishRun, startRun, type RunFailure } from '../warehouse/state.js';
+import { recordPagesListed } from '../warehouse/runs.js';
 import { PAGE_TASK, QUEUE_SCHEMA, pageJobKey, pageQueueName, type PageTaskPayload } from './queue.js';
 
 export interface EnqueueOptions extends SyncOptions {
@@ -33,8 +34,19 @@ export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; c
   const { config, db, client, log } = deps;
   const streams = selectStreams(options.streams).map((s) => s.name);
   const resolved = await resolvePages(client, config, options.pages ?? null);
-  if (resolved.listed) await storePages(db, resolved.listed);
-  else await storeBarePages(db, resolved.pages);
+  if (resolved.listed) {
+    try {
+      await storePages(db, resolved.listed);
+    } catch (error) {
+      // A failed run that saw no page: the next enqueue that sees none too believes it (see storePages).
+      if (error instanceof EmptyPageListError) {
+        const id = await startRun(db, { streams, mode: 'queue', queuedPages: [] });
+        await recordPagesListed(db, id, 0);
+        await finishRun(db, id, { status: 'failed', counts: {}, errors: [{ pageId: null, stream: null, kind: error.name, message: error.message }], requests: client.stats.requests });
+      }
+      throw error;
+    }
+  } else await storeBarePages(db, resolved.pages);
   const failures: RunFailure[] = resolved.missing.map((id) => ({ pageId: id, stream: null, kind: 'not_found', message: `page ${id} is not among the pages this token can read; check PANCAKE_PAGE_IDS / --pages` }));
   const since = options.since?.toISOString() ?? null;
   const until = options.until?.toISOString() ?? null;
@@ -42,7 +54,7 @@ export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; c
   const runId = await db.transaction().execute(async (trx) => {
     const id = await startRun(trx, { streams, pages: options.pages ?? null, since, until, mode: 'queue', maxAttempts: options.maxAttempts, queuedPages: resolved.pages.map((p) => p.id) });
     // Listing the pages is part of the run's cost; missing pages are its failures from the start.
-    await trx.updateTable('pancake.sync_runs').set({ errors: JSON.stringify(failures), requests: client.stats.requests }).where('id', '=', id).execute();
+    await trx.updateTable('pancake.sync_runs').set({ errors: JSON.stringify(failures), requests: client.stats.requests, pages_listed: resolved.listed?.length ?? null }).where('id', '=', id).execute();
     const specs = resolved.pages.map((page) => {
       const payload: PageTaskPayload = { runId: id, page, streams, since, until };
       return { identifier: PAGE_TASK, payload, queue_name: pageQueueName(page.id), max_attempts: options.maxAttempts, job_key: pageJobKey(id, page.id) };

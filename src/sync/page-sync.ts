@@ -5,14 +5,17 @@ import type { PancakeClient } from '../pancake/client.js';
 import { PancakeError } from '../pancake/errors.js';
 import { redact } from '../redact.js';
 import type { Database } from '../warehouse/schema.js';
-import type { LockSession, RunFailure } from '../warehouse/state.js';
+import type { LockSession, RunFailure, RunWarning } from '../warehouse/state.js';
+import { lockedWarning } from './lock-skips.js';
+import { isInterruption } from './shutdown.js';
+import { guardStream } from './stream-guard.js';
 import type { ProgressReporter } from './progress.js';
 import { StreamUnavailableError, type PageInfo, type Stream, type StreamCounts, type SyncSettings } from './stream.js';
 
 // One page's share of a run: its token, then its streams side by side. The in-process runner calls
 // it for every page at once; a queue worker (src/queue/) calls it for the one page of its task.
 
-export type StreamStatus = 'done' | 'unavailable' | 'failed' | 'skipped_locked' | 'skipped_page_failed';
+export type StreamStatus = 'done' | 'unavailable' | 'failed' | 'skipped_locked' | 'skipped_page_failed' | 'interrupted';
 
 export interface StreamOutcome {
   pageId: string;
@@ -55,10 +58,11 @@ export interface PageSyncDeps {
   refreshToken?: boolean;
 }
 
-/** Where a page's outcomes and failures go; the runner passes the run's own lists. */
+/** Where a page's outcomes, failures and warnings go; the runner passes the run's own lists. */
 export interface PageSyncSink {
   outcomes: StreamOutcome[];
   failures: RunFailure[];
+  warnings?: RunWarning[];
 }
 
 /**
@@ -68,10 +72,15 @@ export interface PageSyncSink {
 export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyncSink): Promise<void> {
   const { client, db, config, streams, settings, locks, progress } = deps;
   const { outcomes, failures } = sink;
+  const warnings = sink.warnings ?? [];
   const pageLog = deps.log.child({ pageId: page.id });
   try {
     await ensurePageToken(client, config, page.id, deps.refreshToken ?? false);
   } catch (error) {
+    if (isInterruption(error)) {
+      for (const stream of streams) outcomes.push({ pageId: page.id, stream: stream.name, status: 'interrupted', counts: zero(), durationMs: 0 });
+      return;
+    }
     failures.push({ pageId: page.id, stream: null, kind: errorKind(error), message: errorMessage(error) });
     pageLog.error({ err: error }, `page ${page.id}: ${errorMessage(error)}`);
     for (const stream of streams) outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_page_failed', counts: zero(), durationMs: 0 });
@@ -91,15 +100,20 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
     if (before.includes('skipped_locked')) {
       // The other process is still writing what this stream would read; it runs this one after.
       pageLog.warn(`another pancake-sync process is syncing ${(stream.after ?? []).join(', ')} of page ${page.id}; skipping ${stream.name}, which depends on it, in this run`);
+      warnings.push(lockedWarning(page.id, stream.name, null, (stream.after ?? []).join(', ')));
       outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_locked', counts, durationMs: 0 });
       return 'skipped_locked';
     }
     const streamLog = pageLog.child({ stream: stream.name });
     progress.track(page.id, stream.name, counts);
     try {
-      const locked = await locks.tryWith(page.id, stream.name, () => stream.run({ page, client, db, settings, log: streamLog, counts }));
-      if (locked === null) {
-        streamLog.warn(`another pancake-sync process is syncing ${stream.name} of page ${page.id}; skipping it in this run`);
+      const locked = await locks.tryWith(page.id, stream.name, () =>
+        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, () => stream.run({ page, client, db, settings, log: streamLog, counts })),
+      );
+      if ('heldBy' in locked) {
+        const warning = lockedWarning(page.id, stream.name, locked.heldBy);
+        streamLog.warn(warning.message);
+        warnings.push(warning);
         outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_locked', counts, durationMs: Date.now() - t0 });
         progress.finish(page.id, stream.name, 'skipped (locked)');
         return 'skipped_locked';
@@ -109,6 +123,12 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
       streamLog.info({ ...counts, durationMs: Date.now() - t0 }, `${stream.name} of page ${page.id} done`);
       return 'done';
     } catch (error) {
+      if (isInterruption(error)) {
+        // Stopping (SIGTERM/SIGINT): what was read is committed; the next run resumes from there.
+        outcomes.push({ pageId: page.id, stream: stream.name, status: 'interrupted', counts, durationMs: Date.now() - t0 });
+        progress.finish(page.id, stream.name, 'interrupted');
+        return 'interrupted';
+      }
       const unavailable = unavailableReason(error);
       if (unavailable !== null) {
         streamLog.info(`${stream.name} of page ${page.id} is unavailable: ${unavailable}`);

@@ -3,6 +3,7 @@ import type { PancakeClient } from '../pancake/client.js';
 import { parseApiTimestamp } from '../pancake/time.js';
 import type { PancakePage } from '../pancake/types.js';
 import type { PagesTable } from '../warehouse/schema.js';
+import { previousPagesListed, recordPagesListed } from '../warehouse/runs.js';
 import type { Queryable, TableSpec } from '../warehouse/upsert.js';
 import { bool, num, str } from './map.js';
 import { storeSnapshot } from './snapshot.js';
@@ -90,8 +91,31 @@ export async function resolvePages(client: PancakeClient, config: Config, only: 
   };
 }
 
-/** Upserts the listed pages, marks the ones that left the list and revives the ones that came back. */
-export async function storePages(db: Queryable, listed: PancakePage[]): Promise<number> {
+/** An empty page list that is not believed: see storePages. */
+export class EmptyPageListError extends Error {
+  constructor(previouslyListed: number | null) {
+    super(
+      `Pancake listed no pages for this token${previouslyListed ? `, while the last run that listed pages saw ${previouslyListed}` : ''}. ` +
+        'A token that lost its access looks just like a shop without pages, so no page was marked deleted. ' +
+        'Check the token (PANCAKE_ACCESS_TOKEN) and its pages in Pancake; if the shop really has no pages any more, the next run that also sees none marks them deleted.',
+    );
+    this.name = 'EmptyPageListError';
+  }
+}
+
+/**
+ * Upserts the listed pages, marks the ones that left the list and revives the ones that came back.
+ * An empty list is an error (nothing is marked deleted) unless the run before also saw none; `runId`
+ * records the count for the next run to compare with.
+ */
+export async function storePages(db: Queryable, listed: PancakePage[], runId: string | null = null): Promise<number> {
+  if (listed.length === 0) {
+    const before = await previousPagesListed(db, runId);
+    if (runId !== null) await recordPagesListed(db, runId, 0);
+    if (before !== 0) throw new EmptyPageListError(before);
+  } else if (runId !== null) {
+    await recordPagesListed(db, runId, listed.length);
+  }
   return storeSnapshot(db, pagesTable, listed.map(mapPage), null);
 }
 

@@ -3,7 +3,10 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import type { Database } from '../warehouse/schema.js';
-import { finishRun, startRun, withLockSession, type RunFailure, type RunStatus } from '../warehouse/state.js';
+import { finishRun, keepRunAlive, markAbandonedRuns, startRun, type RunFailure, type RunStatus, type RunWarning } from '../warehouse/runs.js';
+import { withLockSession } from '../warehouse/locks.js';
+import { failRepeatedLockSkips } from './lock-skips.js';
+import { isInterruption } from './shutdown.js';
 import { errorKind, errorMessage, pageCounts, syncPage, type PageCounts, type StreamOutcome } from './page-sync.js';
 import { resolvePages, storeBarePages, storePages } from './pages.js';
 import { createProgress, type ProgressReporter } from './progress.js';
@@ -29,6 +32,9 @@ export interface SyncDeps {
   progress?: ProgressReporter;
 }
 
+/** Exit code of a run stopped by SIGTERM/SIGINT: not everything was done (the rest is committed). */
+const EXIT_INTERRUPTED = 1;
+
 export interface RunSummary {
   runId: string;
   status: RunStatus;
@@ -36,6 +42,8 @@ export interface RunSummary {
   pages: PageInfo[];
   outcomes: StreamOutcome[];
   failures: RunFailure[];
+  /** Streams skipped once because another process held them, records stored in reduced form. */
+  warnings: RunWarning[];
   requests: number;
   durationMs: number;
 }
@@ -50,9 +58,14 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const started = Date.now();
   const streams = selectStreams(options.streams);
   const settings = buildSettings(config, options, deps.now ?? new Date());
+  const aborted = await markAbandonedRuns(db);
+  if (aborted.length > 0) log.warn({ runs: aborted }, `marked run(s) ${aborted.join(', ')} aborted: still "running", but their process is gone`);
   const runId = await startRun(db, { ...options, streams: streams.map((s) => s.name) });
+  const stopHeartbeat = keepRunAlive(db, runId);
   const failures: RunFailure[] = [];
+  const warnings: RunWarning[] = [];
   const outcomes: StreamOutcome[] = [];
+  let interrupted = false;
   const requestsAtStart = client.stats.requests;
   let pages: PageInfo[] = [];
 
@@ -64,28 +77,38 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     for (const id of resolved.missing) {
       failures.push({ pageId: id, stream: null, kind: 'not_found', message: `page ${id} is not among the pages this token can read; check PANCAKE_PAGE_IDS / --pages` });
     }
-    if (resolved.listed) await storePages(db, resolved.listed);
+    if (resolved.listed) await storePages(db, resolved.listed, runId);
     else await storeBarePages(db, pages);
     log.info({ pages: pages.map((p) => p.id), streams: streams.map((s) => s.name) }, 'sync started');
 
     await withLockSession(db, async (locks) => {
       const deps = { config, db, client, log, streams, settings, locks, progress };
-      await Promise.all(pages.map((page) => syncPage(deps, page, { outcomes, failures })));
-    });
+      await Promise.all(pages.map((page) => syncPage(deps, page, { outcomes, failures, warnings })));
+    }, { runId, log });
+    await failRepeatedLockSkips(db, runId, outcomes, { warnings, failures });
   } catch (error) {
-    failures.push({ pageId: null, stream: null, kind: errorKind(error), message: errorMessage(error) });
+    if (isInterruption(error)) interrupted = true;
+    else failures.push({ pageId: null, stream: null, kind: errorKind(error), message: errorMessage(error) });
   } finally {
     progress.stop();
+    stopHeartbeat();
   }
 
-  const status: RunStatus = failures.length === 0 ? 'succeeded' : outcomes.some((o) => o.status === 'done') ? 'partial' : 'failed';
+  interrupted ||= outcomes.some((o) => o.status === 'interrupted');
+  const status: RunStatus = interrupted ? 'interrupted' : failures.length === 0 ? 'succeeded' : outcomes.some((o) => o.status === 'done') ? 'partial' : 'failed';
   const requests = client.stats.requests - requestsAtStart;
   const counts: Record<string, PageCounts> = {};
   for (const pageId of new Set(outcomes.map((o) => o.pageId))) counts[pageId] = pageCounts(outcomes.filter((o) => o.pageId === pageId));
-  await finishRun(db, runId, { status, counts, errors: failures, requests });
+  try {
+    await finishRun(db, runId, { status, counts, errors: failures, warnings, requests }, { log });
+  } catch (error) {
+    // The database stayed away: the summary still goes out, and the next run marks this one aborted.
+    failures.push({ pageId: null, stream: null, kind: errorKind(error), message: `could not record the end of run ${runId}: ${errorMessage(error)}` });
+  }
   const durationMs = Date.now() - started;
-  log.info({ runId, status, requests, durationMs, failures: failures.length }, 'sync finished');
-  return { runId, status, exitCode: failures.length === 0 ? 0 : 1, pages, outcomes, failures, requests, durationMs };
+  log.info({ runId, status, requests, durationMs, failures: failures.length, warnings: warnings.length }, 'sync finished');
+  const exitCode = interrupted ? EXIT_INTERRUPTED : failures.length === 0 ? 0 : 1;
+  return { runId, status, exitCode, pages, outcomes, failures, warnings, requests, durationMs };
 }
 
 export function buildSettings(config: Config, options: SyncOptions, now: Date): SyncSettings {

@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { redact } from '../redact.js';
+import { createPool } from './connection.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import type { Database } from './schema.js';
 
@@ -64,20 +64,11 @@ export async function openWarehouse(options: OpenOptions): Promise<Warehouse> {
 }
 
 export function createDb(url: string, poolSize = 10): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
-  // An idle client's error (server restarted, backend terminated) must not crash the process; the
-  // next query on the pool reports it where it can be handled.
-  pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A dropped connection (server restarted, backend terminated) never crashes the process: see createPool.
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(url, poolSize) }) });
 }
 
-/** The URL without its password, for messages. */
+/** The URL without its password (in the user part or the query string: `?password=`, `sslpassword=`), for messages. */
 export function describeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(an invalid URL)';
-  }
+  return redact(url);
 }

@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../migrations/index.js';
+import { isPrivilegeError, privilegeAdvice } from './privileges.js';
 import type { Database } from './schema.js';
 
 export const MIGRATION_SCHEMA = 'pancake';
@@ -65,6 +66,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<{ applied: 
   if (status.unknown.length > 0) throw new SchemaTooNewError(status.unknown);
   if (status.pending.length === 0) return { applied: [] };
   const { error, results } = await migrator(db).migrateToLatest();
+  if (error && isPrivilegeError(error)) throw await privilegeAdvice(db, error);
   if (error) {
     const failed = results?.find((r: MigrationResultSet['results'] extends (infer R)[] | undefined ? R : never) => r.status === 'Error');
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

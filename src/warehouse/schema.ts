@@ -113,6 +113,20 @@ export interface SyncRunsTable {
   requests: number;
   host: string | null;
   pid: number | null;
+  warnings: ColumnType<unknown, string | undefined, string>;
+  heartbeat_at: Timestamp | null;
+  pages_listed: number | null;
+}
+
+export interface SyncLocksTable {
+  page_id: string;
+  stream: string;
+  holder: string;
+  host: string;
+  pid: number;
+  run_id: string | null;
+  since: Generated<Date>;
+  heartbeat_at: Generated<Date>;
 }
 
 export interface Database {
@@ -124,6 +138,7 @@ export interface Database {
   'pancake.conversation_message_state': ConversationMessageStateTable;
   'pancake.sync_state': SyncStateTable;
   'pancake.sync_runs': SyncRunsTable;
+  'pancake.sync_locks': SyncLocksTable;
   'pancake.stats_ads': StatsAdsTable;
   'pancake.stats_engagement': StatsEngagementTable;
   'pancake.stats_pages': StatsPagesTable;

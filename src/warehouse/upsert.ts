@@ -1,5 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { isMaskable, isSecretKey, MASK } from '../redact.js';
 import type { Database } from './schema.js';
+import { CUT_STRING_CHARS, cutLongStrings, MAX_JSON_DEPTH, MAX_ROW_JSON_CHARS, rawStub, storableJson, storableText } from './storable.js';
+import { warnStorage } from './storage-warnings.js';
 
 // Batched, idempotent upserts. One statement per batch with ONE parameter, the batch as a JSON array
 // read by json_to_recordset: no 65,535-parameter cap, one plan, and the rows' jsonb travels nested
@@ -25,9 +28,10 @@ export interface TableSpec<Row> {
 export type Queryable = Kysely<Database> | Transaction<Database>;
 
 /**
- * Inserts or updates `rows` by their key and returns how many rows changed. A row whose `raw` (or
- * `spec.compare` columns) is unchanged is left alone (synced_at included), so a run that reads
- * nothing new writes nothing.
+ * Inserts or updates `rows` by their key and returns how many rows changed. Values are made
+ * storable first: no secret, no character Postgres refuses, no nesting or size it cannot take.
+ * A row whose `raw` (or `spec.compare` columns) is unchanged is left alone (synced_at included),
+ * so a run that reads nothing new writes nothing.
  * Duplicate keys inside the batch are collapsed, the last one winning: Postgres refuses to touch a
  * row twice in one statement.
  */
@@ -35,7 +39,6 @@ export async function upsertRows<Row extends { raw: unknown }>(db: Queryable, sp
   if (rows.length === 0) return 0;
   const unique = dedupeByKey(rows, spec.key);
   const names = spec.columns.map((c) => c.name);
-  const batch = JSON.stringify(unique.map((row) => Object.fromEntries(spec.columns.map((column) => [column.name, toParam(row[column.name], column.type)]))));
   const definitions = sql.raw(spec.columns.map((column) => `${quote(column.name)} ${column.type}`).join(', '));
   const columnList = sql.raw(names.map(quote).join(', '));
   const keyList = sql.raw(spec.key.map(quote).join(', '));
@@ -47,13 +50,17 @@ export async function upsertRows<Row extends { raw: unknown }>(db: Queryable, sp
   const current = sql.raw(compared.map((name) => `${quote(table)}.${quote(name)}`).join(', '));
   const incoming = sql.raw(compared.map((name) => `excluded.${quote(name)}`).join(', '));
 
-  const result = await sql`
-    insert into ${target} (${columnList}, synced_at)
-    select ${columnList}, now() from json_to_recordset(${batch}::json) as source(${definitions})
-    on conflict (${keyList}) do update set ${updates}
-    where (${current}) is distinct from (${incoming})
-  `.execute(db);
-  return Number(result.numAffectedRows ?? 0n);
+  let changed = 0;
+  for (const batch of statementBatches(unique.map((row) => storableRowJson(spec, row)))) {
+    const result = await sql`
+      insert into ${target} (${columnList}, synced_at)
+      select ${columnList}, now() from json_to_recordset(${batch}::json) as source(${definitions})
+      on conflict (${keyList}) do update set ${updates}
+      where (${current}) is distinct from (${incoming})
+    `.execute(db);
+    changed += Number(result.numAffectedRows ?? 0n);
+  }
+  return changed;
 }
 
 export function dedupeByKey<Row>(rows: readonly Row[], key: ReadonlyArray<keyof Row>): Row[] {
@@ -66,31 +73,62 @@ function quote(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
 }
 
-/** Values as they go into the batch's JSON: jsonb nested as is, text cleaned, instants as ISO strings. */
-function toParam(value: unknown, type: PgType): unknown {
-  if (value === undefined || value === null) return null;
-  if (type === 'jsonb') return cleanJson(value);
-  if (type === 'text') return cleanText(String(value));
-  if (type === 'timestamptz' && value instanceof Date) return value.toISOString();
-  return value;
+/** JSON of one batch statement at most: a few huge records must not add up past what one string holds. */
+const STATEMENT_JSON_CHARS = 64 * 1024 * 1024;
+
+/** The rows' JSON texts joined into JSON arrays of at most STATEMENT_JSON_CHARS (one row at least). */
+function statementBatches(rows: string[]): string[] {
+  const batches: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const row of rows) {
+    if (current.length > 0 && size + row.length > STATEMENT_JSON_CHARS) {
+      batches.push(`[${current.join(',')}]`);
+      current = [];
+      size = 0;
+    }
+    current.push(row);
+    size += row.length + 1;
+  }
+  if (current.length > 0) batches.push(`[${current.join(',')}]`);
+  return batches;
 }
 
 /**
- * Postgres text and jsonb refuse NUL characters and lone UTF-16 surrogates, which chat text from
- * the API can contain. Replace them rather than lose the whole batch.
+ * One row as it goes into the batch's JSON: jsonb nested, text cleaned, secrets masked (see
+ * storable.ts), instants as ISO strings. A row that cannot be stored as it is gets reduced, and
+ * the reduction is reported as a storage warning.
  */
-export function cleanText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.toWellFormed().replace(/\u0000/g, '');
+function storableRowJson<Row>(spec: TableSpec<Row>, row: Row): string {
+  const reasons: string[] = [];
+  const tooDeep = () => {
+    const reason = `nesting deeper than ${MAX_JSON_DEPTH} levels kept as JSON text`;
+    if (!reasons.includes(reason)) reasons.push(reason);
+  };
+  const values: Record<string, unknown> = {};
+  for (const column of spec.columns) values[column.name] = toParam(row[column.name], column, tooDeep);
+  let json = JSON.stringify(values);
+  if (json.length > MAX_ROW_JSON_CHARS) {
+    const size = json.length;
+    for (const column of spec.columns) {
+      if (column.type === 'text' || column.type === 'jsonb') values[column.name] = cutLongStrings(values[column.name]);
+    }
+    reasons.push(`${size} characters of JSON: strings over ${CUT_STRING_CHARS} characters cut`);
+    json = JSON.stringify(values);
+    if (json.length > MAX_ROW_JSON_CHARS && 'raw' in values) {
+      values.raw = rawStub(size);
+      reasons.push('raw replaced by a stub');
+      json = JSON.stringify(values);
+    }
+  }
+  if (reasons.length > 0) warnStorage({ table: spec.table, key: spec.key.map((k) => `${k}=${String(row[k])}`).join(', '), reasons });
+  return json;
 }
 
-function cleanJson(value: unknown): unknown {
-  if (typeof value === 'string') return cleanText(value);
-  if (Array.isArray(value)) return value.map(cleanJson);
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[cleanText(key)] = cleanJson(inner);
-    return out;
-  }
+function toParam(value: unknown, column: { name: string; type: PgType }, onTooDeep: () => void): unknown {
+  if (value === undefined || value === null) return null;
+  if (column.type === 'jsonb') return storableJson(value, onTooDeep);
+  if (column.type === 'text') return isSecretKey(column.name) && isMaskable(value) ? MASK : storableText(String(value));
+  if (column.type === 'timestamptz' && value instanceof Date) return value.toISOString();
   return value;
 }

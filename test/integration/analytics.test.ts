@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/warehouse/db.js';
+import { readerRoleName } from '../../src/warehouse/reader-role.js';
 import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -140,9 +141,9 @@ describe('pancake_analytics views', () => {
     ]);
   });
 
-  it('pancake_reader reads every table and view, including later ones, and can write nothing nor read other schemas', async () => {
+  it('the reader role of this database reads every table and view, including later ones, and can write nothing nor read other schemas', async () => {
     const login = `reader_${randomBytes(4).toString('hex')}`;
-    await sql.raw(`create role ${login} login password 'pw' in role pancake_reader`).execute(db);
+    await sql.raw(`create role ${login} login password 'pw' in role ${readerRoleName(new URL(database.url).pathname.slice(1))}`).execute(db);
     await sql.raw(`create schema other_stuff; create table other_stuff.secret (x int); create table pancake.added_later (id int primary key)`).execute(db);
     const url = new URL(database.url);
     url.username = login;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../src/logger.js';
 import { createPancakeClient } from '../../src/pancake/client.js';
 import { PancakeError } from '../../src/pancake/errors.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
@@ -163,5 +164,62 @@ describe('the client against the simulator', () => {
     const calls = sim.requests.filter((r) => r.endpoint === 'list_messages');
     // A full walk ends on the first batch shorter than 30: floor(n / 30) + 1 requests.
     expect(calls).toHaveLength(Math.floor(truth.length / 30) + 1);
+  });
+});
+
+describe('bounded waits', () => {
+  const logged = () => {
+    const lines: string[] = [];
+    return { lines, logger: createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } }) };
+  };
+
+  it('regression: a Retry-After beyond PANCAKE_MAX_RETRY_AFTER fails the request at once, saying so, instead of waiting 100000 s', async () => {
+    const server = scripted([json(429, { message: 'Too many requests' }, { 'retry-after': '100000' }), ok]);
+    await server.ready;
+    const client = createPancakeClient({ baseUrl: server.baseUrl, pageTokens: { '111': 'page-token-abcdefgh' }, retryMinDelayMs: 10, rateLimit: 1000, maxRetryAfterMs: 300_000 });
+    try {
+      const started = Date.now();
+      const error = await client.listConversations('111', { since: 1_700_000_000, until: 1_700_086_400, pageNumber: 1 }).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(error).toBeInstanceOf(PancakeError);
+      expect((error as PancakeError).kind).toBe('wait_too_long');
+      expect((error as PancakeError).message).toMatch(/asked to wait 1\.2d .*Retry-After.*more than PANCAKE_MAX_RETRY_AFTER \(5\.0m\)/);
+      expect(server.hits).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a wait of several seconds is logged with its reason, then honoured', async () => {
+    const server = scripted([json(429, { message: 'Too many requests' }, { 'retry-after': '5' }), ok]);
+    await server.ready;
+    const { lines, logger } = logged();
+    const client = createPancakeClient({ baseUrl: server.baseUrl, pageTokens: { '111': 'page-token-abcdefgh' }, retryMinDelayMs: 10, rateLimit: 1000, logger });
+    try {
+      await client.listConversations('111', { since: 1_700_000_000, until: 1_700_086_400, pageNumber: 1 });
+      expect(server.hits[1]!.at - server.hits[0]!.at).toBeGreaterThanOrEqual(4_950);
+      expect(lines.join('')).toMatch(/"level":40.*Pancake rate limit for page 111: waiting 5\.0s as it asked \(Retry-After\)/);
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
+
+  it('a stop signal ends a long wait at once, and no further request is sent', async () => {
+    const server = scripted([json(429, { message: 'Too many requests' }, { 'retry-after': '120' }), ok]);
+    await server.ready;
+    const stop = new AbortController();
+    const client = createPancakeClient({ baseUrl: server.baseUrl, pageTokens: { '111': 'page-token-abcdefgh' }, retryMinDelayMs: 10, rateLimit: 1000, stopSignal: stop.signal });
+    try {
+      const pending = client.listConversations('111', { since: 1_700_000_000, until: 1_700_086_400, pageNumber: 1 }).catch((e: unknown) => e);
+      await vi.waitFor(() => expect(server.hits).toHaveLength(1));
+      const stoppedAt = Date.now();
+      stop.abort(new PancakeError('stopping', { kind: 'interrupted' }));
+      const error = await pending;
+      expect(Date.now() - stoppedAt).toBeLessThan(1_000);
+      expect((error as PancakeError).kind).toBe('interrupted');
+      expect(server.hits).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../src/simulator/random.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { createTestDatabase } from '../support/db.js';
-import { createSyncHarness, runCli, simulatorEnv, syncedTables, tableRows, type SyncHarness } from '../support/harness.js';
+import { createSyncHarness, expectSameTables, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 
 // Crash safety (issue 5, guarantee 1). `npm test` runs a small data set; `npm run test:soak` sets
 // PANCAKE_SOAK=1 for a larger one. Both kill at 20 seeded points spread over the run.
@@ -12,20 +12,6 @@ const SIZE = SOAK ? { pages: 3, conversationsPerPage: 400 } : { pages: 2, conver
 const KILLS = 20;
 const DAY = 86_400_000;
 
-
-async function expectSameTables(reference: SyncHarness, url: string, label: string): Promise<void> {
-  const db = createDb(url, 2);
-  try {
-    for (const [table, key] of await syncedTables(reference.db)) {
-      const expected = await tableRows(reference.db, table, key);
-      const actual = await tableRows(db, table, key);
-      expect(actual.length, `${label}: ${table} row count`).toBe(expected.length);
-      expect(actual, `${label}: ${table}`).toEqual(expected);
-    }
-  } finally {
-    await db.destroy();
-  }
-}
 
 describe(`crash safety (${SOAK ? 'soak' : 'small'} data set)`, () => {
   let reference: SyncHarness;
@@ -63,7 +49,7 @@ describe(`crash safety (${SOAK ? 'soak' : 'small'} data set)`, () => {
         expect(killed.signal, `kill ${i} at request ${point}/${totalRequests}: ${killed.stderr}`).toBe('SIGKILL');
         const resumed = await runCli(args, env);
         expect(resumed.code, resumed.stderr).toBe(0);
-        await expectSameTables(reference, database.url, `kill ${i} at request ${point}`);
+        await expectSameTables(reference.db, database.url, `kill ${i} at request ${point}`);
         identical.push(point);
       } finally {
         await database.drop();
@@ -101,7 +87,7 @@ describe(`crash safety (${SOAK ? 'soak' : 'small'} data set)`, () => {
         expect([0, 1], first.stderr.slice(-2000)).toContain(first.code);
         const second = await runCli(args, env);
         expect(second.code, second.stderr).toBe(0);
-        await expectSameTables(reference, database.url, `connection dropped at ${fraction}`);
+        await expectSameTables(reference.db, database.url, `connection dropped at ${fraction}`);
       } finally {
         await admin.destroy();
         await database.drop();

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
+import { expect } from 'vitest';
 import { parseConfig, type Config, type Env } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { createPancakeClient, type PancakeClient } from '../../src/pancake/client.js';
@@ -74,6 +75,24 @@ export async function syncedTables(db: Kysely<Database>): Promise<Array<[string,
   return rows.map((r) => [`pancake.${r.table_name}`, r.key]);
 }
 
+/** The warehouse at `url` equals the reference, table by table and row by row; returns the rows compared. */
+export async function expectSameTables(reference: Kysely<Database>, url: string, label: string): Promise<number> {
+  const db = createDb(url, 2);
+  let rows = 0;
+  try {
+    for (const [table, key] of await syncedTables(reference)) {
+      const expected = await tableRows(reference, table, key);
+      const actual = await tableRows(db, table, key);
+      expect(actual.length, `${label}: ${table} row count`).toBe(expected.length);
+      expect(actual, `${label}: ${table}`).toEqual(expected);
+      rows += expected.length;
+    }
+  } finally {
+    await db.destroy();
+  }
+  return rows;
+}
+
 /** Every row of a table ordered by its key, without synced_at: what "identical tables" compares. */
 export async function tableRows(db: Kysely<Database>, table: string, orderBy: string): Promise<unknown[]> {
   const { rows } = await sql.raw<Record<string, unknown>>(`select * from ${table} order by ${orderBy}`).execute(db);
@@ -87,8 +106,8 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI (TypeScript through tsx) in a child process. */
-export function runCli(args: string[], env: Env, options: { onSpawn?: (kill: () => void) => void } = {}): Promise<CliResult> {
+/** Runs the real CLI (TypeScript through tsx) in a child process; `kill` sends SIGKILL unless told otherwise. */
+export function runCli(args: string[], env: Env, options: { onSpawn?: (kill: (signal?: NodeJS.Signals) => void) => void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
       cwd: REPO_ROOT,
@@ -101,6 +120,6 @@ export function runCli(args: string[], env: Env, options: { onSpawn?: (kill: () 
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    options.onSpawn?.(() => child.kill('SIGKILL'));
+    options.onSpawn?.((signal = 'SIGKILL') => child.kill(signal));
   });
 }

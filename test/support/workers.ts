@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { sql, type Kysely } from 'kysely';
-import { expect } from 'vitest';
+import type { Kysely } from 'kysely';
 import type { Env } from '../../src/config.js';
 import type { RequestLogEntry } from '../../src/simulator/index.js';
-import { createDb } from '../../src/warehouse/db.js';
 import type { Database } from '../../src/warehouse/schema.js';
-import { REPO_ROOT, syncedTables, tableRows, type CliResult } from './harness.js';
+import { REPO_ROOT, type CliResult } from './harness.js';
+
+export { expectSameTables } from './harness.js';
 
 // Worker processes for the scale-out tests: the real CLI in children, stoppable by any signal.
 
@@ -66,24 +66,6 @@ export async function waitForRun(db: Kysely<Database>, runId: string, timeoutMs:
   }
 }
 
-
-/** The warehouse at `url` equals the reference, table by table and row by row. */
-export async function expectSameTables(reference: Kysely<Database>, url: string, label: string): Promise<number> {
-  const db = createDb(url, 2);
-  let rows = 0;
-  try {
-    for (const [table, key] of await syncedTables(reference)) {
-      const expected = await tableRows(reference, table, key);
-      const actual = await tableRows(db, table, key);
-      expect(actual.length, `${label}: ${table} row count`).toBe(expected.length);
-      expect(actual, `${label}: ${table}`).toEqual(expected);
-      rows += expected.length;
-    }
-  } finally {
-    await db.destroy();
-  }
-  return rows;
-}
 
 /**
  * Pairs of requests made with one page's token by two different workers whose times overlap:

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { readerRoleName } from '../../src/warehouse/reader-role.js';
 import { REPO_ROOT } from '../support/harness.js';
 
 // No Docker engine runs where the tests run, so the compose file is checked as data: the services,
@@ -63,6 +64,7 @@ describe('docker-compose.yml', () => {
     expect(setup.environment).toMatchObject({ WAREHOUSE_DB: 'warehouse', READER_USER: 'metabase_reader' });
     const init = readFileSync(`${REPO_ROOT}/docker/init-warehouse.sql`, 'utf8');
     expect(init).toMatch(/create database metabase/);
-    expect(init).toMatch(/create role metabase_reader login .* in role pancake_reader/);
+    // The reader role of the `warehouse` database, as the migrations name it: that database and nothing else.
+    expect(init).toMatch(new RegExp(`create role metabase_reader login .* in role ${readerRoleName(String(compose.services.postgres!.environment?.POSTGRES_DB))};`));
   });
 });

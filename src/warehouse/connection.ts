@@ -1,0 +1,59 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+
+// The database can restart, fail over or have our backends terminated while a run is going. No
+// connection may then take the process down with an unhandled 'error' event, and whatever is safe
+// to redo is redone once the server answers again.
+
+/** A pool whose connections never emit an unhandled 'error', checked out or idle. */
+export function createPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, keepAlive: true });
+  // An idle connection that dies: the pool drops it by itself; without a listener, the event crashes.
+  pool.on('error', () => undefined);
+  // A checked-out connection that dies between two queries (pg-pool removes its own listener while a
+  // connection is lent out): its next query fails with the reason, where the caller handles it, and
+  // the pool discards it when it comes back.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
+  return pool;
+}
+
+const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const CONNECTION_MESSAGE = /connection terminated|not queryable|connection error|terminating connection|server closed the connection|the database system is (?:starting up|shutting down|in recovery)|timeout exceeded when trying to connect|connect ECONNREFUSED|Connection refused/i;
+
+/**
+ * Whether an error means the connection or the server went away (rather than a bad statement):
+ * the work can be redone once the server answers again.
+ */
+export function isConnectionError(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+    if (e instanceof Error && CONNECTION_MESSAGE.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** Waits between attempts: ~45 s in all, longer than a server restart or a failover usually takes. */
+export const RECONNECT_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 15_000, 15_000];
+
+/**
+ * Runs `fn`, and runs it again after a pause when it fails because the database connection was
+ * lost. Only for work that is safe to repeat (idempotent writes, a stream that resumes from its
+ * last commit). Other errors, and the last connection error, are thrown.
+ */
+export async function retryOnConnectionLoss<T>(fn: () => Promise<T>, options: { what: string; log?: Logger; delaysMs?: readonly number[] }): Promise<T> {
+  const delays = options.delaysMs ?? RECONNECT_DELAYS_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const delay = delays[attempt];
+      if (delay === undefined || !isConnectionError(error)) throw error;
+      options.log?.warn({ err: error }, `lost the database connection during ${options.what}; trying again in ${delay / 1000} s (attempt ${attempt + 2} of ${delays.length + 1})`);
+      await sleep(delay);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from '../logger.js';
+import { redactValue } from '../redact.js';
+import { retryOnConnectionLoss } from './connection.js';
+import { LOCK_LEASE_MS } from './locks.js';
+import { isGoneHere, processHost } from './process-identity.js';
+import type { Database } from './schema.js';
+import type { Queryable } from './upsert.js';
+
+// The run log, pancake.sync_runs: one row per run, `running` until the run settles it. A run row
+// never stays `running` after its process is gone: the process renews heartbeat_at while it runs,
+// and the next run (or `status`) marks a silent one `aborted`.
+
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted' | 'aborted';
+
+export interface RunFailure {
+  pageId: string | null;
+  stream: string | null;
+  kind: string;
+  message: string;
+}
+
+/** Something the operator should know that did not fail the run (a stream skipped once, a record stored reduced). */
+export interface RunWarning {
+  pageId: string | null;
+  stream: string | null;
+  kind: string;
+  message: string;
+}
+
+const HEARTBEAT_MS = 30_000;
+
+export async function startRun(db: Kysely<Database>, options: unknown): Promise<string> {
+  const row = await db
+    .insertInto('pancake.sync_runs')
+    .values({ status: 'running', options: JSON.stringify(redactValue(options)), counts: '{}', errors: '[]', requests: 0, host: processHost(), pid: process.pid, finished_at: null, heartbeat_at: new Date() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return String(row.id);
+}
+
+/** Renews the run's heartbeat until the returned function is called. */
+export function keepRunAlive(db: Kysely<Database>, runId: string): () => void {
+  const timer = setInterval(() => {
+    void db.updateTable('pancake.sync_runs').set({ heartbeat_at: new Date() }).where('id', '=', runId).where('status', '=', 'running').execute().catch(() => undefined);
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export interface RunOutcome {
+  status: RunStatus;
+  counts: unknown;
+  errors: RunFailure[];
+  requests: number;
+  warnings?: RunWarning[];
+}
+
+/**
+ * Settles the run row. The database may be restarting at this very moment (the reason the run
+ * failed, perhaps): the update is retried while the connection comes back.
+ */
+export async function finishRun(db: Kysely<Database>, runId: string, outcome: RunOutcome, options: { log?: Logger; delaysMs?: readonly number[] } = {}): Promise<void> {
+  const update = () =>
+    db
+      .updateTable('pancake.sync_runs')
+      .set({
+        status: outcome.status,
+        finished_at: new Date(),
+        counts: JSON.stringify(redactValue(outcome.counts)),
+        errors: JSON.stringify(redactValue(outcome.errors)),
+        warnings: JSON.stringify(redactValue(outcome.warnings ?? [])),
+        requests: outcome.requests,
+      })
+      .where('id', '=', runId)
+      .execute();
+  await retryOnConnectionLoss(update, { what: `recording the end of run ${runId}`, ...options });
+}
+
+/**
+ * Marks `aborted` the runs still `running` whose process is gone: known dead on this host, or
+ * silent (no heartbeat) for longer than a lease. Queued runs are settled by their workers, not here.
+ * Returns the ids marked.
+ */
+export async function markAbandonedRuns(db: Kysely<Database>): Promise<string[]> {
+  const running = await db
+    .selectFrom('pancake.sync_runs')
+    .select(['id', 'host', 'pid', 'heartbeat_at', 'started_at', sql<boolean>`coalesce(heartbeat_at, started_at) < now() - make_interval(secs => ${LOCK_LEASE_MS / 1000})`.as('silent')])
+    .where('status', '=', 'running')
+    .where(sql<boolean>`coalesce(options->>'mode', '') <> 'queue'`)
+    .execute();
+  const abandoned = running.filter((run) => run.silent || isGoneHere(run.host, run.pid)).map((run) => String(run.id));
+  if (abandoned.length === 0) return [];
+  await db
+    .updateTable('pancake.sync_runs')
+    .set({ status: 'aborted', finished_at: sql`coalesce(heartbeat_at, started_at)` })
+    .where('id', 'in', abandoned)
+    .where('status', '=', 'running')
+    .execute();
+  return abandoned;
+}
+
+/** Records how many pages the page list returned in this run. */
+export async function recordPagesListed(db: Queryable, runId: string, count: number): Promise<void> {
+  await db.updateTable('pancake.sync_runs').set({ pages_listed: count }).where('id', '=', runId).execute();
+}
+
+/** How many pages the page list returned in the latest earlier run that listed them; null if none did. */
+export async function previousPagesListed(db: Queryable, beforeRunId: string | null): Promise<number | null> {
+  let query = db.selectFrom('pancake.sync_runs').select('pages_listed').where('pages_listed', 'is not', null).orderBy('id', 'desc').limit(1);
+  if (beforeRunId !== null) query = query.where('id', '<', beforeRunId);
+  return (await query.executeTakeFirst())?.pages_listed ?? null;
+}
+
+/**
+ * How each (page, stream) ended in the latest earlier run that included it, for the pairs given
+ * (keys `page\u0000stream`). Looks back over the last 50 runs.
+ */
+export async function previousStreamResults(db: Kysely<Database>, beforeRunId: string, pairs: ReadonlyArray<{ pageId: string; stream: string }>): Promise<Map<string, string>> {
+  const runs = await db.selectFrom('pancake.sync_runs').select('counts').where('id', '<', beforeRunId).orderBy('id', 'desc').limit(50).execute();
+  const found = new Map<string, string>();
+  for (const { pageId, stream } of pairs) {
+    for (const run of runs) {
+      const status = (run.counts as Record<string, Record<string, { status?: unknown }> | undefined> | null)?.[pageId]?.[stream]?.status;
+      if (typeof status === 'string') {
+        found.set(`${pageId}\u0000${stream}`, status);
+        break;
+      }
+    }
+  }
+  return found;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { isSecretKey, redact, redactValue, registerSecret } from '../../src/redact.js';
+import { describeUrl } from '../../src/warehouse/db.js';
+
+describe('redact: secrets in text', () => {
+  it('masks secret-named query parameters, URL passwords and secret-named JSON fields; keeps the rest', () => {
+    expect(redact('GET https://pages.fm/api/v1/pages?access_token=abc123&page_id=9')).toBe('GET https://pages.fm/api/v1/pages?access_token=***&page_id=9');
+    expect(redact('postgres://sync:hunter2@db:5432/warehouse')).toBe('postgres://sync:***@db:5432/warehouse');
+    expect(redact('{"page_access_token":"t0k","api_key":"k","name":"Shop"}')).toBe('{"page_access_token":"***","api_key":"***","name":"Shop"}');
+    // A port or an @ in a query is not a password.
+    expect(redact('http://127.0.0.1:4010/x?to=a@b')).toBe('http://127.0.0.1:4010/x?to=a@b');
+  });
+
+  it('regression: a DATABASE_URL with the password in its query string is printed masked', () => {
+    expect(describeUrl('postgres://sync@db:5432/warehouse?password=hunter2&sslmode=require')).toBe('postgres://sync@db:5432/warehouse?password=***&sslmode=require');
+    expect(describeUrl('postgresql://db/warehouse?user=sync&sslpassword=k3y')).toBe('postgresql://db/warehouse?user=sync&sslpassword=***');
+    expect(describeUrl('postgres://sync:hunter2@db/warehouse')).not.toContain('hunter2');
+  });
+
+  it('masks a registered secret wherever it appears', () => {
+    registerSecret('known-token-0123456789');
+    expect(redact('said known-token-0123456789 twice: known-token-0123456789')).toBe('said *** twice: ***');
+    expect(redactValue({ note: ['x known-token-0123456789 y'] })).toEqual({ note: ['x *** y'] });
+  });
+});
+
+describe('secret-named fields', () => {
+  it('recognises token, secret, password and key names in snake_case and camelCase, not ids that merely mention a token', () => {
+    for (const key of ['access_token', 'page_access_token', 'token', 'secret', 'client_secret', 'password', 'db_password', 'api_key', 'apiKey', 'accessToken', 'refreshToken', 'credentials', 'authorization']) {
+      expect(isSecretKey(key), key).toBe(true);
+    }
+    for (const key of ['token_for_business', 'current_settings_key', 'name', 'tokens_count', 'id', 'message']) expect(isSecretKey(key), key).toBe(false);
+  });
+
+  it('redactValue masks them at any depth and keeps flags and nulls, without recursion limits', () => {
+    expect(redactValue({ a: { settings: { page_access_token: 'x', has_password: true, secret: null }, list: [{ token: 5 }] } })).toEqual({
+      a: { settings: { page_access_token: '***', has_password: true, secret: null }, list: [{ token: '***' }] },
+    });
+    let deep: Record<string, unknown> = { token: 'bottom-secret' };
+    for (let i = 0; i < 20_000; i++) deep = { child: deep };
+    const copy = redactValue(deep);
+    let node: unknown = copy;
+    for (let i = 0; i < 20_000; i++) node = (node as { child: unknown }).child;
+    expect(node).toEqual({ token: '***' });
+  });
+});
