@@ -1,15 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from './config.js';
+import { readEnvironment } from './config.js';
+import { EXIT_USAGE, UserError, exitCodeOf } from './errors.js';
 import { redact } from './redact.js';
-import { UnknownStreamError } from './sync/registry.js';
-import { DatabaseUnreachableError } from './warehouse/db.js';
-import { SchemaTooNewError } from './warehouse/migrate.js';
 import { demoCommand } from './commands/demo.js';
 import { enqueueCommand } from './commands/enqueue.js';
 import { migrateCommand } from './commands/migrate.js';
 import { queueStatusCommand } from './commands/queue-status.js';
-import { EXIT_PARTIAL, EXIT_USAGE, UsageError } from './commands/shared.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
@@ -64,24 +61,34 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Maps what went wrong to the exit codes of DESIGN.md §4 and a message for a person. */
+/** The one place that turns what went wrong into an exit code: a UserError carries its own. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof UnknownStreamError || error instanceof DatabaseUnreachableError || error instanceof SchemaTooNewError) {
-    return EXIT_USAGE;
+  return exitCodeOf(error);
+}
+
+/**
+ * What a person reads when a command fails: one line. A UserError's message says what to do; an
+ * unexpected error also says how to get its stack trace, which only LOG_LEVEL=debug prints.
+ */
+export function reportFailure(error: unknown, debug: boolean, out: NodeJS.WritableStream = process.stderr): void {
+  if (error instanceof CommanderError) return; // commander printed it already
+  const message = redact(error instanceof Error ? error.message : String(error));
+  if (error instanceof UserError) {
+    out.write(`pancake-sync: ${message}\n`);
+    return;
   }
-  return EXIT_PARTIAL;
+  out.write(`pancake-sync: unexpected error: ${message}${debug ? '' : ' (run with LOG_LEVEL=debug for the stack trace, and please report it)'}\n`);
+  if (debug && error instanceof Error && error.stack) out.write(`${redact(error.stack)}\n`);
 }
 
 async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {
-    const code = exitCodeFor(error);
-    if (!(error instanceof CommanderError)) {
-      process.stderr.write(`pancake-sync: ${redact(error instanceof Error ? error.message : String(error))}\n`);
-    }
-    process.exitCode = code;
+    const level = (readEnvironment().LOG_LEVEL ?? '').trim().toLowerCase();
+    reportFailure(error, level === 'debug' || level === 'trace');
+    process.exitCode = exitCodeFor(error);
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { config as loadDotenv } from 'dotenv';
 import { parseDuration, parseInstant } from './durations.js';
+import { UserError } from './errors.js';
 import { isValidPageId, PAGE_ID_FORM } from './page-ids.js';
 
 /** Validated configuration: every field already parsed and checked (DESIGN.md §6). */
@@ -28,14 +29,13 @@ export interface Config {
   homeDir: string;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(readonly problems: string[]) {
     super(
       problems.length === 1
         ? `Configuration problem: ${problems[0]}`
         : `Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
-    this.name = 'ConfigError';
   }
 }
 

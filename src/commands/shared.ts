@@ -5,17 +5,9 @@ import { createPancakeClient, type PancakeClient } from '../pancake/client.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
 import { openWarehouse, type Warehouse } from '../warehouse/db.js';
 
-/** Exit codes: 0 all done, 1 some page/stream failed (the rest committed), 2 configuration or usage. */
-export const EXIT_OK = 0;
-export const EXIT_PARTIAL = 1;
-export const EXIT_USAGE = 2;
+import { UsageError } from '../errors.js';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, UsageError } from '../errors.js';
 
 export interface CommandContext {
   config: Config;
