@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+// Storage of the encrypted page tokens (migration 0006_page_tokens). The warehouse sees only
+// ciphertext: sealing and opening happen in src/sync/page-token-crypto.ts.
+
+export interface SealedToken {
+  salt: Buffer;
+  nonce: Buffer;
+  ciphertext: Buffer;
+  authTag: Buffer;
+}
+
+interface PageTokensTable {
+  page_id: string;
+  salt: Buffer;
+  nonce: Buffer;
+  ciphertext: Buffer;
+  auth_tag: Buffer;
+  generated_at: Date;
+}
+
+type PrivateTables = { 'pancake_private.page_tokens': PageTokensTable };
+
+export async function loadSealedToken(db: Kysely<Database>, pageId: string): Promise<SealedToken | null> {
+  const row = await db
+    .withTables<PrivateTables>()
+    .selectFrom('pancake_private.page_tokens')
+    .select(['salt', 'nonce', 'ciphertext', 'auth_tag'])
+    .where('page_id', '=', pageId)
+    .executeTakeFirst();
+  return row ? { salt: row.salt, nonce: row.nonce, ciphertext: row.ciphertext, authTag: row.auth_tag } : null;
+}
+
+export async function saveSealedToken(db: Kysely<Database>, pageId: string, sealed: SealedToken): Promise<void> {
+  const values = { salt: sealed.salt, nonce: sealed.nonce, ciphertext: sealed.ciphertext, auth_tag: sealed.authTag, generated_at: new Date() };
+  await db
+    .withTables<PrivateTables>()
+    .insertInto('pancake_private.page_tokens')
+    .values({ page_id: pageId, ...values })
+    .onConflict((oc) => oc.column('page_id').doUpdateSet(values))
+    .execute();
+}
+
+/** Forgets a page's token (the next run generates a new one): `pancake-sync` has no command for it; see README. */
+export async function deleteSealedToken(db: Kysely<Database>, pageId: string): Promise<void> {
+  await db.withTables<PrivateTables>().deleteFrom('pancake_private.page_tokens').where('page_id', '=', pageId).execute();
+}
