@@ -1,7 +1,7 @@
 import { parseInstant } from '../durations.js';
 import { parseConfig, readEnvironment, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createPancakeClient, type PancakeClient } from '../pancake/client.js';
+import { createPancakeClient, type ApiAnswer, type PancakeClient } from '../pancake/client.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
 import { openWarehouse, type Warehouse } from '../warehouse/db.js';
 
@@ -40,7 +40,7 @@ export async function openMigratedWarehouse(config: Config, log: Logger): Promis
   return warehouse;
 }
 
-export function clientFromConfig(config: Config, log: Logger, overrides: { rateLimit?: number; headers?: Record<string, string> } = {}): PancakeClient {
+export function clientFromConfig(config: Config, log: Logger, overrides: { rateLimit?: number; headers?: Record<string, string>; onAnswer?: (answer: ApiAnswer) => void } = {}): PancakeClient {
   return createPancakeClient({
     baseUrl: config.baseUrl,
     ...(config.accessToken !== null && { accessToken: config.accessToken }),
@@ -50,6 +50,7 @@ export function clientFromConfig(config: Config, log: Logger, overrides: { rateL
     retries: config.retries,
     concurrency: config.concurrency,
     ...(overrides.headers !== undefined && { headers: overrides.headers }),
+    ...(overrides.onAnswer !== undefined && { onAnswer: overrides.onAnswer }),
     logger: log,
   });
 }

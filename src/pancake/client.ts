@@ -10,7 +10,9 @@ import { conversationIteratorEndpoints, type ConversationIteratorEndpoints } fro
 import { customerEndpoints, type CustomerEndpoints } from './endpoints/customers.js';
 import { pageDirectoryEndpoints, type PageDirectoryEndpoints } from './endpoints/page-directory.js';
 import { postEndpoints, type PostEndpoints } from './endpoints/posts.js';
-import { createHttpClient, type HttpStats } from './http.js';
+import { createHttpClient, type ApiAnswer, type HttpStats } from './http.js';
+
+export type { ApiAnswer } from './http.js';
 
 export { CONVERSATIONS_PER_PAGE, type ConversationCursorParams, type ConversationPageParams, type ConversationWindow } from './endpoints/conversations.js';
 export { MESSAGES_PER_BATCH, type MessageParams } from './endpoints/messages.js';
@@ -44,6 +46,8 @@ export interface PancakeClientOptions {
   /** Extra request headers, e.g. `x-pancake-sync-worker` from a queue worker. */
   headers?: Readonly<Record<string, string>>;
   logger?: Logger;
+  /** Sees every accepted answer (request without its token, parsed body), e.g. to record them. */
+  onAnswer?: (answer: ApiAnswer) => void;
 }
 
 /** Every endpoint of the Pancake API (../shared/pancake-api.md), one method each. */
@@ -60,6 +64,7 @@ export function createPancakeClient(options: PancakeClientOptions = {}): Pancake
     ...(options.retryMinDelayMs !== undefined && { retryMinDelayMs: options.retryMinDelayMs }),
     ...(options.headers !== undefined && { headers: options.headers }),
     ...(options.logger !== undefined && { logger: options.logger }),
+    ...(options.onAnswer !== undefined && { onAnswer: options.onAnswer }),
   });
   const pageTokens = new Map<string, string>(options.pageTokens instanceof Map ? options.pageTokens : Object.entries(options.pageTokens ?? {}));
   const ctx = createEndpointContext(http, { accessToken: options.accessToken, pageTokens, timezone: options.timezone ?? 'Asia/Ho_Chi_Minh' });

@@ -51,6 +51,18 @@ export interface HttpClientOptions {
   /** Sent with every request besides accept/content-type (a queue worker names itself in one). */
   headers?: Readonly<Record<string, string>>;
   logger?: Logger;
+  /** Sees every answer the client accepted, before the endpoint reads it (`doctor --capture`). */
+  onAnswer?: (answer: ApiAnswer) => void;
+}
+
+/** An accepted answer: what was asked (the token left out) and the parsed body. */
+export interface ApiAnswer {
+  method: ApiRequest['method'];
+  base: ApiBase;
+  path: string;
+  query: Readonly<Record<string, QueryValue>>;
+  pageId: string | null;
+  body: unknown;
 }
 
 export interface HttpStats {
@@ -99,7 +111,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       } catch (error) {
         throw transportError(error, url, request.pageId);
       }
-      return interpret<T>(response, text, url, request.pageId);
+      const body = interpret<T>(response, text, url, request.pageId);
+      options.onAnswer?.({ method: request.method, base: request.base, path: request.path, query: request.query ?? {}, pageId: request.pageId ?? null, body });
+      return body;
     });
   }
 
