@@ -4,6 +4,7 @@ import { readEnvironment } from './config.js';
 import { EXIT_USAGE, UserError, exitCodeOf } from './errors.js';
 import { redact } from './redact.js';
 import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
 import { enqueueCommand } from './commands/enqueue.js';
 import { migrateCommand } from './commands/migrate.js';
 import { queueStatusCommand } from './commands/queue-status.js';
@@ -43,6 +44,7 @@ Examples:
   npx pancake-sync sync --since 2025-01-01               backfill from a date
   npx pancake-sync sync --streams conversations --pages 1234567890123456
   npx pancake-sync status --json
+  npx pancake-sync doctor --since 2025-01-01            check a shop first: streams, missing settings, backfill cost
   npx pancake-sync worker --concurrency 4               one of many workers sharing queued runs (needs DATABASE_URL)
   npx pancake-sync enqueue                               nightly, from cron: queue a run for the workers
   npx pancake-sync queue-status                          tasks waiting, running (by which worker), failed
@@ -55,7 +57,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
     .addHelpText('after', ENVIRONMENT_HELP);
-  for (const command of [migrateCommand(), syncCommand(), enqueueCommand(), workerCommand(), statusCommand(), queueStatusCommand(), demoCommand(), simulateCommand()]) {
+  for (const command of [migrateCommand(), syncCommand(), enqueueCommand(), workerCommand(), statusCommand(), queueStatusCommand(), doctorCommand(), demoCommand(), simulateCommand()]) {
     program.addCommand(command.exitOverride().showHelpAfterError());
   }
   return program;

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { PancakeError } from '../pancake/errors.js';
+import { StreamUnavailableError } from './stream.js';
 
 // Expected failures (a refused token, a rate limit that outlasted the retries, a stream the API
 // does not serve, a setting to fix) are logged as one line whose message says what to do. A stack
@@ -8,7 +9,7 @@ import { PancakeError } from '../pancake/errors.js';
 
 /** Errors whose message is the whole story for the person reading the log. */
 export function isExpectedFailure(error: unknown): boolean {
-  return error instanceof UserError || error instanceof PancakeError || (error instanceof Error && error.name === 'StreamUnavailableError');
+  return error instanceof UserError || error instanceof PancakeError || error instanceof StreamUnavailableError;
 }
 
 /** The fields a failure adds to its log line: the kind always, the error with its stack only at debug. */

@@ -46,3 +46,14 @@ export async function saveSealedToken(db: Kysely<Database>, pageId: string, seal
 export async function deleteSealedToken(db: Kysely<Database>, pageId: string): Promise<void> {
   await db.withTables<PrivateTables>().deleteFrom('pancake_private.page_tokens').where('page_id', '=', pageId).execute();
 }
+
+/** `loadSealedToken` in a read-only transaction, for commands that must write nothing (doctor); null when the schema has no token table yet. */
+export async function peekSealedToken(db: Kysely<Database>, pageId: string): Promise<SealedToken | null> {
+  try {
+    return await db.transaction().setAccessMode('read only').execute((trx) => loadSealedToken(trx, pageId));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === '42P01' || code === '3F000') return null; // undefined table / schema: never migrated
+    throw error;
+  }
+}
