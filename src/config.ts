@@ -4,7 +4,7 @@ import { parseDuration, parseInstant } from './durations.js';
 import { UserError } from './errors.js';
 import { isValidPageId, PAGE_ID_FORM } from './page-ids.js';
 
-/** Validated configuration: every field already parsed and checked (DESIGN.md §6). */
+/** Validated configuration: every field already parsed and checked (README.md, "Configuration"). */
 export interface Config {
   databaseUrl: string | null;
   accessToken: string | null;

@@ -1,4 +1,4 @@
-// Tokens travel as query parameters (pancake-api.md), so any URL, error message or object that
+// Tokens travel as query parameters (docs/pancake-api.md), so any URL, error message or object that
 // leaves the process must pass through here first.
 
 const TOKEN_PARAM = /((?:page_)?access_token=)[^&\s"'#]+/gi;

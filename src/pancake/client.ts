@@ -50,7 +50,7 @@ export interface PancakeClientOptions {
   onAnswer?: (answer: ApiAnswer) => void;
 }
 
-/** Every endpoint of the Pancake API (../shared/pancake-api.md), one method each. */
+/** Every endpoint of the Pancake API (docs/pancake-api.md), one method each. */
 export type PancakeClient = { readonly stats: HttpStats } & PageEndpoints & ConversationEndpoints & MessageEndpoints & StatisticsEndpoints & WriteEndpoints
   & CustomerEndpoints & CallLogEndpoints & PostEndpoints & PageDirectoryEndpoints & ConversationIteratorEndpoints;
 

@@ -6,7 +6,7 @@ import { redact, registerSecret } from '../redact.js';
 import { PancakeError } from './errors.js';
 import { createTokenRateLimiter } from './rate-limiter.js';
 
-/** The three API roots of pancake-api.md ("Bases and tokens"). */
+/** The three API roots of docs/pancake-api.md ("Bases and tokens"). */
 export type ApiBase = 'user' | 'page' | 'page_v2';
 
 const BASE_PATHS: Record<ApiBase, string> = {
@@ -38,7 +38,7 @@ export interface ApiRequest {
 
 export interface HttpClientOptions {
   baseUrl: string;
-  /** Requests per second per token. Default 5 (pancake-api.md). */
+  /** Requests per second per token. Default 5 (docs/pancake-api.md). */
   rateLimit?: number;
   /** Per attempt, including reading the body. Default 30 s. */
   timeoutMs?: number;

@@ -6,7 +6,7 @@ import type { Database } from './schema.js';
 import type { Kysely } from 'kysely';
 
 // Watermarks, cursors and the run log. A stream's state is written only inside the transaction that
-// commits the rows it covers (DESIGN.md §4), which is why every writer here takes a Queryable that
+// commits the rows it covers (docs/architecture.md, "Correctness rules"), which is why every writer here takes a Queryable that
 // may be a transaction.
 
 export interface StreamState<Cursor = unknown> {

@@ -1,4 +1,4 @@
-// User API: the page list and page tokens (pancake-api.md, "User API").
+// User API: the page list and page tokens (docs/pancake-api.md, "User API").
 
 import { BadParam, fail, ok } from './params.js';
 import type { RouteDefinition } from './route.js';
