@@ -166,11 +166,11 @@ function transportError(error: unknown, url: URL, pageId: string | undefined): P
   const safeUrl = redact(url.toString());
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new PancakeError(`Pancake did not answer in time: ${safeUrl}`, { kind: 'timeout', url: safeUrl, pageId: pageId ?? null });
+    return new PancakeError(`Pancake did not answer in time${pageId ? ` for page ${pageId}` : ''}: ${safeUrl}. If it keeps happening, raise PANCAKE_TIMEOUT (e.g. PANCAKE_TIMEOUT=60s)`, { kind: 'timeout', url: safeUrl, pageId: pageId ?? null });
   }
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
   const reason = redact([error instanceof Error ? error.message : String(error), cause].filter(Boolean).join(': '));
-  return new PancakeError(`Could not reach Pancake (${reason}): ${safeUrl}`, { kind: 'network', url: safeUrl, pageId: pageId ?? null });
+  return new PancakeError(`Could not reach Pancake (${reason}): ${safeUrl}. Check the network and PANCAKE_BASE_URL`, { kind: 'network', url: safeUrl, pageId: pageId ?? null });
 }
 
 function interpret<T>(response: Response, text: string, url: URL, pageId: string | undefined): T {
@@ -188,7 +188,7 @@ function interpret<T>(response: Response, text: string, url: URL, pageId: string
   const base = { status, url: safeUrl, pageId: pageId ?? null };
 
   if (status === 429 || (parsed && isRecord(body) && body.success === false && (body.error_code === 429 || /too many/i.test(message ?? '')))) {
-    return fail(`Pancake rate limit${where}`, { ...base, kind: 'rate_limit', retryAfterSeconds: retryAfter(response) });
+    return fail(`Pancake rate limit${where}, longer than the retries waited: lower PANCAKE_RATE_LIMIT (e.g. PANCAKE_RATE_LIMIT=2) or run again later; the next run resumes where this one stopped`, { ...base, kind: 'rate_limit', retryAfterSeconds: retryAfter(response) });
   }
   if (status === 401 || status === 403) {
     return fail(
@@ -197,7 +197,7 @@ function interpret<T>(response: Response, text: string, url: URL, pageId: string
     );
   }
   if (status === 404) return fail(`Pancake has no such resource${where} (HTTP 404${message ? `: ${redact(message)}` : ''}): ${safeUrl}`, { ...base, kind: 'not_found' });
-  if (status >= 500 || status === 408) return fail(`Pancake server error${where} (HTTP ${status}): ${safeUrl}`, { ...base, kind: 'server' });
+  if (status >= 500 || status === 408) return fail(`Pancake server error${where} (HTTP ${status}): ${safeUrl}. Run again later; the next run resumes where this one stopped`, { ...base, kind: 'server' });
   if (status >= 400) {
     return fail(`Pancake rejected the request${where} (HTTP ${status}${message ? `: ${redact(message)}` : ''}): ${safeUrl}`, { ...base, kind: 'bad_request' });
   }

@@ -42,11 +42,6 @@ export async function saveSealedToken(db: Kysely<Database>, pageId: string, seal
     .execute();
 }
 
-/** Forgets a page's token (the next run generates a new one): `pancake-sync` has no command for it; see README. */
-export async function deleteSealedToken(db: Kysely<Database>, pageId: string): Promise<void> {
-  await db.withTables<PrivateTables>().deleteFrom('pancake_private.page_tokens').where('page_id', '=', pageId).execute();
-}
-
 /** `loadSealedToken` in a read-only transaction, for commands that must write nothing (doctor); null when the schema has no token table yet. */
 export async function peekSealedToken(db: Kysely<Database>, pageId: string): Promise<SealedToken | null> {
   try {

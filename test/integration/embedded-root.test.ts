@@ -12,6 +12,7 @@ import { failureFor } from '../../src/warehouse/embedded/errors.js';
 import { runToEnd } from '../../src/warehouse/embedded/processes.js';
 import { serverUser } from '../../src/warehouse/embedded/system-user.js';
 import { EmbeddedPostgresError, startEmbeddedPostgres } from '../../src/warehouse/embedded.js';
+import { runCli } from '../support/harness.js';
 
 // A clone under /root or in a `mktemp -d` folder (mode 0700): as root the server runs as the user
 // `postgres`, which cannot enter it. CI and this machine run as root, so these tests exercise the
@@ -109,5 +110,17 @@ describe('embedded Postgres from a closed (0700) directory', () => {
     expect(message).toContain(`could not start the embedded Postgres in ${file}/postgres: cannot create the directory`);
     expect(message).toMatch(/PANCAKE_SYNC_HOME.*DATABASE_URL/);
     expect(message).not.toContain('\n');
+  });
+
+  it('a command that cannot start it exits 2 with that one line on stderr, no stack trace', async () => {
+    const closed = await closedDir();
+    const file = path.join(closed, 'a-file');
+    await writeFile(file, '');
+    const result = await runCli(['status'], { PANCAKE_SYNC_HOME: path.join(file, 'home'), LOG_LEVEL: 'info' });
+    expect(result.code).toBe(2);
+    const lines = result.stderr.split('\n').filter((l) => l.startsWith('pancake-sync:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^pancake-sync: could not start the embedded Postgres in .*: cannot create the directory/);
+    expect(result.stderr).not.toMatch(/\n\s+at |Error:/);
   });
 });
