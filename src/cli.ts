@@ -22,7 +22,7 @@ Environment (or a .env file in the working directory):
   PANCAKE_BASE_URL          API origin (default https://pages.fm; the simulator in tests)
   PANCAKE_TIMEZONE          zone of day boundaries; set it to override the pages' own (default Asia/Ho_Chi_Minh)
   PANCAKE_CALL_CENTER_IDS   page_id:subscription_id,... for call logs
-  PANCAKE_RATE_LIMIT        requests per second per token (default 5)
+  PANCAKE_RATE_LIMIT        requests per second per token, at most 1000 (default 5)
   PANCAKE_RETRIES           retries of a failed request (default 6; rate limits do not count)
   PANCAKE_TIMEOUT           per request (default 30s)
   PANCAKE_CONVERSATION_PAGING  cursor (v2, default) or page_number (v1)
@@ -32,7 +32,8 @@ Environment (or a .env file in the working directory):
   SYNC_SAFETY_LAG           the newest window ends this long before now (default 30s)
   STATS_LOOKBACK_DAYS       days of statistics re-read each run (default 3)
   SYNC_CONCURRENCY          requests in flight at once (default 8)
-  PANCAKE_SYNC_HOME         where the embedded Postgres keeps its data (default .pancake-sync)
+  PANCAKE_SYNC_HOME         where the embedded Postgres keeps its data (default .pancake-sync; as root,
+                            what the user postgres cannot enter goes to /var/lib/pancake-sync)
   LOG_LEVEL                 fatal, error, warn, info, debug, trace, silent (default info)
 
 Exit codes: 0 all done, 1 some page or stream failed (the rest is committed), 2 configuration or usage error.
