@@ -43,6 +43,12 @@ function yesterday(ctx: ProbeContext): DayWindow {
   return dayWindow(day, day, ctx.page.timezone);
 }
 
+/** Yesterday as the date_range endpoints take it. */
+function yesterdayRange(ctx: ProbeContext): { dateRange: { since: Date; until: Date }; timezone: string } {
+  const w = yesterday(ctx);
+  return { dateRange: { since: w.since, until: w.until }, timezone: w.zone };
+}
+
 const counted = (records: number, pageSize: number, days = SAMPLE_DAYS): Sample => ({ records, capped: records >= pageSize, days });
 
 export const PROBES: readonly Probe[] = [
@@ -96,34 +102,14 @@ export const PROBES: readonly Probe[] = [
       return { sample: { records: Number(answer.total ?? answer.posts.length), capped: false, days: SAMPLE_DAYS } };
     },
   },
-  {
-    stream: 'stats_engagement',
-    shape: SHAPES.customer_engagements,
-    run: async (ctx) => {
-      const w = yesterday(ctx);
-      await ctx.client.getEngagementStatistics(ctx.page.id, { dateRange: { since: w.since, until: w.until }, timezone: w.zone });
-      return {};
-    },
-  },
+  { stream: 'stats_engagement', shape: SHAPES.customer_engagements, run: async (ctx) => ((await ctx.client.getEngagementStatistics(ctx.page.id, yesterdayRange(ctx))), {}) },
   { stream: 'stats_pages', shape: SHAPES.page_statistics, run: async (ctx) => ((await ctx.client.getPageStatistics(ctx.page.id, yesterday(ctx))), {}) },
   { stream: 'stats_tags', shape: SHAPES.tag_statistics, run: async (ctx) => ((await ctx.client.getTagStatistics(ctx.page.id, yesterday(ctx))), {}) },
-  {
-    stream: 'stats_users',
-    shape: SHAPES.user_statistics,
-    run: async (ctx) => {
-      const w = yesterday(ctx);
-      await ctx.client.getUserStatistics(ctx.page.id, { dateRange: { since: w.since, until: w.until }, timezone: w.zone });
-      return {};
-    },
-  },
+  { stream: 'stats_users', shape: SHAPES.user_statistics, run: async (ctx) => ((await ctx.client.getUserStatistics(ctx.page.id, yesterdayRange(ctx))), {}) },
   {
     stream: 'stats_new_customers',
     shape: SHAPES.new_customers,
-    run: async (ctx) => {
-      const w = yesterday(ctx);
-      await ctx.client.getNewCustomerStatistics(ctx.page.id, { dateRange: { since: w.since, until: w.until }, groupBy: 'day', timezone: w.zone });
-      return {};
-    },
+    run: async (ctx) => ((await ctx.client.getNewCustomerStatistics(ctx.page.id, { ...yesterdayRange(ctx), groupBy: 'day' })), {}),
   },
   { stream: 'stats_ads', shape: SHAPES.ads, run: async (ctx) => ((await ctx.client.getAdsStatistics(ctx.page.id, { ...yesterday(ctx), type: 'by_id' })), {}) },
 ];

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import { queryRows } from '../support/db.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { usableBinaries } from '../../src/warehouse/embedded/binaries.js';
 import { failureFor } from '../../src/warehouse/embedded/errors.js';
@@ -38,16 +38,6 @@ function sharedDir(): string {
   return dir;
 }
 
-async function rowsOf(url: string, sql: string): Promise<unknown[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 describe('embedded Postgres from a closed (0700) directory', () => {
   it('starts, keeps its data across restarts, and never opens the closed directory', async () => {
     const closed = await closedDir();
@@ -56,7 +46,7 @@ describe('embedded Postgres from a closed (0700) directory', () => {
     const first = await startEmbeddedPostgres({ dataDir, durable: false, sharedDir: shared });
     try {
       expect(first.mode).toBe('started');
-      await rowsOf(first.url, 'create table kept (id int); insert into kept values (7)');
+      await queryRows(first.url, 'create table kept (id int); insert into kept values (7)');
     } finally {
       await first.stop();
     }
@@ -73,7 +63,7 @@ describe('embedded Postgres from a closed (0700) directory', () => {
     const again = await startEmbeddedPostgres({ dataDir, durable: false, sharedDir: shared });
     try {
       expect(again.clusterDir).toBe(first.clusterDir);
-      expect(await rowsOf(again.url, 'select id from kept')).toEqual([{ id: 7 }]);
+      expect(await queryRows(again.url, 'select id from kept')).toEqual([{ id: 7 }]);
     } finally {
       await again.stop();
     }
