@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { FAULT_KINDS, TRANSIENT_FAULT_KINDS, startSimulator, type FaultKind, type FaultOptions } from '../simulator/index.js';
+import { STREAMS } from '../sync/registry.js';
 import { UsageError } from './shared.js';
 import { simulatorHistoryStart, simulatorSettings } from './simulator-settings.js';
 
@@ -60,8 +61,12 @@ export function simulateCommand(): Command {
       out.write('Point pancake-sync at it with these settings (environment or .env):\n');
       const rate = flags.rateLimit === undefined ? SIMULATOR_RATE_LIMIT : Math.min(SIMULATOR_RATE_LIMIT, Number(flags.rateLimit));
       for (const [name, value] of simulatorSettings(simulator, rate)) out.write(`${name}=${value}\n`);
-      out.write(`Then copy everything it holds (every table gets rows):\n  npx pancake-sync sync --since ${simulatorHistoryStart(simulator).toISOString().slice(0, 10)}\n`);
+      const since = simulatorHistoryStart(simulator).toISOString().slice(0, 10);
+      out.write(`Then copy everything it holds (every table gets rows):\n  npx pancake-sync sync --since ${since}\n`);
+      const optIn = STREAMS.filter((s) => s.optIn !== undefined).map((s) => s.name);
+      if (optIn.length > 0) out.write(`  npx pancake-sync sync --since ${since} --streams ${optIn.join(',')}   (opt-in streams, not in a default run)\n`);
       if (flags.live !== undefined) out.write(`The shop is live: ${flags.live} change(s) per second.\n`);
+      out.write('Press Ctrl-C to stop the simulator.\n');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
