@@ -4,7 +4,9 @@
  *
  * Order: TEST_DATABASE_URL if set; else a testcontainers `postgres:16-alpine` if a Docker engine
  * answers within 2 s; else an embedded Postgres in a fresh temp dir, deleted at teardown. DB tests
- * never skip: a machine without Docker still runs them all.
+ * never skip: a machine without Docker still runs them all. As root (CI), the server runs as the
+ * user `postgres`; startEmbeddedPostgres runs it from a copy of the binaries it can reach when the
+ * clone sits in a closed (0700) directory (README, "Embedded Postgres").
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
