@@ -106,4 +106,13 @@ describe('doctor', () => {
     const pages = await h.db.selectFrom('pancake.pages').select('id').execute();
     expect(pages).toEqual([]);
   });
+
+  it('uses the page tokens sync stored (read-only) instead of generating new ones', async () => {
+    expect((await h.sync({ streams: ['tags'] })).exitCode).toBe(0); // stores one token per page
+    h.sim.clearRequests();
+    const { code, stderr } = await run([], { PANCAKE_CALL_CENTER_IDS: h.sim.data.pages.map((p) => `${p.id}:${h.sim.callCenterId(p.id)}`).join(',') });
+    expect(code, stderr).toBe(0);
+    expect(h.sim.requests.filter((r) => r.endpoint === 'generate_page_token')).toEqual([]);
+    expect(h.sim.requests.length).toBeGreaterThan(STREAMS.length);
+  });
 });
