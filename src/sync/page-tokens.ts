@@ -7,6 +7,7 @@ import { PancakeError } from '../pancake/errors.js';
 import type { Database } from '../warehouse/schema.js';
 import { loadSealedToken, saveSealedToken } from '../warehouse/page-tokens.js';
 import { openPageToken, sealPageToken } from './page-token-crypto.js';
+import { StreamUnavailableError } from './stream.js';
 
 // The page-token policy. Generating a page token may revoke the previous one, which the shop's
 // other integrations (or another pancake-sync process) may be using, so a page's token is
@@ -15,7 +16,9 @@ import { openPageToken, sealPageToken } from './page-token-crypto.js';
 //   2. else the stored token, when it opens with the user token;
 //   3. else (nothing stored, or the user token changed) a new one, generated and stored.
 // When Pancake refuses the token in use, the stored one is read again (another process may have
-// renewed it); only when that is the refused one too is a new one generated, once per page and run.
+// renewed it); else one cheap request (the page's tags) tells a dead token from an endpoint that
+// refuses this page whatever the token (a feature its plan lacks): only a dead token is replaced,
+// by a new one generated once per page and run.
 
 export interface PageTokenDeps {
   client: PancakeClient;
@@ -43,7 +46,7 @@ export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
   let configured = false;
   let current: string | null = null;
   let version = 0; // bumped whenever the client gets another token
-  let renewal: Promise<void> | null = null;
+  let renewal: Promise<Renewal> | null = null;
   let generatedAfterRefusal = false;
 
   const install = (token: string) => {
@@ -68,22 +71,33 @@ export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
     install(token);
     log.info({ pageId }, `page ${pageId}: generated a page token and stored it, encrypted, for later runs and workers`);
   };
-  const renew = async (refusedVersion: number) => {
-    if (version !== refusedVersion) return; // renewed while this work was running
-    renewal ??= (async () => {
+  const renew = async (refusedVersion: number): Promise<Renewal> => {
+    if (version !== refusedVersion) return 'renewed'; // renewed while this work was running
+    renewal ??= (async (): Promise<Renewal> => {
       const latest = await stored();
       if (latest !== null && latest !== current) {
         install(latest); // another run or worker renewed it meanwhile
-        return;
+        return 'renewed';
       }
-      if (generatedAfterRefusal) return;
+      if (await stillAccepted()) return 'token-ok';
+      if (generatedAfterRefusal) return 'exhausted';
       generatedAfterRefusal = true;
       log.info({ pageId }, `page ${pageId}: Pancake refused the stored page token; generating a new one`);
       await generate();
+      return 'renewed';
     })().finally(() => {
       renewal = null;
     });
-    await renewal;
+    return renewal;
+  };
+  const stillAccepted = async (): Promise<boolean> => {
+    try {
+      await client.listTags(pageId);
+      return true;
+    } catch (error) {
+      if (isRefusal(error)) return false;
+      throw error;
+    }
   };
 
   return {
@@ -106,8 +120,12 @@ export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
       } catch (error) {
         if (!isRefusal(error)) throw error;
         if (configured) throw refused(error, pageId, 'configured');
-        await renew(started);
-        if (version === started) throw refused(error, pageId, 'renewed');
+        const renewal = await renew(started);
+        if (renewal === 'token-ok') {
+          const status = error.status === null ? '' : `HTTP ${error.status}: `;
+          throw new StreamUnavailableError(`Pancake refuses this endpoint for page ${pageId} (${status}${error.message.slice(0, 200)}) while the page token works for the others`);
+        }
+        if (renewal === 'exhausted') throw refused(error, pageId, 'renewed');
       }
       try {
         return await work();
@@ -117,6 +135,8 @@ export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
     },
   };
 }
+
+type Renewal = 'renewed' | 'token-ok' | 'exhausted';
 
 function isRefusal(error: unknown): error is PancakeError {
   return error instanceof PancakeError && error.kind === 'auth';

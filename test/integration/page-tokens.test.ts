@@ -60,6 +60,23 @@ describe('page tokens', () => {
     expect(generations(h)).toBe(0);
   });
 
+  it('an endpoint that refuses a page whatever its token is unavailable, and no token is generated', async () => {
+    const page = h.sim.data.pages[0]!.id;
+    h.sim.setResponseOverride(({ endpoint, pageId }, answer) =>
+      endpoint === 'get_tag_statistics' && pageId === page ? { status: 403, body: { success: false, message: 'This page cannot view statistics' } } : answer,
+    );
+    h.sim.clearRequests();
+    try {
+      const summary = await h.sync({ streams: ['tags', 'stats_tags'] });
+      expect(summary.exitCode, JSON.stringify(summary.failures)).toBe(0);
+      expect(summary.outcomes.find((o) => o.pageId === page && o.stream === 'stats_tags')).toMatchObject({ status: 'unavailable', reason: expect.stringContaining('HTTP 403') });
+      expect(summary.outcomes.find((o) => o.pageId === page && o.stream === 'tags')?.status).toBe('done');
+      expect(generations(h)).toBe(0);
+    } finally {
+      h.sim.setResponseOverride(null);
+    }
+  });
+
   it('a token sealed with another user token (the user token changed) is replaced by a new one', async () => {
     const page = h.sim.data.pages[0]!.id;
     await saveSealedToken(h.db, page, sealPageToken('an-older-user-token-123', page, h.sim.pageToken(page)));
