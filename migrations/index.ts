@@ -4,6 +4,7 @@ import * as m0002 from './0002_entities.js';
 import * as m0003 from './0003_statistics.js';
 import * as m0004 from './0004_analytics.js';
 import * as m0005 from './0005_real_shops.js';
+import * as m0006 from './0006_page_tokens.js';
 import * as m0007 from './0007_hardening.js';
 
 /**
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '0003_statistics': m0003,
   '0004_analytics': m0004,
   '0005_real_shops': m0005,
+  '0006_page_tokens': m0006,
   '0007_hardening': m0007,
 };

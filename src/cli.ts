@@ -1,17 +1,14 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { exitQuietlyOnBrokenPipe } from './broken-pipe.js';
-import { ConfigError } from './config.js';
+import { readEnvironment } from './config.js';
+import { EXIT_USAGE, UserError, exitCodeOf } from './errors.js';
 import { redact } from './redact.js';
-import { UnknownStreamError } from './sync/registry.js';
-import { DatabaseUnreachableError } from './warehouse/db.js';
-import { SchemaTooNewError } from './warehouse/migrate.js';
-import { MissingPrivilegeError } from './warehouse/privileges.js';
 import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
 import { enqueueCommand } from './commands/enqueue.js';
 import { migrateCommand } from './commands/migrate.js';
 import { queueStatusCommand } from './commands/queue-status.js';
-import { EXIT_PARTIAL, EXIT_USAGE, UsageError } from './commands/shared.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
@@ -26,7 +23,7 @@ Environment (or a .env file in the working directory):
   PANCAKE_BASE_URL          API origin (default https://pages.fm; the simulator in tests)
   PANCAKE_TIMEZONE          zone of day boundaries; set it to override the pages' own (default Asia/Ho_Chi_Minh)
   PANCAKE_CALL_CENTER_IDS   page_id:subscription_id,... for call logs
-  PANCAKE_RATE_LIMIT        requests per second per token (default 5)
+  PANCAKE_RATE_LIMIT        requests per second per token, at most 1000 (default 5)
   PANCAKE_RETRIES           retries of a failed request (default 6; rate limits do not count)
   PANCAKE_TIMEOUT           per request (default 30s)
   PANCAKE_MAX_RETRY_AFTER   longest Retry-After obeyed; asked to wait longer, the request fails (default 5m)
@@ -37,7 +34,8 @@ Environment (or a .env file in the working directory):
   SYNC_SAFETY_LAG           the newest window ends this long before now (default 30s)
   STATS_LOOKBACK_DAYS       days of statistics re-read each run (default 3)
   SYNC_CONCURRENCY          requests in flight at once (default 8)
-  PANCAKE_SYNC_HOME         where the embedded Postgres keeps its data (default .pancake-sync)
+  PANCAKE_SYNC_HOME         where the embedded Postgres keeps its data (default .pancake-sync; as root,
+                            what the user postgres cannot enter goes to /var/lib/pancake-sync)
   LOG_LEVEL                 fatal, error, warn, info, debug, trace, silent (default info)
 
 Exit codes: 0 all done, 1 some page or stream failed, a stream was skipped twice in a row (locked) or
@@ -50,6 +48,7 @@ Examples:
   npx pancake-sync sync --since 2025-01-01               backfill from a date
   npx pancake-sync sync --streams conversations --pages 1234567890123456
   npx pancake-sync status --json
+  npx pancake-sync doctor --since 2025-01-01            check a shop first: streams, missing settings, backfill cost
   npx pancake-sync worker --concurrency 4               one of many workers sharing queued runs (needs DATABASE_URL)
   npx pancake-sync enqueue                               nightly, from cron: queue a run for the workers
   npx pancake-sync queue-status                          tasks waiting, running (by which worker), failed
@@ -62,20 +61,31 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
     .addHelpText('after', ENVIRONMENT_HELP);
-  for (const command of [migrateCommand(), syncCommand(), enqueueCommand(), workerCommand(), statusCommand(), queueStatusCommand(), demoCommand(), simulateCommand()]) {
+  for (const command of [migrateCommand(), syncCommand(), enqueueCommand(), workerCommand(), statusCommand(), queueStatusCommand(), doctorCommand(), demoCommand(), simulateCommand()]) {
     program.addCommand(command.exitOverride().showHelpAfterError());
   }
   return program;
 }
 
-/** Maps what went wrong to the exit codes of DESIGN.md §4 and a message for a person. */
+/** The one place that turns what went wrong into an exit code: a UserError carries its own. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof UnknownStreamError || error instanceof DatabaseUnreachableError || error instanceof SchemaTooNewError
-    || error instanceof MissingPrivilegeError) {
-    return EXIT_USAGE;
+  return exitCodeOf(error);
+}
+
+/**
+ * What a person reads when a command fails: one line. A UserError's message says what to do; an
+ * unexpected error also says how to get its stack trace, which only LOG_LEVEL=debug prints.
+ */
+export function reportFailure(error: unknown, debug: boolean, out: NodeJS.WritableStream = process.stderr): void {
+  if (error instanceof CommanderError) return; // commander printed it already
+  const message = redact(error instanceof Error ? error.message : String(error));
+  if (error instanceof UserError) {
+    out.write(`pancake-sync: ${message}\n`);
+    return;
   }
-  return EXIT_PARTIAL;
+  out.write(`pancake-sync: unexpected error: ${message}${debug ? '' : ' (run with LOG_LEVEL=debug for the stack trace, and please report it)'}\n`);
+  if (debug && error instanceof Error && error.stack) out.write(`${redact(error.stack)}\n`);
 }
 
 async function main(): Promise<void> {
@@ -83,11 +93,9 @@ async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {
-    const code = exitCodeFor(error);
-    if (!(error instanceof CommanderError)) {
-      process.stderr.write(`pancake-sync: ${redact(error instanceof Error ? error.message : String(error))}\n`);
-    }
-    process.exitCode = code;
+    const level = (readEnvironment().LOG_LEVEL ?? '').trim().toLowerCase();
+    reportFailure(error, level === 'debug' || level === 'trace');
+    process.exitCode = exitCodeFor(error);
   }
 }
 

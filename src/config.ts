@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { config as loadDotenv } from 'dotenv';
 import { parseDuration, parseInstant } from './durations.js';
+import { UserError } from './errors.js';
 import { isValidPageId, PAGE_ID_FORM } from './page-ids.js';
 
-/** Validated configuration: every field already parsed and checked (DESIGN.md §6). */
+/** Validated configuration: every field already parsed and checked (README.md, "Configuration"). */
 export interface Config {
   databaseUrl: string | null;
   accessToken: string | null;
@@ -30,14 +31,13 @@ export interface Config {
   homeDir: string;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(readonly problems: string[]) {
     super(
       problems.length === 1
         ? `Configuration problem: ${problems[0]}`
         : `Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
-    this.name = 'ConfigError';
   }
 }
 
@@ -46,6 +46,8 @@ export type Env = Record<string, string | undefined>;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** The API refuses `until - since` over one month; windows stay strictly inside it. */
 export const MAX_WINDOW_DAYS = 30;
+/** Above this a limit is a typo rather than a plan: Pancake's own limit is a few per second. */
+const MAX_RATE_LIMIT = 1000;
 
 /** Reads `.env` (if present) under the real environment; the environment wins. */
 export function readEnvironment(cwd = process.cwd()): Env {
@@ -72,7 +74,7 @@ export function parseConfig(env: Env, now: Date = new Date()): Config {
     const raw = get(name);
     if (raw === undefined) return fallback;
     if (!/^-?\d+$/.test(raw)) {
-      problem(name, `must be a whole number, got "${raw}"`, example);
+      problem(name, `must be a whole number between ${min} and ${max}, got "${raw}"`, example);
       return fallback;
     }
     const value = Number(raw);
@@ -86,7 +88,7 @@ export function parseConfig(env: Env, now: Date = new Date()): Config {
     const raw = get(name) ?? fallback;
     const ms = parseDuration(raw);
     if (ms === null || ms < 0) {
-      problem(name, `must be a duration like 90s, 15m, 2h or 3d, got "${raw}"`, example);
+      problem(name, `must be a duration of 0 or more: a number with a unit (ms, s, m, h, d or w) such as 90s, 15m, 2h or 3d, got "${raw}"`, example);
       return parseDuration(fallback) ?? 0;
     }
     return ms;
@@ -110,7 +112,7 @@ export function parseConfig(env: Env, now: Date = new Date()): Config {
 
   const databaseUrl = get('DATABASE_URL') ?? null;
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
-    problem('DATABASE_URL', 'must be a postgres:// connection string', 'postgres://user:password@localhost:5432/warehouse');
+    problem('DATABASE_URL', 'must be a connection string starting with postgres:// or postgresql://', 'postgres://user:password@localhost:5432/warehouse');
   }
 
   const accessToken = get('PANCAKE_ACCESS_TOKEN') ?? null;
@@ -129,12 +131,12 @@ export function parseConfig(env: Env, now: Date = new Date()): Config {
     const url = new URL(baseUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
   } catch {
-    problem('PANCAKE_BASE_URL', `must be an http(s) origin, got "${baseUrl}"`, 'https://pages.fm');
+    problem('PANCAKE_BASE_URL', `must be an http:// or https:// origin (scheme, host and optional port), got "${baseUrl}"`, 'https://pages.fm');
   }
 
   const timezoneRaw = get('PANCAKE_TIMEZONE');
   const timezone = timezoneRaw ?? 'Asia/Ho_Chi_Minh';
-  if (!isValidTimeZone(timezone)) problem('PANCAKE_TIMEZONE', `is not an IANA time zone: "${timezone}"`, 'Asia/Ho_Chi_Minh');
+  if (!isValidTimeZone(timezone)) problem('PANCAKE_TIMEZONE', `must be an IANA time zone name such as Asia/Ho_Chi_Minh, Asia/Bangkok or UTC, got "${timezone}"`, 'Asia/Ho_Chi_Minh');
 
   const callCenterIds = pairs('PANCAKE_CALL_CENTER_IDS', '1234567890123456:sip-package-id');
 
@@ -152,8 +154,10 @@ export function parseConfig(env: Env, now: Date = new Date()): Config {
   let rateLimitPerSecond = 5;
   if (rateRaw !== undefined) {
     const value = Number(rateRaw);
-    if (!/^\d+(\.\d+)?$/.test(rateRaw) || !(value > 0) || value > 1000) {
-      problem('PANCAKE_RATE_LIMIT', `must be a positive number of requests per second per token, got "${rateRaw}"`, '5');
+    if (!/^\d+(\.\d+)?$/.test(rateRaw) || !(value > 0)) {
+      problem('PANCAKE_RATE_LIMIT', `must be a number of requests per second per token, more than 0 and at most ${MAX_RATE_LIMIT}, got "${rateRaw}"`, '5');
+    } else if (value > MAX_RATE_LIMIT) {
+      problem('PANCAKE_RATE_LIMIT', `must be at most ${MAX_RATE_LIMIT} requests per second per token, got ${rateRaw}`, '5');
     } else {
       rateLimitPerSecond = value;
     }
@@ -182,7 +186,7 @@ export function parseConfig(env: Env, now: Date = new Date()): Config {
     conversationPaging: paging === 'page_number' ? 'page_number' : 'cursor',
     homeDir: get('PANCAKE_SYNC_HOME') ?? '.pancake-sync',
   };
-  if (config.timeoutMs < 1000) problem('PANCAKE_TIMEOUT', 'must be at least 1s', '30s');
+  if (config.timeoutMs < 1000) problem('PANCAKE_TIMEOUT', `must be a duration of at least 1s, got "${get('PANCAKE_TIMEOUT')}"`, '30s');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -1,4 +1,4 @@
-// Tokens travel as query parameters (docs: the API puts them in the URL), so any URL, error
+// Tokens travel as query parameters (docs/pancake-api.md), so any URL, error
 // message or object that leaves the process must pass through here first. Two rules:
 //  - a field NAMED like a secret (access_token, page_access_token, token, secret, password,
 //    api_key, ..., camelCase too) has its value replaced by MASK, wherever it is;

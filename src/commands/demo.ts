@@ -5,6 +5,7 @@ import { countMessages, startSimulator, type Simulator } from '../simulator/inde
 import { runSync } from '../sync/runner.js';
 import { describeUrl } from '../warehouse/db.js';
 import type { Database } from '../warehouse/schema.js';
+import { simulatorHistoryStart } from './simulator-settings.js';
 import { printSummary } from './sync.js';
 import { clientFromConfig, loadContext, openMigratedWarehouse, printTable, withExitCode } from './shared.js';
 
@@ -23,9 +24,7 @@ export function demoCommand(): Command {
       const started = Date.now();
       const { config: base, log } = loadContext();
       const simulator = await startSimulator({ seed: 1 });
-      // From the oldest record the simulator holds (posts can predate their comment threads).
-      const oldestPost = Math.min(...[...simulator.data.entities.posts.values()].flat().map((p) => Date.parse(`${String(p.inserted_at).replace(/Z?$/, 'Z')}`)));
-      const historyStart = new Date(Math.min(simulator.data.now.getTime() - 121 * 86_400_000, oldestPost - 86_400_000));
+      const historyStart = simulatorHistoryStart(simulator);
       // The demo keeps its own embedded database, apart from the one real syncs use.
       const config = {
         ...base,

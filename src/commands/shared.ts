@@ -1,21 +1,13 @@
 import { isCalendarDate, parseInstant } from '../durations.js';
 import { parseConfig, readEnvironment, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createPancakeClient, type PancakeClient } from '../pancake/client.js';
+import { createPancakeClient, type ApiAnswer, type PancakeClient } from '../pancake/client.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
 import { openWarehouse, type Warehouse } from '../warehouse/db.js';
 
-/** Exit codes: 0 all done, 1 some page/stream failed (the rest committed), 2 configuration or usage. */
-export const EXIT_OK = 0;
-export const EXIT_PARTIAL = 1;
-export const EXIT_USAGE = 2;
+import { UsageError } from '../errors.js';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, UsageError } from '../errors.js';
 
 export interface CommandContext {
   config: Config;
@@ -48,7 +40,7 @@ export async function openMigratedWarehouse(config: Config, log: Logger): Promis
   return warehouse;
 }
 
-export function clientFromConfig(config: Config, log: Logger, overrides: { rateLimit?: number; headers?: Record<string, string>; stopSignal?: AbortSignal } = {}): PancakeClient {
+export function clientFromConfig(config: Config, log: Logger, overrides: { rateLimit?: number; headers?: Record<string, string>; stopSignal?: AbortSignal; onAnswer?: (answer: ApiAnswer) => void } = {}): PancakeClient {
   return createPancakeClient({
     baseUrl: config.baseUrl,
     ...(config.accessToken !== null && { accessToken: config.accessToken }),
@@ -60,6 +52,7 @@ export function clientFromConfig(config: Config, log: Logger, overrides: { rateL
     maxRetryAfterMs: config.maxRetryAfterMs,
     ...(overrides.headers !== undefined && { headers: overrides.headers }),
     ...(overrides.stopSignal !== undefined && { stopSignal: overrides.stopSignal }),
+    ...(overrides.onAnswer !== undefined && { onAnswer: overrides.onAnswer }),
     logger: log,
   });
 }

@@ -1,6 +1,11 @@
 import { Command, Option } from 'commander';
 import { FAULT_KINDS, TRANSIENT_FAULT_KINDS, startSimulator, type FaultKind, type FaultOptions } from '../simulator/index.js';
+import { STREAMS } from '../sync/registry.js';
 import { UsageError } from './shared.js';
+import { simulatorHistoryStart, simulatorSettings } from './simulator-settings.js';
+
+/** The simulator answers locally: a sync against it need not pace itself like a real shop's token. */
+const SIMULATOR_RATE_LIMIT = 50;
 
 interface SimulateFlags {
   port: string;
@@ -53,10 +58,15 @@ export function simulateCommand(): Command {
       const out = process.stdout;
       out.write(`Pancake simulator listening on ${simulator.baseUrl}\n`);
       out.write(`Pages: ${simulator.data.pages.map((p) => `${p.id} (${p.name})`).join(', ')}\n`);
-      out.write('Point pancake-sync at it with:\n');
-      out.write(`PANCAKE_BASE_URL=${simulator.baseUrl}\n`);
-      out.write(`PANCAKE_ACCESS_TOKEN=${simulator.userToken}\n`);
+      out.write('Point pancake-sync at it with these settings (environment or .env):\n');
+      const rate = flags.rateLimit === undefined ? SIMULATOR_RATE_LIMIT : Math.min(SIMULATOR_RATE_LIMIT, Number(flags.rateLimit));
+      for (const [name, value] of simulatorSettings(simulator, rate)) out.write(`${name}=${value}\n`);
+      const since = simulatorHistoryStart(simulator).toISOString().slice(0, 10);
+      out.write(`Then copy everything it holds (every table gets rows):\n  npx pancake-sync sync --since ${since}\n`);
+      const optIn = STREAMS.filter((s) => s.optIn !== undefined).map((s) => s.name);
+      if (optIn.length > 0) out.write(`  npx pancake-sync sync --since ${since} --streams ${optIn.join(',')}   (opt-in streams, not in a default run)\n`);
       if (flags.live !== undefined) out.write(`The shop is live: ${flags.live} change(s) per second.\n`);
+      out.write('Press Ctrl-C to stop the simulator.\n');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

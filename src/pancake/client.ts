@@ -10,7 +10,9 @@ import { conversationIteratorEndpoints, type ConversationIteratorEndpoints } fro
 import { customerEndpoints, type CustomerEndpoints } from './endpoints/customers.js';
 import { pageDirectoryEndpoints, type PageDirectoryEndpoints } from './endpoints/page-directory.js';
 import { postEndpoints, type PostEndpoints } from './endpoints/posts.js';
-import { createHttpClient, type HttpStats } from './http.js';
+import { createHttpClient, type ApiAnswer, type HttpStats } from './http.js';
+
+export type { ApiAnswer } from './http.js';
 
 export { CONVERSATIONS_PER_PAGE, type ConversationCursorParams, type ConversationPageParams, type ConversationWindow } from './endpoints/conversations.js';
 export { MESSAGES_PER_BATCH, type MessageParams } from './endpoints/messages.js';
@@ -48,9 +50,11 @@ export interface PancakeClientOptions {
   /** Once aborted, no further request is sent (kind `interrupted`); requests in flight finish. */
   stopSignal?: AbortSignal;
   logger?: Logger;
+  /** Sees every accepted answer (request without its token, parsed body), e.g. to record them. */
+  onAnswer?: (answer: ApiAnswer) => void;
 }
 
-/** Every endpoint of the Pancake API (../shared/pancake-api.md), one method each. */
+/** Every endpoint of the Pancake API (docs/pancake-api.md), one method each. */
 export type PancakeClient = { readonly stats: HttpStats } & PageEndpoints & ConversationEndpoints & MessageEndpoints & StatisticsEndpoints & WriteEndpoints
   & CustomerEndpoints & CallLogEndpoints & PostEndpoints & PageDirectoryEndpoints & ConversationIteratorEndpoints;
 
@@ -66,6 +70,7 @@ export function createPancakeClient(options: PancakeClientOptions = {}): Pancake
     ...(options.maxRetryAfterMs !== undefined && { maxRetryAfterMs: options.maxRetryAfterMs }),
     ...(options.stopSignal !== undefined && { stopSignal: options.stopSignal }),
     ...(options.logger !== undefined && { logger: options.logger }),
+    ...(options.onAnswer !== undefined && { onAnswer: options.onAnswer }),
   });
   const pageTokens = new Map<string, string>(options.pageTokens instanceof Map ? options.pageTokens : Object.entries(options.pageTokens ?? {}));
   const ctx = createEndpointContext(http, { accessToken: options.accessToken, pageTokens, timezone: options.timezone ?? 'Asia/Ho_Chi_Minh' });

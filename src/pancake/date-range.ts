@@ -1,4 +1,4 @@
-// `date_range` strings (pancake-api.md, "Bases and tokens"): local wall-clock times of the page's
+// `date_range` strings (docs/pancake-api.md, "Bases and tokens"): local wall-clock times of the page's
 // zone, `DD/MM/YYYY HH:mm:ss - DD/MM/YYYY HH:mm:ss`, or day-only `DD/MM/YYYY - DD/MM/YYYY` for the
 // new-customer statistics. The string carries no zone, so the caller's zone decides what it means.
 

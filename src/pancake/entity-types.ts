@@ -1,5 +1,5 @@
 // Records of the page API's entity endpoints (customers, call logs, posts, users), as
-// ../shared/pancake-api.md describes them. Fields the reference marks "seen" or "official" are typed;
+// docs/pancake-api.md describes them. Fields the real answers or the API descriptions show are typed;
 // everything else is reachable through the index signature and kept by the streams in `raw`.
 
 import type { ApiSuccess, ApiTag, ApiTimestamp } from './types.js';

@@ -8,7 +8,7 @@ import { redact, registerSecret } from '../redact.js';
 import { PancakeError } from './errors.js';
 import { createTokenRateLimiter } from './rate-limiter.js';
 
-/** The three API roots of pancake-api.md ("Bases and tokens"). */
+/** The three API roots of docs/pancake-api.md ("Bases and tokens"). */
 export type ApiBase = 'user' | 'page' | 'page_v2';
 
 const BASE_PATHS: Record<ApiBase, string> = {
@@ -40,7 +40,7 @@ export interface ApiRequest {
 
 export interface HttpClientOptions {
   baseUrl: string;
-  /** Requests per second per token. Default 5 (pancake-api.md). */
+  /** Requests per second per token. Default 5 (docs/pancake-api.md). */
   rateLimit?: number;
   /** Per attempt, including reading the body. Default 30 s. */
   timeoutMs?: number;
@@ -57,6 +57,18 @@ export interface HttpClientOptions {
   /** Once aborted, no request is sent any more (those in flight finish): the process is stopping. */
   stopSignal?: AbortSignal;
   logger?: Logger;
+  /** Sees every answer the client accepted, before the endpoint reads it (`doctor --capture`). */
+  onAnswer?: (answer: ApiAnswer) => void;
+}
+
+/** An accepted answer: what was asked (the token left out) and the parsed body. */
+export interface ApiAnswer {
+  method: ApiRequest['method'];
+  base: ApiBase;
+  path: string;
+  query: Readonly<Record<string, QueryValue>>;
+  pageId: string | null;
+  body: unknown;
 }
 
 export interface HttpStats {
@@ -120,7 +132,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       } catch (error) {
         throw transportError(error, url, request.pageId);
       }
-      return interpret<T>(response, text, url, request.pageId);
+      const body = interpret<T>(response, text, url, request.pageId);
+      options.onAnswer?.({ method: request.method, base: request.base, path: request.path, query: request.query ?? {}, pageId: request.pageId ?? null, body });
+      return body;
     });
   }
 
@@ -187,11 +201,11 @@ function transportError(error: unknown, url: URL, pageId: string | undefined): P
   const safeUrl = redact(url.toString());
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new PancakeError(`Pancake did not answer in time: ${safeUrl}`, { kind: 'timeout', url: safeUrl, pageId: pageId ?? null });
+    return new PancakeError(`Pancake did not answer in time${pageId ? ` for page ${pageId}` : ''}: ${safeUrl}. If it keeps happening, raise PANCAKE_TIMEOUT (e.g. PANCAKE_TIMEOUT=60s)`, { kind: 'timeout', url: safeUrl, pageId: pageId ?? null });
   }
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
   const reason = redact([error instanceof Error ? error.message : String(error), cause].filter(Boolean).join(': '));
-  return new PancakeError(`Could not reach Pancake (${reason}): ${safeUrl}`, { kind: 'network', url: safeUrl, pageId: pageId ?? null });
+  return new PancakeError(`Could not reach Pancake (${reason}): ${safeUrl}. Check the network and PANCAKE_BASE_URL`, { kind: 'network', url: safeUrl, pageId: pageId ?? null });
 }
 
 function interpret<T>(response: Response, text: string, url: URL, pageId: string | undefined): T {
@@ -209,7 +223,7 @@ function interpret<T>(response: Response, text: string, url: URL, pageId: string
   const base = { status, url: safeUrl, pageId: pageId ?? null };
 
   if (status === 429 || (parsed && isRecord(body) && body.success === false && (body.error_code === 429 || /too many/i.test(message ?? '')))) {
-    return fail(`Pancake rate limit${where}`, { ...base, kind: 'rate_limit', retryAfterSeconds: retryAfter(response) });
+    return fail(`Pancake rate limit${where}, longer than the retries waited: lower PANCAKE_RATE_LIMIT (e.g. PANCAKE_RATE_LIMIT=2) or run again later; the next run resumes where this one stopped`, { ...base, kind: 'rate_limit', retryAfterSeconds: retryAfter(response) });
   }
   if (status === 401 || status === 403) {
     return fail(
@@ -218,7 +232,7 @@ function interpret<T>(response: Response, text: string, url: URL, pageId: string
     );
   }
   if (status === 404) return fail(`Pancake has no such resource${where} (HTTP 404${message ? `: ${redact(message)}` : ''}): ${safeUrl}`, { ...base, kind: 'not_found' });
-  if (status >= 500 || status === 408) return fail(`Pancake server error${where} (HTTP ${status}): ${safeUrl}`, { ...base, kind: 'server' });
+  if (status >= 500 || status === 408) return fail(`Pancake server error${where} (HTTP ${status}): ${safeUrl}. Run again later; the next run resumes where this one stopped`, { ...base, kind: 'server' });
   if (status >= 400) {
     return fail(`Pancake rejected the request${where} (HTTP ${status}${message ? `: ${redact(message)}` : ''}): ${safeUrl}`, { ...base, kind: 'bad_request' });
   }

@@ -12,7 +12,7 @@ export interface SecondsWindow {
   until: number;
 }
 
-/** Iterators use windows a day under the hard limit (pancake-api.md: "default to smaller windows"). */
+/** Iterators use windows a day under the hard limit (docs/pancake-api.md, "Bases and tokens": stay inside the one-month limit). */
 export const ITERATOR_WINDOW_SECONDS = MAX_RANGE_SECONDS - 86_400;
 
 /**

@@ -1,4 +1,4 @@
-// Per-token pacing. Pancake's limit is per token (pancake-api.md: ~5 requests/s), so each token gets
+// Per-token pacing. Pancake's limit is per token (docs/pancake-api.md: ~5 requests/s), so each token gets
 // its own schedule: request starts are spaced 1/rate apart, at most `rate` starts fall in any
 // second (plus a small margin, because a request can reach the server a little earlier or later
 // than it left us, and a server that counts a sliding second then sees one request too many),

@@ -1,4 +1,4 @@
-// Statistics responses as the API sends them (pancake-api.md, "Statistics"). Most are columnar
+// Statistics responses as the API sends them (docs/pancake-api.md, "Statistics"). Most are columnar
 // (`categories` + `series`) or keyed by user id; the streams turn them into rows. Fields marked
 // "inferred" are our best guess where the reference is silent: keep them in `raw`, do not depend on
 // them more than the mapping does.

@@ -1,5 +1,5 @@
 // Request times are unix seconds (UTC); response times are zone-less ISO strings in UTC with 0 to 6
-// fraction digits (pancake-api.md, "Bases and tokens").
+// fraction digits (docs/pancake-api.md, "Bases and tokens").
 
 export type Instant = Date | number;
 

@@ -1,4 +1,4 @@
-// Response and record types as the Pancake API sends them (see ../shared/pancake-api.md).
+// Response and record types as the Pancake API sends them (see docs/pancake-api.md).
 // Fields marked optional are ones the reference says may be missing; every record also carries
 // fields we do not model, which is why streams keep the whole object in `raw`.
 

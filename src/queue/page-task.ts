@@ -51,7 +51,7 @@ export function pageTask(deps: PageTaskDeps): Task {
     const requestsBefore = deps.client.stats.byPage?.get(pageId) ?? 0;
     log.info({ streams: payload.streams }, `page ${pageId}: task started (attempt ${job.attempts} of ${job.max_attempts})`);
     await withLockSession(deps.db, (locks) =>
-      syncPage({ config: deps.config, db: deps.db, client: deps.client, log: deps.log, streams, settings, locks, progress: deps.progress, refreshToken: true }, payload.page, sink),
+      syncPage({ config: deps.config, db: deps.db, client: deps.client, log: deps.log, streams, settings, locks, progress: deps.progress }, payload.page, sink),
     );
     const requests = (deps.client.stats.byPage?.get(pageId) ?? 0) - requestsBefore;
 

@@ -56,7 +56,7 @@ export function tokenOf(route: Route, query: URLSearchParams, tokens: TokenBook)
   return { raw: userRaw ?? pageRaw, id: userId ?? pageId };
 }
 
-/** Answers one request as the real API would (statuses, messages and shapes from pancake-api.md). */
+/** Answers one request as the real API would (statuses, messages and shapes from docs/pancake-api.md). */
 export function handle(route: Route, query: URLSearchParams, body: unknown, ctx: ApiContext, applyEffects = true): ApiResponse {
   const definition = route.definition;
   if (!definition) return fail(404, 'Not found');

@@ -1,4 +1,4 @@
-// One page customer, call log, post or employee, shaped as pancake-api.md shows them. Shared by the
+// One page customer, call log, post or employee, shaped as docs/pancake-api.md shows them. Shared by the
 // seeded data set (entities.ts) and the live mutations (entity-mutations.ts), so both produce the
 // same shapes.
 

@@ -10,7 +10,7 @@ export type { EntitySimulator } from './entity-mutations.js';
 export { FAULT_KINDS, TRANSIENT_FAULT_KINDS } from './types.js';
 export { makeHostile } from './hostile.js';
 export type { LiveChangeKind, LiveShopOptions, LiveShopStats } from './live-shop.js';
-export type { Endpoint, FaultKind, FaultOptions, RequestLogEntry, Simulator, SimulatorOptions } from './types.js';
+export type { Endpoint, FaultKind, FaultOptions, RequestLogEntry, ResponseOverride, Simulator, SimulatorOptions } from './types.js';
 export { formatApiTime, parseApiTime } from './time.js';
 export { SENDER_KINDS, type SenderKind, countSenderKinds, isAdClickItem, senderKindOf } from './senders.js';
 export { WEB_PAGE_INDEX } from './pages.js';

@@ -14,8 +14,8 @@ import { appendMessages, createConversation, touch } from './mutations.js';
 import { type LiveShop, type LiveShopOptions, startLiveShop } from './live-shop.js';
 import { Random } from './random.js';
 import { bumpStatistics } from './statistics/state.js';
-import { tokenBook } from './tokens.js';
-import type { FaultOptions, RequestLogEntry, Simulator, SimulatorOptions } from './types.js';
+import { replacePageToken, tokenBook } from './tokens.js';
+import type { FaultOptions, RequestLogEntry, ResponseOverride, Simulator, SimulatorOptions } from './types.js';
 
 const SECRET_PARAMS = new Set(['access_token', 'page_access_token']);
 
@@ -46,6 +46,8 @@ class SlidingWindow {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const data = createSimulatorData(options);
   const tokens = tokenBook(data.seed, data.pages.map((p) => p.id));
+  tokens.rotateOnGenerate = options.rotatePageTokens ?? false;
+  let override: ResponseOverride | null = null;
   const ctx: ApiContext = { data, tokens, views: new ConversationViews(data) };
   const requests: RequestLogEntry[] = [];
   const window = new SlidingWindow();
@@ -72,7 +74,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         });
 
   const answer = (entry: RequestLogEntry, res: ServerResponse, url: URL, route: Route, body: unknown): void => {
-    const result = handle(route, url.searchParams, body, ctx);
+    const handled = handle(route, url.searchParams, body, ctx);
+    const result = override ? { ...handled, ...override({ endpoint: route.endpoint, pageId: route.pageId, query: url.searchParams }, handled) } : handled;
     entry.status = result.status;
     entry.resultCount = result.resultCount;
     sendJson(res, result.status, result.body);
@@ -243,6 +246,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     addConversation: (pageId, date) => createConversation(data, mutationRng, pageId, at(date)),
     touchConversation: (conversationId, date) => touch(data, mutationRng, conversationId, at(date)),
     bumpStatistics: (pageId, day) => bumpStatistics(data, pageId, day),
+    revokePageToken: (pageId) => void replacePageToken(tokens, data.seed, pageId),
+    setResponseOverride: (next) => void (override = next),
     ...entitySimulator(data, Random.of('entity-mutations', data.seed)),
     close(): Promise<void> {
       if (!closing) {

@@ -33,6 +33,8 @@ export interface SimulatorOptions extends DataOptions {
   faults?: FaultOptions | null;
   /** Keep changing the data while clients read it (see live-shop.ts); default null (a still shop). */
   liveShop?: LiveShopOptions | null;
+  /** Generating a page token issues a new one and revokes the previous, as Pancake may; default false (stable tokens). */
+  rotatePageTokens?: boolean;
   /** Default 0: a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -64,6 +66,9 @@ export interface FaultOptions {
 
 /** The route's name (e.g. 'list_conversations', 'list_messages', 'get_page_statistics'); 'unknown' when no route matched. See routes/. */
 export type Endpoint = string;
+
+/** Sees every answer the API would give (after the token checks) and returns the one to send. */
+export type ResponseOverride = (call: { endpoint: Endpoint; pageId: string | null; query: URLSearchParams }, answer: { status: number; body: unknown }) => { status: number; body: unknown };
 
 export interface RequestLogEntry {
   seq: number;
@@ -120,5 +125,9 @@ export interface Simulator extends EntitySimulator {
   touchConversation(conversationId: string, at?: Date): void;
   /** Changes one local day's statistics of a page (`day` YYYY-MM-DD in the page's zone); rows stay the same, numbers grow. */
   bumpStatistics(pageId: string, day: string): void;
+  /** Revokes a page's token by hand: the old one is refused (401) and pageToken() returns a new one. */
+  revokePageToken(pageId: string): void;
+  /** Rewrites answers before they are sent (e.g. an endpoint answering 404 for one page); null removes it. */
+  setResponseOverride(override: ResponseOverride | null): void;
   close(): Promise<void>;
 }

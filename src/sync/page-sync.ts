@@ -6,7 +6,9 @@ import { PancakeError } from '../pancake/errors.js';
 import { redact } from '../redact.js';
 import type { Database } from '../warehouse/schema.js';
 import type { LockSession, RunFailure, RunWarning } from '../warehouse/state.js';
+import { failureLogFields } from './failure-log.js';
 import { lockedWarning } from './lock-skips.js';
+import { pageTokens } from './page-tokens.js';
 import { isInterruption } from './shutdown.js';
 import { guardStream } from './stream-guard.js';
 import type { ProgressReporter } from './progress.js';
@@ -51,11 +53,6 @@ export interface PageSyncDeps {
   settings: SyncSettings;
   locks: LockSession;
   progress: ProgressReporter;
-  /**
-   * Generate the page token even when this client already holds one. A long-lived worker needs
-   * this: another process may have regenerated (and so revoked) the token it cached for a page.
-   */
-  refreshToken?: boolean;
 }
 
 /** Where a page's outcomes, failures and warnings go; the runner passes the run's own lists. */
@@ -74,15 +71,16 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   const { outcomes, failures } = sink;
   const warnings = sink.warnings ?? [];
   const pageLog = deps.log.child({ pageId: page.id });
+  const tokens = pageTokens({ client, config, db, log: pageLog }, page.id);
   try {
-    await ensurePageToken(client, config, page.id, deps.refreshToken ?? false);
+    await tokens.ensure();
   } catch (error) {
     if (isInterruption(error)) {
       for (const stream of streams) outcomes.push({ pageId: page.id, stream: stream.name, status: 'interrupted', counts: zero(), durationMs: 0 });
       return;
     }
     failures.push({ pageId: page.id, stream: null, kind: errorKind(error), message: errorMessage(error) });
-    pageLog.error({ err: error }, `page ${page.id}: ${errorMessage(error)}`);
+    pageLog.error(failureLogFields(error, pageLog), `page ${page.id}: ${errorMessage(error)}`);
     for (const stream of streams) outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_page_failed', counts: zero(), durationMs: 0 });
     return;
   }
@@ -108,7 +106,7 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
     progress.track(page.id, stream.name, counts);
     try {
       const locked = await locks.tryWith(page.id, stream.name, () =>
-        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, () => stream.run({ page, client, db, settings, log: streamLog, counts })),
+        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, () => tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts }))),
       );
       if ('heldBy' in locked) {
         const warning = lockedWarning(page.id, stream.name, locked.heldBy);
@@ -139,7 +137,7 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
       const message = errorMessage(error);
       failures.push({ pageId: page.id, stream: stream.name, kind: errorKind(error), message });
       outcomes.push({ pageId: page.id, stream: stream.name, status: 'failed', counts, durationMs: Date.now() - t0, error: message });
-      streamLog.error({ err: error, ...counts }, `${stream.name} of page ${page.id} failed: ${message}`);
+      streamLog.error({ ...failureLogFields(error, streamLog), ...counts }, `${stream.name} of page ${page.id} failed: ${message}`);
       progress.finish(page.id, stream.name, 'failed');
       // A refused token fails every later stream of the page the same way.
       if (error instanceof PancakeError && error.kind === 'auth') pageFailed = true;
@@ -150,18 +148,6 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   // limit keep the load in bounds, and `after` keeps dependent streams in order.
   for (const stream of streams) finished.set(stream.name, runOne(stream));
   await Promise.all(finished.values());
-}
-
-/** A page token from PANCAKE_PAGE_TOKENS, or one generated once per run with the user token. */
-async function ensurePageToken(client: PancakeClient, config: Config, pageId: string, refresh: boolean): Promise<void> {
-  const configured = config.pageTokens.get(pageId);
-  if (configured) {
-    client.setPageToken(pageId, configured);
-    return;
-  }
-  if (client.hasPageToken(pageId) && !refresh) return;
-  if (!config.accessToken) throw new Error(`no token for page ${pageId}: add it to PANCAKE_PAGE_TOKENS or set PANCAKE_ACCESS_TOKEN`);
-  await client.generatePageAccessToken(pageId);
 }
 
 export function zero(): StreamCounts {

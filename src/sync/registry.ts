@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js';
 import type { Stream } from './stream.js';
 import { conversationsStream } from './streams/conversations.js';
 import { messagesStream } from './streams/messages.js';
@@ -18,10 +19,9 @@ export const STREAMS: readonly Stream[] = [tagsStream, pageUsersStream, conversa
 /** `pages` is not a Stream: the runner refreshes the page list on every run, whatever is selected. */
 export const STREAM_NAMES: readonly string[] = ['pages', ...STREAMS.map((s) => s.name)];
 
-export class UnknownStreamError extends Error {
+export class UnknownStreamError extends UserError {
   constructor(readonly unknown: string[]) {
     super(`Unknown stream${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} in --streams. Valid streams: ${STREAM_NAMES.join(', ')} (example: --streams conversations,messages)`);
-    this.name = 'UnknownStreamError';
   }
 }
 

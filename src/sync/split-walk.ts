@@ -1,5 +1,5 @@
 // A walk over page-numbered `updated_at` listings that cannot skip a record while the shop keeps
-// editing (pancake-api.md, "Paging hazard": a record that changes mid-walk leaves its place and
+// editing (docs/pancake-api.md, "Paging hazard": a record that changes mid-walk leaves its place and
 // every later record shifts up one, so page N+1 starts one record too far).
 //
 // Chosen walk: read each range in ONE request. A range whose first page comes back full (and

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
+import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redact } from '../redact.js';
 import { createPool } from './connection.js';
@@ -14,12 +15,8 @@ export interface Warehouse {
   close(): Promise<void>;
 }
 
-export class DatabaseUnreachableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DatabaseUnreachableError';
-  }
-}
+/** DATABASE_URL does not lead to a server that answers: the user fixes the URL or starts the server. */
+export class DatabaseUnreachableError extends UserError {}
 
 export interface OpenOptions {
   databaseUrl: string | null;
@@ -37,6 +34,9 @@ export async function openWarehouse(options: OpenOptions): Promise<Warehouse> {
     const dataDir = resolve(join(options.homeDir, 'postgres'));
     options.logger?.info({ dataDir }, 'DATABASE_URL is not set: using the embedded Postgres');
     const embedded = await startEmbeddedPostgres({ dataDir, log: (msg) => options.logger?.debug(msg) });
+    if (embedded.clusterDir !== join(dataDir, 'pgdata')) {
+      options.logger?.info({ cluster: embedded.clusterDir }, `the embedded Postgres keeps its cluster in ${embedded.clusterDir} (linked from ${join(dataDir, 'pgdata')}): as root it runs as the user "postgres", which cannot enter ${dataDir}`);
+    }
     url = embedded.url;
     stopEmbedded = embedded.stop;
   }

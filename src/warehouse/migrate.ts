@@ -1,17 +1,17 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../migrations/index.js';
+import { UserError } from '../errors.js';
 import { isPrivilegeError, privilegeAdvice } from './privileges.js';
 import type { Database } from './schema.js';
 
 export const MIGRATION_SCHEMA = 'pancake';
 
-export class SchemaTooNewError extends Error {
+export class SchemaTooNewError extends UserError {
   constructor(unknown: string[]) {
     super(
       `The warehouse schema is newer than this pancake-sync: it has migration(s) ${unknown.join(', ')} that this version does not know. ` +
         'Upgrade pancake-sync to the version that created them (or newer) before syncing into this database.',
     );
-    this.name = 'SchemaTooNewError';
   }
 }
 

@@ -1,15 +1,12 @@
 import { sql, type Kysely } from 'kysely';
+import { UserError } from '../errors.js';
 import type { Database } from './schema.js';
 
 // A database user that may not create what the migrations create gets the exact statement an
 // administrator runs, not a bare "permission denied".
 
-export class MissingPrivilegeError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'MissingPrivilegeError';
-  }
-}
+/** The database user lacks a privilege the sync needs: exit 2 with the GRANT to run. */
+export class MissingPrivilegeError extends UserError {}
 
 /** Postgres' insufficient_privilege, wherever it sits in the cause chain. */
 export function isPrivilegeError(error: unknown): boolean {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Queryable } from './upsert.js';
 
 // Watermarks and cursors. A stream's state is written only inside the transaction that
-// commits the rows it covers (DESIGN.md §4), which is why every writer here takes a Queryable that
+// commits the rows it covers (docs/architecture.md, "Correctness rules"), which is why every writer here takes a Queryable that
 // may be a transaction.
 
 export interface StreamState<Cursor = unknown> {

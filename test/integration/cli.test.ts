@@ -48,7 +48,7 @@ describe('the CLI', () => {
     );
     expect(result.code).toBe(1);
     expect(result.stdout + result.stderr).toContain(`page ${bad}`);
-    expect(result.stdout + result.stderr).toMatch(/refused the token/);
+    expect(result.stdout + result.stderr).toMatch(/refused the (page )?token/);
     expect(result.stdout + result.stderr).not.toContain('not-a-valid-token');
     const rows = await h.db.selectFrom('pancake.conversations').select('page_id').distinct().execute();
     expect(rows.map((r) => r.page_id)).toEqual([good]);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
+import { queryRows } from '../support/db.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/warehouse/embedded.js';
 
@@ -22,16 +22,6 @@ afterAll(async () => {
 
 const pidFile = () => path.join(dataDir, 'pgdata', 'postmaster.pid');
 const portOf = (url: string) => new URL(url).port;
-
-async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** A second process that starts the embedded Postgres on `dataDir` when told to `go()`. */
 function otherProcess(dir: string) {
@@ -81,7 +71,7 @@ describe('startEmbeddedPostgres', () => {
     const first = await startEmbeddedPostgres({ dataDir, durable: false });
     expect(first.mode).toBe('started');
     expect(first.url).toMatch(/^postgres:\/\/pancake:[^@]+@127\.0\.0\.1:\d+\/pancake$/);
-    await query(first.url, 'create table kept (id int primary key); insert into kept values (42)');
+    await queryRows(first.url, 'create table kept (id int primary key); insert into kept values (42)');
     await first.stop();
     await first.stop(); // idempotent
     expect(existsSync(pidFile())).toBe(false);
@@ -94,8 +84,8 @@ describe('startEmbeddedPostgres', () => {
     try {
       expect(second.mode).toBe('started');
       expect(decodeURIComponent(new URL(second.url).password)).toBe(password);
-      expect(await query(second.url, 'select id from kept')).toEqual([{ id: 42 }]);
-      const [{ encoding } = {}] = await query(second.url, "select current_setting('server_encoding') as encoding");
+      expect(await queryRows(second.url, 'select id from kept')).toEqual([{ id: 42 }]);
+      const [{ encoding } = {}] = await queryRows(second.url, "select current_setting('server_encoding') as encoding");
       expect(encoding).toBe('UTF8');
     } finally {
       await second.stop();
@@ -112,7 +102,7 @@ describe('startEmbeddedPostgres', () => {
     if (!owner || !guest) throw new Error(`expected started + attached, got ${handles.map((h) => h.mode)}`);
     expect(portOf(guest.url)).toBe(portOf(owner.url));
     await guest.stop(); // not its server: leaves it running
-    expect(await query(guest.url, 'select current_database() as db')).toEqual([{ db: new URL(guest.url).pathname.slice(1) }]);
+    expect(await queryRows(guest.url, 'select current_database() as db')).toEqual([{ db: new URL(guest.url).pathname.slice(1) }]);
     await owner.stop();
     expect(existsSync(pidFile())).toBe(false);
   });
@@ -125,11 +115,11 @@ describe('startEmbeddedPostgres', () => {
     expect(portOf(mine.url)).toBe(portOf(theirs.url));
     if (mine.mode === 'attached') {
       await mine.stop();
-      expect(await query(mine.url, 'select 1 as ok')).toEqual([{ ok: 1 }]); // still theirs, still up
+      expect(await queryRows(mine.url, 'select 1 as ok')).toEqual([{ ok: 1 }]); // still theirs, still up
       await other.stop();
     } else {
       await other.stop();
-      expect(await query(mine.url, 'select 1 as ok')).toEqual([{ ok: 1 }]);
+      expect(await queryRows(mine.url, 'select 1 as ok')).toEqual([{ ok: 1 }]);
       await mine.stop();
     }
     expect(existsSync(pidFile())).toBe(false);
@@ -154,7 +144,7 @@ describe('startEmbeddedPostgres', () => {
     try {
       expect(fresh.mode).toBe('started');
       expect(logs.join('\n')).toMatch(/removing stale .*postmaster\.pid/);
-      expect(await query(fresh.url, 'select 1 as ok')).toEqual([{ ok: 1 }]);
+      expect(await queryRows(fresh.url, 'select 1 as ok')).toEqual([{ ok: 1 }]);
     } finally {
       await fresh.stop();
     }

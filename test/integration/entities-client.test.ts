@@ -3,7 +3,7 @@ import { createPancakeClient, type PancakeClient } from '../../src/pancake/clien
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 
 // The client's entity endpoints and iterators against the simulator over HTTP, and the simulator's
-// rules for them (page sizes, the one-month limit, shapes): both sides of pancake-api.md.
+// rules for them (page sizes, the one-month limit, shapes): both sides of docs/pancake-api.md.
 
 const DAY = 86_400_000;
 

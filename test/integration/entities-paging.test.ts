@@ -5,7 +5,7 @@ import type { ListPageCustomersResponse, PancakePageCustomer } from '../../src/p
 import { runSync } from '../../src/sync/runner.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 
-// The paging hazard (pancake-api.md): customers walked by page numbers over updated_at skip a row
+// The paging hazard (docs/pancake-api.md): customers walked by page numbers over updated_at skip a row
 // when another one is edited mid-walk. These tests edit customers between the requests of a sync,
 // exactly where a page-number walk loses one, and check that nothing is lost.
 

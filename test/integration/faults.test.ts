@@ -78,7 +78,7 @@ describe('faults', () => {
     faulty.sim.setFaults(null);
     const status = await runCli(['status', '--json'], { DATABASE_URL: faulty.database.url });
     expect(run.stderr).toContain('"level":20'); // debug lines, with their redacted URLs, were written
-    expect(run.stderr).toMatch(/refused the token/);
+    expect(run.stderr).toMatch(/refused the (page )?token/);
     const { rows } = await sql<{ text: string }>`
       select string_agg(t::text, ' ') as text from (
         select row_to_json(x)::text as t from pancake.sync_runs x

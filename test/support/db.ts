@@ -50,3 +50,14 @@ async function withAdmin(url: string, fn: (c: pg.Client) => Promise<void>): Prom
     await client.end();
   }
 }
+
+/** The rows of one statement on `url`, on a connection of its own. */
+export async function queryRows(url: string, statement: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(statement)).rows as Record<string, unknown>[];
+  } finally {
+    await client.end();
+  }
+}

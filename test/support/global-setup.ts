@@ -4,12 +4,15 @@
  *
  * Order: TEST_DATABASE_URL if set; else a testcontainers `postgres:16-alpine` if a Docker engine
  * answers within 2 s; else an embedded Postgres in a fresh temp dir, deleted at teardown. DB tests
- * never skip: a machine without Docker still runs them all.
+ * never skip: a machine without Docker still runs them all. As root (CI), the server runs as the
+ * user `postgres`; startEmbeddedPostgres runs it from a copy of the binaries it can reach when the
+ * clone sits in a closed (0700) directory (README, "Embedded Postgres").
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { describeUrl } from '../../src/warehouse/db.js';
 import { startEmbeddedPostgres } from '../../src/warehouse/embedded.js';
 
 declare module 'vitest' {
@@ -31,7 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const t0 = performance.now();
   const db = await adminDatabase();
   project.provide('adminDatabaseUrl', db.url);
-  console.log(`[test-db] using ${db.source}: ${redact(db.url)} (ready in ${Math.round(performance.now() - t0)} ms)`);
+  console.log(`[test-db] using ${db.source}: ${describeUrl(db.url)} (ready in ${Math.round(performance.now() - t0)} ms)`);
   return db.teardown;
 }
 
@@ -84,15 +87,5 @@ async function dockerAnswers(ms: number): Promise<boolean> {
     return await Promise.race([probe, timeout]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
   }
 }

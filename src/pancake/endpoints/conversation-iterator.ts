@@ -7,7 +7,7 @@ export interface ConversationIteratorEndpoints {
   /**
    * Every conversation of [since, until] (by `orderBy`, default updated_at), in windows under the
    * one-month limit, oldest window first. Each window is walked with the v2 keyset cursor, which
-   * cannot skip a conversation when another one changes during the walk (pancake-api.md, "Paging
+   * cannot skip a conversation when another one changes during the walk (docs/pancake-api.md, "Paging
    * hazard"); a conversation that changes may show up twice: key by id.
    */
   iterateConversations(pageId: string, range: ConversationWindow & { windowSeconds?: number }): AsyncIterable<PancakeConversation[]>;

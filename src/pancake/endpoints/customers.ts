@@ -4,7 +4,7 @@ import type { ListPageCustomersResponse, PancakePageCustomer } from '../entity-t
 import { checkPageNumber, requiredEnds, requiredRange, walkWindowedPages } from '../paging.js';
 import type { Instant } from '../time.js';
 
-/** The API's largest page of customers (pancake-api.md, "Page customers"). */
+/** The API's largest page of customers (docs/pancake-api.md, "Page customers"). */
 export const CUSTOMERS_MAX_PAGE_SIZE = 100;
 
 export type CustomerOrder = 'inserted_at' | 'updated_at';
@@ -28,7 +28,7 @@ export interface CustomerEndpoints {
   /**
    * Every customer of [since, until], in windows under the one-month limit (oldest first), page by
    * page. Page numbers over `updated_at` can skip a customer that changes during the walk
-   * (pancake-api.md, "Paging hazard"): the customers stream walks in a way that cannot.
+   * (docs/pancake-api.md, "Paging hazard"): the customers stream walks in a way that cannot.
    */
   iteratePageCustomers(pageId: string, range: PageCustomerRange & { windowSeconds?: number }): AsyncIterable<PancakePageCustomer[]>;
 }

@@ -5,7 +5,7 @@ import { checkPageNumber, requiredEnds, requiredRange, walkWindowedPages } from 
 import type { Instant } from '../time.js';
 import { exactPageSize } from './call-logs.js';
 
-/** Posts come 30 a page, like call logs (pancake-api.md, "Posts"). */
+/** Posts come 30 a page, like call logs (docs/pancake-api.md, "Posts"). */
 export const POSTS_PAGE_SIZE = 30;
 
 export interface PostRange {

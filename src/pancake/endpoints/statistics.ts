@@ -14,7 +14,7 @@ import type {
   UserStatisticsResponse,
 } from '../statistics-types.js';
 
-// The statistics endpoints (pancake-api.md, "Statistics"). since/until endpoints take unix seconds;
+// The statistics endpoints (docs/pancake-api.md, "Statistics"). since/until endpoints take unix seconds;
 // date_range endpoints take local wall-clock strings, which this module formats from instants in
 // the zone of the page (per call) or the client's configured zone. Everything the API would refuse
 // is refused here first, naming the parameter.

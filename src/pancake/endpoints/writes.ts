@@ -1,4 +1,4 @@
-// Conversation writes (pancake-api.md, "Conversations" and "Send message"). Every parameter is checked
+// Conversation writes (docs/pancake-api.md, "Conversations" and "Send message"). Every parameter is checked
 // before a request leaves, so a mistake costs no request and names the parameter at fault.
 
 import { PancakeArgumentError, PancakeError } from '../errors.js';

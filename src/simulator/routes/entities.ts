@@ -1,4 +1,4 @@
-// Page API: customers, call logs, tags, posts and users (pancake-api.md, "Customers, calls, tags,
+// Page API: customers, call logs, tags, posts and users (docs/pancake-api.md, "Customers, calls, tags,
 // posts, users"), with the API's page-size rules: customers at most 100 a page, call logs and posts
 // exactly 30.
 

@@ -1,7 +1,8 @@
-// User API: the page list and page tokens (pancake-api.md, "User API").
+// User API: the page list and page tokens (docs/pancake-api.md, "User API").
 
 import { BadParam, fail, ok } from './params.js';
 import type { RouteDefinition } from './route.js';
+import { replacePageToken } from '../tokens.js';
 
 export const pageRoutes: RouteDefinition[] = [
   {
@@ -23,7 +24,7 @@ export const pageRoutes: RouteDefinition[] = [
       if (!ctx.data.pages.some((p) => p.id === pageId)) return fail(404, 'Page not found');
       const queryPageId = query.get('page_id');
       if (queryPageId !== null && queryPageId !== pageId) throw new BadParam('page_id does not match the page in the path');
-      const token = ctx.tokens.tokensByPage.get(pageId ?? '') ?? '';
+      const token = ctx.tokens.rotateOnGenerate ? replacePageToken(ctx.tokens, ctx.data.seed, pageId ?? '') : (ctx.tokens.tokensByPage.get(pageId ?? '') ?? '');
       return ok({ success: true, message: 'Generate page access token successfully', page_access_token: token });
     },
   },

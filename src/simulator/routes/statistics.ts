@@ -1,4 +1,4 @@
-// Page API statistics (pancake-api.md, "Statistics"), the multi-page users statistics on the user
+// Page API statistics (docs/pancake-api.md, "Statistics"), the multi-page users statistics on the user
 // API, and the new-customer statistics that share their path with the customer list (told apart by
 // `date_range`). Required parameters, the date_range formats and the one-month limit answer 400
 // naming the parameter, as the API does.

@@ -1,4 +1,4 @@
-// Page API writes: conversation tags, assignees, read/unread and sent messages (pancake-api.md,
+// Page API writes: conversation tags, assignees, read/unread and sent messages (docs/pancake-api.md,
 // "Conversations" and "Send message"). A request is checked in full before anything changes, and
 // nothing changes when `applyEffects` is false. Refusals are HTTP 400 with `success:false` and a
 // message naming the field (the API's statuses for these are not documented: inferred).

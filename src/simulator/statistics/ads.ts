@@ -1,6 +1,6 @@
 // Simulated Facebook ads of a page: ads one after another, each running for a stretch of time, with
 // hourly delivery drawn from a hash of (ad, hour). The ads endpoint answers a bare array whose
-// numbers are strings (pancake-api.md), summed over the requested range.
+// numbers are strings (docs/pancake-api.md), summed over the requested range.
 
 import type { AdsStatisticsRecord } from '../../pancake/statistics-types.js';
 import type { SimulatorData } from '../data.js';

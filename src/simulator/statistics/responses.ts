@@ -1,4 +1,4 @@
-// The statistics endpoints' answers, in the real shapes of pancake-api.md: columnar (`categories` +
+// The statistics endpoints' answers, in the real shapes of docs/pancake-api.md: columnar (`categories` +
 // `series`), keyed by user id, or `{ key, count }` rows. Pure functions of the data and a range, so
 // tests can compute the expected warehouse rows without a server.
 

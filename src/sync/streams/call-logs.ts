@@ -1,3 +1,4 @@
+import { UserError } from '../../errors.js';
 import { CALL_LOGS_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakeCallLog } from '../../pancake/entity-types.js';
 import { PancakeError } from '../../pancake/errors.js';
@@ -77,7 +78,7 @@ function source(callCenterId: string): WindowedSource<PancakeCallLog, PagePositi
             return await ctx.client.listCallLogs(ctx.page.id, { id: callCenterId, since, until, pageNumber });
           } catch (error) {
             if (error instanceof PancakeError && (error.kind === 'not_found' || error.kind === 'bad_request')) {
-              throw new Error(`call logs of page ${ctx.page.id}: Pancake refused call-center id "${callCenterId}" (${error.message}). Check the SIP package id of this page in PANCAKE_CALL_CENTER_IDS.`, { cause: error });
+              throw new UserError(`call logs of page ${ctx.page.id}: Pancake refused call-center id "${callCenterId}" (${error.message}). Check the SIP package id of this page in PANCAKE_CALL_CENTER_IDS.`, { cause: error });
             }
             throw error;
           }

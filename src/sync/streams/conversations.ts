@@ -71,7 +71,7 @@ const source: WindowedSource<PancakeConversation, Position> = {
     const { client, page, settings } = ctx;
     // Ordered by updated_at: an incremental run must see conversations that changed, not only new
     // ones. The v2 cursor is keyset paging, so a row that changes mid-walk cannot shift the others
-    // out of reach (pancake-api.md, "Paging hazard"); it moves past the window and the next run,
+    // out of reach (docs/pancake-api.md, "Paging hazard"); it moves past the window and the next run,
     // whose window starts before this run's end, reads it.
     if (settings.conversationPaging === 'cursor') {
       let after = from && 'after' in from ? from.after : null;

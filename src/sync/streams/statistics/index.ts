@@ -6,5 +6,5 @@ import { pageStatsStream } from './pages.js';
 import { tagStatsStream } from './tags.js';
 import { userStatsStream } from './users.js';
 
-/** The statistics streams, one per endpoint (pancake-api.md, "Statistics"), each in its own file. */
+/** The statistics streams, one per endpoint (docs/pancake-api.md, "Statistics"), each in its own file. */
 export const statisticsStreams: readonly Stream[] = [engagementStream, pageStatsStream, tagStatsStream, userStatsStream, newCustomersStream, adsStream];

@@ -11,7 +11,7 @@ import type { DayWindow } from './days.js';
 // that resolve to the same zone (the same date_range string means the same days for all of them).
 // In a steady state every page reads the same lookback window, so N pages cost 1 request, not N.
 //
-// The endpoint's path is inferred (pancake-api.md), so any failure of it falls back to the
+// The endpoint's path is inferred (docs/pancake-api.md), so any failure of it falls back to the
 // single-page endpoint; a refusal that retrying cannot fix turns it off for the rest of the run.
 
 interface SharedAnswer {

@@ -1,0 +1,138 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { ApiAnswer, PancakeClient } from '../pancake/client.js';
+import { PancakeError } from '../pancake/errors.js';
+import { str } from '../sync/map.js';
+import { errorMessage, unavailableReason } from '../sync/page-sync.js';
+import { resolvePages } from '../sync/pages.js';
+import { DEFAULT_STREAMS, STREAMS } from '../sync/registry.js';
+import type { PageInfo } from '../sync/stream.js';
+import { createAnonymizer } from './anonymize.js';
+import { writeCapture } from './capture.js';
+import { combine, estimatePage, type BackfillEstimate, type PageEstimate } from './estimate.js';
+import { PROBES, type ProbeContext, type Sample } from './probes.js';
+import { findMismatch } from './shapes.js';
+import type { StoredTokens } from './stored-tokens.js';
+
+// `pancake-sync doctor`: for every page the token reads, one request per stream's endpoint, judged
+// against what the code reads; the backfill that --since implies; optionally the answers, made
+// anonymous, for a bug report or a test fixture. It writes nothing to the warehouse.
+
+export type CheckStatus = 'ok' | 'unavailable' | 'unexpected answer' | 'needs setting';
+
+export interface CheckRow {
+  pageId: string;
+  name: string | null;
+  channel: string | null;
+  stream: string;
+  /** Not in a run without --streams (e.g. stats_new_customers): does not decide the exit code. */
+  optIn: boolean;
+  status: CheckStatus;
+  detail: string;
+}
+
+export interface DoctorReport {
+  rows: CheckRow[];
+  estimate: BackfillEstimate;
+  /** Every default stream of every page is ok (or waits only for a setting). */
+  ok: boolean;
+  /** Pages the configuration names that the token cannot read. */
+  missingPages: string[];
+  captured: string[];
+}
+
+export interface DoctorDeps {
+  config: Config;
+  client: PancakeClient;
+  log: Logger;
+  /** Every answer the client accepted so far (its onAnswer hook). */
+  answers: () => readonly ApiAnswer[];
+  storedTokens: StoredTokens;
+}
+
+export interface DoctorOptions {
+  since: Date;
+  pages: string[] | null;
+  captureDir: string | null;
+  now: Date;
+}
+
+export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promise<DoctorReport> {
+  const { config, client } = deps;
+  const resolved = await resolvePages(client, config, options.pages);
+  const channels = new Map((resolved.listed ?? []).map((p) => [String(p.id), str(p.platform)]));
+  const days = Math.max(1, Math.ceil((options.now.getTime() - options.since.getTime()) / 86_400_000));
+  const defaults = DEFAULT_STREAMS.map((s) => s.name);
+  const checked = await Promise.all(
+    resolved.pages.map(async (page) => {
+      const rows = await checkPage(deps, page, channels.get(page.id) ?? null, options.now);
+      return { rows: rows.rows, estimate: estimatePage(rows.samples, defaults, days, config.windowDays) };
+    }),
+  );
+  const rows = checked.flatMap((c) => c.rows);
+  const estimates: PageEstimate[] = checked.map((c) => c.estimate);
+  const ok = resolved.missing.length === 0 && rows.every((r) => r.optIn || r.status === 'ok' || r.status === 'needs setting');
+  let captured: string[] = [];
+  if (options.captureDir !== null) {
+    const secrets = [config.accessToken, ...config.pageTokens.values()].filter((t): t is string => typeof t === 'string');
+    const pageIds = resolved.pages.map((p) => p.id);
+    captured = await writeCapture(options.captureDir, deps.answers(), pageIds, createAnonymizer(secrets, pageIds));
+  }
+  return { rows, estimate: combine(options.since, options.now, estimates, config.rateLimitPerSecond), ok, missingPages: resolved.missing, captured };
+}
+
+async function checkPage(deps: DoctorDeps, page: PageInfo, channel: string | null, now: Date): Promise<{ rows: CheckRow[]; samples: Map<string, Sample | undefined> }> {
+  const { client, config } = deps;
+  const samples = new Map<string, Sample | undefined>();
+  const row = (stream: string, status: CheckStatus, detail: string): CheckRow => ({
+    pageId: page.id,
+    name: page.name,
+    channel,
+    stream,
+    optIn: STREAMS.find((s) => s.name === stream)?.optIn !== undefined,
+    status,
+    detail,
+  });
+  try {
+    await givePageToken(deps, page.id);
+  } catch (error) {
+    const reason = `no page token: ${errorMessage(error)}`;
+    return { rows: STREAMS.map((s) => row(s.name, 'unavailable', reason)), samples };
+  }
+  const ctx: ProbeContext = { client, page, callCenterId: config.callCenterIds.get(page.id) ?? null, now, conversations: null };
+  const rows: CheckRow[] = [];
+  for (const stream of STREAMS) {
+    const probe = PROBES.find((p) => p.stream === stream.name);
+    if (!probe) {
+      rows.push(row(stream.name, 'unavailable', 'doctor has no check for this stream yet'));
+      continue;
+    }
+    const before = deps.answers().length;
+    const answerBody = () => deps.answers().slice(before).filter((a) => a.pageId === page.id).at(-1)?.body;
+    try {
+      const result = await probe.run(ctx);
+      samples.set(stream.name, result.sample);
+      if (result.needs !== undefined) {
+        rows.push(row(stream.name, 'needs setting', result.needs));
+        continue;
+      }
+      const mismatch = result.note === undefined ? findMismatch(answerBody(), probe.shape) : null;
+      rows.push(mismatch === null ? row(stream.name, 'ok', result.note ?? '') : row(stream.name, 'unexpected answer', mismatch));
+    } catch (error) {
+      const body = answerBody();
+      const mismatch = body === undefined ? null : findMismatch(body, probe.shape);
+      if (error instanceof PancakeError && error.kind === 'invalid_response') rows.push(row(stream.name, 'unexpected answer', mismatch ?? errorMessage(error)));
+      else rows.push(row(stream.name, 'unavailable', unavailableReason(error) ?? errorMessage(error)));
+    }
+  }
+  return { rows, samples };
+}
+
+/** PANCAKE_PAGE_TOKENS, else the token sync stored, else a new one (kept nowhere). */
+async function givePageToken(deps: DoctorDeps, pageId: string): Promise<void> {
+  const configured = deps.config.pageTokens.get(pageId);
+  if (configured) return deps.client.setPageToken(pageId, configured);
+  const stored = await deps.storedTokens.lookup(pageId);
+  if (stored !== null) return deps.client.setPageToken(pageId, stored);
+  await deps.client.generatePageAccessToken(pageId);
+}

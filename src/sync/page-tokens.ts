@@ -1,0 +1,153 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import { UserError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { PancakeClient } from '../pancake/client.js';
+import { PancakeError } from '../pancake/errors.js';
+import type { Database } from '../warehouse/schema.js';
+import { loadSealedToken, saveSealedToken } from '../warehouse/page-tokens.js';
+import { openPageToken, sealPageToken } from './page-token-crypto.js';
+import { StreamUnavailableError } from './stream.js';
+
+// The page-token policy. Generating a page token may revoke the previous one, which the shop's
+// other integrations (or another pancake-sync process) may be using, so a page's token is
+// generated once, stored encrypted in the warehouse and reused by every run and queue worker:
+//   1. PANCAKE_PAGE_TOKENS, when it has the page, always wins and is never replaced;
+//   2. else the stored token, when it opens with the user token;
+//   3. else (nothing stored, or the user token changed) a new one, generated and stored.
+// When Pancake refuses the token in use, the stored one is read again (another process may have
+// renewed it); else one cheap request (the page's tags) tells a dead token from an endpoint that
+// refuses this page whatever the token (a feature its plan lacks): only a dead token is replaced,
+// by a new one generated once per page and run.
+
+export interface PageTokenDeps {
+  client: PancakeClient;
+  config: Pick<Config, 'accessToken' | 'pageTokens'>;
+  db: Kysely<Database>;
+  log: Logger;
+}
+
+export interface PageTokens {
+  /** Gives the client a token for the page (configured, stored or newly generated). */
+  ensure(): Promise<void>;
+  /** Runs `work`; when Pancake refuses the page token, renews it (see above) and runs `work` once more. */
+  retryOnRefusal<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** A page without a token of its own and no user token to generate one. */
+export class MissingPageTokenError extends UserError {
+  constructor(pageId: string) {
+    super(`no token for page ${pageId}: add it to PANCAKE_PAGE_TOKENS (example: PANCAKE_PAGE_TOKENS=${pageId}:<page token>) or set PANCAKE_ACCESS_TOKEN so that one is generated`);
+  }
+}
+
+export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
+  const { client, config, db, log } = deps;
+  let configured = false;
+  let current: string | null = null;
+  let version = 0; // bumped whenever the client gets another token
+  let renewal: Promise<Renewal> | null = null;
+  let generatedAfterRefusal = false;
+
+  const install = (token: string) => {
+    client.setPageToken(pageId, token);
+    current = token;
+    version += 1;
+  };
+  const userToken = (): string => {
+    if (!config.accessToken) throw new MissingPageTokenError(pageId);
+    return config.accessToken;
+  };
+  const stored = async (): Promise<string | null> => {
+    const sealed = await loadSealedToken(db, pageId);
+    if (sealed === null) return null;
+    const token = openPageToken(userToken(), pageId, sealed);
+    if (token === null) log.info({ pageId }, `page ${pageId}: the stored page token was sealed with another PANCAKE_ACCESS_TOKEN; generating a new one`);
+    return token;
+  };
+  const generate = async () => {
+    const token = await client.generatePageAccessToken(pageId);
+    await saveSealedToken(db, pageId, sealPageToken(userToken(), pageId, token));
+    install(token);
+    log.info({ pageId }, `page ${pageId}: generated a page token and stored it, encrypted, for later runs and workers`);
+  };
+  const renew = async (refusedVersion: number): Promise<Renewal> => {
+    if (version !== refusedVersion) return 'renewed'; // renewed while this work was running
+    renewal ??= (async (): Promise<Renewal> => {
+      const latest = await stored();
+      if (latest !== null && latest !== current) {
+        install(latest); // another run or worker renewed it meanwhile
+        return 'renewed';
+      }
+      if (await stillAccepted()) return 'token-ok';
+      if (generatedAfterRefusal) return 'exhausted';
+      generatedAfterRefusal = true;
+      log.info({ pageId }, `page ${pageId}: Pancake refused the stored page token; generating a new one`);
+      await generate();
+      return 'renewed';
+    })().finally(() => {
+      renewal = null;
+    });
+    return renewal;
+  };
+  const stillAccepted = async (): Promise<boolean> => {
+    try {
+      await client.listTags(pageId);
+      return true;
+    } catch (error) {
+      if (isRefusal(error)) return false;
+      throw error;
+    }
+  };
+
+  return {
+    async ensure() {
+      const fromConfig = config.pageTokens.get(pageId);
+      if (fromConfig) {
+        configured = true;
+        install(fromConfig);
+        return;
+      }
+      userToken();
+      const token = await stored();
+      if (token !== null) install(token);
+      else await generate();
+    },
+    async retryOnRefusal(work) {
+      const started = version;
+      try {
+        return await work();
+      } catch (error) {
+        if (!isRefusal(error)) throw error;
+        if (configured) throw refused(error, pageId, 'configured');
+        const renewal = await renew(started);
+        if (renewal === 'token-ok') {
+          const status = error.status === null ? '' : `HTTP ${error.status}: `;
+          throw new StreamUnavailableError(`Pancake refuses this endpoint for page ${pageId} (${status}${error.message.slice(0, 200)}) while the page token works for the others`);
+        }
+        if (renewal === 'exhausted') throw refused(error, pageId, 'renewed');
+      }
+      try {
+        return await work();
+      } catch (error) {
+        throw isRefusal(error) ? refused(error, pageId, 'renewed') : error;
+      }
+    },
+  };
+}
+
+type Renewal = 'renewed' | 'token-ok' | 'exhausted';
+
+function isRefusal(error: unknown): error is PancakeError {
+  return error instanceof PancakeError && error.kind === 'auth';
+}
+
+/** The refusal, said with the fix that fits where the token came from. */
+function refused(error: PancakeError, pageId: string, origin: 'configured' | 'renewed'): PancakeError {
+  const status = error.status === null ? '' : ` (HTTP ${error.status})`;
+  const message =
+    origin === 'configured'
+      ? `Pancake refused the page token of page ${pageId} set in PANCAKE_PAGE_TOKENS${status}: replace it with a valid one, or remove it so that PANCAKE_ACCESS_TOKEN generates one`
+      : `Pancake refused the token of page ${pageId}${status}, even a newly generated one: the Pancake user behind PANCAKE_ACCESS_TOKEN may have lost access to this page; check its permissions in Pancake, or leave the page out with PANCAKE_PAGE_IDS`;
+  return new PancakeError(message, { kind: 'auth', status: error.status, url: error.url, pageId, cause: error });
+}

@@ -1,0 +1,118 @@
+import pg from 'pg';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPageToken, sealPageToken } from '../../src/sync/page-token-crypto.js';
+import { saveSealedToken } from '../../src/warehouse/page-tokens.js';
+import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
+
+// Page tokens are generated once per page and reused (issue: a nightly run must not revoke the
+// token the shop's other integrations use). The simulator here behaves as Pancake may: generating
+// a page token revokes the previous one.
+
+const generations = (h: SyncHarness, pageId?: string) =>
+  h.sim.requests.filter((r) => r.endpoint === 'generate_page_token' && r.status === 200 && (pageId === undefined || r.pageId === pageId)).length;
+
+describe('page tokens', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    h = await createSyncHarness({ seed: 11, pages: 2, conversationsPerPage: 6, historyDays: 10, rotatePageTokens: true }, 'tokens');
+  });
+  afterAll(async () => h?.close());
+  const tags = { streams: ['tags', 'conversations'] };
+
+  it('five runs with only the user token generate one token per page', async () => {
+    for (let run = 1; run <= 5; run++) expect((await h.sync(tags)).exitCode, `run ${run}`).toBe(0);
+    for (const page of h.sim.data.pages) expect(generations(h, page.id), page.id).toBe(1);
+  });
+
+  it('no table holds a token in plain text, and pancake_reader cannot read the stored ones', async () => {
+    const secrets = [h.sim.userToken, ...h.sim.data.pages.map((p) => h.sim.pageToken(p.id))];
+    const { rows: tables } = await sql<{ name: string }>`
+      select format('%I.%I', table_schema, table_name) as name from information_schema.tables
+      where table_schema in ('pancake', 'pancake_private', 'pancake_analytics')`.execute(h.db);
+    expect(tables.map((t) => t.name)).toContain('pancake_private.page_tokens');
+    for (const { name } of tables) {
+      const { rows } = await sql.raw<{ row: string }>(`select t::text as row from ${name} t`).execute(h.db);
+      for (const { row } of rows) for (const secret of secrets) expect(row.includes(secret), name).toBe(false);
+    }
+    const client = new pg.Client({ connectionString: h.database.url });
+    await client.connect();
+    try {
+      await client.query('begin; set local role pancake_reader');
+      await expect(client.query('select * from pancake_private.page_tokens')).rejects.toThrow(/permission denied/);
+    } finally {
+      await client.query('rollback').catch(() => {});
+      await client.end();
+    }
+  });
+
+  it('a token revoked in Pancake is regenerated once, and the run goes on', async () => {
+    const [revoked, other] = h.sim.data.pages.map((p) => p.id) as [string, string];
+    h.sim.revokePageToken(revoked);
+    h.sim.clearRequests();
+    const summary = await h.sync(tags);
+    expect(summary.exitCode, JSON.stringify(summary.failures)).toBe(0);
+    expect(generations(h, revoked)).toBe(1);
+    expect(generations(h, other)).toBe(0);
+    expect(h.sim.requests.some((r) => r.pageId === revoked && r.status === 401)).toBe(true);
+    h.sim.clearRequests();
+    expect((await h.sync(tags)).exitCode).toBe(0);
+    expect(generations(h)).toBe(0);
+  });
+
+  it('an endpoint that refuses a page whatever its token is unavailable, and no token is generated', async () => {
+    const page = h.sim.data.pages[0]!.id;
+    h.sim.setResponseOverride(({ endpoint, pageId }, answer) =>
+      endpoint === 'get_tag_statistics' && pageId === page ? { status: 403, body: { success: false, message: 'This page cannot view statistics' } } : answer,
+    );
+    h.sim.clearRequests();
+    try {
+      const summary = await h.sync({ streams: ['tags', 'stats_tags'] });
+      expect(summary.exitCode, JSON.stringify(summary.failures)).toBe(0);
+      expect(summary.outcomes.find((o) => o.pageId === page && o.stream === 'stats_tags')).toMatchObject({ status: 'unavailable', reason: expect.stringContaining('HTTP 403') });
+      expect(summary.outcomes.find((o) => o.pageId === page && o.stream === 'tags')?.status).toBe('done');
+      expect(generations(h)).toBe(0);
+    } finally {
+      h.sim.setResponseOverride(null);
+    }
+  });
+
+  it('a token sealed with another user token (the user token changed) is replaced by a new one', async () => {
+    const page = h.sim.data.pages[0]!.id;
+    await saveSealedToken(h.db, page, sealPageToken('an-older-user-token-123', page, h.sim.pageToken(page)));
+    h.sim.clearRequests();
+    expect((await h.sync(tags)).exitCode).toBe(0);
+    expect(generations(h, page)).toBe(1);
+  });
+
+  it('PANCAKE_PAGE_TOKENS comes first: its token is used and never replaced', async () => {
+    const page = h.sim.data.pages[1]!.id;
+    h.sim.clearRequests();
+    expect((await h.sync(tags, { PANCAKE_PAGE_TOKENS: `${page}:${h.sim.pageToken(page)}` })).exitCode).toBe(0);
+    expect(generations(h, page)).toBe(0);
+  });
+
+  it('a refused configured token: one line on stderr naming the page and the fix, no stack trace', async () => {
+    const page = h.sim.data.pages[1]!.id;
+    const result = await runCli(['sync', '--streams', 'tags'], simulatorEnv(h.sim, h.database.url, { LOG_LEVEL: 'info', PANCAKE_PAGE_TOKENS: `${page}:revoked-token-0123456789` }));
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split('\n').filter((l) => l.includes('refused'));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(result.stderr).toContain(`page ${page} set in PANCAKE_PAGE_TOKENS`);
+    expect(result.stderr).toMatch(/replace it with a valid one/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).not.toContain('"stack"');
+    expect(result.stderr).not.toContain('revoked-token-0123456789');
+  });
+});
+
+describe('page token sealing', () => {
+  it('opens only with the same user token and page', () => {
+    const sealed = sealPageToken('user-token-a', '123', 'page-token-secret');
+    expect(sealed.ciphertext.toString('utf8')).not.toContain('page-token-secret');
+    expect(openPageToken('user-token-a', '123', sealed)).toBe('page-token-secret');
+    expect(openPageToken('user-token-b', '123', sealed)).toBeNull();
+    expect(openPageToken('user-token-a', '456', sealed)).toBeNull();
+    expect(sealPageToken('user-token-a', '123', 'page-token-secret').salt.equals(sealed.salt)).toBe(false);
+  });
+});

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/warehouse/db.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { REPO_ROOT, runCli } from '../support/harness.js';
+
+// The README's "try it without a shop" path: `simulate` prints the settings, a sync with exactly
+// those settings and the printed command fills every table (call logs need PANCAKE_CALL_CENTER_IDS).
+
+let database: TestDatabase | undefined;
+let stopSimulator: (() => void) | undefined;
+afterAll(async () => {
+  stopSimulator?.();
+  await database?.drop();
+});
+
+async function startSimulateCommand(): Promise<{ env: Record<string, string>; syncs: string[][] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'simulate', '--port', '0', '--conversations', '12'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  stopSimulator = () => child.kill('SIGTERM');
+  const env: Record<string, string> = {};
+  const syncs: string[][] = [];
+  for await (const line of createInterface({ input: child.stdout })) {
+    const setting = /^([A-Z_]+)=(.+)$/.exec(line);
+    if (setting) env[setting[1]!] = setting[2]!;
+    const command = /^\s+npx pancake-sync (sync [^(]+?)(\s+\(.*\))?$/.exec(line);
+    if (command) syncs.push(command[1]!.split(' '));
+    else if (syncs.length > 0) break; // the commands are the last lines before it waits
+  }
+  if (syncs.length === 0) throw new Error('simulate printed no sync command');
+  return { env, syncs };
+}
+
+describe('simulate', () => {
+  it('prints every setting a sync needs, and a sync with them fills every table', async () => {
+    const { env, syncs } = await startSimulateCommand();
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['PANCAKE_BASE_URL', 'PANCAKE_ACCESS_TOKEN', 'PANCAKE_CALL_CENTER_IDS']));
+    database = await createTestDatabase('simulate');
+    for (const args of syncs) {
+      const result = await runCli(args, { ...env, DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
+      expect(result.code, result.stderr).toBe(0);
+    }
+
+    const db = createDb(database.url, 2);
+    try {
+      const { rows } = await sql<{ name: string }>`
+        select table_name as name from information_schema.tables
+        where table_schema = 'pancake' and table_type = 'BASE TABLE' and table_name not like 'kysely%'`.execute(db);
+      const empty: string[] = [];
+      for (const { name } of rows) {
+        const { rows: count } = await sql<{ n: string }>`select count(*) as n from ${sql.table(`pancake.${name}`)}`.execute(db);
+        if (Number(count[0]?.n) === 0) empty.push(name);
+      }
+      expect(rows.length).toBeGreaterThan(15);
+      expect(empty).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  }, 120_000);
+});
