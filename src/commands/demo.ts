@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { sql, type Kysely } from 'kysely';
-import { countMessages, startSimulator, type Simulator } from '../simulator/index.js';
+import { SENDER_KINDS, countMessages, countSenderKinds, startSimulator, type Simulator } from '../simulator/index.js';
 import { runSync } from '../sync/runner.js';
 import { describeUrl } from '../warehouse/db.js';
-import type { Database } from '../warehouse/schema.js';
+import { messagesPerSenderKind, rowsPerTable } from '../warehouse/contents.js';
 import { simulatorHistoryStart } from './simulator-settings.js';
 import { printSummary } from './sync.js';
 import { clientFromConfig, loadContext, openMigratedWarehouse, printTable, withExitCode } from './shared.js';
@@ -42,11 +41,18 @@ export function demoCommand(): Command {
         const summary = await runSync({ config, db: warehouse.db, client, log }, { since: historyStart });
         printSummary(summary);
 
-        const counts = await tableCounts(warehouse.db);
+        const counts = await rowsPerTable(warehouse.db);
         const expected = simulatorCounts(simulator);
         process.stdout.write('\nWarehouse contents after the demo sync:\n');
         printTable(counts.map(({ table, rows }) => ({ table: `pancake.${table}`, rows, 'in simulator': expected[table] ?? '' })));
-        const match = Object.entries(expected).every(([table, n]) => counts.find((c) => c.table === table)?.rows === n);
+        // The shop behaves like a real one: bots, automatic notices and ad clicks among the messages.
+        const kinds = await messagesPerSenderKind(warehouse.db);
+        const expectedKinds = countSenderKinds(simulator.data);
+        process.stdout.write('\nMessages by sender_kind (who sent them):\n');
+        printTable(SENDER_KINDS.map((kind) => ({ sender_kind: kind, rows: kinds.get(kind) ?? 0, 'in simulator': expectedKinds[kind] })));
+        const match =
+          Object.entries(expected).every(([table, n]) => counts.find((c) => c.table === table)?.rows === n) &&
+          SENDER_KINDS.every((kind) => (kinds.get(kind) ?? 0) === expectedKinds[kind]);
         process.stdout.write(`\n${match ? 'Every table the simulator can count matches it.' : 'MISMATCH: the warehouse differs from the simulator.'}\n`);
         process.stdout.write(`Time taken: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         // The embedded database's password is a local, throwaway one; a DATABASE_URL's is the user's own.
@@ -68,21 +74,6 @@ export function demoCommand(): Command {
     }));
 }
 
-/** Rows per synced table (bookkeeping left out). */
-async function tableCounts(db: Kysely<Database>): Promise<Array<{ table: string; rows: number }>> {
-  const { rows: tables } = await sql<{ name: string }>`
-    select table_name as name from information_schema.tables
-    where table_schema = 'pancake' and table_type = 'BASE TABLE'
-      and table_name not in ('sync_runs', 'sync_state', 'conversation_message_state', 'kysely_migration', 'kysely_migration_lock')
-    order by table_name`.execute(db);
-  const result: Array<{ table: string; rows: number }> = [];
-  for (const { name } of tables) {
-    const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(`pancake.${name}`)}`.execute(db);
-    result.push({ table: name, rows: Number(rows[0]?.n ?? 0) });
-  }
-  return result;
-}
-
 /** What the simulator holds, for the tables that are one row per simulator record. */
 function simulatorCounts(simulator: Simulator): Record<string, number> {
   const sum = <T>(map: Map<string, T[]>) => [...map.values()].reduce((n, list) => n + list.length, 0);
@@ -94,5 +85,7 @@ function simulatorCounts(simulator: Simulator): Record<string, number> {
     call_logs: sum(simulator.data.entities.callLogs),
     posts: sum(simulator.data.entities.posts),
     tags: sum(simulator.data.tags),
+    // Every click of the conversation list's ads[] (the messages answers repeat them).
+    ad_clicks: [...simulator.data.conversationById.values()].reduce((n, c) => n + (Array.isArray(c.ads) ? c.ads.length : 0), 0),
   };
 }
