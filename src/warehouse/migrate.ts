@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 import { UserError } from '../errors.js';
 import { isPrivilegeError, privilegeAdvice } from './privileges.js';
+import { applyReaderRole } from './reader-role.js';
 import type { Database } from './schema.js';
 
 export const MIGRATION_SCHEMA = 'pancake';
@@ -71,5 +72,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<{ applied: 
     const failed = results?.find((r: MigrationResultSet['results'] extends (infer R)[] | undefined ? R : never) => r.status === 'Error');
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+  // Whoever applied them owns the new tables: only they can give the reader role access.
+  await applyReaderRole(db);
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }

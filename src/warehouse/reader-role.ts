@@ -21,8 +21,13 @@ export function readerRoleName(database: string): string {
 /**
  * Creates this database's reader role when the user may (CREATEROLE), grants it read access to both
  * schemas, including tables created later, and takes that access from the cluster-wide
- * `pancake_reader` of earlier versions. Idempotent: `migrate` runs it every time, so a role an
- * administrator created afterwards gets its grants.
+ * `pancake_reader` of earlier versions. Idempotent: `migrate` runs it every time, and so does any
+ * run that applied a migration, so a role an administrator created afterwards gets its grants.
+ *
+ * Several database users may migrate one warehouse (a DBA, then the sync's own user). Default
+ * privileges only cover tables their setter creates, so each migrating user sets its own, and the
+ * existing tables are granted one by one: a table this user does not own (and may not grant on) is
+ * a warning naming it, not a reason to leave every other table unreadable.
  */
 export async function applyReaderRole<DB>(db: Kysely<DB>): Promise<void> {
   const { rows } = await sql<{ database: string }>`select current_database() as database`.execute(db);
@@ -30,6 +35,8 @@ export async function applyReaderRole<DB>(db: Kysely<DB>): Promise<void> {
   // The name is made of [a-z0-9_] only (readerRoleName), so it can be written into the statement.
   await sql.raw(`
     do $$
+    declare
+      item record;
     begin
       begin
         create role ${role} nologin;
@@ -38,20 +45,37 @@ export async function applyReaderRole<DB>(db: Kysely<DB>): Promise<void> {
         when insufficient_privilege then null; -- reported by migrate, with the statement to run
       end;
       if exists (select from pg_roles where rolname = '${role}') then
-        grant usage on schema pancake, pancake_analytics to ${role};
-        grant select on all tables in schema pancake, pancake_analytics to ${role};
+        begin
+          grant usage on schema pancake, pancake_analytics to ${role};
+        exception when insufficient_privilege then
+          raise warning 'pancake-sync: cannot grant ${role} usage of the schemas: %', sqlerrm;
+        end;
+        for item in
+          select n.nspname as schema_name, c.relname as table_name
+          from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname in ('pancake', 'pancake_analytics') and c.relkind in ('r', 'p', 'v', 'm', 'f')
+            and not has_table_privilege('${role}', c.oid, 'select')
+        loop
+          begin
+            execute format('grant select on %I.%I to ${role}', item.schema_name, item.table_name);
+          exception when insufficient_privilege then
+            -- Owned by another user: that user's next migrate grants it.
+            raise warning 'pancake-sync: cannot grant ${role} read access to %.% (owned by another user, who runs migrate once): %', item.schema_name, item.table_name, sqlerrm;
+          end;
+        end loop;
         alter default privileges in schema pancake grant select on tables to ${role};
         alter default privileges in schema pancake_analytics grant select on tables to ${role};
       end if;
       if exists (select from pg_roles where rolname = 'pancake_reader') then
-        alter default privileges in schema pancake revoke select on tables from pancake_reader;
-        alter default privileges in schema pancake_analytics revoke select on tables from pancake_reader;
-        revoke all on all tables in schema pancake, pancake_analytics from pancake_reader;
-        revoke usage on schema pancake, pancake_analytics from pancake_reader;
+        begin
+          alter default privileges in schema pancake revoke select on tables from pancake_reader;
+          alter default privileges in schema pancake_analytics revoke select on tables from pancake_reader;
+          revoke all on all tables in schema pancake, pancake_analytics from pancake_reader;
+          revoke usage on schema pancake, pancake_analytics from pancake_reader;
+        exception when insufficient_privilege then
+          raise warning 'pancake-sync: cannot take read access from the old role pancake_reader: %', sqlerrm;
+        end;
       end if;
-    exception
-      -- Not the owner of the tables (someone else migrated them): that owner runs migrate once.
-      when insufficient_privilege then raise warning 'pancake-sync: cannot grant ${role} read access: %', sqlerrm;
     end $$`).execute(db);
 }
 
