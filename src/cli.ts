@@ -4,6 +4,7 @@ import { exitQuietlyOnBrokenPipe } from './broken-pipe.js';
 import { readEnvironment } from './config.js';
 import { EXIT_USAGE, UserError, exitCodeOf } from './errors.js';
 import { redact } from './redact.js';
+import { environmentHelp } from './settings.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { enqueueCommand } from './commands/enqueue.js';
@@ -15,28 +16,8 @@ import { syncCommand } from './commands/sync.js';
 import { workerCommand } from './commands/worker.js';
 
 const ENVIRONMENT_HELP = `
-Environment (or a .env file in the working directory):
-  DATABASE_URL              target Postgres (unset: an embedded Postgres under ./.pancake-sync/)
-  PANCAKE_ACCESS_TOKEN      user token: lists pages and generates page tokens
-  PANCAKE_PAGE_TOKENS       page_id:token,... (instead of or besides the user token)
-  PANCAKE_PAGE_IDS          only these pages (default: all the token can read)
-  PANCAKE_BASE_URL          API origin (default https://pages.fm; the simulator in tests)
-  PANCAKE_TIMEZONE          zone of day boundaries; set it to override the pages' own (default Asia/Ho_Chi_Minh)
-  PANCAKE_CALL_CENTER_IDS   page_id:subscription_id,... for call logs
-  PANCAKE_RATE_LIMIT        requests per second per token, at most 1000 (default 5)
-  PANCAKE_RETRIES           retries of a failed request (default 6; rate limits do not count)
-  PANCAKE_TIMEOUT           per request (default 30s)
-  PANCAKE_MAX_RETRY_AFTER   longest Retry-After obeyed; asked to wait longer, the request fails (default 5m)
-  PANCAKE_CONVERSATION_PAGING  cursor (v2, default) or page_number (v1)
-  SYNC_START                where a first run starts (default 30d: 30 days ago)
-  SYNC_LOOKBACK             overlap re-read by incremental runs (default 2h)
-  SYNC_WINDOW_DAYS          days per since/until window, < 30 (default 7)
-  SYNC_SAFETY_LAG           the newest window ends this long before now (default 30s)
-  STATS_LOOKBACK_DAYS       days of statistics re-read each run (default 3)
-  SYNC_CONCURRENCY          requests in flight at once (default 8)
-  PANCAKE_SYNC_HOME         where the embedded Postgres keeps its data (default .pancake-sync; as root,
-                            what the user postgres cannot enter goes to /var/lib/pancake-sync)
-  LOG_LEVEL                 fatal, error, warn, info, debug, trace, silent (default info)
+Environment (or a .env file in the working directory; see .env.example):
+${environmentHelp()}
 
 Exit codes: 0 all done, 1 some page or stream failed, a stream was skipped twice in a row (locked) or
 the run was stopped by SIGTERM/SIGINT (the rest is committed), 2 configuration, usage or privilege error.

@@ -21,6 +21,15 @@ export function formatDuration(ms: number): string {
   return `${(ms / 86_400_000).toFixed(1)}d`;
 }
 
+/** The shortest exact form a user would write: 7200000 → "2h", 30000 → "30s", 1500 → "1500ms". */
+export function exactDuration(ms: number): string {
+  for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
+    const factor = UNIT_MS[unit] as number;
+    if (ms !== 0 && ms % factor === 0) return `${ms / factor}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
 /** An ISO date ("2026-01-31"), an ISO datetime, or a duration meaning "that long before now". */
 export function parseInstant(text: string, now: Date = new Date()): Date | null {
   const trimmed = text.trim();

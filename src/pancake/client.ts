@@ -10,6 +10,7 @@ import { conversationIteratorEndpoints, type ConversationIteratorEndpoints } fro
 import { customerEndpoints, type CustomerEndpoints } from './endpoints/customers.js';
 import { pageDirectoryEndpoints, type PageDirectoryEndpoints } from './endpoints/page-directory.js';
 import { postEndpoints, type PostEndpoints } from './endpoints/posts.js';
+import { DEFAULT_BASE_URL, DEFAULT_TIMEZONE } from './defaults.js';
 import { createHttpClient, type ApiAnswer, type HttpStats } from './http.js';
 
 export type { ApiAnswer } from './http.js';
@@ -60,7 +61,7 @@ export type PancakeClient = { readonly stats: HttpStats } & PageEndpoints & Conv
 
 export function createPancakeClient(options: PancakeClientOptions = {}): PancakeClient {
   const http = createHttpClient({
-    baseUrl: options.baseUrl ?? 'https://pages.fm',
+    baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
     ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.retries !== undefined && { retries: options.retries }),
@@ -73,7 +74,7 @@ export function createPancakeClient(options: PancakeClientOptions = {}): Pancake
     ...(options.onAnswer !== undefined && { onAnswer: options.onAnswer }),
   });
   const pageTokens = new Map<string, string>(options.pageTokens instanceof Map ? options.pageTokens : Object.entries(options.pageTokens ?? {}));
-  const ctx = createEndpointContext(http, { accessToken: options.accessToken, pageTokens, timezone: options.timezone ?? 'Asia/Ho_Chi_Minh' });
+  const ctx = createEndpointContext(http, { accessToken: options.accessToken, pageTokens, timezone: options.timezone ?? DEFAULT_TIMEZONE });
   return {
     stats: http.stats,
     ...pageEndpoints(ctx),

@@ -5,6 +5,7 @@ import { formatDuration } from '../durations.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { redact, registerSecret } from '../redact.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RATE_LIMIT, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './defaults.js';
 import { PancakeError } from './errors.js';
 import { createTokenRateLimiter } from './rate-limiter.js';
 
@@ -92,15 +93,15 @@ const MAX_BACKOFF_MS = 60_000;
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const origin = options.baseUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const retries = options.retries ?? 6;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const retries = options.retries ?? DEFAULT_RETRIES;
   const minDelay = options.retryMinDelayMs ?? 1000;
   const log = options.logger ?? silentLogger;
-  const limiter = createTokenRateLimiter(options.rateLimit ?? 5);
-  const inFlight = pLimit(options.concurrency ?? 8);
+  const limiter = createTokenRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const inFlight = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
   const stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0, byPage: new Map() };
   const extraHeaders = options.headers ?? {};
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 300_000;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
   const stop = options.stopSignal;
 
   /** Waits `ms`, or rejects as soon as the process is stopping (no timer left behind). */
