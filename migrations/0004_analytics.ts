@@ -124,13 +124,18 @@ const VIEWS: Array<{ name: string; comment: string; body: string }> = [
   },
 ];
 
-export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`create schema if not exists pancake_analytics`.execute(db);
-  await sql`comment on schema pancake_analytics is 'Views over the pancake schema that answer the common questions; each view''s comment gives its definition.'`.execute(db);
+/** The views of this version; 0008's down puts them back. */
+export async function createViews(db: Kysely<unknown>): Promise<void> {
   for (const view of VIEWS) {
     await sql.raw(`create view pancake_analytics.${view.name} as ${view.body}`).execute(db);
     await sql.raw(`comment on view pancake_analytics.${view.name} is '${view.comment.replace(/'/g, "''")}'`).execute(db);
   }
+}
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`create schema if not exists pancake_analytics`.execute(db);
+  await sql`comment on schema pancake_analytics is 'Views over the pancake schema that answer the common questions; each view''s comment gives its definition.'`.execute(db);
+  await createViews(db);
 
   // Roles are cluster-wide: several databases (or two processes) may race to create it, and a
   // managed server may not let the migrating user create roles at all. Then the views still come,

@@ -6,6 +6,7 @@ import * as m0004 from './0004_analytics.js';
 import * as m0005 from './0005_real_shops.js';
 import * as m0006 from './0006_page_tokens.js';
 import * as m0007 from './0007_hardening.js';
+import * as m0008 from './0008_analytics.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the compiled package and the
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_real_shops': m0005,
   '0006_page_tokens': m0006,
   '0007_hardening': m0007,
+  '0008_analytics': m0008,
 };

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import { PancakeError } from '../pancake/errors.js';
 import { redact } from '../redact.js';
+import { keepAnalyticsCurrent } from '../warehouse/analytics-keep.js';
 import type { Database } from '../warehouse/schema.js';
 import type { LockSession, RunFailure, RunWarning } from '../warehouse/state.js';
 import { failureLogFields } from './failure-log.js';
@@ -147,7 +148,7 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   // The streams of a page run side by side; the client's per-token limiter and global request
   // limit keep the load in bounds, and `after` keeps dependent streams in order.
   for (const stream of streams) finished.set(stream.name, runOne(stream));
-  await Promise.all(finished.values());
+  await keepAnalyticsCurrent(db, page, pageLog, Promise.all(finished.values()));
 }
 
 export function zero(): StreamCounts {

@@ -1,0 +1,79 @@
+import { ANSWERED, DAY, MART, MEDIAN_WARNING, PAGE_COLUMNS, USER_ID, USER_NAME, percentiles, seconds, withPage, type ViewSpec } from './0008_analytics_view_parts.js';
+
+// Employees' workload and customers: per employee and day, per assignee now, new customers per day.
+
+const EMPLOYEE_JOIN = 'left join pancake.page_users u on u.page_id = a.page_id and u.id = a.user_id';
+
+export const PEOPLE_VIEWS: ViewSpec[] = [
+  {
+    name: 'employee_daily_workload',
+    comment: `Per page, local day and employee: conversations assigned to them that were active, conversations they wrote in, messages they sent, and the first replies they gave with their median and 90th percentile response time. ${ANSWERED}`,
+    columns: [
+      ...PAGE_COLUMNS,
+      ['day', DAY],
+      ['user_id', USER_ID],
+      ['user_name', USER_NAME],
+      ['assigned_active_conversations', 'Conversations assigned to the employee now (pancake.conversation_assignees) in which the customer wrote that day. Assignment history is not kept, so a reassigned conversation counts for its current assignee on past days too. Distinct within the day; do not sum over days.'],
+      ['conversations_replied', 'Conversations in which the employee sent at least one message that day. Distinct within the day; do not sum over days.'],
+      ['messages_sent', 'Messages the employee sent that day (adds up over days).'],
+      ['first_replies', 'Conversations whose customer\'s first message fell on that day and whose first employee reply was this employee\'s (adds up over days).'],
+      ['median_first_response_seconds', `Median seconds from the customer's first message to this employee's first reply, over those first replies.${MEDIAN_WARNING}`],
+      ['p90_first_response_seconds', '90th percentile of the same.'],
+    ],
+    body: withPage(
+      'a.day, a.user_id, coalesce(u.name, a.user_name) as user_name, a.assigned_active_conversations, a.conversations_replied, a.messages_sent, a.first_replies, a.median_first_response_seconds, a.p90_first_response_seconds',
+      `select page_id, day, user_id, max(user_name) as user_name,
+              sum(assigned)::int as assigned_active_conversations, sum(replied)::int as conversations_replied, sum(sent)::int as messages_sent,
+              sum(first_reply)::int as first_replies, ${percentiles('response_seconds', 'first_response_')}
+       from (
+         select page_id, day, user_id, max(user_name) as user_name, 0 as assigned, count(*) as replied, sum(messages) as sent, 0 as first_reply, null::numeric as response_seconds
+         from ${MART}.analytics_employee_days group by page_id, day, user_id
+         union all
+         select d.page_id, d.day, s.user_id, s.user_name, 1, 0, 0, 0, null
+         from ${MART}.analytics_conversation_days d
+         join pancake.conversation_assignees s on s.page_id = d.page_id and s.conversation_id = d.conversation_id
+         where d.customer_messages > 0
+         union all
+         select page_id, first_customer_day, responder_user_id, responder_name, 0, 0, 0, 1, ${seconds('first_employee_reply_at', 'first_customer_message_at')}
+         from ${MART}.analytics_conversations where first_employee_reply_at is not null and responder_user_id is not null
+       ) w
+       group by page_id, day, user_id`,
+      EMPLOYEE_JOIN,
+    ),
+  },
+  {
+    name: 'conversations_per_assignee',
+    comment: `Per page and employee, now: the conversations assigned to them, how many an employee answered, how many are unanswered, and how many wait for a reply. ${ANSWERED}`,
+    columns: [
+      ...PAGE_COLUMNS,
+      ['user_id', USER_ID],
+      ['user_name', USER_NAME],
+      ['conversations', 'Conversations assigned to the employee now (pancake.conversation_assignees).'],
+      ['answered', `Of those, answered by an employee (any employee) after the customer's first message. ${ANSWERED}`],
+      ['unanswered', 'Of those, with a customer message but no employee reply after the first one.'],
+      ['awaiting_reply', 'Of those, whose latest message (ad clicks aside) came from the customer, answered before or not.'],
+    ],
+    body: withPage(
+      'a.user_id, coalesce(u.name, a.user_name) as user_name, a.conversations, a.answered, a.unanswered, a.awaiting_reply',
+      `select s.page_id, s.user_id, max(s.user_name) as user_name, count(*)::int as conversations,
+              (count(*) filter (where f.first_employee_reply_at is not null))::int as answered,
+              (count(*) filter (where f.first_customer_message_at is not null and f.first_employee_reply_at is null))::int as unanswered,
+              (count(*) filter (where f.last_message_from_customer))::int as awaiting_reply
+       from pancake.conversation_assignees s
+       left join ${MART}.analytics_conversations f on f.page_id = s.page_id and f.conversation_id = s.conversation_id
+       group by s.page_id, s.user_id`,
+      EMPLOYEE_JOIN,
+    ),
+  },
+  {
+    name: 'daily_new_customers',
+    comment: 'Per page and local day, two ways to count new customers, each named for its definition. They disagree on purpose: many customer records never start a conversation (a reaction, an order from another channel), and a returning customer keeps the record of their first visit.',
+    columns: [
+      ...PAGE_COLUMNS,
+      ['day', DAY],
+      ['new_customer_records', 'Customer records the page got that day (pancake.customers.inserted_at): everyone Pancake first saw, with or without a conversation.'],
+      ['new_customers_by_first_conversation', 'Customers whose first conversation with the page started that day (no earlier stored conversation of the same customer_id). Close to what the API\'s own statistics call new customers (pancake.stats_engagement.new_customer).'],
+    ],
+    body: withPage('a.day, a.new_customer_records, a.new_customers_by_first_conversation', `select page_id, day, new_customer_records, new_customers_by_first_conversation from ${MART}.analytics_customer_days`),
+  },
+];
