@@ -113,6 +113,68 @@ const TABLES = [
      primary key (page_id, day, user_id, conversation_id)
    )`,
   `create index analytics_employee_days_conversation_idx on pancake_private.analytics_employee_days (page_id, conversation_id)`,
+  `create table pancake_private.analytics_assignments (
+     page_id text not null,
+     user_id text not null,
+     conversation_id text not null,
+     user_name text,
+     answered boolean not null,
+     unanswered boolean not null,
+     awaiting_reply boolean not null,
+     primary key (page_id, user_id, conversation_id)
+   )`,
+  `create index analytics_assignments_conversation_idx on pancake_private.analytics_assignments (page_id, conversation_id)`,
+  `create table pancake_private.analytics_hour_totals (
+     page_id text not null,
+     day date not null,
+     hour smallint not null,
+     conversation_type text not null,
+     messages integer not null,
+     customer_messages integer not null,
+     employee_messages integer not null,
+     bot_messages integer not null,
+     page_notice_messages integer not null,
+     new_conversations integer not null,
+     primary key (page_id, day, hour, conversation_type)
+   )`,
+  `create table pancake_private.analytics_period_activity (
+     page_id text not null,
+     period text not null check (period in ('week', 'month')),
+     period_start date not null,
+     conversation_type text not null,
+     active_conversations integer not null,
+     conversations_with_customer_messages integer not null,
+     messages integer not null,
+     customer_messages integer not null,
+     employee_messages integer not null,
+     bot_messages integer not null,
+     page_notice_messages integer not null,
+     primary key (page_id, period, period_start, conversation_type)
+   )`,
+  `create table pancake_private.analytics_employee_day_totals (
+     page_id text not null,
+     day date not null,
+     user_id text not null,
+     user_name text,
+     assigned_active_conversations integer not null,
+     conversations_replied integer not null,
+     messages_sent integer not null,
+     first_replies integer not null,
+     median_first_response_seconds numeric,
+     p90_first_response_seconds numeric,
+     primary key (page_id, day, user_id)
+   )`,
+  `create table pancake_private.analytics_period_response (
+     page_id text not null,
+     period text not null check (period in ('week', 'month')),
+     period_start date not null,
+     user_id text not null,
+     user_name text,
+     first_replies integer not null,
+     median_response_seconds numeric,
+     p90_response_seconds numeric,
+     primary key (page_id, period, period_start, user_id)
+   )`,
   `create table pancake_private.analytics_tag_events (
      page_id text not null,
      conversation_id text not null,
@@ -195,6 +257,10 @@ function triggers(source: (typeof SOURCES)[number]): string[] {
   });
 }
 
+/** Every summary table (analytics_<name>), for maintenance and for dropping. */
+export const MART_TABLES = ['dirty', 'pages', 'conversations', 'conversation_days', 'conversation_hours', 'employee_days', 'assignments', 'tag_events',
+  'hour_totals', 'period_activity', 'employee_day_totals', 'period_response', 'customer_days', 'call_days', 'ad_days'];
+
 export async function createMarts(db: Kysely<unknown>): Promise<void> {
   for (const statement of [...FUNCTIONS, ...TABLES, ...SOURCES.flatMap(triggers)]) await sql.raw(statement).execute(db);
   // Every page is summarized from scratch once, by the first refresh after this migration.
@@ -211,7 +277,7 @@ export async function dropMarts(db: Kysely<unknown>): Promise<void> {
       await sql.raw(`drop function if exists pancake_private.analytics_note_${table}_${event}()`).execute(db);
     }
   }
-  for (const table of ['dirty', 'pages', 'conversations', 'conversation_days', 'conversation_hours', 'employee_days', 'tag_events', 'customer_days', 'call_days', 'ad_days']) {
+  for (const table of MART_TABLES) {
     await sql.raw(`drop table if exists pancake_private.analytics_${table}`).execute(db);
   }
   for (const fn of ['local_start(date, text)', 'local_time(timestamptz, text)', 'zone_offset(text)', 'offset_zone(numeric)']) {

@@ -27,12 +27,8 @@ function activePerPeriod(period: 'week' | 'month'): ViewSpec {
     ],
     body: withPage(
       `a.${column}, a.conversation_type, a.active_conversations, a.conversations_with_customer_messages, a.messages, a.customer_messages, a.employee_messages, a.bot_messages, a.page_notice_messages`,
-      `select page_id, date_trunc('${period}', day)::date as ${column}, conversation_type,
-              (count(distinct conversation_id) filter (where messages > 0))::int as active_conversations,
-              (count(distinct conversation_id) filter (where customer_messages > 0))::int as conversations_with_customer_messages,
-              ${sums}
-       from ${MART}.analytics_conversation_days
-       group by page_id, date_trunc('${period}', day), conversation_type`,
+      `select page_id, period_start as ${column}, conversation_type, active_conversations, conversations_with_customer_messages, messages, customer_messages, employee_messages, bot_messages, page_notice_messages
+       from ${MART}.analytics_period_activity where period = '${period}'`,
     ),
   };
 }
@@ -100,15 +96,8 @@ export const ACTIVITY_VIEWS: ViewSpec[] = [
     body: withPage(
       `a.day, extract(isodow from a.day)::int as weekday, trim(to_char(a.day, 'Day')) as weekday_name, a.hour, a.conversation_type,
        a.messages, a.customer_messages, a.employee_messages, a.bot_messages, a.page_notice_messages, a.new_conversations`,
-      `select page_id, day, hour, conversation_type, ${sums}, sum(new_conversations)::int as new_conversations
-       from (
-         select page_id, day, hour, conversation_type, messages, customer_messages, employee_messages, bot_messages, page_notice_messages, 0 as new_conversations
-         from ${MART}.analytics_conversation_hours
-         union all
-         select page_id, started_day, started_hour, conversation_type, 0, 0, 0, 0, 0, 1
-         from ${MART}.analytics_conversations where started_day is not null
-       ) h
-       group by page_id, day, hour, conversation_type`,
+      `select page_id, day, hour, conversation_type, messages, customer_messages, employee_messages, bot_messages, page_notice_messages, new_conversations
+       from ${MART}.analytics_hour_totals`,
     ),
   },
 ];

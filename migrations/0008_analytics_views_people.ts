@@ -1,4 +1,4 @@
-import { ANSWERED, DAY, MART, MEDIAN_WARNING, PAGE_COLUMNS, USER_ID, USER_NAME, percentiles, seconds, withPage, type ViewSpec } from './0008_analytics_view_parts.js';
+import { ANSWERED, DAY, MART, MEDIAN_WARNING, PAGE_COLUMNS, USER_ID, USER_NAME, withPage, type ViewSpec } from './0008_analytics_view_parts.js';
 
 // Employees' workload and customers: per employee and day, per assignee now, new customers per day.
 
@@ -22,22 +22,8 @@ export const PEOPLE_VIEWS: ViewSpec[] = [
     ],
     body: withPage(
       'a.day, a.user_id, coalesce(u.name, a.user_name) as user_name, a.assigned_active_conversations, a.conversations_replied, a.messages_sent, a.first_replies, a.median_first_response_seconds, a.p90_first_response_seconds',
-      `select page_id, day, user_id, max(user_name) as user_name,
-              sum(assigned)::int as assigned_active_conversations, sum(replied)::int as conversations_replied, sum(sent)::int as messages_sent,
-              sum(first_reply)::int as first_replies, ${percentiles('response_seconds', 'first_response_')}
-       from (
-         select page_id, day, user_id, max(user_name) as user_name, 0 as assigned, count(*) as replied, sum(messages) as sent, 0 as first_reply, null::numeric as response_seconds
-         from ${MART}.analytics_employee_days group by page_id, day, user_id
-         union all
-         select d.page_id, d.day, s.user_id, s.user_name, 1, 0, 0, 0, null
-         from ${MART}.analytics_conversation_days d
-         join pancake.conversation_assignees s on s.page_id = d.page_id and s.conversation_id = d.conversation_id
-         where d.customer_messages > 0
-         union all
-         select page_id, first_customer_day, responder_user_id, responder_name, 0, 0, 0, 1, ${seconds('first_employee_reply_at', 'first_customer_message_at')}
-         from ${MART}.analytics_conversations where first_employee_reply_at is not null and responder_user_id is not null
-       ) w
-       group by page_id, day, user_id`,
+      `select page_id, day, user_id, user_name, assigned_active_conversations, conversations_replied, messages_sent, first_replies, median_first_response_seconds, p90_first_response_seconds
+       from ${MART}.analytics_employee_day_totals`,
       EMPLOYEE_JOIN,
     ),
   },
@@ -55,13 +41,10 @@ export const PEOPLE_VIEWS: ViewSpec[] = [
     ],
     body: withPage(
       'a.user_id, coalesce(u.name, a.user_name) as user_name, a.conversations, a.answered, a.unanswered, a.awaiting_reply',
-      `select s.page_id, s.user_id, max(s.user_name) as user_name, count(*)::int as conversations,
-              (count(*) filter (where f.first_employee_reply_at is not null))::int as answered,
-              (count(*) filter (where f.first_customer_message_at is not null and f.first_employee_reply_at is null))::int as unanswered,
-              (count(*) filter (where f.last_message_from_customer))::int as awaiting_reply
-       from pancake.conversation_assignees s
-       left join ${MART}.analytics_conversations f on f.page_id = s.page_id and f.conversation_id = s.conversation_id
-       group by s.page_id, s.user_id`,
+      `select page_id, user_id, max(user_name) as user_name, count(*)::int as conversations,
+              (count(*) filter (where answered))::int as answered, (count(*) filter (where unanswered))::int as unanswered,
+              (count(*) filter (where awaiting_reply))::int as awaiting_reply
+       from ${MART}.analytics_assignments group by page_id, user_id`,
       EMPLOYEE_JOIN,
     ),
   },

@@ -23,10 +23,8 @@ function firstResponseByEmployee(period: 'week' | 'month'): ViewSpec {
     ],
     body: withPage(
       `a.${column}, a.user_id, coalesce(u.name, a.user_name) as user_name, a.first_replies, a.median_response_seconds, a.p90_response_seconds`,
-      `select page_id, date_trunc('${period}', first_customer_day)::date as ${column}, responder_user_id as user_id, max(responder_name) as user_name,
-              count(*)::int as first_replies, ${percentiles(EMPLOYEE_SECONDS, 'response_')}
-       from ${F} where first_employee_reply_at is not null and responder_user_id is not null
-       group by page_id, date_trunc('${period}', first_customer_day), responder_user_id`,
+      `select page_id, period_start as ${column}, user_id, user_name, first_replies, median_response_seconds, p90_response_seconds
+       from ${MART}.analytics_period_response where period = '${period}'`,
       EMPLOYEE_JOIN,
     ),
   };

@@ -1,45 +1,32 @@
-import { sql, type RawBuilder, type Transaction } from 'kysely';
-import type { Database } from './schema.js';
+import { sql } from 'kysely';
+import { distinct, inScope, local, type PageZone, type Scope, type Trx } from './analytics-scope.js';
 
-// The summaries kept per conversation (pancake_private.analytics_*, migrations/0008_analytics_marts.ts):
-// each is recomputed whole for the conversations in scope, from that conversation's rows, so a
-// conversation summarized twice comes out the same and nothing depends on the order of changes.
+// The summaries kept per conversation (migrations/0008_analytics_marts.ts): its facts (start, who
+// started it, first customer message, first employee, bot and notice replies, latest sender), its
+// assignments and its tag history. Each is recomputed whole for the conversations in scope, so a
+// conversation summarized twice comes out the same whatever the order of changes.
 
-type Trx = Transaction<Database>;
-
-/** Which conversations of the page to recompute: all of them, or these ids. */
-export type Scope = { all: true } | { all: false; ids: string[] };
-
-export interface PageZone {
-  pageId: string;
-  zone: string;
+/** Customers and local days whose summaries changed, before and after: what depends on them is redone. */
+export interface Touched {
+  customers: string[];
+  days: string[];
 }
 
-function inScope(scope: Scope, column: string): RawBuilder<unknown> {
-  return scope.all ? sql`true` : sql`${sql.ref(column)} = any(${scope.ids}::text[])`;
-}
+const FACTS = [
+  'conversation_type', 'customer_id', 'started_at', 'started_day', 'started_hour', 'page_initiated', 'opened_from_ad',
+  'first_customer_message_at', 'first_customer_day', 'first_customer_hour', 'first_employee_reply_at', 'responder_user_id',
+  'responder_name', 'first_bot_reply_at', 'first_page_notice_at', 'last_message_from_customer',
+];
 
-const local = (column: string, zone: string) => sql`pancake_private.local_time(${sql.ref(column)}, ${zone})`;
-
-/**
- * Per conversation: when it started, who started it, the customer's first message and the first
- * employee, bot and notice messages after it, who spoke last. Returns the customers and local start
- * days it touched (before and after), which the per-customer flag and the day summaries depend on.
- */
-export async function refreshConversationFacts(trx: Trx, { pageId, zone }: PageZone, scope: Scope): Promise<{ customers: string[]; days: string[] }> {
-  const gone = await sql<{ customer_id: string | null; day: string | null }>`
-    delete from pancake_private.analytics_conversations
-    where page_id = ${pageId} and ${inScope(scope, 'conversation_id')}
-    returning customer_id, started_day::text as day`.execute(trx);
-  const made = await sql<{ customer_id: string | null; day: string | null }>`
-    insert into pancake_private.analytics_conversations (page_id, conversation_id, conversation_type, customer_id, started_at, started_day, started_hour,
-      page_initiated, opened_from_ad, first_customer_message_at, first_customer_day, first_customer_hour,
-      first_employee_reply_at, responder_user_id, responder_name, first_bot_reply_at, first_page_notice_at, last_message_from_customer)
-    select c.page_id, c.id, coalesce(c.type, a.message_type, 'UNKNOWN'), c.customer_id,
-           s.started_at, ${local('s.started_at', zone)}::date, extract(hour from ${local('s.started_at', zone)})::smallint,
-           coalesce(a.first_kind in ('employee', 'bot'), false) and not s.from_ad, s.from_ad,
-           a.first_customer_at, ${local('a.first_customer_at', zone)}::date, extract(hour from ${local('a.first_customer_at', zone)})::smallint,
-           r.employee_at, r.employee_user, r.employee_name, r.bot_at, r.notice_at, coalesce(a.last_kind = 'customer', false)
+function facts(pageId: string, zone: string, scope: Scope) {
+  return sql`
+    select c.page_id, c.id as conversation_id, coalesce(c.type, a.message_type, 'UNKNOWN') as conversation_type, c.customer_id,
+           s.started_at, ${local('s.started_at', zone)}::date as started_day, extract(hour from ${local('s.started_at', zone)})::smallint as started_hour,
+           coalesce(a.first_kind in ('employee', 'bot'), false) and not s.from_ad as page_initiated, s.from_ad as opened_from_ad,
+           a.first_customer_at as first_customer_message_at, ${local('a.first_customer_at', zone)}::date as first_customer_day,
+           extract(hour from ${local('a.first_customer_at', zone)})::smallint as first_customer_hour,
+           r.employee_at as first_employee_reply_at, r.employee_user as responder_user_id, r.employee_name as responder_name,
+           r.bot_at as first_bot_reply_at, r.notice_at as first_page_notice_at, coalesce(a.last_kind = 'customer', false) as last_message_from_customer
     from pancake.conversations c
     cross join lateral (
       select min(m.inserted_at) as first_item_at,
@@ -65,10 +52,39 @@ export async function refreshConversationFacts(trx: Trx, { pageId, zone }: PageZ
       from pancake.messages m
       where m.page_id = c.page_id and m.conversation_id = c.id and m.inserted_at > a.first_customer_at
     ) r
-    where c.page_id = ${pageId} and ${inScope(scope, 'c.id')}
-    returning customer_id, started_day::text as day`.execute(trx);
-  const rows = [...gone.rows, ...made.rows];
-  return { customers: distinct(rows.map((r) => r.customer_id)), days: distinct(rows.map((r) => r.day)) };
+    where c.page_id = ${pageId} and ${inScope(scope, 'c.id')}`;
+}
+
+/**
+ * Brings the facts of the conversations in scope up to date, writing only those that changed.
+ * Returns the customers and local days (start, first customer message; old and new) of the changed
+ * ones: the first-conversation marks and the day summaries depend on them.
+ */
+export async function refreshConversationFacts(trx: Trx, { pageId, zone }: PageZone, scope: Scope): Promise<Touched> {
+  const columns = sql.raw(['page_id', 'conversation_id', ...FACTS].join(', '));
+  const { rows } = await sql<Touched>`
+    with fresh as (${facts(pageId, zone, scope)}),
+    old as (select * from pancake_private.analytics_conversations where page_id = ${pageId} and ${inScope(scope, 'conversation_id')}),
+    changed as (
+      select f.*, o.customer_id as old_customer_id, o.started_day as old_started_day, o.first_customer_day as old_first_customer_day
+      from fresh f left join old o on o.conversation_id = f.conversation_id
+      where o.conversation_id is null or (${sql.raw(FACTS.map((c) => `o.${c}`).join(', '))}) is distinct from (${sql.raw(FACTS.map((c) => `f.${c}`).join(', '))})),
+    gone as (
+      delete from pancake_private.analytics_conversations d
+      where d.page_id = ${pageId} and ${inScope(scope, 'd.conversation_id')} and not exists (select from fresh f where f.conversation_id = d.conversation_id)
+      returning d.customer_id, d.started_day, d.first_customer_day),
+    put as (
+      insert into pancake_private.analytics_conversations (${columns}) select ${columns} from changed
+      on conflict (page_id, conversation_id) do update set ${sql.raw(FACTS.map((c) => `${c} = excluded.${c}`).join(', '))}
+      returning 1),
+    touched (customer_id, day) as (
+      select customer_id, started_day from changed union all select old_customer_id, old_started_day from changed
+      union all select null, first_customer_day from changed union all select null, old_first_customer_day from changed
+      union all select customer_id, started_day from gone union all select null, first_customer_day from gone)
+    select coalesce(array_agg(distinct customer_id) filter (where customer_id is not null), '{}') as customers,
+           coalesce(array_agg(distinct day::text) filter (where day is not null), '{}') as days
+    from touched`.execute(trx);
+  return rows[0] ?? { customers: [], days: [] };
 }
 
 /**
@@ -77,49 +93,54 @@ export async function refreshConversationFacts(trx: Trx, { pageId, zone }: PageZ
  */
 export async function refreshFirstConversations(trx: Trx, pageId: string, customers: Scope): Promise<string[]> {
   const { rows } = await sql<{ day: string | null }>`
-    update pancake_private.analytics_conversations f set customer_first_conversation = (f.conversation_id = x.first_id)
+    update pancake_private.analytics_conversations f set customer_first_conversation = x.first
     from (
-      select distinct on (customer_id) customer_id, conversation_id as first_id
+      select conversation_id, row_number() over (partition by customer_id order by started_at, conversation_id) = 1 as first
       from pancake_private.analytics_conversations
-      where page_id = ${pageId} and ${inScope(customers, 'customer_id')} and started_at is not null
-      order by customer_id, started_at, conversation_id
+      where page_id = ${pageId} and ${inScope(customers, 'customer_id')} and customer_id is not null and started_at is not null
     ) x
-    where f.page_id = ${pageId} and f.customer_id = x.customer_id and f.customer_first_conversation <> (f.conversation_id = x.first_id)
+    where f.page_id = ${pageId} and f.conversation_id = x.conversation_id and f.customer_first_conversation <> x.first
     returning f.started_day::text as day`.execute(trx);
   return distinct(rows.map((r) => r.day));
 }
 
-const KIND_COUNTS = sql`count(*) filter (where m.sender_kind is distinct from 'ad_click'),
-  count(*) filter (where m.sender_kind = 'customer'), count(*) filter (where m.sender_kind = 'employee'),
-  count(*) filter (where m.sender_kind = 'bot'), count(*) filter (where m.sender_kind = 'page_notice')`;
-
-/** Messages per conversation and local day, per local hour, and per employee and day. */
-export async function refreshMessageSummaries(trx: Trx, { pageId, zone }: PageZone, scope: Scope): Promise<void> {
-  for (const table of ['analytics_conversation_days', 'analytics_conversation_hours', 'analytics_employee_days']) {
-    await sql`delete from ${sql.table(`pancake_private.${table}`)} where page_id = ${pageId} and ${inScope(scope, 'conversation_id')}`.execute(trx);
-  }
-  const messages = sql`pancake.messages m left join pancake_private.analytics_conversations f on f.page_id = m.page_id and f.conversation_id = m.conversation_id`;
-  const where = sql`m.page_id = ${pageId} and ${inScope(scope, 'm.conversation_id')} and m.inserted_at is not null`;
-  const type = sql`coalesce(max(f.conversation_type), max(m.type), 'UNKNOWN')`;
-  await sql`
-    insert into pancake_private.analytics_conversation_days (page_id, day, conversation_id, conversation_type, messages, customer_messages, employee_messages, bot_messages, page_notice_messages, ad_clicks)
-    select m.page_id, ${local('m.inserted_at', zone)}::date, m.conversation_id, ${type}, ${KIND_COUNTS}, count(*) filter (where m.sender_kind = 'ad_click')
-    from ${messages} where ${where} group by 1, 2, 3`.execute(trx);
-  await sql`
-    insert into pancake_private.analytics_conversation_hours (page_id, day, hour, conversation_id, conversation_type, messages, customer_messages, employee_messages, bot_messages, page_notice_messages)
-    select m.page_id, ${local('m.inserted_at', zone)}::date, extract(hour from ${local('m.inserted_at', zone)})::smallint, m.conversation_id, ${type}, ${KIND_COUNTS}
-    from ${messages} where ${where} and m.sender_kind is distinct from 'ad_click' group by 1, 2, 3, 4`.execute(trx);
-  await sql`
-    insert into pancake_private.analytics_employee_days (page_id, day, user_id, conversation_id, user_name, messages)
-    select m.page_id, ${local('m.inserted_at', zone)}::date, m.sender_user_id, m.conversation_id, max(m.sender_admin_name), count(*)
-    from pancake.messages m
-    where ${where} and m.sender_kind = 'employee' and m.sender_user_id is not null group by 1, 2, 3, 4`.execute(trx);
+/**
+ * Who each conversation is assigned to now, with its answered state (conversations_per_assignee).
+ * Returns the local days on which a conversation whose assignees changed had customer messages:
+ * the employees' daily workload counts those.
+ */
+export async function refreshAssignments(trx: Trx, { pageId }: PageZone, scope: Scope): Promise<string[]> {
+  const { rows } = await sql<{ days: string[] }>`
+    with fresh as (
+      select s.page_id, s.user_id, s.conversation_id, s.user_name, f.first_employee_reply_at is not null as answered,
+             f.first_customer_message_at is not null and f.first_employee_reply_at is null as unanswered, coalesce(f.last_message_from_customer, false) as awaiting_reply
+      from pancake.conversation_assignees s
+      left join pancake_private.analytics_conversations f on f.page_id = s.page_id and f.conversation_id = s.conversation_id
+      where s.page_id = ${pageId} and ${inScope(scope, 's.conversation_id')}),
+    gone as (
+      delete from pancake_private.analytics_assignments t where t.page_id = ${pageId} and ${inScope(scope, 't.conversation_id')}
+        and not exists (select from fresh f where f.user_id = t.user_id and f.conversation_id = t.conversation_id)
+      returning t.conversation_id),
+    put as (
+      insert into pancake_private.analytics_assignments (page_id, user_id, conversation_id, user_name, answered, unanswered, awaiting_reply)
+      select * from fresh
+      on conflict (page_id, user_id, conversation_id) do update set user_name = excluded.user_name, answered = excluded.answered,
+        unanswered = excluded.unanswered, awaiting_reply = excluded.awaiting_reply
+      where (analytics_assignments.user_name, analytics_assignments.answered, analytics_assignments.unanswered, analytics_assignments.awaiting_reply)
+        is distinct from (excluded.user_name, excluded.answered, excluded.unanswered, excluded.awaiting_reply)
+      returning conversation_id, (xmax = 0) as inserted)
+    select coalesce(array_agg(distinct d.day::text), '{}') as days
+    from pancake_private.analytics_conversation_days d
+    where d.page_id = ${pageId} and d.customer_messages > 0
+      and d.conversation_id in (select conversation_id from gone union select conversation_id from put where inserted)`.execute(trx);
+  return rows[0]?.days ?? [];
 }
 
 /**
  * Every entry of the conversations' tag histories (raw.tag_histories: `{ inserted_at, payload: {
  * action, editor_id, editor_name, tag: { id, text } } }`). Entries without a tag id ("Tag removed")
- * or a readable time are skipped; the API sends times without a zone, in UTC.
+ * or a readable time are skipped; the API sends times without a zone, in UTC. Nothing else is
+ * built on these rows, so they are simply replaced.
  */
 export async function refreshTagEvents(trx: Trx, { pageId, zone }: PageZone, scope: Scope): Promise<void> {
   await sql`delete from pancake_private.analytics_tag_events where page_id = ${pageId} and ${inScope(scope, 'conversation_id')}`.execute(trx);
@@ -138,8 +159,4 @@ export async function refreshTagEvents(trx: Trx, { pageId, zone }: PageZone, sco
     ) t
     where c.page_id = ${pageId} and ${inScope(scope, 'c.id')} and jsonb_typeof(h.entry) = 'object'
       and h.entry #>> '{payload,tag,id}' is not null and h.entry #>> '{payload,action}' is not null and t.at is not null`.execute(trx);
-}
-
-function distinct(values: Array<string | null>): string[] {
-  return [...new Set(values.filter((v): v is string => v !== null))];
 }

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { PageZone } from './analytics-conversations.js';
+import type { PageZone } from './analytics-scope.js';
 import type { Database } from './schema.js';
 
 // The summaries kept per local day (customers, calls, ad clicks): recomputed whole for the days a
@@ -9,6 +9,12 @@ import type { Database } from './schema.js';
 type Trx = Transaction<Database>;
 
 const TABLES = ['analytics_customer_days', 'analytics_call_days', 'analytics_ad_days'];
+
+/** Every summary table of a page (migrations/0008_analytics_marts.ts), bookkeeping aside. */
+export const SUMMARY_TABLES = [
+  'analytics_conversations', 'analytics_conversation_days', 'analytics_conversation_hours', 'analytics_employee_days', 'analytics_assignments', 'analytics_tag_events',
+  'analytics_hour_totals', 'analytics_employee_day_totals', 'analytics_period_activity', 'analytics_period_response', ...TABLES,
+];
 
 /** Every local day from the page's earliest to its latest customer, call, ad click or conversation. */
 export async function allDays(trx: Trx, { pageId, zone }: PageZone): Promise<string[]> {
@@ -26,6 +32,10 @@ export async function allDays(trx: Trx, { pageId, zone }: PageZone): Promise<str
         union all select (select min(started_at) from pancake_private.analytics_conversations where page_id = ${pageId})
         union all select (select max(started_at) from pancake_private.analytics_conversations where page_id = ${pageId})
       ) bounds
+    ) instants
+    cross join lateral (
+      select least(instants.lo, (select min(day) from pancake_private.analytics_conversation_days where page_id = ${pageId})) as lo,
+             greatest(instants.hi, (select max(day) from pancake_private.analytics_conversation_days where page_id = ${pageId})) as hi
     ) span, generate_series(span.lo, span.hi, interval '1 day') d`.execute(trx);
   return rows[0]?.days ?? [];
 }
@@ -40,37 +50,47 @@ export async function refreshDaySummaries(trx: Trx, { pageId, zone }: PageZone, 
     sql`${sql.ref(column)} >= pancake_private.local_start(d.day, ${zone}) and ${sql.ref(column)} < pancake_private.local_start(d.day + 1, ${zone})`;
   const dayList = sql`unnest(${days}::date[]) as d(day)`;
 
+  // Each day reads its own index range (a lateral subquery per day): without statistics on freshly
+  // loaded tables the planner would otherwise compare every day with every row of the page.
   await sql`
     insert into pancake_private.analytics_customer_days (page_id, day, new_customer_records, new_customers_by_first_conversation)
-    select ${pageId}, d.day, r.n, f.n
-    from ${dayList}
-    cross join lateral (select count(*)::int as n from pancake.customers c where c.page_id = ${pageId} and ${span('c.inserted_at')}) r
-    cross join lateral (
-      select count(*)::int as n from pancake_private.analytics_conversations f
-      where f.page_id = ${pageId} and f.started_day = d.day and f.customer_first_conversation
-    ) f
-    where r.n > 0 or f.n > 0`.execute(trx);
+    select ${pageId}, day, sum(records)::int, sum(firsts)::int
+    from (
+      select d.day, r.n as records, 0 as firsts
+      from ${dayList} cross join lateral (select count(*) as n from pancake.customers c where c.page_id = ${pageId} and ${span('c.inserted_at')}) r
+      where r.n > 0
+      union all
+      select started_day, 0, count(*) from pancake_private.analytics_conversations
+      where page_id = ${pageId} and started_day = any(${days}::date[]) and customer_first_conversation
+      group by started_day
+    ) x
+    group by day`.execute(trx);
 
   // Answered means someone talked: the status vocabulary differs between call centers.
   await sql`
     insert into pancake_private.analytics_call_days (page_id, day, direction, calls, answered_calls, total_talk_seconds)
-    select ${pageId}, d.day, coalesce(l.direction, 'unknown'), count(*), count(*) filter (where l.duration_seconds > 0),
-           coalesce(sum(l.duration_seconds) filter (where l.duration_seconds > 0), 0)
-    from ${dayList} join pancake.call_logs l on l.page_id = ${pageId} and ${span('l.start_time')}
-    group by d.day, coalesce(l.direction, 'unknown')`.execute(trx);
+    select ${pageId}, d.day, l.direction, l.calls, l.answered, l.talk
+    from ${dayList} cross join lateral (
+      select coalesce(l.direction, 'unknown') as direction, count(*) as calls, count(*) filter (where l.duration_seconds > 0) as answered,
+             coalesce(sum(l.duration_seconds) filter (where l.duration_seconds > 0), 0) as talk
+      from pancake.call_logs l where l.page_id = ${pageId} and ${span('l.start_time')}
+      group by coalesce(l.direction, 'unknown')
+    ) l`.execute(trx);
 
   await sql`
     insert into pancake_private.analytics_ad_days (page_id, day, ad_id, conversation_openings, conversations, new_customers)
-    select ${pageId}, d.day, k.ad_id, count(*), count(distinct k.conversation_id),
-           count(distinct k.conversation_id) filter (where f.customer_first_conversation and f.started_day = d.day)
-    from ${dayList}
-    join pancake.ad_clicks k on k.page_id = ${pageId} and ${span('k.clicked_at')}
-    left join pancake_private.analytics_conversations f on f.page_id = k.page_id and f.conversation_id = k.conversation_id
-    group by d.day, k.ad_id`.execute(trx);
+    select ${pageId}, d.day, k.ad_id, k.openings, k.conversations, k.new_customers
+    from ${dayList} cross join lateral (
+      select k.ad_id, count(*) as openings, count(distinct k.conversation_id) as conversations,
+             count(distinct k.conversation_id) filter (where f.customer_first_conversation and f.started_day = d.day) as new_customers
+      from pancake.ad_clicks k
+      left join pancake_private.analytics_conversations f on f.page_id = k.page_id and f.conversation_id = k.conversation_id
+      where k.page_id = ${pageId} and ${span('k.clicked_at')}
+      group by k.ad_id
+    ) k`.execute(trx);
 }
 
 /** Empties every summary of the page, before a rebuild. */
 export async function clearPageSummaries(trx: Trx, pageId: string): Promise<void> {
-  const tables = ['analytics_conversations', 'analytics_conversation_days', 'analytics_conversation_hours', 'analytics_employee_days', 'analytics_tag_events', ...TABLES];
-  for (const table of tables) await sql`delete from ${sql.table(`pancake_private.${table}`)} where page_id = ${pageId}`.execute(trx);
+  for (const table of SUMMARY_TABLES) await sql`delete from ${sql.table(`pancake_private.${table}`)} where page_id = ${pageId}`.execute(trx);
 }

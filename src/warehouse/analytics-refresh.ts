@@ -1,6 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { refreshConversationFacts, refreshFirstConversations, refreshMessageSummaries, refreshTagEvents, type PageZone, type Scope } from './analytics-conversations.js';
-import { allDays, clearPageSummaries, refreshDaySummaries } from './analytics-days.js';
+import { refreshAssignments, refreshConversationFacts, refreshFirstConversations, refreshTagEvents } from './analytics-conversations.js';
+import { refreshMessageSummaries } from './analytics-messages.js';
+import type { PageZone, Scope } from './analytics-scope.js';
+import { SUMMARY_TABLES, allDays, clearPageSummaries, refreshDaySummaries } from './analytics-days.js';
+import { refreshTotals } from './analytics-totals.js';
 import type { Database } from './schema.js';
 
 // Keeps the summaries behind pancake_analytics current for one page. Triggers on the source tables
@@ -70,13 +73,25 @@ async function claim(trx: Transaction<Database>, { pageId, zone }: PageZone): Pr
   return rows[0] ?? { conversations: [], days: [], rebuild: false };
 }
 
+/** The per-conversation summaries, which the day summaries and totals read. */
+const ANALYZED_EARLIER = ['analytics_conversations', 'analytics_conversation_days', 'analytics_conversation_hours', 'analytics_employee_days', 'analytics_assignments', 'analytics_tag_events'];
+
 async function summarize(trx: Transaction<Database>, target: PageZone, scope: Scope, claimedDays: string[]): Promise<{ conversations: number; days: number }> {
+  // A rebuild fills tables the planner has no statistics for: each is analyzed before it is read.
+  const analyze = async (...tables: string[]) => {
+    if (scope.all) await sql.raw(`analyze ${tables.map((t) => `pancake_private.${t}`).join(', ')}`).execute(trx);
+  };
   const facts = await refreshConversationFacts(trx, target, scope);
+  await analyze(ANALYZED_EARLIER[0]!);
   const flagged = await refreshFirstConversations(trx, target.pageId, scope.all ? scope : { all: false, ids: facts.customers });
-  await refreshMessageSummaries(trx, target, scope);
+  const messageDays = await refreshMessageSummaries(trx, target, scope);
+  const assignmentDays = await refreshAssignments(trx, target, scope);
   await refreshTagEvents(trx, target, scope);
-  const days = scope.all ? await allDays(trx, target) : [...new Set([...claimedDays, ...facts.days, ...flagged])].sort();
+  await analyze(...ANALYZED_EARLIER.slice(1));
+  const days = scope.all ? await allDays(trx, target) : [...new Set([...claimedDays, ...facts.days, ...flagged, ...messageDays, ...assignmentDays])].sort();
   await refreshDaySummaries(trx, target, days);
+  await refreshTotals(trx, target, days);
+  await analyze(...SUMMARY_TABLES.filter((t) => !ANALYZED_EARLIER.includes(t)));
   const conversations = scope.all ? await countConversations(trx, target.pageId) : scope.ids.length;
   return { conversations, days: days.length };
 }

@@ -51,13 +51,13 @@ describe('schema safety', () => {
     const again = await runCli(['migrate'], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('up to date');
-    await sql`insert into pancake.kysely_migration (name, timestamp) values ('9999_from_the_future', now())`.execute(h.db);
+    await sql`insert into pancake_private.kysely_migration (name, timestamp) values ('9999_from_the_future', now())`.execute(h.db);
     const refused = await runCli(['sync'], simulatorEnv(h.sim, h.database.url));
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/newer than this pancake-sync.*9999_from_the_future.*Upgrade pancake-sync/s);
     const runs = await h.db.selectFrom('pancake.sync_runs').select('id').execute();
     expect(runs).toHaveLength(0);
-    await sql`delete from pancake.kysely_migration where name = '9999_from_the_future'`.execute(h.db);
+    await sql`delete from pancake_private.kysely_migration where name = '9999_from_the_future'`.execute(h.db);
   });
 });
 
