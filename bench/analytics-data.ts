@@ -62,6 +62,9 @@ export async function generateHistory(db: Kysely<Database>, options: HistoryOpti
         when i = 2 and ${h(15, 'c.id', "'p'")} = 0 then 'page_notice'
         when i % 2 = 0 then 'employee' else 'customer' end as kind) k
       where c.page_id = $PAGE and c.id like 'hist\\_%'`);
+    // Their messages are all stored: an incremental sync must not walk them again.
+    await q(`insert into pancake.conversation_message_state (page_id, conversation_id, synced_updated_at, history_complete)
+      select page_id, id, updated_at, true from pancake.conversations where page_id = $PAGE and id like 'hist\\_%' on conflict do nothing`);
     await q(`insert into pancake.ad_clicks (page_id, conversation_id, ad_id, clicked_at, customer_id, raw)
       select m.page_id, m.conversation_id, m.ad_id, m.inserted_at, c.customer_id, '{}' from pancake.messages m
       join pancake.conversations c on c.page_id = m.page_id and c.id = m.conversation_id

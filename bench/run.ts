@@ -220,8 +220,12 @@ function printReport(results: ScaleResult[], rssGrowth: number | null): void {
   process.stdout.write('\nWritten to bench/results.json\n');
 }
 
-// `--workers 1,2,4` is the scale-out benchmark: bench/workers.ts.
+// `--workers 1,2,4` is the scale-out benchmark: bench/workers.ts; `--analytics` the views alone: bench/analytics.ts.
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write('usage: npm run bench -- [--scale 1,4] [--latency 30] [--rate 100] [--concurrency 16] [--pages 2]\n       npm run bench -- --workers 1,2,4 [--pages 24] [--rate 2] [--latency 30] [--concurrency 6]\nSee bench/README.md.\n');
+  process.stdout.write('usage: npm run bench -- [--scale 1,4] [--latency 30] [--rate 100] [--concurrency 16] [--pages 2]\n       npm run bench -- --workers 1,2,4 [--pages 24] [--rate 2] [--latency 30] [--concurrency 6]\n       npm run bench -- --analytics [--history-days 730] [--conversations-per-day 28] [--latency 30] [--rate 100]\nSee bench/README.md.\n');
 } else if (process.argv.includes('--workers')) await (await import('./workers.js')).main(process.argv.slice(2));
-else await main();
+else if (process.argv.includes('--analytics')) await (await import('./analytics.js')).main(process.argv.slice(2));
+else {
+  await main();
+  await (await import('./analytics.js')).main(process.argv.slice(2));
+}

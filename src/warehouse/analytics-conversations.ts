@@ -1,16 +1,25 @@
 import { sql } from 'kysely';
-import { distinct, inScope, local, type PageZone, type Scope, type Trx } from './analytics-scope.js';
+import { distinct, inScope, local, type PageZone, type Scope, type SummaryPart, type Trx } from './analytics-scope.js';
 
 // The summaries kept per conversation (migrations/0008_analytics_marts.ts): its facts (start, who
 // started it, first customer message, first employee, bot and notice replies, latest sender), its
 // assignments and its tag history. Each is recomputed whole for the conversations in scope, so a
 // conversation summarized twice comes out the same whatever the order of changes.
 
-/** Customers and local days whose summaries changed, before and after: what depends on them is redone. */
+/** What changed in the facts, before and after: what depends on it is redone. */
 export interface Touched {
+  /** Customers whose conversations' starts changed: their first conversation may be another. */
   customers: string[];
-  days: string[];
+  /** Local start days of conversations whose start, type or customer changed (new conversations per day and hour). */
+  startDays: string[];
+  /** Local days of the customer's first message of conversations whose first replies changed (response totals). */
+  firstDays: string[];
 }
+
+// Which facts each group of totals reads.
+const START = ['conversation_type', 'customer_id', 'started_at', 'started_day', 'started_hour'];
+const FIRST = ['first_customer_message_at', 'first_customer_day', 'first_employee_reply_at', 'responder_user_id', 'responder_name'];
+const differs = (columns: string[]) => sql.raw(`o.conversation_id is null or (${columns.map((c) => `o.${c}`).join(', ')}) is distinct from (${columns.map((c) => `f.${c}`).join(', ')})`);
 
 const FACTS = [
   'conversation_type', 'customer_id', 'started_at', 'started_day', 'started_hour', 'page_initiated', 'opened_from_ad',
@@ -66,9 +75,10 @@ export async function refreshConversationFacts(trx: Trx, { pageId, zone }: PageZ
     with fresh as (${facts(pageId, zone, scope)}),
     old as (select * from pancake_private.analytics_conversations where page_id = ${pageId} and ${inScope(scope, 'conversation_id')}),
     changed as (
-      select f.*, o.customer_id as old_customer_id, o.started_day as old_started_day, o.first_customer_day as old_first_customer_day
+      select f.*, o.customer_id as old_customer_id, o.started_day as old_started_day, o.first_customer_day as old_first_customer_day,
+             ${differs(START)} as start_changed, ${differs(FIRST)} as first_changed
       from fresh f left join old o on o.conversation_id = f.conversation_id
-      where o.conversation_id is null or (${sql.raw(FACTS.map((c) => `o.${c}`).join(', '))}) is distinct from (${sql.raw(FACTS.map((c) => `f.${c}`).join(', '))})),
+      where ${differs(FACTS)}),
     gone as (
       delete from pancake_private.analytics_conversations d
       where d.page_id = ${pageId} and ${inScope(scope, 'd.conversation_id')} and not exists (select from fresh f where f.conversation_id = d.conversation_id)
@@ -77,14 +87,17 @@ export async function refreshConversationFacts(trx: Trx, { pageId, zone }: PageZ
       insert into pancake_private.analytics_conversations (${columns}) select ${columns} from changed
       on conflict (page_id, conversation_id) do update set ${sql.raw(FACTS.map((c) => `${c} = excluded.${c}`).join(', '))}
       returning 1),
-    touched (customer_id, day) as (
-      select customer_id, started_day from changed union all select old_customer_id, old_started_day from changed
-      union all select null, first_customer_day from changed union all select null, old_first_customer_day from changed
-      union all select customer_id, started_day from gone union all select null, first_customer_day from gone)
+    touched (customer_id, start_day, first_day) as (
+      select customer_id, started_day, null::date from changed where start_changed
+      union all select old_customer_id, old_started_day, null from changed where start_changed
+      union all select null, null, first_customer_day from changed where first_changed
+      union all select null, null, old_first_customer_day from changed where first_changed
+      union all select customer_id, started_day, first_customer_day from gone)
     select coalesce(array_agg(distinct customer_id) filter (where customer_id is not null), '{}') as customers,
-           coalesce(array_agg(distinct day::text) filter (where day is not null), '{}') as days
+           coalesce(array_agg(distinct start_day::text) filter (where start_day is not null), '{}') as "startDays",
+           coalesce(array_agg(distinct first_day::text) filter (where first_day is not null), '{}') as "firstDays"
     from touched`.execute(trx);
-  return rows[0] ?? { customers: [], days: [] };
+  return rows[0] ?? { customers: [], startDays: [], firstDays: [] };
 }
 
 /**
@@ -104,59 +117,52 @@ export async function refreshFirstConversations(trx: Trx, pageId: string, custom
   return distinct(rows.map((r) => r.day));
 }
 
-/**
- * Who each conversation is assigned to now, with its answered state (conversations_per_assignee).
- * Returns the local days on which a conversation whose assignees changed had customer messages:
- * the employees' daily workload counts those.
- */
-export async function refreshAssignments(trx: Trx, { pageId }: PageZone, scope: Scope): Promise<string[]> {
-  const { rows } = await sql<{ days: string[] }>`
-    with fresh as (
+/** Who each conversation is assigned to now, with its answered state (conversations_per_assignee); reports changed conversations. */
+export function assignmentPart({ pageId }: PageZone, scope: Scope): SummaryPart {
+  return {
+    table: 'analytics_assignments', key: ['user_id', 'conversation_id'], values: ['user_name', 'answered', 'unanswered', 'awaiting_reply'],
+    within: inScope(scope, 't.conversation_id'), report: 'conversation_id',
+    fresh: sql`
       select s.page_id, s.user_id, s.conversation_id, s.user_name, f.first_employee_reply_at is not null as answered,
              f.first_customer_message_at is not null and f.first_employee_reply_at is null as unanswered, coalesce(f.last_message_from_customer, false) as awaiting_reply
       from pancake.conversation_assignees s
       left join pancake_private.analytics_conversations f on f.page_id = s.page_id and f.conversation_id = s.conversation_id
-      where s.page_id = ${pageId} and ${inScope(scope, 's.conversation_id')}),
-    gone as (
-      delete from pancake_private.analytics_assignments t where t.page_id = ${pageId} and ${inScope(scope, 't.conversation_id')}
-        and not exists (select from fresh f where f.user_id = t.user_id and f.conversation_id = t.conversation_id)
-      returning t.conversation_id),
-    put as (
-      insert into pancake_private.analytics_assignments (page_id, user_id, conversation_id, user_name, answered, unanswered, awaiting_reply)
-      select * from fresh
-      on conflict (page_id, user_id, conversation_id) do update set user_name = excluded.user_name, answered = excluded.answered,
-        unanswered = excluded.unanswered, awaiting_reply = excluded.awaiting_reply
-      where (analytics_assignments.user_name, analytics_assignments.answered, analytics_assignments.unanswered, analytics_assignments.awaiting_reply)
-        is distinct from (excluded.user_name, excluded.answered, excluded.unanswered, excluded.awaiting_reply)
-      returning conversation_id, (xmax = 0) as inserted)
-    select coalesce(array_agg(distinct d.day::text), '{}') as days
-    from pancake_private.analytics_conversation_days d
-    where d.page_id = ${pageId} and d.customer_messages > 0
-      and d.conversation_id in (select conversation_id from gone union select conversation_id from put where inserted)`.execute(trx);
+      where s.page_id = ${pageId} and ${inScope(scope, 's.conversation_id')}`,
+  };
+}
+
+/** The local days on which these conversations had customer messages: an assignment counts on them. */
+export async function activeDays(trx: Trx, pageId: string, conversations: readonly string[]): Promise<string[]> {
+  if (conversations.length === 0) return [];
+  const { rows } = await sql<{ days: string[] }>`
+    select coalesce(array_agg(distinct day::text), '{}') as days from pancake_private.analytics_conversation_days
+    where page_id = ${pageId} and conversation_id = any(${conversations}::text[]) and customer_messages > 0`.execute(trx);
   return rows[0]?.days ?? [];
 }
 
 /**
  * Every entry of the conversations' tag histories (raw.tag_histories: `{ inserted_at, payload: {
  * action, editor_id, editor_name, tag: { id, text } } }`). Entries without a tag id ("Tag removed")
- * or a readable time are skipped; the API sends times without a zone, in UTC. Nothing else is
- * built on these rows, so they are simply replaced.
+ * or a readable time are skipped; the API sends times without a zone, in UTC.
  */
-export async function refreshTagEvents(trx: Trx, { pageId, zone }: PageZone, scope: Scope): Promise<void> {
-  await sql`delete from pancake_private.analytics_tag_events where page_id = ${pageId} and ${inScope(scope, 'conversation_id')}`.execute(trx);
-  await sql`
-    insert into pancake_private.analytics_tag_events (page_id, conversation_id, position, at, day, action, tag_id, tag_text, editor_id, editor_name)
-    select c.page_id, c.id, h.position, t.at, ${local('t.at', zone)}::date, h.entry #>> '{payload,action}', h.entry #>> '{payload,tag,id}',
-           h.entry #>> '{payload,tag,text}', h.entry #>> '{payload,editor_id}', h.entry #>> '{payload,editor_name}'
-    from pancake.conversations c
-    cross join lateral jsonb_array_elements(case when jsonb_typeof(c.raw -> 'tag_histories') = 'array' then c.raw -> 'tag_histories' else '[]'::jsonb end)
-      with ordinality as h(entry, position)
-    cross join lateral (
-      select case
-        when h.entry ->> 'inserted_at' ~ '^\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?(Z|[+-]\\d\\d(:?\\d\\d)?)$' then (h.entry ->> 'inserted_at')::timestamptz
-        when h.entry ->> 'inserted_at' ~ '^\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?$' then (h.entry ->> 'inserted_at')::timestamp at time zone 'UTC'
-      end as at
-    ) t
-    where c.page_id = ${pageId} and ${inScope(scope, 'c.id')} and jsonb_typeof(h.entry) = 'object'
-      and h.entry #>> '{payload,tag,id}' is not null and h.entry #>> '{payload,action}' is not null and t.at is not null`.execute(trx);
+export function tagEventPart({ pageId, zone }: PageZone, scope: Scope): SummaryPart {
+  return {
+    table: 'analytics_tag_events', key: ['conversation_id', 'position'], values: ['at', 'day', 'action', 'tag_id', 'tag_text', 'editor_id', 'editor_name'],
+    within: inScope(scope, 't.conversation_id'), report: null,
+    fresh: sql`
+      select c.page_id, c.id as conversation_id, h.position::int as position, t.at, ${local('t.at', zone)}::date as day, h.entry #>> '{payload,action}' as action,
+             h.entry #>> '{payload,tag,id}' as tag_id, h.entry #>> '{payload,tag,text}' as tag_text, h.entry #>> '{payload,editor_id}' as editor_id,
+             h.entry #>> '{payload,editor_name}' as editor_name
+      from pancake.conversations c
+      cross join lateral jsonb_array_elements(case when jsonb_typeof(c.raw -> 'tag_histories') = 'array' then c.raw -> 'tag_histories' else '[]'::jsonb end)
+        with ordinality as h(entry, position)
+      cross join lateral (
+        select case
+          when h.entry ->> 'inserted_at' ~ '^\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?(Z|[+-]\\d\\d(:?\\d\\d)?)$' then (h.entry ->> 'inserted_at')::timestamptz
+          when h.entry ->> 'inserted_at' ~ '^\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?$' then (h.entry ->> 'inserted_at')::timestamp at time zone 'UTC'
+        end as at
+      ) t
+      where c.page_id = ${pageId} and ${inScope(scope, 'c.id')} and jsonb_typeof(h.entry) = 'object'
+        and h.entry #>> '{payload,tag,id}' is not null and h.entry #>> '{payload,action}' is not null and t.at is not null`,
+  };
 }

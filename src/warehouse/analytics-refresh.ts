@@ -1,9 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { refreshAssignments, refreshConversationFacts, refreshFirstConversations, refreshTagEvents } from './analytics-conversations.js';
-import { refreshMessageSummaries } from './analytics-messages.js';
-import type { PageZone, Scope } from './analytics-scope.js';
-import { SUMMARY_TABLES, allDays, clearPageSummaries, refreshDaySummaries } from './analytics-days.js';
-import { refreshTotals } from './analytics-totals.js';
+import { activeDays, assignmentPart, refreshConversationFacts, refreshFirstConversations, tagEventPart } from './analytics-conversations.js';
+import { messageParts } from './analytics-messages.js';
+import { replaceRows, type PageZone, type Scope } from './analytics-scope.js';
+import { SUMMARY_TABLES, allDays, clearPageSummaries, daySummaryParts } from './analytics-days.js';
+import { dayTotalParts, refreshPeriods } from './analytics-totals.js';
 import type { Database } from './schema.js';
 
 // Keeps the summaries behind pancake_analytics current for one page. Triggers on the source tables
@@ -30,6 +30,7 @@ export interface RefreshResult {
 interface Claimed {
   conversations: string[];
   days: string[];
+  /** Summarize the page from scratch: asked for, first refresh, or a new zone. */
   rebuild: boolean;
 }
 
@@ -42,35 +43,40 @@ export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage
   const result = await db.transaction().execute(async (trx) => {
     // One refresh per page at a time: two would recompute the same rows side by side.
     await sql`select pg_advisory_xact_lock(hashtext('pancake-sync:analytics'), hashtext(${page.id}))`.execute(trx);
-    await sql`update pancake.pages set zone = ${page.timezone} where id = ${page.id} and zone is distinct from ${page.timezone}`.execute(trx);
     const claimed = await claim(trx, target);
-    const { rows } = await sql<{ zone: string }>`select zone from pancake_private.analytics_pages where page_id = ${page.id}`.execute(trx);
-    // Local days move with the zone: a new zone (or a first refresh) summarizes the page from scratch.
-    const rebuild = claimed.rebuild || rows[0]?.zone !== page.timezone;
+    const rebuild = claimed.rebuild;
     if (!rebuild && claimed.conversations.length === 0 && claimed.days.length === 0) return { conversations: 0, days: 0, rebuilt: false };
     if (rebuild) await clearPageSummaries(trx, page.id);
     const done = await summarize(trx, target, rebuild ? { all: true } : { all: false, ids: claimed.conversations }, claimed.days);
-    await sql`
-      insert into pancake_private.analytics_pages (page_id, zone) values (${page.id}, ${page.timezone})
-      on conflict (page_id) do update set zone = excluded.zone, refreshed_at = now(),
-        rebuilt_at = case when ${rebuild} then now() else pancake_private.analytics_pages.rebuilt_at end`.execute(trx);
     return { ...done, rebuilt: rebuild };
   });
   return { ...result, durationMs: performance.now() - started };
 }
 
-/** Takes the page's change notes: the conversations they name and the local days their instants cover. */
+/**
+ * Stores the page's zone and takes the page's change notes: the conversations they name and the
+ * local days their instants cover, and whether the page must be summarized from scratch.
+ */
 async function claim(trx: Transaction<Database>, { pageId, zone }: PageZone): Promise<Claimed> {
+  // Local days move with the zone: a new zone (or a first refresh) summarizes the page from scratch.
   const { rows } = await sql<Claimed>`
-    with taken as (delete from pancake_private.analytics_dirty where page_id = ${pageId} returning source, conversation_id, from_at, to_at)
+    with stored as (update pancake.pages set zone = ${zone} where id = ${pageId} and zone is distinct from ${zone}),
+    taken as (delete from pancake_private.analytics_dirty where page_id = ${pageId} returning source, conversation_id, from_at, to_at),
+    built as (select zone from pancake_private.analytics_pages where page_id = ${pageId}),
+    decided as (
+      select exists (select from taken where source = 'rebuild') or (select zone from built) is distinct from ${zone} as rebuild),
+    noted as (
+      insert into pancake_private.analytics_pages (page_id, zone) values (${pageId}, ${zone})
+      on conflict (page_id) do update set zone = excluded.zone, refreshed_at = now(),
+        rebuilt_at = case when (select rebuild from decided) then now() else pancake_private.analytics_pages.rebuilt_at end)
     select coalesce((select array_agg(distinct conversation_id) from taken where conversation_id is not null), '{}') as conversations,
            coalesce((
              select array_agg(distinct d::date::text)
              from taken t, generate_series(pancake_private.local_time(t.from_at, ${zone})::date, pancake_private.local_time(t.to_at, ${zone})::date, interval '1 day') d
              where t.source in ('customers', 'call_logs', 'ad_clicks') and t.from_at is not null
            ), '{}') as days,
-           exists (select from taken where source = 'rebuild') as rebuild`.execute(trx);
-  return rows[0] ?? { conversations: [], days: [], rebuild: false };
+           (select rebuild from decided) as rebuild`.execute(trx);
+  return rows[0] ?? { conversations: [], days: [], rebuild: true };
 }
 
 /** The per-conversation summaries, which the day summaries and totals read. */
@@ -81,19 +87,30 @@ async function summarize(trx: Transaction<Database>, target: PageZone, scope: Sc
   const analyze = async (...tables: string[]) => {
     if (scope.all) await sql.raw(`analyze ${tables.map((t) => `pancake_private.${t}`).join(', ')}`).execute(trx);
   };
-  const facts = await refreshConversationFacts(trx, target, scope);
+  const perConversation = scope.all || scope.ids.length > 0;
+  const none = { customers: [], startDays: [], firstDays: [] };
+  const facts = perConversation ? await refreshConversationFacts(trx, target, scope) : none;
   await analyze(ANALYZED_EARLIER[0]!);
-  const flagged = await refreshFirstConversations(trx, target.pageId, scope.all ? scope : { all: false, ids: facts.customers });
-  const messageDays = await refreshMessageSummaries(trx, target, scope);
-  const assignmentDays = await refreshAssignments(trx, target, scope);
-  await refreshTagEvents(trx, target, scope);
+  const flagged = scope.all || facts.customers.length > 0 ? await refreshFirstConversations(trx, target.pageId, scope.all ? scope : { all: false, ids: facts.customers }) : [];
+  // Independent of each other, so one statement: the message summaries, tag events and assignments.
+  const [conversationDays = [], hourDays = [], employeeDays = [], , reassigned = []] = perConversation
+    ? await replaceRows(trx, target.pageId, [...messageParts(target, scope), tagEventPart(target, scope), assignmentPart(target, scope)])
+    : [];
+  const messages = { conversationDays, hourDays, employeeDays };
+  const assignmentDays = scope.all ? [] : await activeDays(trx, target.pageId, reassigned);
   await analyze(...ANALYZED_EARLIER.slice(1));
-  const days = scope.all ? await allDays(trx, target) : [...new Set([...claimedDays, ...facts.days, ...flagged, ...messageDays, ...assignmentDays])].sort();
-  await refreshDaySummaries(trx, target, days);
-  await refreshTotals(trx, target, days);
+
+  // Each total is redone for the days whose inputs changed; a rebuild redoes every day.
+  const every = scope.all ? await allDays(trx, target) : null;
+  const union = (...lists: string[][]) => every ?? [...new Set(lists.flat())].sort();
+  const summaryDays = union(claimedDays, flagged, facts.startDays);
+  const totalDays = { hours: union(messages.hourDays, facts.startDays), employees: union(messages.employeeDays, messages.conversationDays, assignmentDays, facts.firstDays) };
+  await replaceRows(trx, target.pageId, [...(summaryDays.length > 0 ? daySummaryParts(target, summaryDays) : []), ...dayTotalParts(target, totalDays)]);
+  await refreshPeriods(trx, target, union(messages.conversationDays), union(facts.firstDays));
   await analyze(...SUMMARY_TABLES.filter((t) => !ANALYZED_EARLIER.includes(t)));
+  const days = new Set([...summaryDays, ...totalDays.hours, ...totalDays.employees]).size;
   const conversations = scope.all ? await countConversations(trx, target.pageId) : scope.ids.length;
-  return { conversations, days: days.length };
+  return { conversations, days };
 }
 
 async function countConversations(trx: Transaction<Database>, pageId: string): Promise<number> {

@@ -23,42 +23,53 @@ export function local(column: string, zone: string): RawBuilder<unknown> {
   return sql`pancake_private.local_time(${sql.ref(column)}, ${zone})`;
 }
 
-export interface SummaryTable {
+export interface SummaryPart {
   /** Table in pancake_private. */
   table: string;
-  /** Primary key after page_id; includes conversation_id and day. */
+  /** Primary key after page_id. */
   key: string[];
   /** The other columns. */
   values: string[];
+  /** Which of the table's rows (alias `t`) the fresh rows replace, besides page_id. */
+  within: RawBuilder<unknown>;
+  /** A query giving page_id, the key and the value columns: the rows `within` should hold. */
+  fresh: RawBuilder<unknown>;
+  /** The column whose values in changed rows the caller needs back (a day, a conversation), if any. */
+  report: string | null;
 }
 
 /**
- * Makes the in-scope rows of `spec.table` equal to `fresh` (a query giving the key and value
- * columns, page_id first): rows no longer computed are deleted, new ones inserted, changed ones
- * updated, equal ones left alone. Returns the local days of the rows that changed, which is what
- * the totals built on the table must redo.
+ * Makes the rows of each part's table `within` its scope equal to its fresh rows, all in one
+ * statement: rows no longer computed are deleted, new ones inserted, changed ones updated, equal
+ * ones left alone (so a summary that did not change costs no write). Returns, per part, the values
+ * of its `report` column in the rows that changed: the days or conversations whose totals to redo.
  */
-export async function replaceRows(trx: Trx, pageId: string, scope: Scope, spec: SummaryTable, fresh: RawBuilder<unknown>): Promise<string[]> {
-  const table = sql.table(`pancake_private.${spec.table}`);
-  const columns = ['page_id', ...spec.key, ...spec.values];
-  const list = sql.raw(columns.join(', '));
-  const keyMatch = sql.raw(spec.key.map((k) => `f.${k} = t.${k}`).join(' and '));
-  const current = sql.raw(spec.values.map((v) => `${spec.table}.${v}`).join(', '));
-  const incoming = sql.raw(spec.values.map((v) => `excluded.${v}`).join(', '));
-  const updates = sql.raw(spec.values.map((v) => `${v} = excluded.${v}`).join(', '));
-  const { rows } = await sql<{ days: string[] }>`
-    with fresh as (${fresh}),
-    gone as (
-      delete from ${table} t where t.page_id = ${pageId} and ${inScope(scope, 't.conversation_id')}
-        and not exists (select from fresh f where ${keyMatch})
-      returning t.day),
-    put as (
-      insert into ${table} (${list}) select ${list} from fresh
-      on conflict (page_id, ${sql.raw(spec.key.join(', '))}) do update set ${updates}
-      where (${current}) is distinct from (${incoming})
-      returning day)
-    select coalesce(array_agg(distinct day::text), '{}') as days from (select day from gone union all select day from put) changed`.execute(trx);
-  return rows[0]?.days ?? [];
+export async function replaceRows(trx: Trx, pageId: string, parts: readonly SummaryPart[]): Promise<string[][]> {
+  if (parts.length === 0) return [];
+  const ctes = parts.map((part, i) => {
+    const table = sql.table(`pancake_private.${part.table}`);
+    const list = sql.raw(['page_id', ...part.key, ...part.values].join(', '));
+    const keyMatch = sql.raw(part.key.map((k) => `f.${k} = t.${k}`).join(' and '));
+    const current = sql.raw(part.values.map((v) => `${part.table}.${v}`).join(', '));
+    const incoming = sql.raw(part.values.map((v) => `excluded.${v}`).join(', '));
+    const updates = sql.raw(part.values.map((v) => `${v} = excluded.${v}`).join(', '));
+    const reported = part.report ?? 'null';
+    const [fresh, gone, put] = [`fresh${i}`, `gone${i}`, `put${i}`].map((name) => sql.raw(name));
+    return sql`${fresh} as (${part.fresh}),
+      ${gone} as (
+        delete from ${table} t where t.page_id = ${pageId} and ${part.within} and not exists (select from ${fresh} f where ${keyMatch})
+        returning ${sql.raw(part.report ? `t.${part.report}::text` : 'null::text')} as value),
+      ${put} as (
+        insert into ${table} (${list}) select ${list} from ${fresh}
+        on conflict (page_id, ${sql.raw(part.key.join(', '))}) do update set ${updates}
+        where (${current}) is distinct from (${incoming})
+        returning ${sql.raw(`${reported}::text`)} as value)`;
+  });
+  const changed = sql.raw(parts.flatMap((_, i) => [`select ${i} as part, value from gone${i}`, `select ${i}, value from put${i}`]).join(' union all '));
+  const { rows } = await sql<{ part: number; values: string[] }>`
+    with ${sql.join(ctes, sql`, `)}
+    select part, array_agg(distinct value) as values from (${changed}) changed where value is not null group by part`.execute(trx);
+  return parts.map((_, i) => rows.find((r) => r.part === i)?.values ?? []);
 }
 
 export function distinct(values: ReadonlyArray<string | null | undefined>): string[] {

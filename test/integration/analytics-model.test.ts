@@ -80,8 +80,12 @@ describe('analytics model and summaries', () => {
     h.sim.touchConversation(conversations[5]!.id);
     const tag = h.sim.data.tags.get(page!.id)![0]!;
     h.sim.addTag(conversations[6]!.id, tag.id);
+    h.sim.removeTag(conversations[7]!.id, String(conversations[7]!.tags?.find((t) => t !== null)?.id ?? tag.id));
     h.sim.addConversation(page!.id);
     h.sim.addCallLog(page!.id);
+    h.sim.editCustomer(conversations[8]!.customer_id!);
+    const other = h.sim.data.conversations.get(h.sim.data.pages[1]!.id)!;
+    for (const c of other.slice(0, 3)) h.sim.addMessages(c.id, 2);
     expect((await sync()).exitCode).toBe(0);
     const { rows: pending } = await sql<{ n: number }>`select count(*)::int as n from pancake_private.analytics_dirty`.execute(h.db);
     expect(pending).toEqual([{ n: 0 }]);
