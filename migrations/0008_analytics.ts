@@ -48,12 +48,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql.raw(`drop view if exists ${OLD_VIEWS.map((v) => `pancake_analytics.${v}`).join(', ')}`).execute(db);
   for (const view of VIEWS) await createView(db, view);
 
-  for (const [target, text] of [...MODEL_COMMENTS, ...MART_COMMENTS.filter(([target]) => !target.startsWith('schema'))]) {
-    await sql.raw(`comment on ${target} is ${quote(text)}`).execute(db);
-  }
-  // The schema may already carry the description of the migration that created it.
-  const [, schemaText] = MART_COMMENTS.find(([target]) => target.startsWith('schema')) ?? ['', ''];
-  await sql.raw(`do $$ begin if obj_description('pancake_private'::regnamespace, 'pg_namespace') is null then comment on schema pancake_private is ${quote(schemaText)}; end if; end $$`).execute(db);
+  for (const [target, text] of [...MODEL_COMMENTS, ...MART_COMMENTS]) await sql.raw(`comment on ${target} is ${quote(text)}`).execute(db);
 }
 
 /** NOT VALID first: rows stored by an earlier version that break the rule must not stop the upgrade. */

@@ -20,6 +20,8 @@ export const MODEL_COMMENTS: Array<[string, string]> = [
   ['column pancake.sync_runs.options', 'What the run was asked for: streams, pages, since/until.'],
   ['column pancake.sync_runs.host', 'Host name of the machine that ran it.'],
   ['column pancake.sync_runs.pid', 'Process id of the run on that host.'],
+  ['column pancake.sync_locks.page_id', PAGE_JOIN],
+  ['column pancake.sync_locks.stream', 'Stream the lock is for (conversations, messages, customers, ...).'],
 
   // Joins without a foreign key (the referenced row may come later, or is not unique): both sides.
   ['column pancake.tags.id', 'Tag id (text: the API sends numbers here and strings in statistics). pancake.conversation_tags.tag_id and pancake.stats_tags.tag_id refer to it, joined on (page_id, tag_id).'],
@@ -40,7 +42,7 @@ export const MODEL_COMMENTS: Array<[string, string]> = [
 
 /** What the pancake_private tables behind the views hold (they are not for analysts). */
 export const MART_COMMENTS: Array<[string, string]> = [
-  ['schema pancake_private', 'pancake-sync\'s own tables: migration bookkeeping and the summaries behind pancake_analytics. Not for analysts; no reader grant.'],
+  ['schema pancake_private', 'pancake-sync\'s own tables: secrets (encrypted page tokens), the migration log, and the summaries behind the pancake_analytics views (which read them with their owner\'s rights). Not for analysts: no reader role is granted access.'],
   ['table pancake_private.analytics_dirty', 'What changed since the last analytics refresh: conversations and spans of instants per page, noted by triggers on the source tables; consumed by the refresh.'],
   ['table pancake_private.analytics_pages', 'Per page: the zone its summaries were built with (a new zone rebuilds them) and when they were last refreshed.'],
   ['table pancake_private.analytics_conversations', 'Per conversation: start, who started it, first customer message, first employee, bot and notice replies, latest sender.'],
