@@ -34,6 +34,9 @@ const FUNCTIONS = [
    $$`,
 ];
 
+/** Messages by who sent them (pancake.messages.sender_kind), ad clicks aside. */
+const MESSAGE_COUNTS = ['messages', 'customer_messages', 'employee_messages', 'bot_messages', 'page_notice_messages'].map((c) => `${c} integer not null`).join(', ');
+
 const TABLES = [
   `create table pancake_private.analytics_dirty (
      page_id text not null,
@@ -80,11 +83,7 @@ const TABLES = [
      day date not null,
      conversation_id text not null,
      conversation_type text not null,
-     messages integer not null,
-     customer_messages integer not null,
-     employee_messages integer not null,
-     bot_messages integer not null,
-     page_notice_messages integer not null,
+     ${MESSAGE_COUNTS},
      ad_clicks integer not null,
      primary key (page_id, day, conversation_id)
    )`,
@@ -95,11 +94,7 @@ const TABLES = [
      hour smallint not null,
      conversation_id text not null,
      conversation_type text not null,
-     messages integer not null,
-     customer_messages integer not null,
-     employee_messages integer not null,
-     bot_messages integer not null,
-     page_notice_messages integer not null,
+     ${MESSAGE_COUNTS},
      primary key (page_id, day, hour, conversation_id)
    )`,
   `create index analytics_conversation_hours_conversation_idx on pancake_private.analytics_conversation_hours (page_id, conversation_id)`,
@@ -129,11 +124,7 @@ const TABLES = [
      day date not null,
      hour smallint not null,
      conversation_type text not null,
-     messages integer not null,
-     customer_messages integer not null,
-     employee_messages integer not null,
-     bot_messages integer not null,
-     page_notice_messages integer not null,
+     ${MESSAGE_COUNTS},
      new_conversations integer not null,
      primary key (page_id, day, hour, conversation_type)
    )`,
@@ -144,11 +135,7 @@ const TABLES = [
      conversation_type text not null,
      active_conversations integer not null,
      conversations_with_customer_messages integer not null,
-     messages integer not null,
-     customer_messages integer not null,
-     employee_messages integer not null,
-     bot_messages integer not null,
-     page_notice_messages integer not null,
+     ${MESSAGE_COUNTS},
      primary key (page_id, period, period_start, conversation_type)
    )`,
   `create table pancake_private.analytics_employee_day_totals (
