@@ -117,11 +117,14 @@ export async function refreshFirstConversations(trx: Trx, pageId: string, custom
   return distinct(rows.map((r) => r.day));
 }
 
-/** Who each conversation is assigned to now, with its answered state (conversations_per_assignee); reports changed conversations. */
+/**
+ * Who each conversation is assigned to now, with its answered state (conversations_per_assignee).
+ * Reports the conversations whose assignees changed: the employees' daily totals count those.
+ */
 export function assignmentPart({ pageId }: PageZone, scope: Scope): SummaryPart {
   return {
     table: 'analytics_assignments', key: ['user_id', 'conversation_id'], values: ['user_name', 'answered', 'unanswered', 'awaiting_reply'],
-    within: inScope(scope, 't.conversation_id'), report: 'conversation_id',
+    within: inScope(scope, 't.conversation_id'), report: 'conversation_id', reportMembership: true,
     fresh: sql`
       select s.page_id, s.user_id, s.conversation_id, s.user_name, f.first_employee_reply_at is not null as answered,
              f.first_customer_message_at is not null and f.first_employee_reply_at is null as unanswered, coalesce(f.last_message_from_customer, false) as awaiting_reply

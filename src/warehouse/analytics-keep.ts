@@ -4,9 +4,10 @@ import { refreshAnalytics, type AnalyticsPage } from './analytics-refresh.js';
 import type { Database } from './schema.js';
 
 // When the summaries are refreshed during a page's sync: every REFRESH_INTERVAL_MS while its streams
-// run, and once when they are done. A long backfill is thereby summarized as it arrives, while the
-// sync waits on the API, instead of in one long step at the end; an incremental run ends with one
-// small refresh.
+// run (the conversations changed so far, the totals left for later), and once when they are done
+// (the rest, and the totals of every day touched). A long backfill is thereby summarized as it
+// arrives, while the sync waits on the API, instead of in one long step at the end, and each day's
+// totals are computed once; an incremental run ends with one small refresh.
 
 export const REFRESH_INTERVAL_MS = 15_000;
 
@@ -23,7 +24,7 @@ export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: Analyt
           resolve();
         };
       });
-      if (!done) await refreshQuietly(db, page, log);
+      if (!done) await refreshQuietly(db, page, log, false);
     }
   })();
   try {
@@ -32,7 +33,7 @@ export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: Analyt
     done = true;
     wake();
     await periodic;
-    await refreshQuietly(db, page, log);
+    await refreshQuietly(db, page, log, true);
   }
 }
 
@@ -40,9 +41,9 @@ export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: Analyt
  * A failed refresh does not fail the sync: the data is stored, the change notes stay, and the next
  * refresh (this run's next tick, or the next run) catches up.
  */
-async function refreshQuietly(db: Kysely<Database>, page: AnalyticsPage, log: Logger): Promise<void> {
+async function refreshQuietly(db: Kysely<Database>, page: AnalyticsPage, log: Logger, totals: boolean): Promise<void> {
   try {
-    const result = await refreshAnalytics(db, page);
+    const result = await refreshAnalytics(db, page, { totals });
     log.debug({ ...result, durationMs: Math.round(result.durationMs * 10) / 10 }, `analytics of page ${page.id} refreshed`);
   } catch (error) {
     log.warn({ err: error }, `analytics summaries of page ${page.id} were not refreshed (${error instanceof Error ? error.message : String(error)}); the next sync catches up`);

@@ -17,6 +17,15 @@ export interface AnalyticsPage {
   timezone: string;
 }
 
+export interface RefreshOptions {
+  /**
+   * Redo the totals too (per day, hour, employee, week, month). Without, only the per-conversation
+   * summaries are brought up to date and the days to redo are noted for the next refresh that does:
+   * the refreshes during a long backfill thereby do each conversation once and the totals once.
+   */
+  totals?: boolean;
+}
+
 export interface RefreshResult {
   /** Conversations recomputed. */
   conversations: number;
@@ -24,12 +33,18 @@ export interface RefreshResult {
   days: number;
   /** True when the page was summarized from scratch (first time, or its zone changed). */
   rebuilt: boolean;
+  /** Whether the totals were redone (false: noted for a later refresh). */
+  totals: boolean;
   durationMs: number;
 }
 
 interface Claimed {
   conversations: string[];
   days: string[];
+  /** Days whose totals an earlier refresh left to redo. */
+  deferredDays: string[];
+  /** Every total of the page is to be redone (an earlier rebuild left them). */
+  allTotals: boolean;
   /** Summarize the page from scratch: asked for, first refresh, or a new zone. */
   rebuild: boolean;
 }
@@ -37,7 +52,8 @@ interface Claimed {
 /** The zone a page is summarized in when no sync has stored one (the default of PANCAKE_TIMEZONE). */
 const DEFAULT_ZONE = 'Asia/Ho_Chi_Minh';
 
-export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage): Promise<RefreshResult> {
+export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage, options: RefreshOptions = {}): Promise<RefreshResult> {
+  const totals = options.totals ?? true;
   const started = performance.now();
   const target: PageZone = { pageId: page.id, zone: page.timezone };
   const result = await db.transaction().execute(async (trx) => {
@@ -45,10 +61,11 @@ export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage
     await sql`select pg_advisory_xact_lock(hashtext('pancake-sync:analytics'), hashtext(${page.id}))`.execute(trx);
     const claimed = await claim(trx, target);
     const rebuild = claimed.rebuild;
-    if (!rebuild && claimed.conversations.length === 0 && claimed.days.length === 0) return { conversations: 0, days: 0, rebuilt: false };
+    const idle = !rebuild && !claimed.allTotals && claimed.conversations.length === 0 && claimed.days.length === 0 && claimed.deferredDays.length === 0;
+    if (idle) return { conversations: 0, days: 0, rebuilt: false, totals };
     if (rebuild) await clearPageSummaries(trx, page.id);
-    const done = await summarize(trx, target, rebuild ? { all: true } : { all: false, ids: claimed.conversations }, claimed.days);
-    return { ...done, rebuilt: rebuild };
+    const done = await summarize(trx, target, rebuild ? { all: true } : { all: false, ids: claimed.conversations }, claimed, totals);
+    return { ...done, rebuilt: rebuild, totals };
   });
   return { ...result, durationMs: performance.now() - started };
 }
@@ -75,14 +92,16 @@ async function claim(trx: Transaction<Database>, { pageId, zone }: PageZone): Pr
              from taken t, generate_series(pancake_private.local_time(t.from_at, ${zone})::date, pancake_private.local_time(t.to_at, ${zone})::date, interval '1 day') d
              where t.source in ('customers', 'call_logs', 'ad_clicks') and t.from_at is not null
            ), '{}') as days,
+           coalesce((select array_agg(distinct pancake_private.local_time(from_at, ${zone})::date::text) from taken where source = 'days'), '{}') as "deferredDays",
+           exists (select from taken where source = 'totals') as "allTotals",
            (select rebuild from decided) as rebuild`.execute(trx);
-  return rows[0] ?? { conversations: [], days: [], rebuild: true };
+  return rows[0] ?? { conversations: [], days: [], deferredDays: [], allTotals: true, rebuild: true };
 }
 
 /** The per-conversation summaries, which the day summaries and totals read. */
 const ANALYZED_EARLIER = ['analytics_conversations', 'analytics_conversation_days', 'analytics_conversation_hours', 'analytics_employee_days', 'analytics_assignments', 'analytics_tag_events'];
 
-async function summarize(trx: Transaction<Database>, target: PageZone, scope: Scope, claimedDays: string[]): Promise<{ conversations: number; days: number }> {
+async function summarize(trx: Transaction<Database>, target: PageZone, scope: Scope, claimed: Claimed, withTotals: boolean): Promise<{ conversations: number; days: number }> {
   // A rebuild fills tables the planner has no statistics for: each is analyzed before it is read.
   const analyze = async (...tables: string[]) => {
     if (scope.all) await sql.raw(`analyze ${tables.map((t) => `pancake_private.${t}`).join(', ')}`).execute(trx);
@@ -96,21 +115,39 @@ async function summarize(trx: Transaction<Database>, target: PageZone, scope: Sc
   const [conversationDays = [], hourDays = [], employeeDays = [], , reassigned = []] = perConversation
     ? await replaceRows(trx, target.pageId, [...messageParts(target, scope), tagEventPart(target, scope), assignmentPart(target, scope)])
     : [];
-  const messages = { conversationDays, hourDays, employeeDays };
   const assignmentDays = scope.all ? [] : await activeDays(trx, target.pageId, reassigned);
   await analyze(...ANALYZED_EARLIER.slice(1));
 
-  // Each total is redone for the days whose inputs changed; a rebuild redoes every day.
-  const every = scope.all ? await allDays(trx, target) : null;
-  const union = (...lists: string[][]) => every ?? [...new Set(lists.flat())].sort();
-  const summaryDays = union(claimedDays, flagged, facts.startDays);
-  const totalDays = { hours: union(messages.hourDays, facts.startDays), employees: union(messages.employeeDays, messages.conversationDays, assignmentDays, facts.firstDays) };
+  // Each total is redone for the days whose inputs changed (and those left by earlier refreshes).
+  const everyDay = scope.all || claimed.allTotals;
+  const touched = [claimed.days, claimed.deferredDays, flagged, facts.startDays, facts.firstDays, conversationDays, hourDays, employeeDays, assignmentDays];
+  if (!withTotals) {
+    await deferTotals(trx, target, everyDay ? null : [...new Set(touched.flat())]);
+    return { conversations: scope.all ? await countConversations(trx, target.pageId) : scope.ids.length, days: 0 };
+  }
+  const every = everyDay ? await allDays(trx, target) : null;
+  const union = (...lists: string[][]) => every ?? [...new Set([...claimed.deferredDays, ...lists.flat()])].sort();
+  const summaryDays = union(claimed.days, flagged, facts.startDays);
+  const totalDays = { hours: union(hourDays, facts.startDays), employees: union(employeeDays, conversationDays, assignmentDays, facts.firstDays) };
   await replaceRows(trx, target.pageId, [...(summaryDays.length > 0 ? daySummaryParts(target, summaryDays) : []), ...dayTotalParts(target, totalDays)]);
-  await refreshPeriods(trx, target, union(messages.conversationDays), union(facts.firstDays));
+  await refreshPeriods(trx, target, union(conversationDays), union(facts.firstDays));
   await analyze(...SUMMARY_TABLES.filter((t) => !ANALYZED_EARLIER.includes(t)));
   const days = new Set([...summaryDays, ...totalDays.hours, ...totalDays.employees]).size;
   const conversations = scope.all ? await countConversations(trx, target.pageId) : scope.ids.length;
   return { conversations, days };
+}
+
+/** Notes the days whose totals a later refresh redoes (null: all of them), as change notes of their own. */
+async function deferTotals(trx: Transaction<Database>, { pageId, zone }: PageZone, days: string[] | null): Promise<void> {
+  if (days === null) {
+    await sql`insert into pancake_private.analytics_dirty (page_id, source) values (${pageId}, 'totals')`.execute(trx);
+    return;
+  }
+  if (days.length === 0) return;
+  // A day is noted as the instant it starts, which the claim turns back into that local day.
+  await sql`
+    insert into pancake_private.analytics_dirty (page_id, source, from_at, to_at)
+    select ${pageId}, 'days', pancake_private.local_start(d, ${zone}), pancake_private.local_start(d, ${zone}) from unnest(${days}::date[]) d`.execute(trx);
 }
 
 async function countConversations(trx: Transaction<Database>, pageId: string): Promise<number> {

@@ -36,6 +36,8 @@ export interface SummaryPart {
   fresh: RawBuilder<unknown>;
   /** The column whose values in changed rows the caller needs back (a day, a conversation), if any. */
   report: string | null;
+  /** Report rows added or removed only, not updated ones (whose change matters to no total). */
+  reportMembership?: boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function replaceRows(trx: Trx, pageId: string, parts: readonly Summ
         insert into ${table} (${list}) select ${list} from ${fresh}
         on conflict (page_id, ${sql.raw(part.key.join(', '))}) do update set ${updates}
         where (${current}) is distinct from (${incoming})
-        returning ${sql.raw(`${reported}::text`)} as value)`;
+        returning ${sql.raw(part.reportMembership ? `case when xmax = 0 then ${reported}::text end` : `${reported}::text`)} as value)`;
   });
   const changed = sql.raw(parts.flatMap((_, i) => [`select ${i} as part, value from gone${i}`, `select ${i}, value from put${i}`]).join(' union all '));
   const { rows } = await sql<{ part: number; values: string[] }>`

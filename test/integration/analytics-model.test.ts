@@ -97,6 +97,35 @@ describe('analytics model and summaries', () => {
     expect(await summaries(h.db)).toEqual(incremental);
   });
 
+  it('refreshes that leave the totals for later (during a backfill) end, with the next full refresh, where a rebuild does', async () => {
+    const page = h.sim.data.pages[1]!.id;
+    const zone = 'UTC+7';
+    const notes = async () => (await sql<{ source: string }>`select source from pancake_private.analytics_dirty where page_id = ${page} order by source`.execute(h.db)).rows.map((r) => r.source);
+    const hourTotals = async () => (await sql`select * from pancake_private.analytics_hour_totals where page_id = ${page} order by day, hour, conversation_type`.execute(h.db)).rows;
+
+    await sql`insert into pancake_private.analytics_dirty (page_id, source) values (${page}, 'rebuild')`.execute(h.db);
+    expect(await refreshAnalytics(h.db, { id: page, timezone: zone }, { totals: false })).toMatchObject({ rebuilt: true, totals: false });
+    expect(await hourTotals()).toEqual([]);
+    expect(await notes()).toEqual(['totals']);
+    await refreshAnalytics(h.db, { id: page, timezone: zone });
+    const complete = await summaries(h.db);
+
+    // A message written now (the trigger notes its conversation): its day's totals wait for a full refresh.
+    const [conversation] = (await sql<{ id: string }>`select id from pancake.conversations where page_id = ${page} order by id limit 1`.execute(h.db)).rows;
+    const before = await hourTotals();
+    await sql`insert into pancake.messages (page_id, id, conversation_id, inserted_at, sender_kind, raw) values (${page}, 'late-1', ${conversation!.id}, now(), 'customer', '{}')`.execute(h.db);
+    await refreshAnalytics(h.db, { id: page, timezone: zone }, { totals: false });
+    expect(await hourTotals()).toEqual(before);
+    // Only the new message's day: the conversation's other days are unchanged.
+    expect(await notes()).toEqual(['days']);
+    await refreshAnalytics(h.db, { id: page, timezone: zone });
+    expect(await notes()).toEqual([]);
+    const incremental = await summaries(h.db);
+    expect(incremental).not.toEqual(complete);
+    await rebuild(h.db);
+    expect(await summaries(h.db)).toEqual(incremental);
+  });
+
   it('a new zone (PANCAKE_TIMEZONE) moves every local day: the summaries are rebuilt in it', async () => {
     // The simulator's statistics keep the pages' own days, so only conversations are read here.
     expect((await sync({ PANCAKE_TIMEZONE: 'UTC' }, ['conversations', 'messages'])).failures).toEqual([]);
