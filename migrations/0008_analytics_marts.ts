@@ -216,12 +216,18 @@ const SOURCES: Array<{ table: string; conversation: string | null; at: string | 
   { table: 'call_logs', conversation: null, at: 'start_time' },
 ];
 
+/**
+ * Sources whose instants name the local days to recompute are noted per UTC day, so that a batch
+ * of customers first seen months apart names those days, not every day between them. Messages
+ * name their conversation only.
+ */
 function noteChanges(source: (typeof SOURCES)[number], relations: string[]): string {
   const conversation = source.conversation ?? 'null::text';
   const at = source.at ?? 'null::timestamptz';
   const rows = relations.map((r) => `select page_id, ${conversation} as conversation_id, ${at} as at from ${r}`).join(' union all ');
+  const perDay = source.table === 'messages' || source.at === null ? '' : `, date_trunc('day', at at time zone 'UTC')`;
   return `insert into pancake_private.analytics_dirty (page_id, source, conversation_id, from_at, to_at)
-          select page_id, '${source.table}', conversation_id, min(at), max(at) from (${rows}) changed group by page_id, conversation_id`;
+          select page_id, '${source.table}', conversation_id, min(at), max(at) from (${rows}) changed group by page_id, conversation_id${perDay}`;
 }
 
 /**
