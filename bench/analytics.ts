@@ -42,7 +42,7 @@ interface Refresh {
  * that the refreshes it logs are timed in a process of their own, not in this one's event loop
  * shared with the simulator. Returns the run's wall time and its analytics refreshes.
  */
-async function cliSync(env: Record<string, string>): Promise<{ wallMs: number; status: string; refreshes: Refresh[] }> {
+async function cliSync(env: Record<string, string>): Promise<{ wallMs: number; runMs: number; status: string; refreshes: Refresh[] }> {
   const refreshes: Refresh[] = [];
   let finished: { durationMs?: number; status?: string } = {};
   let pending = '';
@@ -52,6 +52,7 @@ async function cliSync(env: Record<string, string>): Promise<{ wallMs: number; s
     if (/^analytics of page .* refreshed$/.test(entry.msg ?? '')) refreshes.push({ durationMs: entry.durationMs ?? 0, conversations: entry.conversations ?? 0, days: entry.days ?? 0, time: entry.time ?? 0 });
     if (entry.msg === 'sync finished') finished = entry;
   };
+  const t0 = performance.now();
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, ['dist/src/cli.js', 'sync'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH, ...env, LOG_LEVEL: 'debug' } });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -65,7 +66,8 @@ async function cliSync(env: Record<string, string>): Promise<{ wallMs: number; s
       resolve();
     });
   });
-  return { wallMs: finished.durationMs ?? 0, status: finished.status ?? 'unknown', refreshes };
+  // Wall time as the main benchmark's incremental figure counts it: the process, start-up included.
+  return { wallMs: performance.now() - t0, runMs: finished.durationMs ?? 0, status: finished.status ?? 'unknown', refreshes };
 }
 const RUNS = 5;
 
@@ -225,7 +227,7 @@ export async function main(argv: string[]): Promise<void> {
         rebuildSeconds,
         views,
         refresh_share: refreshShare,
-        incremental: { wallMs: run.wallMs, addedMs, refreshMs, summedShare, refreshes, triggerMs, status: run.status },
+        incremental: { wallMs: Math.round(run.wallMs), runMs: run.runMs, addedMs, refreshMs, summedShare, refreshes, triggerMs, status: run.status },
         targets: TARGETS,
         met: {
           onePage7d: Object.values(views).every((v) => v.one_page_7d_ms <= TARGETS.onePage7dMs),
@@ -251,7 +253,7 @@ function printReport(report: { messages: number; views: Record<string, ViewFigur
   }
   const i = report.incremental;
   const triggers = i.triggerMs === null ? 'untracked' : `${i.triggerMs.toFixed(0)} ms`;
-  out.write(`  keeping them current: (${i.addedMs.toFixed(0)} ms added by the refreshes + ${triggers} triggers) ÷ ${i.wallMs} ms incremental run = ${(report.refresh_share * 100).toFixed(1)} %\n`);
+  out.write(`  keeping them current: (${i.addedMs.toFixed(0)} ms added by the refreshes + ${triggers} triggers) ÷ ${i.wallMs.toFixed(0)} ms incremental run (the CLI process) = ${(report.refresh_share * 100).toFixed(1)} %\n`);
   out.write(`  (every refresh added up, as if none overlapped: ${i.refreshMs.toFixed(0)} ms = ${(i.summedShare * 100).toFixed(1)} %)\n`);
   out.write(`  targets: one page ${report.met.onePage7d ? 'met' : 'MISSED'}, whole ${report.met.whole ? 'met' : 'MISSED'}, refresh share ${report.met.refreshShare ? 'met' : 'MISSED'}\nWritten to bench/results.json ("analytics")\n`);
 }
