@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { ENTITY_COMMENTS } from './0002_entities_comments.js';
+import { ENTITY_COMMENTS } from './parts/entity-comments.js';
 
 // A page's other records: customers, call logs, posts, tags and employees (page_users), and the
 // lists a conversation nests (tags, assignees) as bridge tables. Keys lead with page_id, as in 0001.

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { STATISTICS_COMMENTS } from './0003_statistics_comments.js';
+import { STATISTICS_COMMENTS } from './parts/statistics-comments.js';
 
 // One table per statistics endpoint. Rows are keyed (page_id, day[, granularity, period_start]
 // [, dimension]): `day` is the local day of the page's zone, `period_start` the UTC instant the day

@@ -1,12 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import { createViews as createOldViews } from './0004_analytics.js';
-import { MART_COMMENTS, MODEL_COMMENTS } from './0008_analytics_comments.js';
-import { createMarts, dropMarts } from './0008_analytics_marts.js';
-import { ACTIVITY_VIEWS } from './0008_analytics_views_activity.js';
-import { BUSINESS_VIEWS } from './0008_analytics_views_business.js';
-import { PEOPLE_VIEWS } from './0008_analytics_views_people.js';
-import { RESPONSE_VIEWS } from './0008_analytics_views_responses.js';
-import type { ViewSpec } from './0008_analytics_view_parts.js';
+import { MART_COMMENTS, MODEL_COMMENTS } from './parts/analytics-comments.js';
+import { createMarts, dropMarts } from './parts/analytics-marts.js';
+import { ACTIVITY_VIEWS } from './parts/analytics-views-activity.js';
+import { BUSINESS_VIEWS } from './parts/analytics-views-business.js';
+import { PEOPLE_VIEWS } from './parts/analytics-views-people.js';
+import { RESPONSE_VIEWS } from './parts/analytics-views-responses.js';
+import type { ViewSpec } from './parts/analytics-view-parts.js';
 
 // Analytics an analyst can trust and Metabase can read: one definition per measure, described in
 // COMMENTs; summaries kept by the sync so that a view costs the same at two years of history as at

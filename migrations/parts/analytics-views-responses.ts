@@ -1,4 +1,4 @@
-import { ANSWERED, CONVERSATION_TYPE, DAY, HOUR, MART, MEDIAN_WARNING, MONTH, PAGE_COLUMNS, USER_ID, USER_NAME, WEEK, percentiles, seconds, withPage, type ViewSpec } from './0008_analytics_view_parts.js';
+import { ANSWERED, CONVERSATION_TYPE, DAY, HOUR, MART, MEDIAN_WARNING, MONTH, PAGE_COLUMNS, USER_ID, USER_NAME, WEEK, percentiles, seconds, withPage, type ViewSpec } from './analytics-view-parts.js';
 
 // How fast and how much employees answer. Response times count employees only: bots and automatic
 // notices answer within seconds and would hide how long a person took; they have columns of their own.

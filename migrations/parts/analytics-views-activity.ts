@@ -1,4 +1,4 @@
-import { CONVERSATION_TYPE, DAY, DISTINCT_PER_DAY, HOUR, MART, MONTH, PAGE_COLUMNS, WEEK, withPage, type ViewSpec } from './0008_analytics_view_parts.js';
+import { CONVERSATION_TYPE, DAY, DISTINCT_PER_DAY, HOUR, MART, MONTH, PAGE_COLUMNS, WEEK, withPage, type ViewSpec } from './analytics-view-parts.js';
 
 // Conversations and messages over time: per local day, per week or month, per local hour.
 

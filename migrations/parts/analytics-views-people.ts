@@ -1,4 +1,4 @@
-import { ANSWERED, DAY, MART, MEDIAN_WARNING, PAGE_COLUMNS, USER_ID, USER_NAME, withPage, type ViewSpec } from './0008_analytics_view_parts.js';
+import { ANSWERED, DAY, MART, MEDIAN_WARNING, PAGE_COLUMNS, USER_ID, USER_NAME, withPage, type ViewSpec } from './analytics-view-parts.js';
 
 // Employees' workload and customers: per employee and day, per assignee now, new customers per day.
 

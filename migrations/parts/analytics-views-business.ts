@@ -1,4 +1,4 @@
-import { DAY, MART, PAGE_COLUMNS, TAG_ID, withPage, type ViewSpec } from './0008_analytics_view_parts.js';
+import { DAY, MART, PAGE_COLUMNS, TAG_ID, withPage, type ViewSpec } from './analytics-view-parts.js';
 
 // Tags, calls and ads. A tag deleted in Pancake (gone from its tag list, or marked is_deactive) is
 // left out of the tag views, except the one named for including it.
