@@ -36,7 +36,7 @@ export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; c
   const resolved = await resolvePages(client, config, options.pages ?? null);
   if (resolved.listed) {
     try {
-      await storePages(db, resolved.listed);
+      await storePages(db, resolved.listed, null, resolved.pages);
     } catch (error) {
       // A failed run that saw no page: the next enqueue that sees none too believes it (see storePages).
       if (error instanceof EmptyPageListError) {

@@ -4,9 +4,10 @@ import { parseApiTimestamp } from '../pancake/time.js';
 import type { PancakePage } from '../pancake/types.js';
 import type { PagesTable } from '../warehouse/schema.js';
 import { previousPagesListed, recordPagesListed } from '../warehouse/runs.js';
+import { storeBarePages } from '../warehouse/pages.js';
+import { storeSnapshot } from '../warehouse/snapshot.js';
 import type { Queryable, TableSpec } from '../warehouse/upsert.js';
 import { bool, num, str } from './map.js';
-import { storeSnapshot } from './snapshot.js';
 import type { PageInfo } from './stream.js';
 
 // The page list is a full snapshot: every run reads it (it is one request) and upserts it; a page
@@ -105,10 +106,11 @@ export class EmptyPageListError extends Error {
 
 /**
  * Upserts the listed pages, marks the ones that left the list and revives the ones that came back.
- * An empty list is an error (nothing is marked deleted) unless the run before also saw none; `runId`
- * records the count for the next run to compare with.
+ * Pages synced without being listed (`alsoSynced`: given only in PANCAKE_PAGE_TOKENS) get a bare row
+ * and are not marked deleted. An empty list is an error (nothing is marked deleted) unless the run
+ * before also saw none; `runId` records the count for the next run to compare with.
  */
-export async function storePages(db: Queryable, listed: PancakePage[], runId: string | null = null): Promise<number> {
+export async function storePages(db: Queryable, listed: PancakePage[], runId: string | null = null, alsoSynced: readonly PageInfo[] = []): Promise<number> {
   if (listed.length === 0) {
     const before = await previousPagesListed(db, runId);
     if (runId !== null) await recordPagesListed(db, runId, 0);
@@ -116,18 +118,13 @@ export async function storePages(db: Queryable, listed: PancakePage[], runId: st
   } else if (runId !== null) {
     await recordPagesListed(db, runId, listed.length);
   }
-  return storeSnapshot(db, pagesTable, listed.map(mapPage), null);
+  const listedIds = new Set(listed.map((page) => String(page.id)));
+  const unlisted = alsoSynced.filter((page) => !listedIds.has(page.id));
+  await storeBarePages(db, unlisted);
+  return storeSnapshot(db, pagesTable, listed.map(mapPage), null, unlisted.map((page) => page.id));
 }
 
-/** A page known only from PANCAKE_PAGE_TOKENS still needs a row, for joins. */
-export async function storeBarePages(db: Queryable, pages: PageInfo[]): Promise<void> {
-  if (pages.length === 0) return;
-  await db
-    .insertInto('pancake.pages')
-    .values(pages.map((p) => ({ id: p.id, name: p.name, platform: null, timezone_offset_hours: null, is_activated: null, inserted_at: null, raw: JSON.stringify({ id: p.id }), synced_at: new Date(), deleted_at: null })))
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
-}
+export { storeBarePages } from '../warehouse/pages.js';
 
 function intersect(a: string[] | null, b: string[] | null): string[] | null {
   if (a && b) return a.filter((id) => b.includes(id));

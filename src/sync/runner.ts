@@ -77,7 +77,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     for (const id of resolved.missing) {
       failures.push({ pageId: id, stream: null, kind: 'not_found', message: `page ${id} is not among the pages this token can read; check PANCAKE_PAGE_IDS / --pages` });
     }
-    if (resolved.listed) await storePages(db, resolved.listed, runId);
+    if (resolved.listed) await storePages(db, resolved.listed, runId, pages);
     else await storeBarePages(db, pages);
     log.info({ pages: pages.map((p) => p.id), streams: streams.map((s) => s.name) }, 'sync started');
 

@@ -55,3 +55,40 @@ describe('an empty page list', () => {
     }
   });
 });
+
+describe('a page synced with its own token but missing from the user token\'s list', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    h = await createSyncHarness({ seed: 82, pages: 2, conversationsPerPage: 3, historyDays: 5 }, 'page_list_token');
+  });
+  afterAll(async () => h?.close());
+
+  it('gets a row, is not marked deleted, and keeps what an earlier list wrote (regression: no pancake.pages row, so no join)', async () => {
+    const [listed, tokenOnly] = h.sim.data.pages.map((p) => p.id) as [string, string];
+    const env = { PANCAKE_PAGE_TOKENS: `${tokenOnly}:${h.sim.pageToken(tokenOnly)}` };
+    // The user token's list leaves the second page out, as it does for a page the user lost.
+    h.sim.setResponseOverride(({ endpoint }, answer) => {
+      if (endpoint !== 'list_pages') return answer;
+      const body = answer.body as { categorized: { activated: Array<{ id: string }> } };
+      return { ...answer, body: { ...body, categorized: { ...body.categorized, activated: body.categorized.activated.filter((p) => p.id === listed) } } };
+    });
+    const run = await h.sync({ streams: ['tags'] }, env);
+    expect(run.exitCode).toBe(0);
+    const rows = await h.db.selectFrom('pancake.pages').select(['id', 'name', 'deleted_at']).orderBy('id').execute();
+    expect(rows.map((r) => [r.id, r.deleted_at])).toEqual([listed, tokenOnly].sort().map((id) => [id, null]));
+    const tags = await h.db.selectFrom('pancake.tags').select('page_id').distinct().execute();
+    expect(tags.map((t) => t.page_id).sort()).toEqual([listed, tokenOnly].sort());
+
+    // Listed once, then token-only again: its row keeps the list's name.
+    h.sim.setResponseOverride(null);
+    await h.sync({ streams: ['tags'] }, env);
+    h.sim.setResponseOverride(({ endpoint }, answer) => {
+      if (endpoint !== 'list_pages') return answer;
+      const body = answer.body as { categorized: { activated: Array<{ id: string }> } };
+      return { ...answer, body: { ...body, categorized: { ...body.categorized, activated: body.categorized.activated.filter((p) => p.id === listed) } } };
+    });
+    await h.sync({ streams: ['tags'] }, env);
+    const row = await h.db.selectFrom('pancake.pages').select(['name', 'deleted_at']).where('id', '=', tokenOnly).executeTakeFirstOrThrow();
+    expect(row).toEqual({ name: h.sim.data.pages[1]!.name, deleted_at: null });
+  });
+});

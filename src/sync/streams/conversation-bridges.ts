@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { ApiTag, PancakeConversation } from '../../pancake/types.js';
 import type { ConversationAssigneesTable, ConversationTagsTable } from '../../warehouse/schema-entities.js';
+import { deleteBridgeRowsNotIn } from '../../warehouse/bridges.js';
 import { dedupeByKey, upsertRows, type Queryable, type TableSpec } from '../../warehouse/upsert.js';
 import { str } from '../map.js';
 
@@ -69,23 +69,10 @@ export async function writeConversationBridges(db: Queryable, pageId: string, co
   const latest = [...new Map(conversations.map((c) => [`${pageOf(c, pageId)}\u0000${String(c.id)}`, c])).values()];
   const tags = latest.flatMap((c) => mapConversationTags(c, pageId));
   const assignees = latest.flatMap((c) => mapConversationAssignees(c, pageId));
-  let changed = await replaceSets(db, 'pancake.conversation_tags', 'tag_id', latest, pageId, tags.map((r) => [r.page_id, r.conversation_id, r.tag_id]));
-  changed += await replaceSets(db, 'pancake.conversation_assignees', 'user_id', latest, pageId, assignees.map((r) => [r.page_id, r.conversation_id, r.user_id]));
+  const batch = latest.map((c) => ({ pageId: pageOf(c, pageId), conversationId: String(c.id) }));
+  let changed = await deleteBridgeRowsNotIn(db, 'pancake.conversation_tags', 'tag_id', batch, tags.map((r) => [r.page_id, r.conversation_id, r.tag_id]));
+  changed += await deleteBridgeRowsNotIn(db, 'pancake.conversation_assignees', 'user_id', batch, assignees.map((r) => [r.page_id, r.conversation_id, r.user_id]));
   changed += await upsertRows(db, conversationTagsTable, tags);
   changed += await upsertRows(db, conversationAssigneesTable, assignees);
   return changed;
-}
-
-/** Deletes the bridge rows of the batch's conversations whose member is not in `keep`. */
-async function replaceSets(db: Queryable, table: string, member: 'tag_id' | 'user_id', conversations: readonly PancakeConversation[], pageId: string, keep: Array<[string, string, string]>): Promise<number> {
-  const result = await sql`
-    delete from ${sql.table(table)} as t
-    using unnest(${conversations.map((c) => pageOf(c, pageId))}::text[], ${conversations.map((c) => String(c.id))}::text[]) as batch(page_id, conversation_id)
-    where t.page_id = batch.page_id and t.conversation_id = batch.conversation_id
-      and not exists (
-        select 1 from unnest(${keep.map((k) => k[0])}::text[], ${keep.map((k) => k[1])}::text[], ${keep.map((k) => k[2])}::text[]) as keep(page_id, conversation_id, member)
-        where keep.page_id = t.page_id and keep.conversation_id = t.conversation_id and keep.member = t.${sql.ref(member)}
-      )
-  `.execute(db);
-  return Number(result.numAffectedRows ?? 0n);
 }

@@ -1,5 +1,6 @@
 import { PancakeError } from '../../../pancake/errors.js';
 import type { UserStatisticsData } from '../../../pancake/statistics-types.js';
+import { activatedPageOffsets } from '../../../warehouse/pages.js';
 import { pageZone } from '../../pages.js';
 import type { StreamContext, SyncSettings } from '../../stream.js';
 import type { DayWindow } from './days.js';
@@ -71,11 +72,10 @@ async function requestForPeers(ctx: StreamContext, window: DayWindow, batch: Run
  * pages' own zones (this page's zone then differs from its offset's).
  */
 export async function peerPages(ctx: StreamContext): Promise<string[]> {
-  const rows = await ctx.db.selectFrom('pancake.pages').select(['id', 'timezone_offset_hours']).where('deleted_at', 'is', null).where('is_activated', '=', true).orderBy('id').execute();
-  const me = rows.find((r) => r.id === ctx.page.id);
+  const pages = await activatedPageOffsets(ctx.db);
+  const me = pages.find((p) => p.id === ctx.page.id);
   if (!me) return [ctx.page.id];
-  const offset = (r: { timezone_offset_hours: string | null }) => (r.timezone_offset_hours === null ? null : Number(r.timezone_offset_hours));
-  const mine = offset(me);
+  const mine = me.offsetHours;
   const overridden = mine !== null && pageZone({ id: me.id, name: '', timezone: mine }, { timezone: ctx.page.timezone, timezoneOverride: false }) !== ctx.page.timezone;
-  return rows.filter((r) => overridden || offset(r) === mine).map((r) => r.id);
+  return pages.filter((p) => overridden || p.offsetHours === mine).map((p) => p.id);
 }
