@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { PancakeError } from '../../pancake/errors.js';
 import type { ListMessagesResponse } from '../../pancake/types.js';
-import { anyMessageStored, countStaleConversations, markHistoryIncomplete, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
+import { anyMessageStored, countStaleConversations, markHistoryIncomplete, staleConversations, writeMessageState, type StaleConversation, type StaleKey } from '../../warehouse/message-state.js';
 import { upsertRows } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext } from '../stream.js';
 import { adClicksOfAnswer, adClicksTable, conversationDetailsTable, mapConversationDetails } from './ad-clicks.js';
@@ -13,6 +13,9 @@ export { mapMessage, messagesTable, senderKind, type MessageRow } from './messag
 /** Conversations are taken from the warehouse in slices, so memory stays flat on long backfills. */
 const SLICE = 500;
 
+/** Passes over the stale conversations per run; what is still stale after them waits for the next run (status shows it). */
+const MAX_PASSES = 3;
+
 export const messagesStream: Stream = {
   name: 'messages',
   table: 'pancake.messages',
@@ -21,20 +24,29 @@ export const messagesStream: Stream = {
   async run(ctx) {
     ctx.counts.unitsTotal = (await countStaleConversations(ctx.db, ctx.page.id)).conversations;
     const limit = pLimit(ctx.settings.concurrency);
-    let afterId = '';
-    for (;;) {
-      const stale = await staleConversations(ctx.db, ctx.page.id, afterId, SLICE);
-      if (stale.length === 0) return;
-      afterId = stale[stale.length - 1]!.id;
-      const results = await Promise.allSettled(stale.map((conversation) => limit(() => syncConversation(ctx, conversation))));
-      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failure) throw failure.reason;
+    // Newest conversations first, so a backfill completes the recent days first. A conversation
+    // that changes while the pass runs moves ahead of where the pass stands; the next pass takes it.
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      let after: StaleKey | null = null;
+      let visited = 0;
+      for (;;) {
+        const stale = await staleConversations(ctx.db, ctx.page.id, after, SLICE);
+        if (stale.length === 0) break;
+        const last = stale[stale.length - 1]!;
+        after = { updatedAt: last.updated_at, id: last.id };
+        visited += stale.length;
+        const results = await Promise.allSettled(stale.map((conversation) => limit(() => syncConversation(ctx, conversation))));
+        const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failure) throw failure.reason;
+      }
+      if (visited === 0) return;
     }
   },
   async plan(ctx) {
-    const { conversations, reportedMessages } = await countStaleConversations(ctx.db, ctx.page.id);
-    // A full walk costs floor(items / 30) + 1 requests; message_count undercounts items (ad clicks).
-    const estimated = Math.max(conversations, Math.ceil(reportedMessages / MESSAGES_PER_BATCH));
+    const { conversations, reportedMessages, walkRequests } = await countStaleConversations(ctx.db, ctx.page.id, MESSAGES_PER_BATCH);
+    // From the stored message_count of each conversation (message-state.ts); it undercounts items
+    // (ad clicks), so this is a floor. Conversations this run's walk has not stored yet are unknown.
+    const estimated = Math.max(walkRequests, Math.ceil(reportedMessages / MESSAGES_PER_BATCH));
     return {
       units: conversations,
       estimatedRequests: estimated,
