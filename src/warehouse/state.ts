@@ -11,6 +11,9 @@ export interface StreamState<Cursor = unknown> {
   cursor: Cursor | null;
 }
 
+// least() skips nulls: a stream without a watermark must keep none.
+const effectiveWatermark = sql<Date | null>`case when watermark is null then null else least(watermark, updated_at) end`;
+
 /**
  * A stream's state. The watermark is read as no later than the moment the row was written: a
  * watermark past that (stored by older versions from a future --until) claims records no one could
@@ -19,7 +22,7 @@ export interface StreamState<Cursor = unknown> {
 export async function readStreamState<Cursor>(db: Queryable, pageId: string, stream: string): Promise<StreamState<Cursor>> {
   const row = await db
     .selectFrom('pancake.sync_state')
-    .select(['covered_from', 'cursor', sql<Date | null>`least(watermark, updated_at)`.as('watermark')])
+    .select(['covered_from', 'cursor', effectiveWatermark.as('watermark')])
     .where('page_id', '=', pageId)
     .where('stream', '=', stream)
     .executeTakeFirst();
@@ -34,7 +37,7 @@ export async function readStreamState<Cursor>(db: Queryable, pageId: string, str
 export async function listCoverage(db: Queryable): Promise<Array<{ pageId: string; stream: string; coveredFrom: Date | null; watermark: Date | null }>> {
   const rows = await db
     .selectFrom('pancake.sync_state')
-    .select(['page_id', 'stream', 'covered_from', sql<Date | null>`least(watermark, updated_at)`.as('watermark')])
+    .select(['page_id', 'stream', 'covered_from', effectiveWatermark.as('watermark')])
     .execute();
   return rows.map((r) => ({ pageId: r.page_id, stream: r.stream, coveredFrom: r.covered_from, watermark: r.watermark }));
 }
