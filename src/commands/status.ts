@@ -97,7 +97,7 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
       // once no conversation waits for its messages; during a newest-first backfill they are
       // complete for every conversation newer than the newest one still waiting.
       const stale = stream.name === 'messages' ? (pending.get(page.id) ?? { count: 0, newest: null }) : null;
-      const followed = stream.after?.[0] ? state(stream.after[0]) : null;
+      const followed = (stream.follows ?? stream.after?.[0]) ? state(stream.follows ?? stream.after?.[0]) : null;
       const watermark = own?.watermark ?? (stale?.count === 0 ? (followed?.watermark ?? null) : null);
       const completeFrom = own ? own.coveredFrom : stale ? messagesCompleteFrom(followed, stale.newest) : null;
       const { status: lastResult, reason } = lastResultOf(runs, page.id, stream.name);

@@ -105,8 +105,11 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
     const streamLog = pageLog.child({ stream: stream.name });
     progress.track(page.id, stream.name, counts);
     try {
+      const upstream = stream.follows ? finished.get(stream.follows) : undefined;
       const locked = await locks.tryWith(page.id, stream.name, () =>
-        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, () => tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts }))),
+        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, () =>
+          tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, ...(upstream && { upstream }) })),
+        ),
       );
       if ('heldBy' in locked) {
         const warning = lockedWarning(page.id, stream.name, locked.heldBy);

@@ -10,7 +10,7 @@ export interface ProgressTarget {
   write(text: string): boolean;
 }
 
-interface Tracked {
+export interface Tracked {
   pageId: string;
   stream: string;
   counts: StreamCounts;
@@ -23,6 +23,8 @@ export interface ProgressReporter {
   track(pageId: string, stream: string, counts: StreamCounts): void;
   finish(pageId: string, stream: string, status: string): void;
   stop(): void;
+  /** The run's remaining time as the display shows it, in ms; null while unknown. */
+  eta?(): number | null;
 }
 
 export interface ProgressOptions {
@@ -39,10 +41,13 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   const live = target.isTTY === true;
   const rows = new Map<string, Tracked>();
   const started = Date.now();
+  const rate = requestRate();
   let drawnLines = 0;
+  const sample = (): void => rate.sample(Date.now(), options.requests());
+  const runEta = (): number | null => etaMs([...rows.values()], rate.perMs());
 
   const draw = (): void => {
-    const text = renderProgress([...rows.values()], options.requests(), Date.now() - started, Date.now());
+    const text = renderProgress([...rows.values()], options.requests(), Date.now() - started, Date.now(), runEta());
     // Move up over the previous frame and clear it, then draw the new one.
     target.write(`${drawnLines > 0 ? `\u001b[${drawnLines}F\u001b[J` : ''}${text}`);
     drawnLines = text.split('\n').length - 1;
@@ -52,6 +57,7 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
     options.log.info(
       {
         requests: options.requests(),
+        eta: formatEta(runEta()),
         streams: active.map((r) => ({ page: r.pageId, stream: r.stream, done: r.counts.unitsDone, total: r.counts.unitsTotal, records: r.counts.records, eta: eta(r, Date.now()) })),
       },
       'sync in progress',
@@ -59,6 +65,9 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   };
   const timer = setInterval(live ? draw : logLine, live ? (options.redrawMs ?? 250) : (options.logEveryMs ?? 15_000));
   timer.unref();
+  const sampler = setInterval(sample, 1000);
+  sampler.unref();
+  sample();
 
   return {
     track(pageId, stream, counts) {
@@ -73,14 +82,55 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
     },
     stop() {
       clearInterval(timer);
+      clearInterval(sampler);
       if (live) draw();
+    },
+    eta: runEta,
+  };
+}
+
+/**
+ * The run's ETA: the requests its streams still expect to make ÷ the request rate of the last
+ * half minute. A backfill is bound by the API's rate limit, so requests, not windows or records,
+ * are what time follows; each stream revises its estimate as it learns (messages from the
+ * message_count of the conversations stored so far). Null until a stream has an estimate and
+ * requests have been made for a few seconds.
+ */
+export function etaMs(rows: readonly Tracked[], requestsPerMs: number | null): number | null {
+  const open = rows.filter((r) => r.finishedAt === null);
+  if (requestsPerMs === null || requestsPerMs <= 0 || !open.some((r) => typeof r.counts.requestsTotal === 'number')) return null;
+  // A stream without an estimate (a snapshot) has about one request left.
+  const remaining = open.reduce((sum, r) => sum + (typeof r.counts.requestsTotal === 'number' ? Math.max(0, r.counts.requestsTotal - (r.counts.requests ?? 0)) : 1), 0);
+  return remaining / requestsPerMs;
+}
+
+const RATE_WINDOW_MS = 30_000;
+
+/** Requests per ms over the last RATE_WINDOW_MS, from samples taken once a second after the first request. */
+function requestRate(): { sample(at: number, requests: number): void; perMs(): number | null } {
+  const samples: Array<{ at: number; requests: number }> = [];
+  return {
+    sample(at, requests) {
+      if (requests === 0) return;
+      samples.push({ at, requests });
+      while (samples.length > 2 && samples[0]!.at < at - RATE_WINDOW_MS) samples.shift();
+    },
+    perMs() {
+      const first = samples[0];
+      const last = samples.at(-1);
+      if (!first || !last || last.at - first.at < 2000) return null;
+      return (last.requests - first.requests) / (last.at - first.at);
     },
   };
 }
 
+function formatEta(ms: number | null): string | null {
+  return ms === null ? null : formatClock(ms);
+}
+
 /** The display as text: one line per page and stream, with a bar and an ETA when the total is known. */
-export function renderProgress(rows: readonly Tracked[], requests: number, elapsedMs: number, now: number): string {
-  const lines = [`pancake-sync: ${requests} requests, ${formatClock(elapsedMs)} elapsed`];
+export function renderProgress(rows: readonly Tracked[], requests: number, elapsedMs: number, now: number, runEtaMs: number | null = null): string {
+  const lines = [`pancake-sync: ${requests} requests, ${formatClock(elapsedMs)} elapsed${runEtaMs === null ? '' : `, ETA ${formatClock(runEtaMs)}`}`];
   for (const r of rows) {
     const total = r.counts.unitsTotal ?? null;
     const done = r.counts.unitsDone;

@@ -76,12 +76,17 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
   // Open windows of the last run that this run does not resume keep their place in the cursor.
   const parked = open;
   ctx.counts.unitsTotal = windows.length;
+  ctx.counts.requests = 0;
+  ctx.counts.requestsTotal = windows.length;
   ctx.log.debug({ stream: source.stream, segments: plan.segments, windows: windows.length }, 'planned windows');
 
-  for (const window of windows) {
+  for (const [index, window] of windows.entries()) {
     let finished = false;
     for await (const batch of source.read(ctx, window, window.position)) {
       ctx.counts.records += batch.records.length;
+      // Every walk yields one batch per API request; a window not done needs one more at least.
+      ctx.counts.requests += 1;
+      ctx.counts.requestsTotal = Math.max(ctx.counts.requestsTotal, ctx.counts.requests + windows.length - index - (batch.position === null ? 1 : 0));
       const done = batch.position === null;
       const next = done ? extendCoverage(coverage, window, window.direction) : coverage;
       const openNow: Array<OpenWindow<Position>> = done

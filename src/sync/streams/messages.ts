@@ -13,20 +13,37 @@ export { mapMessage, messagesTable, senderKind, type MessageRow } from './messag
 /** Conversations are taken from the warehouse in slices, so memory stays flat on long backfills. */
 const SLICE = 500;
 
-/** Passes over the stale conversations per run; what is still stale after them waits for the next run (status shows it). */
-const MAX_PASSES = 3;
+/**
+ * Passes once the conversations walk has ended; what is still stale after them (conversations
+ * changed again and again during the run) waits for the next run, and status shows it.
+ */
+const MAX_PASSES_AFTER_UPSTREAM = 3;
+
+/** How long a pass that found nothing waits for the conversations walk to store more. */
+const POLL_MS = 200;
 
 export const messagesStream: Stream = {
   name: 'messages',
   table: 'pancake.messages',
   description: 'messages of every conversation that is new or changed since its messages were stored',
-  after: ['conversations'],
+  // Runs alongside the conversations walk and takes conversations as they are committed, window
+  // by window: with the walk going newest first, the newest conversations get their messages
+  // within the first seconds of a backfill instead of after the whole walk. The two meet only in
+  // the warehouse (a conversation is stale until its messages are stored for its current version)
+  // and in the promise of the walk's end, after which one pass that finds nothing ends this stream.
+  follows: 'conversations',
   async run(ctx) {
-    ctx.counts.unitsTotal = (await countStaleConversations(ctx.db, ctx.page.id)).conversations;
     const limit = pLimit(ctx.settings.concurrency);
-    // Newest conversations first, so a backfill completes the recent days first. A conversation
-    // that changes while the pass runs moves ahead of where the pass stands; the next pass takes it.
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let upstreamDone = ctx.upstream === undefined;
+    void ctx.upstream?.finally(() => (upstreamDone = true));
+    ctx.counts.requests = 0;
+    for (let passesAfter = 0; passesAfter < MAX_PASSES_AFTER_UPSTREAM; ) {
+      const finalPass = upstreamDone;
+      const waiting = await countStaleConversations(ctx.db, ctx.page.id, MESSAGES_PER_BATCH);
+      ctx.counts.unitsTotal = ctx.counts.unitsDone + waiting.conversations;
+      ctx.counts.requestsTotal = ctx.counts.requests + waiting.walkRequests;
+      // Newest conversations first. One that changes while a pass runs moves ahead of where the
+      // pass stands; the next pass takes it.
       let after: StaleKey | null = null;
       let visited = 0;
       for (;;) {
@@ -39,7 +56,12 @@ export const messagesStream: Stream = {
         const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failure) throw failure.reason;
       }
-      if (visited === 0) return;
+      if (finalPass) {
+        if (visited === 0) return;
+        passesAfter += 1;
+      } else if (visited === 0) {
+        await Promise.race([ctx.upstream, new Promise((resolve) => setTimeout(resolve, POLL_MS))]);
+      }
     }
   },
   async plan(ctx) {
@@ -74,6 +96,7 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
   for (;;) {
     let answer: ListMessagesResponse;
     try {
+      ctx.counts.requests = (ctx.counts.requests ?? 0) + 1;
       answer = await client.listMessages(page.id, conversation.id, { customerId: conversation.customer_id, currentCount: position });
     } catch (error) {
       if (error instanceof PancakeError && error.kind === 'not_found') {

@@ -63,6 +63,8 @@ export async function runDaily<Row extends StatsRow>(ctx: StreamContext, source:
   let firstDay = plan.firstDay;
   let lastDay = plan.lastDay;
   ctx.counts.unitsTotal = windows.length;
+  ctx.counts.requests = 0;
+  ctx.counts.requestsTotal = windows.length * source.requestsPerWindow;
   ctx.log.debug({ stream: source.stream, zone, windows: windows.length, segments: plan.segments }, 'planned statistics days');
 
   for (const window of windows) {
@@ -84,6 +86,7 @@ export async function runDaily<Row extends StatsRow>(ctx: StreamContext, source:
       await writeStreamState(trx, page.id, source.stream, next);
     });
     ctx.counts.unitsDone += 1;
+    ctx.counts.requests += source.requestsPerWindow;
   }
 }
 
