@@ -11,13 +11,14 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { createDb } from '../src/warehouse/db.js';
 import { startEmbeddedPostgres } from '../src/warehouse/embedded.js';
 import { measureLoader, type LoaderFigures } from './loader.js';
 import { minimalRequests } from './minimum.js';
 import { flag } from './args.js';
+import { benchBackfill } from './backfill.js';
+import { createDatabase } from './database.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DAY = 86_400_000;
@@ -76,17 +77,6 @@ async function runSync(sim: Simulator, databaseUrl: string, options: Options, ar
   const peakRssMiB = Number(readFileSync(rssFile, 'utf8')) / 1024;
   rmSync(rssFile, { force: true });
   return { requests: sim.requests.length - before, wallSeconds, peakRssMiB, exitCode: code };
-}
-
-async function createDatabase(adminUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 interface ScaleResult {
@@ -193,6 +183,7 @@ async function main(): Promise<void> {
     const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
     writeFileSync(file, `${JSON.stringify({ ...previous, ...report }, null, 2)}\n`);
     printReport(report.results, report.rssGrowth);
+    await benchBackfill(adminUrl, process.argv.slice(2));
   } finally {
     await stop?.();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -222,6 +213,7 @@ function printReport(results: ScaleResult[], rssGrowth: number | null): void {
 
 // `--workers 1,2,4` is the scale-out benchmark: bench/workers.ts.
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write('usage: npm run bench -- [--scale 1,4] [--latency 30] [--rate 100] [--concurrency 16] [--pages 2]\n       npm run bench -- --workers 1,2,4 [--pages 24] [--rate 2] [--latency 30] [--concurrency 6]\nSee bench/README.md.\n');
+  process.stdout.write('usage: npm run bench -- [--scale 1,4] [--latency 30] [--rate 100] [--concurrency 16] [--pages 2]\n       npm run bench -- --backfill [--conversations 5000] [--pages 2] [--latency 30] [--rate 100] [--concurrency 16]\n       npm run bench -- --workers 1,2,4 [--pages 24] [--rate 2] [--latency 30] [--concurrency 6]\nSee bench/README.md.\n');
 } else if (process.argv.includes('--workers')) await (await import('./workers.js')).main(process.argv.slice(2));
+else if (process.argv.includes('--backfill')) await (await import('./backfill.js')).main(process.argv.slice(2));
 else await main();

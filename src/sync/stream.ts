@@ -89,6 +89,8 @@ export interface StreamPlan {
   units: number;
   /** A rough count of API requests, for an operator's expectations. */
   estimatedRequests: number;
+  /** Requests a stream that `follows` this one is expected to make for what this run stores. */
+  followerRequests?: number;
   detail: string;
 }
 

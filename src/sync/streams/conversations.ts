@@ -9,6 +9,7 @@ import { bool, int, str } from '../map.js';
 import { adClicksOfConversation, adClicksTable } from './ad-clicks.js';
 import { writeConversationBridges } from './conversation-bridges.js';
 import { windowedStream } from '../windowed.js';
+import { planConversations } from './conversations-estimate.js';
 
 export type ConversationRow = Omit<ConversationsTable, 'synced_at' | 'raw' | 'inserted_at' | 'updated_at'> & {
   inserted_at: Date | null;
@@ -70,6 +71,7 @@ export const conversationsStream = windowedStream<PancakeConversation, Position>
   table: conversationsTable.table,
   description: 'conversations walked by updated_at windows (v2 cursor by default)',
   costPerWindow: '≥1 request each (60 conversations a page)',
+  plan: planConversations,
   read(ctx, window, from) {
     const { client, page, settings } = ctx;
     // Ordered by updated_at: an incremental run must see conversations that changed, not only new

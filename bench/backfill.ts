@@ -1,0 +1,204 @@
+// The backfill figures (bench/README.md, "Backfill"): how soon the newest days are complete, what an
+// extension costs, how well the ETA holds and how close --dry-run's estimate comes. Run as part of
+// `npm run bench`, or alone:
+//
+//   npm run bench -- --backfill [--conversations 5000] [--pages 2] [--latency 30] [--rate 100] [--concurrency 16]
+//
+// The sync runs in this process (runSync, as the CLI does) so that its progress reporter's ETA
+// can be sampled; the rate limit, not the CPU, sets the pace. Writes `backfill` into
+// bench/results.json (read, set the key, write back) and leaves every other key alone.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from '../src/config.js';
+import { silentLogger } from '../src/logger.js';
+import { createPancakeClient } from '../src/pancake/client.js';
+import { parseApiTimestamp } from '../src/pancake/time.js';
+import { startSimulator, type Simulator } from '../src/simulator/index.js';
+import { planDryRun } from '../src/sync/dry-run.js';
+import { createProgress } from '../src/sync/progress.js';
+import { runSync, type SyncOptions } from '../src/sync/runner.js';
+import { createDb } from '../src/warehouse/db.js';
+import { startEmbeddedPostgres } from '../src/warehouse/embedded.js';
+import { migrateToLatest } from '../src/warehouse/migrate.js';
+import { flag } from './args.js';
+import { createDatabase } from './database.js';
+import { minimalRequests } from './minimum.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DAY = 86_400_000;
+const HISTORY_DAYS = 120;
+
+interface Options {
+  conversationsPerPage: number;
+  pages: number;
+  latencyMs: number;
+  rate: number;
+  concurrency: number;
+}
+
+export interface BackfillFigures {
+  setting: string;
+  wallSeconds: number;
+  requests: number;
+  /** Seconds until the newest 7 days of conversations and their messages were stored ÷ the wall time. */
+  recent_first_share: number;
+  newestSevenDaysSeconds: number;
+  /** Requests of an extension backfill ÷ the minimum for the missing range alone. */
+  extension_ratio: number;
+  extension: { requests: number; minimum: number };
+  /** |ETA − actual remaining| ÷ actual remaining, at 10 % of the wall time. */
+  eta_error_at_10pct: number;
+  eta: { atSeconds: number; etaSeconds: number; actualSeconds: number };
+  /** --dry-run's estimate on the empty warehouse ÷ the requests the backfill made. */
+  dryRun: { estimated: number; made: number; ratio: number };
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const get = (name: string, fallback: string): number => Number(flag(argv, name, fallback));
+  return { conversationsPerPage: get('conversations', '5000'), pages: get('pages', '2'), latencyMs: get('latency', '30'), rate: get('rate', '100'), concurrency: get('concurrency', '16') };
+}
+
+/** Runs the backfill benchmark against `adminUrl`'s server and records its figures. */
+export async function benchBackfill(adminUrl: string, argv: readonly string[]): Promise<BackfillFigures> {
+  const options = parseArgs(argv);
+  const sim = await startSimulator({ seed: 42, pages: options.pages, conversationsPerPage: options.conversationsPerPage, messagesPerConversation: { min: 5, max: 25 }, historyDays: HISTORY_DAYS, latencyMs: options.latencyMs, rateLimitPerSecond: options.rate });
+  try {
+    const setting = `${options.pages} pages × ${options.conversationsPerPage} conversations over ${HISTORY_DAYS} days, 5–25 messages each, latency ${options.latencyMs} ms, ${options.rate} requests/s per page token, ${options.concurrency} in flight`;
+    process.stderr.write(`backfill: ${setting}\n`);
+    const since = new Date(sim.data.now.getTime() - (HISTORY_DAYS + 1) * DAY);
+    const full = await measureFullBackfill(sim, await createDatabase(adminUrl, 'pancake_bench_backfill'), options, since);
+    const extension = await measureExtension(sim, adminUrl, options, since, new Date(sim.data.now.getTime() - 60 * DAY));
+    const figures: BackfillFigures = { setting, ...full, extension_ratio: extension.requests / extension.minimum, extension };
+    const file = join(ROOT, 'bench', 'results.json');
+    const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+    const kept = typeof previous.backfill === 'object' && previous.backfill !== null ? (previous.backfill as Record<string, unknown>) : {};
+    // `cpu_ms_per_request` belongs to the CPU benchmark: kept as it is.
+    writeFileSync(file, `${JSON.stringify({ ...previous, backfill: { ...kept, ...figures } }, null, 2)}\n`);
+    printFigures(figures);
+    return figures;
+  } finally {
+    await sim.close();
+  }
+}
+
+function syncDeps(sim: Simulator, databaseUrl: string, options: Options, tokens: boolean) {
+  const env = {
+    DATABASE_URL: databaseUrl,
+    PANCAKE_BASE_URL: sim.baseUrl,
+    PANCAKE_ACCESS_TOKEN: sim.userToken,
+    PANCAKE_RATE_LIMIT: String(options.rate),
+    SYNC_CONCURRENCY: String(options.concurrency),
+    SYNC_SAFETY_LAG: '0s',
+    LOG_LEVEL: 'silent',
+    // The dry run samples conversations only with page tokens at hand (it never generates one).
+    ...(tokens && { PANCAKE_PAGE_TOKENS: sim.data.pages.map((p) => `${p.id}:${sim.pageToken(p.id)}`).join(',') }),
+  };
+  const config = parseConfig(env);
+  const client = createPancakeClient({ baseUrl: config.baseUrl, accessToken: config.accessToken ?? '', pageTokens: config.pageTokens, rateLimit: config.rateLimitPerSecond, retries: config.retries, timeoutMs: config.timeoutMs, concurrency: config.concurrency });
+  return { config, client };
+}
+
+/** A 120-day backfill: the newest-7-days share, the ETA at 10 %, and the dry run's estimate before it. */
+async function measureFullBackfill(sim: Simulator, databaseUrl: string, options: Options, since: Date): Promise<Omit<BackfillFigures, 'setting' | 'extension_ratio' | 'extension'>> {
+  const db = createDb(databaseUrl, 8);
+  try {
+    await migrateToLatest(db);
+    const { config, client } = syncDeps(sim, databaseUrl, options, true);
+    const dryRun = await planDryRun({ config, db, client, log: silentLogger }, { since });
+    sim.clearRequests();
+    const progress = createProgress({ log: silentLogger, target: { isTTY: false, write: () => true }, requests: () => client.stats.requests, logEveryMs: 3_600_000 });
+    const samples: Array<{ at: number; eta: number | null }> = [];
+    const t0 = Date.now();
+    const sampler = setInterval(() => samples.push({ at: Date.now() - t0, eta: progress.eta?.() ?? null }), 200);
+    const summary = await runSync({ config, db, client, log: silentLogger, progress }, { since });
+    clearInterval(sampler);
+    const wallMs = Date.now() - t0;
+    if (summary.exitCode !== 0) throw new Error(`the backfill failed: ${JSON.stringify(summary.failures)}`);
+
+    // The newest 7 days: their conversation windows and their conversations' message walks.
+    const from = sim.data.now.getTime() - 7 * DAY;
+    const newest = new Set([...sim.data.conversations.values()].flat().filter((c) => parseApiTimestamp(c.updated_at)!.getTime() >= from).map((c) => c.id));
+    const needed = sim.requests.filter(
+      (r) => (r.endpoint === 'list_conversations_v2' && Number(r.query.until) * 1000 >= from) || (r.endpoint === 'list_messages' && r.conversationId !== null && newest.has(r.conversationId)),
+    );
+    const newestDone = Math.max(...needed.map((r) => r.finishedAt)) - t0;
+
+    const at = samples.find((s) => s.at >= wallMs * 0.1 && s.eta !== null) ?? { at: wallMs * 0.1, eta: null };
+    const actual = wallMs - at.at;
+    const made = sim.requests.length;
+    return {
+      wallSeconds: wallMs / 1000,
+      requests: made,
+      recent_first_share: newestDone / wallMs,
+      newestSevenDaysSeconds: newestDone / 1000,
+      eta_error_at_10pct: at.eta === null ? Number.NaN : Math.abs(at.eta - actual) / actual,
+      eta: { atSeconds: at.at / 1000, etaSeconds: (at.eta ?? Number.NaN) / 1000, actualSeconds: actual / 1000 },
+      // The dry run made its own sample requests before the clock started; they are not in `made`.
+      dryRun: { estimated: dryRun.estimatedRequests, made, ratio: dryRun.estimatedRequests / made },
+    };
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * An extension: the recent 60 days stored, then `--since` 121 days. Its requests are compared with
+ * the minimum for the missing range alone, measured on a fresh database that reads exactly that
+ * range (`--since 121d --until 60d`), from the simulator's log as bench/minimum.ts counts it.
+ */
+async function measureExtension(sim: Simulator, adminUrl: string, options: Options, since: Date, coveredFrom: Date): Promise<{ requests: number; minimum: number }> {
+  const run = async (name: string, runs: SyncOptions[]): Promise<number> => {
+    const url = await createDatabase(adminUrl, name);
+    const db = createDb(url, 8);
+    try {
+      await migrateToLatest(db);
+      let requests = 0;
+      for (const [i, opts] of runs.entries()) {
+        const { config, client } = syncDeps(sim, url, options, false);
+        sim.clearRequests();
+        const summary = await runSync({ config, db, client, log: silentLogger }, opts);
+        if (summary.exitCode !== 0) throw new Error(`${name} run ${i} failed: ${JSON.stringify(summary.failures)}`);
+        requests = i === runs.length - 1 ? sim.requests.length : requests;
+      }
+      return requests;
+    } finally {
+      await db.destroy();
+    }
+  };
+  const requests = await run('pancake_bench_extension', [{ since: coveredFrom }, { since }]);
+  await run('pancake_bench_missing_range', [{ since, until: coveredFrom }]);
+  return { requests, minimum: minimalRequests(sim.requests).minimum };
+}
+
+function printFigures(f: BackfillFigures): void {
+  const rows: Array<[string, string, string]> = [
+    ['backfill', f.setting, ''],
+    ['newest 7 days ÷ wall time', `${f.newestSevenDaysSeconds.toFixed(1)} s ÷ ${f.wallSeconds.toFixed(1)} s = ${f.recent_first_share.toFixed(3)}`, f.recent_first_share <= 0.1 ? 'target ≤ 0.10 met' : 'target ≤ 0.10 MISSED'],
+    ['extension ÷ minimal', `${f.extension.requests} ÷ ${f.extension.minimum} = ${f.extension_ratio.toFixed(3)}`, f.extension_ratio <= 1.05 ? 'target ≤ 1.05 met' : 'target ≤ 1.05 MISSED'],
+    ['ETA error at 10 %', `ETA ${f.eta.etaSeconds.toFixed(1)} s vs ${f.eta.actualSeconds.toFixed(1)} s left at ${f.eta.atSeconds.toFixed(1)} s = ${f.eta_error_at_10pct.toFixed(3)}`, f.eta_error_at_10pct <= 0.25 ? 'target ≤ 0.25 met' : 'target ≤ 0.25 MISSED'],
+    ['--dry-run estimate ÷ made', `${f.dryRun.estimated} ÷ ${f.dryRun.made} = ${f.dryRun.ratio.toFixed(2)}`, f.dryRun.ratio >= 0.5 && f.dryRun.ratio <= 2 ? 'target within 2× met' : 'target within 2× MISSED'],
+  ];
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
+}
+
+/** `npm run bench -- --backfill`: this benchmark alone, on an embedded Postgres unless BENCH_DATABASE_URL is set. */
+export async function main(argv: readonly string[]): Promise<void> {
+  let adminUrl = process.env.BENCH_DATABASE_URL ?? null;
+  let stop: (() => Promise<void>) | null = null;
+  let dataDir: string | null = null;
+  if (!adminUrl) {
+    dataDir = mkdtempSync(join(tmpdir(), 'pancake-bench-pg-'));
+    const embedded = await startEmbeddedPostgres({ dataDir, database: 'postgres', durable: false });
+    adminUrl = embedded.url;
+    stop = embedded.stop;
+  }
+  try {
+    await benchBackfill(adminUrl, argv);
+  } finally {
+    await stop?.();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
