@@ -4,9 +4,11 @@
 //
 //   npm run bench -- --backfill [--conversations 5000] [--pages 2] [--latency 30] [--rate 100] [--concurrency 16]
 //
-// The sync runs in this process (runSync, as the CLI does) so that its progress reporter's ETA
-// can be sampled; the rate limit, not the CPU, sets the pace. Writes `backfill` into
+// Each sync runs in a process of its own (bench/backfill-sync.mjs: runSync from dist/, as the CLI
+// runs it) that reports its progress display's ETA five times a second; the simulator and the
+// measuring code run here, as in bench/run.ts. `npm run bench` builds dist/ first. Writes `backfill` into
 // bench/results.json (read, set the key, write back) and leaves every other key alone.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +19,7 @@ import { createPancakeClient } from '../src/pancake/client.js';
 import { parseApiTimestamp } from '../src/pancake/time.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { planDryRun } from '../src/sync/dry-run.js';
-import { createProgress } from '../src/sync/progress.js';
-import { runSync, type SyncOptions } from '../src/sync/runner.js';
+import type { SyncOptions } from '../src/sync/runner.js';
 import { createDb } from '../src/warehouse/db.js';
 import { startEmbeddedPostgres } from '../src/warehouse/embedded.js';
 import { migrateToLatest } from '../src/warehouse/migrate.js';
@@ -83,8 +84,8 @@ export async function benchBackfill(adminUrl: string, argv: readonly string[]): 
   }
 }
 
-function syncDeps(sim: Simulator, databaseUrl: string, options: Options, tokens: boolean) {
-  const env = {
+function syncEnv(sim: Simulator, databaseUrl: string, options: Options, tokens: boolean): Record<string, string> {
+  return {
     DATABASE_URL: databaseUrl,
     PANCAKE_BASE_URL: sim.baseUrl,
     PANCAKE_ACCESS_TOKEN: sim.userToken,
@@ -95,9 +96,37 @@ function syncDeps(sim: Simulator, databaseUrl: string, options: Options, tokens:
     // The dry run samples conversations only with page tokens at hand (it never generates one).
     ...(tokens && { PANCAKE_PAGE_TOKENS: sim.data.pages.map((p) => `${p.id}:${sim.pageToken(p.id)}`).join(',') }),
   };
-  const config = parseConfig(env);
-  const client = createPancakeClient({ baseUrl: config.baseUrl, accessToken: config.accessToken ?? '', pageTokens: config.pageTokens, rateLimit: config.rateLimitPerSecond, retries: config.retries, timeoutMs: config.timeoutMs, concurrency: config.concurrency });
-  return { config, client };
+}
+
+interface SyncRun {
+  started: number;
+  finished: number;
+  etas: Array<{ at: number; eta: number | null }>;
+}
+
+/** One sync in its own process (bench/backfill-sync.mjs), with the ETA its progress display showed. */
+async function syncProcess(env: Record<string, string>, options: SyncOptions): Promise<SyncRun> {
+  const lines: string[] = [];
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, ['bench/backfill-sync.mjs'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { PATH: process.env.PATH ?? '', ...env, ...(options.since && { BENCH_SINCE: options.since.toISOString() }), ...(options.until && { BENCH_UNTIL: options.until.toISOString() }) },
+    });
+    let rest = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = rest + chunk.toString();
+      const parts = text.split('\n');
+      rest = parts.pop() ?? '';
+      lines.push(...parts);
+    });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const parsed = lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { started?: number; at?: number; eta?: number | null; finished?: number; exitCode?: number; failures?: unknown });
+  const end = parsed.find((l) => l.finished !== undefined);
+  if (code !== 0 || !end || end.exitCode !== 0) throw new Error(`the sync failed (exit ${code}): ${JSON.stringify(end?.failures ?? null)}`);
+  return { started: parsed.find((l) => l.started !== undefined)!.started!, finished: end.finished!, etas: parsed.filter((l) => l.at !== undefined).map((l) => ({ at: l.at!, eta: l.eta ?? null })) };
 }
 
 /** A 120-day backfill: the newest-7-days share, the ETA at 10 %, and the dry run's estimate before it. */
@@ -105,17 +134,17 @@ async function measureFullBackfill(sim: Simulator, databaseUrl: string, options:
   const db = createDb(databaseUrl, 8);
   try {
     await migrateToLatest(db);
-    const { config, client } = syncDeps(sim, databaseUrl, options, true);
+    const env = syncEnv(sim, databaseUrl, options, true);
+    const config = parseConfig(env);
+    const client = createPancakeClient({ baseUrl: config.baseUrl, accessToken: config.accessToken ?? '', pageTokens: config.pageTokens, rateLimit: config.rateLimitPerSecond });
     const dryRun = await planDryRun({ config, db, client, log: silentLogger }, { since });
+    // The dry run used the page tokens; let their one-second rate windows pass.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     sim.clearRequests();
-    const progress = createProgress({ log: silentLogger, target: { isTTY: false, write: () => true }, requests: () => client.stats.requests, logEveryMs: 3_600_000 });
-    const samples: Array<{ at: number; eta: number | null }> = [];
-    const t0 = Date.now();
-    const sampler = setInterval(() => samples.push({ at: Date.now() - t0, eta: progress.eta?.() ?? null }), 200);
-    const summary = await runSync({ config, db, client, log: silentLogger, progress }, { since });
-    clearInterval(sampler);
-    const wallMs = Date.now() - t0;
-    if (summary.exitCode !== 0) throw new Error(`the backfill failed: ${JSON.stringify(summary.failures)}`);
+    const run = await syncProcess(env, { since });
+    const t0 = run.started;
+    const wallMs = run.finished - t0;
+    const samples = run.etas.map((s) => ({ at: s.at - t0, eta: s.eta }));
 
     // The newest 7 days: their conversation windows and their conversations' message walks.
     const from = sim.data.now.getTime() - 7 * DAY;
@@ -124,6 +153,12 @@ async function measureFullBackfill(sim: Simulator, databaseUrl: string, options:
       (r) => (r.endpoint === 'list_conversations_v2' && Number(r.query.until) * 1000 >= from) || (r.endpoint === 'list_messages' && r.conversationId !== null && newest.has(r.conversationId)),
     );
     const newestDone = Math.max(...needed.map((r) => r.finishedAt)) - t0;
+    if (process.env.BENCH_DEBUG) {
+      const byEp = new Map<string, number[]>();
+      for (const r of sim.requests) { const k = r.endpoint === 'list_messages' && newest.has(r.conversationId ?? '') ? 'msg_newest' : r.endpoint; (byEp.get(k) ?? byEp.set(k, []).get(k)!).push(r.finishedAt - t0); }
+      for (const [k, v] of byEp) process.stderr.write(`${k.padEnd(30)} ${v.length} first ${Math.min(...v)} last ${Math.max(...v)}\n`);
+      process.stderr.write(samples.filter((_, i) => i % 5 === 0).map((x) => `${x.at} ${x.eta === null ? '-' : Math.round(x.eta)}`).join('\n') + '\n');
+    }
 
     const at = samples.find((s) => s.at >= wallMs * 0.1 && s.eta !== null) ?? { at: wallMs * 0.1, eta: null };
     const actual = wallMs - at.at;
@@ -156,10 +191,8 @@ async function measureExtension(sim: Simulator, adminUrl: string, options: Optio
       await migrateToLatest(db);
       let requests = 0;
       for (const [i, opts] of runs.entries()) {
-        const { config, client } = syncDeps(sim, url, options, false);
         sim.clearRequests();
-        const summary = await runSync({ config, db, client, log: silentLogger }, opts);
-        if (summary.exitCode !== 0) throw new Error(`${name} run ${i} failed: ${JSON.stringify(summary.failures)}`);
+        await syncProcess(syncEnv(sim, url, options, false), opts);
         requests = i === runs.length - 1 ? sim.requests.length : requests;
       }
       return requests;

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { WalkBatch } from '../pancake/window.js';
 import type { Database } from '../warehouse/schema.js';
 import { readStreamState, writeStreamState } from '../warehouse/state.js';
+import { upsertRows, type TableSpec } from '../warehouse/upsert.js';
 import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment, type TimeWindow } from './coverage.js';
 import type { Stream, StreamContext, StreamPlan } from './stream.js';
 
@@ -115,36 +116,52 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
 }
 
 /** The --dry-run plan of a windowed stream: its parts, windows, and what each window costs. */
-export async function windowedPlan(ctx: StreamContext, stream: string, costPerWindow: string, requestsPerWindow = 1): Promise<StreamPlan> {
+export async function windowedPlan(ctx: StreamContext, stream: string, costPerWindow: string): Promise<StreamPlan> {
   const { plan, windows } = await planWindowedRun(ctx, stream);
   const parts = plan.segments.map((s) => `${s.from.toISOString()} to ${s.to.toISOString()}${s.direction === 'down' ? ' (newest first)' : ''}`);
   return {
     units: windows.length,
-    estimatedRequests: windows.length * requestsPerWindow,
+    estimatedRequests: windows.length,
     detail: windows.length > 0 ? `${parts.join(', then ')} in ${windows.length} window(s), ${costPerWindow}` : 'nothing to read',
   };
 }
 
-/** A windowed stream declared in one place: its name, table, how it reads and how it maps. */
-export interface WindowedStreamSpec<Rec, Position> extends WindowedSource<Rec, Position> {
-  /** The table it fills (for status row counts). */
-  table: string;
+/**
+ * A windowed stream declared in one place: its name, its table, how it reads a window (one of the
+ * walkers in src/pancake/) and how a record becomes a row. docs/architecture.md, "Adding a stream".
+ */
+export interface WindowedStreamSpec<Rec, Row, Position> {
+  name: string;
+  /** One line for --help and status. */
   description: string;
-  /** For --dry-run: what one window costs, in words, and in requests when more than one. */
+  table: TableSpec<Row>;
+  read: WindowedSource<Rec, Position>['read'];
+  map(record: Rec, ctx: StreamContext): Row;
+  /** Rows of other tables that change with each batch, written in the same transaction. */
+  alsoWrite?(trx: Transaction<Database>, ctx: StreamContext, records: Rec[], rows: Row[]): Promise<number>;
+  /** For --dry-run: what one window costs, in words. */
   costPerWindow: string;
-  requestsPerWindow?: number;
-  /** Overrides the dry-run plan (e.g. when the stream knows better than windows × cost). */
+  /** Overrides the dry-run plan (when the stream knows better than one request per window). */
   plan?(ctx: StreamContext): Promise<StreamPlan>;
 }
 
 /** Builds the Stream the runner sees from a windowed declaration. */
-export function windowedStream<Rec, Position>(spec: WindowedStreamSpec<Rec, Position>): Stream {
+export function windowedStream<Rec, Row extends { raw: unknown }, Position>(spec: WindowedStreamSpec<Rec, Row, Position>): Stream {
+  const source: WindowedSource<Rec, Position> = {
+    stream: spec.name,
+    read: spec.read,
+    async write(trx, ctx, records) {
+      const rows = records.map((record) => spec.map(record, ctx));
+      const written = await upsertRows(trx, spec.table, rows);
+      return written + (spec.alsoWrite ? await spec.alsoWrite(trx, ctx, records, rows) : 0);
+    },
+  };
   return {
-    name: spec.stream,
-    table: spec.table,
+    name: spec.name,
+    table: spec.table.table,
     description: spec.description,
-    run: (ctx) => runWindowed(ctx, spec),
-    plan: spec.plan ?? ((ctx) => windowedPlan(ctx, spec.stream, spec.costPerWindow, spec.requestsPerWindow)),
+    run: (ctx) => runWindowed(ctx, source),
+    plan: spec.plan ?? ((ctx) => windowedPlan(ctx, spec.name, spec.costPerWindow)),
   };
 }
 

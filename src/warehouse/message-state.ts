@@ -69,6 +69,18 @@ export async function staleConversationsByPage(db: Queryable): Promise<Map<strin
   return new Map(rows.map((r) => [r.page_id, { count: Number(r.n), newest: r.newest ?? null }]));
 }
 
+/** Stored conversations of a page whose updated_at lies in [from, until). */
+export async function countConversationsUpdatedBetween(db: Queryable, pageId: string, from: Date, until: Date): Promise<number> {
+  const row = await db
+    .selectFrom('pancake.conversations')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('page_id', '=', pageId)
+    .where('updated_at', '>=', from)
+    .where('updated_at', '<', until)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 /** Whether any of these message ids is stored for the page. */
 export async function anyMessageStored(db: Queryable, pageId: string, ids: readonly string[]): Promise<boolean> {
   if (ids.length === 0) return false;

@@ -66,10 +66,10 @@ export function mapConversation(c: PancakeConversation, pageId: string): Convers
 /** Position inside a window: the v2 cursor (last id read), or how far the v1 split walk got. */
 type Position = KeysetPosition | SplitPosition;
 
-export const conversationsStream = windowedStream<PancakeConversation, Position>({
-  stream: 'conversations',
-  table: conversationsTable.table,
+export const conversationsStream = windowedStream<PancakeConversation, ConversationRow, Position>({
+  name: 'conversations',
   description: 'conversations walked by updated_at windows (v2 cursor by default)',
+  table: conversationsTable,
   costPerWindow: '≥1 request each (60 conversations a page)',
   plan: planConversations,
   read(ctx, window, from) {
@@ -87,11 +87,10 @@ export const conversationsStream = windowedStream<PancakeConversation, Position>
     });
     return walkSplitting(fetchPage, CONVERSATIONS_PER_PAGE, window, from && 'doneUntil' in from ? from : null);
   },
-  async write(trx, ctx, records) {
-    const rows = records.map((c) => mapConversation(c, ctx.page.id));
-    const written = await upsertRows(trx, conversationsTable, rows);
+  map: (conversation, ctx) => mapConversation(conversation, ctx.page.id),
+  // Same transaction: a conversation's ad clicks, tags and assignees change exactly when its row does.
+  async alsoWrite(trx, ctx, records, rows) {
     const adClicks = await upsertRows(trx, adClicksTable, records.flatMap((c, i) => adClicksOfConversation(c, rows[i]!.page_id)));
-    // Same transaction: a conversation's tags and assignees change exactly when its row does.
-    return written + adClicks + (await writeConversationBridges(trx, ctx.page.id, records));
+    return adClicks + (await writeConversationBridges(trx, ctx.page.id, records));
   },
 });

@@ -2,7 +2,7 @@ import { CUSTOMERS_MAX_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakePageCustomer } from '../../pancake/entity-types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { CustomersTable } from '../../warehouse/schema-entities.js';
-import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
+import type { TableSpec } from '../../warehouse/upsert.js';
 import { bool, str } from '../map.js';
 import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';
 import { windowedStream } from '../windowed.js';
@@ -78,11 +78,10 @@ export function calendarDate(value: unknown): string | null {
   return date.toISOString().slice(0, 10);
 }
 
-export const customersStream = windowedStream<PancakePageCustomer, SplitPosition>({
-  stream: 'customers',
-  table: customersTable.table,
+export const customersStream = windowedStream<PancakePageCustomer, CustomerRow, SplitPosition>({
+  name: 'customers',
   description: 'page customers walked by updated_at windows (split until each range fits one page)',
-  costPerWindow: '≥1 request each (more where over 100 customers changed)',
+  table: customersTable,
   // By updated_at, so edits to old customers are picked up; split-walk.ts explains why this walk
   // cannot skip a customer that is edited while it runs.
   read: (ctx, window, from) =>
@@ -95,6 +94,6 @@ export const customersStream = windowedStream<PancakePageCustomer, SplitPosition
       window,
       from,
     ),
-  write: (trx, ctx, records) => upsertRows(trx, customersTable, records.map((c) => mapCustomer(c, ctx.page.id))),
+  map: (customer, ctx) => mapCustomer(customer, ctx.page.id),
+  costPerWindow: '≥1 request each (more where over 100 customers changed)',
 });
-

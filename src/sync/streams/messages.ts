@@ -7,6 +7,7 @@ import { upsertRows } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext } from '../stream.js';
 import { adClicksOfAnswer, adClicksTable, conversationDetailsTable, mapConversationDetails } from './ad-clicks.js';
 import { mapMessage, messagesTable } from './message-rows.js';
+import { messagesLeft } from './messages-estimate.js';
 
 export { mapMessage, messagesTable, senderKind, type MessageRow } from './message-rows.js';
 
@@ -20,7 +21,7 @@ const SLICE = 500;
 const MAX_PASSES_AFTER_UPSTREAM = 3;
 
 /** How long a pass that found nothing waits for the conversations walk to store more. */
-const POLL_MS = 200;
+const POLL_MS = 50;
 
 export const messagesStream: Stream = {
   name: 'messages',
@@ -39,15 +40,19 @@ export const messagesStream: Stream = {
     ctx.counts.requests = 0;
     for (let passesAfter = 0; passesAfter < MAX_PASSES_AFTER_UPSTREAM; ) {
       const finalPass = upstreamDone;
-      const waiting = await countStaleConversations(ctx.db, ctx.page.id, MESSAGES_PER_BATCH);
-      ctx.counts.unitsTotal = ctx.counts.unitsDone + waiting.conversations;
-      ctx.counts.requestsTotal = ctx.counts.requests + waiting.walkRequests;
       // Newest conversations first. One that changes while a pass runs moves ahead of where the
       // pass stands; the next pass takes it.
       let after: StaleKey | null = null;
       let visited = 0;
       for (;;) {
         const stale = await staleConversations(ctx.db, ctx.page.id, after, SLICE);
+        // For progress and the ETA only: revised alongside the walk, never waited for.
+        void messagesLeft(ctx, !upstreamDone)
+          .then((left) => {
+            ctx.counts.unitsTotal = ctx.counts.unitsDone + left.conversations;
+            ctx.counts.requestsTotal = (ctx.counts.requests ?? 0) + left.requests;
+          })
+          .catch(() => undefined);
         if (stale.length === 0) break;
         const last = stale[stale.length - 1]!;
         after = { updatedAt: last.updated_at, id: last.id };

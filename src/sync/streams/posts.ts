@@ -2,7 +2,7 @@ import { POSTS_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakePost } from '../../pancake/entity-types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PostsTable } from '../../warehouse/schema-entities.js';
-import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
+import type { TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { windowedStream } from '../windowed.js';
@@ -50,14 +50,14 @@ export function mapPost(post: PancakePost, pageId: string): PostRow {
   };
 }
 
-export const postsStream = windowedStream<PancakePost, PagePosition>({
-  stream: 'posts',
-  table: postsTable.table,
+export const postsStream = windowedStream<PancakePost, PostRow, PagePosition>({
+  name: 'posts',
   description: 'posts walked by inserted_at windows, with typed reaction counts',
-  costPerWindow: '≥1 request each (30 posts a page)',
+  table: postsTable,
   // By inserted_at: it never changes, so plain page numbers cannot skip (page-walk.ts). The price:
   // counters of a post are refreshed only while the post lies inside a run's lookback.
   read: (ctx, window, from) =>
     walkPages(async (since, until, pageNumber) => (await ctx.client.listPosts(ctx.page.id, { since, until, pageNumber })).posts, POSTS_PAGE_SIZE, window, from),
-  write: (trx, ctx, records) => upsertRows(trx, postsTable, records.map((post) => mapPost(post, ctx.page.id))),
+  map: (post, ctx) => mapPost(post, ctx.page.id),
+  costPerWindow: '≥1 request each (30 posts a page)',
 });
