@@ -10,9 +10,10 @@ import { runSync } from '../dist/src/sync/runner.js';
 import { createDb } from '../dist/src/warehouse/db.js';
 
 const config = parseConfig(process.env);
-const db = createDb(config.databaseUrl, 8);
+// The pool the CLI opens for a sync (commands/shared.ts): one connection per request in flight, plus four.
+const db = createDb(config.databaseUrl, config.concurrency + 4);
 const client = createPancakeClient({ baseUrl: config.baseUrl, accessToken: config.accessToken ?? '', pageTokens: config.pageTokens, rateLimit: config.rateLimitPerSecond, retries: config.retries, timeoutMs: config.timeoutMs, concurrency: config.concurrency });
-const progress = createProgress({ log: silentLogger, target: { isTTY: false, write: () => true }, requests: () => client.stats.requests, logEveryMs: 3_600_000 });
+const progress = createProgress({ log: silentLogger, target: { isTTY: false, write: () => true }, requests: () => client.stats.requests, ratePerPage: config.rateLimitPerSecond, logEveryMs: 3_600_000 });
 const options = { since: process.env.BENCH_SINCE ? new Date(process.env.BENCH_SINCE) : null, until: process.env.BENCH_UNTIL ? new Date(process.env.BENCH_UNTIL) : null };
 const say = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
 say({ started: Date.now() });

@@ -213,7 +213,7 @@ function printReport(results: ScaleResult[], rssGrowth: number | null): void {
 
 // `--workers 1,2,4` is the scale-out benchmark: bench/workers.ts.
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write('usage: npm run bench -- [--scale 1,4] [--latency 30] [--rate 100] [--concurrency 16] [--pages 2]\n       npm run bench -- --backfill [--conversations 5000] [--pages 2] [--latency 30] [--rate 100] [--concurrency 16]\n       npm run bench -- --workers 1,2,4 [--pages 24] [--rate 2] [--latency 30] [--concurrency 6]\nSee bench/README.md.\n');
+  process.stdout.write('usage: npm run bench -- [--scale 1,4] [--latency 30] [--rate 100] [--concurrency 16] [--pages 2]\n       npm run bench -- --backfill [--conversations 1000] [--pages 2] [--latency 30] [--backfill-rate 25] [--concurrency 16]\n       npm run bench -- --workers 1,2,4 [--pages 24] [--rate 2] [--latency 30] [--concurrency 6]\nSee bench/README.md.\n');
 } else if (process.argv.includes('--workers')) await (await import('./workers.js')).main(process.argv.slice(2));
 else if (process.argv.includes('--backfill')) await (await import('./backfill.js')).main(process.argv.slice(2));
 else await main();

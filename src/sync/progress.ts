@@ -32,6 +32,8 @@ export interface ProgressOptions {
   /** Where the live display goes; a non-TTY target gets periodic log lines instead. */
   target?: ProgressTarget;
   requests: () => number;
+  /** PANCAKE_RATE_LIMIT: requests per second each page's token may make (the run's ETA). */
+  ratePerPage?: number;
   redrawMs?: number;
   logEveryMs?: number;
 }
@@ -44,7 +46,7 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   const rate = requestRate();
   let drawnLines = 0;
   const sample = (): void => rate.sample(Date.now(), options.requests());
-  const runEta = (): number | null => etaMs([...rows.values()], rate.perMs());
+  const runEta = (): number | null => etaMs([...rows.values()], { observedPerMs: rate.perMs(), ratePerPage: options.ratePerPage ?? null, observedForMs: rate.spanMs() });
 
   const draw = (): void => {
     const text = renderProgress([...rows.values()], options.requests(), Date.now() - started, Date.now(), runEta());
@@ -89,31 +91,54 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   };
 }
 
-/**
- * The run's ETA: the requests its streams still expect to make ÷ the request rate of the last
- * half minute. A backfill is bound by the API's rate limit, so requests, not windows or records,
- * are what time follows; each stream revises its estimate as it learns (messages from the
- * message_count of the conversations stored so far). Null until a stream has an estimate and
- * requests have been made for a few seconds.
- */
-export function etaMs(rows: readonly Tracked[], requestsPerMs: number | null): number | null {
-  const open = rows.filter((r) => r.finishedAt === null);
-  if (requestsPerMs === null || requestsPerMs <= 0 || !open.some((r) => typeof r.counts.requestsTotal === 'number')) return null;
-  // A stream without an estimate (a snapshot) has about one request left.
-  const remaining = open.reduce((sum, r) => sum + (typeof r.counts.requestsTotal === 'number' ? Math.max(0, r.counts.requestsTotal - (r.counts.requests ?? 0)) : 1), 0);
-  return remaining / requestsPerMs;
-}
+/** The share of the rate limit a sync sustains when the API binds (bench/README.md: 0.90 to 0.91). */
+const LIMIT_SHARE = 0.9;
 
+/** How long the observed rate must have been measured before it may overrule the rate limit. */
 const RATE_WINDOW_MS = 30_000;
 
+export interface RateKnowledge {
+  /** Requests per ms over the last half minute; null before there is enough to tell. */
+  observedPerMs: number | null;
+  /** Requests per second each page's token may make, when known. */
+  ratePerPage: number | null;
+  /** How long `observedPerMs` has been measured. */
+  observedForMs: number;
+}
+
+/**
+ * The run's ETA. A backfill is bound by the API's rate limit, so requests, not windows or records,
+ * are what time follows: each stream says how many it still expects (revised as it learns; messages
+ * from the message_count of the conversations stored so far), per page, and each page's token
+ * makes them at 90 % of PANCAKE_RATE_LIMIT. Pages run side by side: the slowest page sets the ETA.
+ * Once half a minute of requests is measured, a slower observed rate (a busy machine or database)
+ * wins over the limit; the first seconds of a run, slow while its streams start, do not count.
+ * Null until a stream has an estimate.
+ */
+export function etaMs(rows: readonly Tracked[], rate: RateKnowledge): number | null {
+  const open = rows.filter((r) => r.finishedAt === null);
+  if (!open.some((r) => typeof r.counts.requestsTotal === 'number')) return null;
+  const byPage = new Map<string, number>();
+  // A stream without an estimate (a snapshot) has about one request left.
+  for (const r of open) byPage.set(r.pageId, (byPage.get(r.pageId) ?? 0) + (typeof r.counts.requestsTotal === 'number' ? Math.max(0, r.counts.requestsTotal - (r.counts.requests ?? 0)) : 1));
+  const total = [...byPage.values()].reduce((a, b) => a + b, 0);
+  const observed = rate.observedPerMs !== null && rate.observedPerMs > 0 ? total / rate.observedPerMs : null;
+  if (rate.ratePerPage === null || !(rate.ratePerPage > 0)) return observed;
+  const byLimit = Math.max(...byPage.values()) / ((rate.ratePerPage * LIMIT_SHARE) / 1000);
+  return observed !== null && rate.observedForMs >= RATE_WINDOW_MS ? Math.max(byLimit, observed) : byLimit;
+}
+
 /** Requests per ms over the last RATE_WINDOW_MS, from samples taken once a second after the first request. */
-function requestRate(): { sample(at: number, requests: number): void; perMs(): number | null } {
+function requestRate(): { sample(at: number, requests: number): void; perMs(): number | null; spanMs(): number } {
   const samples: Array<{ at: number; requests: number }> = [];
   return {
     sample(at, requests) {
       if (requests === 0) return;
       samples.push({ at, requests });
       while (samples.length > 2 && samples[0]!.at < at - RATE_WINDOW_MS) samples.shift();
+    },
+    spanMs() {
+      return samples.length > 1 ? samples.at(-1)!.at - samples[0]!.at : 0;
     },
     perMs() {
       const first = samples[0];

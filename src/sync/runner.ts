@@ -71,7 +71,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const requestsAtStart = client.stats.requests;
   let pages: PageInfo[] = [];
 
-  const progress = deps.progress ?? createProgress({ log, target: { isTTY: false, write: () => true }, requests: () => client.stats.requests - requestsAtStart });
+  const progress = deps.progress ?? createProgress({ log, target: { isTTY: false, write: () => true }, requests: () => client.stats.requests - requestsAtStart, ratePerPage: config.rateLimitPerSecond });
 
   try {
     const resolved = await resolvePages(client, config, options.pages ?? null);
