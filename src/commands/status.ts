@@ -98,8 +98,12 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
       // complete for every conversation newer than the newest one still waiting.
       const stale = stream.name === 'messages' ? (pending.get(page.id) ?? { count: 0, newest: null }) : null;
       const followed = (stream.follows ?? stream.after?.[0]) ? state(stream.follows ?? stream.after?.[0]) : null;
-      const watermark = own?.watermark ?? (stale?.count === 0 ? (followed?.watermark ?? null) : null);
       const completeFrom = own ? own.coveredFrom : stale ? messagesCompleteFrom(followed, stale.newest) : null;
+      // Like a windowed stream's, the messages' complete range ends at the conversations' watermark
+      // as soon as its newest part is complete; older conversations still waiting are `pending`.
+      const followedTo = followed?.watermark ?? null;
+      const newestComplete = stale !== null && followedTo !== null && (stale.count === 0 || (completeFrom !== null && completeFrom < followedTo));
+      const watermark = own?.watermark ?? (newestComplete ? followedTo : null);
       const { status: lastResult, reason } = lastResultOf(runs, page.id, stream.name);
       if (!watermark && !lastResult && !rowCounts.get(stream.name)?.get(page.id)) continue;
       // Stored watermarks are never later than when they were written (state.ts), so the lag is
