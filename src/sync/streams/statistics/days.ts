@@ -3,7 +3,7 @@
 // by 86 400: every boundary comes from luxon in the zone.
 
 import { DateTime } from 'luxon';
-import { MAX_RANGE_SECONDS } from '../../../pancake/window.js';
+import { MAX_RANGE_SECONDS, inclusiveSeconds } from '../../../pancake/window.js';
 import type { StreamState } from '../../../warehouse/state.js';
 import { coverageEnd } from '../../coverage.js';
 import type { SyncSettings } from '../../stream.js';
@@ -49,14 +49,9 @@ export interface DayWindow {
 }
 
 export function dayWindow(firstDay: Day, lastDay: Day, zone: string): DayWindow {
-  return {
-    zone,
-    firstDay,
-    lastDay,
-    days: daysFrom(firstDay, lastDay),
-    since: dayStart(firstDay, zone),
-    until: new Date(dayStart(addDays(lastDay, 1), zone).getTime() - 1000),
-  };
+  const seconds = inclusiveSeconds({ since: dayStart(firstDay, zone), until: dayStart(addDays(lastDay, 1), zone) });
+  if (seconds === null) throw new Error(`no whole second between ${firstDay} and ${lastDay} in ${zone}`);
+  return { zone, firstDay, lastDay, days: daysFrom(firstDay, lastDay), since: new Date(seconds.since * 1000), until: new Date(seconds.until * 1000) };
 }
 
 /**
