@@ -14,8 +14,7 @@
 // measuring code run here, as in bench/run.ts. `npm run bench` builds dist/ first. Writes `backfill` into
 // bench/results.json (read, set the key, write back) and leaves every other key alone.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../src/config.js';
@@ -26,10 +25,10 @@ import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { planDryRun } from '../src/sync/dry-run.js';
 import type { SyncOptions } from '../src/sync/runner.js';
 import { createDb } from '../src/warehouse/db.js';
-import { startEmbeddedPostgres } from '../src/warehouse/embedded.js';
 import { migrateToLatest } from '../src/warehouse/migrate.js';
 import { flag } from './args.js';
-import { createDatabase } from './database.js';
+import { createDatabase, withBenchServer } from './database.js';
+import { benchSyncEnv } from './sync-env.js';
 import { minimalRequests } from './minimum.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -91,12 +90,7 @@ export async function benchBackfill(adminUrl: string, argv: readonly string[]): 
 
 function syncEnv(sim: Simulator, databaseUrl: string, options: Options, tokens: boolean): Record<string, string> {
   return {
-    DATABASE_URL: databaseUrl,
-    PANCAKE_BASE_URL: sim.baseUrl,
-    PANCAKE_ACCESS_TOKEN: sim.userToken,
-    PANCAKE_RATE_LIMIT: String(options.rate),
-    SYNC_CONCURRENCY: String(options.concurrency),
-    SYNC_SAFETY_LAG: '0s',
+    ...benchSyncEnv(sim, databaseUrl, options.rate, options.concurrency),
     LOG_LEVEL: 'silent',
     // The dry run samples conversations only with page tokens at hand (it never generates one).
     ...(tokens && { PANCAKE_PAGE_TOKENS: sim.data.pages.map((p) => `${p.id}:${sim.pageToken(p.id)}`).join(',') }),
@@ -217,19 +211,5 @@ function printFigures(f: BackfillFigures): void {
 
 /** `npm run bench -- --backfill`: this benchmark alone, on an embedded Postgres unless BENCH_DATABASE_URL is set. */
 export async function main(argv: readonly string[]): Promise<void> {
-  let adminUrl = process.env.BENCH_DATABASE_URL ?? null;
-  let stop: (() => Promise<void>) | null = null;
-  let dataDir: string | null = null;
-  if (!adminUrl) {
-    dataDir = mkdtempSync(join(tmpdir(), 'pancake-bench-pg-'));
-    const embedded = await startEmbeddedPostgres({ dataDir, database: 'postgres', durable: false });
-    adminUrl = embedded.url;
-    stop = embedded.stop;
-  }
-  try {
-    await benchBackfill(adminUrl, argv);
-  } finally {
-    await stop?.();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }
+  await withBenchServer((adminUrl) => benchBackfill(adminUrl, argv));
 }

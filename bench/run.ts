@@ -6,19 +6,19 @@
 // The sync runs as the real CLI in a child process (so its peak RSS is its own); the simulator and
 // the measuring code run here.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { createDb } from '../src/warehouse/db.js';
-import { startEmbeddedPostgres } from '../src/warehouse/embedded.js';
 import { measureLoader, type LoaderFigures } from './loader.js';
 import { minimalRequests } from './minimum.js';
 import { flag } from './args.js';
 import { benchBackfill } from './backfill.js';
-import { createDatabase } from './database.js';
+import { createDatabase, withBenchServer } from './database.js';
+import { benchSyncEnv } from './sync-env.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DAY = 86_400_000;
@@ -58,17 +58,7 @@ async function runSync(sim: Simulator, databaseUrl: string, options: Options, ar
     const child = spawn(process.execPath, ['--import', './bench/rss-probe.mjs', 'dist/src/cli.js', 'sync', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: databaseUrl,
-        PANCAKE_BASE_URL: sim.baseUrl,
-        PANCAKE_ACCESS_TOKEN: sim.userToken,
-        PANCAKE_RATE_LIMIT: String(options.rate),
-        SYNC_CONCURRENCY: String(options.concurrency),
-        SYNC_SAFETY_LAG: '0s',
-        LOG_LEVEL: 'warn',
-        BENCH_RSS_FILE: rssFile,
-      },
+      env: { PATH: process.env.PATH, ...benchSyncEnv(sim, databaseUrl, options.rate, options.concurrency), LOG_LEVEL: 'warn', BENCH_RSS_FILE: rssFile },
     });
     child.on('error', reject);
     child.on('close', resolve);
@@ -157,16 +147,7 @@ async function benchScale(scale: number, options: Options, adminUrl: string): Pr
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  let adminUrl = process.env.BENCH_DATABASE_URL ?? null;
-  let stop: (() => Promise<void>) | null = null;
-  let dataDir: string | null = null;
-  if (!adminUrl) {
-    dataDir = mkdtempSync(join(tmpdir(), 'pancake-bench-pg-'));
-    const embedded = await startEmbeddedPostgres({ dataDir, database: 'postgres', durable: false });
-    adminUrl = embedded.url;
-    stop = embedded.stop;
-  }
-  try {
+  await withBenchServer(async (adminUrl) => {
     const results: ScaleResult[] = [];
     for (const scale of options.scales) results.push(await benchScale(scale, options, adminUrl));
     const first = results[0];
@@ -184,10 +165,7 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify({ ...previous, ...report }, null, 2)}\n`);
     printReport(report.results, report.rssGrowth);
     await benchBackfill(adminUrl, process.argv.slice(2));
-  } finally {
-    await stop?.();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 function printReport(results: ScaleResult[], rssGrowth: number | null): void {
