@@ -26,15 +26,24 @@ export interface StaleKey {
   id: string;
 }
 
-// Newest updated_at first (nulls last), then id: the order the messages stream visits them in, so
-// that the newest conversations get their messages first during a backfill.
-const newestFirst = sql<Date>`coalesce(c.updated_at, '-infinity'::timestamptz)`;
-
-/** The next `limit` stale conversations of a page after `after`, newest first (a slice keeps memory flat). */
+/**
+ * The next `limit` stale conversations of a page after `after`, newest updated_at first, then by id
+ * (a slice keeps memory flat): the order the messages stream visits them in, so that the newest
+ * conversations get their messages first during a backfill. `desc nulls first` is the page's
+ * (page_id, updated_at) index read backwards, so a slice stops reading at its limit; the rare
+ * conversation without updated_at comes first.
+ */
 export async function staleConversations(db: Queryable, pageId: string, after: StaleKey | null, limit: number): Promise<StaleConversation[]> {
   let query = staleFilter(pageId)(db).select(['c.id', 'c.updated_at', 'c.customer_id', 's.history_complete']);
-  if (after) query = query.where(sql<boolean>`(${newestFirst}, c.id) < (coalesce(${after.updatedAt}::timestamptz, '-infinity'::timestamptz), ${after.id})`);
-  return query.orderBy(newestFirst, 'desc').orderBy('c.id', 'desc').limit(limit).execute();
+  if (after) {
+    const { updatedAt, id } = after;
+    query = query.where((eb) =>
+      updatedAt === null
+        ? eb.or([eb('c.updated_at', 'is not', null), eb.and([eb('c.updated_at', 'is', null), eb('c.id', '<', id)])])
+        : eb.or([eb('c.updated_at', '<', updatedAt), eb.and([eb('c.updated_at', '=', updatedAt), eb('c.id', '<', id)])]),
+    );
+  }
+  return query.orderBy(sql`c.updated_at desc nulls first`).orderBy('c.id', 'desc').limit(limit).execute();
 }
 
 /**

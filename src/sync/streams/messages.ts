@@ -1,73 +1,43 @@
-import pLimit from 'p-limit';
 import { MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { PancakeError } from '../../pancake/errors.js';
 import type { ListMessagesResponse } from '../../pancake/types.js';
-import { anyMessageStored, countStaleConversations, markHistoryIncomplete, staleConversations, writeMessageState, type StaleConversation, type StaleKey } from '../../warehouse/message-state.js';
+import { anyMessageStored, countStaleConversations, markHistoryIncomplete, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
 import { upsertRows } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext } from '../stream.js';
 import { adClicksOfAnswer, adClicksTable, conversationDetailsTable, mapConversationDetails } from './ad-clicks.js';
 import { mapMessage, messagesTable } from './message-rows.js';
 import { messagesLeft } from './messages-estimate.js';
+import { visitParents } from './parent-visits.js';
 
 export { mapMessage, messagesTable, senderKind, type MessageRow } from './message-rows.js';
 
-/** Conversations are taken from the warehouse in slices, so memory stays flat on long backfills. */
-const SLICE = 500;
-
-/**
- * Passes once the conversations walk has ended; what is still stale after them (conversations
- * changed again and again during the run) waits for the next run, and status shows it.
- */
-const MAX_PASSES_AFTER_UPSTREAM = 3;
-
-/** How long a pass that found nothing waits for the conversations walk to store more. */
-const POLL_MS = 50;
 
 export const messagesStream: Stream = {
   name: 'messages',
   table: 'pancake.messages',
   description: 'messages of every conversation that is new or changed since its messages were stored',
-  // Runs alongside the conversations walk and takes conversations as they are committed, window
-  // by window: with the walk going newest first, the newest conversations get their messages
-  // within the first seconds of a backfill instead of after the whole walk. The two meet only in
-  // the warehouse (a conversation is stale until its messages are stored for its current version)
-  // and in the promise of the walk's end, after which one pass that finds nothing ends this stream.
+  // Runs alongside the conversations walk and takes conversations as they are committed, newest
+  // first (parent-visits.ts): with the walk going newest first too, the newest conversations get
+  // their messages within the first seconds of a backfill instead of after the whole walk. The two
+  // meet only in the warehouse (a conversation is stale until its messages are stored for its
+  // current version) and in the promise of the walk's end.
   follows: 'conversations',
   async run(ctx) {
-    const limit = pLimit(ctx.settings.concurrency);
-    let upstreamDone = ctx.upstream === undefined;
-    void ctx.upstream?.finally(() => (upstreamDone = true));
     ctx.counts.requests = 0;
-    for (let passesAfter = 0; passesAfter < MAX_PASSES_AFTER_UPSTREAM; ) {
-      const finalPass = upstreamDone;
-      // Newest conversations first. One that changes while a pass runs moves ahead of where the
-      // pass stands; the next pass takes it.
-      let after: StaleKey | null = null;
-      let visited = 0;
-      for (;;) {
-        const stale = await staleConversations(ctx.db, ctx.page.id, after, SLICE);
-        // For progress and the ETA only: revised alongside the walk, never waited for.
-        void messagesLeft(ctx, !upstreamDone)
+    await visitParents<StaleConversation>({
+      concurrency: ctx.settings.concurrency,
+      ...(ctx.upstream && { upstream: ctx.upstream }),
+      next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit),
+      visit: (conversation) => syncConversation(ctx, conversation),
+      // For progress and the ETA only: revised alongside the walk, never waited for.
+      onSlice: (upstreamRunning) =>
+        void messagesLeft(ctx, upstreamRunning)
           .then((left) => {
             ctx.counts.unitsTotal = ctx.counts.unitsDone + left.conversations;
             ctx.counts.requestsTotal = (ctx.counts.requests ?? 0) + left.requests;
           })
-          .catch(() => undefined);
-        if (stale.length === 0) break;
-        const last = stale[stale.length - 1]!;
-        after = { updatedAt: last.updated_at, id: last.id };
-        visited += stale.length;
-        const results = await Promise.allSettled(stale.map((conversation) => limit(() => syncConversation(ctx, conversation))));
-        const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failure) throw failure.reason;
-      }
-      if (finalPass) {
-        if (visited === 0) return;
-        passesAfter += 1;
-      } else if (visited === 0) {
-        await Promise.race([ctx.upstream, new Promise((resolve) => setTimeout(resolve, POLL_MS))]);
-      }
-    }
+          .catch(() => undefined),
+    });
   },
   async plan(ctx) {
     const { conversations, reportedMessages, walkRequests } = await countStaleConversations(ctx.db, ctx.page.id, MESSAGES_PER_BATCH);

@@ -1,0 +1,79 @@
+import pLimit from 'p-limit';
+
+// Visiting the parents a per-parent stream walks (conversations, for messages) newest first, while
+// the stream that stores them may still be walking. Parents are taken from the warehouse in slices
+// and handed to `concurrency` visits without waiting for a slice to end, so a slow visit never
+// leaves the others idle. A parent still being visited is never taken twice. The upstream is
+// followed through the warehouse (what it committed is what `next` finds) and its promise: once it
+// has ended, a pass that finds nothing left and nothing in flight ends the visits.
+
+/** Parents kept queued at once: bounds memory on long backfills. */
+const SLICE = 500;
+
+/** How long to look again later when nothing new was found but the upstream or a visit is still busy. */
+const POLL_MS = 100;
+
+/**
+ * Passes that still found parents once the upstream had ended; what is left after them (parents
+ * changed again and again during the run) waits for the next run, and status shows it.
+ */
+const MAX_PASSES_AFTER_UPSTREAM = 3;
+
+export interface ParentVisits<Parent extends { id: string }> {
+  concurrency: number;
+  /** Settles when the stream that stores the parents has ended; absent when it is not running. */
+  upstream?: Promise<unknown>;
+  /** Up to `limit` parents waiting for a visit, newest first, after `after` (null: from the newest). */
+  next(after: Parent | null, limit: number): Promise<Parent[]>;
+  visit(parent: Parent): Promise<void>;
+  /** Called before each slice is taken (for progress): whether the upstream still runs. */
+  onSlice?(upstreamRunning: boolean): void;
+}
+
+export async function visitParents<Parent extends { id: string }>(options: ParentVisits<Parent>): Promise<void> {
+  const limit = pLimit(options.concurrency);
+  const inFlight = new Map<string, Promise<void>>();
+  let failure: { error: unknown } | null = null;
+  let upstreamDone = options.upstream === undefined;
+  void options.upstream?.finally(() => (upstreamDone = true));
+  const launch = (parent: Parent): void => {
+    const visit = limit(() => options.visit(parent))
+      .catch((error: unknown) => void (failure ??= { error }))
+      .finally(() => inFlight.delete(parent.id));
+    inFlight.set(parent.id, visit);
+  };
+  const settle = async (): Promise<void> => {
+    await Promise.all(inFlight.values());
+    if (failure) throw failure.error;
+  };
+
+  for (let passesAfter = 0; ; ) {
+    const finalPass = upstreamDone;
+    let after: Parent | null = null;
+    let launched = 0;
+    // One pass: newest first. A parent that changes while the pass runs moves ahead of where the
+    // pass stands; the next pass takes it.
+    for (;;) {
+      if (failure) return settle();
+      while (inFlight.size >= SLICE) await Promise.race(inFlight.values());
+      options.onSlice?.(!upstreamDone);
+      const slice = await options.next(after, SLICE);
+      for (const parent of slice) {
+        if (inFlight.has(parent.id)) continue;
+        launch(parent);
+        launched += 1;
+      }
+      if (slice.length < SLICE) break;
+      after = slice[slice.length - 1]!;
+    }
+    if (launched === 0 && inFlight.size === 0 && finalPass) return settle();
+    if (finalPass && launched > 0 && ++passesAfter >= MAX_PASSES_AFTER_UPSTREAM) return settle();
+    // Look again only when the visits are about to run out of work: while parents are queued
+    // beyond the visits running, a query would only find those again.
+    while (inFlight.size > options.concurrency) await Promise.race(inFlight.values());
+    const busy: Array<Promise<unknown>> = [new Promise((resolve) => setTimeout(resolve, POLL_MS))];
+    if (!upstreamDone && options.upstream) busy.push(options.upstream);
+    if (inFlight.size > 0) busy.push(Promise.all(inFlight.values()));
+    await Promise.race(busy);
+  }
+}
