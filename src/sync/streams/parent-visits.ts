@@ -32,18 +32,47 @@ export interface ParentVisits<Parent extends { id: string }> {
 
 export async function visitParents<Parent extends { id: string }>(options: ParentVisits<Parent>): Promise<void> {
   const limit = pLimit(options.concurrency);
-  const inFlight = new Map<string, Promise<void>>();
+  const inFlight = new Set<string>();
+  // Plain callbacks rather than Promise.race over the visits: every race leaves a reaction on each
+  // pending visit, and a long backfill makes thousands of them.
+  let onEnd: Array<() => void> = [];
+  let onIdle: Array<() => void> = [];
+  const call = (callbacks: Array<() => void>): void => callbacks.forEach((callback) => callback());
+  const visitEnded = (): Promise<void> => new Promise((resolve) => onEnd.push(resolve));
+  const drainTo = async (count: number): Promise<void> => {
+    while (inFlight.size > count) await visitEnded();
+  };
+  /** Until no visit is in flight, the upstream ends, or `ms` pass. */
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        onIdle = onIdle.filter((callback) => callback !== done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      onIdle.push(done);
+    });
   let failure: { error: unknown } | null = null;
   let upstreamDone = options.upstream === undefined;
-  void options.upstream?.finally(() => (upstreamDone = true));
+  void options.upstream?.finally(() => {
+    upstreamDone = true;
+    call(onIdle);
+  });
   const launch = (parent: Parent): void => {
-    const visit = limit(() => options.visit(parent))
+    inFlight.add(parent.id);
+    void limit(() => options.visit(parent))
       .catch((error: unknown) => void (failure ??= { error }))
-      .finally(() => inFlight.delete(parent.id));
-    inFlight.set(parent.id, visit);
+      .finally(() => {
+        inFlight.delete(parent.id);
+        const ended = onEnd;
+        onEnd = [];
+        call(ended);
+        if (inFlight.size === 0) call(onIdle);
+      });
   };
   const settle = async (): Promise<void> => {
-    await Promise.all(inFlight.values());
+    await drainTo(0);
     if (failure) throw failure.error;
   };
 
@@ -55,7 +84,7 @@ export async function visitParents<Parent extends { id: string }>(options: Paren
     // pass stands; the next pass takes it.
     for (;;) {
       if (failure) return settle();
-      while (inFlight.size >= SLICE) await Promise.race(inFlight.values());
+      await drainTo(SLICE - 1);
       options.onSlice?.(!upstreamDone);
       const slice = await options.next(after, SLICE);
       for (const parent of slice) {
@@ -68,12 +97,10 @@ export async function visitParents<Parent extends { id: string }>(options: Paren
     }
     if (launched === 0 && inFlight.size === 0 && finalPass) return settle();
     if (finalPass && launched > 0 && ++passesAfter >= MAX_PASSES_AFTER_UPSTREAM) return settle();
-    // Look again only when the visits are about to run out of work: while parents are queued
-    // beyond the visits running, a query would only find those again.
-    while (inFlight.size > options.concurrency) await Promise.race(inFlight.values());
-    const busy: Array<Promise<unknown>> = [new Promise((resolve) => setTimeout(resolve, POLL_MS))];
-    if (!upstreamDone && options.upstream) busy.push(options.upstream);
-    if (inFlight.size > 0) busy.push(Promise.all(inFlight.values()));
-    await Promise.race(busy);
+    // Look again only when the visits are about to run out of work (while parents are queued
+    // beyond the visits running, a query would only find those again), and then not more often
+    // than every POLL_MS unless the visits or the upstream have ended.
+    await drainTo(options.concurrency);
+    if (inFlight.size > 0 || !upstreamDone) await pause(POLL_MS);
   }
 }
