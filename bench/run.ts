@@ -120,6 +120,9 @@ async function benchScale(scale: number, options: Options, adminUrl: string): Pr
       changed.add(id);
     }
     for (let i = 0; i < 5; i++) changed.add(sim.addConversation(sim.data.pages[i % options.pages]!.id).id);
+    // A run reads whole seconds up to the one it starts in (no safety lag here): a change made in
+    // that second is the next run's. Let the second of the changes pass.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     sim.clearRequests();
     const incremental = await runSync(sim, databaseUrl, options, []);
     const lastRun = await sql<{ counts: Record<string, Record<string, { rowsWritten: number }>> }>`select counts from pancake.sync_runs order by id desc limit 1`.execute(db);

@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 // followed through the warehouse (what it committed is what `next` finds) and its promise: once it
 // has ended, a pass that finds nothing left and nothing in flight ends the visits.
 
-/** Parents kept queued at once: bounds memory on long backfills. */
+/** Parents taken at once: with the visits running, at most this many wait, which bounds memory. */
 const SLICE = 500;
 
 /** How long to look again later when nothing new was found but the upstream or a visit is still busy. */
@@ -84,7 +84,8 @@ export async function visitParents<Parent extends { id: string }>(options: Paren
     // pass stands; the next pass takes it.
     for (;;) {
       if (failure) return settle();
-      await drainTo(SLICE - 1);
+      // The next slice is taken when the visits are about to run out of queued parents.
+      await drainTo(options.concurrency);
       options.onSlice?.(!upstreamDone);
       const slice = await options.next(after, SLICE);
       for (const parent of slice) {
