@@ -6,18 +6,19 @@
 // The sync runs as the real CLI in a child process (so its peak RSS is its own); the simulator and
 // the measuring code run here.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { createDb } from '../src/warehouse/db.js';
-import { startEmbeddedPostgres } from '../src/warehouse/embedded.js';
 import { measureLoader, type LoaderFigures } from './loader.js';
 import { minimalRequests } from './minimum.js';
 import { flag } from './args.js';
+import { benchBackfill } from './backfill.js';
+import { createDatabase, withBenchServer } from './database.js';
+import { benchSyncEnv } from './sync-env.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DAY = 86_400_000;
@@ -57,17 +58,7 @@ async function runSync(sim: Simulator, databaseUrl: string, options: Options, ar
     const child = spawn(process.execPath, ['--import', './bench/rss-probe.mjs', 'dist/src/cli.js', 'sync', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: databaseUrl,
-        PANCAKE_BASE_URL: sim.baseUrl,
-        PANCAKE_ACCESS_TOKEN: sim.userToken,
-        PANCAKE_RATE_LIMIT: String(options.rate),
-        SYNC_CONCURRENCY: String(options.concurrency),
-        SYNC_SAFETY_LAG: '0s',
-        LOG_LEVEL: 'warn',
-        BENCH_RSS_FILE: rssFile,
-      },
+      env: { PATH: process.env.PATH, ...benchSyncEnv(sim, databaseUrl, options.rate, options.concurrency), LOG_LEVEL: 'warn', BENCH_RSS_FILE: rssFile },
     });
     child.on('error', reject);
     child.on('close', resolve);
@@ -76,17 +67,6 @@ async function runSync(sim: Simulator, databaseUrl: string, options: Options, ar
   const peakRssMiB = Number(readFileSync(rssFile, 'utf8')) / 1024;
   rmSync(rssFile, { force: true });
   return { requests: sim.requests.length - before, wallSeconds, peakRssMiB, exitCode: code };
-}
-
-async function createDatabase(adminUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 interface ScaleResult {
@@ -140,6 +120,9 @@ async function benchScale(scale: number, options: Options, adminUrl: string): Pr
       changed.add(id);
     }
     for (let i = 0; i < 5; i++) changed.add(sim.addConversation(sim.data.pages[i % options.pages]!.id).id);
+    // A run reads whole seconds up to the one it starts in (no safety lag here): a change made in
+    // that second is the next run's. Let the second of the changes pass.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     sim.clearRequests();
     const incremental = await runSync(sim, databaseUrl, options, []);
     const lastRun = await sql<{ counts: Record<string, Record<string, { rowsWritten: number }>> }>`select counts from pancake.sync_runs order by id desc limit 1`.execute(db);
@@ -167,16 +150,7 @@ async function benchScale(scale: number, options: Options, adminUrl: string): Pr
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  let adminUrl = process.env.BENCH_DATABASE_URL ?? null;
-  let stop: (() => Promise<void>) | null = null;
-  let dataDir: string | null = null;
-  if (!adminUrl) {
-    dataDir = mkdtempSync(join(tmpdir(), 'pancake-bench-pg-'));
-    const embedded = await startEmbeddedPostgres({ dataDir, database: 'postgres', durable: false });
-    adminUrl = embedded.url;
-    stop = embedded.stop;
-  }
-  try {
+  await withBenchServer(async (adminUrl) => {
     const results: ScaleResult[] = [];
     for (const scale of options.scales) results.push(await benchScale(scale, options, adminUrl));
     const first = results[0];
@@ -193,10 +167,8 @@ async function main(): Promise<void> {
     const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
     writeFileSync(file, `${JSON.stringify({ ...previous, ...report }, null, 2)}\n`);
     printReport(report.results, report.rssGrowth);
-  } finally {
-    await stop?.();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }
+    await benchBackfill(adminUrl, process.argv.slice(2));
+  });
 }
 
 function printReport(results: ScaleResult[], rssGrowth: number | null): void {
@@ -222,8 +194,9 @@ function printReport(results: ScaleResult[], rssGrowth: number | null): void {
 
 // `--workers 1,2,4` is the scale-out benchmark: bench/workers.ts; `--analytics` the views alone: bench/analytics.ts.
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write('usage: npm run bench -- [--scale 1,4] [--latency 30] [--rate 100] [--concurrency 16] [--pages 2]\n       npm run bench -- --workers 1,2,4 [--pages 24] [--rate 2] [--latency 30] [--concurrency 6]\n       npm run bench -- --analytics [--history-days 730] [--conversations-per-day 28] [--latency 30] [--rate 100]\nSee bench/README.md.\n');
+  process.stdout.write('usage: npm run bench -- [--scale 1,4] [--latency 30] [--rate 100] [--concurrency 16] [--pages 2]\n       npm run bench -- --backfill [--conversations 1000] [--pages 2] [--latency 30] [--backfill-rate 25] [--concurrency 16]\n       npm run bench -- --workers 1,2,4 [--pages 24] [--rate 2] [--latency 30] [--concurrency 6]\n       npm run bench -- --analytics [--history-days 730] [--conversations-per-day 28] [--latency 30] [--rate 100]\nSee bench/README.md.\n');
 } else if (process.argv.includes('--workers')) await (await import('./workers.js')).main(process.argv.slice(2));
+else if (process.argv.includes('--backfill')) await (await import('./backfill.js')).main(process.argv.slice(2));
 else if (process.argv.includes('--analytics')) await (await import('./analytics.js')).main(process.argv.slice(2));
 else {
   await main();

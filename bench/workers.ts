@@ -15,7 +15,6 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { parseConfig, type Env } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { createPancakeClient } from '../src/pancake/client.js';
@@ -28,6 +27,7 @@ import { startEmbeddedPostgres } from '../src/warehouse/embedded.js';
 import { migrateToLatest } from '../src/warehouse/migrate.js';
 import type { Database } from '../src/warehouse/schema.js';
 import { flag } from './args.js';
+import { createDatabase } from './database.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DAY = 86_400_000;
@@ -179,17 +179,6 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-async function createDatabase(adminUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 export async function main(argv: string[]): Promise<void> {

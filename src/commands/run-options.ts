@@ -18,8 +18,8 @@ export function addRunOptions(command: Command): Command {
   return command
     .option('--streams <list>', `only these streams, comma-separated (${describeStreamNames()}); opt-in streams run only when named here`)
     .option('--pages <ids>', 'only these page ids, comma-separated')
-    .option('--since <date>', 'backfill from DATE (ISO date/datetime, or a duration like 90d); ignores watermarks before it')
-    .option('--until <date>', 'stop at DATE (default: now)');
+    .option('--since <date>', 'backfill from DATE (ISO date/datetime, or a duration like 90d); reads only what is not stored yet, newest first')
+    .option('--until <date>', 'stop at DATE (default, and at the latest: now minus SYNC_SAFETY_LAG)');
 }
 
 /** The run's options; a bad flag is a UsageError before anything starts. */

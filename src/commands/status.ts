@@ -9,6 +9,7 @@ import type { Database } from '../warehouse/schema.js';
 import { queueStatus } from '../queue/status.js';
 import { printQueueStatus } from './queue-status.js';
 import { printRunHealth, runHealth, type HeldLock } from './status-health.js';
+import { listCoverage } from '../warehouse/state.js';
 import { loadContext, printTable, UsageError, withExitCode } from './shared.js';
 
 interface StatusFlags {
@@ -22,6 +23,8 @@ export interface StreamStatus {
   stream: string;
   /** Everything updated before this is in the warehouse. */
   watermark: Date | null;
+  /** ...and everything updated from this up to the watermark: how far back the stream is complete. */
+  completeFrom: Date | null;
   lagSeconds: number | null;
   /** How the stream ended in the last run that included it. */
   lastResult: string | null;
@@ -46,7 +49,7 @@ export interface StatusReport {
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('watermarks, last runs, row counts and lag per page and stream')
+    .description('how far back each page and stream is complete, watermarks, lag, last runs and row counts')
     .option('--json', 'print the report as JSON on stdout')
     .option('--max-lag <duration>', 'exit 1 when any stream is further behind than this (e.g. 26h), for monitors')
     .action(withExitCode(async (flags: StatusFlags) => {
@@ -80,7 +83,7 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
   const locks = await runHealth(db, schema.applied);
   const runs = await db.selectFrom('pancake.sync_runs').selectAll().orderBy('id', 'desc').limit(20).execute();
   const pages = await db.selectFrom('pancake.pages').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('id').execute();
-  const states = await db.selectFrom('pancake.sync_state').select(['page_id', 'stream', 'watermark']).execute();
+  const states = await listCoverage(db);
   const pending = await staleConversationsByPage(db);
   const rowCounts = new Map<string, Map<string, number>>();
   for (const stream of STREAMS) if (stream.table) rowCounts.set(stream.name, await countByPage(db, stream.table));
@@ -88,25 +91,35 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
   const streams: StreamStatus[] = [];
   for (const page of pages) {
     for (const stream of STREAMS) {
-      const own = states.find((s) => s.page_id === page.id && s.stream === stream.name)?.watermark ?? null;
+      const state = (name: string | undefined) => states.find((s) => s.pageId === page.id && s.stream === name) ?? null;
+      const own = state(stream.name);
       // Messages have no window of their own: they are as fresh as the conversations they follow,
-      // once no conversation waits for its messages.
-      const waiting = stream.name === 'messages' ? (pending.get(page.id) ?? 0) : null;
-      const followed = stream.after?.[0] ? (states.find((s) => s.page_id === page.id && s.stream === stream.after?.[0])?.watermark ?? null) : null;
-      const watermark = own ?? (waiting === 0 ? followed : null);
+      // once no conversation waits for its messages; during a newest-first backfill they are
+      // complete for every conversation newer than the newest one still waiting.
+      const stale = stream.name === 'messages' ? (pending.get(page.id) ?? { count: 0, newest: null }) : null;
+      const followed = (stream.follows ?? stream.after?.[0]) ? state(stream.follows ?? stream.after?.[0]) : null;
+      const completeFrom = own ? own.coveredFrom : stale ? messagesCompleteFrom(followed, stale.newest) : null;
+      // Like a windowed stream's, the messages' complete range ends at the conversations' watermark
+      // as soon as its newest part is complete; older conversations still waiting are `pending`.
+      const followedTo = followed?.watermark ?? null;
+      const newestComplete = stale !== null && followedTo !== null && (stale.count === 0 || (completeFrom !== null && completeFrom < followedTo));
+      const watermark = own?.watermark ?? (newestComplete ? followedTo : null);
       const { status: lastResult, reason } = lastResultOf(runs, page.id, stream.name);
       if (!watermark && !lastResult && !rowCounts.get(stream.name)?.get(page.id)) continue;
-      const lagSeconds = watermark ? Math.round((now.getTime() - watermark.getTime()) / 1000) : null;
+      // Stored watermarks are never later than when they were written (state.ts), so the lag is
+      // not negative; the clamp only hides clock skew between this host and the database.
+      const lagSeconds = watermark ? Math.max(0, Math.round((now.getTime() - watermark.getTime()) / 1000)) : null;
       streams.push({
         pageId: page.id,
         pageName: page.name,
         stream: stream.name,
         watermark,
+        completeFrom: completeFrom && watermark !== null && completeFrom > watermark ? null : completeFrom,
         lagSeconds,
         lastResult,
         reason,
         rows: rowCounts.get(stream.name)?.get(page.id) ?? (stream.table ? 0 : null),
-        pending: waiting,
+        pending: stale?.count ?? null,
         // A stream the API does not serve for the page has nothing to be late with.
         ...(maxLagMs !== null && { late: lastResult !== 'unavailable' && (lagSeconds === null || lagSeconds * 1000 > maxLagMs) }),
       });
@@ -131,6 +144,20 @@ function lastResultOf(runs: Array<{ counts: unknown }>, pageId: string, stream: 
   return { status: null, reason: null };
 }
 
+/** Messages are complete for the conversations covered and newer than the newest one still waiting. */
+function messagesCompleteFrom(conversations: { coveredFrom: Date | null } | null, newestWaiting: Date | null): Date | null {
+  const from = conversations?.coveredFrom ?? null;
+  if (newestWaiting === null || from === null) return from;
+  const after = new Date(newestWaiting.getTime() + 1);
+  return after > from ? after : from;
+}
+
+/** A day when the instant is a UTC midnight, else the day and the minute. */
+function formatInstant(at: Date): string {
+  const iso = at.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
 async function countByPage(db: Kysely<Database>, table: string): Promise<Map<string, number>> {
   const rows = await sql<{ page_id: string; n: string }>`select page_id, count(*) as n from ${sql.table(table)} group by page_id`.execute(db);
   return new Map(rows.rows.map((r) => [r.page_id, Number(r.n)]));
@@ -150,6 +177,7 @@ function printStatus(report: StatusReport): void {
       page: s.pageId,
       name: s.pageName,
       stream: s.stream,
+      'complete from': s.completeFrom ? formatInstant(s.completeFrom) : '-',
       watermark: s.watermark ? s.watermark.toISOString() : 'never',
       lag: s.lagSeconds === null ? '-' : formatDuration(s.lagSeconds * 1000),
       last: s.lastResult === 'unavailable' && s.reason ? `unavailable: ${s.reason}` : (s.lastResult ?? '-'),

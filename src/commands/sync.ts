@@ -46,7 +46,7 @@ export function syncCommand(): Command {
       const restoreSignals = stopOnSignals(stop, log);
       try {
         const client = clientFromConfig(config, log, { stopSignal: stop.signal });
-        const progress = createProgress({ log, requests: () => client.stats.requests });
+        const progress = createProgress({ log, requests: () => client.stats.requests, ratePerPage: config.rateLimitPerSecond });
         const summary = await runSync({ config, db: warehouse.db, client, log, now, progress }, options);
         if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         else printSummary(summary);

@@ -87,9 +87,24 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   }
   let pageFailed = false;
   const finished = new Map<string, Promise<StreamStatus>>();
+  // Settles when a stream holds its lock and runs (null), or ends without having run (its status).
+  const started = new Map<string, { promise: Promise<StreamStatus | null>; settle(status: StreamStatus | null): void }>();
+  for (const stream of streams) {
+    let settle: (status: StreamStatus | null) => void = () => undefined;
+    const promise = new Promise<StreamStatus | null>((resolve) => (settle = resolve));
+    started.set(stream.name, { promise, settle: (status) => settle(status) });
+  }
   const runOne = async (stream: Stream): Promise<StreamStatus> => {
-    // A stream that reads another's rows (messages reads conversations) waits for it, if selected.
-    const before = await Promise.all((stream.after ?? []).map((name) => finished.get(name)));
+    const status = await runStream(stream);
+    started.get(stream.name)?.settle(status);
+    return status;
+  };
+  const runStream = async (stream: Stream): Promise<StreamStatus> => {
+    // A stream that reads another's rows waits for it (`after`), or for it to hold its lock and
+    // run (`follows`: messages follow the conversations walk), if selected. A follower whose
+    // upstream another process holds is skipped like a dependent: that process follows it.
+    const upstreamStart = stream.follows ? started.get(stream.follows)?.promise : undefined;
+    const before = await Promise.all([...(stream.after ?? []).map((name) => finished.get(name)), upstreamStart]);
     const counts = zero();
     const t0 = Date.now();
     if (pageFailed) {
@@ -98,16 +113,22 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
     }
     if (before.includes('skipped_locked')) {
       // The other process is still writing what this stream would read; it runs this one after.
-      pageLog.warn(`another pancake-sync process is syncing ${(stream.after ?? []).join(', ')} of page ${page.id}; skipping ${stream.name}, which depends on it, in this run`);
-      warnings.push(lockedWarning(page.id, stream.name, null, (stream.after ?? []).join(', ')));
+      const upstreams = [...(stream.after ?? []), ...(stream.follows ? [stream.follows] : [])].join(', ');
+      pageLog.warn(`another pancake-sync process is syncing ${upstreams} of page ${page.id}; skipping ${stream.name}, which depends on it, in this run`);
+      warnings.push(lockedWarning(page.id, stream.name, null, upstreams));
       outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_locked', counts, durationMs: 0 });
       return 'skipped_locked';
     }
     const streamLog = pageLog.child({ stream: stream.name });
     progress.track(page.id, stream.name, counts);
     try {
+      const upstream = stream.follows ? finished.get(stream.follows) : undefined;
       const locked = await locks.tryWith(page.id, stream.name, () =>
-        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, () => tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts }))),
+        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, () => {
+          // Holding its lock: a stream that follows this one may start now.
+          started.get(stream.name)?.settle(null);
+          return tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, ...(upstream && { upstream }) }));
+        }),
       );
       if ('heldBy' in locked) {
         const warning = lockedWarning(page.id, stream.name, locked.heldBy);

@@ -33,10 +33,14 @@ export function describeStreamNames(): string {
   return STREAM_NAMES.map((name) => (STREAMS.find((s) => s.name === name)?.optIn ? `${name} (opt-in)` : name)).join(', ');
 }
 
-/** The selected streams in run order; the default set when `names` is empty. */
-export function selectStreams(names: readonly string[] | null | undefined): Stream[] {
-  if (!names || names.length === 0) return [...DEFAULT_STREAMS];
-  const unknown = names.filter((n) => !STREAM_NAMES.includes(n));
+/**
+ * The selected streams in run order; the default set when `names` is empty. `registry` is STREAMS
+ * unless a caller brings its own (a library user's extra stream, the "Adding a stream" test).
+ */
+export function selectStreams(names: readonly string[] | null | undefined, registry: readonly Stream[] = STREAMS): Stream[] {
+  if (!names || names.length === 0) return registry.filter((s) => s.optIn === undefined);
+  const known = ['pages', ...registry.map((s) => s.name)];
+  const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) throw new UnknownStreamError(unknown);
-  return STREAMS.filter((s) => names.includes(s.name));
+  return registry.filter((s) => names.includes(s.name));
 }

@@ -11,7 +11,7 @@ import { errorKind, errorMessage, pageCounts, syncPage, type PageCounts, type St
 import { resolvePages, storeBarePages, storePages } from './pages.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { selectStreams } from './registry.js';
-import type { PageInfo, SyncSettings } from './stream.js';
+import type { PageInfo, Stream, SyncSettings } from './stream.js';
 
 export type { StreamOutcome } from './page-sync.js';
 
@@ -23,6 +23,8 @@ export interface SyncOptions {
 }
 
 export interface SyncDeps {
+  /** The streams a run can select; by default every registered one (registry.ts). */
+  streams?: readonly Stream[];
   config: Config;
   db: Kysely<Database>;
   client: PancakeClient;
@@ -56,7 +58,7 @@ export interface RunSummary {
 export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promise<RunSummary> {
   const { config, db, client, log } = deps;
   const started = Date.now();
-  const streams = selectStreams(options.streams);
+  const streams = selectStreams(options.streams, deps.streams);
   const settings = buildSettings(config, options, deps.now ?? new Date());
   const aborted = await markAbandonedRuns(db);
   if (aborted.length > 0) log.warn({ runs: aborted }, `marked run(s) ${aborted.join(', ')} aborted: still "running", but their process is gone`);
@@ -69,7 +71,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const requestsAtStart = client.stats.requests;
   let pages: PageInfo[] = [];
 
-  const progress = deps.progress ?? createProgress({ log, target: { isTTY: false, write: () => true }, requests: () => client.stats.requests - requestsAtStart });
+  const progress = deps.progress ?? createProgress({ log, target: { isTTY: false, write: () => true }, requests: () => client.stats.requests - requestsAtStart, ratePerPage: config.rateLimitPerSecond });
 
   try {
     const resolved = await resolvePages(client, config, options.pages ?? null);

@@ -40,9 +40,15 @@ export interface StreamCounts {
   unitsDone: number;
   /** How many units this run will walk, once known (for progress and ETAs). */
   unitsTotal?: number | null;
+  /** API requests this stream made so far, where it counts them (the run's ETA). */
+  requests?: number;
+  /** Its estimate of the requests its whole run makes, revised as it learns (the run's ETA). */
+  requestsTotal?: number | null;
 }
 
 export interface StreamContext {
+  /** The end of the stream this one `follows`, when that stream runs in the same run. */
+  upstream?: Promise<unknown>;
   page: PageInfo;
   client: PancakeClient;
   db: Kysely<Database>;
@@ -64,6 +70,11 @@ export interface Stream {
   /** Streams whose rows this one reads; when selected in the same run, they finish first. */
   after?: readonly string[];
   /**
+   * A stream whose rows this one reads AS they are committed: when both are selected, this one
+   * runs alongside it and gets `ctx.upstream`, settled when that stream has ended.
+   */
+  follows?: string;
+  /**
    * Set on streams left out of a default run, saying why (e.g. a request that is not in Pancake's
    * API description); `--streams` still selects them.
    */
@@ -78,6 +89,8 @@ export interface StreamPlan {
   units: number;
   /** A rough count of API requests, for an operator's expectations. */
   estimatedRequests: number;
+  /** Requests a stream that `follows` this one is expected to make for what this run stores. */
+  followerRequests?: number;
   detail: string;
 }
 

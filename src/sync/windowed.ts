@@ -1,71 +1,110 @@
 import type { Transaction } from 'kysely';
+import type { WalkBatch } from '../pancake/window.js';
 import type { Database } from '../warehouse/schema.js';
-import { readStreamState, writeStreamState, type StreamState } from '../warehouse/state.js';
-import type { StreamContext } from './stream.js';
-import { planRange, planWindows, type TimeWindow } from './windows.js';
+import { readStreamState, writeStreamState } from '../warehouse/state.js';
+import { upsertRows, type TableSpec } from '../warehouse/upsert.js';
+import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment, type TimeWindow } from './coverage.js';
+import type { Stream, StreamContext, StreamPlan } from './stream.js';
 
-/** A batch read from one window, and where the walk stands after it (null: the window is done). */
-export interface WindowBatch<Rec, Position> {
-  records: Rec[];
-  position: Position | null;
-}
+// The engine of every stream read by since/until windows (conversations, customers, call logs,
+// posts, and any stream declared with `windowedStream`). It plans from the stored coverage
+// (coverage.ts), walks each window batch by batch and commits every batch with the stream's state
+// in one transaction: killing the process at any instant loses nothing, and the next run resumes
+// inside the window where the last commit left it.
 
-/** A stream walked by since/until windows; the engine below does windows, resume and checkpoints. */
+/** A stream walked by since/until windows: what it reads and how its records become rows. */
 export interface WindowedSource<Rec, Position> {
   stream: string;
-  read(ctx: StreamContext, window: TimeWindow, from: Position | null): AsyncIterable<WindowBatch<Rec, Position>>;
+  read(ctx: StreamContext, window: TimeWindow, from: Position | null): AsyncIterable<WalkBatch<Rec, Position>>;
   /** Writes a batch inside the checkpoint's transaction; returns rows changed. */
   write(trx: Transaction<Database>, ctx: StreamContext, records: Rec[]): Promise<number>;
 }
 
-interface WindowCursor<Position> {
+/** A window whose walk was interrupted, and where inside it the walk stood. */
+interface OpenWindow<Position> {
   since: string;
   until: string;
+  direction: Segment['direction'];
   position: Position;
 }
 
 /**
- * Walks [from, to) window by window, oldest first. Each batch is committed together with the
- * stream's state in one transaction: killing the process at any instant loses nothing, and the
- * next run resumes inside the window where the last commit left it.
+ * What sync_state.cursor holds: the windows left half-read, at most one per direction (a run that
+ * walks the newer part first must not forget where an older part's walk stood). Older versions
+ * stored a single window without `open`; it is read as an upward one.
  */
-export async function runWindowed<Rec, Position>(ctx: StreamContext, source: WindowedSource<Rec, Position>): Promise<void> {
-  const { db, page, settings } = ctx;
-  const state = await readStreamState<WindowCursor<Position>>(db, page.id, source.stream);
-  const range = planRange(state, { ...settings, now: settings.now });
-  const coveredFrom = range.resumes ? (state.coveredFrom as Date) : range.from;
-  let watermark = range.resumes ? (state.watermark as Date) : range.from;
+interface WindowCursor<Position> {
+  open: Array<OpenWindow<Position>>;
+}
 
-  const windows: Array<TimeWindow & { position: Position | null }> = [];
-  const cursor = range.resumes ? state.cursor : null;
-  const cursorSince = cursor ? new Date(cursor.since) : null;
-  if (cursor && cursorSince && cursorSince >= range.from && cursorSince < range.to) {
-    const cursorUntil = new Date(Math.min(new Date(cursor.until).getTime(), range.to.getTime()));
-    windows.push(...planWindows(range.from, cursorSince, settings.windowDays).map((w) => ({ ...w, position: null })));
-    windows.push({ since: cursorSince, until: cursorUntil, position: cursor.position });
-    windows.push(...planWindows(cursorUntil, range.to, settings.windowDays).map((w) => ({ ...w, position: null })));
-  } else {
-    windows.push(...planWindows(range.from, range.to, settings.windowDays).map((w) => ({ ...w, position: null })));
+interface PlannedWindow<Position> extends TimeWindow {
+  direction: Segment['direction'];
+  position: Position | null;
+}
+
+/** The windows of a run, in walking order, with any open window of the last run resumed in place. */
+export async function planWindowedRun<Position>(ctx: StreamContext, stream: string): Promise<{ plan: CoveragePlan; windows: Array<PlannedWindow<Position>>; open: Array<OpenWindow<Position>> }> {
+  const state = await readStreamState<WindowCursor<Position> | (Omit<OpenWindow<Position>, 'direction'>)>(ctx.db, ctx.page.id, stream);
+  const open = openWindows(state.cursor);
+  // An interrupted fresh walk has no coverage yet: anchor the plan where its open window ends.
+  const anchor = state.coveredFrom === null && open[0] ? new Date(open[0].direction === 'down' ? open[0].until : open[0].since) : null;
+  const plan = planCoverage(state, ctx.settings, anchor);
+  const windows: Array<PlannedWindow<Position>> = [];
+  const unused = [...open];
+  for (const segment of plan.segments) {
+    let rest = segment;
+    // Only a window that starts at the segment's edge and lies inside it continues where it stood;
+    // any other is read again from its start (its position belongs to a range no longer asked for).
+    const at = unused.findIndex((w) => w.direction === segment.direction && fits(w, segment));
+    if (at >= 0) {
+      const [resumed] = unused.splice(at, 1) as [OpenWindow<Position>];
+      const window = { since: new Date(resumed.since), until: new Date(resumed.until) };
+      windows.push({ ...window, direction: segment.direction, position: resumed.position });
+      rest = segment.direction === 'up' ? { ...segment, from: window.until } : { ...segment, to: window.since };
+    }
+    windows.push(...segmentWindows(rest, ctx.settings.windowDays).map((w) => ({ ...w, direction: segment.direction, position: null })));
   }
-  ctx.counts.unitsTotal = windows.length;
-  ctx.log.debug({ stream: source.stream, from: range.from, to: range.to, windows: windows.length, resumes: range.resumes }, 'planned windows');
+  return { plan, windows, open: unused };
+}
 
-  for (const window of windows) {
+/** Walks the planned windows; each batch commits with the coverage and open windows it leaves. */
+export async function runWindowed<Rec, Position>(ctx: StreamContext, source: WindowedSource<Rec, Position>): Promise<void> {
+  const { db, page } = ctx;
+  const { plan, windows, open } = await planWindowedRun<Position>(ctx, source.stream);
+  // Coverage as stored; an empty one (a fresh walk) is stored as nulls until a window completes.
+  let coverage = { coveredFrom: plan.coveredFrom, watermark: plan.watermark };
+  let hasCoverage = plan.coveredFrom < plan.watermark;
+  // Open windows of the last run that this run does not resume keep their place in the cursor.
+  const parked = open;
+  ctx.counts.unitsTotal = windows.length;
+  ctx.counts.requests = 0;
+  ctx.counts.requestsTotal = windows.length;
+  ctx.log.debug({ stream: source.stream, segments: plan.segments, windows: windows.length }, 'planned windows');
+
+  for (const [index, window] of windows.entries()) {
     let finished = false;
     for await (const batch of source.read(ctx, window, window.position)) {
       ctx.counts.records += batch.records.length;
+      // Every walk yields one batch per API request; a window not done needs one more at least.
+      ctx.counts.requests += 1;
+      ctx.counts.requestsTotal = Math.max(ctx.counts.requestsTotal, ctx.counts.requests + windows.length - index - (batch.position === null ? 1 : 0));
       const done = batch.position === null;
-      const next: StreamState<WindowCursor<Position>> = {
-        coveredFrom,
-        watermark: done && window.until > watermark ? window.until : watermark,
-        cursor: done ? null : { since: window.since.toISOString(), until: window.until.toISOString(), position: batch.position as Position },
-      };
+      const next = done ? extendCoverage(coverage, window, window.direction) : coverage;
+      const openNow: Array<OpenWindow<Position>> = done
+        ? parked
+        : [{ since: window.since.toISOString(), until: window.until.toISOString(), direction: window.direction, position: batch.position as Position }, ...parked.filter((w) => w.direction !== window.direction)];
+      const covered = hasCoverage || done;
       await db.transaction().execute(async (trx) => {
         const written = await source.write(trx, ctx, batch.records);
         ctx.counts.rowsWritten += written; // read after the await: concurrent walks share the counter
-        await writeStreamState(trx, page.id, source.stream, next);
+        await writeStreamState(trx, page.id, source.stream, {
+          coveredFrom: covered ? next.coveredFrom : null,
+          watermark: covered ? next.watermark : null,
+          cursor: openNow.length > 0 ? { open: openNow } : null,
+        });
       });
-      watermark = next.watermark as Date;
+      coverage = next;
+      hasCoverage = covered;
       if (done) {
         finished = true;
         break;
@@ -74,14 +113,70 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
     if (!finished) throw new Error(`${source.stream}: the walk of window ${window.since.toISOString()}..${window.until.toISOString()} ended without finishing it`);
     ctx.counts.unitsDone += 1;
   }
-  if (windows.length === 0 && !range.resumes) {
-    await writeStreamState(db, page.id, source.stream, { coveredFrom, watermark, cursor: null });
-  }
 }
 
-/** How many windows a run of this stream would walk (for --dry-run and progress). */
-export async function countWindows(ctx: StreamContext, stream: string): Promise<{ windows: TimeWindow[]; resumes: boolean }> {
-  const state = await readStreamState(ctx.db, ctx.page.id, stream);
-  const range = planRange(state, ctx.settings);
-  return { windows: planWindows(range.from, range.to, ctx.settings.windowDays), resumes: range.resumes };
+/** The --dry-run plan of a windowed stream: its parts, windows, and what each window costs. */
+export async function windowedPlan(ctx: StreamContext, stream: string, costPerWindow: string): Promise<StreamPlan> {
+  const { plan, windows } = await planWindowedRun(ctx, stream);
+  const parts = plan.segments.map((s) => `${s.from.toISOString()} to ${s.to.toISOString()}${s.direction === 'down' ? ' (newest first)' : ''}`);
+  return {
+    units: windows.length,
+    estimatedRequests: windows.length,
+    detail: windows.length > 0 ? `${parts.join(', then ')} in ${windows.length} window(s), ${costPerWindow}` : 'nothing to read',
+  };
+}
+
+/**
+ * A windowed stream declared in one place: its name, its table, how it reads a window (one of the
+ * walkers in src/pancake/) and how a record becomes a row. docs/architecture.md, "Adding a stream".
+ */
+export interface WindowedStreamSpec<Rec, Row, Position> {
+  name: string;
+  /** One line for --help and status. */
+  description: string;
+  table: TableSpec<Row>;
+  read: WindowedSource<Rec, Position>['read'];
+  map(record: Rec, ctx: StreamContext): Row;
+  /** Rows of other tables that change with each batch, written in the same transaction. */
+  alsoWrite?(trx: Transaction<Database>, ctx: StreamContext, records: Rec[], rows: Row[]): Promise<number>;
+  /** For --dry-run: what one window costs, in words. */
+  costPerWindow: string;
+  /** Overrides the dry-run plan (when the stream knows better than one request per window). */
+  plan?(ctx: StreamContext): Promise<StreamPlan>;
+}
+
+/** Builds the Stream the runner sees from a windowed declaration. */
+export function windowedStream<Rec, Row extends { raw: unknown }, Position>(spec: WindowedStreamSpec<Rec, Row, Position>): Stream {
+  const source: WindowedSource<Rec, Position> = {
+    stream: spec.name,
+    read: spec.read,
+    async write(trx, ctx, records) {
+      const rows = records.map((record) => spec.map(record, ctx));
+      const written = await upsertRows(trx, spec.table, rows);
+      return written + (spec.alsoWrite ? await spec.alsoWrite(trx, ctx, records, rows) : 0);
+    },
+  };
+  return {
+    name: spec.name,
+    table: spec.table.table,
+    description: spec.description,
+    run: (ctx) => runWindowed(ctx, source),
+    plan: spec.plan ?? ((ctx) => windowedPlan(ctx, spec.name, spec.costPerWindow)),
+  };
+}
+
+function openWindows<Position>(cursor: WindowCursor<Position> | Omit<OpenWindow<Position>, 'direction'> | null): Array<OpenWindow<Position>> {
+  if (cursor === null || typeof cursor !== 'object') return [];
+  if ('open' in cursor && Array.isArray(cursor.open)) return cursor.open.filter((w) => typeof w.since === 'string' && typeof w.until === 'string');
+  if ('since' in cursor && typeof cursor.since === 'string' && typeof cursor.until === 'string') return [{ ...cursor, direction: 'up' }];
+  return [];
+}
+
+function fits(window: { since: string; until: string }, segment: Segment): boolean {
+  const since = new Date(window.since).getTime();
+  const until = new Date(window.until).getTime();
+  const from = segment.from.getTime();
+  const to = segment.to.getTime();
+  if (!(since < until && since >= from && until <= to)) return false;
+  return segment.direction === 'up' ? since === from : until === to;
 }

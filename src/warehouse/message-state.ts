@@ -20,34 +20,74 @@ const staleFilter = (pageId: string) => (db: Queryable) =>
     .where('c.page_id', '=', pageId)
     .where((eb) => eb.or([eb('s.conversation_id', 'is', null), eb('s.synced_updated_at', '<', eb.ref('c.updated_at'))]));
 
-/** The next `limit` stale conversations of a page after `afterId`, by id (a slice keeps memory flat). */
-export async function staleConversations(db: Queryable, pageId: string, afterId: string, limit: number): Promise<StaleConversation[]> {
-  return staleFilter(pageId)(db)
-    .select(['c.id', 'c.updated_at', 'c.customer_id', 's.history_complete'])
-    .where('c.id', '>', afterId)
-    .orderBy('c.id')
-    .limit(limit)
-    .execute();
+/** Where a walk over stale conversations stands: the last one taken, in newest-first order. */
+export interface StaleKey {
+  updatedAt: Date | null;
+  id: string;
 }
 
-/** How many conversations of a page wait for messages, and the messages the API reports for them. */
-export async function countStaleConversations(db: Queryable, pageId: string): Promise<{ conversations: number; reportedMessages: number }> {
+/**
+ * The next `limit` stale conversations of a page after `after`, newest updated_at first, then by id
+ * (a slice keeps memory flat): the order the messages stream visits them in, so that the newest
+ * conversations get their messages first during a backfill. `desc nulls first` is the page's
+ * (page_id, updated_at) index read backwards, so a slice stops reading at its limit; the rare
+ * conversation without updated_at comes first.
+ */
+export async function staleConversations(db: Queryable, pageId: string, after: StaleKey | null, limit: number): Promise<StaleConversation[]> {
+  let query = staleFilter(pageId)(db).select(['c.id', 'c.updated_at', 'c.customer_id', 's.history_complete']);
+  if (after) {
+    const { updatedAt, id } = after;
+    query = query.where((eb) =>
+      updatedAt === null
+        ? eb.or([eb('c.updated_at', 'is not', null), eb.and([eb('c.updated_at', 'is', null), eb('c.id', '<', id)])])
+        : eb.or([eb('c.updated_at', '<', updatedAt), eb.and([eb('c.updated_at', '=', updatedAt), eb('c.id', '<', id)])]),
+    );
+  }
+  return query.orderBy(sql`c.updated_at desc nulls first`).orderBy('c.id', 'desc').limit(limit).execute();
+}
+
+/**
+ * How many conversations of a page wait for messages, the messages the API reports for them, and
+ * the requests their walks should take: a full walk reads floor(count / per batch) + 1 batches (the
+ * last one short); a conversation whose history is stored stops at its first stored message, which
+ * is almost always in the first batch.
+ */
+export async function countStaleConversations(db: Queryable, pageId: string, perBatch = 30): Promise<{ conversations: number; reportedMessages: number; walkRequests: number }> {
   const row = await staleFilter(pageId)(db)
-    .select((eb) => [eb.fn.countAll<string>().as('conversations'), eb.fn.sum<string | null>(eb.fn.coalesce('c.message_count', eb.val(0))).as('messages')])
+    .select((eb) => [
+      eb.fn.countAll<string>().as('conversations'),
+      eb.fn.sum<string | null>(eb.fn.coalesce('c.message_count', eb.val(0))).as('messages'),
+      sql<string | null>`sum(case when s.history_complete then 1 else floor(coalesce(c.message_count, 0) / ${perBatch}::int) + 1 end)`.as('requests'),
+    ])
     .executeTakeFirst();
-  return { conversations: Number(row?.conversations ?? 0), reportedMessages: Number(row?.messages ?? 0) };
+  return { conversations: Number(row?.conversations ?? 0), reportedMessages: Number(row?.messages ?? 0), walkRequests: Number(row?.requests ?? 0) };
 }
 
-/** Conversations waiting for messages, per page (for status). */
-export async function staleConversationsByPage(db: Queryable): Promise<Map<string, number>> {
+/**
+ * Conversations waiting for messages, per page, and the newest updated_at among them: every stored
+ * conversation updated after it has its messages (for status, during a newest-first backfill).
+ */
+export async function staleConversationsByPage(db: Queryable): Promise<Map<string, { count: number; newest: Date | null }>> {
   const rows = await db
     .selectFrom('pancake.conversations as c')
     .leftJoin('pancake.conversation_message_state as s', (join) => join.onRef('s.page_id', '=', 'c.page_id').onRef('s.conversation_id', '=', 'c.id'))
-    .select(['c.page_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .select(['c.page_id', (eb) => eb.fn.countAll<string>().as('n'), (eb) => eb.fn.max('c.updated_at').as('newest')])
     .where((eb) => eb.or([eb('s.conversation_id', 'is', null), eb('s.synced_updated_at', '<', eb.ref('c.updated_at'))]))
     .groupBy('c.page_id')
     .execute();
-  return new Map(rows.map((r) => [r.page_id, Number(r.n)]));
+  return new Map(rows.map((r) => [r.page_id, { count: Number(r.n), newest: r.newest ?? null }]));
+}
+
+/** Stored conversations of a page whose updated_at lies in [from, until). */
+export async function countConversationsUpdatedBetween(db: Queryable, pageId: string, from: Date, until: Date): Promise<number> {
+  const row = await db
+    .selectFrom('pancake.conversations')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('page_id', '=', pageId)
+    .where('updated_at', '>=', from)
+    .where('updated_at', '<', until)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Whether any of these message ids is stored for the page. */

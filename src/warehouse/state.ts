@@ -11,10 +11,18 @@ export interface StreamState<Cursor = unknown> {
   cursor: Cursor | null;
 }
 
+// least() skips nulls: a stream without a watermark must keep none.
+const effectiveWatermark = sql<Date | null>`case when watermark is null then null else least(watermark, updated_at) end`;
+
+/**
+ * A stream's state. The watermark is read as no later than the moment the row was written: a
+ * watermark past that (stored by older versions from a future --until) claims records no one could
+ * have read yet, and taking it as is would make every later run skip them.
+ */
 export async function readStreamState<Cursor>(db: Queryable, pageId: string, stream: string): Promise<StreamState<Cursor>> {
   const row = await db
     .selectFrom('pancake.sync_state')
-    .select(['covered_from', 'watermark', 'cursor'])
+    .select(['covered_from', 'cursor', effectiveWatermark.as('watermark')])
     .where('page_id', '=', pageId)
     .where('stream', '=', stream)
     .executeTakeFirst();
@@ -23,6 +31,15 @@ export async function readStreamState<Cursor>(db: Queryable, pageId: string, str
     watermark: row?.watermark ?? null,
     cursor: (row?.cursor as Cursor | null | undefined) ?? null,
   };
+}
+
+/** Every stream's coverage, for `status`: watermarks read as readStreamState reads them. */
+export async function listCoverage(db: Queryable): Promise<Array<{ pageId: string; stream: string; coveredFrom: Date | null; watermark: Date | null }>> {
+  const rows = await db
+    .selectFrom('pancake.sync_state')
+    .select(['page_id', 'stream', 'covered_from', effectiveWatermark.as('watermark')])
+    .execute();
+  return rows.map((r) => ({ pageId: r.page_id, stream: r.stream, coveredFrom: r.covered_from, watermark: r.watermark }));
 }
 
 export async function writeStreamState(db: Queryable, pageId: string, stream: string, state: StreamState): Promise<void> {

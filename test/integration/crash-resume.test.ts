@@ -6,10 +6,12 @@ import { createTestDatabase } from '../support/db.js';
 import { createSyncHarness, expectSameTables, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 
 // Crash safety (issue 5, guarantee 1). `npm test` runs a small data set; `npm run test:soak` sets
-// PANCAKE_SOAK=1 for a larger one. Both kill at 20 seeded points spread over the run.
+// PANCAKE_SOAK=1 for a larger one. Both kill at 20 seeded points spread over a backfill (walked
+// newest first), and at further points of an extension backfill (an older --since).
 const SOAK = process.env.PANCAKE_SOAK === '1';
 const SIZE = SOAK ? { pages: 3, conversationsPerPage: 400 } : { pages: 2, conversationsPerPage: 60 };
 const KILLS = 20;
+const EXTENSION_KILLS = SOAK ? 20 : 6;
 const DAY = 86_400_000;
 
 
@@ -57,6 +59,44 @@ describe(`crash safety (${SOAK ? 'soak' : 'small'} data set)`, () => {
     }
     expect(identical).toHaveLength(KILLS);
   }, 600_000);
+
+  it(`an extension backfill (--since older than the coverage) SIGKILLed at ${EXTENSION_KILLS} seeded points and resumed ends with the same tables as uninterrupted runs`, async () => {
+    // The reference: a backfill of the recent 30 days, then the extension to 65 days.
+    const database = await createTestDatabase('crash_ext_ref');
+    const recent = ['sync', '--since', new Date(reference.sim.data.now.getTime() - 30 * DAY).toISOString()];
+    const extension = ['sync', '--since', since.toISOString()];
+    let extensionRequests = 0;
+    const extended = createDb(database.url, 2);
+    try {
+      const env = simulatorEnv(reference.sim, database.url);
+      expect((await runCli(recent, env)).code).toBe(0);
+      reference.sim.clearRequests();
+      expect((await runCli(extension, env)).code).toBe(0);
+      extensionRequests = reference.sim.requests.length;
+      const rng = Random.of('extension-kill-points', 7);
+      for (let i = 0; i < EXTENSION_KILLS; i++) {
+        const point = rng.int(1, Math.max(2, extensionRequests - 1));
+        const trial = await createTestDatabase(`crash_ext_${i}`);
+        try {
+          const trialEnv = simulatorEnv(reference.sim, trial.url);
+          expect((await runCli(recent, trialEnv)).code).toBe(0);
+          reference.sim.clearRequests();
+          let timer: NodeJS.Timeout | undefined;
+          const killed = await runCli(extension, trialEnv, { onSpawn: (kill) => (timer = setInterval(() => reference.sim.requests.length >= point && kill(), 2)) });
+          clearInterval(timer);
+          expect(killed.signal, `extension kill ${i} at request ${point}/${extensionRequests}: ${killed.stderr}`).toBe('SIGKILL');
+          const resumed = await runCli(extension, trialEnv);
+          expect(resumed.code, resumed.stderr).toBe(0);
+          await expectSameTables(extended, trial.url, `extension kill ${i} at request ${point}`);
+        } finally {
+          await trial.drop();
+        }
+      }
+    } finally {
+      await extended.destroy();
+      await database.drop();
+    }
+  }, 900_000);
 
   it('a database connection dropped mid-transaction (backend terminated) loses nothing: the next run completes the tables', async () => {
     for (const fraction of [0.2, 0.5, 0.8]) {

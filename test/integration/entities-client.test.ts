@@ -29,25 +29,24 @@ describe('entity endpoints over HTTP', () => {
   };
   const requestsOf = (endpoint: string) => sim.requests.filter((r) => r.endpoint === endpoint);
 
-  it('iteratePageCustomers splits 100 days into windows under a month, oldest first, and pages each until a short page', async () => {
+  it('iteratePageCustomers splits 100 days into windows under a month, oldest first, each read by the split walk (never a skipping page walk)', async () => {
     sim.clearRequests();
     const customers = await collect(client.iteratePageCustomers(pageId, { since: new Date(now.getTime() - 100 * DAY), until: now, pageSize: 20, orderBy: 'updated_at' }));
     expect(customers.map((c) => c.id).sort()).toEqual(sim.data.entities.customers.get(pageId)!.map((c) => c.id).sort());
     const requests = requestsOf('list_page_customers');
-    const windows = [...new Set(requests.map((r) => `${r.query.since}-${r.query.until}`))];
-    expect(windows.length).toBe(4);
-    const starts = windows.map((w) => Number(w.split('-')[0]));
+    const starts = requests.map((r) => Number(r.query.since));
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
     for (const r of requests) {
       expect(Number(r.query.until) - Number(r.query.since)).toBeLessThan(30 * 86_400);
       expect(r.query).toMatchObject({ page_size: '20', order_by: 'updated_at' });
     }
-    // Each window ends on its first page shorter than 20.
-    for (const w of windows) {
-      const pages = requests.filter((r) => `${r.query.since}-${r.query.until}` === w);
-      expect(pages.slice(0, -1).every((r) => r.resultCount === 20)).toBe(true);
-      expect(pages.at(-1)!.resultCount).toBeLessThan(20);
-    }
+    // Full ranges are split, not paged: every range is read in one request, and the ranges read
+    // tile the 100 days without sharing a second.
+    expect(requests.every((r) => r.query.page_number === '1')).toBe(true);
+    // A split range is followed by its older half (same since, earlier until); the rest are leaves.
+    const complete = requests.filter((r, i) => !(requests[i + 1]?.query.since === r.query.since && Number(requests[i + 1]!.query.until) < Number(r.query.until)));
+    expect(complete.length).toBeLessThan(requests.length);
+    for (let i = 1; i < complete.length; i++) expect(Number(complete[i]!.query.since)).toBe(Number(complete[i - 1]!.query.until) + 1);
   });
 
   it('listPageCustomers reports the range total; past the last page comes an empty list', async () => {

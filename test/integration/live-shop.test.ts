@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPancakeClient } from '../../src/pancake/client.js';
 import { parseApiTimestamp } from '../../src/pancake/time.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { createSyncHarness, type SyncHarness } from '../support/harness.js';
+import { afterThisSecond, createSyncHarness, type SyncHarness } from '../support/harness.js';
 
 const DAY = 86_400_000;
 const cleanups: Array<() => Promise<void>> = [];
@@ -55,6 +55,8 @@ describe('a live shop (data changing while the sync walks it)', () => {
       expect(backfill.exitCode).toBe(0);
       expect(h.sim.liveShopStats!.moved.size).toBeGreaterThanOrEqual(50);
 
+      // Ranges are whole seconds, half-open: a change in the current second is read by the next run.
+      await afterThisSecond();
       const incremental = await h.sync();
       expect(incremental.exitCode).toBe(0);
 
@@ -70,6 +72,27 @@ describe('a live shop (data changing while the sync walks it)', () => {
       expect(messages.map((m) => m.id)).toEqual(truthMessages.map((m) => m.id).sort());
       const messageById = new Map(truthMessages.map((m) => [m.id, m]));
       expect(messages.filter((m) => !isDeepStrictEqual(m.raw, messageById.get(m.id))).map((m) => m.id)).toEqual([]);
+    });
+
+    it('an extension backfill (60 days stored, then --since 121 days) while conversations move: the warehouse equals the final truth', async () => {
+      h = await createSyncHarness({ seed: 25, pages: 2, conversationsPerPage: 200, historyDays: 120, messagesPerConversation: { min: 1, max: 40 } }, 'live_ext');
+      cleanups.push(() => h.close());
+      expect((await h.sync({ since: new Date(h.sim.data.now.getTime() - 60 * DAY) })).exitCode).toBe(0);
+      h.sim.setLiveShop({ perRequest: 0.15 });
+      const extension = await h.sync({ since: new Date(h.sim.data.now.getTime() - 121 * DAY) });
+      h.sim.setLiveShop(null);
+      expect(extension.exitCode).toBe(0);
+      expect(h.sim.liveShopStats!.moved.size).toBeGreaterThanOrEqual(20);
+      await afterThisSecond();
+      expect((await h.sync()).exitCode).toBe(0);
+
+      const truth = allConversations(h.sim);
+      const rows = await h.db.selectFrom('pancake.conversations').select(['id', 'raw']).orderBy('id').execute();
+      expect(rows.map((r) => r.id)).toEqual(truth.map((c) => c.id).sort());
+      const byId = new Map(truth.map((c) => [c.id, c]));
+      expect(rows.filter((r) => !isDeepStrictEqual(r.raw, byId.get(r.id))).map((r) => r.id)).toEqual([]);
+      const messages = await h.db.selectFrom('pancake.messages').select('id').orderBy('id').execute();
+      expect(messages.map((m) => m.id)).toEqual([...h.sim.data.messages.values()].flat().map((m) => m.id).sort());
     });
 
     it('the v1 page-number walk, made safe by splitting full ranges, loses nothing either', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PancakeClient } from '../../src/pancake/client.js';
 import type { PancakeMessage } from '../../src/pancake/types.js';
 import { formatApiTime, parseApiTime } from '../../src/simulator/index.js';
-import { createSyncHarness, type SyncHarness } from '../support/harness.js';
+import { afterThisSecond, createSyncHarness, type SyncHarness } from '../support/harness.js';
 
 // Real answers leave ad-click entries out of `message_count` (a conversation with 40 items reports
 // 39). A walk that ends once it has seen `message_count` ids stops short of the oldest items and
@@ -78,6 +78,8 @@ describe('message walk with ad-click entries outside message_count', () => {
     expect(walk.map((r) => r.query.current_count ?? '0')).toEqual(['0', '30']); // 30 + 1: the short batch ends it
 
     h.sim.addMessages(conversationId, 2);
+    // Runs read whole seconds up to the one they start in: a change in that second is the next run's.
+    await afterThisSecond();
     h.sim.clearRequests();
     const second = await h.sync();
     expect(second.failures).toEqual([]);

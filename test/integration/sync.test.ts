@@ -4,7 +4,7 @@ import { conversationsUpdatedBetween } from '../../src/simulator/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { runSync } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { createSyncHarness, type SyncHarness } from '../support/harness.js';
+import { afterThisSecond, createSyncHarness, type SyncHarness } from '../support/harness.js';
 
 const DAY = 86_400_000;
 
@@ -81,6 +81,7 @@ describe('sync against the simulator (walking skeleton)', () => {
     const stored = await h.db.selectFrom('pancake.conversations').select('id').orderBy('id').execute();
     const changed = [stored[3]!.id, stored[40]!.id, stored[77]!.id];
     const added = changed.flatMap((id, i) => h.sim.addMessages(id, i + 1));
+    await afterThisSecond();
     h.sim.clearRequests();
     const summary = await h.sync({ since });
     expect(summary.exitCode).toBe(0);

@@ -123,3 +123,12 @@ export function runCli(args: string[], env: Env, options: { onSpawn?: (kill: (si
     options.onSpawn?.((signal = 'SIGKILL') => child.kill(signal));
   });
 }
+
+/**
+ * Waits for the next whole second. Runs cover half-open ranges of whole seconds ending at "now"
+ * (tests run without a safety lag), so a change made in the current second belongs to the next
+ * run's range: a test that changes the shop and syncs at once waits for the second to end first.
+ */
+export async function afterThisSecond(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPancakeClient, MAX_RANGE_SECONDS } from '../../src/pancake/client.js';
 import { PancakeArgumentError } from '../../src/pancake/errors.js';
-import { ITERATOR_WINDOW_SECONDS, splitRange } from '../../src/pancake/paging.js';
+import { ITERATOR_WINDOW_SECONDS, splitRange } from '../../src/pancake/window.js';
 
 // Validation happens before a request leaves: the client points at a port nothing listens on, and
 // every refused call must fail with a PancakeArgumentError naming the parameter, not a network error.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { walkSplitting, type SplitPosition } from '../../src/sync/split-walk.js';
+import { walkSplitting, type SplitPosition } from '../../src/pancake/split-walk.js';
 
 // An in-memory listing that orders and pages like the API (newest first, since/until inclusive,
 // total over the range), and can be edited between two requests, as a shop does.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RANGE_SECONDS } from '../../src/pancake/range.js';
+import { MAX_RANGE_SECONDS } from '../../src/pancake/window.js';
 import { addDays, dayStart, dayWindow, localDay, localHour, planDayRange, planDayWindows } from '../../src/sync/streams/statistics/days.js';
 
 const BERLIN = 'Europe/Berlin';
@@ -67,30 +67,51 @@ describe('local days without DST', () => {
   });
 });
 
-describe('planDayRange: last complete local day, lookback, --since', () => {
-  const settings = { since: null, until: null, syncStart: new Date('2026-05-01T12:00:00Z'), now: new Date('2026-06-01T05:00:00Z'), statsLookbackDays: 3 };
+describe('planDayRange: last complete local day, lookback, only the missing days', () => {
+  const settings = { since: null, until: null, syncStart: new Date('2026-05-01T12:00:00Z'), now: new Date('2026-06-01T05:00:00Z'), statsLookbackDays: 3, safetyLagMs: 30_000 };
   const fresh = { coveredFrom: null, watermark: null, cursor: null };
+  const stored = (firstDay: string, lastDay: string, zone = HCM) => ({ coveredFrom: dayStart(firstDay, zone), watermark: dayStart(addDays(lastDay, 1), zone), cursor: { zone, lastDay } });
 
-  it('a first run reads from SYNC_START to yesterday in the page zone', () => {
-    expect(planDayRange(fresh, settings, HCM)).toEqual({ fromDay: '2026-05-01', toDay: '2026-05-31', resumes: false });
+  it('a first run reads from SYNC_START to yesterday in the page zone, newest days first', () => {
+    expect(planDayRange(fresh, settings, HCM)).toEqual({ firstDay: null, lastDay: null, segments: [{ fromDay: '2026-05-01', toDay: '2026-05-31', direction: 'down' }] });
     // 05:00 UTC on June 1st is still May 31st in Honolulu: its last complete day is May 30th.
-    expect(planDayRange(fresh, settings, 'Pacific/Honolulu').toDay).toBe('2026-05-30');
+    expect(planDayRange(fresh, settings, 'Pacific/Honolulu').segments[0]!.toDay).toBe('2026-05-30');
   });
 
   it('a later run re-reads the lookback days before the stored last day', () => {
-    const state = { coveredFrom: dayStart('2026-05-01', HCM), watermark: dayStart('2026-05-31', HCM), cursor: { zone: HCM, lastDay: '2026-05-30' } };
-    expect(planDayRange(state, settings, HCM)).toEqual({ fromDay: '2026-05-28', toDay: '2026-05-31', resumes: true });
-    expect(planDayRange(state, { ...settings, statsLookbackDays: 0 }, HCM).fromDay).toBe('2026-05-31');
+    const state = stored('2026-05-01', '2026-05-30');
+    expect(planDayRange(state, settings, HCM).segments).toEqual([{ fromDay: '2026-05-28', toDay: '2026-05-31', direction: 'up' }]);
+    expect(planDayRange(state, { ...settings, statsLookbackDays: 0 }, HCM).segments[0]!.fromDay).toBe('2026-05-31');
   });
 
-  it('--since before the stored days walks afresh; days stored in another zone are not covered', () => {
-    const state = { coveredFrom: dayStart('2026-05-01', HCM), watermark: dayStart('2026-05-31', HCM), cursor: { zone: HCM, lastDay: '2026-05-30' } };
-    expect(planDayRange(state, { ...settings, since: new Date('2026-03-01T00:00:00Z') }, HCM)).toEqual({ fromDay: '2026-03-01', toDay: '2026-05-31', resumes: false });
-    expect(planDayRange(state, settings, BERLIN).resumes).toBe(false);
+  it('--since before the stored days reads only the days before them (plus the lookback); days stored in another zone are not covered', () => {
+    const state = stored('2026-05-01', '2026-05-30');
+    expect(planDayRange(state, { ...settings, since: new Date('2026-03-01T00:00:00Z') }, HCM).segments).toEqual([
+      { fromDay: '2026-05-28', toDay: '2026-05-31', direction: 'up' },
+      { fromDay: '2026-03-01', toDay: '2026-04-30', direction: 'down' },
+    ]);
+    expect(planDayRange(state, settings, BERLIN).firstDay).toBeNull();
   });
 
-  it('--until ends at the last day completed before it', () => {
-    expect(planDayRange(fresh, { ...settings, until: dayStart('2026-05-20', HCM) }, HCM).toDay).toBe('2026-05-19');
-    expect(planDayRange(fresh, { ...settings, until: new Date('2026-05-20T10:00:00Z') }, HCM).toDay).toBe('2026-05-19');
+  it('regression: a bounded run followed by a plain one reads every day between them (no gap)', () => {
+    // `--since 2026-01-01 --until 2026-02-01` stored January; the plain run starts at SYNC_START (May).
+    const state = stored('2026-01-01', '2026-01-31');
+    const plan = planDayRange(state, settings, HCM);
+    expect(plan.segments).toEqual([{ fromDay: '2026-01-29', toDay: '2026-05-31', direction: 'up' }]);
+  });
+
+  it('--until ends at the last day completed before it, and never later than now', () => {
+    expect(planDayRange(fresh, { ...settings, until: dayStart('2026-05-20', HCM) }, HCM).segments[0]!.toDay).toBe('2026-05-19');
+    expect(planDayRange(fresh, { ...settings, until: new Date('2026-05-20T10:00:00Z') }, HCM).segments[0]!.toDay).toBe('2026-05-19');
+    expect(planDayRange(fresh, { ...settings, until: new Date('2027-01-01T00:00:00Z') }, HCM).segments[0]!.toDay).toBe('2026-05-31');
+  });
+
+  it('down windows go newest first and tile the days exactly', () => {
+    const windows = planDayWindows('2026-01-01', '2026-03-15', HCM, 30, 'down');
+    expect(windows.map((w) => [w.firstDay, w.lastDay])).toEqual([
+      ['2026-02-14', '2026-03-15'],
+      ['2026-01-15', '2026-02-13'],
+      ['2026-01-01', '2026-01-14'],
+    ]);
   });
 });

@@ -1,8 +1,9 @@
 import { PancakeArgumentError, PancakeError } from '../errors.js';
 import { checkId, type EndpointContext } from '../endpoint-context.js';
 import type { ListCallLogsResponse, PancakeCallLog } from '../entity-types.js';
-import { checkPageNumber, optionalRange, requiredEnds, walkPageNumbers, walkWindowedPages } from '../paging.js';
+import { checkPageNumber, walkPageNumbers, walkPages } from '../page-walk.js';
 import type { Instant } from '../time.js';
+import { iterateWindows, optionalRange, requiredEnds } from '../window.js';
 
 /** The seed says "at least 30", the official description "maximum 30": 30 is the one value both accept. */
 export const CALL_LOGS_PAGE_SIZE = 30;
@@ -50,10 +51,12 @@ export function callLogEndpoints(ctx: EndpointContext): CallLogEndpoints {
       const fetchPage = (window: { since?: number; until?: number }, pageNumber: number) => listCallLogs(pageId, { id: range.id, ...window, pageNumber });
       if (range.since !== undefined && range.until !== undefined) {
         requiredEnds(range.since, range.until);
-        return walkWindowedPages(range.since, range.until, CALL_LOGS_PAGE_SIZE, fetchPage, range.windowSeconds);
+        return iterateWindows(range.since, range.until, (window) => walkPages((since, until, n) => fetchPage({ since, until }, n), CALL_LOGS_PAGE_SIZE, window, null), range.windowSeconds);
       }
       const open = optionalRange(range.since, range.until);
-      return walkPageNumbers((n) => fetchPage(open, n), CALL_LOGS_PAGE_SIZE);
+      return (async function* () {
+        for await (const batch of walkPageNumbers((n) => fetchPage(open, n), CALL_LOGS_PAGE_SIZE)) if (batch.records.length > 0) yield batch.records;
+      })();
     },
   };
 }

@@ -1,7 +1,8 @@
-import { PancakeArgumentError, PancakeError } from '../errors.js';
+import { PancakeError } from '../errors.js';
 import type { EndpointContext } from '../endpoint-context.js';
-import { checkRange } from '../range.js';
-import { toUnixSeconds, type Instant } from '../time.js';
+import { checkPageNumber } from '../page-walk.js';
+import type { Instant } from '../time.js';
+import { checkRange, optionalRange } from '../window.js';
 import type { ConversationOrder, ListConversationsResponse, PancakeConversation } from '../types.js';
 
 export const CONVERSATIONS_PER_PAGE = 60;
@@ -33,15 +34,12 @@ export function conversationEndpoints(ctx: EndpointContext): ConversationEndpoin
   return {
     async listConversations(pageId, params) {
       if ('pageNumber' in params) {
-        if (!Number.isInteger(params.pageNumber) || params.pageNumber < 1) throw new PancakeArgumentError('pageNumber', `must be a whole number ≥ 1, got ${params.pageNumber}`);
+        const pageNumber = checkPageNumber(params.pageNumber);
         const range = checkRange(params.since, params.until);
-        const body = await ctx.pageGet<ListConversationsResponse>(pageId, '/conversations', { ...range, page_number: params.pageNumber, order_by: params.orderBy, tags: params.tags });
+        const body = await ctx.pageGet<ListConversationsResponse>(pageId, '/conversations', { ...range, page_number: pageNumber, order_by: params.orderBy, tags: params.tags });
         return conversationsOf(body, pageId);
       }
-      const range =
-        params.since !== undefined && params.until !== undefined
-          ? checkRange(params.since, params.until)
-          : { since: params.since === undefined ? undefined : toUnixSeconds(params.since), until: params.until === undefined ? undefined : toUnixSeconds(params.until) };
+      const range = optionalRange(params.since, params.until);
       const body = await ctx.pageGet<ListConversationsResponse>(
         pageId,
         '/conversations',

@@ -1,8 +1,10 @@
 import { PancakeArgumentError, PancakeError } from '../errors.js';
 import type { EndpointContext } from '../endpoint-context.js';
 import type { ListPageCustomersResponse, PancakePageCustomer } from '../entity-types.js';
-import { checkPageNumber, requiredEnds, requiredRange, walkWindowedPages } from '../paging.js';
+import { checkPageNumber } from '../page-walk.js';
+import { walkSplitting } from '../split-walk.js';
 import type { Instant } from '../time.js';
+import { iterateWindows, requiredEnds, requiredRange } from '../window.js';
 
 /** The API's largest page of customers (docs/pancake-api.md, "Page customers"). */
 export const CUSTOMERS_MAX_PAGE_SIZE = 100;
@@ -26,9 +28,9 @@ export interface CustomerEndpoints {
   /** One page of a page's customers; `total` counts the whole since/until range. */
   listPageCustomers(pageId: string, params: PageCustomerParams): Promise<ListPageCustomersResponse>;
   /**
-   * Every customer of [since, until], in windows under the one-month limit (oldest first), page by
-   * page. Page numbers over `updated_at` can skip a customer that changes during the walk
-   * (docs/pancake-api.md, "Paging hazard"): the customers stream walks in a way that cannot.
+   * Every customer of [since, until], in windows under the one-month limit (oldest first). Each
+   * window is read by the split walk the sync uses (split-walk.ts): plain page numbers could skip
+   * a customer that changes during the walk; this walk cannot. A customer may come twice: key by id.
    */
   iteratePageCustomers(pageId: string, range: PageCustomerRange & { windowSeconds?: number }): AsyncIterable<PancakePageCustomer[]>;
 }
@@ -52,13 +54,11 @@ export function customerEndpoints(ctx: EndpointContext): CustomerEndpoints {
       const pageSize = customerPageSize(range.pageSize);
       requiredEnds(range.since, range.until);
       customerOrder(range.orderBy);
-      return walkWindowedPages(
-        range.since,
-        range.until,
-        pageSize,
-        async (window, pageNumber) => (await listPageCustomers(pageId, { ...range, ...window, pageSize, pageNumber })).customers,
-        range.windowSeconds,
-      );
+      const fetchPage = async (since: number, until: number, pageNumber: number) => {
+        const body = await listPageCustomers(pageId, { ...range, since, until, pageSize, pageNumber });
+        return { records: body.customers, total: typeof body.total === 'number' ? body.total : null };
+      };
+      return iterateWindows(range.since, range.until, (window) => walkSplitting(fetchPage, pageSize, window, null), range.windowSeconds);
     },
   };
 }

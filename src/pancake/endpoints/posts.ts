@@ -1,8 +1,9 @@
 import { PancakeError } from '../errors.js';
 import type { EndpointContext } from '../endpoint-context.js';
 import type { ListPostsResponse, PancakePost } from '../entity-types.js';
-import { checkPageNumber, requiredEnds, requiredRange, walkWindowedPages } from '../paging.js';
+import { checkPageNumber, walkPages } from '../page-walk.js';
 import type { Instant } from '../time.js';
+import { iterateWindows, requiredEnds, requiredRange } from '../window.js';
 import { exactPageSize } from './call-logs.js';
 
 /** Posts come 30 a page, like call logs (docs/pancake-api.md, "Posts"). */
@@ -45,13 +46,8 @@ export function postEndpoints(ctx: EndpointContext): PostEndpoints {
     listPosts,
     iteratePosts(pageId, range) {
       requiredEnds(range.since, range.until);
-      return walkWindowedPages(
-        range.since,
-        range.until,
-        POSTS_PAGE_SIZE,
-        async (window, pageNumber) => (await listPosts(pageId, { ...window, type: range.type, pageNumber })).posts,
-        range.windowSeconds,
-      );
+      const fetchPage = async (since: number, until: number, pageNumber: number) => (await listPosts(pageId, { since, until, type: range.type, pageNumber })).posts;
+      return iterateWindows(range.since, range.until, (window) => walkPages(fetchPage, POSTS_PAGE_SIZE, window, null), range.windowSeconds);
     },
   };
 }

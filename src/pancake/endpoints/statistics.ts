@@ -2,7 +2,7 @@ import { formatDateRange, checkZone, type DateRange } from '../date-range.js';
 import { checkId, type EndpointContext } from '../endpoint-context.js';
 import { PancakeArgumentError, PancakeError } from '../errors.js';
 import { isRecord } from '../http.js';
-import { checkRange } from '../range.js';
+import { checkRange } from '../window.js';
 import type { Instant } from '../time.js';
 import type {
   AdsStatisticsResponse,

@@ -6,10 +6,9 @@ import { parseApiTimestamp } from '../../pancake/time.js';
 import type { CallLogsTable } from '../../warehouse/schema-entities.js';
 import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
-import { walkPages, type PagePosition } from '../page-walk.js';
+import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { StreamUnavailableError, type Stream, type StreamContext } from '../stream.js';
-import { runWindowed, type WindowedSource } from '../windowed.js';
-import { windowedPlan } from '../windowed-plan.js';
+import { runWindowed, windowedPlan, type WindowedSource } from '../windowed.js';
 
 export type CallLogRow = Omit<CallLogsTable, 'synced_at' | 'raw' | 'start_time'> & { start_time: Date | null; raw: unknown };
 

@@ -1,4 +1,6 @@
 import { CONVERSATIONS_PER_PAGE } from '../../pancake/client.js';
+import { walkKeyset, type KeysetPosition } from '../../pancake/keyset-walk.js';
+import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PancakeConversation } from '../../pancake/types.js';
 import type { ConversationsTable } from '../../warehouse/schema.js';
@@ -6,9 +8,8 @@ import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
 import { bool, int, str } from '../map.js';
 import { adClicksOfConversation, adClicksTable } from './ad-clicks.js';
 import { writeConversationBridges } from './conversation-bridges.js';
-import type { Stream } from '../stream.js';
-import { walkSplitting, type SplitPosition } from '../split-walk.js';
-import { countWindows, runWindowed, type WindowedSource } from '../windowed.js';
+import { windowedStream } from '../windowed.js';
+import { planConversations } from './conversations-estimate.js';
 
 export type ConversationRow = Omit<ConversationsTable, 'synced_at' | 'raw' | 'inserted_at' | 'updated_at'> & {
   inserted_at: Date | null;
@@ -63,57 +64,33 @@ export function mapConversation(c: PancakeConversation, pageId: string): Convers
 }
 
 /** Position inside a window: the v2 cursor (last id read), or how far the v1 split walk got. */
-type Position = { after: string } | SplitPosition;
+type Position = KeysetPosition | SplitPosition;
 
-const source: WindowedSource<PancakeConversation, Position> = {
-  stream: 'conversations',
-  async *read(ctx, window, from) {
+export const conversationsStream = windowedStream<PancakeConversation, ConversationRow, Position>({
+  name: 'conversations',
+  description: 'conversations walked by updated_at windows (v2 cursor by default)',
+  table: conversationsTable,
+  costPerWindow: '≥1 request each (60 conversations a page)',
+  plan: planConversations,
+  read(ctx, window, from) {
     const { client, page, settings } = ctx;
     // Ordered by updated_at: an incremental run must see conversations that changed, not only new
-    // ones. The v2 cursor is keyset paging, so a row that changes mid-walk cannot shift the others
-    // out of reach (docs/pancake-api.md, "Paging hazard"); it moves past the window and the next run,
-    // whose window starts before this run's end, reads it.
+    // ones. v2 is keyset paging (keyset-walk.ts); v1 page numbers shift when a row changes mid-walk,
+    // so each range is read in one request, splitting full ones (split-walk.ts).
     if (settings.conversationPaging === 'cursor') {
-      let after = from && 'after' in from ? from.after : null;
-      for (;;) {
-        const batch = await client.listConversations(page.id, { since: window.since, until: window.until, lastConversationId: after, orderBy: 'updated_at' });
-        const last = batch.at(-1);
-        const done = batch.length < CONVERSATIONS_PER_PAGE || last === undefined;
-        after = last?.id ?? after;
-        yield { records: batch, position: done ? null : { after: after as string } };
-        if (done) return;
-      }
+      const fetchAfter = (range: { since: number; until: number }, after: string | null) => client.listConversations(page.id, { ...range, lastConversationId: after, orderBy: 'updated_at' });
+      return walkKeyset(fetchAfter, CONVERSATIONS_PER_PAGE, window, from && 'after' in from ? from : null);
     }
-    // v1 page numbers shift when a row changes mid-walk, so each range is read in one request,
-    // splitting ranges whose first page is full (split-walk.ts, shared with customers).
     const fetchPage = async (since: number, until: number, pageNumber: number) => ({
       records: await client.listConversations(page.id, { since, until, pageNumber, orderBy: 'updated_at' }),
       total: null,
     });
-    yield* walkSplitting(fetchPage, CONVERSATIONS_PER_PAGE, window, from && 'doneUntil' in from ? from : null);
+    return walkSplitting(fetchPage, CONVERSATIONS_PER_PAGE, window, from && 'doneUntil' in from ? from : null);
   },
-  async write(trx, ctx, records) {
-    const rows = records.map((c) => mapConversation(c, ctx.page.id));
-    const written = await upsertRows(trx, conversationsTable, rows);
+  map: (conversation, ctx) => mapConversation(conversation, ctx.page.id),
+  // Same transaction: a conversation's ad clicks, tags and assignees change exactly when its row does.
+  async alsoWrite(trx, ctx, records, rows) {
     const adClicks = await upsertRows(trx, adClicksTable, records.flatMap((c, i) => adClicksOfConversation(c, rows[i]!.page_id)));
-    // Same transaction: a conversation's tags and assignees change exactly when its row does.
-    return written + adClicks + (await writeConversationBridges(trx, ctx.page.id, records));
+    return adClicks + (await writeConversationBridges(trx, ctx.page.id, records));
   },
-};
-
-export const conversationsStream: Stream = {
-  name: 'conversations',
-  table: 'pancake.conversations',
-  description: 'conversations walked by updated_at windows (v2 cursor by default)',
-  run: (ctx) => runWindowed(ctx, source),
-  async plan(ctx) {
-    const { windows, resumes } = await countWindows(ctx, source.stream);
-    const first = windows[0];
-    const last = windows.at(-1);
-    return {
-      units: windows.length,
-      estimatedRequests: windows.length,
-      detail: first && last ? `${resumes ? 'resume' : 'from'} ${first.since.toISOString()} to ${last.until.toISOString()} in ${windows.length} window(s), ≥1 request each` : 'nothing to read',
-    };
-  },
-};
+});

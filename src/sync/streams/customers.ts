@@ -2,12 +2,10 @@ import { CUSTOMERS_MAX_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakePageCustomer } from '../../pancake/entity-types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { CustomersTable } from '../../warehouse/schema-entities.js';
-import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
+import type { TableSpec } from '../../warehouse/upsert.js';
 import { bool, str } from '../map.js';
-import { walkSplitting, type SplitPosition } from '../split-walk.js';
-import type { Stream } from '../stream.js';
-import { runWindowed, type WindowedSource } from '../windowed.js';
-import { windowedPlan } from '../windowed-plan.js';
+import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';
+import { windowedStream } from '../windowed.js';
 
 export type CustomerRow = Omit<CustomersTable, 'synced_at' | 'raw' | 'inserted_at' | 'updated_at' | 'birthday'> & {
   birthday: string | null;
@@ -80,8 +78,10 @@ export function calendarDate(value: unknown): string | null {
   return date.toISOString().slice(0, 10);
 }
 
-const source: WindowedSource<PancakePageCustomer, SplitPosition> = {
-  stream: 'customers',
+export const customersStream = windowedStream<PancakePageCustomer, CustomerRow, SplitPosition>({
+  name: 'customers',
+  description: 'page customers walked by updated_at windows (split until each range fits one page)',
+  table: customersTable,
   // By updated_at, so edits to old customers are picked up; split-walk.ts explains why this walk
   // cannot skip a customer that is edited while it runs.
   read: (ctx, window, from) =>
@@ -94,14 +94,6 @@ const source: WindowedSource<PancakePageCustomer, SplitPosition> = {
       window,
       from,
     ),
-  write: (trx, ctx, records) => upsertRows(trx, customersTable, records.map((c) => mapCustomer(c, ctx.page.id))),
-};
-
-export const customersStream: Stream = {
-  name: 'customers',
-  table: 'pancake.customers',
-  description: 'page customers walked by updated_at windows (split until each range fits one page)',
-  run: (ctx) => runWindowed(ctx, source),
-  plan: async (ctx) => windowedPlan(ctx, source.stream, '≥1 request each (more where over 100 customers changed)'),
-};
-
+  map: (customer, ctx) => mapCustomer(customer, ctx.page.id),
+  costPerWindow: '≥1 request each (more where over 100 customers changed)',
+});

@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import { MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { PancakeError } from '../../pancake/errors.js';
 import type { ListMessagesResponse } from '../../pancake/types.js';
@@ -7,34 +6,44 @@ import { upsertRows } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext } from '../stream.js';
 import { adClicksOfAnswer, adClicksTable, conversationDetailsTable, mapConversationDetails } from './ad-clicks.js';
 import { mapMessage, messagesTable } from './message-rows.js';
+import { messagesLeft } from './messages-estimate.js';
+import { visitParents } from './parent-visits.js';
 
 export { mapMessage, messagesTable, senderKind, type MessageRow } from './message-rows.js';
 
-/** Conversations are taken from the warehouse in slices, so memory stays flat on long backfills. */
-const SLICE = 500;
 
 export const messagesStream: Stream = {
   name: 'messages',
   table: 'pancake.messages',
   description: 'messages of every conversation that is new or changed since its messages were stored',
-  after: ['conversations'],
+  // Runs alongside the conversations walk and takes conversations as they are committed, newest
+  // first (parent-visits.ts): with the walk going newest first too, the newest conversations get
+  // their messages within the first seconds of a backfill instead of after the whole walk. The two
+  // meet only in the warehouse (a conversation is stale until its messages are stored for its
+  // current version) and in the promise of the walk's end.
+  follows: 'conversations',
   async run(ctx) {
-    ctx.counts.unitsTotal = (await countStaleConversations(ctx.db, ctx.page.id)).conversations;
-    const limit = pLimit(ctx.settings.concurrency);
-    let afterId = '';
-    for (;;) {
-      const stale = await staleConversations(ctx.db, ctx.page.id, afterId, SLICE);
-      if (stale.length === 0) return;
-      afterId = stale[stale.length - 1]!.id;
-      const results = await Promise.allSettled(stale.map((conversation) => limit(() => syncConversation(ctx, conversation))));
-      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failure) throw failure.reason;
-    }
+    ctx.counts.requests = 0;
+    await visitParents<StaleConversation>({
+      concurrency: ctx.settings.concurrency,
+      ...(ctx.upstream && { upstream: ctx.upstream }),
+      next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit),
+      visit: (conversation) => syncConversation(ctx, conversation),
+      // For progress and the ETA only: revised alongside the walk, never waited for.
+      onSlice: (upstreamRunning) =>
+        void messagesLeft(ctx, upstreamRunning)
+          .then((left) => {
+            ctx.counts.unitsTotal = ctx.counts.unitsDone + left.conversations;
+            ctx.counts.requestsTotal = (ctx.counts.requests ?? 0) + left.requests;
+          })
+          .catch(() => undefined),
+    });
   },
   async plan(ctx) {
-    const { conversations, reportedMessages } = await countStaleConversations(ctx.db, ctx.page.id);
-    // A full walk costs floor(items / 30) + 1 requests; message_count undercounts items (ad clicks).
-    const estimated = Math.max(conversations, Math.ceil(reportedMessages / MESSAGES_PER_BATCH));
+    const { conversations, reportedMessages, walkRequests } = await countStaleConversations(ctx.db, ctx.page.id, MESSAGES_PER_BATCH);
+    // From the stored message_count of each conversation (message-state.ts); it undercounts items
+    // (ad clicks), so this is a floor. Conversations this run's walk has not stored yet are unknown.
+    const estimated = Math.max(walkRequests, Math.ceil(reportedMessages / MESSAGES_PER_BATCH));
     return {
       units: conversations,
       estimatedRequests: estimated,
@@ -62,6 +71,7 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
   for (;;) {
     let answer: ListMessagesResponse;
     try {
+      ctx.counts.requests = (ctx.counts.requests ?? 0) + 1;
       answer = await client.listMessages(page.id, conversation.id, { customerId: conversation.customer_id, currentCount: position });
     } catch (error) {
       if (error instanceof PancakeError && error.kind === 'not_found') {

@@ -2,12 +2,10 @@ import { POSTS_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakePost } from '../../pancake/entity-types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PostsTable } from '../../warehouse/schema-entities.js';
-import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
+import type { TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
-import { walkPages, type PagePosition } from '../page-walk.js';
-import type { Stream } from '../stream.js';
-import { runWindowed, type WindowedSource } from '../windowed.js';
-import { windowedPlan } from '../windowed-plan.js';
+import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
+import { windowedStream } from '../windowed.js';
 
 export type PostRow = Omit<PostsTable, 'synced_at' | 'raw' | 'inserted_at'> & { inserted_at: Date | null; raw: unknown };
 
@@ -52,19 +50,14 @@ export function mapPost(post: PancakePost, pageId: string): PostRow {
   };
 }
 
-const source: WindowedSource<PancakePost, PagePosition> = {
-  stream: 'posts',
+export const postsStream = windowedStream<PancakePost, PostRow, PagePosition>({
+  name: 'posts',
+  description: 'posts walked by inserted_at windows, with typed reaction counts',
+  table: postsTable,
   // By inserted_at: it never changes, so plain page numbers cannot skip (page-walk.ts). The price:
   // counters of a post are refreshed only while the post lies inside a run's lookback.
   read: (ctx, window, from) =>
     walkPages(async (since, until, pageNumber) => (await ctx.client.listPosts(ctx.page.id, { since, until, pageNumber })).posts, POSTS_PAGE_SIZE, window, from),
-  write: (trx, ctx, records) => upsertRows(trx, postsTable, records.map((post) => mapPost(post, ctx.page.id))),
-};
-
-export const postsStream: Stream = {
-  name: 'posts',
-  table: 'pancake.posts',
-  description: 'posts walked by inserted_at windows, with typed reaction counts',
-  run: (ctx) => runWindowed(ctx, source),
-  plan: (ctx) => windowedPlan(ctx, source.stream, '≥1 request each (30 posts a page)'),
-};
+  map: (post, ctx) => mapPost(post, ctx.page.id),
+  costPerWindow: '≥1 request each (30 posts a page)',
+});

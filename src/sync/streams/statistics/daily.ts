@@ -2,11 +2,11 @@ import { deleteRowsNotIn } from '../../../warehouse/stats-replace.js';
 import { readStreamState, writeStreamState, type StreamState } from '../../../warehouse/state.js';
 import { upsertRows, type TableSpec } from '../../../warehouse/upsert.js';
 import type { Stream, StreamContext, StreamPlan } from '../../stream.js';
-import { type DayCursor, type DayWindow, dayStart, addDays, planDayRange, planDayWindows } from './days.js';
+import { type DayCursor, type DayPlan, type DaySegment, type DayWindow, dayStart, addDays, planDayRange, planDayWindows } from './days.js';
 
 // The engine of every statistics stream: a day-range cursor re-read with a lookback. A stream
 // declares its table, how many days one request may cover and how to turn one window's answers
-// into rows; this file plans the days, walks the windows oldest first and commits each window's
+// into rows; this file plans the days, walks the windows (newest first when backfilling) and commits each window's
 // rows together with the cursor, so a killed run resumes at the first uncommitted window.
 
 /** Every statistics row carries its page and local day; the rest is the stream's. */
@@ -42,21 +42,30 @@ export function dailyStream<Row extends StatsRow>(source: DailySource<Row>): Str
   };
 }
 
-async function plannedWindows(ctx: StreamContext, source: DailySource<StatsRow>): Promise<{ state: StreamState<DayCursor>; windows: DayWindow[]; resumes: boolean; fromDay: string }> {
+interface PlannedDays {
+  plan: DayPlan;
+  windows: Array<DayWindow & { direction: DaySegment['direction'] }>;
+}
+
+async function plannedWindows(ctx: StreamContext, source: DailySource<StatsRow>): Promise<PlannedDays> {
   const zone = ctx.page.timezone;
   const state = await readStreamState<DayCursor>(ctx.db, ctx.page.id, source.stream);
-  const range = planDayRange(state, ctx.settings, zone);
-  return { state, windows: planDayWindows(range.fromDay, range.toDay, zone, source.maxDays), resumes: range.resumes, fromDay: range.fromDay };
+  const plan = planDayRange(state, ctx.settings, zone);
+  const windows = plan.segments.flatMap((s) => planDayWindows(s.fromDay, s.toDay, zone, source.maxDays, s.direction).map((w) => ({ ...w, direction: s.direction })));
+  return { plan, windows };
 }
 
 export async function runDaily<Row extends StatsRow>(ctx: StreamContext, source: DailySource<Row>): Promise<void> {
   const { db, page } = ctx;
-  const { state, windows, resumes, fromDay } = await plannedWindows(ctx, source as unknown as DailySource<StatsRow>);
+  const { plan, windows } = await plannedWindows(ctx, source as unknown as DailySource<StatsRow>);
   const zone = page.timezone;
-  const coveredFrom = resumes && state.coveredFrom ? state.coveredFrom : dayStart(fromDay, zone);
-  let lastDay = resumes && state.cursor ? state.cursor.lastDay : null;
+  // The stored days only grow, at the edge a window touches (days.ts, planDayRange).
+  let firstDay = plan.firstDay;
+  let lastDay = plan.lastDay;
   ctx.counts.unitsTotal = windows.length;
-  ctx.log.debug({ stream: source.stream, zone, windows: windows.length, from: windows[0]?.firstDay, to: windows.at(-1)?.lastDay, resumes }, 'planned statistics days');
+  ctx.counts.requests = 0;
+  ctx.counts.requestsTotal = windows.length * source.requestsPerWindow;
+  ctx.log.debug({ stream: source.stream, zone, windows: windows.length, segments: plan.segments }, 'planned statistics days');
 
   for (const window of windows) {
     const fetched = await source.fetch(ctx, window);
@@ -65,9 +74,9 @@ export async function runDaily<Row extends StatsRow>(ctx: StreamContext, source:
       ctx.log.warn({ stream: source.stream, dropped: fetched.length - rows.length, window: [window.firstDay, window.lastDay] }, 'Pancake sent statistics outside the requested days; they were ignored');
     }
     ctx.counts.records += fetched.length;
-    // Resuming re-reads the lookback days: the cursor never moves back over days already stored.
-    lastDay = lastDay !== null && lastDay > window.lastDay ? lastDay : window.lastDay;
-    const next: StreamState<DayCursor> = { coveredFrom, watermark: dayStart(addDays(lastDay, 1), zone), cursor: { zone, lastDay } };
+    firstDay = firstDay === null || window.firstDay < firstDay ? window.firstDay : firstDay;
+    lastDay = lastDay === null || window.lastDay > lastDay ? window.lastDay : lastDay;
+    const next: StreamState<DayCursor> = { coveredFrom: dayStart(firstDay, zone), watermark: dayStart(addDays(lastDay, 1), zone), cursor: { zone, lastDay } };
     await db.transaction().execute(async (trx) => {
       const written = await upsertRows(trx, source.table, rows);
       // An empty answer for a whole window is more likely an API hiccup than a month of zeros
@@ -77,19 +86,19 @@ export async function runDaily<Row extends StatsRow>(ctx: StreamContext, source:
       await writeStreamState(trx, page.id, source.stream, next);
     });
     ctx.counts.unitsDone += 1;
+    ctx.counts.requests += source.requestsPerWindow;
   }
 }
 
 export async function planDaily<Row extends StatsRow>(ctx: StreamContext, source: DailySource<Row>): Promise<StreamPlan> {
-  const { windows, resumes } = await plannedWindows(ctx, source as unknown as DailySource<StatsRow>);
-  const first = windows[0];
-  const last = windows.at(-1);
+  const { plan, windows } = await plannedWindows(ctx, source as unknown as DailySource<StatsRow>);
+  const parts = plan.segments.map((s) => `${s.fromDay} to ${s.toDay}${s.direction === 'down' ? ' (newest first)' : ''}`);
   return {
     units: windows.length,
     estimatedRequests: windows.length * source.requestsPerWindow,
     detail:
-      first && last
-        ? `${resumes ? 'resume' : 'from'} ${first.firstDay} to ${last.lastDay} (${ctx.page.timezone}) in ${windows.length} window(s) of ≤ ${source.maxDays} day(s), ${source.requestsPerWindow} request(s) each`
+      windows.length > 0
+        ? `${parts.join(', then ')} (${ctx.page.timezone}) in ${windows.length} window(s) of ≤ ${source.maxDays} day(s), ${source.requestsPerWindow} request(s) each`
         : 'no complete day to read',
   };
 }

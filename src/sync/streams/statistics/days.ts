@@ -3,8 +3,9 @@
 // by 86 400: every boundary comes from luxon in the zone.
 
 import { DateTime } from 'luxon';
-import { MAX_RANGE_SECONDS } from '../../../pancake/range.js';
+import { MAX_RANGE_SECONDS, inclusiveSeconds } from '../../../pancake/window.js';
 import type { StreamState } from '../../../warehouse/state.js';
+import { coverageEnd } from '../../coverage.js';
 import type { SyncSettings } from '../../stream.js';
 
 /** A local calendar day, YYYY-MM-DD (sorts as a string). */
@@ -48,34 +49,35 @@ export interface DayWindow {
 }
 
 export function dayWindow(firstDay: Day, lastDay: Day, zone: string): DayWindow {
-  return {
-    zone,
-    firstDay,
-    lastDay,
-    days: daysFrom(firstDay, lastDay),
-    since: dayStart(firstDay, zone),
-    until: new Date(dayStart(addDays(lastDay, 1), zone).getTime() - 1000),
-  };
+  const seconds = inclusiveSeconds({ since: dayStart(firstDay, zone), until: dayStart(addDays(lastDay, 1), zone) });
+  if (seconds === null) throw new Error(`no whole second between ${firstDay} and ${lastDay} in ${zone}`);
+  return { zone, firstDay, lastDay, days: daysFrom(firstDay, lastDay), since: new Date(seconds.since * 1000), until: new Date(seconds.until * 1000) };
 }
 
 /**
- * Splits [fromDay, toDay] into windows of at most `maxDays` whole days, oldest first, each inside
- * the API's 30 × 86 400 s: thirty days that include a 25-hour day are one hour too long, so such a
- * window gets 29.
+ * Splits [fromDay, toDay] into windows of at most `maxDays` whole days, each inside the API's
+ * 30 × 86 400 s: thirty days that include a 25-hour day are one hour too long, so such a window
+ * gets 29. `up` windows go oldest first, `down` ones newest first.
  */
-export function planDayWindows(fromDay: Day, toDay: Day, zone: string, maxDays: number): DayWindow[] {
+export function planDayWindows(fromDay: Day, toDay: Day, zone: string, maxDays: number, direction: DaySegment['direction'] = 'up'): DayWindow[] {
   if (!(maxDays >= 1)) throw new Error(`a statistics window needs at least one day, got ${maxDays}`);
+  const size = Math.floor(maxDays) - 1;
+  const tooLong = (w: DayWindow): boolean => w.until.getTime() - w.since.getTime() > MAX_RANGE_SECONDS * 1000 && w.lastDay > w.firstDay;
   const windows: DayWindow[] = [];
-  for (let first = fromDay; first <= toDay; ) {
-    let last = addDays(first, Math.floor(maxDays) - 1);
-    if (last > toDay) last = toDay;
-    let window = dayWindow(first, last, zone);
-    while (window.until.getTime() - window.since.getTime() > MAX_RANGE_SECONDS * 1000 && last > first) {
-      last = addDays(last, -1);
-      window = dayWindow(first, last, zone);
+  if (direction === 'up') {
+    for (let first = fromDay; first <= toDay; ) {
+      let window = dayWindow(first, minDay(addDays(first, size), toDay), zone);
+      while (tooLong(window)) window = dayWindow(first, addDays(window.lastDay, -1), zone);
+      windows.push(window);
+      first = addDays(window.lastDay, 1);
     }
-    windows.push(window);
-    first = addDays(last, 1);
+  } else {
+    for (let last = toDay; last >= fromDay; ) {
+      let window = dayWindow(maxDay(addDays(last, -size), fromDay), last, zone);
+      while (tooLong(window)) window = dayWindow(addDays(window.firstDay, 1), last, zone);
+      windows.push(window);
+      last = addDays(window.firstDay, -1);
+    }
   }
   return windows;
 }
@@ -86,29 +88,50 @@ export interface DayCursor {
   lastDay: Day;
 }
 
-export interface DayRange {
+/** Days to read, walked like coverage.ts walks time: the newer part up, the older part down. */
+export interface DaySegment {
   fromDay: Day;
   toDay: Day;
-  /** True when continuing stored coverage (re-reading the lookback days); false for a fresh walk. */
-  resumes: boolean;
+  direction: 'up' | 'down';
+}
+
+export interface DayPlan {
+  /** The stored days [firstDay, lastDay] at the start of the run; nulls when none count. */
+  firstDay: Day | null;
+  lastDay: Day | null;
+  segments: DaySegment[];
 }
 
 /**
- * Which days a run reads. The newest is the last complete local day before `--until` (default now):
- * today is still changing and is read tomorrow. A stream whose stored days reach back to the
- * requested start resumes `statsLookbackDays` before its last stored day, because Pancake keeps
- * correcting recent days; otherwise it walks from `--since`, else SYNC_START. Days stored in another
- * zone do not count as covered: their boundaries differ.
+ * Which days a run reads, with the invariants of coverage.ts on whole local days: the stored days
+ * stay one contiguous run and only grow over days read. The newest day is the last complete one
+ * before min(--until, now − safety lag): today is still changing and is read tomorrow. The newer
+ * part re-reads `statsLookbackDays` before the last stored day, because Pancake keeps correcting
+ * recent days; the older part reads from --since (else SYNC_START) up to the first stored day, and
+ * so does a first run, newest days first. Days stored in another zone do not count: their
+ * boundaries differ.
  */
-export function planDayRange(state: StreamState<DayCursor>, settings: Pick<SyncSettings, 'since' | 'until' | 'syncStart' | 'now' | 'statsLookbackDays'>, zone: string): DayRange {
+export function planDayRange(state: StreamState<DayCursor>, settings: Pick<SyncSettings, 'since' | 'until' | 'syncStart' | 'now' | 'statsLookbackDays' | 'safetyLagMs'>, zone: string): DayPlan {
   const startDay = localDay(settings.since ?? settings.syncStart, zone);
-  const toDay = addDays(localDay(settings.until ?? settings.now, zone), -1);
+  const toDay = addDays(localDay(coverageEnd(settings), zone), -1);
   const cursor = state.cursor;
-  const covered = cursor !== null && cursor.zone === zone && typeof cursor.lastDay === 'string' && state.coveredFrom !== null && state.coveredFrom.getTime() <= dayStart(startDay, zone).getTime();
-  if (covered) {
-    const lookback = Math.max(0, Math.floor(settings.statsLookbackDays));
-    const resumeDay = addDays(cursor.lastDay, 1 - lookback);
-    return { fromDay: resumeDay > startDay ? resumeDay : startDay, toDay, resumes: true };
+  const stored = cursor !== null && cursor.zone === zone && typeof cursor.lastDay === 'string' && state.coveredFrom !== null;
+  if (!stored) {
+    return { firstDay: null, lastDay: null, segments: startDay <= toDay ? [{ fromDay: startDay, toDay, direction: 'down' }] : [] };
   }
-  return { fromDay: startDay, toDay, resumes: false };
+  const firstDay = localDay(state.coveredFrom as Date, zone);
+  const lastDay = cursor.lastDay;
+  const segments: DaySegment[] = [];
+  const resumeDay = maxDay(firstDay, addDays(lastDay, 1 - Math.max(0, Math.floor(settings.statsLookbackDays))));
+  if (toDay >= resumeDay) segments.push({ fromDay: resumeDay, toDay, direction: 'up' });
+  if (startDay < firstDay) segments.push({ fromDay: startDay, toDay: addDays(firstDay, -1), direction: 'down' });
+  return { firstDay, lastDay, segments };
+}
+
+function minDay(a: Day, b: Day): Day {
+  return a < b ? a : b;
+}
+
+function maxDay(a: Day, b: Day): Day {
+  return a > b ? a : b;
 }

@@ -1,6 +1,7 @@
 // A walk over page-numbered `updated_at` listings that cannot skip a record while the shop keeps
 // editing (docs/pancake-api.md, "Paging hazard": a record that changes mid-walk leaves its place and
-// every later record shifts up one, so page N+1 starts one record too far).
+// every later record shifts up one, so page N+1 starts one record too far). Used by the sync's
+// customers and v1 conversations walks and by the library's `iteratePageCustomers`.
 //
 // Chosen walk: read each range in ONE request. A range whose first page comes back full (and
 // `total` says there is more) is split in two, oldest half first, down to one second. A single
@@ -13,7 +14,7 @@
 // read yet (read twice at worst, never skipped), and no record can enter a past second because an
 // edit moves updated_at to the present.
 
-import type { WindowBatch } from './windowed.js';
+import { inclusiveSeconds, type HalfOpenWindow, type WalkBatch } from './window.js';
 
 export interface SplitPage<Rec> {
   records: Rec[];
@@ -38,11 +39,17 @@ export interface SplitPosition {
 export async function* walkSplitting<Rec>(
   fetchPage: FetchSplitPage<Rec>,
   pageSize: number,
-  window: { since: Date; until: Date },
+  window: HalfOpenWindow,
   from: SplitPosition | null,
-): AsyncGenerator<WindowBatch<Rec, SplitPosition>> {
-  const end = seconds(window.until);
-  let start = from ? seconds(new Date(from.doneUntil)) : seconds(window.since);
+): AsyncGenerator<WalkBatch<Rec, SplitPosition>> {
+  const range = inclusiveSeconds(window);
+  if (range === null) {
+    yield { records: [], position: null };
+    return;
+  }
+  // [start, end) in whole seconds: the split below halves it without sharing a second.
+  const end = range.until + 1;
+  let start = from ? seconds(new Date(from.doneUntil)) : range.since;
   const position = (doneUntil: number): SplitPosition | null => (doneUntil >= end ? null : { doneUntil: iso(doneUntil) });
 
   if (from?.floorPage !== undefined) {
@@ -56,7 +63,7 @@ export async function* walkSplitting<Rec>(
   }
   yield* split(start, end);
 
-  async function* split(since: number, until: number): AsyncGenerator<WindowBatch<Rec, SplitPosition>> {
+  async function* split(since: number, until: number): AsyncGenerator<WalkBatch<Rec, SplitPosition>> {
     const first = await fetchPage(since, until - 1, 1);
     const complete = first.records.length < pageSize || (first.total !== null && first.records.length >= first.total);
     if (complete) {
@@ -85,7 +92,7 @@ export async function* walkSplitting<Rec>(
 }
 
 /** Pages `lastPage` down to 2 of one second, then page 1 again (see the file comment for why). */
-async function* pageBackwards<Rec>(fetchPage: FetchSplitPage<Rec>, second: number, lastPage: number, done: SplitPosition | null): AsyncGenerator<WindowBatch<Rec, SplitPosition>> {
+async function* pageBackwards<Rec>(fetchPage: FetchSplitPage<Rec>, second: number, lastPage: number, done: SplitPosition | null): AsyncGenerator<WalkBatch<Rec, SplitPosition>> {
   for (let pageNumber = lastPage; pageNumber >= 2; pageNumber--) {
     const batch = await fetchPage(second, second, pageNumber);
     yield { records: batch.records, position: { doneUntil: iso(second), floorPage: pageNumber - 1 } };
