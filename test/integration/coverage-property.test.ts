@@ -29,7 +29,7 @@ describe(`coverage property (${SEQUENCES} random sequences)`, () => {
     for (let sequence = 0; sequence < SEQUENCES && failures.length === 0; sequence++) {
       const rng = Random.of('coverage-property', sequence);
       const changing = sequence % 2 === 1;
-      await sql`truncate pancake.conversations, pancake.messages, pancake.customers, pancake.posts, pancake.sync_state, pancake.conversation_message_state, pancake.conversation_tags, pancake.conversation_assignees`.execute(h.db);
+      await sql`truncate pancake.conversations, pancake.messages, pancake.customers, pancake.posts, pancake.sync_state, pancake.conversation_message_state, pancake.conversation_tags, pancake.conversation_assignees cascade`.execute(h.db);
       let previous = new Map<string, Coverage>();
       const steps: string[] = [];
       for (let step = rng.int(2, 4); step > 0; step--) {

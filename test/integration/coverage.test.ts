@@ -21,7 +21,7 @@ describe('coverage of windowed and statistics streams', () => {
   });
   afterAll(async () => h?.close());
   beforeEach(async () => {
-    await sql`truncate pancake.conversations, pancake.messages, pancake.customers, pancake.posts, pancake.stats_pages, pancake.sync_state, pancake.conversation_message_state, pancake.conversation_tags, pancake.conversation_assignees`.execute(h.db);
+    await sql`truncate pancake.conversations, pancake.messages, pancake.customers, pancake.posts, pancake.stats_pages, pancake.sync_state, pancake.conversation_message_state, pancake.conversation_tags, pancake.conversation_assignees cascade`.execute(h.db);
     h.sim.clearRequests();
   });
 
