@@ -7,6 +7,7 @@ import * as m0005 from './0005_real_shops.js';
 import * as m0006 from './0006_page_tokens.js';
 import * as m0007 from './0007_hardening.js';
 import * as m0008 from './0008_analytics.js';
+import * as m0009 from './0009_customer_birth_year.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the compiled package and the
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006_page_tokens': m0006,
   '0007_hardening': m0007,
   '0008_analytics': m0008,
+  '0009_customer_birth_year': m0009,
 };

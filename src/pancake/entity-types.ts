@@ -24,6 +24,7 @@ export interface PancakePageCustomer {
   /** Strings in the samples seen; objects with `phone_number` are accepted too. */
   phone_numbers?: Array<string | { phone_number?: string | null; [field: string]: unknown }> | null;
   gender?: string | null;
+  /** "YYYY-MM-DD", or "2007-00-00" when only the year is known (seen). */
   birthday?: string | null;
   lives_in?: string | null;
   can_inbox?: boolean | null;

@@ -20,6 +20,7 @@ export interface CustomersTable {
   phone_number: string | null;
   phone_numbers: string | null;
   birthday: DateOnly | null;
+  birth_year: number | null;
   lives_in: string | null;
   can_inbox: boolean | null;
   note_count: number | null;

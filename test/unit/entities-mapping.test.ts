@@ -3,7 +3,7 @@ import type { PancakeCallLog, PancakePageCustomer } from '../../src/pancake/enti
 import type { PancakeConversation } from '../../src/pancake/types.js';
 import { callDirection, mapCallLog } from '../../src/sync/streams/call-logs.js';
 import { mapConversationAssignees, mapConversationTags } from '../../src/sync/streams/conversation-bridges.js';
-import { calendarDate, mapCustomer } from '../../src/sync/streams/customers.js';
+import { calendarDate, mapCustomer, birthYear } from '../../src/sync/streams/customers.js';
 import { mapPageUsers } from '../../src/sync/streams/page-users.js';
 import { mapPost } from '../../src/sync/streams/posts.js';
 import { mapTag } from '../../src/sync/streams/tags.js';
@@ -133,5 +133,17 @@ describe('conversation bridges', () => {
       { page_id: PAGE, conversation_id: conversation.id, user_id: 'u1', user_name: 'Lan', raw: { id: 'u1', name: 'Lan' } },
       { page_id: PAGE, conversation_id: conversation.id, user_id: 'u2', user_name: null, raw: { id: 'u2' } },
     ]);
+  });
+});
+
+describe('birth years', () => {
+  it('come from full dates, year-only "2007-00-00", and the object form of conversations', () => {
+    expect(birthYear('1995-04-12')).toBe(1995);
+    expect(birthYear('2007-00-00')).toBe(2007);
+    expect(birthYear('12/04/1995')).toBe(1995);
+    expect(birthYear({ date: 0, month: 0, year: 2005 })).toBe(2005);
+    expect(birthYear({ date: 0, month: 0, year: 0 })).toBeNull();
+    expect(birthYear('0000-00-00')).toBeNull();
+    expect(birthYear(null)).toBeNull();
   });
 });

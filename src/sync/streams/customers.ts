@@ -28,6 +28,7 @@ export const customersTable: TableSpec<CustomerRow> = {
     { name: 'phone_number', type: 'text' },
     { name: 'phone_numbers', type: 'text' },
     { name: 'birthday', type: 'date' },
+    { name: 'birth_year', type: 'integer' },
     { name: 'lives_in', type: 'text' },
     { name: 'can_inbox', type: 'boolean' },
     { name: 'note_count', type: 'integer' },
@@ -50,6 +51,7 @@ export function mapCustomer(c: PancakePageCustomer, pageId: string): CustomerRow
     phone_number: phones[0] ?? null,
     phone_numbers: phones.length > 0 ? phones.join(',') : null,
     birthday: calendarDate(c.birthday),
+    birth_year: birthYear(c.birthday),
     lives_in: str(c.lives_in),
     can_inbox: bool(c.can_inbox),
     note_count: Array.isArray(c.notes) ? c.notes.length : null,
@@ -64,6 +66,21 @@ function phoneNumbers(value: PancakePageCustomer['phone_numbers']): string[] {
   if (!Array.isArray(value)) return [];
   const numbers = value.map((p) => (typeof p === 'object' && p !== null ? str(p.phone_number) : str(p))?.trim() ?? '');
   return [...new Set(numbers.filter((n) => n !== ''))];
+}
+
+/**
+ * The year of a birthday, also when only the year is known: `"2007-00-00"` in page customers and
+ * `{ date: 0, month: 0, year: 2005 }` in a conversation's page_customer (both seen). Null for a year
+ * that cannot be a living customer's.
+ */
+export function birthYear(value: unknown): number | null {
+  const year =
+    typeof value === 'string'
+      ? Number(/^(\d{4})-\d{2}-\d{2}/.exec(value.trim())?.[1] ?? /^\d{1,2}\/\d{1,2}\/(\d{4})$/.exec(value.trim())?.[1] ?? NaN)
+      : typeof value === 'object' && value !== null
+        ? Number((value as { year?: unknown }).year)
+        : NaN;
+  return Number.isInteger(year) && year >= 1900 && year <= new Date().getUTCFullYear() ? year : null;
 }
 
 /** 'YYYY-MM-DD…' or the Vietnamese 'DD/MM/YYYY' to 'YYYY-MM-DD'; anything else (or an impossible date) is null. */
