@@ -1,8 +1,11 @@
 import { Command } from 'commander';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { formatDuration, parseDuration } from '../durations.js';
 import { STREAMS } from '../sync/registry.js';
+import { rowsPerPage } from '../warehouse/contents.js';
 import { openWarehouse } from '../warehouse/db.js';
+import { activePages } from '../warehouse/pages.js';
+import { recentRuns } from '../warehouse/runs.js';
 import { staleConversationsByPage } from '../warehouse/message-state.js';
 import { schemaStatus } from '../warehouse/migrate.js';
 import type { Database } from '../warehouse/schema.js';
@@ -81,12 +84,12 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
   const schema = await schemaStatus(db);
   if (schema.applied.length === 0) return { schema, lastRun: null, streams: [] };
   const locks = await runHealth(db, schema.applied);
-  const runs = await db.selectFrom('pancake.sync_runs').selectAll().orderBy('id', 'desc').limit(20).execute();
-  const pages = await db.selectFrom('pancake.pages').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('id').execute();
+  const runs = await recentRuns(db, 20);
+  const pages = await activePages(db);
   const states = await listCoverage(db);
   const pending = await staleConversationsByPage(db);
   const rowCounts = new Map<string, Map<string, number>>();
-  for (const stream of STREAMS) if (stream.table) rowCounts.set(stream.name, await countByPage(db, stream.table));
+  for (const stream of STREAMS) if (stream.table) rowCounts.set(stream.name, await rowsPerPage(db, stream.table));
 
   const streams: StreamStatus[] = [];
   for (const page of pages) {
@@ -156,11 +159,6 @@ function messagesCompleteFrom(conversations: { coveredFrom: Date | null } | null
 function formatInstant(at: Date): string {
   const iso = at.toISOString();
   return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
-}
-
-async function countByPage(db: Kysely<Database>, table: string): Promise<Map<string, number>> {
-  const rows = await sql<{ page_id: string; n: string }>`select page_id, count(*) as n from ${sql.table(table)} group by page_id`.execute(db);
-  return new Map(rows.rows.map((r) => [r.page_id, Number(r.n)]));
 }
 
 function printStatus(report: StatusReport): void {

@@ -26,3 +26,9 @@ export async function messagesPerSenderKind(db: Kysely<Database>): Promise<Map<S
   const rows = await db.selectFrom('pancake.messages').select(['sender_kind', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('sender_kind').execute();
   return new Map(rows.map((r) => [r.sender_kind, Number(r.n)]));
 }
+
+/** Rows of a page-scoped table per page. */
+export async function rowsPerPage(db: Kysely<Database>, table: string): Promise<Map<string, number>> {
+  const { rows } = await sql<{ page_id: string; n: string }>`select page_id, count(*) as n from ${sql.table(table)} group by page_id`.execute(db);
+  return new Map(rows.map((r) => [r.page_id, Number(r.n)]));
+}

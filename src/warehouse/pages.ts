@@ -22,3 +22,8 @@ export async function activatedPageOffsets(db: Queryable): Promise<Array<{ id: s
   const rows = await db.selectFrom('pancake.pages').select(['id', 'timezone_offset_hours']).where('deleted_at', 'is', null).where('is_activated', '=', true).orderBy('id').execute();
   return rows.map((r) => ({ id: r.id, offsetHours: r.timezone_offset_hours === null ? null : Number(r.timezone_offset_hours) }));
 }
+
+/** Pages not marked deleted, by id. */
+export async function activePages(db: Queryable): Promise<Array<{ id: string; name: string | null }>> {
+  return db.selectFrom('pancake.pages').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('id').execute();
+}

@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Logger } from '../logger.js';
 import { redactValue } from '../redact.js';
 import { retryOnConnectionLoss } from './connection.js';
 import { LOCK_LEASE_MS } from './locks.js';
 import { isGoneHere, processHost } from './process-identity.js';
-import type { Database } from './schema.js';
+import type { Database, SyncRunsTable } from './schema.js';
 import type { Queryable } from './upsert.js';
 
 // The run log, pancake.sync_runs: one row per run, `running` until the run settles it. A run row
@@ -129,4 +129,9 @@ export async function previousStreamResults(db: Kysely<Database>, beforeRunId: s
     }
   }
   return found;
+}
+
+/** The latest runs, newest first (for status). */
+export async function recentRuns(db: Kysely<Database>, limit: number): Promise<Array<Selectable<SyncRunsTable>>> {
+  return db.selectFrom('pancake.sync_runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
 }
