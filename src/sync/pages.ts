@@ -13,7 +13,7 @@ import type { PageInfo } from './stream.js';
 // The page list is a full snapshot: every run reads it (it is one request) and upserts it; a page
 // that left the list keeps its row, marked deleted_at, because its history is still in the tables.
 
-export type PageRow = Omit<PagesTable, 'synced_at' | 'raw' | 'inserted_at' | 'timezone_offset_hours' | 'deleted_at'> & {
+export type PageRow = Omit<PagesTable, 'synced_at' | 'raw' | 'inserted_at' | 'timezone_offset_hours' | 'deleted_at' | 'zone'> & {
   inserted_at: Date | null;
   timezone_offset_hours: number | null;
   deleted_at: Date | null;

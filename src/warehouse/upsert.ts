@@ -9,7 +9,7 @@ import { warnStorage } from './storage-warnings.js';
 // instead of escaped inside a text[] literal. Measured (bench/, 46k messages in 1000-row batches):
 // 21.7k-23.7k rows/s against 18.8k-20.2k for the unnest-of-arrays form it replaced.
 
-export type PgType = 'text' | 'integer' | 'bigint' | 'numeric' | 'boolean' | 'timestamptz' | 'date' | 'jsonb' | 'double precision';
+export type PgType = 'text' | 'smallint' | 'integer' | 'bigint' | 'numeric' | 'boolean' | 'timestamptz' | 'date' | 'jsonb' | 'double precision';
 
 export interface TableSpec<Row> {
   /** Schema-qualified table name. */

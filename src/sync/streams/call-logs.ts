@@ -3,7 +3,7 @@ import { CALL_LOGS_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakeCallLog } from '../../pancake/entity-types.js';
 import { PancakeError } from '../../pancake/errors.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
-import type { CallLogsTable } from '../../warehouse/schema-entities.js';
+import type { CallLogsTable } from '../../warehouse/schema.js';
 import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';

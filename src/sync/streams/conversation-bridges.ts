@@ -1,5 +1,5 @@
 import type { ApiTag, PancakeConversation } from '../../pancake/types.js';
-import type { ConversationAssigneesTable, ConversationTagsTable } from '../../warehouse/schema-entities.js';
+import type { ConversationAssigneesTable, ConversationTagsTable } from '../../warehouse/schema.js';
 import { deleteBridgeRowsNotIn } from '../../warehouse/bridges.js';
 import { dedupeByKey, upsertRows, type Queryable, type TableSpec } from '../../warehouse/upsert.js';
 import { str } from '../map.js';

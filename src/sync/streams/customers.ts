@@ -1,7 +1,7 @@
 import { CUSTOMERS_MAX_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakePageCustomer } from '../../pancake/entity-types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
-import type { CustomersTable } from '../../warehouse/schema-entities.js';
+import type { CustomersTable } from '../../warehouse/schema.js';
 import type { TableSpec } from '../../warehouse/upsert.js';
 import { bool, str } from '../map.js';
 import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';

@@ -1,5 +1,5 @@
 import type { ListUsersResponse, PancakeUser } from '../../pancake/entity-types.js';
-import type { PageUsersTable } from '../../warehouse/schema-entities.js';
+import type { PageUsersTable } from '../../warehouse/schema.js';
 import { dedupeByKey, type TableSpec } from '../../warehouse/upsert.js';
 import { bool, str } from '../map.js';
 import { snapshotStream } from '../snapshot.js';

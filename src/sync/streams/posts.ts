@@ -1,7 +1,7 @@
 import { POSTS_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakePost } from '../../pancake/entity-types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
-import type { PostsTable } from '../../warehouse/schema-entities.js';
+import type { PostsTable } from '../../warehouse/schema.js';
 import type { TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';

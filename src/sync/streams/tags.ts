@@ -1,5 +1,5 @@
 import type { ApiTag } from '../../pancake/types.js';
-import type { TagsTable } from '../../warehouse/schema-entities.js';
+import type { TagsTable } from '../../warehouse/schema.js';
 import type { TableSpec } from '../../warehouse/upsert.js';
 import { bool, str } from '../map.js';
 import { snapshotStream } from '../snapshot.js';

@@ -1,5 +1,5 @@
 import type { AdsStatisticsRecord } from '../../../pancake/statistics-types.js';
-import type { StatsAdsTable } from '../../../warehouse/statistics-schema.js';
+import type { StatsAdsTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { str } from '../../map.js';
 import { dailyStream } from './daily.js';

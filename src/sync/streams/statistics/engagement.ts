@@ -1,5 +1,5 @@
 import type { EngagementStatisticsResponse } from '../../../pancake/statistics-types.js';
-import type { Granularity, StatsEngagementTable } from '../../../warehouse/statistics-schema.js';
+import type { Granularity, StatsEngagementTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int } from '../../map.js';
 import { type Period, dayPeriods, hourPeriods } from './columnar.js';
@@ -16,7 +16,7 @@ export const engagementTable: TableSpec<EngagementRow> = {
     { name: 'day', type: 'date' },
     { name: 'granularity', type: 'text' },
     { name: 'period_start', type: 'timestamptz' },
-    { name: 'hour', type: 'integer' },
+    { name: 'hour', type: 'smallint' },
     { name: 'inbox', type: 'integer' },
     { name: 'comment', type: 'integer' },
     { name: 'total', type: 'integer' },

@@ -1,6 +1,6 @@
 import type { NewCustomerStatisticsRecord } from '../../../pancake/statistics-types.js';
 import { parseApiTimestamp } from '../../../pancake/time.js';
-import type { Granularity, StatsNewCustomersTable } from '../../../warehouse/statistics-schema.js';
+import type { Granularity, StatsNewCustomersTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int } from '../../map.js';
 import { dailyStream } from './daily.js';
@@ -16,7 +16,7 @@ export const newCustomersTable: TableSpec<NewCustomersRow> = {
     { name: 'day', type: 'date' },
     { name: 'granularity', type: 'text' },
     { name: 'period_start', type: 'timestamptz' },
-    { name: 'hour', type: 'integer' },
+    { name: 'hour', type: 'smallint' },
     { name: 'count', type: 'integer' },
     { name: 'raw', type: 'jsonb' },
   ],

@@ -1,6 +1,6 @@
 import { parseApiTimestamp } from '../../../pancake/time.js';
 import type { PageStatisticsRecord } from '../../../pancake/statistics-types.js';
-import type { StatsPagesTable } from '../../../warehouse/statistics-schema.js';
+import type { StatsPagesTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int } from '../../map.js';
 import { dailyStream } from './daily.js';
@@ -29,7 +29,7 @@ export const pageStatsTable: TableSpec<PageStatsRow> = {
     { name: 'page_id', type: 'text' },
     { name: 'day', type: 'date' },
     { name: 'period_start', type: 'timestamptz' },
-    { name: 'hour', type: 'integer' },
+    { name: 'hour', type: 'smallint' },
     ...COUNTS.map((name) => ({ name, type: 'integer' as const })),
     { name: 'raw', type: 'jsonb' },
   ],

@@ -1,5 +1,5 @@
 import type { TagStatisticsResponse } from '../../../pancake/statistics-types.js';
-import type { StatsTagsTable } from '../../../warehouse/statistics-schema.js';
+import type { StatsTagsTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int, str } from '../../map.js';
 import { dayPeriods } from './columnar.js';

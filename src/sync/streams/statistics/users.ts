@@ -1,6 +1,6 @@
 import { parseApiTimestamp } from '../../../pancake/time.js';
 import type { UserStatisticsData } from '../../../pancake/statistics-types.js';
-import type { StatsUsersTable } from '../../../warehouse/statistics-schema.js';
+import type { StatsUsersTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int, num, str } from '../../map.js';
 import { dailyStream } from './daily.js';
@@ -24,7 +24,7 @@ export const userStatsTable: TableSpec<UserStatsRow> = {
     { name: 'day', type: 'date' },
     { name: 'period_start', type: 'timestamptz' },
     { name: 'user_id', type: 'text' },
-    { name: 'hour', type: 'integer' },
+    { name: 'hour', type: 'smallint' },
     { name: 'user_name', type: 'text' },
     { name: 'user_fb_id', type: 'text' },
     ...COUNTS.map((name) => ({ name, type: 'integer' as const })),

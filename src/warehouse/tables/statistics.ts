@@ -1,16 +1,9 @@
-import type { ColumnType } from 'kysely';
+import type { BigNumber, Day, Json, Timestamp } from './columns.js';
 
 // The statistics tables (migrations/0003_statistics.ts) as kysely sees them. Every table keys on
 // (page_id, day, ...): `day` is the local day in the page's zone, `period_start` the instant the day
 // or hour began, so both local-day and UTC queries work. Hourly rows key on period_start rather than
 // the local clock hour, which repeats on the day the clocks go back.
-
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type Json = ColumnType<unknown, string, string>;
-/** A `date`: written as YYYY-MM-DD; pg hands it back as a Date at local midnight. */
-type Day = ColumnType<Date, string, string>;
-/** bigint and numeric come back as strings (no precision lost). */
-type BigNumber = ColumnType<string | null, number | string | null, number | string | null>;
 
 export type Granularity = 'day' | 'hour';
 
@@ -107,13 +100,4 @@ export interface StatsAdsTable {
   spend: BigNumber;
   raw: Json;
   synced_at: Timestamp;
-}
-
-export interface StatisticsDatabase {
-  'pancake.stats_ads': StatsAdsTable;
-  'pancake.stats_engagement': StatsEngagementTable;
-  'pancake.stats_pages': StatsPagesTable;
-  'pancake.stats_tags': StatsTagsTable;
-  'pancake.stats_users': StatsUsersTable;
-  'pancake.stats_new_customers': StatsNewCustomersTable;
 }

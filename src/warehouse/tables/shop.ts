@@ -1,13 +1,6 @@
-import type { ColumnType } from 'kysely';
+import type { DateOnly, Json, Timestamp } from './columns.js';
 
-// Tables of migration 0002_entities: a page's customers, calls, posts, tags and employees, and the
-// bridge tables of the lists a conversation nests (tags, assignees). Part of the Database interface
-// in schema.ts.
-
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type Json = ColumnType<unknown, string, string>;
-/** Postgres `date`: read as a Date by pg, written as 'YYYY-MM-DD'. */
-type DateOnly = ColumnType<Date, Date | string, Date | string>;
+// A page's other records: customers, call logs, posts, its tag set and its employees.
 
 export interface CustomersTable {
   page_id: string;
@@ -91,25 +84,6 @@ export interface PageUsersTable {
   round_robin_inbox: boolean;
   round_robin_comment: boolean;
   deleted_at: Timestamp | null;
-  raw: Json;
-  synced_at: Timestamp;
-}
-
-export interface ConversationTagsTable {
-  page_id: string;
-  conversation_id: string;
-  tag_id: string;
-  tag_text: string | null;
-  tag_color: string | null;
-  raw: Json;
-  synced_at: Timestamp;
-}
-
-export interface ConversationAssigneesTable {
-  page_id: string;
-  conversation_id: string;
-  user_id: string;
-  user_name: string | null;
   raw: Json;
   synced_at: Timestamp;
 }
