@@ -11,7 +11,7 @@ import { errorKind, errorMessage, pageCounts, syncPage, type PageCounts, type St
 import { resolvePages, storeBarePages, storePages } from './pages.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { selectStreams } from './registry.js';
-import type { PageInfo, Stream, SyncSettings } from './stream.js';
+import { STREAM_SETTINGS, type PageInfo, type Stream, type SyncSettings } from './stream.js';
 
 export type { StreamOutcome } from './page-sync.js';
 
@@ -114,17 +114,6 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
 }
 
 export function buildSettings(config: Config, options: SyncOptions, now: Date): SyncSettings {
-  return {
-    since: options.since ?? null,
-    until: options.until ?? null,
-    syncStart: config.syncStart,
-    lookbackMs: config.lookbackMs,
-    safetyLagMs: config.safetyLagMs,
-    windowDays: config.windowDays,
-    concurrency: config.concurrency,
-    conversationPaging: config.conversationPaging,
-    callCenterIds: config.callCenterIds,
-    statsLookbackDays: config.statsLookbackDays,
-    now,
-  };
+  const settings = Object.fromEntries(STREAM_SETTINGS.map((name) => [name, config[name]])) as Pick<Config, (typeof STREAM_SETTINGS)[number]>;
+  return { ...settings, since: options.since ?? null, until: options.until ?? null, now };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
+import type { SettingValues } from '../settings.js';
 import type { Database } from '../warehouse/schema.js';
 
 /** A page being synced, with the zone its day boundaries use. */
@@ -11,25 +12,17 @@ export interface PageInfo {
   timezone: string;
 }
 
-/** Run-wide settings every stream reads (from the configuration and the command line). */
-export interface SyncSettings {
+/** The settings (src/settings.ts) a stream reads; the rest are the client's or the process's. */
+export const STREAM_SETTINGS = ['syncStart', 'lookbackMs', 'safetyLagMs', 'windowDays', 'concurrency', 'conversationPaging', 'callCenterIds', 'statsLookbackDays'] as const;
+
+/** Run-wide settings every stream reads: those settings, plus the run's own range and clock. */
+export type SyncSettings = Pick<SettingValues, (typeof STREAM_SETTINGS)[number]> & {
   /** `--since`: start no later than this; null → SYNC_START or the watermark. */
   since: Date | null;
   /** `--until`: stop here; null → now minus the safety lag. */
   until: Date | null;
-  syncStart: Date;
-  lookbackMs: number;
-  safetyLagMs: number;
-  windowDays: number;
-  /** Conversations' messages fetched at once per page. */
-  concurrency: number;
-  conversationPaging: 'cursor' | 'page_number';
-  /** SIP call-center subscription id per page id (PANCAKE_CALL_CENTER_IDS), for call logs. */
-  callCenterIds: ReadonlyMap<string, string>;
-  /** Days of statistics re-read on every run (STATS_LOOKBACK_DAYS). */
-  statsLookbackDays: number;
   now: Date;
-}
+};
 
 export interface StreamCounts {
   /** Records read from the API. */
