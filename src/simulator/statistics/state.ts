@@ -2,7 +2,7 @@
 // boundaries, and the manual corrections tests make ("yesterday's numbers changed").
 
 import { DateTime } from 'luxon';
-import type { SimulatorData } from '../data.js';
+import type { SimulatorData } from '../shop/data-set.js';
 
 export interface StatisticsState {
   /**
