@@ -2,9 +2,11 @@
 // these names, so change them only together with their users.
 
 import type { PancakeConversation, PancakeMessage } from '../pancake/types.js';
-import type { DataOptions, SimulatorData } from './shop/data-set.js';
-import type { EntitySimulator } from './live/record-changes.js';
+import type { FaultOptions } from './http/faults.js';
+import type { Endpoint, RequestLogEntry } from './http/request-log.js';
 import type { LiveShopOptions, LiveShopStats } from './live/live-shop.js';
+import type { EntitySimulator } from './live/record-changes.js';
+import type { DataOptions, SimulatorData } from './shop/model.js';
 
 export interface SimulatorOptions extends DataOptions {
   /** Default 1; the same seed and the same `now` give identical data. */
@@ -31,7 +33,7 @@ export interface SimulatorOptions extends DataOptions {
   /** Per token, in any 1-second sliding window; over it → HTTP 429 with Retry-After: 1. Default null (off). */
   rateLimitPerSecond?: number | null;
   faults?: FaultOptions | null;
-  /** Keep changing the data while clients read it (see live-shop.ts); default null (a still shop). */
+  /** Keep changing the data while clients read it (see live/live-shop.ts); default null (a still shop). */
   liveShop?: LiveShopOptions | null;
   /** Generating a page token issues a new one and revokes the previous, as Pancake may; default false (stable tokens). */
   rotatePageTokens?: boolean;
@@ -41,60 +43,8 @@ export interface SimulatorOptions extends DataOptions {
   host?: string;
 }
 
-export type FaultKind = 'rate_limit' | 'rate_limit_body' | 'server_error' | 'timeout' | 'reset' | 'truncated' | 'non_json' | 'success_false' | 'expired_token';
-
-/** The faults a client must ride out: a retry gets the same answer as a fault-free request. */
-export const TRANSIENT_FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'rate_limit_body', 'server_error', 'timeout', 'reset', 'truncated', 'non_json', 'success_false'];
-
-/** Every kind; 'expired_token' (HTTP 401) is fatal for the page by design, so it is only drawn when asked for. */
-export const FAULT_KINDS: readonly FaultKind[] = [...TRANSIENT_FAULT_KINDS, 'expired_token'];
-
-export interface FaultOptions {
-  /** Probability in [0, 1] that a request gets a fault. */
-  rate: number;
-  /** Default: TRANSIENT_FAULT_KINDS (all but 'expired_token'). */
-  kinds?: FaultKind[];
-  /** Default: the data seed. */
-  seed?: number;
-  /** How long a 'timeout' hangs before answering normally; default 30000. */
-  timeoutMs?: number;
-  /** Retry-After (seconds) of a 'rate_limit' fault; default 1, as the API's own rate limit. */
-  retryAfterSeconds?: number;
-  /** Only requests about these pages get faults (default: every request), e.g. one broken page. */
-  pageIds?: string[];
-}
-
-/** The route's name (e.g. 'list_conversations', 'list_messages', 'get_page_statistics'); 'unknown' when no route matched. See routes/. */
-export type Endpoint = string;
-
 /** Sees every answer the API would give (after the token checks) and returns the one to send. */
 export type ResponseOverride = (call: { endpoint: Endpoint; pageId: string | null; query: URLSearchParams }, answer: { status: number; body: unknown }) => { status: number; body: unknown };
-
-export interface RequestLogEntry {
-  seq: number;
-  method: string;
-  /** Without the query string. */
-  path: string;
-  endpoint: Endpoint;
-  pageId: string | null;
-  conversationId: string | null;
-  /** Query parameters, with token values replaced by '***'. */
-  query: Record<string, string>;
-  /** The parsed POST body (JSON or form), tokens replaced by '***'; null when there was none. */
-  body: unknown;
-  /** 'user' or the id of the page the token belongs to; null when missing or invalid. */
-  tokenId: string | null;
-  /** 0 while in flight, and for requests answered by dropping the connection. */
-  status: number;
-  fault: FaultKind | null;
-  /** ms since the epoch. */
-  startedAt: number;
-  finishedAt: number;
-  /** Records returned (pages, conversations, messages); null for failures and non-list answers. */
-  resultCount: number | null;
-  /** The `x-pancake-sync-worker` header: which queue worker sent it; null from anything else. */
-  worker: string | null;
-}
 
 export interface Simulator extends EntitySimulator {
   /** Origin only, e.g. http://127.0.0.1:41234; clients append /api/v1, /api/public_api/v1 or /v2. */

@@ -12,7 +12,6 @@ import { writeRoutes } from './routes/writes.js';
 import type { TokenBook } from './token-book.js';
 
 export type { ApiContext, ApiResponse };
-export { MAX_RANGE_SECONDS } from './limits.js';
 
 // Statistics come before the entities: new-customer statistics share page_customers' path (`accepts`).
 const ROUTES: RouteDefinition[] = [...pageRoutes, ...statisticsRoutes, ...conversationRoutes, ...writeRoutes, ...entityRoutes];

@@ -2,7 +2,7 @@
 // newest first, ties broken by id (descending, as strings); filters compare whole unix seconds.
 
 import type { ApiTag, PancakeConversation, PancakeMessage } from '../../pancake/types.js';
-import type { SimulatorData } from '../shop/data-set.js';
+import type { SimulatorData } from '../shop/model.js';
 import { parseApiTime, unixSeconds } from '../shop/time.js';
 
 export type OrderField = 'inserted_at' | 'updated_at';

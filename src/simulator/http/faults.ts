@@ -4,7 +4,29 @@
 
 import type { ServerResponse } from 'node:http';
 import { Random, hashSeed } from '../shop/random.js';
-import { TRANSIENT_FAULT_KINDS, type FaultKind, type FaultOptions } from '../contract.js';
+
+export type FaultKind = 'rate_limit' | 'rate_limit_body' | 'server_error' | 'timeout' | 'reset' | 'truncated' | 'non_json' | 'success_false' | 'expired_token';
+
+/** The faults a client must ride out: a retry gets the same answer as a fault-free request. */
+export const TRANSIENT_FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'rate_limit_body', 'server_error', 'timeout', 'reset', 'truncated', 'non_json', 'success_false'];
+
+/** Every kind; 'expired_token' (HTTP 401) is fatal for the page by design, so it is only drawn when asked for. */
+export const FAULT_KINDS: readonly FaultKind[] = [...TRANSIENT_FAULT_KINDS, 'expired_token'];
+
+export interface FaultOptions {
+  /** Probability in [0, 1] that a request gets a fault. */
+  rate: number;
+  /** Default: TRANSIENT_FAULT_KINDS (all but 'expired_token'). */
+  kinds?: FaultKind[];
+  /** Default: the data seed. */
+  seed?: number;
+  /** How long a 'timeout' hangs before answering normally; default 30000. */
+  timeoutMs?: number;
+  /** Retry-After (seconds) of a 'rate_limit' fault; default 1, as the API's own rate limit. */
+  retryAfterSeconds?: number;
+  /** Only requests about these pages get faults (default: every request), e.g. one broken page. */
+  pageIds?: string[];
+}
 
 export const TOO_MANY_REQUESTS = { success: false, message: 'Too many requests', error_code: 429 } as const;
 

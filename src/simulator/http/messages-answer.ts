@@ -5,7 +5,7 @@
 
 import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import { adClicksAnswer, openThreadActivity } from '../shop/ad-clicks.js';
-import type { SimulatorData } from '../shop/data-set.js';
+import type { SimulatorData } from '../shop/model.js';
 import { pageContext } from '../shop/pages.js';
 import { hashSeed } from '../shop/random.js';
 import { senderKindOf } from '../shop/sender-kinds.js';

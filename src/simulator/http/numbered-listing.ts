@@ -2,7 +2,7 @@
 // broken by id (descending, as strings); since/until compare whole unix seconds, both ends included;
 // page numbers count from 1 and a page past the last one is empty.
 
-import type { SimulatorData } from '../shop/data-set.js';
+import type { SimulatorData } from '../shop/model.js';
 import { parseApiTime, unixSeconds } from '../shop/time.js';
 
 interface Row<T> {

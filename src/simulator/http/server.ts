@@ -4,44 +4,19 @@
 
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type ApiContext, type Route, handle, matchRoute, tokenOf } from './api.js';
-import { createSimulatorData } from '../shop/data-set.js';
-import { FaultPlan, TOKEN_EXPIRED, TOO_MANY_REQUESTS, sendJson, sendNonJson, sendServerError, sendTruncated } from './faults.js';
-import { entitySimulator } from '../live/record-changes.js';
-import { ConversationViews } from './conversation-listing.js';
-import { redactBody } from './request-log.js';
+import type { ResponseOverride, Simulator, SimulatorOptions } from '../contract.js';
 import { appendMessages, createConversation, touch } from '../live/conversation-changes.js';
 import { type LiveShop, type LiveShopOptions, startLiveShop } from '../live/live-shop.js';
+import { entitySimulator } from '../live/record-changes.js';
+import { createSimulatorData } from '../shop/data-set.js';
 import { Random } from '../shop/random.js';
 import { bumpStatistics } from '../statistics/state.js';
+import { type ApiContext, type Route, handle, matchRoute, tokenOf } from './api.js';
+import { ConversationViews } from './conversation-listing.js';
+import { type FaultOptions, FaultPlan, TOKEN_EXPIRED, TOO_MANY_REQUESTS, sendJson, sendNonJson, sendServerError, sendTruncated } from './faults.js';
+import { SlidingWindow } from './rate-limit.js';
+import { type RequestLogEntry, logEntry, readBody, redactBody } from './request-log.js';
 import { replacePageToken, tokenBook } from './token-book.js';
-import type { FaultOptions, RequestLogEntry, ResponseOverride, Simulator, SimulatorOptions } from '../contract.js';
-
-const SECRET_PARAMS = new Set(['access_token', 'page_access_token']);
-
-function redactedQuery(params: URLSearchParams): Record<string, string> {
-  const query = new Map<string, string>();
-  for (const [key, value] of params) if (!query.has(key)) query.set(key, SECRET_PARAMS.has(key) ? '***' : value);
-  // fromEntries defines own properties, so a hostile key such as __proto__ stays plain data.
-  return Object.fromEntries(query);
-}
-
-function headerValue(value: string | string[] | undefined): string | null {
-  return (Array.isArray(value) ? value[0] : value) ?? null;
-}
-
-/** At most `limit` accepted requests per key in any 1-second sliding window. */
-class SlidingWindow {
-  private readonly hits = new Map<string, number[]>();
-
-  admit(key: string, limit: number, now: number): boolean {
-    const recent = (this.hits.get(key) ?? []).filter((t) => t > now - 1000);
-    const ok = recent.length < limit;
-    if (ok) recent.push(now);
-    this.hits.set(key, recent);
-    return ok;
-  }
-}
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const data = createSimulatorData(options);
@@ -84,26 +59,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
-    const method = req.method ?? 'GET';
-    const route = matchRoute(method, url.pathname, url.searchParams);
+    const route = matchRoute(req.method ?? 'GET', url.pathname, url.searchParams);
     const token = tokenOf(route, url.searchParams, tokens);
-    const entry: RequestLogEntry = {
-      seq: ++seq,
-      method,
-      path: url.pathname,
-      endpoint: route.endpoint,
-      pageId: route.pageId,
-      conversationId: route.conversationId,
-      query: redactedQuery(url.searchParams),
-      body: null,
-      tokenId: token.id,
-      status: 0,
-      fault: null,
-      startedAt,
-      finishedAt: 0,
-      resultCount: null,
-      worker: headerValue(req.headers['x-pancake-sync-worker']),
-    };
+    const entry = logEntry(++seq, req, url, route, token.id, startedAt);
     requests.push(entry);
     res.on('close', () => {
       if (entry.finishedAt === 0) entry.finishedAt = Date.now();
@@ -265,18 +223,4 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
   if (options.liveShop) simulator.setLiveShop(options.liveShop);
   return simulator;
-}
-
-/** A POST body as JSON (or form fields); null when empty. Unparseable bodies are kept as text. */
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text === '') return null;
-  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }

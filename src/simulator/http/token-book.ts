@@ -1,26 +1,7 @@
-// Access tokens. They are derived from the seed so a simulator restarted with the same seed accepts
-// the same tokens (handy for `pancake-sync simulate` plus a separate sync), and page tokens are stable
-// across generate calls, as the real API's are until revoked.
+// The tokens the server accepts. Page tokens are stable across generate calls, as the real API's are
+// until revoked; a rotation or a revocation replaces one, and the old one is refused from then on.
 
-import { createHash } from 'node:crypto';
-
-function opaque(label: string, length: number): string {
-  let out = '';
-  let block = label;
-  while (out.length < length) {
-    block = createHash('sha256').update(block).digest('base64url');
-    out += block;
-  }
-  return out.slice(0, length);
-}
-
-export function userTokenFor(seed: number): string {
-  return `eyJ${opaque(`user-token:${seed}`, 177)}`;
-}
-
-export function pageTokenFor(seed: number, pageId: string): string {
-  return `eyJ${opaque(`page-token:${seed}:${pageId}`, 189)}`;
-}
+import { pageTokenFor, userTokenFor } from '../shop/access-tokens.js';
 
 export interface TokenBook {
   userToken: string;

@@ -4,8 +4,8 @@
 // the sync does not.
 
 import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
-import type { SimulatorData } from '../shop/data-set.js';
-import { addConversationCustomer } from '../shop/page-records.js';
+import type { SimulatorData } from '../shop/model.js';
+import { addConversationCustomer } from '../shop/customers.js';
 import { buildMessage } from '../shop/messages.js';
 import { pageContext } from '../shop/pages.js';
 import type { Random } from '../shop/random.js';

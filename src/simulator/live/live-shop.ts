@@ -5,7 +5,7 @@
 // makes a naive page-number walk over updated_at skip rows.
 
 import { Random } from '../shop/random.js';
-import type { SimulatorData } from '../shop/data-set.js';
+import type { SimulatorData } from '../shop/model.js';
 
 export type LiveChangeKind = 'new_message' | 'new_conversation' | 'retag' | 'customer_edit';
 

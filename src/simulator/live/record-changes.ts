@@ -4,16 +4,16 @@
 
 import type { PancakeCallLog, PancakePageCustomer, PancakePost } from '../../pancake/entity-types.js';
 import type { ApiTag } from '../../pancake/types.js';
-import type { SimulatorData } from '../shop/data-set.js';
-import { findCustomer } from '../shop/page-records.js';
-import { newCallLog, newPost } from '../shop/record-shapes.js';
+import type { SimulatorData } from '../shop/model.js';
+import { newCallLog } from '../shop/call-logs.js';
+import { findCustomer } from '../shop/customers.js';
+import { newPost } from '../shop/posts.js';
 import type { Random } from '../shop/random.js';
-import { formatField } from '../shop/new-conversation.js';
 import { summarize } from '../shop/conversation-summary.js';
 import { phoneNumber } from '../shop/text.js';
-import { formatApiTime, parseApiTime } from '../shop/time.js';
+import { formatApiTime, formatField, parseApiTime } from '../shop/time.js';
 
-/** The Simulator's methods for these records (see types.ts). `at` defaults to now. */
+/** The Simulator's methods for these records (see contract.ts). `at` defaults to now. */
 export interface EntitySimulator {
   /** The SIP call-center subscription id the page's call logs accept (PANCAKE_CALL_CENTER_IDS). */
   callCenterId(pageId: string): string;

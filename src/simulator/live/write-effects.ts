@@ -1,16 +1,16 @@
 // What the API's write endpoints do to the shop: tags, assignees, read state and sent messages. Kept
-// apart from the routes (routes/writes.ts) so the rules of a request and its effect read separately,
-// and built on records.ts so a write keeps the invariants a generated conversation has
-// (updated_at == last change, message_count == messages, snippet == last text).
+// apart from the routes (http/routes/writes.ts) so the rules of a request and its effect read
+// separately, and built on the shop's own rules (shop/) so a write keeps the invariants a generated
+// conversation has (updated_at == last change, message_count == messages, snippet == last text).
 
 import type { ApiTag, PancakeConversation, PancakeMessage } from '../../pancake/types.js';
-import type { SimulatorData } from '../shop/data-set.js';
+import type { SimulatorData } from '../shop/model.js';
 import { pageContext } from '../shop/pages.js';
 import { Random } from '../shop/random.js';
-import { emptyConversationState, formatField } from '../shop/new-conversation.js';
+import { emptyConversationState } from '../shop/new-conversation.js';
 import { summarize } from '../shop/conversation-summary.js';
 import { phonesIn, toHtml } from '../shop/text.js';
-import { parseApiTime } from '../shop/time.js';
+import { formatField, parseApiTime } from '../shop/time.js';
 
 /** Comments that got their one private reply, per data set (the API allows one per comment). */
 const privatelyAnswered = new WeakMap<SimulatorData, Set<string>>();

@@ -5,10 +5,9 @@
 
 import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import { hashSeed } from './random.js';
-import { formatField } from './new-conversation.js';
 import { isAdClickItem, senderKindOf } from './sender-kinds.js';
 import { phonesIn } from './text.js';
-import { parseApiTime } from './time.js';
+import { formatField, parseApiTime } from './time.js';
 
 /** Snippets are cut to 61 characters (markers included, "[Botcake] " excepted), then "..." follows. */
 const SNIPPET_LENGTH = 61;

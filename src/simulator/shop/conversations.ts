@@ -6,15 +6,16 @@
 
 import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import { describeCustomer, tagHistory } from './customer-profile.js';
-import type { SimulatorData } from './data-set.js';
+import type { SimulatorData } from './model.js';
 import { buildMessage } from './messages.js';
 import { review } from './page-texts.js';
 import type { Random } from './random.js';
-import { type ConversationType, type PageContext, formatField, newConversation } from './new-conversation.js';
+import { type ConversationType, newConversation } from './new-conversation.js';
+import type { PageContext } from './pages.js';
 import { planScript, planTimes } from './conversation-script.js';
 import { isAdClickItem, senderKindOf } from './sender-kinds.js';
 import { reviewSnippet, summarize } from './conversation-summary.js';
-import { formatApiTime, parseApiTime } from './time.js';
+import { formatApiTime, formatField, parseApiTime } from './time.js';
 
 /** Ad clicks per inbox thread in the real list: 14 × 0, 23 × 1, 8 × 2, 3 × 3, 4 × 4, 6, 7 and 2 × 8 (of 56). */
 const CLICKS = [

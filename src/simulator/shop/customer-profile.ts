@@ -6,7 +6,8 @@
 
 import type { ApiTag, PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import type { Random } from './random.js';
-import type { Employee, PageContext } from './new-conversation.js';
+import type { Employee } from './model.js';
+import type { PageContext } from './pages.js';
 import { phoneNumber } from './text.js';
 import { formatApiTime, parseApiTime } from './time.js';
 

@@ -1,60 +1,20 @@
-// The simulated shop: pages, their conversations and every message, generated from a seed. This is
-// pure (no I/O, no clock unless `now` is omitted), so tests can build the expected data without a
-// server, and the server serves exactly these objects.
+// The simulated shop: pages, their conversations and every message, customers, call logs, posts and
+// users, generated from a seed. This is pure (no I/O, no clock unless `now` is omitted), so tests can
+// build the expected data without a server, and the server serves exactly these objects.
 
-import type { ApiTag, PancakeConversation, PancakeMessage, PancakePage } from '../../pancake/types.js';
-import { type EntityData, type EntityOptions, emptyEntities, generateEntities } from './page-records.js';
-import { createPage } from './pages.js';
-import { Random } from './random.js';
-import type { Employee } from './new-conversation.js';
-import { type StatisticsState, createStatisticsState } from '../statistics/state.js';
+import type { PancakeConversation, PancakePage } from '../../pancake/types.js';
+import { createStatisticsState } from '../statistics/state.js';
+import { pageCallLogs } from './call-logs.js';
 import { generateConversation } from './conversations.js';
+import { pageCustomers } from './customers.js';
+import type { DataOptions, EntityOptions, SimulatorData } from './model.js';
+import { createPage } from './pages.js';
+import { pagePosts } from './posts.js';
+import { Random } from './random.js';
 import { parseApiTime, unixSeconds } from './time.js';
+import { pageUsers } from './users.js';
 
-export interface DataOptions {
-  seed?: number;
-  now?: Date;
-  pages?: number;
-  conversationsPerPage?: number;
-  messagesPerConversation?: { min: number; max: number };
-  historyDays?: number;
-  /** Hours from UTC per page, by index; pages without an entry get 7 (Vietnam), as real pages do. */
-  timezones?: number[];
-  /** Page ids by index (any channel: `web_…`, `pzl_…`, digits); a page without one gets a generated id. */
-  pageIds?: string[];
-  /** IANA zone of every page's statistics days instead of its `timezone` offset (statistics/state.ts). */
-  statisticsZone?: string;
-  /** Sizes of the customers, call logs and posts sets (entities.ts). */
-  entities?: EntityOptions;
-}
-
-export interface SimulatorData {
-  readonly seed: number;
-  readonly now: Date;
-  /** How far back conversations' last activity reaches (older visits of a customer lie before it). */
-  readonly historyDays: number;
-  pages: PancakePage[];
-  /** By page id, in creation order (not API order). */
-  conversations: Map<string, PancakeConversation[]>;
-  conversationById: Map<string, PancakeConversation>;
-  /** By conversation id, oldest → newest: every item the API serves, ad clicks included. */
-  messages: Map<string, PancakeMessage[]>;
-  /** Employees (active users) by page id; page replies carry their name and uuid. */
-  employees: Map<string, Employee[]>;
-  /** The tag set of each page, by page id. */
-  tags: Map<string, ApiTag[]>;
-  /** Zone override and manual corrections of the simulated statistics (statistics/state.ts). */
-  statistics: StatisticsState;
-  /** Page customers, call logs, posts, users and call-center ids, by page id (entities.ts). */
-  entities: EntityData;
-  /**
-   * Bumped by every mutation, so the server knows when its sorted views are stale. Change data through
-   * the Simulator's methods; code that edits records directly must bump it too.
-   */
-  revision: number;
-}
-
-export const DEFAULT_DATA_OPTIONS = {
+const DEFAULT_DATA_OPTIONS = {
   seed: 1,
   pages: 2,
   conversationsPerPage: 120,
@@ -62,7 +22,7 @@ export const DEFAULT_DATA_OPTIONS = {
   historyDays: 120,
 } as const;
 
-export function defaultNow(): Date {
+function defaultNow(): Date {
   return new Date(Math.floor(Date.now() / 1000) * 1000);
 }
 
@@ -85,7 +45,7 @@ export function createSimulatorData(options: DataOptions = {}): SimulatorData {
     messages: new Map(),
     employees: new Map(),
     tags: new Map(),
-    entities: emptyEntities(),
+    entities: { customers: new Map(), callLogs: new Map(), posts: new Map(), users: new Map(), callCenters: new Map() },
     statistics: createStatisticsState(options.statisticsZone ?? null),
     revision: 0,
   };
@@ -103,8 +63,24 @@ export function createSimulatorData(options: DataOptions = {}): SimulatorData {
       previousSecond = unixSeconds(parseApiTime(conversation.updated_at));
     }
   }
-  generateEntities(data, historyDays, options.entities);
+  for (const page of data.pages) addPageRecords(data, page, options.entities);
   return data;
+}
+
+/**
+ * A page's customers, call logs, posts and users. Generated after the conversations, from seeded
+ * streams of their own, so adding them changed no conversation or message of an existing seed.
+ */
+function addPageRecords(data: SimulatorData, page: PancakePage, options: EntityOptions = {}): void {
+  const pageId = page.id;
+  const employees = data.employees.get(pageId) ?? [];
+  const conversationCount = data.conversations.get(pageId)?.length ?? 0;
+  data.entities.callCenters.set(pageId, Random.of('entities', data.seed, pageId).uuid());
+  data.entities.users.set(pageId, pageUsers(Random.of('users', data.seed, pageId), employees));
+  const customers = pageCustomers(data, pageId, employees, options.extraCustomerShare ?? 0.2);
+  data.entities.customers.set(pageId, customers);
+  data.entities.callLogs.set(pageId, pageCallLogs(data, pageId, customers, options.callLogsPerPage ?? Math.round(conversationCount / 2)));
+  data.entities.posts.set(pageId, pagePosts(data, page, options.postsPerPage ?? Math.round(data.historyDays / 4)));
 }
 
 /** Conversations of a page whose updated_at lies in [since, until], compared in whole seconds like the API. */

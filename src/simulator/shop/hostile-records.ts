@@ -4,7 +4,7 @@
 // run stores such records instead of crashing.
 
 import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
-import type { SimulatorData } from './data-set.js';
+import type { SimulatorData } from './model.js';
 
 const HUGE = 'Dạ shop ơi 😊 '.repeat(80_000); // ≈ 1 MB of Vietnamese text with emoji
 

@@ -9,7 +9,7 @@ import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js
 import { adAt, adClickMessage, recordClick } from './ad-clicks.js';
 import { BOTCAKE_APP_ID, LEAD_STAGE_NOTICE, awayMessage, botClosing, botSecondMenu, botWelcome, cardTitle, greeting, welcomeReplyNotice, type BotMenu } from './page-texts.js';
 import type { Random } from './random.js';
-import type { PageContext } from './new-conversation.js';
+import type { PageContext } from './pages.js';
 import type { Step } from './conversation-script.js';
 import { customerLine, customerPhoneLine, pageLine, phoneNumber, phonesIn, toHtml } from './text.js';
 import { formatApiTime } from './time.js';

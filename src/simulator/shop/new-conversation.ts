@@ -1,40 +1,14 @@
-// Building blocks shared by the initial data set and the live mutations: what a page's records need
-// to know about their page, and one conversation before its messages (identity, customer, tags).
-// The messages come from script.ts and messages-build.ts; summary.ts derives what the API shows
-// from them.
+// One conversation before its messages (identity, customer, tags, assignees), shared by the initial
+// data set and the live changes. The messages come from conversation-script.ts and messages.ts;
+// conversation-summary.ts derives what the API shows from them.
 
-import type { ApiTag, PancakeConversation, PancakePage } from '../../pancake/types.js';
+import type { ApiTag, PancakeConversation } from '../../pancake/types.js';
+import type { PageContext } from './pages.js';
 import type { Random } from './random.js';
-import type { SimAd } from '../statistics/ads.js';
 import { personName } from './text.js';
-import { formatApiTime, timeStyleFor } from './time.js';
-
-export interface Employee {
-  id: string;
-  name: string;
-  fb_id: string;
-}
-
-/** What a page's conversations need to know about their page. */
-export interface PageContext {
-  page: PancakePage;
-  employees: Employee[];
-  tags: ApiTag[];
-  /** The page's ads (none on other channels than Facebook). */
-  ads: SimAd[];
-  /** Facebook pages get ads, the bot, comments and reviews; other channels (web chat) only inbox threads. */
-  facebook: boolean;
-  /** The bot flow's id (a number, as the API sends it). */
-  flowId: number;
-  /** The phone number the page's away message gives. */
-  hotline: string;
-}
+import { formatField } from './time.js';
 
 export type ConversationType = 'INBOX' | 'COMMENT' | 'RATING';
-
-export function formatField(recordId: string, field: string, ms: number): string {
-  return formatApiTime(ms, timeStyleFor(`${recordId}:${field}`));
-}
 
 /** What the API shows for a conversation without messages, tags or assignees yet. */
 export function emptyConversationState(): Pick<

@@ -5,12 +5,28 @@
 // settings.page_access_token, as the real page list does.
 
 import type { ApiTag, PancakePage } from '../../pancake/types.js';
-import type { SimulatorData } from './data-set.js';
+import { type SimAd, adsOf } from '../statistics/ads.js';
+import { pageTokenFor } from './access-tokens.js';
+import type { Employee, SimulatorData } from './model.js';
 import { Random, hashSeed } from './random.js';
-import { type Employee, type PageContext, formatField } from './new-conversation.js';
-import { adsOf } from '../statistics/ads.js';
 import { TAG_COLORS, TAG_TEXTS, lightenColor, personName, phoneNumber, shopName } from './text.js';
-import { pageTokenFor } from '../http/token-book.js';
+import { formatField } from './time.js';
+
+/** What a page's conversations need to know about their page. */
+export interface PageContext {
+  page: PancakePage;
+  employees: Employee[];
+  tags: ApiTag[];
+  /** The page's ads (none on other channels than Facebook). */
+  ads: SimAd[];
+  /** Facebook pages get ads, the bot, comments and reviews; other channels (web chat) only inbox threads. */
+  facebook: boolean;
+  /** The bot flow's id (a number, as the API sends it). */
+  flowId: number;
+  /** The phone number the page's away message gives. */
+  hotline: string;
+}
+
 
 /** Index of the page that is not on Facebook, when a data set has that many pages. */
 export const WEB_PAGE_INDEX = 1;

@@ -4,7 +4,7 @@
 // sync's code, and the two can be compared.
 
 import type { PancakeMessage } from '../../pancake/types.js';
-import type { SimulatorData } from './data-set.js';
+import type { SimulatorData } from './model.js';
 
 export type SenderKind = 'customer' | 'employee' | 'bot' | 'page_notice' | 'ad_click';
 

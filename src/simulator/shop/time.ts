@@ -14,6 +14,11 @@ export function timeStyleFor(key: string): TimeStyle {
   return STYLES[hashSeed('time-style', key) % STYLES.length] as TimeStyle;
 }
 
+/** A record's time field in the style fixed for that record and field. */
+export function formatField(recordId: string, field: string, ms: number): string {
+  return formatApiTime(ms, timeStyleFor(`${recordId}:${field}`));
+}
+
 export function formatApiTime(ms: number, style: TimeStyle): string {
   const base = new Date(ms).toISOString().slice(0, 19);
   const millis = ((ms % 1000) + 1000) % 1000;

@@ -3,7 +3,7 @@
 // numbers are strings (docs/pancake-api.md), summed over the requested range.
 
 import type { AdsStatisticsRecord } from '../../pancake/statistics-types.js';
-import type { SimulatorData } from '../shop/data-set.js';
+import type { SimulatorData } from '../shop/model.js';
 import { Random, hashSeed } from '../shop/random.js';
 import { type Range, dayBuckets, hoursOf } from './buckets.js';
 import { bumpCount, hourIndex, statisticsZone } from './state.js';

@@ -6,7 +6,7 @@
 // the Berlin buckets exact at once.
 
 import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
-import type { SimulatorData } from '../shop/data-set.js';
+import type { SimulatorData } from '../shop/model.js';
 import { hashSeed } from '../shop/random.js';
 import { isAdClickItem } from '../shop/sender-kinds.js';
 import { phonesIn } from '../shop/text.js';

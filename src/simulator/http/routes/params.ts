@@ -1,7 +1,8 @@
 // Parameter rules shared by the simulator's routes: the API answers 400 with a message naming the
 // parameter, which is what the client's error classification relies on.
 
-import { MAX_RANGE_SECONDS } from '../limits.js';
+/** The real API's one-month limit on until - since (docs/pancake-api.md: 30 × 86 400 s is the hard limit). */
+export const MAX_RANGE_SECONDS = 30 * 86_400;
 
 export interface ApiResponse {
   status: number;

@@ -1,7 +1,7 @@
 // A simulator route: which requests it answers, whose token it needs, and what the API answers.
 // Each family of endpoints lives in its own file in this folder and is listed once in ../api.ts.
 
-import type { SimulatorData } from '../../shop/data-set.js';
+import type { SimulatorData } from '../../shop/model.js';
 import type { ConversationViews } from '../conversation-listing.js';
 import type { TokenBook } from '../token-book.js';
 import type { ApiResponse } from './params.js';

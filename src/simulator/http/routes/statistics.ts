@@ -7,7 +7,7 @@ import { adsStatistics } from '../../statistics/ads.js';
 import { type Range, parseDateRange, secondsRange } from '../../statistics/buckets.js';
 import { engagementStatistics, newCustomerStatistics, pageStatistics, tagStatistics, userStatistics } from '../../statistics/responses.js';
 import { statisticsZone } from '../../statistics/state.js';
-import type { SimulatorData } from '../../shop/data-set.js';
+import type { SimulatorData } from '../../shop/model.js';
 import { BadParam, ok, rangeParams } from './params.js';
 import type { RouteDefinition } from './route.js';
 
