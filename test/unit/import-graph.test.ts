@@ -1,7 +1,8 @@
 // The import graph of src/, read from the import and export statements of every file (type-only
 // imports included: a cycle of types is still two files that cannot be read one before the other).
-// No file may take part in a cycle, and the commands a shop runs (everything `src/cli.ts` imports
-// statically) never reach the simulator: only `demo` and `simulate` load it, on demand.
+// No file may take part in a cycle; the commands a shop runs (everything `src/cli.ts` imports
+// statically) and the library never reach the simulator: only `demo` and `simulate` load it, on
+// demand; and the simulator takes nothing from the rest of the project but the client's types.
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -22,15 +23,18 @@ interface Edge {
   to: string;
   /** `import('…')`: loaded when the code runs, not when the importing file loads. */
   dynamic: boolean;
+  /** `import type` / `export type`: gone from the built code. */
+  typeOnly: boolean;
 }
 
 const STATIC = /^[ \t]*(?:import|export)\s(?:[^;'"`]|'[^'\n]*'|"[^"\n]*")*?\bfrom\s*(['"])([^'"\n]+)\1/gm;
 const SIDE_EFFECT = /^[ \t]*import\s*(['"])([^'"\n]+)\1/gm;
 const DYNAMIC = /^(?![ \t]*(?:\/\/|\*)).*?\bimport\(\s*(['"])([^'"\n]+)\1\s*\)/gm;
 
-/** The specifiers a file's text imports, each with whether it is a dynamic import. */
-function importsOf(text: string): Array<{ specifier: string; dynamic: boolean }> {
-  const found = (pattern: RegExp, dynamic: boolean) => [...text.matchAll(pattern)].map((m) => ({ specifier: m[2] as string, dynamic }));
+/** The specifiers a file's text imports, each with whether it is a dynamic or a type-only import. */
+function importsOf(text: string): Array<Omit<Edge, 'to'> & { specifier: string }> {
+  const found = (pattern: RegExp, dynamic: boolean) =>
+    [...text.matchAll(pattern)].map((m) => ({ specifier: m[2] as string, dynamic, typeOnly: /^\s*(?:import|export)\s+type\s/.test(m[0]) }));
   return [...found(STATIC, false), ...found(SIDE_EFFECT, false), ...found(DYNAMIC, true)];
 }
 
@@ -46,12 +50,12 @@ function sourceGraph(): Map<string, Edge[]> {
   const graph = new Map<string, Edge[]>();
   for (const file of sourceFiles(SRC)) {
     const edges: Edge[] = [];
-    for (const { specifier, dynamic } of importsOf(readFileSync(file, 'utf8'))) {
+    for (const { specifier, dynamic, typeOnly } of importsOf(readFileSync(file, 'utf8'))) {
       if (!specifier.startsWith('.')) continue; // a package
       const base = resolve(dirname(file), specifier);
       const target = [base.replace(/\.js$/, '.ts'), join(base, 'index.ts')].find((candidate) => existsSync(candidate));
       if (!target) throw new Error(`${relative(REPO_ROOT, file)} imports ${specifier}, which is no file`);
-      if (target.startsWith(SRC)) edges.push({ to: relative(REPO_ROOT, target), dynamic });
+      if (target.startsWith(SRC)) edges.push({ to: relative(REPO_ROOT, target), dynamic, typeOnly });
     }
     graph.set(relative(REPO_ROOT, file), edges);
   }
@@ -122,12 +126,12 @@ describe('the import graph of src/', () => {
       "const s = 'from the shop';",
     ].join('\n');
     expect(importsOf(text)).toEqual([
-      { specifier: './multi-line.js', dynamic: false },
-      { specifier: './types-only.js', dynamic: false },
-      { specifier: './re-export.js', dynamic: false },
-      { specifier: './namespace.js', dynamic: false },
-      { specifier: './side-effect.js', dynamic: false },
-      { specifier: './lazy.js', dynamic: true },
+      { specifier: './multi-line.js', dynamic: false, typeOnly: false },
+      { specifier: './types-only.js', dynamic: false, typeOnly: true },
+      { specifier: './re-export.js', dynamic: false, typeOnly: false },
+      { specifier: './namespace.js', dynamic: false, typeOnly: false },
+      { specifier: './side-effect.js', dynamic: false, typeOnly: false },
+      { specifier: './lazy.js', dynamic: true, typeOnly: false },
     ]);
     // The real graph has the edges it must have: a parse that finds nothing would find no cycle either.
     expect(graph.get('src/cli.ts')?.map((e) => e.to)).toEqual(expect.arrayContaining(['src/config.ts', 'src/commands/sync.ts']));
@@ -164,5 +168,12 @@ describe('the import graph of src/', () => {
       edges.filter((e) => e.dynamic && !file.startsWith('src/simulator/') && [...staticClosure(graph, e.to)].some((f) => f.startsWith('src/simulator/'))).map((e) => `${file} → ${e.to}`),
     );
     expect(intoSimulator.sort()).toEqual(['src/commands/simulator-commands.ts → src/commands/demo.ts', 'src/commands/simulator-commands.ts → src/commands/simulate.ts']);
+  });
+
+  it("gives the simulator nothing of the project but the client's types", () => {
+    const outside = [...graph]
+      .filter(([file]) => file.startsWith('src/simulator/'))
+      .flatMap(([file, edges]) => edges.filter((e) => !e.to.startsWith('src/simulator/') && !(e.typeOnly && e.to.startsWith('src/pancake/'))).map((e) => `${file} → ${e.to}`));
+    expect(outside).toEqual([]);
   });
 });
