@@ -8,26 +8,8 @@ import type { LiveShopOptions, LiveShopStats } from './live/live-shop.js';
 import type { EntitySimulator } from './live/record-changes.js';
 import type { DataOptions, SimulatorData } from './shop/model.js';
 
+/** The data set's options (shop/model.ts) and the server's. */
 export interface SimulatorOptions extends DataOptions {
-  /** Default 1; the same seed and the same `now` give identical data. */
-  seed?: number;
-  /** Anchor of generated timestamps; default: the current time rounded down to the second. */
-  now?: Date;
-  /** Default 2. The second page (index 1) is a web chat with a `web_…` id; the others are Facebook pages. */
-  pages?: number;
-  /** Default 120. */
-  conversationsPerPage?: number;
-  /**
-   * Counted messages (message_count) of an inbox thread; default { min: 1, max: 70 }, so some need more
-   * than two batches of 30. Ad-click items come on top; comment threads have 1–4, reviews none.
-   */
-  messagesPerConversation?: { min: number; max: number };
-  /** Conversations' updated_at spread over the last N days before `now`; default 120. */
-  historyDays?: number;
-  /** Hours from UTC per page index; default 7 for every page. */
-  timezones?: number[];
-  /** IANA zone of every page's statistics days (date_range strings, labels) instead of its own offset; default none. */
-  statisticsZone?: string;
   /** Added to every response; default 0. */
   latencyMs?: number;
   /** Per token, in any 1-second sliding window; over it → HTTP 429 with Retry-After: 1. Default null (off). */

@@ -3,27 +3,15 @@
 // public name. It runs docs/simulator.md's example as written, and the module exports exactly what
 // that page lists.
 
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulatorData } from '../../src/simulator/index.js';
 import { REPO_ROOT } from '../support/harness.js';
+import { runNode } from '../support/node-process.js';
 
 const DOC = join(REPO_ROOT, 'docs/simulator.md');
-
-function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** A section of docs/simulator.md, from its heading to the next one. */
 function docSection(heading: string): string {
@@ -56,7 +44,7 @@ describe('pancake-sync/simulator, built and imported by its public name', () => 
     dir = mkdtempSync(join(tmpdir(), 'pancake-simulator-package-'));
     packageDir = join(dir, 'node_modules', 'pancake-sync');
     mkdirSync(packageDir, { recursive: true });
-    const build = await run([join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', join(packageDir, 'dist')], REPO_ROOT);
+    const build = await runNode([join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', join(packageDir, 'dist')], { cwd: REPO_ROOT });
     if (build.code !== 0) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`);
     copyFileSync(join(REPO_ROOT, 'package.json'), join(packageDir, 'package.json'));
     // The package's own dependencies (luxon, …), as an install would put them.
@@ -78,7 +66,7 @@ describe('pancake-sync/simulator, built and imported by its public name', () => 
     expect(block).toContain("from 'pancake-sync/simulator'");
     writeFileSync(join(dir, 'example.mjs'), block ?? '');
 
-    const result = await run(['example.mjs'], dir);
+    const result = await runNode(['example.mjs'], { cwd: dir });
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -93,7 +81,7 @@ describe('pancake-sync/simulator, built and imported by its public name', () => 
 
     const probe = "const m = await import('pancake-sync/simulator'); console.log(JSON.stringify({ url: import.meta.resolve('pancake-sync/simulator'), keys: Object.keys(m).sort() }));";
     writeFileSync(join(dir, 'probe.mjs'), probe);
-    const result = await run(['probe.mjs'], dir);
+    const result = await runNode(['probe.mjs'], { cwd: dir });
     expect(result.stderr).toBe('');
     const { url, keys } = JSON.parse(result.stdout) as { url: string; keys: string[] };
     expect(url).toMatch(/\/node_modules\/pancake-sync\/dist\/src\/simulator\/index\.js$/);

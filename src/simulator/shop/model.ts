@@ -6,17 +6,26 @@ import type { PancakeCallLog, PancakePageCustomer, PancakePost, PancakeUser } fr
 import type { ApiTag, PancakeConversation, PancakeMessage, PancakePage } from '../../pancake/types.js';
 
 export interface DataOptions {
+  /** Default 1; the same seed and the same `now` give identical data. */
   seed?: number;
+  /** Anchor of generated timestamps; default: the current time rounded down to the second. */
   now?: Date;
+  /** Default 2. The second page (index 1) is a web chat with a `web_…` id; the others are Facebook pages. */
   pages?: number;
+  /** Default 120. */
   conversationsPerPage?: number;
+  /**
+   * Counted messages (message_count) of an inbox thread; default { min: 1, max: 70 }, so some need more
+   * than two batches of 30. Ad-click items come on top; comment threads have 1–4, reviews none.
+   */
   messagesPerConversation?: { min: number; max: number };
+  /** Conversations' updated_at spread over the last N days before `now`; default 120. */
   historyDays?: number;
   /** Hours from UTC per page, by index; pages without an entry get 7 (Vietnam), as real pages do. */
   timezones?: number[];
   /** Page ids by index (any channel: `web_…`, `pzl_…`, digits); a page without one gets a generated id. */
   pageIds?: string[];
-  /** IANA zone of every page's statistics days instead of its `timezone` offset (statistics/state.ts). */
+  /** IANA zone of every page's statistics days (date_range strings, labels) instead of its own offset; default none. */
   statisticsZone?: string;
   /** Sizes of the customers, call logs and posts sets. */
   entities?: EntityOptions;
