@@ -5,12 +5,12 @@ import { readEnvironment } from './config.js';
 import { EXIT_USAGE, UserError, exitCodeOf } from './errors.js';
 import { redact } from './redact.js';
 import { environmentHelp } from './settings.js';
-import { demoCommand } from './commands/demo.js';
+import { completeLazyCommands } from './commands/lazy.js';
 import { doctorCommand } from './commands/doctor.js';
 import { enqueueCommand } from './commands/enqueue.js';
 import { migrateCommand } from './commands/migrate.js';
 import { queueStatusCommand } from './commands/queue-status.js';
-import { simulateCommand } from './commands/simulate.js';
+import { demoCommand, simulateCommand } from './commands/simulator-commands.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { workerCommand } from './commands/worker.js';
@@ -45,6 +45,7 @@ export function buildProgram(): Command {
   for (const command of [migrateCommand(), syncCommand(), enqueueCommand(), workerCommand(), statusCommand(), queueStatusCommand(), doctorCommand(), demoCommand(), simulateCommand()]) {
     program.addCommand(command.exitOverride().showHelpAfterError());
   }
+  completeLazyCommands(program);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { SENDER_KINDS, countMessages, countSenderKinds, startSimulator, type Simulator } from '../simulator/index.js';
 import { runSync } from '../sync/runner.js';
 import { describeUrl } from '../warehouse/db.js';
@@ -15,9 +15,9 @@ interface DemoFlags {
 /** The simulator answers locally, so the demo need not pace itself like a real shop's token. */
 const DEMO_RATE_LIMIT = 50;
 
-export function demoCommand(): Command {
-  return new Command('demo')
-    .description('start the simulator and a Postgres (embedded unless DATABASE_URL is set), run a full sync, print a summary')
+/** The options and action of `demo`, declared in simulator-commands.ts. */
+export function defineDemo(command: Command): void {
+  command
     .option('--keep-running', 'keep the simulator and the embedded Postgres up after the summary, until Ctrl-C')
     .action(withExitCode(async (flags: DemoFlags) => {
       const started = Date.now();

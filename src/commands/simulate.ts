@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { FAULT_KINDS, TRANSIENT_FAULT_KINDS, startSimulator, type FaultKind, type FaultOptions } from '../simulator/index.js';
 import { STREAMS } from '../sync/registry.js';
 import { UsageError } from './shared.js';
@@ -20,9 +20,9 @@ interface SimulateFlags {
   live?: string;
 }
 
-export function simulateCommand(): Command {
-  return new Command('simulate')
-    .description('serve the local Pancake API simulator (for trying pancake-sync without a shop)')
+/** The options and action of `simulate`, declared in simulator-commands.ts. */
+export function defineSimulate(command: Command): void {
+  command
     .option('--port <n>', 'port to listen on (0: any free port)', '4010')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--seed <n>', 'data set seed: the same seed serves the same data', '1')

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAULT_KINDS } from '../../src/simulator/index.js';
 import { createTestDatabase } from '../support/db.js';
 import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 
@@ -16,6 +17,23 @@ describe('the CLI', () => {
     for (const word of ['migrate', 'sync', 'status', 'demo', 'simulate', 'DATABASE_URL', 'PANCAKE_ACCESS_TOKEN', 'Exit codes']) {
       expect(result.stdout).toContain(word);
     }
+  });
+
+  it('demo and simulate show their whole help, though their modules load only on demand', async () => {
+    for (const args of [['simulate', '--help'], ['help', 'simulate']]) {
+      const result = await runCli(args, {});
+      expect(result.code, args.join(' ')).toBe(0);
+      for (const word of ['--seed', '--fault-rate', ...FAULT_KINDS]) expect(result.stdout, args.join(' ')).toContain(word);
+    }
+    const demo = await runCli(['help', 'demo'], {});
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toContain('--keep-running');
+    const list = await runCli(['--help'], {});
+    expect(list.stdout).toMatch(/^ {2}demo \[options\] /m);
+    expect(list.stdout).toMatch(/^ {2}simulate \[options\] /m);
+    const unknown = await runCli(['help', 'nope'], {});
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Usage: pancake-sync');
   });
 
   it('missing configuration → a clear message naming the setting, exit code 2', async () => {

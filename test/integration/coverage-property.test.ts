@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
-import { Random } from '../../src/simulator/random.js';
+import { Random } from '../../src/simulator/shop/random.js';
 import { runSync, type SyncOptions } from '../../src/sync/runner.js';
 import { checkCoverage, dyingClient, type Coverage } from '../support/coverage-check.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';

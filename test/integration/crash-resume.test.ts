@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Random } from '../../src/simulator/random.js';
+import { Random } from '../../src/simulator/shop/random.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { createTestDatabase } from '../support/db.js';
 import { createSyncHarness, expectSameTables, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';

@@ -2,13 +2,13 @@
 // reads the code block out of README.md, so the two cannot drift apart. Only the package name is
 // pointed at src/index.ts, the module package.json `exports` publishes (checked here as well).
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { type NodeResult, runNode } from '../support/node-process.js';
 
 // Not from the sync harness: this test needs no database.
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,17 +23,8 @@ function readmeExample(): string {
   return block[1];
 }
 
-function run(file: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // Only what the example reads: no PANCAKE_* of the developer's shell leaks in.
-    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(file: string, args: string[], env: Record<string, string>): Promise<NodeResult> {
+  return runNode(['--import', 'tsx', file, ...args], { cwd: REPO_ROOT, env });
 }
 
 describe('the README library example', () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PancakeConversation, PancakeMessage } from '../../src/pancake/types.js';
 import { type Simulator, type SimulatorData, parseApiTime, startSimulator } from '../../src/simulator/index.js';
-import { snippetOf } from '../../src/simulator/summary.js';
+import { snippetOf } from '../../src/simulator/shop/conversation-summary.js';
 
 const NOW = new Date('2026-04-10T00:00:00Z');
 const NOW_S = NOW.getTime() / 1000;

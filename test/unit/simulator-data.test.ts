@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countMessages, countSenderKinds, createSimulatorData, formatApiTime, isAdClickItem, parseApiTime, senderKindOf } from '../../src/simulator/index.js';
-import { snippetOf } from '../../src/simulator/summary.js';
-import { Random } from '../../src/simulator/random.js';
-import { appendMessages, createConversation, touch } from '../../src/simulator/mutations.js';
+import { snippetOf } from '../../src/simulator/shop/conversation-summary.js';
+import { Random } from '../../src/simulator/shop/random.js';
+import { appendMessages, createConversation, touch } from '../../src/simulator/live/conversation-changes.js';
 
 const NOW = new Date('2026-04-10T00:00:00Z');
 

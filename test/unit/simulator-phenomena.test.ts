@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PancakeConversation, PancakeMessage } from '../../src/pancake/types.js';
-import { countMessages, countSenderKinds, createSimulatorData, isAdClickItem, parseApiTime, senderKindOf, simulatedStatistics } from '../../src/simulator/index.js';
-import { appendMessages, createConversation } from '../../src/simulator/mutations.js';
-import { Random } from '../../src/simulator/random.js';
-import { pageTokenFor } from '../../src/simulator/tokens.js';
+import { countMessages, countSenderKinds, createSimulatorData, isAdClickItem, pageTokenFor, parseApiTime, senderKindOf, simulatedStatistics } from '../../src/simulator/index.js';
+import { appendMessages, createConversation } from '../../src/simulator/live/conversation-changes.js';
+import { Random } from '../../src/simulator/shop/random.js';
 
 // Every phenomenon of the real answers (test/fixtures/real-samples/README.md) is in the default data
 // set, at about the real rate. The real figure is in each test's comment; bounds leave room for a

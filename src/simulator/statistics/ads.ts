@@ -3,11 +3,11 @@
 // numbers are strings (docs/pancake-api.md), summed over the requested range.
 
 import type { AdsStatisticsRecord } from '../../pancake/statistics-types.js';
-import type { SimulatorData } from '../data.js';
-import { Random, hashSeed } from '../random.js';
+import type { SimulatorData } from '../shop/model.js';
+import { Random, hashSeed } from '../shop/random.js';
 import { type Range, dayBuckets, hoursOf } from './buckets.js';
 import { bumpCount, hourIndex, statisticsZone } from './state.js';
-import { adTitle } from '../page-texts.js';
+import { adTitle } from '../shop/page-texts.js';
 
 export interface SimAd {
   ad_id: string;

@@ -3,8 +3,7 @@
 // hour. date_range strings are local wall-clock times, read in the page's zone.
 
 import { DateTime } from 'luxon';
-import { MAX_RANGE_SECONDS } from '../limits.js';
-import { BadParam } from '../routes/params.js';
+import { BadParam, MAX_RANGE_SECONDS } from '../http/routes/params.js';
 import { HOUR_MS, hourIndex } from './state.js';
 
 export interface Range {

@@ -6,11 +6,11 @@
 // the Berlin buckets exact at once.
 
 import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
-import type { SimulatorData } from '../data.js';
-import { hashSeed } from '../random.js';
-import { isAdClickItem } from '../senders.js';
-import { phonesIn } from '../text.js';
-import { parseApiTime } from '../time.js';
+import type { SimulatorData } from '../shop/model.js';
+import { hashSeed } from '../shop/random.js';
+import { isAdClickItem } from '../shop/sender-kinds.js';
+import { phonesIn } from '../shop/text.js';
+import { parseApiTime } from '../shop/time.js';
 import { hourIndex } from './state.js';
 
 export interface UserCounters {

@@ -11,7 +11,7 @@ import type {
   UserHourRecord,
   UserStatisticsData,
 } from '../../pancake/statistics-types.js';
-import type { SimulatorData } from '../data.js';
+import type { SimulatorData } from '../shop/model.js';
 import { type Bucket, type Range, dayBuckets, hourBuckets, hourStamp, hoursOf } from './buckets.js';
 import { type HourCounters, drawCount, hourCounters } from './hourly.js';
 import { bumpCount, statisticsZone } from './state.js';

@@ -2,17 +2,7 @@
 // boundaries, and the manual corrections tests make ("yesterday's numbers changed").
 
 import { DateTime } from 'luxon';
-import type { SimulatorData } from '../data.js';
-
-export interface StatisticsState {
-  /**
-   * An IANA zone used for every page's day boundaries instead of its own `timezone` offset: a shop
-   * whose pages are configured in that zone (with PANCAKE_TIMEZONE set to it on the sync side).
-   */
-  zone: string | null;
-  /** Extra activity per `${pageId}|${utcHourIndex}`, added by bumpStatistics. */
-  bumps: Map<string, number>;
-}
+import type { SimulatorData, StatisticsState } from '../shop/model.js';
 
 export function createStatisticsState(zone: string | null = null): StatisticsState {
   if (zone !== null && !DateTime.now().setZone(zone).isValid) throw new Error(`statisticsZone "${zone}" is not a time zone`);

@@ -1,0 +1,65 @@
+// The simulator's public contract. The demo, the integration tests and the benchmark all depend on
+// these names, so change them only together with their users.
+
+import type { PancakeConversation, PancakeMessage } from '../pancake/types.js';
+import type { FaultOptions } from './http/faults.js';
+import type { Endpoint, RequestLogEntry } from './http/request-log.js';
+import type { LiveShopOptions, LiveShopStats } from './live/live-shop.js';
+import type { EntitySimulator } from './live/record-changes.js';
+import type { DataOptions, SimulatorData } from './shop/model.js';
+
+/** The data set's options (shop/model.ts) and the server's. */
+export interface SimulatorOptions extends DataOptions {
+  /** Added to every response; default 0. */
+  latencyMs?: number;
+  /** Per token, in any 1-second sliding window; over it → HTTP 429 with Retry-After: 1. Default null (off). */
+  rateLimitPerSecond?: number | null;
+  faults?: FaultOptions | null;
+  /** Keep changing the data while clients read it (see live/live-shop.ts); default null (a still shop). */
+  liveShop?: LiveShopOptions | null;
+  /** Generating a page token issues a new one and revokes the previous, as Pancake may; default false (stable tokens). */
+  rotatePageTokens?: boolean;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+/** Sees every answer the API would give (after the token checks) and returns the one to send. */
+export type ResponseOverride = (call: { endpoint: Endpoint; pageId: string | null; query: URLSearchParams }, answer: { status: number; body: unknown }) => { status: number; body: unknown };
+
+export interface Simulator extends EntitySimulator {
+  /** Origin only, e.g. http://127.0.0.1:41234; clients append /api/v1, /api/public_api/v1 or /v2. */
+  readonly baseUrl: string;
+  readonly userToken: string;
+  /** Live array: every request, including rejected ones, in arrival order. */
+  readonly requests: RequestLogEntry[];
+  /** The live truth the server answers from. */
+  readonly data: SimulatorData;
+  pageToken(pageId: string): string;
+  clearRequests(): void;
+  setLatency(ms: number): void;
+  setRateLimit(perSecond: number | null): void;
+  setFaults(faults: FaultOptions | null): void;
+  /** Starts (or, with null, stops) a live shop; the previous one's stats stay readable. */
+  setLiveShop(options: LiveShopOptions | null): void;
+  /** What the current (or last) live shop changed; null if none ran. */
+  readonly liveShopStats: LiveShopStats | null;
+  /**
+   * Appends `count` counted messages (now and then after a new ad click, which comes on top) and
+   * returns every item added; bumps updated_at, message_count, snippet, last_sent_by. Throws for a
+   * review, which has no messages. `at` defaults to now.
+   */
+  addMessages(conversationId: string, count: number, at?: Date): PancakeMessage[];
+  /** A new conversation of any kind (inbox, comment thread, review) with up to 5 counted messages. */
+  addConversation(pageId: string, at?: Date): PancakeConversation;
+  /** Re-tag / re-assign: bumps updated_at and changes tags and assignee_ids. */
+  touchConversation(conversationId: string, at?: Date): void;
+  /** Changes one local day's statistics of a page (`day` YYYY-MM-DD in the page's zone); rows stay the same, numbers grow. */
+  bumpStatistics(pageId: string, day: string): void;
+  /** Revokes a page's token by hand: the old one is refused (401) and pageToken() returns a new one. */
+  revokePageToken(pageId: string): void;
+  /** Rewrites answers before they are sent (e.g. an endpoint answering 404 for one page); null removes it. */
+  setResponseOverride(override: ResponseOverride | null): void;
+  close(): Promise<void>;
+}

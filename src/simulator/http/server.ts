@@ -1,0 +1,226 @@
+// The HTTP side: one node:http server on 127.0.0.1 that logs every request, then applies the
+// per-token rate limit, the fault plan and the latency before letting api.ts answer. Clients talk to
+// it exactly as to pages.fm, so the same code paths run in tests, the demo and the benchmark.
+
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { ResponseOverride, Simulator, SimulatorOptions } from '../contract.js';
+import { appendMessages, createConversation, touch } from '../live/conversation-changes.js';
+import { type LiveShop, type LiveShopOptions, startLiveShop } from '../live/live-shop.js';
+import { entitySimulator } from '../live/record-changes.js';
+import { createSimulatorData } from '../shop/data-set.js';
+import { Random } from '../shop/random.js';
+import { bumpStatistics } from '../statistics/state.js';
+import { type ApiContext, type Route, handle, matchRoute, tokenOf } from './api.js';
+import { ConversationViews } from './conversation-listing.js';
+import { type FaultOptions, FaultPlan, TOKEN_EXPIRED, TOO_MANY_REQUESTS, sendJson, sendNonJson, sendServerError, sendTruncated } from './faults.js';
+import { SlidingWindow } from './rate-limit.js';
+import { type RequestLogEntry, logEntry, readBody, redactBody } from './request-log.js';
+import { replacePageToken, tokenBook } from './token-book.js';
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const data = createSimulatorData(options);
+  const tokens = tokenBook(data.seed, data.pages.map((p) => p.id));
+  tokens.rotateOnGenerate = options.rotatePageTokens ?? false;
+  let override: ResponseOverride | null = null;
+  const ctx: ApiContext = { data, tokens, views: new ConversationViews(data) };
+  const requests: RequestLogEntry[] = [];
+  const window = new SlidingWindow();
+  const mutationRng = Random.of('mutations', data.seed);
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let latencyMs = options.latencyMs ?? 0;
+  let rateLimit = options.rateLimitPerSecond ?? null;
+  let faults = options.faults ? new FaultPlan(options.faults, data.seed) : null;
+  let seq = 0;
+  let liveShop: LiveShop | null = null;
+  let closing: Promise<void> | null = null;
+
+  // Timers are tracked so close() can drop hanging requests instead of keeping the process alive.
+  const wait = (ms: number): Promise<void> =>
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            resolve();
+          }, ms);
+          timers.add(timer);
+        });
+
+  const answer = (entry: RequestLogEntry, res: ServerResponse, url: URL, route: Route, body: unknown): void => {
+    const handled = handle(route, url.searchParams, body, ctx);
+    const result = override ? { ...handled, ...override({ endpoint: route.endpoint, pageId: route.pageId, query: url.searchParams }, handled) } : handled;
+    entry.status = result.status;
+    entry.resultCount = result.resultCount;
+    sendJson(res, result.status, result.body);
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = Date.now();
+    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+    const route = matchRoute(req.method ?? 'GET', url.pathname, url.searchParams);
+    const token = tokenOf(route, url.searchParams, tokens);
+    const entry = logEntry(++seq, req, url, route, token.id, startedAt);
+    requests.push(entry);
+    res.on('close', () => {
+      if (entry.finishedAt === 0) entry.finishedAt = Date.now();
+    });
+
+    try {
+      const body = await readBody(req);
+      entry.body = redactBody(body, tokens);
+      await respond(req, res, entry, url, route, token.raw, body);
+      liveShop?.onRequest();
+    } catch (error) {
+      // A bug in the simulator must show up as a 500 in the test, not as a hung request.
+      entry.status = 500;
+      if (!res.headersSent) sendJson(res, 500, { success: false, message: `Simulator error: ${String(error)}` });
+      else res.destroy();
+    }
+  }
+
+  async function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: RequestLogEntry,
+    url: URL,
+    route: Route,
+    rawToken: string | null,
+    body: unknown,
+  ): Promise<void> {
+    const startedAt = entry.startedAt;
+    // Decided on arrival, so a request is limited by what came before it, not by how long it waited.
+    const limited = rateLimit !== null && !window.admit(rawToken ?? '', rateLimit, startedAt);
+    const fault = limited ? null : (faults?.draw(route.pageId) ?? null);
+    entry.fault = fault;
+    await wait(latencyMs);
+    if (closing) return;
+
+    if (limited) {
+      entry.status = 429;
+      sendJson(res, 429, TOO_MANY_REQUESTS, { 'retry-after': '1' });
+      return;
+    }
+    // Faults replace the answer; only 'timeout' (late) and 'truncated' (cut) consult api.ts. A truncated
+    // answer skips a write's effects, so a retry sees the same data. A late answer does the write after
+    // the client gave up, as a real server would: that is why clients must not retry a sent message.
+    switch (fault) {
+      case 'rate_limit':
+        entry.status = 429;
+        sendJson(res, 429, TOO_MANY_REQUESTS, { 'retry-after': String(faults?.retryAfterSeconds ?? 1) });
+        return;
+      case 'expired_token':
+        entry.status = 401;
+        sendJson(res, 401, TOKEN_EXPIRED);
+        return;
+      case 'rate_limit_body':
+        entry.status = 200;
+        sendJson(res, 200, { message: 'Too many requests', success: false, error_code: 429 });
+        return;
+      case 'server_error':
+        entry.status = sendServerError(res, faults?.nextServerError() ?? 500);
+        return;
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'truncated': {
+        const result = handle(route, url.searchParams, body, ctx, false);
+        entry.status = sendTruncated(res, result.status, result.body);
+        return;
+      }
+      case 'non_json':
+        entry.status = sendNonJson(res);
+        return;
+      case 'success_false':
+        entry.status = 200;
+        sendJson(res, 200, { success: false, message: 'Internal error, please try again' });
+        return;
+      case 'timeout':
+        await wait(faults?.timeoutMs ?? 30_000);
+        if (closing || res.destroyed) return;
+        answer(entry, res, url, route, body);
+        return;
+      case null:
+        answer(entry, res, url, route, body);
+        return;
+    }
+  }
+
+  const server = createServer((req, res) => void serve(req, res));
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  const at = (date: Date | undefined): number => (date ?? new Date()).getTime();
+
+  let lastLiveShop: LiveShop | null = null;
+  const simulator: Simulator = {
+    baseUrl: `http://${hostPart}:${address.port}`,
+    userToken: tokens.userToken,
+    requests,
+    data,
+    pageToken(pageId: string): string {
+      const token = tokens.tokensByPage.get(pageId);
+      if (!token) throw new Error(`No page ${pageId} in this simulator (pages: ${data.pages.map((p) => p.id).join(', ')})`);
+      return token;
+    },
+    clearRequests(): void {
+      requests.length = 0;
+    },
+    setLatency(ms: number): void {
+      latencyMs = ms;
+    },
+    setRateLimit(perSecond: number | null): void {
+      rateLimit = perSecond;
+    },
+    setFaults(options: FaultOptions | null): void {
+      faults = options ? new FaultPlan(options, data.seed) : null;
+    },
+    setLiveShop(options: LiveShopOptions | null): void {
+      liveShop?.stop();
+      liveShop = null;
+      if (options) {
+        liveShop = startLiveShop(data, simulator, options);
+        lastLiveShop = liveShop;
+      }
+    },
+    get liveShopStats() {
+      return lastLiveShop?.stats ?? null;
+    },
+    addMessages: (conversationId, count, date) => appendMessages(data, mutationRng, conversationId, count, at(date)),
+    addConversation: (pageId, date) => createConversation(data, mutationRng, pageId, at(date)),
+    touchConversation: (conversationId, date) => touch(data, mutationRng, conversationId, at(date)),
+    bumpStatistics: (pageId, day) => bumpStatistics(data, pageId, day),
+    revokePageToken: (pageId) => void replacePageToken(tokens, data.seed, pageId),
+    setResponseOverride: (next) => void (override = next),
+    ...entitySimulator(data, Random.of('entity-mutations', data.seed)),
+    close(): Promise<void> {
+      if (!closing) {
+        liveShop?.stop();
+        closing = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        for (const socket of sockets) socket.destroy();
+        // Sockets emit 'close' on a later tick; the log must be final as soon as close() resolves.
+        const now = Date.now();
+        for (const entry of requests) if (entry.finishedAt === 0) entry.finishedAt = now;
+      }
+      return closing;
+    },
+  };
+  if (options.liveShop) simulator.setLiveShop(options.liveShop);
+  return simulator;
+}

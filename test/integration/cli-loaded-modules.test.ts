@@ -1,0 +1,62 @@
+// What the real CLI loads, recorded by a loader hook in the child process (test/support/module-log.mjs):
+// a sync or a status check never loads a module of the simulator (src/simulator/, or its build in
+// dist/src/simulator/); only `demo` and `simulate` do, when they run or show their help.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Env } from '../../src/config.js';
+import { REPO_ROOT, createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
+
+const isSimulatorModule = (file: string): boolean => file.startsWith('src/simulator/') || file.startsWith('dist/src/simulator/');
+
+describe('the modules a command loads', () => {
+  let h: SyncHarness;
+  let dir: string;
+  let runs = 0;
+
+  beforeAll(async () => {
+    h = await createSyncHarness({ seed: 17, pages: 1, conversationsPerPage: 12, historyDays: 10 }, 'loaded_modules');
+    dir = mkdtempSync(join(tmpdir(), 'pancake-modules-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await h?.close();
+  });
+
+  /** Runs the CLI with the module log on; returns its result and the project's files it loaded (repo-relative). */
+  async function loadedBy(args: string[], env: Env): Promise<{ code: number | null; output: string; files: string[] }> {
+    const log = join(dir, `run-${++runs}.log`);
+    const hook = join(REPO_ROOT, 'test', 'support', 'module-log.mjs');
+    const result = await runCli(args, { ...env, MODULE_LOG: log, NODE_OPTIONS: `--import=${hook}` });
+    const urls = readFileSync(log, 'utf8').split('\n').filter((line) => line !== '');
+    const files = urls.filter((url) => url.startsWith('file:') && !url.includes('/node_modules/')).map((url) => relative(REPO_ROOT, fileURLToPath(url)));
+    return { code: result.code, output: result.stdout + result.stderr, files };
+  }
+
+  it('a sync copies the shop without loading the simulator', async () => {
+    const run = await loadedBy(['sync', '--since', '12d'], simulatorEnv(h.sim, h.database.url));
+    expect(run.code, run.output).toBe(0);
+    // The log saw the sync's own code, so an empty list below means something.
+    expect(run.files).toEqual(expect.arrayContaining(['src/cli.ts', 'src/sync/runner.ts', 'src/pancake/client.ts']));
+    expect(run.files.filter(isSimulatorModule)).toEqual([]);
+    const conversations = await h.db.selectFrom('pancake.conversations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(conversations.n)).toBe(12);
+  });
+
+  it('a status check does not load it either', async () => {
+    const run = await loadedBy(['status'], { DATABASE_URL: h.database.url });
+    expect(run.code, run.output).toBe(0);
+    expect(run.files).toEqual(expect.arrayContaining(['src/cli.ts', 'src/commands/status.ts']));
+    expect(run.files.filter(isSimulatorModule)).toEqual([]);
+  });
+
+  it('simulate loads it on demand (the log would show a simulator module)', async () => {
+    const run = await loadedBy(['simulate', '--help'], {});
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('expired_token');
+    expect(run.files).toEqual(expect.arrayContaining(['src/commands/simulate.ts', 'src/simulator/index.ts', 'src/simulator/http/server.ts']));
+  });
+});
