@@ -8,6 +8,6 @@ export { PancakeArgumentError, PancakeError, isRetryable, type PancakeErrorKind 
 export type { HttpStats } from './pancake/http.js';
 export type { Instant } from './pancake/time.js';
 export type * from './pancake/types.js';
-export type * from './pancake/entity-types.js';
-export type * from './pancake/statistics-types.js';
+export type * from './pancake/types.js';
+export type * from './pancake/types.js';
 export type { Logger } from './logger.js';

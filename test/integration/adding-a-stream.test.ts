@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALL_LOGS_PAGE_SIZE } from '../../src/pancake/client.js';
-import type { PancakeCallLog } from '../../src/pancake/entity-types.js';
+import type { PancakeCallLog } from '../../src/pancake/types.js';
 import { walkPages, type PagePosition } from '../../src/pancake/page-walk.js';
 import { parseApiTimestamp } from '../../src/pancake/time.js';
 import { STREAMS } from '../../src/sync/registry.js';

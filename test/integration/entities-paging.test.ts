@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import type { PancakeClient, PageCustomerParams } from '../../src/pancake/client.js';
-import type { ListPageCustomersResponse, PancakePageCustomer } from '../../src/pancake/entity-types.js';
+import type { ListPageCustomersResponse, PancakePageCustomer } from '../../src/pancake/types.js';
 import { runSync } from '../../src/sync/runner.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PancakeCallLog, PancakePageCustomer } from '../../src/pancake/entity-types.js';
+import type { PancakeCallLog, PancakePageCustomer } from '../../src/pancake/types.js';
 import type { PancakeConversation } from '../../src/pancake/types.js';
 import { callDirection, mapCallLog } from '../../src/sync/streams/call-logs.js';
 import { mapConversationAssignees, mapConversationTags } from '../../src/sync/streams/conversation-bridges.js';

@@ -1,6 +1,6 @@
 import { PancakeArgumentError, PancakeError } from '../errors.js';
 import { checkId, type EndpointContext } from '../endpoint-context.js';
-import type { ListCallLogsResponse, PancakeCallLog } from '../entity-types.js';
+import type { ListCallLogsResponse, PancakeCallLog } from '../types.js';
 import { checkPageNumber, walkPageNumbers, walkPages } from '../page-walk.js';
 import type { Instant } from '../time.js';
 import { iterateWindows, optionalRange, requiredEnds } from '../window.js';

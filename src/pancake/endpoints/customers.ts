@@ -1,6 +1,6 @@
 import { PancakeArgumentError, PancakeError } from '../errors.js';
 import type { EndpointContext } from '../endpoint-context.js';
-import type { ListPageCustomersResponse, PancakePageCustomer } from '../entity-types.js';
+import type { ListPageCustomersResponse, PancakePageCustomer } from '../types.js';
 import { checkPageNumber } from '../page-walk.js';
 import { walkSplitting } from '../split-walk.js';
 import type { Instant } from '../time.js';

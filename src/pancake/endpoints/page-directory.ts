@@ -1,6 +1,6 @@
 import { PancakeError } from '../errors.js';
 import type { EndpointContext } from '../endpoint-context.js';
-import type { ListTagsResponse, ListUsersResponse } from '../entity-types.js';
+import type { ListTagsResponse, ListUsersResponse } from '../types.js';
 import type { ApiTag } from '../types.js';
 
 // A page's small lists, read whole in one request: its tags and its employees (users).

@@ -1,6 +1,6 @@
 import { PancakeError } from '../errors.js';
 import type { EndpointContext } from '../endpoint-context.js';
-import type { ListPostsResponse, PancakePost } from '../entity-types.js';
+import type { ListPostsResponse, PancakePost } from '../types.js';
 import { checkPageNumber, walkPages } from '../page-walk.js';
 import type { Instant } from '../time.js';
 import { iterateWindows, requiredEnds, requiredRange } from '../window.js';

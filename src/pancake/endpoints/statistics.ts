@@ -12,7 +12,7 @@ import type {
   PageStatisticsResponse,
   TagStatisticsResponse,
   UserStatisticsResponse,
-} from '../statistics-types.js';
+} from '../types.js';
 
 // The statistics endpoints (docs/pancake-api.md, "Statistics"). since/until endpoints take unix seconds;
 // date_range endpoints take local wall-clock strings, which this module formats from instants in

@@ -2,7 +2,7 @@
 // colleague, edit a customer, take a call, publish a post. Every change bumps data.revision (the
 // server caches sorted views by it) and, where the API would, moves the record's updated_at.
 
-import type { PancakeCallLog, PancakePageCustomer, PancakePost } from '../../pancake/entity-types.js';
+import type { PancakeCallLog, PancakePageCustomer, PancakePost } from '../../pancake/types.js';
 import type { ApiTag } from '../../pancake/types.js';
 import type { SimulatorData } from '../shop/model.js';
 import { newCallLog } from '../shop/call-logs.js';

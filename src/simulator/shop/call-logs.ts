@@ -2,7 +2,7 @@
 // of them with a phone the page's customers gave. The official shape has no direction field: who
 // called whom is only in caller/callee.
 
-import type { PancakeCallLog, PancakePageCustomer } from '../../pancake/entity-types.js';
+import type { PancakeCallLog, PancakePageCustomer } from '../../pancake/types.js';
 import type { SimulatorData } from './model.js';
 import { Random } from './random.js';
 import { phoneNumber } from './text.js';

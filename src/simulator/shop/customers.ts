@@ -3,7 +3,7 @@
 // reaction, an order from another channel). Generated after the conversations, from seeded streams
 // of their own, so adding them changed no conversation or message of an existing seed.
 
-import type { PancakeCustomerNote, PancakePageCustomer } from '../../pancake/entity-types.js';
+import type { PancakeCustomerNote, PancakePageCustomer } from '../../pancake/types.js';
 import type { PancakeConversation } from '../../pancake/types.js';
 import { type Birthday, birthdayText, drawBirthday, drawNotes } from './customer-profile.js';
 import type { Employee, SimulatorData } from './model.js';

@@ -2,7 +2,7 @@
 // one object; keeping its shape apart from the code that fills it lets each part import it without
 // importing the generator (and the generator import them).
 
-import type { PancakeCallLog, PancakePageCustomer, PancakePost, PancakeUser } from '../../pancake/entity-types.js';
+import type { PancakeCallLog, PancakePageCustomer, PancakePost, PancakeUser } from '../../pancake/types.js';
 import type { ApiTag, PancakeConversation, PancakeMessage, PancakePage } from '../../pancake/types.js';
 
 export interface DataOptions {

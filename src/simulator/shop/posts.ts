@@ -1,7 +1,7 @@
 // The page's posts: the ones its comment threads belong to (so the warehouse joins line up) and more
 // without comments, spread over the history.
 
-import type { PancakePost } from '../../pancake/entity-types.js';
+import type { PancakePost } from '../../pancake/types.js';
 import type { PancakeConversation, PancakePage } from '../../pancake/types.js';
 import type { SimulatorData } from './model.js';
 import { Random } from './random.js';

@@ -1,7 +1,7 @@
 // The page's users answer: its employees with their status and permissions, one disabled former
 // employee, and who gets new threads in turn (round robin).
 
-import type { PancakeUser } from '../../pancake/entity-types.js';
+import type { PancakeUser } from '../../pancake/types.js';
 import type { Employee, PageUsers } from './model.js';
 import type { Random } from './random.js';
 import { personName } from './text.js';

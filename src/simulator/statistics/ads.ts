@@ -2,7 +2,7 @@
 // hourly delivery drawn from a hash of (ad, hour). The ads endpoint answers a bare array whose
 // numbers are strings (docs/pancake-api.md), summed over the requested range.
 
-import type { AdsStatisticsRecord } from '../../pancake/statistics-types.js';
+import type { AdsStatisticsRecord } from '../../pancake/types.js';
 import type { SimulatorData } from '../shop/model.js';
 import { Random, hashSeed } from '../shop/random.js';
 import { type Range, dayBuckets, hoursOf } from './buckets.js';

@@ -10,7 +10,7 @@ import type {
   TagStatisticsResponse,
   UserHourRecord,
   UserStatisticsData,
-} from '../../pancake/statistics-types.js';
+} from '../../pancake/types.js';
 import type { SimulatorData } from '../shop/model.js';
 import { type Bucket, type Range, dayBuckets, hourBuckets, hourStamp, hoursOf } from './buckets.js';
 import { type HourCounters, drawCount, hourCounters } from './hourly.js';

@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.js';
 import { CALL_LOGS_PAGE_SIZE } from '../../pancake/client.js';
-import type { PancakeCallLog } from '../../pancake/entity-types.js';
+import type { PancakeCallLog } from '../../pancake/types.js';
 import { PancakeError } from '../../pancake/errors.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { CallLogsTable } from '../../warehouse/schema.js';

@@ -1,5 +1,5 @@
 import { CUSTOMERS_MAX_PAGE_SIZE } from '../../pancake/client.js';
-import type { PancakePageCustomer } from '../../pancake/entity-types.js';
+import type { PancakePageCustomer } from '../../pancake/types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { CustomersTable } from '../../warehouse/schema.js';
 import type { TableSpec } from '../../warehouse/upsert.js';

@@ -1,4 +1,4 @@
-import type { ListUsersResponse, PancakeUser } from '../../pancake/entity-types.js';
+import type { ListUsersResponse, PancakeUser } from '../../pancake/types.js';
 import type { PageUsersTable } from '../../warehouse/schema.js';
 import { dedupeByKey, type TableSpec } from '../../warehouse/upsert.js';
 import { bool, str } from '../map.js';

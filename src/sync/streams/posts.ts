@@ -1,5 +1,5 @@
 import { POSTS_PAGE_SIZE } from '../../pancake/client.js';
-import type { PancakePost } from '../../pancake/entity-types.js';
+import type { PancakePost } from '../../pancake/types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PostsTable } from '../../warehouse/schema.js';
 import type { TableSpec } from '../../warehouse/upsert.js';

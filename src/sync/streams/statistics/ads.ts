@@ -1,4 +1,4 @@
-import type { AdsStatisticsRecord } from '../../../pancake/statistics-types.js';
+import type { AdsStatisticsRecord } from '../../../pancake/types.js';
 import type { StatsAdsTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { str } from '../../map.js';

@@ -1,4 +1,4 @@
-import type { EngagementStatisticsResponse } from '../../../pancake/statistics-types.js';
+import type { EngagementStatisticsResponse } from '../../../pancake/types.js';
 import type { Granularity, StatsEngagementTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int } from '../../map.js';

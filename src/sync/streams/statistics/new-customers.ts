@@ -1,4 +1,4 @@
-import type { NewCustomerStatisticsRecord } from '../../../pancake/statistics-types.js';
+import type { NewCustomerStatisticsRecord } from '../../../pancake/types.js';
 import { parseApiTimestamp } from '../../../pancake/time.js';
 import type { Granularity, StatsNewCustomersTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';

@@ -1,5 +1,5 @@
 import { parseApiTimestamp } from '../../../pancake/time.js';
-import type { PageStatisticsRecord } from '../../../pancake/statistics-types.js';
+import type { PageStatisticsRecord } from '../../../pancake/types.js';
 import type { StatsPagesTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int } from '../../map.js';

@@ -1,4 +1,4 @@
-import type { TagStatisticsResponse } from '../../../pancake/statistics-types.js';
+import type { TagStatisticsResponse } from '../../../pancake/types.js';
 import type { StatsTagsTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int, str } from '../../map.js';

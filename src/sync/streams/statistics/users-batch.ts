@@ -1,5 +1,5 @@
 import { PancakeError } from '../../../pancake/errors.js';
-import type { UserStatisticsData } from '../../../pancake/statistics-types.js';
+import type { UserStatisticsData } from '../../../pancake/types.js';
 import { activatedPageOffsets } from '../../../warehouse/pages.js';
 import { pageZone } from '../../pages.js';
 import type { StreamContext, SyncSettings } from '../../stream.js';

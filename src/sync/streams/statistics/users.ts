@@ -1,5 +1,5 @@
 import { parseApiTimestamp } from '../../../pancake/time.js';
-import type { UserStatisticsData } from '../../../pancake/statistics-types.js';
+import type { UserStatisticsData } from '../../../pancake/types.js';
 import type { StatsUsersTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int, num, str } from '../../map.js';

@@ -2,7 +2,7 @@
 // docs/pancake-api.md describes them. Fields the real answers or the API descriptions show are typed;
 // everything else is reachable through the index signature and kept by the streams in `raw`.
 
-import type { ApiSuccess, ApiTag, ApiTimestamp } from './types.js';
+import type { ApiSuccess, ApiTag, ApiTimestamp } from './common.js';
 
 /** A note an employee left on a customer; `created_at` is epoch milliseconds (official). */
 export interface PancakeCustomerNote {

@@ -3,7 +3,7 @@
 // "inferred" are our best guess where the reference is silent: keep them in `raw`, do not depend on
 // them more than the mapping does.
 
-import type { ApiSuccess, ApiTag } from './types.js';
+import type { ApiSuccess, ApiTag } from './common.js';
 
 /**
  * One entry of the ads statistics, a bare array. Numbers arrive as strings (official). `by_id` gives
