@@ -17,7 +17,7 @@ import { parseConfig } from '../src/config.js';
 import { createPancakeClient } from '../src/pancake/client.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { runSync } from '../src/sync/runner.js';
-import { refreshPendingAnalytics } from '../src/warehouse/analytics-refresh.js';
+import { refreshPendingAnalytics } from '../src/warehouse/analytics/refresh.js';
 import { createDb } from '../src/warehouse/db.js';
 import { migrateToLatest } from '../src/warehouse/migrate.js';
 import type { Database } from '../src/warehouse/schema.js';

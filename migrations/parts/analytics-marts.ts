@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 // The summaries behind the pancake_analytics views, in schema pancake_private: tables kept current
-// by pancake-sync (src/warehouse/analytics-refresh.ts) for the conversations and local days a sync
+// by pancake-sync (src/warehouse/analytics/refresh.ts) for the conversations and local days a sync
 // touched, so that a view reads a few thousand summary rows instead of two years of messages.
 // Triggers on the source tables note what changed in analytics_dirty, in the writing transaction,
 // so nothing written by any path is missed; the refresh consumes those notes.

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import { PancakeError } from '../pancake/errors.js';
 import { redact } from '../redact.js';
-import { keepAnalyticsCurrent } from '../warehouse/analytics-keep.js';
+import { keepAnalyticsCurrent } from '../warehouse/analytics/keep.js';
 import type { Database } from '../warehouse/schema.js';
 import type { LockSession, RunFailure, RunWarning } from '../warehouse/state.js';
 import { failureLogFields } from './failure-log.js';

@@ -1,7 +1,7 @@
 import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 import { UserError } from '../errors.js';
-import { refreshPendingAnalytics } from './analytics-refresh.js';
+import { refreshPendingAnalytics } from './analytics/refresh.js';
 import { isPrivilegeError, privilegeAdvice } from './privileges.js';
 import { applyReaderRole } from './reader-role.js';
 import type { Database } from './schema.js';

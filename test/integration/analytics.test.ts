@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshAnalytics } from '../../src/warehouse/analytics-refresh.js';
+import { refreshAnalytics } from '../../src/warehouse/analytics/refresh.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { readerRoleName } from '../../src/warehouse/reader-role.js';
 import { migrateToLatest } from '../../src/warehouse/migrate.js';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { distinct, inScope, local, type PageZone, type Scope, type SummaryPart, type Trx } from './analytics-scope.js';
+import { distinct, inScope, local, type PageZone, type Scope, type SummaryPart, type Trx } from './scope.js';
 
 // The summaries kept per conversation (migrations/0008_analytics_marts.ts): its facts (start, who
 // started it, first customer message, first employee, bot and notice replies, latest sender), its

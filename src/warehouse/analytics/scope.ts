@@ -1,5 +1,5 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from '../schema.js';
 
 // What every summary refresh shares: the page and zone it works in, the conversations in scope,
 // and the way a summary table is brought in line with freshly computed rows.

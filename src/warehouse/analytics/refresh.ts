@@ -1,10 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { activeDays, assignmentPart, refreshConversationFacts, refreshFirstConversations, tagEventPart } from './analytics-conversations.js';
-import { messageParts } from './analytics-messages.js';
-import { replaceRows, type PageZone, type Scope } from './analytics-scope.js';
-import { SUMMARY_TABLES, allDays, clearPageSummaries, daySummaryParts } from './analytics-days.js';
-import { dayTotalParts, refreshPeriods } from './analytics-totals.js';
-import type { Database } from './schema.js';
+import { activeDays, assignmentPart, refreshConversationFacts, refreshFirstConversations, tagEventPart } from './conversations.js';
+import { messageParts } from './messages.js';
+import { replaceRows, type PageZone, type Scope } from './scope.js';
+import { SUMMARY_TABLES, allDays, clearPageSummaries, daySummaryParts } from './days.js';
+import { dayTotalParts, refreshPeriods } from './totals.js';
+import type { Database } from '../schema.js';
 
 // Keeps the summaries behind pancake_analytics current for one page. Triggers on the source tables
 // note each change in pancake_private.analytics_dirty inside the writing transaction; a refresh takes

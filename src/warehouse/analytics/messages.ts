@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { inScope, local, type PageZone, type Scope, type SummaryPart } from './analytics-scope.js';
+import { inScope, local, type PageZone, type Scope, type SummaryPart } from './scope.js';
 
 // Messages summarized per conversation: per local day, per local hour, per employee and day. Each
 // is recomputed from the conversation's messages and only rows that differ are written.

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { PageZone, SummaryPart, Trx } from './analytics-scope.js';
+import type { PageZone, SummaryPart, Trx } from './scope.js';
 
 // The summaries kept per local day from sources other than messages (customers, calls, ad clicks).
 // Each day reads its own index range, a lateral subquery per day: on freshly loaded tables without

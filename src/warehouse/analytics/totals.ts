@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { dayArray } from './analytics-days.js';
-import { replaceRows, type PageZone, type SummaryPart, type Trx } from './analytics-scope.js';
+import { dayArray } from './days.js';
+import { replaceRows, type PageZone, type SummaryPart, type Trx } from './scope.js';
 
 // Totals the views read as they are, so that a whole-view scan reads a few thousand rows: per local
 // day and hour, per employee and day, per week and month. Each is recomputed from the per-conversation

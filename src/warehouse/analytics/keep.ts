@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Logger } from '../logger.js';
-import { refreshAnalytics, type AnalyticsPage } from './analytics-refresh.js';
-import type { Database } from './schema.js';
+import type { Logger } from '../../logger.js';
+import { refreshAnalytics, type AnalyticsPage } from './refresh.js';
+import type { Database } from '../schema.js';
 
 // When the summaries are refreshed during a page's sync: every REFRESH_INTERVAL_MS while its streams
 // run (the conversations changed so far, the totals left for later), and once when they are done
