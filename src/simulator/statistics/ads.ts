@@ -84,18 +84,22 @@ function deliveryAt(data: SimulatorData, pageId: string, ad: SimAd, hour: number
   return { impressions, reach: Math.floor(impressions * 0.6), clicks: Math.floor((impressions * ((v >>> 12) % 4)) / 100), spend: impressions * 40 };
 }
 
-function sum(data: SimulatorData, pageId: string, ad: SimAd, hours: readonly number[]): Delivery | null {
-  let total: Delivery | null = null;
-  for (const h of hours) {
-    const d = deliveryAt(data, pageId, ad, h);
+/** The sum of some deliveries; null when none delivered. */
+function total(deliveries: ReadonlyArray<Delivery | null>): Delivery | null {
+  let sum: Delivery | null = null;
+  for (const d of deliveries) {
     if (!d) continue;
-    total ??= { reach: 0, impressions: 0, clicks: 0, spend: 0 };
-    total.reach += d.reach;
-    total.impressions += d.impressions;
-    total.clicks += d.clicks;
-    total.spend += d.spend;
+    sum ??= { reach: 0, impressions: 0, clicks: 0, spend: 0 };
+    sum.reach += d.reach;
+    sum.impressions += d.impressions;
+    sum.clicks += d.clicks;
+    sum.spend += d.spend;
   }
-  return total;
+  return sum;
+}
+
+function sum(data: SimulatorData, pageId: string, ad: SimAd, hours: readonly number[]): Delivery | null {
+  return total(hours.map((h) => deliveryAt(data, pageId, ad, h)));
 }
 
 function asStrings(d: Delivery): Pick<AdsStatisticsRecord, 'reach' | 'impressions' | 'clicks' | 'spend'> & { ctr: string; cpm: string } {
@@ -119,22 +123,13 @@ export function adsStatistics(data: SimulatorData, pageId: string, range: Range,
     const first = days[0]?.day;
     const last = days.at(-1)?.day;
     return ads.flatMap((ad) => {
-      const total = sum(data, pageId, ad, hours);
-      if (!total) return [];
-      return [{ ad_id: ad.ad_id, adset_id: ad.adset_id, campaign_id: ad.campaign_id, name: ad.name, status: ad.status, currency: ad.currency, ...asStrings(total), date_start: first, date_stop: last }];
+      const delivered = sum(data, pageId, ad, hours);
+      if (!delivered) return [];
+      return [{ ad_id: ad.ad_id, adset_id: ad.adset_id, campaign_id: ad.campaign_id, name: ad.name, status: ad.status, currency: ad.currency, ...asStrings(delivered), date_start: first, date_stop: last }];
     });
   }
   return days.flatMap((bucket) => {
-    let total: Delivery | null = null;
-    for (const ad of ads) {
-      const d = sum(data, pageId, ad, bucket.hours);
-      if (!d) continue;
-      total ??= { reach: 0, impressions: 0, clicks: 0, spend: 0 };
-      total.reach += d.reach;
-      total.impressions += d.impressions;
-      total.clicks += d.clicks;
-      total.spend += d.spend;
-    }
-    return total ? [{ date_start: bucket.day, date_stop: bucket.day, currency: 'VND', ...asStrings(total) }] : [];
+    const day = total(ads.map((ad) => sum(data, pageId, ad, bucket.hours)));
+    return day ? [{ date_start: bucket.day, date_stop: bucket.day, currency: 'VND', ...asStrings(day) }] : [];
   });
 }
