@@ -38,6 +38,9 @@ export async function applyReaderRole<DB>(db: Kysely<DB>): Promise<void> {
     declare
       item record;
     begin
+      -- Two processes upgrading together both come here, and concurrent GRANTs on one object fail
+      -- with "tuple concurrently updated": one at a time, until this transaction ends.
+      perform pg_advisory_xact_lock(hashtext('pancake-sync:reader-role'));
       begin
         create role ${role} nologin;
       exception

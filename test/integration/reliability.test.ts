@@ -24,7 +24,7 @@ describe('concurrent runs', () => {
     const since = new Date(h.sim.data.now.getTime() - 45 * DAY).toISOString();
     const env = simulatorEnv(h.sim, second.url, { LOG_LEVEL: 'info' });
     const [a, b] = await Promise.all([runCli(['sync', '--since', since], env), runCli(['sync', '--since', since], env)]);
-    expect([a.code, b.code]).toEqual([0, 0]);
+    expect([a.code, b.code], `${a.stderr}\n----\n${b.stderr}`).toEqual([0, 0]);
     expect(a.stderr + b.stderr).toMatch(/another pancake-sync process is syncing/);
     // Whatever one process skipped, a run after both finishes has nothing left to fix.
     await h.sync({ since: new Date(since) });
