@@ -149,7 +149,7 @@ export function windowedStream<Rec, Row extends { raw: unknown }, Position>(spec
     read: spec.read,
     write(ctx, records) {
       const rows = records.map((record) => spec.map(record, ctx));
-      return [...upsertParts(spec.table, rows), ...(spec.alsoWrite?.(ctx, records, rows) ?? [])];
+      return [...upsertParts(spec.table, rows, ctx.onStorageWarning ?? null), ...(spec.alsoWrite?.(ctx, records, rows) ?? [])];
     },
   };
   return {

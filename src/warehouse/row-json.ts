@@ -1,6 +1,6 @@
 import { isMaskable, isSecretKey, mayHoldKnownSecret, MASK } from '../redact.js';
 import { CUT_STRING_CHARS, cutLongStrings, MAX_JSON_DEPTH, MAX_ROW_JSON_CHARS, rawStub, storableJson, storableText } from './storable.js';
-import { warnStorage } from './storage-warnings.js';
+import type { StorageWarningSink } from './storage-warnings.js';
 import type { PgType, TableSpec } from './table-spec.js';
 
 // One row as the JSON object an upsert batch carries: jsonb nested, text cleaned, secrets masked
@@ -23,9 +23,9 @@ const NEEDS_CLEANING = /\\u0000|\\ud[89a-f]|(?:token|secret|password|passwd|pwd|
 /** Nesting below which the depth rule cannot apply (the row object adds one level to `raw`'s). */
 const PLAIN_DEPTH = MAX_JSON_DEPTH;
 
-/** The row's JSON text, cleaned and reduced as storable.ts says; reductions become storage warnings. */
-export function storableRowJson<Row>(spec: TableSpec<Row>, row: Row): string {
-  return plainRowJson(spec, row) ?? cleanedRowJson(spec, row);
+/** The row's JSON text, cleaned and reduced as storable.ts says; reductions go to `onWarning`. */
+export function storableRowJson<Row>(spec: TableSpec<Row>, row: Row, onWarning: StorageWarningSink): string {
+  return plainRowJson(spec, row) ?? cleanedRowJson(spec, row, onWarning);
 }
 
 /** The row's JSON written as it is, or null when cleaning or reducing could change it. */
@@ -79,7 +79,7 @@ function deeperThan(json: string, limit: number): boolean {
 }
 
 /** The row copied value by value with every cleaning and reduction of storable.ts. */
-function cleanedRowJson<Row>(spec: TableSpec<Row>, row: Row): string {
+function cleanedRowJson<Row>(spec: TableSpec<Row>, row: Row, onWarning: StorageWarningSink): string {
   const reasons: string[] = [];
   const tooDeep = () => {
     const reason = `nesting deeper than ${MAX_JSON_DEPTH} levels kept as JSON text`;
@@ -101,7 +101,7 @@ function cleanedRowJson<Row>(spec: TableSpec<Row>, row: Row): string {
       json = JSON.stringify(values);
     }
   }
-  if (reasons.length > 0) warnStorage({ table: spec.table, key: spec.key.map((k) => `${k}=${String(row[k])}`).join(', '), reasons });
+  if (reasons.length > 0) onWarning?.({ table: spec.table, key: spec.key.map((k) => `${k}=${String(row[k])}`).join(', '), reasons });
   return json;
 }
 

@@ -1,5 +1,6 @@
 import { storableRowJson } from './row-json.js';
 import { STATEMENT_CHARS, writeTogether, type WritePart } from './statement.js';
+import type { StorageWarningSink } from './storage-warnings.js';
 import type { Queryable, TableSpec } from './table-spec.js';
 
 // Batched, idempotent upserts. One statement per batch with ONE parameter, the batch as a JSON array
@@ -15,21 +16,21 @@ export type { PgType, Queryable, TableSpec } from './table-spec.js';
  * A row whose `raw` (or `spec.compare` columns) is unchanged is left alone (synced_at included),
  * so a run that reads nothing new writes nothing.
  * Duplicate keys inside the batch are collapsed, the last one winning: Postgres refuses to touch a
- * row twice in one statement.
+ * row twice in one statement. A record stored in reduced form is reported to `onWarning`.
  */
-export function upsertRows<Row extends { raw: unknown }>(db: Queryable, spec: TableSpec<Row>, rows: readonly Row[]): Promise<number> {
-  return writeTogether(db, upsertParts(spec, rows));
+export function upsertRows<Row extends { raw: unknown }>(db: Queryable, spec: TableSpec<Row>, rows: readonly Row[], onWarning: StorageWarningSink = null): Promise<number> {
+  return writeTogether(db, upsertParts(spec, rows, onWarning));
 }
 
 /**
  * The upsert of `rows` as parts of a statement (statement.ts), to be written together with other
  * writes: usually one part, more when the rows' JSON is too large for one parameter.
  */
-export function upsertParts<Row extends { raw: unknown }>(spec: TableSpec<Row>, rows: readonly Row[]): WritePart[] {
+export function upsertParts<Row extends { raw: unknown }>(spec: TableSpec<Row>, rows: readonly Row[], onWarning: StorageWarningSink): WritePart[] {
   if (rows.length === 0) return [];
   const unique = dedupeByKey(rows, spec.key);
   const text = upsertText(spec);
-  return statementBatches(unique.map((row) => storableRowJson(spec, row))).map((batch) => ({
+  return statementBatches(unique.map((row) => storableRowJson(spec, row, onWarning))).map((batch) => ({
     size: batch.length,
     counts: true,
     render: (params) => `${text.before}${params.add(batch)}${text.after}`,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { registerSecret } from '../../src/redact.js';
 import { storableRowJson } from '../../src/warehouse/row-json.js';
 import { MAX_JSON_DEPTH, storableJson, storableText } from '../../src/warehouse/storable.js';
-import { withStorageWarnings, type StorageWarning } from '../../src/warehouse/storage-warnings.js';
+import type { StorageWarning } from '../../src/warehouse/storage-warnings.js';
 import type { TableSpec } from '../../src/warehouse/upsert.js';
 
 // storableRowJson writes most rows as they are and cleans only those whose JSON shows something to
@@ -72,22 +72,22 @@ describe('a row as its upsert JSON', () => {
 
   it('an ordinary row is its values as they are', () => {
     const raw = { id: 'm1', message: '<div>hi</div>', from: { id: 'u1', name: 'Lan' }, attachments: [] };
-    expect(JSON.parse(storableRowJson(spec, row(raw)))).toEqual(expected(row(raw)));
+    expect(JSON.parse(storableRowJson(spec, row(raw), null))).toEqual(expected(row(raw)));
   });
 
   it('NULs, lone surrogates, secret-named fields and known secrets are cleaned wherever they are', () => {
     const raw = { a: 'x\u0000y', b: ['\ud800'], c: { pageAccessToken: 'abc', token_for_business: 'kept' }, d: `see ${SECRET}` };
-    const stored = JSON.parse(storableRowJson(spec, row(raw, `text ${SECRET} \u0000`)));
+    const stored = JSON.parse(storableRowJson(spec, row(raw, `text ${SECRET} \u0000`), null));
     expect(stored).toEqual(expected(row(raw, `text ${SECRET} \u0000`)));
     expect(stored.raw).toEqual({ a: 'xy', b: ['\ufffd'], c: { pageAccessToken: '***', token_for_business: 'kept' }, d: 'see ***' });
     expect(stored.text).toBe('text *** ');
   });
 
-  it(`nesting deeper than ${MAX_JSON_DEPTH} levels is kept as JSON text, with a warning`, async () => {
+  it(`nesting deeper than ${MAX_JSON_DEPTH} levels is kept as JSON text, with a warning`, () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < MAX_JSON_DEPTH + 5; i++) deep = { level: deep };
     const warnings: StorageWarning[] = [];
-    const json = await withStorageWarnings((w) => warnings.push(w), async () => storableRowJson(spec, row(deep)));
+    const json = storableRowJson(spec, row(deep), (w) => warnings.push(w));
     expect(JSON.parse(json)).toEqual(expected(row(deep)));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.reasons[0]).toMatch(/nesting deeper than/);
@@ -97,14 +97,14 @@ describe('a row as its upsert JSON', () => {
     const next = random(42);
     for (let i = 0; i < 500; i++) {
       const r = row(randomValue(next, 0), next() < 0.5 ? null : HAZARDOUS_STRINGS[i % HAZARDOUS_STRINGS.length]!);
-      expect(JSON.parse(storableRowJson(spec, r)), `row ${i}: ${JSON.stringify(r.raw)}`).toEqual(expected(r));
+      expect(JSON.parse(storableRowJson(spec, r, null)), `row ${i}: ${JSON.stringify(r.raw)}`).toEqual(expected(r));
     }
   });
 
   // Last: once a secret JSON escapes is known, every row takes the cleaning path.
   it('a known secret with characters JSON escapes is masked too', () => {
     registerSecret(QUOTED_SECRET);
-    const stored = JSON.parse(storableRowJson(spec, row({ note: `x ${QUOTED_SECRET} y` })));
+    const stored = JSON.parse(storableRowJson(spec, row({ note: `x ${QUOTED_SECRET} y` }), null));
     expect(stored.raw).toEqual({ note: 'x *** y' });
   });
 });

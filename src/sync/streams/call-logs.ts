@@ -86,7 +86,7 @@ function source(callCenterId: string): WindowedSource<PancakeCallLog, PagePositi
         window,
         from,
       ),
-    write: (ctx, records) => upsertParts(callLogsTable, records.map((log) => mapCallLog(log, ctx.page.id, callCenterId))),
+    write: (ctx, records) => upsertParts(callLogsTable, records.map((log) => mapCallLog(log, ctx.page.id, callCenterId)), ctx.onStorageWarning ?? null),
   };
 }
 

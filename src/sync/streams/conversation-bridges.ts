@@ -2,6 +2,7 @@ import type { ApiTag, PancakeConversation } from '../../pancake/types.js';
 import type { ConversationAssigneesTable, ConversationTagsTable } from '../../warehouse/schema-entities.js';
 import { bridgeDeletePart } from '../../warehouse/bridges.js';
 import type { WritePart } from '../../warehouse/statement.js';
+import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { dedupeByKey, upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { str } from '../map.js';
 
@@ -64,7 +65,7 @@ export function mapConversationAssignees(c: PancakeConversation, pageId: string)
  * Replaces the tag and assignee sets of every conversation in the batch: rows no longer in a
  * conversation's list are deleted, the rest upserted. The writes, made in the batch's statement.
  */
-export function conversationBridgeParts(pageId: string, conversations: readonly PancakeConversation[]): WritePart[] {
+export function conversationBridgeParts(pageId: string, conversations: readonly PancakeConversation[], onWarning: StorageWarningSink): WritePart[] {
   if (conversations.length === 0) return [];
   // The last copy of a conversation in the batch is the one its row keeps (upsertRows' rule too).
   const latest = [...new Map(conversations.map((c) => [`${pageOf(c, pageId)}\u0000${String(c.id)}`, c])).values()];
@@ -74,7 +75,7 @@ export function conversationBridgeParts(pageId: string, conversations: readonly 
   return [
     ...bridgeDeletePart('pancake.conversation_tags', 'tag_id', batch, tags.map((r) => [r.page_id, r.conversation_id, r.tag_id])),
     ...bridgeDeletePart('pancake.conversation_assignees', 'user_id', batch, assignees.map((r) => [r.page_id, r.conversation_id, r.user_id])),
-    ...upsertParts(conversationTagsTable, tags),
-    ...upsertParts(conversationAssigneesTable, assignees),
+    ...upsertParts(conversationTagsTable, tags, onWarning),
+    ...upsertParts(conversationAssigneesTable, assignees, onWarning),
   ];
 }

@@ -90,7 +90,7 @@ export const conversationsStream = windowedStream<PancakeConversation, Conversat
   map: (conversation, ctx) => mapConversation(conversation, ctx.page.id),
   // Same statement: a conversation's ad clicks, tags and assignees change exactly when its row does.
   alsoWrite: (ctx, records, rows) => [
-    ...upsertParts(adClicksTable, records.flatMap((c, i) => adClicksOfConversation(c, rows[i]!.page_id))),
-    ...conversationBridgeParts(ctx.page.id, records),
+    ...upsertParts(adClicksTable, records.flatMap((c, i) => adClicksOfConversation(c, rows[i]!.page_id)), ctx.onStorageWarning ?? null),
+    ...conversationBridgeParts(ctx.page.id, records, ctx.onStorageWarning ?? null),
   ],
 });

@@ -91,9 +91,10 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
     const final = reachedStored || batch.length < MESSAGES_PER_BATCH;
 
     // The batch's rows and what it tells of the walk, in one statement (statement.ts).
-    const parts = upsertParts(messagesTable, batch.map((m) => mapMessage(m, page.id, conversation.id)));
+    const warn = ctx.onStorageWarning ?? null;
+    const parts = upsertParts(messagesTable, batch.map((m) => mapMessage(m, page.id, conversation.id)), warn);
     // Every batch repeats the rest of the answer; the first one (the newest) is kept.
-    if (first) parts.push(...upsertParts(conversationDetailsTable, [mapConversationDetails(answer, page.id, conversation.id)]), ...upsertParts(adClicksTable, adClicksOfAnswer(answer, page.id, conversation.id)));
+    if (first) parts.push(...upsertParts(conversationDetailsTable, [mapConversationDetails(answer, page.id, conversation.id)], warn), ...upsertParts(adClicksTable, adClicksOfAnswer(answer, page.id, conversation.id), warn));
     if (final) parts.push(messageStatePart(page.id, conversation.id, conversation.updated_at, true));
     else if (stopAtStored && !markedIncomplete) {
       parts.push(historyIncompletePart(page.id, conversation.id));
