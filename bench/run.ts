@@ -5,9 +5,8 @@
 //
 // The sync runs as the real CLI in a child process (so its peak RSS is its own); the simulator and
 // the measuring code run here.
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -17,8 +16,10 @@ import { measureLoader, type LoaderFigures } from './loader.js';
 import { minimalRequests } from './minimum.js';
 import { flag } from './args.js';
 import { benchBackfill } from './backfill.js';
+import { benchCpu } from './cpu.js';
 import { createDatabase, withBenchServer } from './database.js';
 import { benchSyncEnv } from './sync-env.js';
+import { runCliSync, type CliSyncFigures } from './cli-sync.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DAY = 86_400_000;
@@ -42,31 +43,11 @@ function parseArgs(argv: string[]): Options {
   };
 }
 
-interface RunFigures {
-  requests: number;
-  wallSeconds: number;
-  peakRssMiB: number;
-  exitCode: number | null;
-}
+type RunFigures = CliSyncFigures;
 
 /** One `pancake-sync sync` in a child process, against the simulator, with its peak RSS. */
-async function runSync(sim: Simulator, databaseUrl: string, options: Options, args: string[]): Promise<RunFigures> {
-  const rssFile = join(tmpdir(), `pancake-bench-rss-${process.pid}-${Date.now()}`);
-  const before = sim.requests.length;
-  const t0 = performance.now();
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', './bench/rss-probe.mjs', 'dist/src/cli.js', 'sync', ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { PATH: process.env.PATH, ...benchSyncEnv(sim, databaseUrl, options.rate, options.concurrency), LOG_LEVEL: 'warn', BENCH_RSS_FILE: rssFile },
-    });
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  const wallSeconds = (performance.now() - t0) / 1000;
-  const peakRssMiB = Number(readFileSync(rssFile, 'utf8')) / 1024;
-  rmSync(rssFile, { force: true });
-  return { requests: sim.requests.length - before, wallSeconds, peakRssMiB, exitCode: code };
+function runSync(sim: Simulator, databaseUrl: string, options: Options, args: string[]): Promise<RunFigures> {
+  return runCliSync(sim, { ...benchSyncEnv(sim, databaseUrl, options.rate, options.concurrency), LOG_LEVEL: 'warn' }, args);
 }
 
 interface ScaleResult {
@@ -168,6 +149,7 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify({ ...previous, ...report }, null, 2)}\n`);
     printReport(report.results, report.rssGrowth);
     await benchBackfill(adminUrl, process.argv.slice(2));
+    await benchCpu(adminUrl, process.argv.slice(2));
   });
 }
 
@@ -194,8 +176,9 @@ function printReport(results: ScaleResult[], rssGrowth: number | null): void {
 
 // `--workers 1,2,4` is the scale-out benchmark: bench/workers.ts; `--analytics` the views alone: bench/analytics.ts.
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write('usage: npm run bench -- [--scale 1,4] [--latency 30] [--rate 100] [--concurrency 16] [--pages 2]\n       npm run bench -- --backfill [--conversations 1000] [--pages 2] [--latency 30] [--backfill-rate 25] [--concurrency 16]\n       npm run bench -- --workers 1,2,4 [--pages 24] [--rate 2] [--latency 30] [--concurrency 6]\n       npm run bench -- --analytics [--history-days 730] [--conversations-per-day 28] [--latency 30] [--rate 100]\nSee bench/README.md.\n');
+  process.stdout.write('usage: npm run bench -- [--scale 1,4] [--latency 30] [--rate 100] [--concurrency 16] [--pages 2]\n       npm run bench -- --backfill [--conversations 1000] [--pages 2] [--latency 30] [--backfill-rate 25] [--concurrency 16]\n       npm run bench -- --cpu [--cpu-conversations 1000] [--pages 2] [--cpu-latency 10] [--concurrency 16] [--cpu-runs 3] [--profile]\n       npm run bench -- --workers 1,2,4 [--pages 24] [--rate 2] [--latency 30] [--concurrency 6]\n       npm run bench -- --analytics [--history-days 730] [--conversations-per-day 28] [--latency 30] [--rate 100]\nSee bench/README.md.\n');
 } else if (process.argv.includes('--workers')) await (await import('./workers.js')).main(process.argv.slice(2));
+else if (process.argv.includes('--cpu')) await (await import('./cpu.js')).main(process.argv.slice(2));
 else if (process.argv.includes('--backfill')) await (await import('./backfill.js')).main(process.argv.slice(2));
 else if (process.argv.includes('--analytics')) await (await import('./analytics.js')).main(process.argv.slice(2));
 else {

@@ -31,6 +31,8 @@ export function isMaskable(value: unknown): boolean {
 const knownSecrets = new Set<string>();
 let knownPattern: RegExp | null = null;
 let shortestKnown = Infinity;
+/** Set when a known secret has a character JSON escapes: its JSON text would not match the pattern. */
+let knownEscapedInJson = false;
 
 /** Registers a secret value (a token) so that it is masked wherever it appears, not only in URLs. */
 export function registerSecret(value: string | undefined | null): void {
@@ -40,6 +42,7 @@ export function registerSecret(value: string | undefined | null): void {
   const sorted = [...knownSecrets].sort((a, b) => b.length - a.length);
   knownPattern = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
   shortestKnown = Math.min(shortestKnown, value.length);
+  knownEscapedInJson ||= JSON.stringify(value) !== `"${value}"`;
 }
 
 /** `text` with every known secret replaced by MASK; cheap when the text cannot contain one. */
@@ -49,6 +52,17 @@ export function maskKnownSecrets(text: string): string {
   if (!knownPattern.test(text)) return text;
   knownPattern.lastIndex = 0;
   return text.replace(knownPattern, MASK);
+}
+
+/**
+ * Whether JSON text (JSON.stringify's) may hold a known secret, so that its strings need masking:
+ * the text as a whole is searched once instead of each string in it.
+ */
+export function mayHoldKnownSecret(json: string): boolean {
+  if (knownPattern === null || json.length < shortestKnown) return false;
+  if (knownEscapedInJson) return true;
+  knownPattern.lastIndex = 0;
+  return knownPattern.test(json);
 }
 
 // `name=value` in URLs and connection strings, for any secret-like name (sslpassword, api_key...).

@@ -8,6 +8,7 @@ import { redact, registerSecret } from '../redact.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RATE_LIMIT, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './defaults.js';
 import { PancakeError } from './errors.js';
 import { createTokenRateLimiter } from './rate-limiter.js';
+import { createTransport, type HttpAnswer, type HttpExchange } from './transport.js';
 
 /** The three API roots of docs/pancake-api.md ("Bases and tokens"). */
 export type ApiBase = 'user' | 'page' | 'page_v2';
@@ -103,6 +104,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const extraHeaders = options.headers ?? {};
   const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
   const stop = options.stopSignal;
+  const transport = createTransport(options.concurrency ?? DEFAULT_CONCURRENCY);
 
   /** Waits `ms`, or rejects as soon as the process is stopping (no timer left behind). */
   const pause = async (ms: number): Promise<void> => {
@@ -120,20 +122,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       stop?.throwIfAborted();
       stats.requests += 1;
       if (request.pageId !== undefined) stats.byPage?.set(request.pageId, (stats.byPage.get(request.pageId) ?? 0) + 1);
-      const init: RequestInit = { method: request.method, signal: AbortSignal.timeout(timeoutMs), headers: { ...extraHeaders, accept: 'application/json' } };
-      if (request.body !== undefined) {
-        init.body = JSON.stringify(request.body);
-        init.headers = { ...extraHeaders, accept: 'application/json', 'content-type': 'application/json' };
-      }
-      let response: Response;
-      let text: string;
+      const exchange: HttpExchange =
+        request.body === undefined
+          ? { method: request.method, timeoutMs, headers: { ...extraHeaders, accept: 'application/json' } }
+          : { method: request.method, timeoutMs, headers: { ...extraHeaders, accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(request.body) };
+      let answer: HttpAnswer;
       try {
-        response = await fetch(url, init);
-        text = await response.text();
+        answer = await transport.send(url, exchange);
       } catch (error) {
         throw transportError(error, url, request.pageId);
       }
-      const body = interpret<T>(response, text, url, request.pageId);
+      const body = interpret<T>(answer, url, request.pageId);
       options.onAnswer?.({ method: request.method, base: request.base, path: request.path, query: request.query ?? {}, pageId: request.pageId ?? null, body });
       return body;
     });
@@ -209,9 +208,8 @@ function transportError(error: unknown, url: URL, pageId: string | undefined): P
   return new PancakeError(`Could not reach Pancake (${reason}): ${safeUrl}. Check the network and PANCAKE_BASE_URL`, { kind: 'network', url: safeUrl, pageId: pageId ?? null });
 }
 
-function interpret<T>(response: Response, text: string, url: URL, pageId: string | undefined): T {
-  const safeUrl = redact(url.toString());
-  const where = pageId ? ` for page ${pageId}` : '';
+function interpret<T>(answer: HttpAnswer, url: URL, pageId: string | undefined): T {
+  const { status, text } = answer;
   let body: unknown;
   let parsed = true;
   try {
@@ -219,12 +217,15 @@ function interpret<T>(response: Response, text: string, url: URL, pageId: string
   } catch {
     parsed = false;
   }
+  // The common case, a success, reads nothing more: the rest only words a failure.
+  if (status >= 200 && status < 400 && parsed && !(isRecord(body) && body.success === false)) return body as T;
+  const safeUrl = redact(url.toString());
+  const where = pageId ? ` for page ${pageId}` : '';
   const message = parsed ? bodyMessage(body) : null;
-  const status = response.status;
   const base = { status, url: safeUrl, pageId: pageId ?? null };
 
   if (status === 429 || (parsed && isRecord(body) && body.success === false && (body.error_code === 429 || /too many/i.test(message ?? '')))) {
-    return fail(`Pancake rate limit${where}, longer than the retries waited: lower PANCAKE_RATE_LIMIT (e.g. PANCAKE_RATE_LIMIT=2) or run again later; the next run resumes where this one stopped`, { ...base, kind: 'rate_limit', retryAfterSeconds: retryAfter(response) });
+    return fail(`Pancake rate limit${where}, longer than the retries waited: lower PANCAKE_RATE_LIMIT (e.g. PANCAKE_RATE_LIMIT=2) or run again later; the next run resumes where this one stopped`, { ...base, kind: 'rate_limit', retryAfterSeconds: retryAfter(answer) });
   }
   if (status === 401 || status === 403) {
     return fail(
@@ -261,8 +262,8 @@ function bodyMessage(body: unknown): string | null {
   return null;
 }
 
-function retryAfter(response: Response): number | null {
-  const header = response.headers.get('retry-after');
+function retryAfter(answer: HttpAnswer): number | null {
+  const header = answer.header('retry-after');
   if (!header) return null;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds);

@@ -30,7 +30,7 @@ export function snapshotStream<Row extends SnapshotRow>(definition: SnapshotStre
       const { records, rows } = await definition.read(ctx);
       ctx.counts.records += records;
       await ctx.db.transaction().execute(async (trx) => {
-        const written = await storeSnapshot(trx, definition.table, rows, { column: 'page_id', value: ctx.page.id });
+        const written = await storeSnapshot(trx, definition.table, rows, { column: 'page_id', value: ctx.page.id }, [], ctx.onStorageWarning ?? null);
         ctx.counts.rowsWritten += written;
         await writeStreamState(trx, ctx.page.id, definition.name, { coveredFrom: null, watermark: ctx.settings.now, cursor: null });
       });

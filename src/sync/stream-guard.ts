@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import { retryOnConnectionLoss } from '../warehouse/connection.js';
 import type { RunWarning } from '../warehouse/runs.js';
-import { withStorageWarnings, type StorageWarning } from '../warehouse/storage-warnings.js';
+import type { StorageWarning } from '../warehouse/storage-warnings.js';
 
 // What every stream run gets around it: records stored in reduced form become warnings (logged and
 // in the run summary), and a stream whose database connection drops is run again once the server
@@ -12,7 +12,7 @@ const LISTED_REDUCTIONS = 20;
 
 export async function guardStream(
   target: { pageId: string; stream: string; log: Logger; warnings: RunWarning[] },
-  run: () => Promise<void>,
+  run: (onStorageWarning: (warning: StorageWarning) => void) => Promise<void>,
 ): Promise<void> {
   const { pageId, stream, log, warnings } = target;
   let reduced = 0;
@@ -24,7 +24,7 @@ export async function guardStream(
     warnings.push({ pageId, stream, kind: 'reduced_record', message });
   };
   try {
-    await withStorageWarnings(onWarning, () => retryOnConnectionLoss(run, { what: `${stream} of page ${pageId}`, log }));
+    await retryOnConnectionLoss(() => run(onWarning), { what: `${stream} of page ${pageId}`, log });
   } finally {
     if (reduced > LISTED_REDUCTIONS) {
       const more = reduced - LISTED_REDUCTIONS;

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import type { SettingValues } from '../settings.js';
 import type { Database } from '../warehouse/schema.js';
+import type { StorageWarning } from '../warehouse/storage-warnings.js';
 
 /** A page being synced, with the zone its day boundaries use. */
 export interface PageInfo {
@@ -48,6 +49,8 @@ export interface StreamContext {
   settings: SyncSettings;
   log: Logger;
   counts: StreamCounts;
+  /** Where records stored in reduced form are reported (the run summary's warnings); absent: nowhere. */
+  onStorageWarning?: (warning: StorageWarning) => void;
 }
 
 /**

@@ -1,23 +1,22 @@
-import type { Transaction } from 'kysely';
 import type { WalkBatch } from '../pancake/window.js';
-import type { Database } from '../warehouse/schema.js';
-import { readStreamState, writeStreamState } from '../warehouse/state.js';
-import { upsertRows, type TableSpec } from '../warehouse/upsert.js';
+import { readStreamState, streamStatePart } from '../warehouse/state.js';
+import { writeTogether, type WritePart } from '../warehouse/statement.js';
+import { upsertParts, type TableSpec } from '../warehouse/upsert.js';
 import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment, type TimeWindow } from './coverage.js';
 import type { Stream, StreamContext, StreamPlan } from './stream.js';
 
 // The engine of every stream read by since/until windows (conversations, customers, call logs,
 // posts, and any stream declared with `windowedStream`). It plans from the stored coverage
 // (coverage.ts), walks each window batch by batch and commits every batch with the stream's state
-// in one transaction: killing the process at any instant loses nothing, and the next run resumes
+// in one statement: killing the process at any instant loses nothing, and the next run resumes
 // inside the window where the last commit left it.
 
 /** A stream walked by since/until windows: what it reads and how its records become rows. */
 export interface WindowedSource<Rec, Position> {
   stream: string;
   read(ctx: StreamContext, window: TimeWindow, from: Position | null): AsyncIterable<WalkBatch<Rec, Position>>;
-  /** Writes a batch inside the checkpoint's transaction; returns rows changed. */
-  write(trx: Transaction<Database>, ctx: StreamContext, records: Rec[]): Promise<number>;
+  /** The writes of a batch, made in the checkpoint's statement (statement.ts). */
+  write(ctx: StreamContext, records: Rec[]): WritePart[];
 }
 
 /** A window whose walk was interrupted, and where inside it the walk stood. */
@@ -94,15 +93,13 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
         ? parked
         : [{ since: window.since.toISOString(), until: window.until.toISOString(), direction: window.direction, position: batch.position as Position }, ...parked.filter((w) => w.direction !== window.direction)];
       const covered = hasCoverage || done;
-      await db.transaction().execute(async (trx) => {
-        const written = await source.write(trx, ctx, batch.records);
-        ctx.counts.rowsWritten += written; // read after the await: concurrent walks share the counter
-        await writeStreamState(trx, page.id, source.stream, {
-          coveredFrom: covered ? next.coveredFrom : null,
-          watermark: covered ? next.watermark : null,
-          cursor: openNow.length > 0 ? { open: openNow } : null,
-        });
+      const checkpoint = streamStatePart(page.id, source.stream, {
+        coveredFrom: covered ? next.coveredFrom : null,
+        watermark: covered ? next.watermark : null,
+        cursor: openNow.length > 0 ? { open: openNow } : null,
       });
+      const written = await writeTogether(db, [...source.write(ctx, batch.records), checkpoint]);
+      ctx.counts.rowsWritten += written; // added after the await: concurrent walks share the counter
       coverage = next;
       hasCoverage = covered;
       if (done) {
@@ -137,8 +134,8 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
   table: TableSpec<Row>;
   read: WindowedSource<Rec, Position>['read'];
   map(record: Rec, ctx: StreamContext): Row;
-  /** Rows of other tables that change with each batch, written in the same transaction. */
-  alsoWrite?(trx: Transaction<Database>, ctx: StreamContext, records: Rec[], rows: Row[]): Promise<number>;
+  /** Rows of other tables that change with each batch: writes made in the same statement (statement.ts). */
+  alsoWrite?(ctx: StreamContext, records: Rec[], rows: Row[]): WritePart[];
   /** For --dry-run: what one window costs, in words. */
   costPerWindow: string;
   /** Overrides the dry-run plan (when the stream knows better than one request per window). */
@@ -150,10 +147,9 @@ export function windowedStream<Rec, Row extends { raw: unknown }, Position>(spec
   const source: WindowedSource<Rec, Position> = {
     stream: spec.name,
     read: spec.read,
-    async write(trx, ctx, records) {
+    write(ctx, records) {
       const rows = records.map((record) => spec.map(record, ctx));
-      const written = await upsertRows(trx, spec.table, rows);
-      return written + (spec.alsoWrite ? await spec.alsoWrite(trx, ctx, records, rows) : 0);
+      return [...upsertParts(spec.table, rows, ctx.onStorageWarning ?? null), ...(spec.alsoWrite?.(ctx, records, rows) ?? [])];
     },
   };
   return {

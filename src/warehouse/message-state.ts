@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Queryable } from './upsert.js';
+import { writeTogether, type WritePart } from './statement.js';
+import type { Queryable } from './table-spec.js';
 
 // Per conversation: which version of it has all its messages stored (conversation_message_state).
 // The messages stream asks these questions; the SQL lives here.
@@ -105,23 +106,30 @@ export async function anyMessageStored(db: Queryable, pageId: string, ids: reado
 
 /** Records that the conversation's version `updatedAt` has its messages stored (complete: back to the first one). */
 export async function writeMessageState(db: Queryable, pageId: string, conversationId: string, updatedAt: Date | null, complete: boolean): Promise<void> {
-  const values = { synced_updated_at: updatedAt, history_complete: complete };
-  await db
-    .insertInto('pancake.conversation_message_state')
-    .values({ page_id: pageId, conversation_id: conversationId, ...values })
-    .onConflict((oc) => oc.columns(['page_id', 'conversation_id']).doUpdateSet({ ...values, updated_at: sql`now()` }))
-    .execute();
+  await writeTogether(db, [messageStatePart(pageId, conversationId, updatedAt, complete)]);
+}
+
+/** writeMessageState as a part of a statement (statement.ts), written with the batch it concludes. */
+export function messageStatePart(pageId: string, conversationId: string, updatedAt: Date | null, complete: boolean): WritePart {
+  return {
+    size: 0,
+    counts: false,
+    render: (p) =>
+      `insert into pancake.conversation_message_state (page_id, conversation_id, synced_updated_at, history_complete) ` +
+      `values (${p.add(pageId)}, ${p.add(conversationId)}, ${p.add(updatedAt)}::timestamptz, ${p.add(complete)}::boolean) ` +
+      `on conflict (page_id, conversation_id) do update set synced_updated_at = excluded.synced_updated_at, history_complete = excluded.history_complete, updated_at = now()`,
+  };
 }
 
 /**
  * A walk that may stop at stored messages has begun to write a newer part of the history: until it
- * ends, the stored history has a gap, so a crash must be followed by a full walk.
+ * ends, the stored history has a gap, so a crash must be followed by a full walk. A part of the
+ * statement that writes the walk's first batch.
  */
-export async function markHistoryIncomplete(db: Queryable, pageId: string, conversationId: string): Promise<void> {
-  await db
-    .updateTable('pancake.conversation_message_state')
-    .set({ history_complete: false })
-    .where('page_id', '=', pageId)
-    .where('conversation_id', '=', conversationId)
-    .execute();
+export function historyIncompletePart(pageId: string, conversationId: string): WritePart {
+  return {
+    size: 0,
+    counts: false,
+    render: (p) => `update pancake.conversation_message_state set history_complete = false where page_id = ${p.add(pageId)} and conversation_id = ${p.add(conversationId)}`,
+  };
 }

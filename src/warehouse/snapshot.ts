@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { StorageWarningSink } from './storage-warnings.js';
 import { upsertRows, type Queryable, type TableSpec } from './upsert.js';
 
 // Lists the API only returns whole (pages, tags, users) are stored as snapshots: every row is
@@ -17,14 +18,15 @@ export type SnapshotScope = { column: 'page_id'; value: string } | null;
 /**
  * Stores one snapshot of `spec.table` within `scope`; returns rows written plus rows newly marked
  * deleted. The rows' key, minus the scope column, must be a single text column (their id). Ids in
- * `keep` are not in the snapshot but not gone either (pages synced with their own token).
+ * `keep` are not in the snapshot but not gone either (pages synced with their own token). Records
+ * stored in reduced form are reported to `onWarning`.
  */
-export async function storeSnapshot<Row extends SnapshotRow>(db: Queryable, spec: TableSpec<Row>, rows: readonly Row[], scope: SnapshotScope, keep: readonly string[] = []): Promise<number> {
+export async function storeSnapshot<Row extends SnapshotRow>(db: Queryable, spec: TableSpec<Row>, rows: readonly Row[], scope: SnapshotScope, keep: readonly string[] = [], onWarning: StorageWarningSink = null): Promise<number> {
   const idColumn = spec.key.find((k) => k !== scope?.column);
   if (!idColumn || spec.key.length !== (scope ? 2 : 1)) throw new Error(`${spec.table}: a snapshot needs a key of [scope column, id], got [${spec.key.join(', ')}]`);
   // deleted_at is not in raw: without comparing it, a row that came back unchanged would stay deleted.
   const compare = [...new Set([...(spec.compare ?? ['raw' as const]), 'deleted_at' as const])] as Array<keyof Row & string>;
-  const written = await upsertRows(db, { ...spec, compare }, rows.map((row) => ({ ...row, deleted_at: null })));
+  const written = await upsertRows(db, { ...spec, compare }, rows.map((row) => ({ ...row, deleted_at: null })), onWarning);
   const ids = [...rows.map((row) => String(row[idColumn])), ...keep];
   const [schema, table] = spec.table.split('.') as [string, string];
   const gone = await sql`

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Queryable } from './upsert.js';
+import { writeTogether, type WritePart } from './statement.js';
+import type { Queryable } from './table-spec.js';
 
 // Watermarks and cursors. A stream's state is written only inside the transaction that
 // commits the rows it covers (docs/architecture.md, "Correctness rules"), which is why every writer here takes a Queryable that
@@ -43,16 +44,20 @@ export async function listCoverage(db: Queryable): Promise<Array<{ pageId: strin
 }
 
 export async function writeStreamState(db: Queryable, pageId: string, stream: string, state: StreamState): Promise<void> {
-  const values = {
-    covered_from: state.coveredFrom,
-    watermark: state.watermark,
-    cursor: state.cursor === null ? null : JSON.stringify(state.cursor),
+  await writeTogether(db, [streamStatePart(pageId, stream, state)]);
+}
+
+/** The state write as a part of a statement (statement.ts): a checkpoint written with its rows. */
+export function streamStatePart(pageId: string, stream: string, state: StreamState): WritePart {
+  const cursor = state.cursor === null ? null : JSON.stringify(state.cursor);
+  return {
+    size: cursor?.length ?? 0,
+    counts: false,
+    render: (p) =>
+      `insert into pancake.sync_state (page_id, stream, covered_from, watermark, cursor) ` +
+      `values (${p.add(pageId)}, ${p.add(stream)}, ${p.add(state.coveredFrom)}::timestamptz, ${p.add(state.watermark)}::timestamptz, ${p.add(cursor)}::jsonb) ` +
+      `on conflict (page_id, stream) do update set covered_from = excluded.covered_from, watermark = excluded.watermark, cursor = excluded.cursor, updated_at = now()`,
   };
-  await db
-    .insertInto('pancake.sync_state')
-    .values({ page_id: pageId, stream, ...values })
-    .onConflict((oc) => oc.columns(['page_id', 'stream']).doUpdateSet({ ...values, updated_at: sql`now()` }))
-    .execute();
 }
 
 // The single-writer locks and the run log live in their own modules; re-exported for the modules

@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 // A record stored in reduced form (see storable.ts) deserves a warning where the operator sees it:
-// the log and the run summary of the stream that wrote it. The upsert knows the record, the runner
-// knows the stream; rather than thread a callback through every stream, the runner opens a scope
-// around each stream and the upsert reports into whatever scope it runs in.
+// the log and the run summary of the stream that wrote it. The writes take where to report as an
+// argument (the stream guard hands each stream its own), rather than finding it in an
+// AsyncLocalStorage: measured on the CPU benchmark (bench/README.md, "CPU per request"), the
+// promise hooks an AsyncLocalStorage turns on cost every promise of the process, about a twentieth
+// of the sync's CPU.
 
 export interface StorageWarning {
   table: string;
@@ -13,14 +13,5 @@ export interface StorageWarning {
   reasons: string[];
 }
 
-const scope = new AsyncLocalStorage<(warning: StorageWarning) => void>();
-
-/** Runs `fn` with `onWarning` receiving the storage warnings of the writes it makes. */
-export function withStorageWarnings<T>(onWarning: (warning: StorageWarning) => void, fn: () => Promise<T>): Promise<T> {
-  return scope.run(onWarning, fn);
-}
-
-/** Reports a reduced record to the current scope (none outside a sync, e.g. in library use). */
-export function warnStorage(warning: StorageWarning): void {
-  scope.getStore()?.(warning);
-}
+/** Receives the storage warnings of a write; null where nobody listens (library use, tests). */
+export type StorageWarningSink = ((warning: StorageWarning) => void) | null;

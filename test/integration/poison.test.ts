@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pagesTable, type PageRow } from '../../src/sync/pages.js';
 import { countMessages } from '../../src/simulator/index.js';
 import { CUT_STRING_CHARS, MAX_JSON_DEPTH, MAX_ROW_JSON_CHARS } from '../../src/warehouse/storable.js';
-import { withStorageWarnings, type StorageWarning } from '../../src/warehouse/storage-warnings.js';
+import type { StorageWarning } from '../../src/warehouse/storage-warnings.js';
 import { upsertRows } from '../../src/warehouse/upsert.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 
@@ -84,7 +84,7 @@ describe('poisoned records', () => {
     const huge = 'x'.repeat(MAX_ROW_JSON_CHARS + 1_000);
     const row: PageRow = { id: 'huge-page', name: 'Huge', platform: null, timezone_offset_hours: null, is_activated: null, inserted_at: null, deleted_at: null, raw: { id: 'huge-page', about: huge, name: 'Huge' } };
     const warnings: StorageWarning[] = [];
-    await withStorageWarnings((w) => warnings.push(w), () => upsertRows(h.db, pagesTable, [row]));
+    await upsertRows(h.db, pagesTable, [row], (w) => warnings.push(w));
     expect(warnings).toEqual([{ table: 'pancake.pages', key: 'id=huge-page', reasons: [expect.stringMatching(/strings over \d+ characters cut/)] }]);
     const stored = await h.db.selectFrom('pancake.pages').select('raw').where('id', '=', 'huge-page').executeTakeFirstOrThrow();
     const raw = stored.raw as { about: string; name: string };

@@ -4,7 +4,7 @@ import type { PancakeCallLog } from '../../pancake/types.js';
 import { PancakeError } from '../../pancake/errors.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { CallLogsTable } from '../../warehouse/schema.js';
-import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
+import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { StreamUnavailableError, type Stream, type StreamContext } from '../stream.js';
@@ -86,7 +86,7 @@ function source(callCenterId: string): WindowedSource<PancakeCallLog, PagePositi
         window,
         from,
       ),
-    write: (trx, ctx, records) => upsertRows(trx, callLogsTable, records.map((log) => mapCallLog(log, ctx.page.id, callCenterId))),
+    write: (ctx, records) => upsertParts(callLogsTable, records.map((log) => mapCallLog(log, ctx.page.id, callCenterId)), ctx.onStorageWarning ?? null),
   };
 }
 

@@ -1,12 +1,14 @@
 import type { ApiTag, PancakeConversation } from '../../pancake/types.js';
 import type { ConversationAssigneesTable, ConversationTagsTable } from '../../warehouse/schema.js';
-import { deleteBridgeRowsNotIn } from '../../warehouse/bridges.js';
-import { dedupeByKey, upsertRows, type Queryable, type TableSpec } from '../../warehouse/upsert.js';
+import { bridgeDeletePart } from '../../warehouse/bridges.js';
+import type { WritePart } from '../../warehouse/statement.js';
+import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
+import { dedupeByKey, upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { str } from '../map.js';
 
 // The lists a conversation nests (its tags, its assignees) as bridge tables: Metabase and other BI
 // tools filter and join tables, not array columns. Written by the conversations stream in the same
-// transaction as the conversation rows, so a conversation and its tags are never out of step.
+// statement as the conversation rows, so a conversation and its tags are never out of step.
 
 export type ConversationTagRow = Omit<ConversationTagsTable, 'synced_at' | 'raw'> & { raw: unknown };
 export type ConversationAssigneeRow = Omit<ConversationAssigneesTable, 'synced_at' | 'raw'> & { raw: unknown };
@@ -61,18 +63,19 @@ export function mapConversationAssignees(c: PancakeConversation, pageId: string)
 
 /**
  * Replaces the tag and assignee sets of every conversation in the batch: rows no longer in a
- * conversation's list are deleted, the rest upserted. Returns rows changed.
+ * conversation's list are deleted, the rest upserted. The writes, made in the batch's statement.
  */
-export async function writeConversationBridges(db: Queryable, pageId: string, conversations: readonly PancakeConversation[]): Promise<number> {
-  if (conversations.length === 0) return 0;
+export function conversationBridgeParts(pageId: string, conversations: readonly PancakeConversation[], onWarning: StorageWarningSink): WritePart[] {
+  if (conversations.length === 0) return [];
   // The last copy of a conversation in the batch is the one its row keeps (upsertRows' rule too).
   const latest = [...new Map(conversations.map((c) => [`${pageOf(c, pageId)}\u0000${String(c.id)}`, c])).values()];
   const tags = latest.flatMap((c) => mapConversationTags(c, pageId));
   const assignees = latest.flatMap((c) => mapConversationAssignees(c, pageId));
   const batch = latest.map((c) => ({ pageId: pageOf(c, pageId), conversationId: String(c.id) }));
-  let changed = await deleteBridgeRowsNotIn(db, 'pancake.conversation_tags', 'tag_id', batch, tags.map((r) => [r.page_id, r.conversation_id, r.tag_id]));
-  changed += await deleteBridgeRowsNotIn(db, 'pancake.conversation_assignees', 'user_id', batch, assignees.map((r) => [r.page_id, r.conversation_id, r.user_id]));
-  changed += await upsertRows(db, conversationTagsTable, tags);
-  changed += await upsertRows(db, conversationAssigneesTable, assignees);
-  return changed;
+  return [
+    ...bridgeDeletePart('pancake.conversation_tags', 'tag_id', batch, tags.map((r) => [r.page_id, r.conversation_id, r.tag_id])),
+    ...bridgeDeletePart('pancake.conversation_assignees', 'user_id', batch, assignees.map((r) => [r.page_id, r.conversation_id, r.user_id])),
+    ...upsertParts(conversationTagsTable, tags, onWarning),
+    ...upsertParts(conversationAssigneesTable, assignees, onWarning),
+  ];
 }

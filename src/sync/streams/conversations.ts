@@ -4,10 +4,10 @@ import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PancakeConversation } from '../../pancake/types.js';
 import type { ConversationsTable } from '../../warehouse/schema.js';
-import { upsertRows, type TableSpec } from '../../warehouse/upsert.js';
+import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { bool, int, str } from '../map.js';
 import { adClicksOfConversation, adClicksTable } from './ad-clicks.js';
-import { writeConversationBridges } from './conversation-bridges.js';
+import { conversationBridgeParts } from './conversation-bridges.js';
 import { windowedStream } from '../windowed.js';
 import { planConversations } from './conversations-estimate.js';
 
@@ -88,9 +88,9 @@ export const conversationsStream = windowedStream<PancakeConversation, Conversat
     return walkSplitting(fetchPage, CONVERSATIONS_PER_PAGE, window, from && 'doneUntil' in from ? from : null);
   },
   map: (conversation, ctx) => mapConversation(conversation, ctx.page.id),
-  // Same transaction: a conversation's ad clicks, tags and assignees change exactly when its row does.
-  async alsoWrite(trx, ctx, records, rows) {
-    const adClicks = await upsertRows(trx, adClicksTable, records.flatMap((c, i) => adClicksOfConversation(c, rows[i]!.page_id)));
-    return adClicks + (await writeConversationBridges(trx, ctx.page.id, records));
-  },
+  // Same statement: a conversation's ad clicks, tags and assignees change exactly when its row does.
+  alsoWrite: (ctx, records, rows) => [
+    ...upsertParts(adClicksTable, records.flatMap((c, i) => adClicksOfConversation(c, rows[i]!.page_id)), ctx.onStorageWarning ?? null),
+    ...conversationBridgeParts(ctx.page.id, records, ctx.onStorageWarning ?? null),
+  ],
 });

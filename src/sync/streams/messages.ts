@@ -1,8 +1,9 @@
 import { MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { PancakeError } from '../../pancake/errors.js';
 import type { ListMessagesResponse } from '../../pancake/types.js';
-import { anyMessageStored, countStaleConversations, markHistoryIncomplete, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
-import { upsertRows } from '../../warehouse/upsert.js';
+import { anyMessageStored, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
+import { writeTogether } from '../../warehouse/statement.js';
+import { upsertParts } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext } from '../stream.js';
 import { adClicksOfAnswer, adClicksTable, conversationDetailsTable, mapConversationDetails } from './ad-clicks.js';
 import { mapMessage, messagesTable } from './message-rows.js';
@@ -58,7 +59,7 @@ export const messagesStream: Stream = {
  * a batch holding a stored message (messages only ever join at the newest end, so everything older
  * than a stored one is stored too). Never because `message_count` items were seen: the API leaves
  * ad-click entries out of that count, and stopping on it loses the oldest items for good.
- * Each batch is committed as it arrives; the conversation's state is written with the last batch,
+ * Each batch is committed as it arrives, in one statement; the conversation's state is written with the last batch,
  * and an unfinished walk marks the history incomplete so that a crash is followed by a full walk
  * instead of an early stop above a gap.
  */
@@ -89,21 +90,18 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
     const reachedStored = stopAtStored && (await anyMessageStored(db, page.id, batch.map((m) => String(m.id))));
     const final = reachedStored || batch.length < MESSAGES_PER_BATCH;
 
-    await db.transaction().execute(async (trx) => {
-      let written = await upsertRows(trx, messagesTable, batch.map((m) => mapMessage(m, page.id, conversation.id)));
-      // Every batch repeats the rest of the answer; the first one (the newest) is kept.
-      if (first) {
-        written += await upsertRows(trx, conversationDetailsTable, [mapConversationDetails(answer, page.id, conversation.id)]);
-        written += await upsertRows(trx, adClicksTable, adClicksOfAnswer(answer, page.id, conversation.id));
-      }
-      ctx.counts.rowsWritten += written; // read after the await: concurrent walks share the counter
-      if (final) {
-        await writeMessageState(trx, page.id, conversation.id, conversation.updated_at, true);
-      } else if (stopAtStored && !markedIncomplete) {
-        await markHistoryIncomplete(trx, page.id, conversation.id);
-        markedIncomplete = true;
-      }
-    });
+    // The batch's rows and what it tells of the walk, in one statement (statement.ts).
+    const warn = ctx.onStorageWarning ?? null;
+    const parts = upsertParts(messagesTable, batch.map((m) => mapMessage(m, page.id, conversation.id)), warn);
+    // Every batch repeats the rest of the answer; the first one (the newest) is kept.
+    if (first) parts.push(...upsertParts(conversationDetailsTable, [mapConversationDetails(answer, page.id, conversation.id)], warn), ...upsertParts(adClicksTable, adClicksOfAnswer(answer, page.id, conversation.id), warn));
+    if (final) parts.push(messageStatePart(page.id, conversation.id, conversation.updated_at, true));
+    else if (stopAtStored && !markedIncomplete) {
+      parts.push(historyIncompletePart(page.id, conversation.id));
+      markedIncomplete = true;
+    }
+    const written = await writeTogether(db, parts);
+    ctx.counts.rowsWritten += written; // added after the await: concurrent walks share the counter
     if (final) break;
   }
   ctx.counts.unitsDone += 1;

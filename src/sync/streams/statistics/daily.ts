@@ -1,13 +1,14 @@
-import { deleteRowsNotIn } from '../../../warehouse/stats-replace.js';
-import { readStreamState, writeStreamState, type StreamState } from '../../../warehouse/state.js';
-import { upsertRows, type TableSpec } from '../../../warehouse/upsert.js';
+import { readStreamState, streamStatePart, type StreamState } from '../../../warehouse/state.js';
+import { writeTogether } from '../../../warehouse/statement.js';
+import { rowsNotInPart } from '../../../warehouse/stats-replace.js';
+import { upsertParts, type TableSpec } from '../../../warehouse/upsert.js';
 import type { Stream, StreamContext, StreamPlan } from '../../stream.js';
 import { type DayCursor, type DayPlan, type DaySegment, type DayWindow, dayStart, addDays, planDayRange, planDayWindows } from './days.js';
 
 // The engine of every statistics stream: a day-range cursor re-read with a lookback. A stream
 // declares its table, how many days one request may cover and how to turn one window's answers
 // into rows; this file plans the days, walks the windows (newest first when backfilling) and commits each window's
-// rows together with the cursor, so a killed run resumes at the first uncommitted window.
+// rows together with the cursor in one statement, so a killed run resumes at the first uncommitted window.
 
 /** Every statistics row carries its page and local day; the rest is the stream's. */
 export interface StatsRow {
@@ -77,14 +78,14 @@ export async function runDaily<Row extends StatsRow>(ctx: StreamContext, source:
     firstDay = firstDay === null || window.firstDay < firstDay ? window.firstDay : firstDay;
     lastDay = lastDay === null || window.lastDay > lastDay ? window.lastDay : lastDay;
     const next: StreamState<DayCursor> = { coveredFrom: dayStart(firstDay, zone), watermark: dayStart(addDays(lastDay, 1), zone), cursor: { zone, lastDay } };
-    await db.transaction().execute(async (trx) => {
-      const written = await upsertRows(trx, source.table, rows);
+    const written = await writeTogether(db, [
+      ...upsertParts(source.table, rows, ctx.onStorageWarning ?? null),
       // An empty answer for a whole window is more likely an API hiccup than a month of zeros
       // withdrawn: keep what is stored rather than wipe it.
-      const removed = rows.length > 0 ? await deleteRowsNotIn(trx, source.table, page.id, window.firstDay, window.lastDay, rows) : 0;
-      ctx.counts.rowsWritten += written + removed; // read after the await: concurrent walks share the counter
-      await writeStreamState(trx, page.id, source.stream, next);
-    });
+      ...(rows.length > 0 ? [rowsNotInPart(source.table, page.id, window.firstDay, window.lastDay, rows)] : []),
+      streamStatePart(page.id, source.stream, next),
+    ]);
+    ctx.counts.rowsWritten += written; // added after the await: concurrent walks share the counter
     ctx.counts.unitsDone += 1;
     ctx.counts.requests += source.requestsPerWindow;
   }

@@ -1,0 +1,23 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+// How a table is written: its columns and their Postgres types, its key. Shared by the upserts,
+// the row JSON they carry and the statements that combine them.
+
+export type PgType = 'text' | 'smallint' | 'integer' | 'bigint' | 'numeric' | 'boolean' | 'timestamptz' | 'date' | 'jsonb' | 'double precision';
+
+export interface TableSpec<Row> {
+  /** Schema-qualified table name. */
+  table: keyof Database & string;
+  columns: ReadonlyArray<{ name: keyof Row & string; type: PgType }>;
+  /** The natural key: the primary key of the table. */
+  key: ReadonlyArray<keyof Row & string>;
+  /**
+   * Columns whose change makes a row worth rewriting; default `raw` alone. Tables with columns that
+   * do not come from `raw` (deleted_at, flags taken from a sibling list) name them here, or a change
+   * in those alone would be skipped.
+   */
+  compare?: ReadonlyArray<keyof Row & string>;
+}
+
+export type Queryable = Kysely<Database> | Transaction<Database>;
