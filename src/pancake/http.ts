@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import pRetry from 'p-retry';
@@ -104,6 +105,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const extraHeaders = options.headers ?? {};
   const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
   const stop = options.stopSignal;
+  // Every request waiting to retry listens to it (up to `concurrency` at once, removed after the
+  // wait): not a leak, so node's warning past 10 listeners would only alarm the user.
+  if (stop) setMaxListeners(0, stop);
   const transport = createTransport(options.concurrency ?? DEFAULT_CONCURRENCY);
 
   /** Waits `ms`, or rejects as soon as the process is stopping (no timer left behind). */

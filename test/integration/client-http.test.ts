@@ -204,6 +204,27 @@ describe('bounded waits', () => {
     }
   }, 20_000);
 
+  it('many requests waiting to retry under one stop signal do not warn of a listener leak (regression)', async () => {
+    const busy = json(503, { message: 'busy' });
+    const server = scripted([...Array.from({ length: 20 }, () => busy), ok]);
+    await server.ready;
+    const stop = new AbortController();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    const client = createPancakeClient({ baseUrl: server.baseUrl, pageTokens: { '111': 'page-token-abcdefgh' }, retryMinDelayMs: 50, rateLimit: 1000, concurrency: 20, stopSignal: stop.signal });
+    try {
+      const calls = Array.from({ length: 20 }, () => client.listConversations('111', { since: 1_700_000_000, until: 1_700_086_400, pageNumber: 1 }));
+      await Promise.all(calls);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(server.hits.length).toBeGreaterThanOrEqual(40);
+      expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await server.close();
+    }
+  });
+
   it('a stop signal ends a long wait at once, and no further request is sent', async () => {
     const server = scripted([json(429, { message: 'Too many requests' }, { 'retry-after': '120' }), ok]);
     await server.ready;
