@@ -89,10 +89,11 @@ describe('statistics streams in a zone without DST (pages at UTC+7, Ho Chi Minh 
     expect(lastDay).toBe('2026-11-19');
     await expectWarehouseEquals(h, expectedStatistics(h.sim.data, pageIds, firstDay, lastDay, zone));
     expectRequestsWithinLimits(h);
-    // 90 days = 3 windows of 30; the multi-page users endpoint serves both pages with one request each.
+    // 90 days = 3 windows of 30; the users' hourly statistics go a week at a time (users.ts: 13
+    // windows), the multi-page endpoint serving both pages with one request each.
     const count = (endpoint: string) => h.sim.requests.filter((r) => r.endpoint === endpoint).length;
     expect(count('get_engagement_statistics')).toBe(3 * 2 * 2);
-    expect(count('get_user_statistics_multi')).toBe(3);
+    expect(count('get_user_statistics_multi')).toBe(13);
     expect(count('get_user_statistics')).toBe(0);
     expect(count('get_ads_statistics')).toBe(90 * 2);
     const state = await h.db.selectFrom('pancake.sync_state').select(['stream', 'cursor']).where('stream', '=', 'stats_tags').execute();
@@ -206,7 +207,7 @@ describe('statistics streams in a zone with DST (PANCAKE_TIMEZONE=Europe/Berlin)
     const lengths = windows.map((r) => Math.round((Number(r.query.until) + 1 - Number(r.query.since)) / 3600));
     // Newest days first; the window holding the 25-hour day is one day shorter.
     expect(lengths).toEqual([29 * 24 + 1, 30 * 24, 30 * 24, 24]);
-    expect(h.sim.requests.filter((r) => r.endpoint === 'get_user_statistics_multi')).toHaveLength(4);
+    expect(h.sim.requests.filter((r) => r.endpoint === 'get_user_statistics_multi')).toHaveLength(13); // weeks
   });
 
   it('bumps land on the Berlin day and are re-read by the next run', async () => {
