@@ -166,6 +166,30 @@ describe('statistics streams in a zone without DST (pages at UTC+7, Ho Chi Minh 
     expect(await peerPages(streamContext(h, pageIds[1]!, zone, {}))).toEqual([...pageIds].sort());
     expect(await peerPages(streamContext(h, pageIds[1]!, 'Europe/Berlin', {}))).toEqual([...pageIds].sort());
   });
+
+  it('a multi-page request stopped by SIGTERM stops every page waiting for it: no fallback, no warning (regression)', async () => {
+    const calls: string[] = [];
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (...args: unknown[]) => void warnings.push(String(args.at(-1))) } as unknown as typeof silentLogger;
+    const stopped = new PancakeError('stopped by SIGTERM before this request was sent', { kind: 'interrupted' });
+    const client = {
+      hasUserToken: () => true,
+      async getUserStatisticsMultiplePages() {
+        calls.push('multi');
+        throw stopped;
+      },
+      async getUserStatistics(pageId: string) {
+        calls.push(`single ${pageId}`);
+        throw stopped;
+      },
+    } as unknown as PancakeClient;
+    const settings = streamContext(h, pageIds[0]!, zone, { until: NOW }).settings;
+    const window = dayWindow('2026-11-01', '2026-11-02', zone);
+    const results = await Promise.allSettled(pageIds.map((id) => fetchUserStatistics({ ...streamContext(h, id, zone, { until: NOW }), client, settings, log }, window)));
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as PancakeError).kind : 'fulfilled'))).toEqual(pageIds.map(() => 'interrupted'));
+    expect(calls).toEqual(['multi']);
+    expect(warnings).toEqual([]);
+  });
 });
 
 describe('statistics streams in a zone with DST (PANCAKE_TIMEZONE=Europe/Berlin)', () => {

@@ -59,6 +59,9 @@ async function requestForPeers(ctx: StreamContext, window: DayWindow, batch: Run
     const body = await ctx.client.getUserStatisticsMultiplePages({ pageIds, dateRange: { since: window.since, until: window.until }, timezone: window.zone });
     return { pageIds, byPage: new Map(Object.entries(body.data)) };
   } catch (error) {
+    // The process is stopping: not a failure of the endpoint, and asking each page on its own
+    // would only be refused too. Every page waiting for this answer stops with it.
+    if (error instanceof PancakeError && error.kind === 'interrupted') throw error;
     const permanent = error instanceof PancakeError && PERMANENT.has(error.kind);
     if (permanent) batch.multiUnavailable = true;
     ctx.log.warn({ err: error, pages: pageIds.length }, `multi-page user statistics failed; reading each page on its own${permanent ? ' for the rest of this run' : ''}`);
