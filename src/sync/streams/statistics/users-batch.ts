@@ -1,6 +1,7 @@
 import { PancakeError } from '../../../pancake/errors.js';
 import type { UserStatisticsData } from '../../../pancake/types.js';
 import { activatedPageOffsets } from '../../../warehouse/pages.js';
+import { failureLogFields } from '../../failure-log.js';
 import { pageZone } from '../../pages.js';
 import type { StreamContext, SyncSettings } from '../../stream.js';
 import type { DayWindow } from './days.js';
@@ -64,7 +65,7 @@ async function requestForPeers(ctx: StreamContext, window: DayWindow, batch: Run
     if (error instanceof PancakeError && error.kind === 'interrupted') throw error;
     const permanent = error instanceof PancakeError && PERMANENT.has(error.kind);
     if (permanent) batch.multiUnavailable = true;
-    ctx.log.warn({ err: error, pages: pageIds.length }, `multi-page user statistics failed; reading each page on its own${permanent ? ' for the rest of this run' : ''}`);
+    ctx.log.warn({ ...failureLogFields(error, ctx.log), pages: pageIds.length }, `multi-page user statistics failed (${error instanceof Error ? error.message : String(error)}); reading each page on its own${permanent ? ' for the rest of this run' : ''}`);
     return null;
   }
 }
