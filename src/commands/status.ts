@@ -58,7 +58,7 @@ export interface StatusReport {
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('how far back each page and stream is complete, watermarks, lag, last runs and row counts')
+    .description('how far back each page and stream is complete, watermarks, lag, last runs and row counts; per page its list, token and pace; the user token\'s expiry')
     .option('--json', 'print the report as JSON on stdout')
     .option('--max-lag <duration>', 'exit 1 when any stream is further behind than this (e.g. 26h), for monitors')
     .action(withExitCode(async (flags: StatusFlags) => {

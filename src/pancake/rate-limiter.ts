@@ -6,10 +6,10 @@ import { sleep } from '../sleep.js';
 //  - request starts are spaced 1/rate apart, at most ⌈rate⌉ starts fall in any second (plus a
 //    small margin: a request can reach the server a little earlier or later than it left us);
 //  - the rate starts at the configured one (PANCAKE_RATE_LIMIT), which is also its ceiling;
-//  - a rate-limited answer (HTTP 429 or error_code 429) lowers it (×0.7, at most once a second:
+//  - a rate-limited answer (HTTP 429 or error_code 429) lowers it (×0.8, at most once a second:
 //    the answers of requests already in flight say the same thing) and holds back every request
 //    of the token for the pause asked (Retry-After, or a second);
-//  - after a quiet spell (30 s without a rate-limited answer) it rises one step (5 % of the
+//  - after a quiet spell (10 s without a rate-limited answer) it rises one step (5 % of the
 //    ceiling), so a pace lowered while another integration was busy comes back when it is not.
 // (p-throttle paces, but cannot pause or re-pace a token from the outside, which is why this is ours.)
 
@@ -43,11 +43,11 @@ export interface TokenPace {
 /** Added to the one-second window for arrival jitter (see bench/README.md for the 429s it leaves). */
 const WINDOW_MARGIN_MS = 10;
 /** The pace after a rate-limited answer, as a share of the pace before it. */
-export const PACE_DECREASE = 0.7;
+export const PACE_DECREASE = 0.8;
 /** Rate-limited answers closer together than this lower the pace once. */
 export const PACE_DECREASE_INTERVAL_MS = 1_000;
 /** Without a rate-limited answer for this long, the pace rises one step. */
-export const PACE_QUIET_MS = 30_000;
+export const PACE_QUIET_MS = 10_000;
 /** One step up, as a share of the ceiling. */
 export const PACE_STEP = 0.05;
 /** The slowest pace, as a share of the ceiling (a token is never stopped: the wait budgets end a hopeless wait). */
