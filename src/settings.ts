@@ -244,7 +244,7 @@ export const SETTINGS = {
   timeoutMs: duration('PANCAKE_TIMEOUT', 'per request, body included (at least 1s)', DEFAULT_TIMEOUT_MS, 1000),
   maxRetryAfterMs: duration('PANCAKE_MAX_RETRY_AFTER', 'longest `Retry-After` obeyed; a request asked to wait longer fails, saying so', DEFAULT_MAX_RETRY_AFTER_MS),
   rateLimitWaitMs: duration('PANCAKE_RATE_LIMIT_WAIT', 'how long one request may keep being rate-limited before its page fails for the run, saying so', DEFAULT_RATE_LIMIT_WAIT_MS),
-  rateLimitRunWaitMs: duration('PANCAKE_RATE_LIMIT_RUN_WAIT', "how long rate limits may hold back a page's requests over a run before the page fails for the run", DEFAULT_RATE_LIMIT_RUN_WAIT_MS),
+  rateLimitRunWaitMs: duration('PANCAKE_RATE_LIMIT_RUN_WAIT', "how long a page may spend rate-limited over a run (from a rate-limited answer to the next success) before it fails for the run", DEFAULT_RATE_LIMIT_RUN_WAIT_MS),
   conversationPaging: choice('PANCAKE_CONVERSATION_PAGING', 'conversation paging: `cursor` (API v2, keyset) or `page_number` (API v1)', ['cursor', 'page_number'], 'cursor', '"cursor" or "page_number"'),
   homeDir: text('PANCAKE_SYNC_HOME', 'where the embedded Postgres keeps its data (as root, what the user postgres cannot enter goes to /var/lib/pancake-sync)', {
     fallback: '.pancake-sync',

@@ -51,7 +51,7 @@ export interface PancakeClientOptions {
   maxRetryAfterMs?: number;
   /** How long one request may keep being rate-limited before it fails (kind `wait_too_long`). Default 300 000. */
   rateLimitWaitMs?: number;
-  /** How long a page's requests may be held back by rate limits over the client's life (a run) before they fail. Default 3 600 000. */
+  /** How long a page's token may spend rate-limited (from a rate-limited answer to the next success) over the client's life (a run) before its requests fail. Default 3 600 000. */
   rateLimitRunWaitMs?: number;
   /** Once aborted, no further request is sent (kind `interrupted`); requests in flight finish. */
   stopSignal?: AbortSignal;

@@ -70,7 +70,7 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** How long one request may keep being rate-limited before it fails, saying so. Default 5 min. */
   rateLimitWaitMs?: number;
-  /** How long a page's requests may be held back by rate limits over the client's run before they fail. Default 1 h. */
+  /** How long a page's token may spend rate-limited (a rate-limited answer to the next success) over the client's run before its requests fail. Default 1 h. */
   rateLimitRunWaitMs?: number;
   /** Once aborted, no request is sent any more (those in flight finish): the process is stopping. */
   stopSignal?: AbortSignal;
@@ -173,8 +173,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       } catch (error) {
         throw transportError(error, url, request.pageId);
       }
-      const body = interpret<T>(answer, { url, pageId: request.pageId, token: request.auth.param === 'access_token' ? 'user' : 'page' });
-      limiter.succeeded(key);
+      let body: T;
+      try {
+        body = interpret<T>(answer, { url, pageId: request.pageId, token: request.auth.param === 'access_token' ? 'user' : 'page' });
+      } catch (error) {
+        // Any answer but a rate limit ends a rate-limited spell (a 404 is no reason to slow down).
+        if (!(error instanceof PancakeError && error.kind === 'rate_limit')) limiter.answered(key);
+        throw error;
+      }
+      limiter.answered(key);
       options.onAnswer?.({ method: request.method, base: request.base, path: request.path, query: request.query ?? {}, pageId: request.pageId ?? null, body });
       return body;
     });
@@ -205,7 +212,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     if (limiter.pace(key).heldMs + askedMs > runWaitMs) {
       giveUp(
-        `Pancake rate limits held back the requests${where} for ${formatDuration(limiter.pace(key).heldMs)} in this run, and PANCAKE_RATE_LIMIT_RUN_WAIT allows ${formatDuration(runWaitMs)}: the page was given up for this run. ` +
+        `Pancake has rate-limited the requests${where} for ${formatDuration(limiter.pace(key).heldMs)} in this run, and PANCAKE_RATE_LIMIT_RUN_WAIT allows ${formatDuration(runWaitMs)}: the page was given up for this run. ` +
           "Another integration of the shop may be using the page's share of the limit: run again later, or raise PANCAKE_RATE_LIMIT_RUN_WAIT; the next run resumes where this one stopped.",
       );
     }

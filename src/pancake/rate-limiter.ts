@@ -23,8 +23,8 @@ export interface TokenRateLimiter {
   beforeSend(tokenKey: string): Promise<void>;
   /** A rate-limited answer: lowers the token's pace and holds back its requests for `pauseMs`. */
   rateLimited(tokenKey: string, pauseMs: number): void;
-  /** A successful answer: after a quiet spell, the pace rises one step. */
-  succeeded(tokenKey: string): void;
+  /** An answer that was not rate-limited: it ends a rate-limited spell, and after a quiet spell the pace rises one step. */
+  answered(tokenKey: string): void;
   /** The token's pace now, the rate-limited answers it got and how long it was held back. */
   pace(tokenKey: string): TokenPace;
   /** Starts counting the token's held-back time afresh (a queue worker's next task of the page). */
@@ -36,7 +36,10 @@ export interface TokenPace {
   rate: number;
   /** Rate-limited answers the token got. */
   rateLimited: number;
-  /** Wall-clock time its requests were held back by rate-limit pauses (overlapping pauses count once). */
+  /**
+   * Wall-clock time the token spent rate-limited: from a rate-limited answer to the next answer that
+   * was not (a spell still going counts up to now). The run's wait budget is spent on it.
+   */
   heldMs: number;
 }
 
@@ -64,7 +67,10 @@ interface TokenSchedule {
   lastDecrease: number;
   /** The last rate-limited answer or step up: the quiet spell counts from it. */
   quietSince: number;
+  /** Ended rate-limited spells, in ms. */
   heldMs: number;
+  /** When the rate-limited spell going on began; null when the last answer was a success. */
+  spellSince: number | null;
 }
 
 export function createTokenRateLimiter(maxRequestsPerSecond: number): TokenRateLimiter {
@@ -73,7 +79,7 @@ export function createTokenRateLimiter(maxRequestsPerSecond: number): TokenRateL
   const scheduleOf = (key: string): TokenSchedule => {
     let schedule = schedules.get(key);
     if (!schedule) {
-      schedule = { rate: maxRequestsPerSecond, nextStart: 0, recent: [], sent: [], rateLimited: 0, lastDecrease: -Infinity, quietSince: Date.now(), heldMs: 0 };
+      schedule = { rate: maxRequestsPerSecond, nextStart: 0, recent: [], sent: [], rateLimited: 0, lastDecrease: -Infinity, quietSince: Date.now(), heldMs: 0, spellSince: null };
       schedules.set(key, schedule);
     }
     return schedule;
@@ -121,26 +127,33 @@ export function createTokenRateLimiter(maxRequestsPerSecond: number): TokenRateL
         schedule.lastDecrease = now;
         schedule.rate = Math.max(floor, schedule.rate * PACE_DECREASE);
       }
+      schedule.spellSince ??= now;
       const until = now + pauseMs;
-      // Held-back time is wall-clock time: a pause that overlaps the one running adds only its tail.
-      schedule.heldMs += Math.max(0, until - Math.max(now, schedule.nextStart));
       if (schedule.nextStart < until) schedule.nextStart = until;
     },
-    succeeded(tokenKey) {
+    answered(tokenKey) {
       const schedule = scheduleOf(tokenKey);
-      if (schedule.rate >= maxRequestsPerSecond) return;
       const now = Date.now();
+      if (schedule.spellSince !== null) {
+        schedule.heldMs += now - schedule.spellSince;
+        schedule.spellSince = null;
+      }
+      if (schedule.rate >= maxRequestsPerSecond) return;
       if (now - schedule.quietSince < PACE_QUIET_MS) return;
       schedule.quietSince = now;
       schedule.rate = Math.min(maxRequestsPerSecond, schedule.rate + maxRequestsPerSecond * PACE_STEP);
     },
     pace(tokenKey) {
       const schedule = schedules.get(tokenKey);
-      return schedule ? { rate: schedule.rate, rateLimited: schedule.rateLimited, heldMs: schedule.heldMs } : { rate: maxRequestsPerSecond, rateLimited: 0, heldMs: 0 };
+      if (!schedule) return { rate: maxRequestsPerSecond, rateLimited: 0, heldMs: 0 };
+      const going = schedule.spellSince === null ? 0 : Date.now() - schedule.spellSince;
+      return { rate: schedule.rate, rateLimited: schedule.rateLimited, heldMs: schedule.heldMs + going };
     },
     resetHeld(tokenKey) {
       const schedule = schedules.get(tokenKey);
-      if (schedule) schedule.heldMs = 0;
+      if (!schedule) return;
+      schedule.heldMs = 0;
+      if (schedule.spellSince !== null) schedule.spellSince = Date.now();
     },
   };
 }

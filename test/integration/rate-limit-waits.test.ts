@@ -82,7 +82,7 @@ describe('rate-limited answers', () => {
     try {
       const { summary, lines } = await run({ rateLimitWaitMs: 600_000, rateLimitRunWaitMs: 2_500 });
       expect(summary.exitCode).toBe(1);
-      expect(summary.failures).toEqual([expect.objectContaining({ pageId: limited, kind: 'wait_too_long', message: expect.stringMatching(/held back the requests for page \d+ for \d(\.\d)?s in this run, and PANCAKE_RATE_LIMIT_RUN_WAIT allows 2\.5s/) })]);
+      expect(summary.failures).toEqual([expect.objectContaining({ pageId: limited, kind: 'wait_too_long', message: expect.stringMatching(/has rate-limited the requests for page \d+ for \d(\.\d)?s in this run, and PANCAKE_RATE_LIMIT_RUN_WAIT allows 2\.5s/) })]);
       expect(lines.filter((l) => l.level >= 50)).toHaveLength(1);
       // Said while it waited: the page is being rate-limited, its pace and why.
       expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toContainEqual(expect.stringMatching(/Pancake is rate-limiting the requests for page \d+ \(\d+ rate-limited answers so far\): pacing at [\d.]+ requests\/s and waiting; the page's limit is shared/));

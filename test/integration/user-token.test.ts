@@ -65,6 +65,9 @@ describe('the user token over a season', () => {
     // A reader without the token reads the expiry the last run recorded.
     expect((await buildStatus(h.db, new Date())).userToken).toMatchObject({ expiresAt, state: 'accepted' });
     expect(report.pages?.map((p) => [p.pageId, p.listStatus, p.tokenSource, p.tokenHealth?.state])).toEqual(pages.map((id) => [id, 'activated', 'stored', 'working']).sort());
+    // doctor says it too.
+    const doctor = await runCli(['doctor', '--json', '--pages', pages[0]], simulatorEnv(h.sim, h.database.url));
+    expect(JSON.parse(doctor.stdout).userToken).toEqual({ expiresAt: expiresAt.toISOString(), warning: expect.stringMatching(/^PANCAKE_ACCESS_TOKEN expires on/), refused: null });
   });
 
   it('once refused, a run syncs every page whose token it holds, says in ONE line what cannot happen and what to do, and exits 1', async () => {
@@ -115,6 +118,10 @@ describe('the user token over a season', () => {
     const cli = await runCli(['sync', '--streams', 'tags'], simulatorEnv(h.sim, h.database.url, { LOG_LEVEL: 'error' }));
     expect(cli.code).toBe(1);
     expect(cli.stderr.trim().split('\n')).toEqual([expect.stringMatching(/Pancake refused PANCAKE_ACCESS_TOKEN \(error_code 103\)/)]);
+    expect(cli.stdout).toMatch(/\n {2}user token \(PANCAKE_ACCESS_TOKEN\): refused by Pancake; expires \d{4}-\d\d-\d\d \d\d:\d\d UTC\n/);
+    const doctor = await runCli(['doctor'], simulatorEnv(h.sim, h.database.url));
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout.trim()).toMatch(/^Pancake refused PANCAKE_ACCESS_TOKEN, the user token \(error_code 103: .*\): generate a new one/);
     const shown = await runCli(['status'], simulatorEnv(h.sim, h.database.url));
     expect(shown.stdout).toMatch(/User token \(PANCAKE_ACCESS_TOKEN\): expires .*\n {2}REFUSED by Pancake in run #\d+/);
     expect(shown.stdout).toMatch(/\nPages:\npage +name +list +token +token health +pace +429s\n/);

@@ -71,17 +71,17 @@ describe('adaptive pace (a limit shared with other integrations)', () => {
     limiter.rateLimited('a', 0);
     const lowered = limiter.pace('a').rate;
     vi.setSystemTime(1_000_000 + PACE_QUIET_MS - 1);
-    limiter.succeeded('a');
+    limiter.answered('a');
     expect(limiter.pace('a').rate).toBe(lowered);
     vi.setSystemTime(1_000_000 + PACE_QUIET_MS);
-    limiter.succeeded('a');
+    limiter.answered('a');
     expect(limiter.pace('a').rate).toBeCloseTo(lowered + 5 * PACE_STEP);
     // The next step needs a quiet spell of its own.
-    limiter.succeeded('a');
+    limiter.answered('a');
     expect(limiter.pace('a').rate).toBeCloseTo(lowered + 5 * PACE_STEP);
     for (let i = 2; i < 40; i++) {
       vi.setSystemTime(1_000_000 + i * PACE_QUIET_MS);
-      limiter.succeeded('a');
+      limiter.answered('a');
     }
     expect(limiter.pace('a').rate).toBe(5);
   });
@@ -113,13 +113,20 @@ describe('adaptive pace (a limit shared with other integrations)', () => {
     expect((times.length - 1) / ((times.at(-1)! - times[0]!) / 1000)).toBeGreaterThan(rate - 0.1);
   });
 
-  it('counts held-back time as wall-clock time: overlapping pauses once', () => {
+  it('counts the wall-clock time spent rate-limited: from a rate-limited answer to the next success', () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const limiter = createTokenRateLimiter(5);
     limiter.rateLimited('a', 1_000);
     vi.setSystemTime(1_000_500);
-    limiter.rateLimited('a', 1_000); // adds 500 ms to the pause running
-    expect(limiter.pace('a').heldMs).toBe(1_500);
+    limiter.rateLimited('a', 1_000); // the same spell
+    vi.setSystemTime(1_002_000);
+    expect(limiter.pace('a').heldMs).toBe(2_000); // a spell still going counts up to now
+    limiter.answered('a');
+    vi.setSystemTime(1_010_000);
+    expect(limiter.pace('a').heldMs).toBe(2_000);
+    limiter.rateLimited('a', 1_000);
+    vi.setSystemTime(1_010_300);
+    expect(limiter.pace('a').heldMs).toBe(2_300);
     limiter.resetHeld('a');
     expect(limiter.pace('a').heldMs).toBe(0);
   });
