@@ -41,7 +41,7 @@ export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; c
   const expiring = expiryWarning(expiresAt, now);
   if (expiring !== null) log.warn({ expiresAt }, expiring);
   const resolved = await resolveRunPages({ client, config, db, log }, options.pages ?? null);
-  const refusedLine = resolved.userTokenRefused === null ? null : userTokenRefusedLine(resolved.userTokenRefused, { synced: resolved.pages.length, withoutToken: resolved.withoutToken, expiresAt, now });
+  const refusedLine = resolved.userTokenRefused === null ? null : userTokenRefusedLine(resolved.userTokenRefused, { synced: resolved.pages.length, withoutToken: resolved.withoutToken, expiresAt, now, queued: true });
   if (refusedLine !== null) log.error({ kind: 'user_token_refused' }, refusedLine);
   const userToken = config.accessToken ? { user_token_expires_at: expiresAt, user_token_state: resolved.userTokenRefused === null ? 'accepted' : 'refused' } : {};
   if (resolved.listed) {

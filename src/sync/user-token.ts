@@ -38,12 +38,12 @@ export function expiryWarning(expiresAt: Date | null, now: Date): string | null 
 }
 
 /** The one line of a run whose user token Pancake refused. */
-export function userTokenRefusedLine(error: PancakeError, outcome: { synced: number; withoutToken: readonly string[]; expiresAt: Date | null; now: Date }): string {
+export function userTokenRefusedLine(error: PancakeError, outcome: { synced: number; withoutToken: readonly string[]; expiresAt: Date | null; now: Date; queued?: boolean }): string {
   const code = error.errorCode === null ? (error.status === null ? '' : `HTTP ${error.status}`) : `error_code ${error.errorCode}`;
   const expired = outcome.expiresAt !== null && outcome.expiresAt <= outcome.now ? `; it expired on ${formatExpiry(outcome.expiresAt)}` : '';
   const skipped = outcome.withoutToken.length === 0 ? '' : `; ${outcome.withoutToken.length} page(s) without a stored token were skipped (${outcome.withoutToken.slice(0, 5).join(', ')}${outcome.withoutToken.length > 5 ? ', …' : ''})`;
   return (
-    `Pancake refused PANCAKE_ACCESS_TOKEN${code ? ` (${code})` : ''}${expired}: synced the ${outcome.synced} page(s) whose page token is stored or in PANCAKE_PAGE_TOKENS, from the page list of earlier runs${skipped}. ` +
+    `Pancake refused PANCAKE_ACCESS_TOKEN${code ? ` (${code})` : ''}${expired}: ${outcome.queued ? 'queued' : 'synced'} the ${outcome.synced} page(s) whose page token is stored or in PANCAKE_PAGE_TOKENS, from the page list of earlier runs${skipped}. ` +
     `Without it no new page is found and no refused page token can be renewed: ${RENEW}`
   );
 }
