@@ -122,7 +122,7 @@ describe('the user token over a season', () => {
     // A queued run does the same: the pages with a token get a task, the line says the rest.
     const queued = await runCli(['enqueue', '--streams', 'tags'], simulatorEnv(h.sim, h.database.url, { LOG_LEVEL: 'silent' }));
     expect(queued.code).toBe(1);
-    expect(queued.stdout).toMatch(/: 2 page task\(s\) queued .*\n {2}Pancake refused PANCAKE_ACCESS_TOKEN \(error_code 103\): synced the 2 page\(s\)/s);
+    expect(queued.stdout).toMatch(/: 2 page task\(s\) queued .*\n {2}Pancake refused PANCAKE_ACCESS_TOKEN \(error_code 103\): queued the 2 page\(s\)/s);
     const doctor = await runCli(['doctor'], simulatorEnv(h.sim, h.database.url));
     expect(doctor.code).toBe(1);
     expect(doctor.stdout.trim()).toMatch(/^Pancake refused PANCAKE_ACCESS_TOKEN, the user token \(error_code 103: .*\): generate a new one/);
