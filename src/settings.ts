@@ -5,6 +5,8 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_RATE_LIMIT,
+  DEFAULT_RATE_LIMIT_RUN_WAIT_MS,
+  DEFAULT_RATE_LIMIT_WAIT_MS,
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TIMEZONE,
@@ -226,7 +228,7 @@ export const SETTINGS = {
   concurrency: integer('SYNC_CONCURRENCY', 'requests in flight at once', DEFAULT_CONCURRENCY, 1, 256),
   rateLimitPerSecond: {
     env: 'PANCAKE_RATE_LIMIT',
-    help: `requests per second per token (more than 0, at most ${MAX_RATE_LIMIT})`,
+    help: `requests per second per page token (more than 0, at most ${MAX_RATE_LIMIT}): where the pace starts, and its ceiling; rate-limited answers lower it, quiet spells raise it back`,
     shown: String(DEFAULT_RATE_LIMIT),
     example: String(DEFAULT_RATE_LIMIT),
     parse(raw, ctx) {
@@ -241,6 +243,8 @@ export const SETTINGS = {
   retries: integer('PANCAKE_RETRIES', 'retries of a failed request (rate limits do not use this budget)', DEFAULT_RETRIES, 0, 100),
   timeoutMs: duration('PANCAKE_TIMEOUT', 'per request, body included (at least 1s)', DEFAULT_TIMEOUT_MS, 1000),
   maxRetryAfterMs: duration('PANCAKE_MAX_RETRY_AFTER', 'longest `Retry-After` obeyed; a request asked to wait longer fails, saying so', DEFAULT_MAX_RETRY_AFTER_MS),
+  rateLimitWaitMs: duration('PANCAKE_RATE_LIMIT_WAIT', 'how long one request may keep being rate-limited before its page fails for the run, saying so', DEFAULT_RATE_LIMIT_WAIT_MS),
+  rateLimitRunWaitMs: duration('PANCAKE_RATE_LIMIT_RUN_WAIT', "how long a page may spend rate-limited over a run (from a rate-limited answer to the next success) before it fails for the run", DEFAULT_RATE_LIMIT_RUN_WAIT_MS),
   conversationPaging: choice('PANCAKE_CONVERSATION_PAGING', 'conversation paging: `cursor` (API v2, keyset) or `page_number` (API v1)', ['cursor', 'page_number'], 'cursor', '"cursor" or "page_number"'),
   homeDir: text('PANCAKE_SYNC_HOME', 'where the embedded Postgres keeps its data (as root, what the user postgres cannot enter goes to /var/lib/pancake-sync)', {
     fallback: '.pancake-sync',

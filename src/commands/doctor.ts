@@ -4,6 +4,7 @@ import { requireCredentials } from '../config.js';
 import { describeEstimate } from '../doctor/estimate.js';
 import { runDoctor, type DoctorReport } from '../doctor/run.js';
 import { openStoredTokens } from '../doctor/stored-tokens.js';
+import { formatExpiry } from '../sync/user-token.js';
 import type { ApiAnswer } from '../pancake/client.js';
 import { EXIT_OK, EXIT_PARTIAL } from '../errors.js';
 import { clientFromConfig, loadContext, parseDateFlag, parseListFlag, printTable, withExitCode } from './shared.js';
@@ -45,6 +46,17 @@ export function doctorCommand(): Command {
 }
 
 function printReport(report: DoctorReport, rateLimit: number, captureDir: string | null): void {
+  const out = process.stdout;
+  const token = report.userToken;
+  if (token) {
+    if (token.refused !== null) {
+      out.write(`${token.refused}\n`);
+      return;
+    }
+    out.write(`User token (PANCAKE_ACCESS_TOKEN): ${token.expiresAt === null ? 'no known expiry (not a JWT)' : `expires ${formatExpiry(token.expiresAt)}`}\n`);
+    if (token.warning !== null) out.write(`  ${token.warning}\n`);
+    out.write('\n');
+  }
   printTable(
     report.rows.map((r) => ({
       page: r.pageId,
@@ -55,7 +67,6 @@ function printReport(report: DoctorReport, rateLimit: number, captureDir: string
       detail: r.detail,
     })),
   );
-  const out = process.stdout;
   for (const id of report.missingPages) out.write(`\npage ${id} is not among the pages this token can read; check PANCAKE_PAGE_IDS / --pages\n`);
   out.write(`\n${describeEstimate(report.estimate, rateLimit)}\n`);
   if (captureDir !== null) out.write(`Captured ${report.captured.length} answer(s) in ${captureDir} (tokens removed, personal data replaced).\n`);

@@ -33,9 +33,10 @@ export function enqueueCommand(): Command {
         else {
           process.stdout.write(`Run ${result.runId}: ${result.pages.length} page task(s) queued (streams: ${result.streams.join(', ')}), at most ${maxAttempts} attempt(s) each.\n`);
           for (const id of result.missing) process.stdout.write(`  not queued: page ${id} is not among the pages this token can read\n`);
+          if (result.userTokenRefused !== null) process.stdout.write(`  ${result.userTokenRefused}\n`);
           process.stdout.write('Workers (`pancake-sync worker`) pick them up; follow them with `pancake-sync queue-status`.\n');
         }
-        return result.missing.length > 0 ? 1 : 0;
+        return result.missing.length > 0 || result.userTokenRefused !== null ? 1 : 0;
       } finally {
         await queuePool.end();
         await warehouse.close();

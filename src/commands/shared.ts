@@ -50,6 +50,8 @@ export function clientFromConfig(config: Config, log: Logger, overrides: { rateL
     retries: config.retries,
     concurrency: config.concurrency,
     maxRetryAfterMs: config.maxRetryAfterMs,
+    rateLimitWaitMs: config.rateLimitWaitMs,
+    rateLimitRunWaitMs: config.rateLimitRunWaitMs,
     ...(overrides.headers !== undefined && { headers: overrides.headers }),
     ...(overrides.stopSignal !== undefined && { stopSignal: overrides.stopSignal }),
     ...(overrides.onAnswer !== undefined && { onAnswer: overrides.onAnswer }),

@@ -1,10 +1,11 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { ApiAnswer, PancakeClient } from '../pancake/client.js';
-import { PancakeError } from '../pancake/errors.js';
+import { isUserTokenRefusal, PancakeError } from '../pancake/errors.js';
+import { expiryWarning, tokenExpiry } from '../sync/user-token.js';
 import { str } from '../sync/map.js';
 import { errorMessage, unavailableReason } from '../sync/page-sync.js';
-import { resolvePages } from '../sync/pages.js';
+import { allListed, resolvePages } from '../sync/pages.js';
 import { DEFAULT_STREAMS, STREAMS } from '../sync/registry.js';
 import type { PageInfo } from '../sync/stream.js';
 import { createAnonymizer } from './anonymize.js';
@@ -32,6 +33,8 @@ export interface CheckRow {
 }
 
 export interface DoctorReport {
+  /** PANCAKE_ACCESS_TOKEN: when it expires (null: not a JWT), the warning a run would log, and Pancake's refusal if it refused it. */
+  userToken: { expiresAt: Date | null; warning: string | null; refused: string | null } | null;
   rows: CheckRow[];
   estimate: BackfillEstimate;
   /** Every default stream of every page is ok (or waits only for a setting). */
@@ -59,8 +62,18 @@ export interface DoctorOptions {
 
 export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promise<DoctorReport> {
   const { config, client } = deps;
-  const resolved = await resolvePages(client, config, options.pages);
-  const channels = new Map((resolved.listed ?? []).map((p) => [String(p.id), str(p.platform)]));
+  const expiresAt = config.accessToken ? tokenExpiry(config.accessToken) : null;
+  const userToken = config.accessToken ? { expiresAt, warning: expiryWarning(expiresAt, options.now), refused: null as string | null } : null;
+  let resolved: Awaited<ReturnType<typeof resolvePages>>;
+  try {
+    resolved = await resolvePages(client, config, options.pages);
+  } catch (error) {
+    if (!isUserTokenRefusal(error) || userToken === null) throw error;
+    // Nothing to check without the page list: the refusal is the finding.
+    userToken.refused = errorMessage(error);
+    return { userToken, rows: [], estimate: combine(options.since, options.now, [], config.rateLimitPerSecond), ok: false, missingPages: [], captured: [] };
+  }
+  const channels = new Map(allListed(resolved.listed).map((p) => [String(p.id), str(p.platform)]));
   const days = Math.max(1, Math.ceil((options.now.getTime() - options.since.getTime()) / 86_400_000));
   const defaults = DEFAULT_STREAMS.map((s) => s.name);
   const checked = await Promise.all(
@@ -78,7 +91,7 @@ export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promi
     const pageIds = resolved.pages.map((p) => p.id);
     captured = await writeCapture(options.captureDir, deps.answers(), pageIds, createAnonymizer(secrets, pageIds));
   }
-  return { rows, estimate: combine(options.since, options.now, estimates, config.rateLimitPerSecond), ok, missingPages: resolved.missing, captured };
+  return { userToken, rows, estimate: combine(options.since, options.now, estimates, config.rateLimitPerSecond), ok, missingPages: resolved.missing, captured };
 }
 
 async function checkPage(deps: DoctorDeps, page: PageInfo, channel: string | null, now: Date): Promise<{ rows: CheckRow[]; samples: Map<string, Sample | undefined> }> {

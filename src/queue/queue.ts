@@ -67,7 +67,7 @@ export function parsePageTaskPayload(raw: unknown): PageTaskPayload {
   };
   return {
     runId: value.runId,
-    page: { id: page.id, name: typeof page.name === 'string' ? page.name : null, timezone: page.timezone },
+    page: { id: page.id, name: typeof page.name === 'string' ? page.name : null, timezone: page.timezone, ...(typeof page.status === 'string' && { status: page.status }) },
     streams: value.streams as string[],
     since: instant('since'),
     until: instant('until'),

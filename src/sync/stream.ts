@@ -11,6 +11,8 @@ export interface PageInfo {
   name: string | null;
   /** IANA zone or a fixed offset zone such as "UTC+7". */
   timezone: string;
+  /** The page list's list it is in (activated, inactivated, …) or `unlisted`; absent when unknown. */
+  status?: string;
 }
 
 /** The settings (src/settings.ts) a stream reads; the rest are the client's or the process's. */

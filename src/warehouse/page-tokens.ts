@@ -52,3 +52,15 @@ export async function peekSealedToken(db: Kysely<Database>, pageId: string): Pro
     throw error;
   }
 }
+
+/** The pages with a stored (sealed) token; null when this login may not read the private schema (a reader) or it does not exist yet. */
+export async function pagesWithStoredTokens(db: Kysely<Database>): Promise<Set<string> | null> {
+  try {
+    const rows = await db.withTables<PrivateTables>().selectFrom('pancake_private.page_tokens').select('page_id').execute();
+    return new Set(rows.map((r) => r.page_id));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === '42501' || code === '42P01' || code === '3F000') return null; // no privilege / never migrated
+    throw error;
+  }
+}

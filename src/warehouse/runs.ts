@@ -48,12 +48,31 @@ export function keepRunAlive(db: Kysely<Database>, runId: string): () => void {
   return () => clearInterval(timer);
 }
 
+/** How a page's token and pace fared in a run (sync_runs.page_health, shown by status). */
+export interface PageHealth {
+  /** Where the page's token came from: PANCAKE_PAGE_TOKENS, stored, generated; null when it had none. */
+  token: string | null;
+  /** Whether Pancake accepted it in this run; null when no request told. */
+  tokenState: 'working' | 'refused' | null;
+  /** The page token's pace at the end of the run (requests/s); null when it sent nothing. */
+  rate: number | null;
+  /** Its rate-limited answers in the run. */
+  rateLimited: number;
+}
+
 export interface RunOutcome {
   status: RunStatus;
   counts: unknown;
   errors: RunFailure[];
   requests: number;
   warnings?: RunWarning[];
+  /** PANCAKE_ACCESS_TOKEN as the run found it (state `unchecked`: Pancake did not say); absent when the run had no user token. */
+  userToken?: { expiresAt: Date | null; state: string } | null;
+  /** Rate-limited answers of the run. */
+  rateLimited?: number;
+  /** The slowest pace any page token ended the run at. */
+  effectiveRate?: number | null;
+  pageHealth?: Record<string, PageHealth>;
 }
 
 /**
@@ -71,6 +90,10 @@ export async function finishRun(db: Kysely<Database>, runId: string, outcome: Ru
         errors: JSON.stringify(redactValue(outcome.errors)),
         warnings: JSON.stringify(redactValue(outcome.warnings ?? [])),
         requests: outcome.requests,
+        ...(outcome.userToken && { user_token_expires_at: outcome.userToken.expiresAt, user_token_state: outcome.userToken.state === 'unchecked' ? null : outcome.userToken.state }),
+        ...(outcome.rateLimited !== undefined && { rate_limited: outcome.rateLimited }),
+        ...(outcome.effectiveRate !== undefined && { effective_rate: outcome.effectiveRate }),
+        ...(outcome.pageHealth !== undefined && { page_health: JSON.stringify(outcome.pageHealth) }),
       })
       .where('id', '=', runId)
       .execute();
@@ -134,4 +157,30 @@ export async function previousStreamResults(db: Kysely<Database>, beforeRunId: s
 /** The latest runs, newest first (for status). */
 export async function recentRuns(db: Kysely<Database>, limit: number): Promise<Array<Selectable<SyncRunsTable>>> {
   return db.selectFrom('pancake.sync_runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** Records what a run (or a queued run's enqueue) learned about PANCAKE_ACCESS_TOKEN. */
+export async function recordUserToken(db: Queryable, runId: string, userToken: { expiresAt: Date | null; state: string }): Promise<void> {
+  await db.updateTable('pancake.sync_runs').set({ user_token_expires_at: userToken.expiresAt, user_token_state: userToken.state }).where('id', '=', runId).execute();
+}
+
+/** The latest run that used PANCAKE_ACCESS_TOKEN: whether Pancake accepted it, and when it expires. */
+export async function lastUserTokenReport(db: Queryable): Promise<{ runId: string; at: Date; state: string; expiresAt: Date | null } | null> {
+  const row = await db
+    .selectFrom('pancake.sync_runs')
+    .select(['id', 'started_at', 'user_token_state', 'user_token_expires_at'])
+    .where('user_token_state', 'is not', null)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { runId: String(row.id), at: row.started_at, state: row.user_token_state ?? '', expiresAt: row.user_token_expires_at } : null;
+}
+
+/** Merges one page's health into its run (a queue worker's task). */
+export async function recordPageHealth(db: Queryable, runId: string, pageId: string, health: PageHealth): Promise<void> {
+  await db
+    .updateTable('pancake.sync_runs')
+    .set({ page_health: sql`page_health || ${JSON.stringify({ [pageId]: health })}::jsonb` })
+    .where('id', '=', runId)
+    .execute();
 }

@@ -60,6 +60,33 @@ describe('page tokens', () => {
     expect(generations(h)).toBe(0);
   });
 
+  // Error codes by their code (src/pancake/error-codes.ts): before, a 105 whose text lacked "token" or
+  // "expired" was retried and failed the page, and a 102 under HTTP 400 was a bad request, never renewed.
+  it.each([
+    ['105 (page token expired) in a 200, without token words', 200, { success: false, message: 'Đã hết hạn', error_code: 105 }],
+    ['102 (invalid token) under HTTP 400', 400, { success: false, message: 'Invalid', error_code: 102 }],
+  ])('a page token refused with error_code %s is renewed once, without asking another endpoint, and the run goes on', async (_name, status, body) => {
+    const [page, other] = h.sim.data.pages.map((p) => p.id) as [string, string];
+    h.sim.revokePageToken(page);
+    // The revoked token's refusals, worded as the code says.
+    h.sim.setResponseOverride((call, answer) => (call.pageId === page && answer.status === 401 ? { status, body } : answer));
+    h.sim.clearRequests();
+    try {
+      const summary = await h.sync(tags);
+      expect(summary.exitCode, JSON.stringify(summary.failures)).toBe(0);
+      expect(generations(h, page)).toBe(1);
+      expect(generations(h, other)).toBe(0);
+      // Requests with the revoked token (the log knows no page for it), answered as the code says.
+      const refused = h.sim.requests.filter((r) => r.pageId === page && r.tokenId === null);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.every((r) => r.status === status)).toBe(true);
+      // The code says the token is dead: no tags request was spent to check it (the tags stream's own is the only one).
+      expect(refused.filter((r) => r.endpoint === 'list_tags').length).toBeLessThanOrEqual(1);
+    } finally {
+      h.sim.setResponseOverride(null);
+    }
+  });
+
   it('an endpoint that refuses a page whatever its token is unavailable, and no token is generated', async () => {
     const page = h.sim.data.pages[0]!.id;
     h.sim.setResponseOverride(({ endpoint, pageId }, answer) =>

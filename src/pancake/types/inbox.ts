@@ -29,6 +29,12 @@ export interface ListPagesResponse extends ApiSuccess {
   pages?: PancakePage[];
 }
 
+/** The lists of the page list: where a page's subscription and the user's rights put it. */
+export type PageListStatus = 'activated' | 'inactivated' | 'hidden' | 'nopermission';
+
+/** The page list, list by list (a page in none of them is deleted in Pancake). */
+export type CategorizedPages = Record<PageListStatus, PancakePage[]>;
+
 export interface GeneratePageTokenResponse extends ApiSuccess {
   page_access_token: string;
 }

@@ -14,16 +14,17 @@ import { bumpStatistics } from '../statistics/state.js';
 import { type ApiContext, type Route, handle, matchRoute, tokenOf } from './api.js';
 import { ConversationViews } from './conversation-listing.js';
 import { type FaultOptions, FaultPlan, TOKEN_EXPIRED, TOO_MANY_REQUESTS, sendJson, sendNonJson, sendServerError, sendTruncated } from './faults.js';
-import { SlidingWindow } from './rate-limit.js';
+import { type OtherClientLoad, SlidingWindow, otherClientHits } from './rate-limit.js';
+import type { PageListStatus } from './routes/route.js';
 import { type RequestLogEntry, logEntry, readBody, redactBody } from './request-log.js';
-import { replacePageToken, tokenBook } from './token-book.js';
+import { USER_TOKEN_LIFETIME_MS, renewUserToken, replacePageToken, tokenBook } from './token-book.js';
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const data = createSimulatorData(options);
-  const tokens = tokenBook(data.seed, data.pages.map((p) => p.id));
+  const tokens = tokenBook(data.seed, data.pages.map((p) => p.id), options.userTokenExpiresAt ?? null);
   tokens.rotateOnGenerate = options.rotatePageTokens ?? false;
   let override: ResponseOverride | null = null;
-  const ctx: ApiContext = { data, tokens, views: new ConversationViews(data) };
+  const ctx: ApiContext = { data, tokens, views: new ConversationViews(data), pageLists: new Map() };
   const requests: RequestLogEntry[] = [];
   const window = new SlidingWindow();
   const mutationRng = Random.of('mutations', data.seed);
@@ -31,6 +32,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const timers = new Set<NodeJS.Timeout>();
   let latencyMs = options.latencyMs ?? 0;
   let rateLimit = options.rateLimitPerSecond ?? null;
+  let otherClient: OtherClientLoad | null = options.otherClientLoad ?? null;
+  const rateLimitAnswer = options.rateLimitAnswer ?? 'http';
   let faults = options.faults ? new FaultPlan(options.faults, data.seed) : null;
   let seq = 0;
   let liveShop: LiveShop | null = null;
@@ -91,15 +94,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   ): Promise<void> {
     const startedAt = entry.startedAt;
     // Decided on arrival, so a request is limited by what came before it, not by how long it waited.
-    const limited = rateLimit !== null && !window.admit(rawToken ?? '', rateLimit, startedAt);
+    // Pancake's limit is per page: requests about a page share one window, whatever their token;
+    // the user API's requests are counted per token.
+    const pageKey = route.definition?.auth === 'page' ? route.pageId : null;
+    const limited = rateLimit !== null && !window.admit(pageKey === null ? `token:${rawToken ?? ''}` : `page:${pageKey}`, rateLimit, startedAt, otherClientHits(otherClient, pageKey, startedAt));
     const fault = limited ? null : (faults?.draw(route.pageId) ?? null);
     entry.fault = fault;
     await wait(latencyMs);
     if (closing) return;
 
     if (limited) {
-      entry.status = 429;
-      sendJson(res, 429, TOO_MANY_REQUESTS, { 'retry-after': '1' });
+      entry.status = rateLimitAnswer === 'body' ? 200 : 429;
+      entry.rateLimited = true;
+      if (rateLimitAnswer === 'body') sendJson(res, 200, TOO_MANY_REQUESTS);
+      else sendJson(res, 429, TOO_MANY_REQUESTS, { 'retry-after': '1' });
       return;
     }
     // Faults replace the answer; only 'timeout' (late) and 'truncated' (cut) consult api.ts. A truncated
@@ -169,7 +177,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let lastLiveShop: LiveShop | null = null;
   const simulator: Simulator = {
     baseUrl: `http://${hostPart}:${address.port}`,
-    userToken: tokens.userToken,
+    get userToken() {
+      return tokens.userToken;
+    },
     requests,
     data,
     pageToken(pageId: string): string {
@@ -186,6 +196,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setRateLimit(perSecond: number | null): void {
       rateLimit = perSecond;
     },
+    setOtherClientLoad(load: OtherClientLoad | null): void {
+      otherClient = load;
+    },
+    expireUserToken(): void {
+      tokens.userTokenExpired = true;
+    },
+    renewUserToken(expiresAt?: Date): string {
+      const issuedAt = new Date();
+      return renewUserToken(tokens, data.seed, issuedAt, expiresAt ?? new Date(issuedAt.getTime() + USER_TOKEN_LIFETIME_MS));
+    },
+    setPageListStatus(pageId: string, status: PageListStatus | null): void {
+      if (!data.pages.some((p) => p.id === pageId)) throw new Error(`No page ${pageId} in this simulator`);
+      if (status === 'activated') ctx.pageLists.delete(pageId);
+      else ctx.pageLists.set(pageId, status);
+    },
+    pageListStatus: (pageId: string) => (ctx.pageLists.has(pageId) ? (ctx.pageLists.get(pageId) ?? null) : 'activated'),
     setFaults(options: FaultOptions | null): void {
       faults = options ? new FaultPlan(options, data.seed) : null;
     },

@@ -35,6 +35,11 @@ export interface SyncRunsTable {
   warnings: ColumnType<unknown, string | undefined, string>;
   heartbeat_at: Timestamp | null;
   pages_listed: number | null;
+  user_token_expires_at: Timestamp | null;
+  user_token_state: string | null;
+  rate_limited: number | null;
+  effective_rate: ColumnType<string | null, number | null, number | null>;
+  page_health: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface SyncLocksTable {

@@ -15,6 +15,8 @@ export interface PagesTable {
   raw: Json;
   synced_at: Timestamp;
   deleted_at: Timestamp | null;
+  /** The page list's list it is in, or unlisted / deleted (migration 0010_season). */
+  status: string | null;
   /** The page's effective zone (PANCAKE_TIMEZONE override included), written by the analytics refresh. */
   zone: string | null;
 }
