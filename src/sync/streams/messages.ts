@@ -68,6 +68,8 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
   const stopAtStored = conversation.history_complete === true;
   let position = 0;
   let markedIncomplete = false;
+  // Every id this walk read: a full batch of nothing but those means Pancake ignores current_count.
+  const seen = new Set<string>();
 
   for (;;) {
     let answer: ListMessagesResponse;
@@ -85,9 +87,18 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
     const batch = answer.messages;
     const first = position === 0;
     ctx.counts.records += batch.length;
+    const ids = batch.map((m) => String(m.id));
+    if (!first && batch.length >= MESSAGES_PER_BATCH && ids.every((id) => seen.has(id))) {
+      // Before the stored-message check: those ids were stored by this very walk, and stopping
+      // on them would call a history with a gap complete. Nothing new to store; the conversation
+      // keeps its old version, so the next run walks it again.
+      reportRepeatedBatch(ctx, conversation.id, position);
+      return;
+    }
+    for (const id of ids) seen.add(id);
     position += batch.length;
 
-    const reachedStored = stopAtStored && (await anyMessageStored(db, page.id, batch.map((m) => String(m.id))));
+    const reachedStored = stopAtStored && (await anyMessageStored(db, page.id, ids));
     const final = reachedStored || batch.length < MESSAGES_PER_BATCH;
 
     // The batch's rows and what it tells of the walk, in one statement (statement.ts).
@@ -105,4 +116,13 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
     if (final) break;
   }
   ctx.counts.unitsDone += 1;
+}
+
+/** The one warning of a message walk Pancake stopped moving forward. */
+function reportRepeatedBatch(ctx: StreamContext, conversationId: string, currentCount: number): void {
+  const message =
+    `messages of page ${ctx.page.id}: the walk of conversation ${conversationId} was ended early at current_count=${currentCount}: ` +
+    `Pancake answered a batch of ${MESSAGES_PER_BATCH} messages this walk had all read already. What it read is stored; the conversation's messages are not counted complete and are walked again by the next run.`;
+  if (ctx.onWarning) ctx.onWarning({ kind: 'stuck_walk', message });
+  else ctx.log.warn(message);
 }
