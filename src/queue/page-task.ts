@@ -46,7 +46,7 @@ export function pageTask(deps: PageTaskDeps): Task {
     if (!(await deps.liveness.ownsJob(job.id))) throw new PageTaskError(`the task of page ${pageId} was handed to another worker while this one was starting; leaving it to that worker`);
 
     const streams = selectStreams(payload.streams);
-    const settings = buildSettings(deps.config, { since: payload.since ? new Date(payload.since) : null, until: payload.until ? new Date(payload.until) : null }, new Date());
+    const settings = buildSettings(deps.config, { since: payload.since ? new Date(payload.since) : null, until: payload.until ? new Date(payload.until) : null, sweep: payload.sweep === true }, new Date());
     const sink: PageSyncSink = { outcomes: [], failures: [] };
     const requestsBefore = deps.client.stats.byPage?.get(pageId) ?? 0;
     log.info({ streams: payload.streams }, `page ${pageId}: task started (attempt ${job.attempts} of ${job.max_attempts})`);

@@ -10,6 +10,8 @@ export interface ApiContext {
   data: SimulatorData;
   tokens: TokenBook;
   views: ConversationViews;
+  /** Walks the API answers wrongly on purpose (contract.ts, `PagingFaults`); changed while it runs. */
+  pagingFaults: { stuckCursorPages: string[]; repeatingMessageConversations: string[] };
 }
 
 export interface RouteRequest {
