@@ -25,11 +25,17 @@ export const messagesStream: Stream = {
   follows: 'conversations',
   async run(ctx) {
     ctx.counts.requests = 0;
+    // Conversations whose walk Pancake stopped moving forward: still stale, so a later pass would
+    // find them again; they wait for the next run instead (one warning each).
+    const stuck = new Set<string>();
     await visitParents<StaleConversation>({
       concurrency: ctx.settings.concurrency,
       ...(ctx.upstream && { upstream: ctx.upstream }),
       next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit),
-      visit: (conversation) => syncConversation(ctx, conversation),
+      visit: async (conversation) => {
+        if (stuck.has(conversation.id)) return;
+        if ((await syncConversation(ctx, conversation)) === 'stuck') stuck.add(conversation.id);
+      },
       // For progress and the ETA only: revised alongside the walk, never waited for.
       onSlice: (upstreamRunning) =>
         void messagesLeft(ctx, upstreamRunning)
@@ -63,7 +69,7 @@ export const messagesStream: Stream = {
  * and an unfinished walk marks the history incomplete so that a crash is followed by a full walk
  * instead of an early stop above a gap.
  */
-async function syncConversation(ctx: StreamContext, conversation: StaleConversation): Promise<void> {
+async function syncConversation(ctx: StreamContext, conversation: StaleConversation): Promise<'done' | 'stuck'> {
   const { client, db, page } = ctx;
   const stopAtStored = conversation.history_complete === true;
   let position = 0;
@@ -80,7 +86,7 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
       if (error instanceof PancakeError && error.kind === 'not_found') {
         ctx.log.warn({ conversationId: conversation.id }, 'conversation no longer exists in Pancake; its stored messages are kept');
         await writeMessageState(db, page.id, conversation.id, conversation.updated_at, false);
-        return;
+        return 'done';
       }
       throw error;
     }
@@ -93,7 +99,7 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
       // on them would call a history with a gap complete. Nothing new to store; the conversation
       // keeps its old version, so the next run walks it again.
       reportRepeatedBatch(ctx, conversation.id, position);
-      return;
+      return 'stuck';
     }
     for (const id of ids) seen.add(id);
     position += batch.length;
@@ -116,6 +122,7 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
     if (final) break;
   }
   ctx.counts.unitsDone += 1;
+  return 'done';
 }
 
 /** The one warning of a message walk Pancake stopped moving forward. */
