@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildStatus } from '../../src/commands/status.js';
+import { silentLogger } from '../../src/logger.js';
+import { planDryRun } from '../../src/sync/dry-run.js';
 import type { PancakePageCustomer } from '../../src/pancake/types.js';
 import { parseApiTimestamp } from '../../src/pancake/time.js';
 import { readSweepState } from '../../src/warehouse/sweep.js';
 import { dyingClient } from '../support/coverage-check.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
-import { expectEqualsFreshBackfill, syncAt } from '../support/season.js';
+import { LIST_STREAMS, expectEqualsFreshBackfill, seasonEnv, syncAt } from '../support/season.js';
 
 // Sweeps (src/sync/sweep.ts), in simulated time: the shop's clock is advanced night by night
 // (Simulator.advanceTo) and each run is made at it, so nothing waits. What a nightly run cannot
@@ -106,8 +108,11 @@ describe('sweeps', () => {
     expect((await syncAt(h, {}, env)).exitCode).toBe(0);
     expect((await ids(h, 'pancake.conversations', true)).size).toBe(0);
 
-    // Two days after it: this night's run sweeps by itself.
+    // Two days after it: this night's run sweeps by itself (its dry run says so first).
     h.sim.advanceTo(new Date(t0.getTime() + 2 * DAY), false);
+    const config = h.config(seasonEnv(h, env));
+    const plan = await planDryRun({ config, db: h.db, client: h.client(config), log: silentLogger, now: h.sim.now() }, { streams: LIST_STREAMS });
+    expect(plan.rows.filter((r) => /then a sweep of .* in 2 window\(s\)/.test(r.plan)).map((r) => r.stream).sort()).toEqual(['call_logs', 'call_logs', 'conversations', 'conversations', 'customers', 'customers', 'posts', 'posts']);
     expect((await syncAt(h, {}, env)).exitCode).toBe(0);
     expect([...(await ids(h, 'pancake.conversations', true))]).toEqual([conversation.id]);
     expect([...(await ids(h, 'pancake.customers', true))]).toEqual([customer.id]);
