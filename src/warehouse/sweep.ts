@@ -50,7 +50,8 @@ export async function unlistedRecords(db: Queryable, table: SweptTable, pageId: 
   const { rows } = await sql<{ id: string }>`
     select ${sql.ref(id)} as id from ${sql.table(table)}
     where page_id = ${pageId} and ${sql.ref(time)} >= ${window.since} and ${sql.ref(time)} < ${window.until}
-      and deleted_at is null and not (${sql.ref(id)} = any(${listed}::text[]))`.execute(db);
+      and deleted_at is null
+      and not exists (select from unnest(${listed}::text[]) as l(id) where l.id = ${sql.ref(id)})`.execute(db);
   return rows.map((r) => r.id);
 }
 

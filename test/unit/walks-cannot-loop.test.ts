@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { walkKeyset, type KeysetPosition } from '../../src/pancake/keyset-walk.js';
+import { walkPageNumbers } from '../../src/pancake/page-walk.js';
+import { walkSplitting } from '../../src/pancake/split-walk.js';
 import type { SecondsWindow, WalkBatch } from '../../src/pancake/window.js';
 
-// The keyset walk ends, whatever the listing answers: each test counts the requests the walk made
+// Every walk ends, whatever the listing answers: each test counts the requests the walk made
 // (a bound, not a clock) and what the walk said of its end.
 
 type Rec = { id: string };
@@ -64,5 +66,33 @@ describe('the keyset walk cannot loop', () => {
     expect(calls).toEqual([null, 'c3', 'c6']);
     expect(batches.map((b) => b.records.length)).toEqual([3, 3, 2]);
     expect(batches.some((b) => b.stuck !== undefined)).toBe(false);
+  });
+});
+
+describe('page-number walks cannot loop either', () => {
+  it('a listing that ignores page_number (posts, call logs): ends at the first repeated full page, marked stuck', async () => {
+    const pages: number[] = [];
+    const batches = [];
+    for await (const batch of walkPageNumbers(async (n) => {
+      pages.push(n);
+      if (pages.length > 50) throw new Error('the walk did not end');
+      return records(1, 3);
+    }, 3)) batches.push(batch);
+    expect(pages).toEqual([1, 2]);
+    expect(batches.at(-1)).toMatchObject({ position: null, stuck: expect.stringContaining('page_number=2') });
+  });
+
+  it('a dense second without a total paged forward (v1 conversations): ends at the first repeated full page, marked stuck', async () => {
+    const calls: Array<[number, number, number]> = [];
+    const batches = [];
+    const second = window.since.getTime() / 1000;
+    const oneSecond = { since: window.since, until: new Date(window.since.getTime() + 1000) };
+    for await (const batch of walkSplitting(async (since, until, n) => {
+      calls.push([since, until, n]);
+      if (calls.length > 50) throw new Error('the walk did not end');
+      return { records: records(1, 3), total: null };
+    }, 3, oneSecond, null)) batches.push(batch);
+    expect(calls).toEqual([[second, second, 1], [second, second, 2]]);
+    expect(batches.at(-1)?.stuck).toContain('page_number=2');
   });
 });
