@@ -57,13 +57,14 @@ export async function plannedSweep(ctx: StreamContext, stream: string, coverage:
 }
 
 /**
- * Sweeps the stream's covered range (see the file comment), resuming an unfinished sweep. Returns
- * false when a walk had to be ended early (the API stopped moving it forward): the sweep then
- * stays where it was, for the next run.
+ * Sweeps the stream's covered range when a sweep is due (see the file comment), resuming an
+ * unfinished one. Returns false when a walk had to be ended early (the API stopped moving it
+ * forward): the sweep then stays where it was, for the next run.
  */
-export async function sweepStream<Rec, Position>(ctx: StreamContext, source: WindowedSource<Rec, Position>, target: SweepTarget<Rec>, coverage: { coveredFrom: Date; watermark: Date }): Promise<boolean> {
+export async function sweepIfDue<Rec, Position>(ctx: StreamContext, source: WindowedSource<Rec, Position>, target: SweepTarget<Rec>, coverage: { coveredFrom: Date; watermark: Date }): Promise<boolean> {
   const { db, page, settings } = ctx;
   const state = await readSweepState<SweepCursor>(db, page.id, source.stream);
+  if (!sweepDue(state, settings)) return true;
   const cursor = resumable(state.cursor) ?? freshCursor(coverage);
   const unlisted = new Set(cursor.unlisted);
   const windows = sweepWindows(cursor);

@@ -3,7 +3,7 @@ import { writeTogether, type WritePart } from '../warehouse/statement.js';
 import { upsertParts, type TableSpec } from '../warehouse/upsert.js';
 import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment, type TimeWindow } from './coverage.js';
 import type { Stream, StreamContext, StreamPlan } from './stream.js';
-import { plannedSweep, sweepStream } from './sweep.js';
+import { plannedSweep, sweepIfDue } from './sweep.js';
 import { reportStuckWalk, type SweepTarget, type WindowedSource } from './windowed-source.js';
 
 export type { SweepTarget, WindowedSource } from './windowed-source.js';
@@ -122,10 +122,7 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
     if (!stuck.has(window.direction)) ctx.counts.unitsDone += 1;
   }
   // A stream walked from scratch in this run needs no sweep; nor does one whose walk got stuck.
-  if (source.sweep && !fresh && stuck.size === 0 && hasCoverage) {
-    const covered = { coveredFrom: coverage.coveredFrom, watermark: coverage.watermark };
-    if ((await plannedSweep(ctx, source.stream, covered)).due) await sweepStream(ctx, source, source.sweep, covered);
-  }
+  if (source.sweep && !fresh && stuck.size === 0 && hasCoverage) await sweepIfDue(ctx, source, source.sweep, { coveredFrom: coverage.coveredFrom, watermark: coverage.watermark });
 }
 
 /** The --dry-run plan of a windowed stream: its parts, windows, and what each window costs. */

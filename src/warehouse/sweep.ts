@@ -47,11 +47,12 @@ export function sweepStatePart(pageId: string, stream: string, state: { cursor: 
  */
 export async function unlistedRecords(db: Queryable, table: SweptTable, pageId: string, window: { since: Date; until: Date }, listed: readonly string[]): Promise<string[]> {
   const { id, time } = SWEPT[table];
+  const column = sql.ref(`t.${id}`);
+  const at = sql.ref(`t.${time}`);
   const { rows } = await sql<{ id: string }>`
-    select ${sql.ref(id)} as id from ${sql.table(table)}
-    where page_id = ${pageId} and ${sql.ref(time)} >= ${window.since} and ${sql.ref(time)} < ${window.until}
-      and deleted_at is null
-      and not exists (select from unnest(${listed}::text[]) as l(id) where l.id = ${sql.ref(id)})`.execute(db);
+    select ${column} as id from ${sql.table(table)} as t
+    where t.page_id = ${pageId} and ${at} >= ${window.since} and ${at} < ${window.until} and t.deleted_at is null
+      and not exists (select from unnest(${listed}::text[]) as listed(id) where listed.id = ${column})`.execute(db);
   return rows.map((r) => r.id);
 }
 
