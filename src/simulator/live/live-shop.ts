@@ -53,13 +53,9 @@ export interface LiveShop {
   stop(): void;
 }
 
+const EVERYDAY: LiveChangeKind[] = ['new_message', 'new_message', 'new_message', 'retag', 'new_conversation', 'customer_edit'];
 // Weights by repetition: one change in fourteen is a late-stamped customer, one a deletion.
-const DEFAULT_KINDS: LiveChangeKind[] = [
-  ...['new_message', 'new_message', 'new_message', 'retag', 'new_conversation', 'customer_edit'],
-  ...['new_message', 'new_message', 'new_message', 'retag', 'new_conversation', 'customer_edit'],
-  'late_customer',
-  'deletion',
-] as LiveChangeKind[];
+const DEFAULT_KINDS: LiveChangeKind[] = [...EVERYDAY, ...EVERYDAY, 'late_customer', 'deletion'];
 const DAY_MS = 86_400_000;
 
 export function startLiveShop(data: SimulatorData, mutators: LiveShopMutators, options: LiveShopOptions): LiveShop {
