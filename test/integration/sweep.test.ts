@@ -8,7 +8,7 @@ import { parseApiTimestamp } from '../../src/pancake/time.js';
 import { readSweepState } from '../../src/warehouse/sweep.js';
 import { dyingClient } from '../support/coverage-check.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
-import { LIST_STREAMS, expectEqualsFreshBackfill, seasonEnv, syncAt } from '../support/season.js';
+import { LIST_STREAMS, compareWithFreshBackfill, expectEqualsFreshBackfill, seasonEnv, syncAt } from '../support/season.js';
 
 // Sweeps (src/sync/sweep.ts), in simulated time: the shop's clock is advanced night by night
 // (Simulator.advanceTo) and each run is made at it, so nothing waits. What a nightly run cannot
@@ -55,6 +55,14 @@ describe('sweeps', () => {
     expect(missed.filter((id) => customersAfterNight.has(id))).toEqual([]);
     expect(late.filter((id) => !missed.includes(id) && !customersAfterNight.has(id))).toEqual([]);
     expect((await ids(h, 'pancake.conversations', true)).size).toBe(0);
+    // Against a fresh backfill, the night differs by exactly those: the late customers it lacks, the deleted records it keeps unmarked.
+    const storedBefore = (kind: string) => deleted(kind).filter((id) => !night.created.conversations.includes(id) && !night.created.customers.includes(id) && !night.created.posts.includes(id));
+    const idOf = (key: string) => key.split('|')[1]!;
+    const { differences } = await compareWithFreshBackfill(h, since);
+    expect(differences['pancake.customers']!.missing.map(idOf).sort()).toEqual([...missed].sort());
+    expect(differences['pancake.customers']!.extra.map(idOf).sort()).toEqual(storedBefore('customer').sort());
+    expect(differences['pancake.conversations']!.extra.map(idOf).sort()).toEqual(storedBefore('conversation').sort());
+    expect(Object.values(differences).flatMap((d) => d.changed)).toEqual([]);
 
     const requestsBefore = h.sim.requests.length;
     const sweep = await syncAt(h, { sweep: true });
@@ -63,7 +71,6 @@ describe('sweeps', () => {
     const customers = await ids(h, 'pancake.customers', false);
     expect(late.filter((id) => !customers.has(id))).toEqual([]);
     // Only records stored before they were deleted can be marked (some were created and deleted the same night).
-    const storedBefore = (kind: string) => deleted(kind).filter((id) => !night.created.conversations.includes(id) && !night.created.customers.includes(id) && !night.created.posts.includes(id));
     expect([...(await ids(h, 'pancake.conversations', true))].sort()).toEqual(storedBefore('conversation').sort());
     expect([...(await ids(h, 'pancake.customers', true))].sort()).toEqual(storedBefore('customer').sort());
     expect([...(await ids(h, 'pancake.posts', true))].sort()).toEqual(storedBefore('post').sort());
