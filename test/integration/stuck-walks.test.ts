@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildStatus } from '../../src/commands/status.js';
+import { StuckWalkError, createPancakeClient } from '../../src/index.js';
 import { readStreamState } from '../../src/warehouse/state.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 import { syncAt } from '../support/season.js';
@@ -82,5 +83,19 @@ describe('walks that cannot loop', () => {
     expect(again.warnings).toEqual([]);
     expect(await storedFor()).toBe(messages.length);
     expect((await buildStatus(h.db, t0)).streams.find((s) => s.stream === 'messages')?.pending).toBe(0);
+  });
+
+  it("the library's iterators end such a walk with a StuckWalkError, in a bounded number of requests", async () => {
+    const { h, t0, pageId } = await shop('stuck_library', { seed: 83, conversationsPerPage: 150, historyDays: 5, messages: { min: 40, max: 45 } });
+    const conversation = [...h.sim.data.messages].find(([, items]) => items.length > 35)![0];
+    h.sim.setPagingFaults({ stuckCursorPages: [pageId], repeatingMessageConversations: [conversation] });
+    const client = createPancakeClient({ baseUrl: h.sim.baseUrl, pageTokens: { [pageId]: h.sim.pageToken(pageId) }, rateLimit: 1000 });
+    const drain = async (batches: AsyncIterable<unknown[]>) => {
+      for await (const _batch of batches) void _batch;
+    };
+    await expect(drain(client.iterateConversations(pageId, { since: new Date(t0.getTime() - 6 * DAY), until: t0 }))).rejects.toBeInstanceOf(StuckWalkError);
+    await expect(drain(client.iterateMessages(pageId, conversation))).rejects.toThrow(/current_count=30/);
+    expect(h.sim.requests.filter((r) => r.endpoint === 'list_conversations_v2')).toHaveLength(2);
+    expect(h.sim.requests.filter((r) => r.endpoint === 'list_messages')).toHaveLength(2);
   });
 });
