@@ -9,6 +9,7 @@ import * as m0007 from './0007_hardening.js';
 import * as m0008 from './0008_analytics.js';
 import * as m0009 from './0009_customer_birth_year.js';
 import * as m0010 from './0010_season.js';
+import * as m0011 from './0011_sweep.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the compiled package and the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0008_analytics': m0008,
   '0009_customer_birth_year': m0009,
   '0010_season': m0010,
+  '0011_sweep': m0011,
 };

@@ -224,6 +224,7 @@ export const SETTINGS = {
   lookbackMs: duration('SYNC_LOOKBACK', 'overlap re-read by incremental runs (catches records updated while the last run read)', 2 * 3_600_000),
   windowDays: integer('SYNC_WINDOW_DAYS', `days per since/until window (below ${MAX_WINDOW_DAYS}: the API refuses a month)`, 7, 1, MAX_WINDOW_DAYS - 1),
   safetyLagMs: duration('SYNC_SAFETY_LAG', 'the newest window ends this long before now', 30_000),
+  sweepEveryMs: duration('SYNC_SWEEP_EVERY', 'how often a run re-lists every list stream over its whole covered range: stores what the nightly walks missed, marks what Pancake no longer lists with deleted_at; 0: only with `sync --sweep`', 7 * 86_400_000),
   statsLookbackDays: integer('STATS_LOOKBACK_DAYS', 'days of statistics re-read on every run (Pancake corrects recent days)', 3, 0, 365),
   concurrency: integer('SYNC_CONCURRENCY', 'requests in flight at once', DEFAULT_CONCURRENCY, 1, 256),
   rateLimitPerSecond: {

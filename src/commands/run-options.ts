@@ -12,6 +12,7 @@ export interface RunFlags {
   pages?: string;
   since?: string;
   until?: string;
+  sweep?: boolean;
 }
 
 export function addRunOptions(command: Command): Command {
@@ -19,7 +20,8 @@ export function addRunOptions(command: Command): Command {
     .option('--streams <list>', `only these streams, comma-separated (${describeStreamNames()}); opt-in streams run only when named here`)
     .option('--pages <ids>', 'only these page ids, comma-separated')
     .option('--since <date>', 'backfill from DATE (ISO date/datetime, or a duration like 90d); reads only what is not stored yet, newest first')
-    .option('--until <date>', 'stop at DATE (default, and at the latest: now minus SYNC_SAFETY_LAG)');
+    .option('--until <date>', 'stop at DATE (default, and at the latest: now minus SYNC_SAFETY_LAG)')
+    .option('--sweep', 'also sweep every list stream now: re-list its whole covered range, store what the nightly walks missed, mark what Pancake no longer lists (deleted_at); runs by itself every SYNC_SWEEP_EVERY');
 }
 
 /** The run's options; a bad flag is a UsageError before anything starts. */
@@ -36,5 +38,5 @@ export function parseRunOptions(flags: RunFlags, now: Date): Required<SyncOption
   const pages = parseListFlag(flags.pages);
   const badPage = pages?.find((id) => !isValidPageId(id));
   if (badPage !== undefined) throw new UsageError(`--pages: "${badPage}" is not a page id; ids are ${PAGE_ID_FORM}, separated by commas (example: --pages 1234567890123456,web_123)`);
-  return { streams, pages, since, until };
+  return { streams, pages, since, until, sweep: flags.sweep === true };
 }

@@ -38,6 +38,10 @@ export interface StreamStatus {
   rows: number | null;
   /** Messages: conversations whose new messages are not fetched yet. */
   pending: number | null;
+  /** When the last sweep of this list stream ended (every list of a snapshot stream is one); null: never, or not a list stream. */
+  lastSweep: Date | null;
+  /** A sweep of this stream is under way (the next run resumes it). */
+  sweeping: boolean;
   /** Set when --max-lag is given and this stream is behind it (or never synced). */
   late?: boolean;
 }
@@ -129,6 +133,8 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
         reason,
         rows: rowCounts.get(stream.name)?.get(page.id) ?? (stream.table ? 0 : null),
         pending: stale?.count ?? null,
+        lastSweep: own?.sweptAt ?? null,
+        sweeping: own?.sweeping ?? false,
         // A stream the API does not serve for the page has nothing to be late with.
         ...(maxLagMs !== null && { late: lastResult !== 'unavailable' && (lagSeconds === null || lagSeconds * 1000 > maxLagMs) }),
       });
@@ -189,6 +195,7 @@ function printStatus(report: StatusReport): void {
       last: s.lastResult === 'unavailable' && s.reason ? `unavailable: ${s.reason}` : (s.lastResult ?? '-'),
       rows: s.rows ?? '-',
       pending: s.pending ?? '',
+      'last sweep': s.sweeping ? 'under way' : s.lastSweep ? formatInstant(s.lastSweep) : '',
       ...(s.late !== undefined && { late: s.late ? 'LATE' : '' }),
     })),
   );

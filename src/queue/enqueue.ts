@@ -63,11 +63,11 @@ export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; c
   const until = options.until?.toISOString() ?? null;
 
   const runId = await db.transaction().execute(async (trx) => {
-    const id = await startRun(trx, { streams, pages: options.pages ?? null, since, until, mode: 'queue', maxAttempts: options.maxAttempts, queuedPages: resolved.pages.map((p) => p.id) });
+    const id = await startRun(trx, { streams, pages: options.pages ?? null, since, until, ...(options.sweep && { sweep: true }), mode: 'queue', maxAttempts: options.maxAttempts, queuedPages: resolved.pages.map((p) => p.id) });
     // Listing the pages is part of the run's cost; missing pages are its failures from the start.
     await trx.updateTable('pancake.sync_runs').set({ errors: JSON.stringify(failures), requests: client.stats.requests, pages_listed: resolved.listed ? allListed(resolved.listed).length : null, ...userToken }).where('id', '=', id).execute();
     const specs = resolved.pages.map((page) => {
-      const payload: PageTaskPayload = { runId: id, page, streams, since, until };
+      const payload: PageTaskPayload = { runId: id, page, streams, since, until, ...(options.sweep && { sweep: true }) };
       return { identifier: PAGE_TASK, payload, queue_name: pageQueueName(page.id), max_attempts: options.maxAttempts, job_key: pageJobKey(id, page.id) };
     });
     if (specs.length > 0) {

@@ -47,7 +47,7 @@ export function pageTask(deps: PageTaskDeps): Task {
     if (!(await deps.liveness.ownsJob(job.id))) throw new PageTaskError(`the task of page ${pageId} was handed to another worker while this one was starting; leaving it to that worker`);
 
     const streams = selectStreams(payload.streams);
-    const settings = buildSettings(deps.config, { since: payload.since ? new Date(payload.since) : null, until: payload.until ? new Date(payload.until) : null }, new Date());
+    const settings = buildSettings(deps.config, { since: payload.since ? new Date(payload.since) : null, until: payload.until ? new Date(payload.until) : null, sweep: payload.sweep === true }, new Date());
     const sink: PageSyncSink = { outcomes: [], failures: [], health: {} };
     const requestsBefore = deps.client.stats.byPage?.get(pageId) ?? 0;
     // The rate-limit wait budget of a run counts this task's waits, not the worker's earlier tasks'.

@@ -42,6 +42,8 @@ export interface PageTaskPayload {
   /** `--since` / `--until` as ISO strings, or null. */
   since: string | null;
   until: string | null;
+  /** `--sweep`; absent in tasks queued by earlier versions. */
+  sweep?: boolean;
 }
 
 export class InvalidTaskPayloadError extends Error {
@@ -71,6 +73,7 @@ export function parsePageTaskPayload(raw: unknown): PageTaskPayload {
     streams: value.streams as string[],
     since: instant('since'),
     until: instant('until'),
+    ...(value.sweep === true && { sweep: true }),
   };
 }
 

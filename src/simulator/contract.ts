@@ -8,6 +8,7 @@ import type { PageListStatus } from './http/routes/route.js';
 import type { Endpoint, RequestLogEntry } from './http/request-log.js';
 import type { LiveShopOptions, LiveShopStats } from './live/live-shop.js';
 import type { EntitySimulator } from './live/record-changes.js';
+import type { ShopChangeRates, ShopChanges } from './live/shop-changes.js';
 import type { DataOptions, SimulatorData } from './shop/model.js';
 
 /** The data set's options (shop/model.ts) and the server's. */
@@ -30,10 +31,28 @@ export interface SimulatorOptions extends DataOptions {
   liveShop?: LiveShopOptions | null;
   /** Generating a page token issues a new one and revokes the previous, as Pancake may; default false (stable tokens). */
   rotatePageTokens?: boolean;
+  /**
+   * The shop's clock (what `now()` says, and the time of changes made without an `at`): 'real' (the
+   * default) follows the real clock until `advanceTo` is first called; 'manual' starts at `now` and
+   * moves only with `advanceTo`, so runs in simulated time (runSync with deps.now = sim.now()) line up.
+   */
+  clock?: 'real' | 'manual';
+  /** Walks the API answers wrongly on purpose; default none. */
+  pagingFaults?: PagingFaults | null;
   /** Default 0: a free port. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+}
+
+/**
+ * Listings that stop moving forward, on demand (what public clients guard against): for these pages
+ * the v2 conversations listing ignores `last_conversation_id` (every batch is the first one again);
+ * for these conversations the messages answer ignores `current_count` (every batch is the newest).
+ */
+export interface PagingFaults {
+  stuckCursorPages?: string[];
+  repeatingMessageConversations?: string[];
 }
 
 /** Sees every answer the API would give (after the token checks) and returns the one to send. */
@@ -87,5 +106,20 @@ export interface Simulator extends EntitySimulator {
   revokePageToken(pageId: string): void;
   /** Rewrites answers before they are sent (e.g. an endpoint answering 404 for one page); null removes it. */
   setResponseOverride(override: ResponseOverride | null): void;
+  /** Starts (or, with null, stops) listings that stop moving forward (PagingFaults). */
+  setPagingFaults(faults: PagingFaults | null): void;
+  /**
+   * The shop's clock (the `clock` option): the real time until `advanceTo` is first called, then the
+   * instant it was advanced to; with clock 'manual', `now` until then. Changes made without an
+   * explicit `at` are stamped with it.
+   */
+  now(): Date;
+  /**
+   * Moves the shop's clock forward to `to` and applies what happened in between, from the seed (new
+   * conversations, messages, edits, customers stamped 1–3 days before they appear, deletions and
+   * returns; live/shop-changes.ts), without waiting. The first call starts from the `now` option.
+   * `rates` overrides the default pace per page and day; `false` moves the clock only.
+   */
+  advanceTo(to: Date, rates?: ShopChangeRates | false): ShopChanges;
   close(): Promise<void>;
 }

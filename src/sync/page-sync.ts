@@ -149,7 +149,11 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
         guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, (onStorageWarning) => {
           // Holding its lock: a stream that follows this one may start now.
           started.get(stream.name)?.settle(null);
-          return tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, onStorageWarning, ...(upstream && { upstream }) }));
+          const onWarning = (warning: { kind: string; message: string }): void => {
+            streamLog.warn({ kind: warning.kind }, warning.message);
+            warnings.push({ pageId: page.id, stream: stream.name, ...warning });
+          };
+          return tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, onStorageWarning, onWarning, ...(upstream && { upstream }) }));
         }),
       );
       if ('heldBy' in locked) {

@@ -21,6 +21,8 @@ export interface SyncOptions {
   pages?: string[] | null;
   since?: Date | null;
   until?: Date | null;
+  /** Sweep every list stream in this run (`sync --sweep`), whenever the last sweep was. */
+  sweep?: boolean;
 }
 
 export interface SyncDeps {
@@ -143,5 +145,5 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
 
 export function buildSettings(config: Config, options: SyncOptions, now: Date): SyncSettings {
   const settings = Object.fromEntries(STREAM_SETTINGS.map((name) => [name, config[name]])) as Pick<Config, (typeof STREAM_SETTINGS)[number]>;
-  return { ...settings, since: options.since ?? null, until: options.until ?? null, now };
+  return { ...settings, since: options.since ?? null, until: options.until ?? null, sweep: options.sweep ?? false, now };
 }

@@ -16,7 +16,7 @@ export interface PageInfo {
 }
 
 /** The settings (src/settings.ts) a stream reads; the rest are the client's or the process's. */
-export const STREAM_SETTINGS = ['syncStart', 'lookbackMs', 'safetyLagMs', 'windowDays', 'concurrency', 'conversationPaging', 'callCenterIds', 'statsLookbackDays'] as const;
+export const STREAM_SETTINGS = ['syncStart', 'lookbackMs', 'safetyLagMs', 'windowDays', 'concurrency', 'conversationPaging', 'callCenterIds', 'statsLookbackDays', 'sweepEveryMs'] as const;
 
 /** Run-wide settings every stream reads: those settings, plus the run's own range and clock. */
 export type SyncSettings = Pick<SettingValues, (typeof STREAM_SETTINGS)[number]> & {
@@ -24,6 +24,8 @@ export type SyncSettings = Pick<SettingValues, (typeof STREAM_SETTINGS)[number]>
   since: Date | null;
   /** `--until`: stop here; null → now minus the safety lag. */
   until: Date | null;
+  /** `--sweep`: sweep every list stream in this run, whenever the last sweep was. */
+  sweep: boolean;
   now: Date;
 };
 
@@ -53,6 +55,11 @@ export interface StreamContext {
   counts: StreamCounts;
   /** Where records stored in reduced form are reported (the run summary's warnings); absent: nowhere. */
   onStorageWarning?: (warning: StorageWarning) => void;
+  /**
+   * Where a stream reports what the operator should know but that did not fail it (a walk the API
+   * stopped moving forward): logged once and kept in the run summary's warnings; absent: the log only.
+   */
+  onWarning?: (warning: { kind: string; message: string }) => void;
 }
 
 /**

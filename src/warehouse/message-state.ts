@@ -19,6 +19,8 @@ const staleFilter = (pageId: string) => (db: Queryable) =>
     .selectFrom('pancake.conversations as c')
     .leftJoin('pancake.conversation_message_state as s', (join) => join.onRef('s.page_id', '=', 'c.page_id').onRef('s.conversation_id', '=', 'c.id'))
     .where('c.page_id', '=', pageId)
+    // A conversation Pancake deleted (marked by a sweep) has no messages left to read.
+    .where('c.deleted_at', 'is', null)
     .where((eb) => eb.or([eb('s.conversation_id', 'is', null), eb('s.synced_updated_at', '<', eb.ref('c.updated_at'))]));
 
 /** Where a walk over stale conversations stands: the last one taken, in newest-first order. */
@@ -73,6 +75,7 @@ export async function staleConversationsByPage(db: Queryable): Promise<Map<strin
     .selectFrom('pancake.conversations as c')
     .leftJoin('pancake.conversation_message_state as s', (join) => join.onRef('s.page_id', '=', 'c.page_id').onRef('s.conversation_id', '=', 'c.id'))
     .select(['c.page_id', (eb) => eb.fn.countAll<string>().as('n'), (eb) => eb.fn.max('c.updated_at').as('newest')])
+    .where('c.deleted_at', 'is', null)
     .where((eb) => eb.or([eb('s.conversation_id', 'is', null), eb('s.synced_updated_at', '<', eb.ref('c.updated_at'))]))
     .groupBy('c.page_id')
     .execute();

@@ -77,13 +77,17 @@ export function pageByNumber(rows: readonly Row[], filter: ConversationFilter, p
 /**
  * v2: the 60 rows strictly after the cursor conversation's *current* position. A keyset cursor
  * cannot make a row that did not move disappear; a row that moved above the cursor is just not
- * seen again in this walk (it is newer than the walk's start, so the next run picks it up).
+ * seen again in this walk (it is newer than the walk's start, so the next run picks it up). A
+ * cursor conversation deleted since is no longer in the rows: the walk goes on after the place it
+ * had (inferred: a soft-deleting backend still knows its keys).
  */
-export function pageAfter(rows: readonly Row[], filter: ConversationFilter, after: PancakeConversation | null): PancakeConversation[] {
+export function pageAfter(rows: readonly Row[], filter: ConversationFilter, after: PancakeConversation | null, field: OrderField = 'updated_at'): PancakeConversation[] {
   let start = 0;
   if (after) {
     const index = rows.findIndex((row) => row.conversation === after);
-    start = index + 1;
+    const place = { conversation: after, ms: parseApiTime(after[field]) };
+    start = index >= 0 ? index + 1 : rows.findIndex((row) => compareRows(place, row) < 0);
+    if (start < 0) return [];
   }
   const out: PancakeConversation[] = [];
   for (let i = start; i < rows.length && out.length < CONVERSATIONS_PER_PAGE; i++) {

@@ -8,6 +8,7 @@ import type { ResponseOverride, Simulator, SimulatorOptions } from '../contract.
 import { appendMessages, createConversation, touch } from '../live/conversation-changes.js';
 import { type LiveShop, type LiveShopOptions, startLiveShop } from '../live/live-shop.js';
 import { entitySimulator } from '../live/record-changes.js';
+import { changeShop } from '../live/shop-changes.js';
 import { createSimulatorData } from '../shop/data-set.js';
 import { Random } from '../shop/random.js';
 import { bumpStatistics } from '../statistics/state.js';
@@ -24,7 +25,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const tokens = tokenBook(data.seed, data.pages.map((p) => p.id), options.userTokenExpiresAt ?? null);
   tokens.rotateOnGenerate = options.rotatePageTokens ?? false;
   let override: ResponseOverride | null = null;
-  const ctx: ApiContext = { data, tokens, views: new ConversationViews(data), pageLists: new Map() };
+  const pagingFaults = { stuckCursorPages: [] as string[], repeatingMessageConversations: [] as string[] };
+  const ctx: ApiContext = { data, tokens, views: new ConversationViews(data), pageLists: new Map(), pagingFaults };
+  // The shop's clock: real time until advanceTo moves it, then where it was moved to.
+  let clock: number | null = options.clock === 'manual' ? data.now.getTime() : null;
+  const nowMs = (): number => clock ?? Date.now();
   const requests: RequestLogEntry[] = [];
   const window = new SlidingWindow();
   const mutationRng = Random.of('mutations', data.seed);
@@ -172,7 +177,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
-  const at = (date: Date | undefined): number => (date ?? new Date()).getTime();
+  const at = (date: Date | undefined): number => date?.getTime() ?? nowMs();
 
   let lastLiveShop: LiveShop | null = null;
   const simulator: Simulator = {
@@ -232,7 +237,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     bumpStatistics: (pageId, day) => bumpStatistics(data, pageId, day),
     revokePageToken: (pageId) => void replacePageToken(tokens, data.seed, pageId),
     setResponseOverride: (next) => void (override = next),
-    ...entitySimulator(data, Random.of('entity-mutations', data.seed)),
+    setPagingFaults(faults) {
+      pagingFaults.stuckCursorPages = [...(faults?.stuckCursorPages ?? [])];
+      pagingFaults.repeatingMessageConversations = [...(faults?.repeatingMessageConversations ?? [])];
+    },
+    now: () => new Date(nowMs()),
+    advanceTo(to, rates = {}) {
+      const from = clock ?? data.now.getTime();
+      if (!(to.getTime() >= from)) throw new Error(`advanceTo: ${to.toISOString()} is before the shop's clock (${new Date(from).toISOString()})`);
+      const changes = changeShop(data, simulator, from, to.getTime(), rates === false ? null : rates);
+      clock = to.getTime();
+      return changes;
+    },
+    ...entitySimulator(data, Random.of('entity-mutations', data.seed), nowMs),
     close(): Promise<void> {
       if (!closing) {
         liveShop?.stop();
@@ -248,5 +265,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
   };
   if (options.liveShop) simulator.setLiveShop(options.liveShop);
+  if (options.pagingFaults) simulator.setPagingFaults(options.pagingFaults);
   return simulator;
 }

@@ -4,9 +4,10 @@
 
 import type { PancakeCallLog, PancakePageCustomer, PancakePost } from '../../pancake/types.js';
 import type { ApiTag } from '../../pancake/types.js';
-import type { SimulatorData } from '../shop/model.js';
+import type { DeletableKind, SimulatorData } from '../shop/model.js';
 import { newCallLog } from '../shop/call-logs.js';
-import { findCustomer } from '../shop/customers.js';
+import { addStandaloneCustomer, findCustomer } from '../shop/customers.js';
+import { deleteRecord, restoreRecord } from './deletions.js';
 import { newPost } from '../shop/posts.js';
 import type { Random } from '../shop/random.js';
 import { summarize } from '../shop/conversation-summary.js';
@@ -32,10 +33,24 @@ export interface EntitySimulator {
   addCallLog(pageId: string, at?: Date): PancakeCallLog;
   /** A new post published at `at`. */
   addPost(pageId: string, at?: Date): PancakePost;
+  /**
+   * A new customer without a conversation, listed from now on. `stampedAt` (default `at`) is its
+   * inserted_at and updated_at: earlier than now makes a record stamped before it appeared.
+   */
+  addCustomer(pageId: string, at?: Date, stampedAt?: Date): PancakePageCustomer;
+  /**
+   * Deletes a conversation, customer, post or tag (`id` as the API sends it): it leaves every
+   * listing, a deleted conversation's messages answer 404; the statistics keep counting it. False
+   * when it was deleted already.
+   */
+  deleteRecord(kind: DeletableKind, id: string, at?: Date): boolean;
+  /** Brings a deleted record back as it was. False when it was not deleted. */
+  restoreRecord(kind: DeletableKind, id: string): boolean;
 }
 
-export function entitySimulator(data: SimulatorData, rng: Random): EntitySimulator {
-  const at = (date: Date | undefined): number => (date ?? new Date()).getTime();
+/** `now` is the shop's clock (the server's: real time unless advanced, see contract.ts). */
+export function entitySimulator(data: SimulatorData, rng: Random, now: () => number = Date.now): EntitySimulator {
+  const at = (date: Date | undefined): number => date?.getTime() ?? now();
   return {
     callCenterId: (pageId) => required(data.entities.callCenters.get(pageId), `No page ${pageId} in this simulator`),
     addTag: (conversationId, tagId, date) => setTag(data, conversationId, tagId, 'add', at(date)),
@@ -72,6 +87,16 @@ export function entitySimulator(data: SimulatorData, rng: Random): EntitySimulat
       data.revision++;
       return post;
     },
+    addCustomer(pageId, date, stampedAt) {
+      required(data.pages.find((p) => p.id === pageId), `No page ${pageId} in this simulator`);
+      const appeared = at(date);
+      const stamped = stampedAt?.getTime() ?? appeared;
+      const customer = addStandaloneCustomer(data, rng, pageId, stamped);
+      if (stamped < appeared) data.lateStamped.push({ kind: 'customer', pageId, id: customer.id, stampedAt: stamped, appearedAt: appeared });
+      return customer;
+    },
+    deleteRecord: (kind, id, date) => deleteRecord(data, kind, String(id), at(date)),
+    restoreRecord: (kind, id) => restoreRecord(data, kind, String(id)),
   };
 }
 

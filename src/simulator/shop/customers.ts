@@ -52,6 +52,26 @@ export function addConversationCustomer(data: SimulatorData, conversation: Panca
   return customer;
 }
 
+/**
+ * A new customer without a conversation (a reaction, an order from another channel), first seen and
+ * last changed at `stampedMs`; listed from whenever the caller adds it (live/shop-changes.ts stamps
+ * some days before they appear, as records imported late are).
+ */
+export function addStandaloneCustomer(data: SimulatorData, rng: Random, pageId: string, stampedMs: number): PancakePageCustomer {
+  const customer = standaloneCustomer(rng, pageId, data.employees.get(pageId) ?? [], stampedMs, stampedMs);
+  const list = data.entities.customers.get(pageId) ?? [];
+  list.push(customer);
+  data.entities.customers.set(pageId, list);
+  data.revision++;
+  return customer;
+}
+
+/** Whether a page customer (by id or customer_id) is listed now. */
+export function hasCustomer(data: SimulatorData, customerId: string): boolean {
+  for (const list of data.entities.customers.values()) if (list.some((c) => c.id === customerId || c.customer_id === customerId)) return true;
+  return false;
+}
+
 /** By page-customer id, or by the global customer_id conversations carry (its first page customer). */
 export function findCustomer(data: SimulatorData, customerId: string): PancakePageCustomer {
   for (const list of data.entities.customers.values()) {

@@ -47,6 +47,8 @@ export function createSimulatorData(options: DataOptions = {}): SimulatorData {
     tags: new Map(),
     entities: { customers: new Map(), callLogs: new Map(), posts: new Map(), users: new Map(), callCenters: new Map() },
     statistics: createStatisticsState(options.statisticsZone ?? null),
+    deleted: { conversations: new Map(), messages: new Map(), customers: new Map(), posts: new Map(), tags: new Map(), at: new Map() },
+    lateStamped: [],
     revision: 0,
   };
   const nowMs = now.getTime();

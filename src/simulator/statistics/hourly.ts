@@ -8,6 +8,7 @@
 import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import type { SimulatorData } from '../shop/model.js';
 import { hashSeed } from '../shop/random.js';
+import { everyConversation, messagesEver } from '../shop/records-ever.js';
 import { isAdClickItem } from '../shop/sender-kinds.js';
 import { phonesIn } from '../shop/text.js';
 import { parseApiTime } from '../shop/time.js';
@@ -73,9 +74,10 @@ function build(data: SimulatorData, pageId: string, userIds: readonly string[] |
     }
     return counters;
   };
-  for (const conversation of data.conversations.get(pageId) ?? []) {
+  // Deleted conversations too: Pancake's counts are of what happened.
+  for (const conversation of everyConversation(data, pageId)) {
     if (userIds && !(conversation.assignee_ids ?? []).some((id) => userIds.includes(id))) continue;
-    countConversation(conversation, data.messages.get(conversation.id) ?? [], at);
+    countConversation(conversation, messagesEver(data, conversation.id), at);
   }
   return hours;
 }

@@ -12,6 +12,7 @@ import type {
   UserStatisticsData,
 } from '../../pancake/types.js';
 import type { SimulatorData } from '../shop/model.js';
+import { everyTag } from '../shop/records-ever.js';
 import { type Bucket, type Range, dayBuckets, hourBuckets, hourStamp, hoursOf } from './buckets.js';
 import { type HourCounters, drawCount, hourCounters } from './hourly.js';
 import { bumpCount, statisticsZone } from './state.js';
@@ -77,7 +78,7 @@ function tagCount(data: SimulatorData, pageId: string, tagId: string, first: boo
 }
 
 function tagColumns(data: SimulatorData, pageId: string, buckets: readonly Bucket[]): TagStatisticsResponse['data'] {
-  const tags = data.tags.get(pageId) ?? [];
+  const tags = everyTag(data, pageId);
   const series: Record<string, number[]> = {};
   tags.forEach((tag, i) => {
     series[String(tag.id)] = buckets.map((b) => tagCount(data, pageId, String(tag.id), i === 0, b.hours));
@@ -93,7 +94,7 @@ export function tagStatistics(data: SimulatorData, pageId: string, range: Range)
     success: true,
     data: tagColumns(data, pageId, dayBuckets(range, zone)),
     data_today: tagColumns(data, pageId, today),
-    tags: (data.tags.get(pageId) ?? []).map((tag) => ({ id: String(tag.id), text: tag.text, color: tag.color ?? null, lighten_color: tag.lighten_color ?? null, description: null })),
+    tags: everyTag(data, pageId).map((tag) => ({ id: String(tag.id), text: tag.text, color: tag.color ?? null, lighten_color: tag.lighten_color ?? null, description: null })),
   };
 }
 

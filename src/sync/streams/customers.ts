@@ -7,8 +7,9 @@ import { bool, str } from '../map.js';
 import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';
 import { windowedStream } from '../windowed.js';
 
-export type CustomerRow = Omit<CustomersTable, 'synced_at' | 'raw' | 'inserted_at' | 'updated_at' | 'birthday'> & {
+export type CustomerRow = Omit<CustomersTable, 'synced_at' | 'raw' | 'inserted_at' | 'updated_at' | 'birthday' | 'deleted_at'> & {
   birthday: string | null;
+  deleted_at: Date | null;
   inserted_at: Date | null;
   updated_at: Date | null;
   raw: unknown;
@@ -34,8 +35,11 @@ export const customersTable: TableSpec<CustomerRow> = {
     { name: 'note_count', type: 'integer' },
     { name: 'inserted_at', type: 'timestamptz' },
     { name: 'updated_at', type: 'timestamptz' },
+    { name: 'deleted_at', type: 'timestamptz' },
     { name: 'raw', type: 'jsonb' },
   ],
+  // deleted_at is not in raw: a customer a sweep marked deleted is cleared when it is listed again.
+  compare: ['raw', 'deleted_at'],
 };
 
 export function mapCustomer(c: PancakePageCustomer, pageId: string): CustomerRow {
@@ -57,6 +61,7 @@ export function mapCustomer(c: PancakePageCustomer, pageId: string): CustomerRow
     note_count: Array.isArray(c.notes) ? c.notes.length : null,
     inserted_at: parseApiTimestamp(c.inserted_at),
     updated_at: parseApiTimestamp(c.updated_at),
+    deleted_at: null,
     raw: c,
   };
 }
@@ -112,5 +117,6 @@ export const customersStream = windowedStream<PancakePageCustomer, CustomerRow, 
       from,
     ),
   map: (customer, ctx) => mapCustomer(customer, ctx.page.id),
+  sweep: { table: 'pancake.customers', idOf: (c) => String(c.id), timeMoves: true },
   costPerWindow: '≥1 request each (more where over 100 customers changed)',
 });

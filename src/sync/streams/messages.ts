@@ -25,11 +25,17 @@ export const messagesStream: Stream = {
   follows: 'conversations',
   async run(ctx) {
     ctx.counts.requests = 0;
+    // Conversations whose walk Pancake stopped moving forward: still stale, so a later pass would
+    // find them again; they wait for the next run instead (one warning each).
+    const stuck = new Set<string>();
     await visitParents<StaleConversation>({
       concurrency: ctx.settings.concurrency,
       ...(ctx.upstream && { upstream: ctx.upstream }),
       next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit),
-      visit: (conversation) => syncConversation(ctx, conversation),
+      visit: async (conversation) => {
+        if (stuck.has(conversation.id)) return;
+        if ((await syncConversation(ctx, conversation)) === 'stuck') stuck.add(conversation.id);
+      },
       // For progress and the ETA only: revised alongside the walk, never waited for.
       onSlice: (upstreamRunning) =>
         void messagesLeft(ctx, upstreamRunning)
@@ -63,11 +69,13 @@ export const messagesStream: Stream = {
  * and an unfinished walk marks the history incomplete so that a crash is followed by a full walk
  * instead of an early stop above a gap.
  */
-async function syncConversation(ctx: StreamContext, conversation: StaleConversation): Promise<void> {
+async function syncConversation(ctx: StreamContext, conversation: StaleConversation): Promise<'done' | 'stuck'> {
   const { client, db, page } = ctx;
   const stopAtStored = conversation.history_complete === true;
   let position = 0;
   let markedIncomplete = false;
+  // Every id this walk read: a full batch of nothing but those means Pancake ignores current_count.
+  const seen = new Set<string>();
 
   for (;;) {
     let answer: ListMessagesResponse;
@@ -78,16 +86,25 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
       if (error instanceof PancakeError && error.kind === 'not_found') {
         ctx.log.warn({ conversationId: conversation.id }, 'conversation no longer exists in Pancake; its stored messages are kept');
         await writeMessageState(db, page.id, conversation.id, conversation.updated_at, false);
-        return;
+        return 'done';
       }
       throw error;
     }
     const batch = answer.messages;
     const first = position === 0;
     ctx.counts.records += batch.length;
+    const ids = batch.map((m) => String(m.id));
+    if (!first && batch.length >= MESSAGES_PER_BATCH && ids.every((id) => seen.has(id))) {
+      // Before the stored-message check: those ids were stored by this very walk, and stopping
+      // on them would call a history with a gap complete. Nothing new to store; the conversation
+      // keeps its old version, so the next run walks it again.
+      reportRepeatedBatch(ctx, conversation.id, position);
+      return 'stuck';
+    }
+    for (const id of ids) seen.add(id);
     position += batch.length;
 
-    const reachedStored = stopAtStored && (await anyMessageStored(db, page.id, batch.map((m) => String(m.id))));
+    const reachedStored = stopAtStored && (await anyMessageStored(db, page.id, ids));
     const final = reachedStored || batch.length < MESSAGES_PER_BATCH;
 
     // The batch's rows and what it tells of the walk, in one statement (statement.ts).
@@ -105,4 +122,14 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
     if (final) break;
   }
   ctx.counts.unitsDone += 1;
+  return 'done';
+}
+
+/** The one warning of a message walk Pancake stopped moving forward. */
+function reportRepeatedBatch(ctx: StreamContext, conversationId: string, currentCount: number): void {
+  const message =
+    `messages of page ${ctx.page.id}: the walk of conversation ${conversationId} was ended early at current_count=${currentCount}: ` +
+    `Pancake answered a batch of ${MESSAGES_PER_BATCH} messages this walk had all read already. What it read is stored; the conversation's messages are not counted complete and are walked again by the next run.`;
+  if (ctx.onWarning) ctx.onWarning({ kind: 'stuck_walk', message });
+  else ctx.log.warn(message);
 }

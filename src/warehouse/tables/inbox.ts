@@ -37,6 +37,8 @@ export interface ConversationsTable {
   post_id: string | null;
   last_sent_by_id: string | null;
   last_sent_by_name: string | null;
+  /** Set by a sweep when Pancake no longer lists the conversation; cleared when it comes back. */
+  deleted_at: Timestamp | null;
   raw: Json;
   synced_at: Timestamp;
 }

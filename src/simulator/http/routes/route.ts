@@ -15,6 +15,8 @@ export interface ApiContext {
   views: ConversationViews;
   /** Pages moved out of `activated` (setPageListStatus); null: in no list (deleted in Pancake). */
   pageLists: Map<string, PageListStatus | null>;
+  /** Walks the API answers wrongly on purpose (contract.ts, `PagingFaults`); changed while it runs. */
+  pagingFaults: { stuckCursorPages: string[]; repeatingMessageConversations: string[] };
 }
 
 /** Which list a page is in now (a page of the data set is `activated` unless moved). */
