@@ -35,6 +35,7 @@ export interface SyncRunsTable {
   warnings: ColumnType<unknown, string | undefined, string>;
   heartbeat_at: Timestamp | null;
   pages_listed: number | null;
+  process_start: string | null;
 }
 
 export interface SyncLocksTable {
@@ -44,6 +45,7 @@ export interface SyncLocksTable {
   host: string;
   pid: number;
   run_id: string | null;
+  process_start: string | null;
   since: Generated<Date>;
   heartbeat_at: Generated<Date>;
 }
