@@ -31,7 +31,7 @@ export function loadContext(options: { liveProgress?: boolean } = {}): CommandCo
 export async function openMigratedWarehouse(config: Config, log: Logger): Promise<Warehouse> {
   const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, poolSize: config.concurrency + 4, logger: log });
   try {
-    const { applied } = await migrateToLatest(warehouse.db);
+    const { applied } = await migrateToLatest(warehouse.db, { log });
     if (applied.length > 0) log.info({ applied }, 'warehouse schema upgraded');
   } catch (error) {
     await warehouse.close();

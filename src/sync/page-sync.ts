@@ -54,6 +54,8 @@ export interface PageSyncDeps {
   settings: SyncSettings;
   locks: LockSession;
   progress: ProgressReporter;
+  /** SIGTERM/SIGINT: ends a wait for the analytics lock at once. */
+  stopSignal?: AbortSignal | undefined;
 }
 
 /** Where a page's outcomes, failures and warnings go; the runner passes the run's own lists. */
@@ -169,7 +171,7 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   // The streams of a page run side by side; the client's per-token limiter and global request
   // limit keep the load in bounds, and `after` keeps dependent streams in order.
   for (const stream of streams) finished.set(stream.name, runOne(stream));
-  await keepAnalyticsCurrent(db, page, pageLog, Promise.all(finished.values()));
+  await keepAnalyticsCurrent(db, page, pageLog, Promise.all(finished.values()), { signal: deps.stopSignal });
 }
 
 export function zero(): StreamCounts {

@@ -32,6 +32,8 @@ export interface SyncDeps {
   now?: Date;
   /** Live progress; by default a log line every 15 s. */
   progress?: ProgressReporter;
+  /** SIGTERM/SIGINT (the one the client obeys too): ends any wait for a lock at once. */
+  stopSignal?: AbortSignal;
 }
 
 /** Exit code of a run stopped by SIGTERM/SIGINT: not everything was done (the rest is committed). */
@@ -84,8 +86,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     log.info({ pages: pages.map((p) => p.id), streams: streams.map((s) => s.name) }, 'sync started');
 
     await withLockSession(db, async (locks) => {
-      const deps = { config, db, client, log, streams, settings, locks, progress };
-      await Promise.all(pages.map((page) => syncPage(deps, page, { outcomes, failures, warnings })));
+      const pageDeps = { config, db, client, log, streams, settings, locks, progress, stopSignal: deps.stopSignal };
+      await Promise.all(pages.map((page) => syncPage(pageDeps, page, { outcomes, failures, warnings })));
     }, { runId, log });
     await failRepeatedLockSkips(db, runId, outcomes, { warnings, failures });
   } catch (error) {
