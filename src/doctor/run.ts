@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { EXIT_PARTIAL, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ApiAnswer, PancakeClient } from '../pancake/client.js';
 import { PancakeError } from '../pancake/errors.js';
@@ -57,9 +58,19 @@ export interface DoctorOptions {
   now: Date;
 }
 
+/** No page to check: one line and exit 1, as `sync` does with an empty page list. */
+export class NoPagesToCheckError extends UserError {
+  override readonly exitCode = EXIT_PARTIAL;
+}
+
 export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promise<DoctorReport> {
   const { config, client } = deps;
   const resolved = await resolvePages(client, config, options.pages);
+  if (resolved.pages.length === 0 && resolved.missing.length === 0) {
+    throw new NoPagesToCheckError(
+      'Pancake listed no pages for this token, so there is nothing to check. A token that lost its access looks just like a shop without pages: check PANCAKE_ACCESS_TOKEN and its pages in Pancake.',
+    );
+  }
   const channels = new Map((resolved.listed ?? []).map((p) => [String(p.id), str(p.platform)]));
   const days = Math.max(1, Math.ceil((options.now.getTime() - options.since.getTime()) / 86_400_000));
   const defaults = DEFAULT_STREAMS.map((s) => s.name);
