@@ -6,7 +6,9 @@ import { runDoctor, type DoctorReport } from '../doctor/run.js';
 import { openStoredTokens } from '../doctor/stored-tokens.js';
 import type { ApiAnswer } from '../pancake/client.js';
 import { EXIT_OK, EXIT_PARTIAL } from '../errors.js';
-import { clientFromConfig, loadContext, parseDateFlag, parseListFlag, printTable, withExitCode } from './shared.js';
+import { pageListRule, startRule } from '../rules.js';
+import { flagHelp, parseOptionalFlag } from './flags.js';
+import { clientFromConfig, loadContext, printTable, withExitCode } from './shared.js';
 
 interface DoctorFlags {
   since?: string;
@@ -18,22 +20,23 @@ interface DoctorFlags {
 export function doctorCommand(): Command {
   return new Command('doctor')
     .description('check a shop before the first sync: one request per page and stream, what is missing, and what a backfill costs; writes nothing')
-    .option('--since <date>', 'estimate the backfill from DATE (ISO date/datetime or a duration like 90d; default SYNC_START)')
-    .option('--pages <ids>', 'only these page ids, comma-separated')
+    .option('--since <date>', flagHelp('estimate the backfill from DATE (default SYNC_START, whose rule this is)', startRule))
+    .option('--pages <ids>', flagHelp('only these page ids (the rule of PANCAKE_PAGE_IDS)', pageListRule))
     .option('--json', 'print the report as JSON on stdout')
     .option('--capture <dir>', 'write the answers received, tokens removed and personal data replaced, one directory per page (for a bug report or a test fixture)')
     .action(withExitCode(async (flags: DoctorFlags) => {
       const { config, log } = loadContext();
       requireCredentials(config);
       const now = new Date();
-      const since = parseDateFlag('--since', flags.since, now) ?? config.syncStart;
+      const since = parseOptionalFlag('--since', startRule, flags.since, '2026-01-01', now) ?? config.syncStart;
+      const pages = parseOptionalFlag('--pages', pageListRule, flags.pages, '1234567890123456,web_123');
       const answers: ApiAnswer[] = [];
       const client = clientFromConfig(config, log, { onAnswer: (answer) => answers.push(answer) });
       const storedTokens = await openStoredTokens(config, log);
       try {
         const report = await runDoctor(
           { config, client, log, answers: () => answers, storedTokens },
-          { since, pages: parseListFlag(flags.pages), captureDir: flags.capture === undefined ? null : path.resolve(flags.capture), now },
+          { since, pages, captureDir: flags.capture === undefined ? null : path.resolve(flags.capture), now },
         );
         if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else printReport(report, config.rateLimitPerSecond, flags.capture ?? null);

@@ -1,6 +1,8 @@
 import { type Command, Option } from 'commander';
 import { FAULT_KINDS, TRANSIENT_FAULT_KINDS, startSimulator, type FaultKind, type FaultOptions } from '../simulator/index.js';
+import { portRule } from '../rules.js';
 import { STREAMS } from '../sync/registry.js';
+import { flagHelp, parseFlag } from './flags.js';
 import { UsageError } from './shared.js';
 import { simulatorHistoryStart, simulatorSettings } from './simulator-settings.js';
 
@@ -23,7 +25,7 @@ interface SimulateFlags {
 /** The options and action of `simulate`, declared in simulator-commands.ts. */
 export function defineSimulate(command: Command): void {
   command
-    .option('--port <n>', 'port to listen on (0: any free port)', '4010')
+    .option('--port <n>', flagHelp('port to listen on (0: any free port)', portRule), '4010')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--seed <n>', 'data set seed: the same seed serves the same data', '1')
     .option('--pages <n>', 'pages in the data set', '2')
@@ -45,7 +47,7 @@ export function defineSimulate(command: Command): void {
         return n;
       };
       const simulator = await startSimulator({
-        port: number('port', flags.port, 0),
+        port: parseFlag('--port', portRule, flags.port, '4010'),
         host: flags.host,
         seed: number('seed', flags.seed, 0),
         pages: number('pages', flags.pages, 1),
