@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { Command } from 'commander';
 import { requireCredentials } from '../config.js';
+import { prepareCaptureDir } from '../doctor/capture.js';
 import { describeEstimate } from '../doctor/estimate.js';
 import { runDoctor, type DoctorReport } from '../doctor/run.js';
 import { openStoredTokens } from '../doctor/stored-tokens.js';
@@ -30,16 +30,17 @@ export function doctorCommand(): Command {
       const now = new Date();
       const since = parseOptionalFlag('--since', startRule, flags.since, '2026-01-01', now) ?? config.syncStart;
       const pages = parseOptionalFlag('--pages', pageListRule, flags.pages, '1234567890123456,web_123');
+      const captureDir = flags.capture === undefined ? null : await prepareCaptureDir(flags.capture);
       const answers: ApiAnswer[] = [];
       const client = clientFromConfig(config, log, { onAnswer: (answer) => answers.push(answer) });
       const storedTokens = await openStoredTokens(config, log);
       try {
         const report = await runDoctor(
           { config, client, log, answers: () => answers, storedTokens },
-          { since, pages, captureDir: flags.capture === undefined ? null : path.resolve(flags.capture), now },
+          { since, pages, captureDir, now },
         );
         if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        else printReport(report, config.rateLimitPerSecond, flags.capture ?? null);
+        else printReport(report, config.rateLimitPerSecond, captureDir);
         return report.ok ? EXIT_OK : EXIT_PARTIAL;
       } finally {
         await storedTokens.close();
@@ -59,6 +60,7 @@ function printReport(report: DoctorReport, rateLimit: number, captureDir: string
     })),
   );
   const out = process.stdout;
+  for (const reason of report.refusedPages) out.write(`\n${reason}\n`);
   for (const id of report.missingPages) out.write(`\npage ${id} is not among the pages this token can read; check PANCAKE_PAGE_IDS / --pages\n`);
   out.write(`\n${describeEstimate(report.estimate, rateLimit)}\n`);
   if (captureDir !== null) out.write(`Captured ${report.captured.length} answer(s) in ${captureDir} (tokens removed, personal data replaced).\n`);

@@ -39,6 +39,8 @@ export interface DoctorReport {
   ok: boolean;
   /** Pages the configuration names that the token cannot read. */
   missingPages: string[];
+  /** Listed pages left out because their id cannot be used, each with the reason. */
+  refusedPages: string[];
   captured: string[];
 }
 
@@ -66,7 +68,7 @@ export class NoPagesToCheckError extends UserError {
 export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promise<DoctorReport> {
   const { config, client } = deps;
   const resolved = await resolvePages(client, config, options.pages);
-  if (resolved.pages.length === 0 && resolved.missing.length === 0) {
+  if (resolved.pages.length === 0 && resolved.missing.length === 0 && resolved.refused.length === 0) {
     throw new NoPagesToCheckError(
       'Pancake listed no pages for this token, so there is nothing to check. A token that lost its access looks just like a shop without pages: check PANCAKE_ACCESS_TOKEN and its pages in Pancake.',
     );
@@ -82,14 +84,14 @@ export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promi
   );
   const rows = checked.flatMap((c) => c.rows);
   const estimates: PageEstimate[] = checked.map((c) => c.estimate);
-  const ok = resolved.missing.length === 0 && rows.every((r) => r.optIn || r.status === 'ok' || r.status === 'needs setting');
+  const ok = resolved.missing.length === 0 && resolved.refused.length === 0 && rows.every((r) => r.optIn || r.status === 'ok' || r.status === 'needs setting');
   let captured: string[] = [];
   if (options.captureDir !== null) {
     const secrets = [config.accessToken, ...config.pageTokens.values()].filter((t): t is string => typeof t === 'string');
     const pageIds = resolved.pages.map((p) => p.id);
     captured = await writeCapture(options.captureDir, deps.answers(), pageIds, createAnonymizer(secrets, pageIds));
   }
-  return { rows, estimate: combine(options.since, options.now, estimates, config.rateLimitPerSecond), ok, missingPages: resolved.missing, captured };
+  return { rows, estimate: combine(options.since, options.now, estimates, config.rateLimitPerSecond), ok, missingPages: resolved.missing, refusedPages: resolved.refused, captured };
 }
 
 async function checkPage(deps: DoctorDeps, page: PageInfo, channel: string | null, now: Date): Promise<{ rows: CheckRow[]; samples: Map<string, Sample | undefined> }> {

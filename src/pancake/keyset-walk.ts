@@ -25,7 +25,9 @@ export async function* walkKeyset<Rec extends { id: string | number }>(fetchAfte
     const batch = await fetchAfter(range, after);
     const last = batch.at(-1);
     const done = batch.length < pageSize || last === undefined;
-    after = last === undefined ? after : String(last.id);
+    // The cursor is the last record that has an id: one sent without (skipped by the sync) cannot be one.
+    const lastWithId = batch.findLast((r) => (typeof r?.id === 'string' && r.id !== '') || (typeof r?.id === 'number' && Number.isFinite(r.id)));
+    after = lastWithId === undefined ? after : String(lastWithId.id);
     yield { records: batch, position: done ? null : { after: after as string } };
     if (done) return;
   }

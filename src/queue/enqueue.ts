@@ -48,6 +48,10 @@ export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; c
     }
   } else await storeBarePages(db, resolved.pages);
   const failures: RunFailure[] = resolved.missing.map((id) => ({ pageId: id, stream: null, kind: 'not_found', message: `page ${id} is not among the pages this token can read; check PANCAKE_PAGE_IDS / --pages` }));
+  for (const message of resolved.refused) {
+    log.warn(message);
+    failures.push({ pageId: null, stream: null, kind: 'invalid_page_id', message });
+  }
   const since = options.since?.toISOString() ?? null;
   const until = options.until?.toISOString() ?? null;
 

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { isValidPageId, PAGE_ID_FORM, pageIdProblem, showId } from '../page-ids.js';
 import type { PancakeClient } from '../pancake/client.js';
 import { parseApiTimestamp } from '../pancake/time.js';
 import type { PancakePage } from '../pancake/types.js';
@@ -64,6 +65,8 @@ export interface ResolvedPages {
   missing: string[];
   /** The API's page objects, when a user token listed them. */
   listed: PancakePage[] | null;
+  /** Listed pages whose id cannot be used (src/page-ids.ts): left out, each with the reason. */
+  refused: string[];
 }
 
 /**
@@ -83,12 +86,17 @@ export async function resolvePages(client: PancakeClient, config: Config, only: 
   } else {
     candidates = [...config.pageTokens.keys()].map((id) => ({ id, page: null }));
   }
+  // An id from the API goes into URL paths and folder names like one from the configuration: the
+  // same check, and a page whose id fails it is left out, saying why.
+  const refused = candidates.filter((c) => !isValidPageId(c.id)).map((c) => `Pancake listed a page whose id ${showId(c.id)} ${pageIdProblem(c.id)}; it is left out (ids are ${PAGE_ID_FORM})`);
+  candidates = candidates.filter((c) => isValidPageId(c.id));
   const selected = wanted ? candidates.filter((c) => wanted.includes(c.id)) : candidates;
   const missing = wanted ? wanted.filter((id) => !candidates.some((c) => c.id === id)) : [];
   return {
     pages: selected.map(({ id, page }) => ({ id, name: page ? str(page.name) : null, timezone: pageZone(page, config) })),
     missing,
     listed,
+    refused,
   };
 }
 

@@ -78,6 +78,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   try {
     const resolved = await resolvePages(client, config, options.pages ?? null);
     pages = resolved.pages;
+    for (const message of resolved.refused) failures.push({ pageId: null, stream: null, kind: 'invalid_page_id', message });
     for (const id of resolved.missing) {
       failures.push({ pageId: id, stream: null, kind: 'not_found', message: `page ${id} is not among the pages this token can read; check PANCAKE_PAGE_IDS / --pages` });
     }

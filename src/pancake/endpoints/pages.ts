@@ -1,5 +1,5 @@
 import { PancakeError } from '../errors.js';
-import { checkId, type EndpointContext } from '../endpoint-context.js';
+import { pagePath, type EndpointContext } from '../endpoint-context.js';
 import type { GeneratePageTokenResponse, ListPagesResponse, PancakePage } from '../types.js';
 
 export interface PageEndpoints {
@@ -22,11 +22,10 @@ export function pageEndpoints(ctx: EndpointContext): PageEndpoints {
       return pages;
     },
     async generatePageAccessToken(pageId) {
-      checkId('pageId', pageId);
       const body = await ctx.http.request<GeneratePageTokenResponse>({
         method: 'POST',
         base: 'user',
-        path: `/pages/${pageId}/generate_page_access_token`,
+        path: pagePath(pageId, '/generate_page_access_token'),
         query: { page_id: pageId },
         auth: ctx.userAuth(),
         pageId,
