@@ -126,10 +126,10 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
     try {
       const upstream = stream.follows ? finished.get(stream.follows) : undefined;
       const locked = await locks.tryWith(page.id, stream.name, () =>
-        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, (onStorageWarning) => {
+        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, (onStorageWarning, onWarning) => {
           // Holding its lock: a stream that follows this one may start now.
           started.get(stream.name)?.settle(null);
-          return tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, onStorageWarning, ...(upstream && { upstream }) }));
+          return tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, onStorageWarning, onWarning, ...(upstream && { upstream }) }));
         }),
       );
       if ('heldBy' in locked) {

@@ -51,6 +51,8 @@ export interface StreamContext {
   counts: StreamCounts;
   /** Where records stored in reduced form are reported (the run summary's warnings); absent: nowhere. */
   onStorageWarning?: (warning: StorageWarning) => void;
+  /** A warning for the log and the run summary (e.g. records skipped without an id); absent: the log only. */
+  onWarning?: (kind: string, message: string) => void;
 }
 
 /**

@@ -3,6 +3,7 @@ import { readStreamState, streamStatePart } from '../warehouse/state.js';
 import { writeTogether, type WritePart } from '../warehouse/statement.js';
 import { upsertParts, type TableSpec } from '../warehouse/upsert.js';
 import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment, type TimeWindow } from './coverage.js';
+import { skippedRecords } from './skipped-records.js';
 import type { Stream, StreamContext, StreamPlan } from './stream.js';
 
 // The engine of every stream read by since/until windows (conversations, customers, call logs,
@@ -134,6 +135,8 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
   table: TableSpec<Row>;
   read: WindowedSource<Rec, Position>['read'];
   map(record: Rec, ctx: StreamContext): Row;
+  /** The record's id (default: its `id` field): a record without a usable one is skipped (skipped-records.ts). */
+  idOf?(record: Rec): unknown;
   /** Rows of other tables that change with each batch: writes made in the same statement (statement.ts). */
   alsoWrite?(ctx: StreamContext, records: Rec[], rows: Row[]): WritePart[];
   /** For --dry-run: what one window costs, in words. */
@@ -144,19 +147,29 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
 
 /** Builds the Stream the runner sees from a windowed declaration. */
 export function windowedStream<Rec, Row extends { raw: unknown }, Position>(spec: WindowedStreamSpec<Rec, Row, Position>): Stream {
-  const source: WindowedSource<Rec, Position> = {
-    stream: spec.name,
-    read: spec.read,
-    write(ctx, records) {
-      const rows = records.map((record) => spec.map(record, ctx));
-      return [...upsertParts(spec.table, rows, ctx.onStorageWarning ?? null), ...(spec.alsoWrite?.(ctx, records, rows) ?? [])];
-    },
-  };
+  const idOf = spec.idOf ?? ((record: Rec) => (record as { id?: unknown } | null)?.id);
   return {
     name: spec.name,
     table: spec.table.table,
     description: spec.description,
-    run: (ctx) => runWindowed(ctx, source),
+    async run(ctx) {
+      const skipped = skippedRecords(ctx, spec.name);
+      const source: WindowedSource<Rec, Position> = {
+        stream: spec.name,
+        read: spec.read,
+        write(ctx, records) {
+          // Records and rows stay aligned for alsoWrite: both come from the records kept.
+          const kept = skipped.keep(records, idOf);
+          const rows = kept.map((record) => spec.map(record, ctx));
+          return [...upsertParts(spec.table, rows, ctx.onStorageWarning ?? null), ...(spec.alsoWrite?.(ctx, kept, rows) ?? [])];
+        },
+      };
+      try {
+        await runWindowed(ctx, source);
+      } finally {
+        skipped.report();
+      }
+    },
     plan: spec.plan ?? ((ctx) => windowedPlan(ctx, spec.name, spec.costPerWindow)),
   };
 }

@@ -9,6 +9,7 @@ import { adClicksOfAnswer, adClicksTable, conversationDetailsTable, mapConversat
 import { mapMessage, messagesTable } from './message-rows.js';
 import { messagesLeft } from './messages-estimate.js';
 import { visitParents } from './parent-visits.js';
+import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 
 export { mapMessage, messagesTable, senderKind, type MessageRow } from './message-rows.js';
 
@@ -25,20 +26,25 @@ export const messagesStream: Stream = {
   follows: 'conversations',
   async run(ctx) {
     ctx.counts.requests = 0;
-    await visitParents<StaleConversation>({
-      concurrency: ctx.settings.concurrency,
-      ...(ctx.upstream && { upstream: ctx.upstream }),
-      next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit),
-      visit: (conversation) => syncConversation(ctx, conversation),
-      // For progress and the ETA only: revised alongside the walk, never waited for.
-      onSlice: (upstreamRunning) =>
-        void messagesLeft(ctx, upstreamRunning)
-          .then((left) => {
-            ctx.counts.unitsTotal = ctx.counts.unitsDone + left.conversations;
-            ctx.counts.requestsTotal = (ctx.counts.requests ?? 0) + left.requests;
-          })
-          .catch(() => undefined),
-    });
+    const skipped = skippedRecords(ctx, 'messages');
+    try {
+      await visitParents<StaleConversation>({
+        concurrency: ctx.settings.concurrency,
+        ...(ctx.upstream && { upstream: ctx.upstream }),
+        next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit),
+        visit: (conversation) => syncConversation(ctx, conversation, skipped),
+        // For progress and the ETA only: revised alongside the walk, never waited for.
+        onSlice: (upstreamRunning) =>
+          void messagesLeft(ctx, upstreamRunning)
+            .then((left) => {
+              ctx.counts.unitsTotal = ctx.counts.unitsDone + left.conversations;
+              ctx.counts.requestsTotal = (ctx.counts.requests ?? 0) + left.requests;
+            })
+            .catch(() => undefined),
+      });
+    } finally {
+      skipped.report();
+    }
   },
   async plan(ctx) {
     const { conversations, reportedMessages, walkRequests } = await countStaleConversations(ctx.db, ctx.page.id, MESSAGES_PER_BATCH);
@@ -63,7 +69,7 @@ export const messagesStream: Stream = {
  * and an unfinished walk marks the history incomplete so that a crash is followed by a full walk
  * instead of an early stop above a gap.
  */
-async function syncConversation(ctx: StreamContext, conversation: StaleConversation): Promise<void> {
+async function syncConversation(ctx: StreamContext, conversation: StaleConversation, skipped: SkippedRecords): Promise<void> {
   const { client, db, page } = ctx;
   const stopAtStored = conversation.history_complete === true;
   let position = 0;
@@ -80,6 +86,13 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
         await writeMessageState(db, page.id, conversation.id, conversation.updated_at, false);
         return;
       }
+      if (error instanceof PancakeError && error.kind === 'invalid_argument') {
+        // An id no request path can carry (`..`, a slash): its messages cannot be asked for. The
+        // other conversations go on; this one is looked at again when it changes.
+        ctx.log.warn({ conversationId: conversation.id }, `messages of conversation ${JSON.stringify(conversation.id.slice(0, 60))} of page ${page.id} cannot be requested (${error.message}); skipped`);
+        await writeMessageState(db, page.id, conversation.id, conversation.updated_at, false);
+        return;
+      }
       throw error;
     }
     const batch = answer.messages;
@@ -87,12 +100,14 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
     ctx.counts.records += batch.length;
     position += batch.length;
 
-    const reachedStored = stopAtStored && (await anyMessageStored(db, page.id, batch.map((m) => String(m.id))));
+    // Paging counts every item the API sent; only items with an id can be rows.
+    const storable = skipped.keep(batch, (m) => m?.id);
+    const reachedStored = stopAtStored && (await anyMessageStored(db, page.id, storable.map((m) => String(m.id))));
     const final = reachedStored || batch.length < MESSAGES_PER_BATCH;
 
     // The batch's rows and what it tells of the walk, in one statement (statement.ts).
     const warn = ctx.onStorageWarning ?? null;
-    const parts = upsertParts(messagesTable, batch.map((m) => mapMessage(m, page.id, conversation.id)), warn);
+    const parts = upsertParts(messagesTable, storable.map((m) => mapMessage(m, page.id, conversation.id)), warn);
     // Every batch repeats the rest of the answer; the first one (the newest) is kept.
     if (first) parts.push(...upsertParts(conversationDetailsTable, [mapConversationDetails(answer, page.id, conversation.id)], warn), ...upsertParts(adClicksTable, adClicksOfAnswer(answer, page.id, conversation.id), warn));
     if (final) parts.push(messageStatePart(page.id, conversation.id, conversation.updated_at, true));
