@@ -68,6 +68,8 @@ export const startRule: Rule<Date> = {
 export const instantRule: Rule<Date> = {
   accepts: 'an ISO date or datetime (UTC unless it names a zone), or a duration back from now such as 90d',
   parse(raw, now) {
+    // A bare number reads as milliseconds back from now, which nobody means by a date (`--since 1900`).
+    if (/^\d+$/.test(raw)) return { problem: `is ${raw}, a bare number: write a date such as ${raw.length === 4 ? `${raw}-01-01` : '2026-01-01'}, or a duration with its unit such as 90d` };
     const at = parseInstant(raw, now);
     if (at !== null) return { value: at };
     const day = /^\s*(\d{4}-\d{2}-\d{2})/.exec(raw)?.[1];
