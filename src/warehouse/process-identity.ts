@@ -46,7 +46,7 @@ export function processHost(): string {
  * after a reboot, is not taken for the holder. Null where /proc does not tell (not Linux).
  */
 export function processStart(): string | null {
-  if (cachedStart === undefined) cachedStart = startOf(process.pid);
+  if (cachedStart === undefined) cachedStart = processStartOf(process.pid);
   return cachedStart;
 }
 
@@ -86,7 +86,8 @@ function currentBootId(): string | null {
   return bootId;
 }
 
-function startOf(pid: number): string | null {
+/** When process `pid` started, in the form processStart records; null when /proc does not tell. */
+export function processStartOf(pid: number): string | null {
   const stat = readStat(pid);
   const boot = currentBootId();
   return stat !== null && stat !== 'unknown' && boot !== null ? `${boot}:${stat.startTicks}` : null;

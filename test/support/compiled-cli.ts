@@ -58,3 +58,26 @@ export function runCompiledCli(args: string[], env: Record<string, string | unde
     options.onSpawn?.((signal = 'SIGKILL') => child.kill(signal), child.pid ?? 0);
   });
 }
+
+/**
+ * Starts the compiled CLI under a parent that never reaps it (a shell script that goes on with
+ * something else, a container whose first process is not an init): once killed, it stays a zombie
+ * until `release()`. Resolves with its pid once it runs.
+ */
+export async function startUnreaped(args: string[], env: Record<string, string | undefined>): Promise<{ pid: number; release(): void }> {
+  const parent = spawn('/bin/sh', ['-c', '"$0" "$@" >/dev/null 2>&1 & echo $!; exec sleep 600', process.execPath, compiledCli(), ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const pid = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    parent.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(Number(out.trim()));
+    });
+    parent.on('error', reject);
+  });
+  // Killing the parent hands the child to init, which reaps it.
+  return { pid, release: () => void parent.kill('SIGKILL') };
+}
