@@ -99,7 +99,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     stopHeartbeat();
   }
 
-  interrupted ||= outcomes.some((o) => o.status === 'interrupted');
+  // A stop signal that came after the streams (during the last analytics refresh) still stopped the run.
+  interrupted ||= outcomes.some((o) => o.status === 'interrupted') || deps.stopSignal?.aborted === true;
   const status: RunStatus = interrupted ? 'interrupted' : failures.length === 0 ? 'succeeded' : outcomes.some((o) => o.status === 'done') ? 'partial' : 'failed';
   const requests = client.stats.requests - requestsAtStart;
   const counts: Record<string, PageCounts> = {};
