@@ -8,7 +8,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { REPO_ROOT, type CliResult } from './harness.js';
+import type { Env } from '../../src/config.js';
+import { REPO_ROOT, runNodeCli, type CliResult, type CliSpawnOptions } from './harness.js';
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -42,21 +43,8 @@ export function compiledCli(): string {
 }
 
 /** Like runCli, with the compiled CLI. */
-export function runCompiledCli(args: string[], env: Record<string, string | undefined>, options: { onSpawn?: (kill: (signal?: NodeJS.Signals) => void, pid: number) => void } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [compiledCli(), ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    options.onSpawn?.((signal = 'SIGKILL') => child.kill(signal), child.pid ?? 0);
-  });
+export function runCompiledCli(args: string[], env: Env, options: CliSpawnOptions = {}): Promise<CliResult> {
+  return runNodeCli([compiledCli()], args, env, options);
 }
 
 /**
@@ -64,7 +52,7 @@ export function runCompiledCli(args: string[], env: Record<string, string | unde
  * something else, a container whose first process is not an init): once killed, it stays a zombie
  * until `release()`. Resolves with its pid once it runs.
  */
-export async function startUnreaped(args: string[], env: Record<string, string | undefined>): Promise<{ pid: number; release(): void }> {
+export async function startUnreaped(args: string[], env: Env): Promise<{ pid: number; release(): void }> {
   const parent = spawn('/bin/sh', ['-c', '"$0" "$@" >/dev/null 2>&1 & echo $!; exec sleep 600', process.execPath, compiledCli(), ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
