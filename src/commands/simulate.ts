@@ -1,10 +1,13 @@
 import { type Command, Option } from 'commander';
 import { FAULT_KINDS, TRANSIENT_FAULT_KINDS, startSimulator, type FaultKind, type FaultOptions } from '../simulator/index.js';
-import { portRule } from '../rules.js';
+import { portRule, wholeNumberRule } from '../rules.js';
 import { STREAMS } from '../sync/registry.js';
 import { flagHelp, parseFlag } from './flags.js';
 import { UsageError } from './shared.js';
 import { simulatorHistoryStart, simulatorSettings } from './simulator-settings.js';
+
+/** A delay every answer waits: a timer, so within what Node's timers hold (a minute is plenty). */
+const LATENCY_RULE = wholeNumberRule(0, 60_000);
 
 /** The simulator answers locally: a sync against it need not pace itself like a real shop's token. */
 const SIMULATOR_RATE_LIMIT = 50;
@@ -30,7 +33,7 @@ export function defineSimulate(command: Command): void {
     .option('--seed <n>', 'data set seed: the same seed serves the same data', '1')
     .option('--pages <n>', 'pages in the data set', '2')
     .option('--conversations <n>', 'conversations per page', '120')
-    .option('--latency <ms>', 'delay added to every response', '0')
+    .option('--latency <ms>', flagHelp('delay added to every response, in milliseconds', LATENCY_RULE), '0')
     .option('--rate-limit <n>', 'requests per second per token before answering 429')
     .option('--fault-rate <share>', 'share of requests (0..1) that get an injected fault')
     .option('--live <per-second>', 'keep the shop live: this many changes per second (new messages, new conversations, re-tags, customer edits)')
@@ -52,7 +55,7 @@ export function defineSimulate(command: Command): void {
         seed: number('seed', flags.seed, 0),
         pages: number('pages', flags.pages, 1),
         conversationsPerPage: number('conversations', flags.conversations, 0),
-        latencyMs: number('latency', flags.latency, 0),
+        latencyMs: parseFlag('--latency', LATENCY_RULE, flags.latency, '50'),
         rateLimitPerSecond: flags.rateLimit === undefined ? null : number('rate-limit', flags.rateLimit, 0.1),
         faults: faultOptionsFromFlags(flags),
         liveShop: flags.live === undefined ? null : { perSecond: number('live', flags.live, 0) },
