@@ -97,8 +97,6 @@ export async function openLiveness(url: string, name: string, log: Logger, onLos
   const handBackIfDead = async (other: string): Promise<ReleasedJob[] | null> => {
     await client.query('begin');
     try {
-      // Only pancake-sync's own sessions lock these rows, for milliseconds; still, never wait forever.
-      await client.query(`select set_config('lock_timeout', '10s', true)`);
       // A row for a worker that never registered says so; its registration then waits for this.
       await client.query(`insert into pancake_private.worker_sessions (pool_id, gone_at) values ($1, now()) on conflict do nothing`, [other]);
       const { rows: judged } = await client.query<{ alive: boolean }>(
@@ -133,6 +131,8 @@ export async function openLiveness(url: string, name: string, log: Logger, onLos
       for (const [setting, value] of [['tcp_keepalives_idle', '30'], ['tcp_keepalives_interval', '10'], ['tcp_keepalives_count', '3']]) {
         await client.query('select set_config($1, $2, false)', [setting, value]).catch(() => undefined);
       }
+      // Only pancake-sync's own sessions lock what this session waits for, briefly; never forever.
+      await client.query(`select set_config('lock_timeout', '10s', false)`);
       // Waits for a reaper that is judging this worker right now (its row is locked meanwhile).
       await client.query(
         `insert into pancake_private.worker_sessions as w (pool_id, name, backend_pid, backend_start, role_oid)
@@ -155,20 +155,27 @@ export async function openLiveness(url: string, name: string, log: Logger, onLos
       );
       const released: ReleasedJob[] = [];
       const gone: string[] = [];
-      for (const { locked_by: other } of rows) {
-        if (other === poolId) continue;
+      const others = rows.map((r) => r.locked_by).filter((id) => id !== poolId);
+      // One look at all of them; only a worker that looks dead is judged again, holding its row.
+      const { rows: looked } = others.length === 0 ? { rows: [] } : await client.query<{ pool_id: string; alive: boolean }>(
+        `select id as pool_id, coalesce(${SESSION_ALIVE}, false) as alive from unnest($1::text[]) id left join pancake_private.worker_sessions w on w.pool_id = id`,
+        [others],
+      );
+      for (const { pool_id: other } of looked.filter((l) => !l.alive)) {
         const jobs = await handBackIfDead(other);
         if (jobs === null) continue;
         gone.push(other);
         released.push(...jobs);
       }
       // Rows of workers that are gone and hold nothing any more.
-      await client.query(
-        `delete from pancake_private.worker_sessions w
-         where not ${SESSION_ALIVE} and not exists (select from ${schema}.jobs j where j.locked_by = w.pool_id)
-           and (w.backend_pid is not null or w.gone_at < now() - make_interval(hours => $1))`,
-        [UNREGISTERED_ROW_HOURS],
-      );
+      if (gone.length > 0) {
+        await client.query(
+          `delete from pancake_private.worker_sessions w
+           where not ${SESSION_ALIVE} and not exists (select from ${schema}.jobs j where j.locked_by = w.pool_id)
+             and (w.backend_pid is not null or w.gone_at < now() - make_interval(hours => $1))`,
+          [UNREGISTERED_ROW_HOURS],
+        );
+      }
       if (gone.length > 0) log.warn({ workers: gone, jobs: released.map((j) => j.id) }, `handed back ${released.length} task(s) of ${gone.length} worker(s) that are gone`);
       return released;
     }),
