@@ -135,7 +135,10 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
   table: TableSpec<Row>;
   read: WindowedSource<Rec, Position>['read'];
   map(record: Rec, ctx: StreamContext): Row;
-  /** The record's id (default: its `id` field): a record without a usable one is skipped (skipped-records.ts). */
+  /**
+   * The record's id (default: its field named like the table's key column after page_id, as
+   * `id` or `call_id`): a record without a usable one is skipped (skipped-records.ts).
+   */
   idOf?(record: Rec): unknown;
   /** Rows of other tables that change with each batch: writes made in the same statement (statement.ts). */
   alsoWrite?(ctx: StreamContext, records: Rec[], rows: Row[]): WritePart[];
@@ -147,13 +150,14 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
 
 /** Builds the Stream the runner sees from a windowed declaration. */
 export function windowedStream<Rec, Row extends { raw: unknown }, Position>(spec: WindowedStreamSpec<Rec, Row, Position>): Stream {
-  const idOf = spec.idOf ?? ((record: Rec) => (record as { id?: unknown } | null)?.id);
+  const keyField = String(spec.table.key.filter((column) => column !== 'page_id').at(-1) ?? 'id');
+  const idOf = spec.idOf ?? ((record: Rec) => (record as Record<string, unknown> | null)?.[keyField]);
   return {
     name: spec.name,
     table: spec.table.table,
     description: spec.description,
     async run(ctx) {
-      const skipped = skippedRecords(ctx, spec.name);
+      const skipped = skippedRecords(ctx, spec.name, keyField);
       const source: WindowedSource<Rec, Position> = {
         stream: spec.name,
         read: spec.read,

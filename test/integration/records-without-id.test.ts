@@ -69,7 +69,7 @@ describe('records without a usable id', () => {
       // One per stream of the page. The second run re-reads the snapshots whole and warns again for
       // them; the windowed streams read only their lookback again, which may or may not hold these.
       const all = ['conversations', 'customers', 'posts', 'call_logs', 'tags', 'page_users', 'messages'];
-      const streams = skips.map((w) => w.stream);
+      const streams = skips.map((w) => w.stream ?? '');
       expect(new Set(streams).size, `run ${run}: one warning per stream`).toBe(streams.length);
       if (run === 1) expect([...streams].sort()).toEqual([...all].sort());
       else expect(streams.filter((s) => !all.includes(s))).toEqual([]);
