@@ -7,7 +7,7 @@ import { TOKEN_REFUSAL_CODES } from '../pancake/error-codes.js';
 import { isPageTokenRefusal, PancakeError } from '../pancake/errors.js';
 import type { Database } from '../warehouse/schema.js';
 import { loadSealedToken, saveSealedToken } from '../warehouse/page-tokens.js';
-import { openPageToken, sealPageToken } from './page-token-crypto.js';
+import { describeUnsealFailure, openPageToken, sealPageToken, unsealPageToken } from './page-token-crypto.js';
 import { StreamUnavailableError } from './stream.js';
 
 // The page-token policy. Generating a page token may revoke the previous one, which the shop's
@@ -89,16 +89,20 @@ export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
     return config.accessToken;
   };
   const stored = async (): Promise<string | null> => {
-    const sealed = await loadSealedToken(db, pageId);
+    const sealed = await loadSealedToken(db, pageId, log);
     if (sealed === null) return null;
-    const token = openPageToken(userToken(), pageId, sealed);
-    if (token === null) log.info({ pageId }, `page ${pageId}: the stored page token was sealed with another PANCAKE_ACCESS_TOKEN; generating a new one`);
-    return token;
+    const opened = unsealPageToken(userToken(), pageId, sealed);
+    if (opened.token === null) {
+      const message = describeUnsealFailure(opened.failure, pageId);
+      if (opened.failure === 'user-token-changed') log.info({ pageId }, message);
+      else log.warn({ pageId }, message);
+    }
+    return opened.token;
   };
   const generate = async () => {
     if (deps.userTokenRefused) throw new NoTokenRenewalError(pageId);
     const token = await client.generatePageAccessToken(pageId);
-    await saveSealedToken(db, pageId, sealPageToken(userToken(), pageId, token));
+    await saveSealedToken(db, pageId, sealPageToken(userToken(), pageId, token), log);
     install(token, 'generated');
     log.info({ pageId }, `page ${pageId}: generated a page token and stored it, encrypted, for later runs and workers`);
   };

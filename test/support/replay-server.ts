@@ -35,6 +35,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { captureName } from '../../src/doctor/capture.js';
 import { type Json, type Row, inRange, listed, newestFirst, numberedFiles, pageIdOf, readJson, records } from './replay-capture.js';
 
 export interface ReplayRequest {
@@ -132,7 +133,8 @@ function conversations(capture: Capture, params: Params, cursor: boolean): Answe
 }
 
 function messages(capture: Capture, conversationId: string, params: Params): Answer {
-  const files = numberedFiles(join(capture.dir, 'messages', conversationId));
+  // Folder names as doctor --capture writes them (src/doctor/capture.ts): a plain id is its own name.
+  const files = numberedFiles(join(capture.dir, 'messages', captureName(conversationId)));
   if (files.length === 0) return notFound('Conversation not found');
   const answers = files.map((f) => readJson(f) as Json);
   const history = [...answers].reverse().flatMap((a) => (Array.isArray(a.messages) ? (a.messages as unknown[]) : []));

@@ -1,5 +1,5 @@
 import { formatDateRange, checkZone, type DateRange } from '../date-range.js';
-import { checkId, type EndpointContext } from '../endpoint-context.js';
+import { checkPageId, type EndpointContext } from '../endpoint-context.js';
 import { PancakeArgumentError, PancakeError } from '../errors.js';
 import { isRecord } from '../http.js';
 import { checkRange } from '../window.js';
@@ -81,7 +81,7 @@ const GROUP_BY: readonly NewCustomerGroupBy[] = ['day', 'hour', 'page_id'];
 export function statisticsEndpoints(ctx: EndpointContext): StatisticsEndpoints {
   const zoneOf = (params: ZoneOption): string => (params.timezone === undefined ? ctx.timezone : checkZone('timezone', params.timezone));
   const get = <T>(pageId: string, name: string, query: Record<string, string | number | undefined>): Promise<T> => {
-    checkId('pageId', pageId);
+    checkPageId('pageId', pageId);
     return ctx.pageGet<T>(pageId, `/statistics/${name}`, query);
   };
 
@@ -123,7 +123,7 @@ export function statisticsEndpoints(ctx: EndpointContext): StatisticsEndpoints {
     },
     async getUserStatisticsMultiplePages(params) {
       const pageIds = idList('pageIds', params?.pageIds);
-      for (const id of pageIds) checkId('pageIds', id);
+      for (const id of pageIds) checkPageId('pageIds', id);
       const dateRange = formatDateRange('dateRange', params.dateRange, zoneOf(params));
       const body = await ctx.http.request<MultiPageUserStatisticsResponse>({
         method: 'GET',
@@ -138,7 +138,7 @@ export function statisticsEndpoints(ctx: EndpointContext): StatisticsEndpoints {
     async getNewCustomerStatistics(pageId, params) {
       const dateRange = formatDateRange('dateRange', params?.dateRange, zoneOf(params ?? {}), 'day');
       const groupBy = oneOf('groupBy', params.groupBy, GROUP_BY, false);
-      checkId('pageId', pageId);
+      checkPageId('pageId', pageId);
       const body = await ctx.pageGet<unknown>(pageId, '/page_customers', { date_range: dateRange, group_by: groupBy });
       // `{ key, count }` rows (inferred); accept them bare or under `data`.
       const list = Array.isArray(body) ? body : isRecord(body) && Array.isArray(body.data) ? body.data : null;
