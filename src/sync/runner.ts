@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
+import { EXIT_INCOMPLETE, EXIT_OK } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import type { Database } from '../warehouse/schema.js';
@@ -7,7 +8,8 @@ import { finishRun, keepRunAlive, markAbandonedRuns, startRun, type PageHealth, 
 import { withLockSession } from '../warehouse/locks.js';
 import { failRepeatedLockSkips } from './lock-skips.js';
 import { isInterruption } from './shutdown.js';
-import { errorKind, errorMessage, pageCounts, syncPage, type PageCounts, type StreamOutcome } from './page-sync.js';
+import { errorKind, errorMessage } from './errors.js';
+import { pageCounts, syncPage, type PageCounts, type StreamOutcome } from './page-sync.js';
 import { resolveRunPages, storeBarePages, storePages } from './pages.js';
 import { expiryWarning, tokenExpiry, userTokenRefusedLine, type UserTokenStatus } from './user-token.js';
 import { createProgress, type ProgressReporter } from './progress.js';
@@ -40,13 +42,11 @@ export interface SyncDeps {
   stopSignal?: AbortSignal;
 }
 
-/** Exit code of a run stopped by SIGTERM/SIGINT: not everything was done (the rest is committed). */
-const EXIT_INTERRUPTED = 1;
-
 export interface RunSummary {
   runId: string;
   status: RunStatus;
-  exitCode: 0 | 1;
+  /** EXIT_OK when the run succeeded and its end is recorded, else EXIT_INCOMPLETE. */
+  exitCode: typeof EXIT_OK | typeof EXIT_INCOMPLETE;
   pages: PageInfo[];
   outcomes: StreamOutcome[];
   failures: RunFailure[];
@@ -143,7 +143,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   }
   const durationMs = Date.now() - started;
   log.info({ runId, status, requests, durationMs, failures: failures.length, warnings: warnings.length, rateLimited, effectiveRate }, 'sync finished');
-  const exitCode = interrupted ? EXIT_INTERRUPTED : failures.length === 0 ? 0 : 1;
+  const exitCode = interrupted || failures.length > 0 ? EXIT_INCOMPLETE : EXIT_OK;
   return { runId, status, exitCode, pages, outcomes, failures, warnings, requests, durationMs, userToken, rateLimited, effectiveRate, pageHealth };
 }
 

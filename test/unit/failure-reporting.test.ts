@@ -1,11 +1,10 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
-import { EXIT_PARTIAL, EXIT_USAGE, UsageError, UserError, exitCodeOf } from '../../src/errors.js';
+import { EXIT_INCOMPLETE, EXIT_USAGE, UsageError, UserError, exitCodeOf } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { PancakeError } from '../../src/pancake/errors.js';
-import { failureLogFields } from '../../src/sync/failure-log.js';
-import { StreamUnavailableError } from '../../src/sync/stream.js';
+import { failureLogFields, StreamUnavailableError } from '../../src/sync/errors.js';
 import { UnknownStreamError } from '../../src/sync/registry.js';
 import { DatabaseUnreachableError } from '../../src/warehouse/db.js';
 import { EmbeddedPostgresError } from '../../src/warehouse/embedded.js';
@@ -27,7 +26,7 @@ describe('user errors', () => {
       expect(exitCodeOf(error), error.name).toBe(EXIT_USAGE);
       expect(error.name).toBe(error.constructor.name);
     }
-    expect(exitCodeOf(new TypeError('bug'))).toBe(EXIT_PARTIAL);
+    expect(exitCodeOf(new TypeError('bug'))).toBe(EXIT_INCOMPLETE);
   });
 });
 
