@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { formatDuration } from '../durations.js';
 import { EXIT_OK } from '../errors.js';
 import { queueStatus, type QueueStatus } from '../queue/status.js';
-import { QUEUE_SCHEMA } from '../queue/queue.js';
+import { QUEUE_SCHEMA } from '../warehouse/runs.js';
 import { openWarehouse } from '../warehouse/db.js';
 import { requireDatabaseUrl } from './queue-flags.js';
 import { loadContext, printTable, withExitCode } from './shared.js';

@@ -9,7 +9,8 @@ import { migrateToLatest } from '../warehouse/migrate.js';
 import { openLiveness } from './liveness.js';
 import { settleLostTasks } from './lost-tasks.js';
 import { pageTask } from './page-task.js';
-import { PAGE_TASK, QUEUE_SCHEMA, createQueuePool, graphileLogger, migrateQueue } from './queue.js';
+import { QUEUE_SCHEMA } from '../warehouse/runs.js';
+import { PAGE_TASK, createQueuePool, graphileLogger, migrateQueue } from './queue.js';
 
 export interface WorkerOptions {
   config: Config;

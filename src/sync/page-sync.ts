@@ -5,8 +5,8 @@ import type { PancakeClient } from '../pancake/client.js';
 import { PancakeError } from '../pancake/errors.js';
 import { keepAnalyticsCurrent } from '../warehouse/analytics/keep.js';
 import type { Database } from '../warehouse/schema.js';
-import type { PageHealth } from '../warehouse/runs.js';
-import type { LockSession, RunFailure, RunWarning } from '../warehouse/state.js';
+import type { LockSession } from '../warehouse/locks.js';
+import type { PageCounts, PageHealth, RunFailure, RunWarning } from '../warehouse/runs.js';
 import { errorKind, errorMessage, failureLogFields, NoTokenRenewalError, unavailableReason } from './errors.js';
 import { lockedWarning } from './lock-skips.js';
 import { pageTokens } from './page-tokens.js';
@@ -32,8 +32,6 @@ export interface StreamOutcome {
 }
 
 /** One page's outcomes as `sync_runs.counts` keeps them: per stream, its counts, status and reason. */
-export type PageCounts = Record<string, StreamCounts & { status: string; reason?: string }>;
-
 export function pageCounts(outcomes: readonly StreamOutcome[]): PageCounts {
   const page: PageCounts = {};
   for (const o of outcomes) page[o.stream] = { ...o.counts, status: o.status, ...(o.reason !== undefined && { reason: o.reason }) };
