@@ -10,9 +10,20 @@ import { DAY, MART, PAGE_COLUMNS, TAG_ID, withPage, type ViewSpec } from './anal
 const TAG_DELETED = `(t.deleted_at is not null or coalesce(t.raw -> 'is_deactive' = 'true'::jsonb, false))`;
 const TAG_JOIN = 'left join pancake.tags t on t.page_id = a.page_id and t.id = a.tag_id';
 
+/**
+ * The local date of `at` in `zone` as pancake-sync names zones ('UTC+7' a fixed offset, east
+ * positive; else an IANA name): pancake_private.local_time written out, because a view's reader
+ * must be allowed to call every function it calls, and readers may not enter pancake_private.
+ */
+function localDay(at: string, zone: string): string {
+  return `(case when ${zone} ~ '^UTC[+-][0-9]{1,2}(:[0-9]{2})?$'
+      then (${at} at time zone 'UTC') + (case when substr(${zone}, 4, 1) = '-' then -1 else 1 end) * (substr(${zone}, 5) || case when position(':' in ${zone}) > 0 then '' else ':00' end)::interval
+      else ${at} at time zone ${zone} end)::date`;
+}
+
 /** The tag events with their local day, in the zone the page's analytics use (pancake.pages.zone). */
 const TAG_EVENTS = `
-  select e.page_id, pancake_private.local_time(e.at, z.zone)::date as day, e.conversation_id, e.action, e.tag_id, e.tag_text
+  select e.page_id, ${localDay('e.at', 'z.zone')} as day, e.conversation_id, e.action, e.tag_id, e.tag_text
   from pancake.conversation_tag_events e join pancake.pages z on z.id = e.page_id and z.zone is not null
   where e.at is not null and e.action is not null and e.tag_id is not null`;
 
