@@ -150,10 +150,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // key (src/sync/streams/statistics/ads.ts) and its ad_id null.
   await run(`alter table pancake.stats_ads add column ad_key text`);
   await run(`update pancake.stats_ads set ad_key = ad_id where raw->>'ad_id' is not null or raw->>'id' is not null`);
+  await run(`alter table pancake.stats_ads drop constraint stats_ads_pkey, alter column ad_id drop not null`);
   await run(`
     update pancake.stats_ads set ad_id = null, ad_key = coalesce(nullif(concat_ws('/', 'campaign:' || nullif(campaign_id, ''), 'adset:' || nullif(adset_id, ''), 'name:' || nullif(ad_name, '')), ''), 'name:')
     where ad_key is null`);
-  await run(`alter table pancake.stats_ads drop constraint stats_ads_pkey, alter column ad_key set not null, alter column ad_id drop not null, add primary key (page_id, day, ad_key)`);
+  await run(`alter table pancake.stats_ads alter column ad_key set not null, add primary key (page_id, day, ad_key)`);
   await run(`create index stats_ads_ad_idx on pancake.stats_ads (page_id, ad_id) where ad_id is not null`);
 
   for (const statement of TABLES) await run(statement);

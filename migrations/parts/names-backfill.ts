@@ -93,7 +93,7 @@ export const ASSIGNEES_FROM_HISTORY = `
   ) e
   join pancake.conversations c on c.page_id = e.page_id and c.id = e.conversation_id
   where e.action = 'assigned' and jsonb_typeof(c.raw->'assignee_ids') is distinct from 'array'
-    and not (jsonb_typeof(c.raw->'current_assign_users') = 'array' and jsonb_array_length(c.raw->'current_assign_users') > 0)
+    and jsonb_array_length(case when jsonb_typeof(c.raw->'current_assign_users') = 'array' then c.raw->'current_assign_users' else '[]'::jsonb end) = 0
   on conflict do nothing`;
 
 /** A phone entry's number: a string, or an object's phone_number; trimmed, null when blank. */
