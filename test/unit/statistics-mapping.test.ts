@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapAds } from '../../src/sync/streams/statistics/ads.js';
+import { mapCampaigns } from '../../src/sync/streams/statistics/campaigns.js';
+import { mapCustomerFeedbacks } from '../../src/sync/streams/statistics/customer-feedbacks.js';
 import { dayWindow } from '../../src/sync/streams/statistics/days.js';
 import { mapEngagement } from '../../src/sync/streams/statistics/engagement.js';
 import { mapNewCustomers, parseDayKey } from '../../src/sync/streams/statistics/new-customers.js';
@@ -150,5 +152,40 @@ describe('keyed answers → rows', () => {
       ['campaign:c1/name:Sale', null, '2026-08-26', null, null, null, '1'],
     ]);
     expect(rows[0]!.period_start.toISOString()).toBe('2026-08-25T17:00:00.000Z');
+  });
+});
+
+describe('campaigns and customer feedback → rows', () => {
+  const day = dayWindow('2026-08-26', '2026-08-26', 'Asia/Ho_Chi_Minh');
+
+  it('campaigns: one row per entry, keyed by campaign (and ad set and ad when split), clicks from link_click', () => {
+    const rows = mapCampaigns(
+      [
+        { id: 'c1', name: 'Tết', ad_id: 'a1', adset_id: 's1', spend: '100', link_click: '7', clicks: '9', daily_budget: 500000, purchases: '2' },
+        { id: 'c1', name: 'Tết', ad_id: 'a2', adset_id: 's1', spend: '50', clicks: '3' },
+        { id: 'c2', name: 'Hè', spend: '10' },
+        { name: 'Không id', spend: '1' },
+        { name: 'Không id', spend: '2' },
+      ],
+      day,
+      PAGE,
+    );
+    expect(rows.map((r) => [r.campaign_key, r.campaign_id, r.spend, r.clicks, r.daily_budget, r.purchases])).toEqual([
+      ['c1/adset:s1/ad:a1', 'c1', '100', '7', '500000', '2'],
+      ['c1/adset:s1/ad:a2', 'c1', '50', '3', null, null],
+      ['c2', 'c2', '10', null, null, null],
+      ['name:Không id', null, '1', null, null, null],
+      ['name:Không id#2', null, '2', null, null, null],
+    ]);
+    expect(rows.every((r) => r.day === '2026-08-26')).toBe(true);
+  });
+
+  it('customer feedback: a row per star, from a list of ratings or from counts per star (both forms are guesses)', () => {
+    const fromList = mapCustomerFeedbacks({ customer_feedback: [{ rate: 5 }, { rate: '5' }, { rate: 3 }, { rate: 9 }, { rate: null } as unknown as { rate: number }] }, day, PAGE);
+    expect(fromList.map((r) => [r.rating, r.feedbacks])).toEqual([[5, 2], [3, 1]]);
+    expect(fromList[0]!.raw).toEqual({ rate: 5, customer_feedback: [{ rate: 5 }, { rate: '5' }] });
+    const fromCounts = mapCustomerFeedbacks({ feedback_count: 4, feedback_rating_counts: { '5': 3, '1': '1', x: 2 } }, day, PAGE);
+    expect(fromCounts.map((r) => [r.rating, r.feedbacks]).sort()).toEqual([[1, 1], [5, 3]]);
+    expect(mapCustomerFeedbacks({ success: true }, day, PAGE)).toEqual([]);
   });
 });
