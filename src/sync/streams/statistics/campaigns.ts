@@ -48,9 +48,9 @@ export const campaignsTable: TableSpec<CampaignRow> = {
 export function campaignKeys(records: readonly CampaignStatisticsRecord[]): string[] {
   return uniqueKeys(
     records.map((r) => {
-      const ids = [str(r?.adset_id) && `adset:${str(r.adset_id)}`, str(r?.ad_id) && `ad:${str(r.ad_id)}`].filter(Boolean);
+      const parts = describedBy([['adset', str(r?.adset_id)], ['ad', str(r?.ad_id)]]);
       const id = str(r?.id);
-      if (id !== null) return [id, ...ids].join('/');
+      if (id !== null) return parts === null ? id : `${id}/${parts}`;
       return describedBy([['adset', str(r?.adset_id)], ['ad', str(r?.ad_id)], ['name', str(r?.name)]]) ?? 'name:';
     }),
   );
