@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/logger.js';
 import { createPancakeClient } from '../../src/pancake/client.js';
 import { runSync } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
+import { staleConversations } from '../../src/warehouse/message-state.js';
 import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -198,6 +199,14 @@ describe('answers shaped like the official examples', () => {
       }
     }
     expect(nulls).toEqual([]);
+  });
+
+  it('a conversation without updated_at has its messages fetched again only when its record changes', async () => {
+    const stale = async () => (await staleConversations(db, WA, null, 10)).map((c) => c.id);
+    expect(await stale()).toEqual([]);
+    // The record changed (a new tag, say): the conversations stream rewrites its row.
+    await sql`update pancake.conversations set raw = raw || '{"seen": false}'::jsonb, synced_at = now() + interval '1 second' where id = ${A}`.execute(db);
+    expect(await stale()).toEqual([A]);
   });
 
   it('the views: the employee\'s first response, not the AI\'s; tags from the events; campaigns', async () => {
