@@ -157,7 +157,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await run(`alter table pancake.stats_ads alter column ad_key set not null, add primary key (page_id, day, ad_key)`);
   await run(`create index stats_ads_ad_idx on pancake.stats_ads (page_id, ad_id) where ad_id is not null`);
 
-  for (const statement of TABLES) await run(statement);
+  // Statements without parameters go together: a fresh warehouse (every test's) migrates in fewer round trips.
+  await run(TABLES.join(';\n'));
 
   // AI and automated replies: bots, under the employee account they were sent from. Page-side items
   // of other channels whose from.id is another form of the page id (WhatsApp's `84…@c.us` for
@@ -173,8 +174,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     update pancake.messages set sender_kind = 'page_notice', is_from_page = true
     where sender_kind = 'customer' and from_id <> page_id and ${channelCore('from_id')} = ${channelCore('page_id')}`);
 
-  for (const statement of [ATTACHMENTS, TAG_EVENTS, ASSIGNMENT_EVENTS, ASSIGNEES_FROM_HISTORY, CUSTOMER_PHONES, DETAIL_PHONES]) await run(statement);
-  for (const [table, name, columns, parent] of FOREIGN_KEYS) await run(`alter table pancake.${table} add constraint ${name} foreign key (${columns}) references pancake.${parent}`);
+  await run([ATTACHMENTS, TAG_EVENTS, ASSIGNMENT_EVENTS, ASSIGNEES_FROM_HISTORY, CUSTOMER_PHONES, DETAIL_PHONES].join(';\n'));
+  await run(FOREIGN_KEYS.map(([table, name, columns, parent]) => `alter table pancake.${table} add constraint ${name} foreign key (${columns}) references pancake.${parent}`).join(';\n'));
 
   for (const view of REDEFINED_VIEWS) await createView(db, view, true);
   for (const view of CAMPAIGN_VIEWS) await createView(db, view);
@@ -185,7 +186,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       'Customers whose first conversation with the page started that day (no earlier stored conversation of the same customer_id). Close to what the API\'s own statistics count as new customers (pancake.stats_pages.new_customer_count).',
     ],
   ];
-  for (const [target, text] of comments) await run(`comment on ${target} is ${quote(text)}`);
+  await run(comments.map(([target, text]) => `comment on ${target} is ${quote(text)}`).join(';\n'));
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
