@@ -171,6 +171,11 @@ export const SETTINGS = {
     },
   }),
   accessToken: optionalText('PANCAKE_ACCESS_TOKEN', 'user token: lists pages and generates page tokens (kept encrypted for reuse)', { accepts: "the token from Pancake's settings", example: 'eyJhbGciOi...' }),
+  previousAccessToken: optionalText(
+    'PANCAKE_PREVIOUS_ACCESS_TOKEN',
+    'after renewing PANCAKE_ACCESS_TOKEN, the token it replaced, for one run: the page tokens stored under it are kept (re-encrypted with the new one) instead of generated again, which may revoke the ones other integrations use',
+    { accepts: 'the user token you replaced', example: 'eyJhbGciOi...' },
+  ),
   pageTokens: pagePairs('PANCAKE_PAGE_TOKENS', '`page_id:token,...`, instead of or besides the user token; always used first', '1234567890123456:page-token-from-pancake'),
   pageIds: ruled<string[] | null>('PANCAKE_PAGE_IDS', 'only these pages; ids of any channel, e.g. `1234567890123456,web_1664524051101747`', pageListRule, () => null, 'every page the token reads', '1234567890123456,web_1664524051101747'),
   baseUrl: text('PANCAKE_BASE_URL', 'API origin (the simulator in tests)', {

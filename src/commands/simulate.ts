@@ -31,7 +31,7 @@ export function defineSimulate(command: Command): void {
     .option('--port <n>', flagHelp('port to listen on (0: any free port)', portRule), '4010')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--seed <n>', 'data set seed: the same seed serves the same data', '1')
-    .option('--pages <n>', 'pages in the data set', '2')
+    .option('--pages <n>', 'pages in the data set (the second a website chat, the third a WhatsApp page)', '3')
     .option('--conversations <n>', 'conversations per page', '120')
     .option('--latency <ms>', flagHelp('delay added to every response, in milliseconds', LATENCY_RULE), '0')
     .option('--rate-limit <n>', 'requests per second per token before answering 429')

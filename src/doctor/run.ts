@@ -13,14 +13,15 @@ import { createAnonymizer } from './anonymize.js';
 import { writeCapture } from './capture.js';
 import { combine, estimatePage, type BackfillEstimate, type PageEstimate } from './estimate.js';
 import { PROBES, type ProbeContext, type Sample } from './probes.js';
-import { findMismatch } from './shapes.js';
+import { findMismatch, findWarning } from './shapes.js';
 import type { StoredTokens } from './stored-tokens.js';
 
 // `pancake-sync doctor`: for every page the token reads, one request per stream's endpoint, judged
 // against what the code reads; the backfill that --since implies; optionally the answers, made
 // anonymous, for a bug report or a test fixture. It writes nothing to the warehouse.
 
-export type CheckStatus = 'ok' | 'unavailable' | 'unexpected answer' | 'needs setting';
+/** `warning`: usable, but a field the official description marks optional is missing (see shapes.ts). */
+export type CheckStatus = 'ok' | 'warning' | 'unavailable' | 'unexpected answer' | 'needs setting';
 
 export interface CheckRow {
   pageId: string;
@@ -97,7 +98,7 @@ export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promi
   );
   const rows = checked.flatMap((c) => c.rows);
   const estimates: PageEstimate[] = checked.map((c) => c.estimate);
-  const ok = resolved.missing.length === 0 && resolved.refused.length === 0 && rows.every((r) => r.optIn || r.status === 'ok' || r.status === 'needs setting');
+  const ok = resolved.missing.length === 0 && resolved.refused.length === 0 && rows.every((r) => r.optIn || r.status === 'ok' || r.status === 'warning' || r.status === 'needs setting');
   let captured: string[] = [];
   if (options.captureDir !== null) {
     const secrets = [config.accessToken, ...config.pageTokens.values()].filter((t): t is string => typeof t === 'string');
@@ -143,7 +144,10 @@ async function checkPage(deps: DoctorDeps, page: PageInfo, channel: string | nul
         continue;
       }
       const mismatch = result.note === undefined ? findMismatch(answerBody(), probe.shape) : null;
-      rows.push(mismatch === null ? row(stream.name, 'ok', result.note ?? '') : row(stream.name, 'unexpected answer', mismatch));
+      const warning = result.note === undefined && mismatch === null ? findWarning(answerBody(), probe.shape) : null;
+      if (mismatch !== null) rows.push(row(stream.name, 'unexpected answer', mismatch));
+      else if (warning !== null) rows.push(row(stream.name, 'warning', warning));
+      else rows.push(row(stream.name, 'ok', result.note ?? ''));
     } catch (error) {
       const body = answerBody();
       const mismatch = body === undefined ? null : findMismatch(body, probe.shape);

@@ -17,6 +17,7 @@
 //   pages/posts/page_NNN.json                     concatenated; since/until on inserted_at, 30 a page
 //   pages/call_logs/page_NNN.json                 concatenated; since/until on start_time, 30 a page
 //   pages/statistics/<name>.json                  served whole for /statistics/<name>, any parameters
+//   pages/statistics/<name>_by_hour.json          (optional) served instead when by_hour=true
 //   conversations/list_conversations_page_NNN.json  concatenated; v2: since/until and the
 //                                                 last_conversation_id cursor on updated_at (or
 //                                                 order_by), 60 a batch; v1: page_number, 60 a page
@@ -167,7 +168,10 @@ function pageRoute(capture: Capture, rest: string, params: Params): Answer {
   const message = /^conversations\/([^/]+)\/messages$/.exec(rest);
   if (message) return messages(capture, decodeURIComponent(message[1]!), params);
   const statistic = /^statistics\/([a-z_]+)$/.exec(rest);
-  if (statistic) return whole(capture, `statistics/${statistic[1]}.json`);
+  if (statistic) {
+    const hourly = params.text('by_hour') === 'true' && existsSync(join(capture.dir, 'pages', `statistics/${statistic[1]}_by_hour.json`));
+    return whole(capture, `statistics/${statistic[1]}${hourly ? '_by_hour' : ''}.json`);
+  }
   switch (rest) {
     case 'conversations':
       return conversations(capture, params, false);

@@ -6,6 +6,8 @@ import { checkRange } from '../window.js';
 import type { Instant } from '../time.js';
 import type {
   AdsStatisticsResponse,
+  CampaignStatisticsResponse,
+  CustomerFeedbackResponse,
   EngagementStatisticsResponse,
   MultiPageUserStatisticsResponse,
   NewCustomerStatisticsResponse,
@@ -63,6 +65,10 @@ export interface NewCustomerStatisticsParams extends ZoneOption {
 export interface StatisticsEndpoints {
   /** A bare array, one entry per ad (`by_id`) or time bucket (`by_time`), numbers as strings. */
   getAdsStatistics(pageId: string, params: AdsStatisticsParams): Promise<AdsStatisticsResponse>;
+  /** `statistics/pages_campaigns`: a bare array, one entry per campaign (or ad set / ad of it) over the range. */
+  getCampaignStatistics(pageId: string, params: SinceUntil): Promise<CampaignStatisticsResponse>;
+  /** `statistics/customer_feedbacks` (a guessed request: seen in one client, not in the official description). */
+  getCustomerFeedbackStatistics(pageId: string, params: SinceUntil): Promise<CustomerFeedbackResponse>;
   getEngagementStatistics(pageId: string, params: EngagementStatisticsParams): Promise<EngagementStatisticsResponse>;
   getPageStatistics(pageId: string, params: SinceUntil): Promise<PageStatisticsResponse>;
   getTagStatistics(pageId: string, params: SinceUntil): Promise<TagStatisticsResponse>;
@@ -93,6 +99,17 @@ export function statisticsEndpoints(ctx: EndpointContext): StatisticsEndpoints {
       const list = Array.isArray(body) ? body : isRecord(body) && Array.isArray(body.data) ? body.data : null;
       if (!list) throw invalid(pageId, 'ads statistics', 'a list');
       return list as AdsStatisticsResponse;
+    },
+    async getCampaignStatistics(pageId, params) {
+      const body = await get<unknown>(pageId, 'pages_campaigns', sinceUntil(params));
+      const list = Array.isArray(body) ? body : isRecord(body) && Array.isArray(body.data) ? body.data : null;
+      if (!list) throw invalid(pageId, 'campaign statistics', 'a list');
+      return list as CampaignStatisticsResponse;
+    },
+    async getCustomerFeedbackStatistics(pageId, params) {
+      const body = await get<unknown>(pageId, 'customer_feedbacks', sinceUntil(params));
+      if (!isRecord(body)) throw invalid(pageId, 'customer feedback statistics', 'an object');
+      return body as CustomerFeedbackResponse;
     },
     async getEngagementStatistics(pageId, params) {
       const dateRange = formatDateRange('dateRange', params?.dateRange, zoneOf(params ?? {}));

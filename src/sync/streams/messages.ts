@@ -2,10 +2,13 @@ import { MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { PancakeError } from '../../pancake/errors.js';
 import type { ListMessagesResponse } from '../../pancake/types.js';
 import { anyMessageStored, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
-import { writeTogether } from '../../warehouse/statement.js';
+import { childRowsNotInPart } from '../../warehouse/bridges.js';
+import { writeTogether, type WritePart } from '../../warehouse/statement.js';
+import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { upsertParts } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext } from '../stream.js';
 import { adClicksOfAnswer, adClicksTable, conversationDetailsTable, mapConversationDetails } from './ad-clicks.js';
+import { mapMessageAttachments, messageAttachmentsTable } from './message-attachments.js';
 import { mapMessage, messagesTable } from './message-rows.js';
 import { messagesLeft } from './messages-estimate.js';
 import { visitParents } from './parent-visits.js';
@@ -13,6 +16,17 @@ import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 
 export { mapMessage, messagesTable, senderKind, type MessageRow } from './message-rows.js';
 
+/** A batch's messages and their attachments (the attachments of each message replaced), as parts of one statement. */
+function messageParts(pageId: string, conversationId: string, batch: ListMessagesResponse['messages'], warn: StorageWarningSink): WritePart[] {
+  const rows = batch.map((m) => mapMessage(m, pageId, conversationId));
+  const attachments = batch.flatMap((m, i) => mapMessageAttachments(m, pageId, rows[i]!.conversation_id));
+  const parents = rows.map((r) => ({ pageId: r.page_id, parentId: r.id }));
+  return [
+    ...upsertParts(messagesTable, rows, warn),
+    ...childRowsNotInPart('pancake.message_attachments', 'message_id', ['position'], parents, attachments.map((a) => [a.page_id, a.message_id, String(a.position)])),
+    ...upsertParts(messageAttachmentsTable, attachments, warn),
+  ];
+}
 
 export const messagesStream: Stream = {
   name: 'messages',
@@ -124,7 +138,7 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
 
     // The batch's rows and what it tells of the walk, in one statement (statement.ts).
     const warn = ctx.onStorageWarning ?? null;
-    const parts = upsertParts(messagesTable, storable.map((m) => mapMessage(m, page.id, conversation.id)), warn);
+    const parts = messageParts(page.id, conversation.id, storable, warn);
     // Every batch repeats the rest of the answer; the first one (the newest) is kept.
     if (first) parts.push(...upsertParts(conversationDetailsTable, [mapConversationDetails(answer, page.id, conversation.id)], warn), ...upsertParts(adClicksTable, adClicksOfAnswer(answer, page.id, conversation.id), warn));
     if (final) parts.push(messageStatePart(page.id, conversation.id, conversation.updated_at, true));
