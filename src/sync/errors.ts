@@ -21,6 +21,13 @@ export class StreamUnavailableError extends Error {
   }
 }
 
+/** `--streams` named a stream that does not exist; `valid` lists the ones that do. */
+export class UnknownStreamError extends UserError {
+  constructor(readonly unknown: string[], valid: readonly string[]) {
+    super(`Unknown stream${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} in --streams. Valid streams: ${valid.join(', ')} (example: --streams conversations,messages)`);
+  }
+}
+
 /** A page without a token of its own and no user token to generate one. */
 export class MissingPageTokenError extends UserError {
   constructor(pageId: string) {

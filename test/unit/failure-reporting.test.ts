@@ -4,8 +4,7 @@ import { ConfigError } from '../../src/config.js';
 import { EXIT_INCOMPLETE, EXIT_USAGE, UsageError, UserError, exitCodeOf } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { PancakeError } from '../../src/pancake/errors.js';
-import { failureLogFields, StreamUnavailableError } from '../../src/sync/errors.js';
-import { UnknownStreamError } from '../../src/sync/registry.js';
+import { failureLogFields, StreamUnavailableError, UnknownStreamError } from '../../src/sync/errors.js';
 import { DatabaseUnreachableError } from '../../src/warehouse/db.js';
 import { EmbeddedPostgresError } from '../../src/warehouse/embedded.js';
 import { SchemaTooNewError } from '../../src/warehouse/migrate.js';
@@ -20,7 +19,7 @@ const sink = () => {
 
 describe('user errors', () => {
   it('every user-fixable error is a UserError with exit code 2; anything else exits 1', () => {
-    const fixable = [new ConfigError(['X must be 1']), new UsageError('--x'), new UnknownStreamError(['nope']), new DatabaseUnreachableError('down'), new SchemaTooNewError(['9999_x']), new EmbeddedPostgresError('closed')];
+    const fixable = [new ConfigError(['X must be 1']), new UsageError('--x'), new UnknownStreamError(['nope'], ['conversations']), new DatabaseUnreachableError('down'), new SchemaTooNewError(['9999_x']), new EmbeddedPostgresError('closed')];
     for (const error of fixable) {
       expect(error).toBeInstanceOf(UserError);
       expect(exitCodeOf(error), error.name).toBe(EXIT_USAGE);
