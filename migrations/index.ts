@@ -8,6 +8,7 @@ import * as m0006 from './0006_page_tokens.js';
 import * as m0007 from './0007_hardening.js';
 import * as m0008 from './0008_analytics.js';
 import * as m0009 from './0009_customer_birth_year.js';
+import * as m0014 from './0014_inquiries.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the compiled package and the
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0007_hardening': m0007,
   '0008_analytics': m0008,
   '0009_customer_birth_year': m0009,
+  '0014_inquiries': m0014,
 };

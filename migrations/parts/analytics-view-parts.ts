@@ -1,5 +1,6 @@
-// Shared pieces of the 0008 view definitions: the shape of a view, the page columns every view
-// starts with, and the column descriptions that repeat. Frozen with the migration like any DDL.
+// Shared pieces of the view definitions (migrations/parts/analytics-views.ts creates them): the
+// shape of a view, the page columns every view starts with, the column descriptions that repeat,
+// and whether a day lies inside what the streams have covered.
 
 export interface ViewSpec {
   name: string;
@@ -45,4 +46,86 @@ export function percentiles(expr: string, prefix: string): string {
 /** Seconds from `from` to `to`, null when either is. */
 export function seconds(to: string, from: string): string {
   return `round(extract(epoch from (${to} - ${from}))::numeric, 3)`;
+}
+
+export const BUSINESS = ' In business seconds: only the time inside the page\'s opening hours (PANCAKE_BUSINESS_HOURS, on the page\'s local clock) counts; equal to the wall-clock seconds when no hours are set.';
+export const NO_EMPLOYEE = 'no employee (template or automation)';
+export const UNATTRIBUTED = ` Replies of the page marked as an employee's but without a user id (template cards, automations) have a row of their own, user_id null and user_name '${NO_EMPLOYEE}', so that the rows of a period add up to its answered total.`;
+
+/** user_id and user_name of a summary whose unattributed rows carry user_id '' (employee `u` joined). */
+export const EMPLOYEE_COLUMNS = `nullif(a.user_id, '') as user_id, case when a.user_id = '' then '${NO_EMPLOYEE}' else coalesce(u.name, a.user_name) end as user_name`;
+export const EMPLOYEE_JOIN = 'left join pancake.page_users u on u.page_id = a.page_id and u.id = a.user_id';
+
+/** Median and 90th percentile of a response time, wall-clock and business seconds, rounded to a tenth. */
+export function responsePercentiles(wall: string, business: string, prefix: string): string {
+  return `${percentiles(wall, prefix)},
+          ${percentiles(business, `${prefix}business_`)}`;
+}
+
+/**
+ * The whole local days each page's streams have covered (pancake.sync_state), in the zone of its
+ * summaries: a day counts when it starts at or after covered_from and ends at or before the
+ * watermark. Conversations and their messages go together ("inbox"): a conversation whose messages
+ * are still to be fetched (pancake_private.analytics_conversations.messages_pending_at) makes every
+ * day up to its latest change incomplete. Statistics count only when read in the page's zone.
+ *
+ * A function rather than a view: the zone arithmetic calls functions of pancake_private, which a
+ * reader of the views may not name; SECURITY DEFINER runs it with its owner's rights, like a view.
+ */
+export const COVERAGE_FUNCTION = {
+  name: `${MART}.analytics_covered_days`,
+  returns: 'table (page_id text, zone text, inbox_first_day date, inbox_last_day date, customers_first_day date, customers_last_day date, calls_first_day date, calls_last_day date, ads_first_day date, ads_last_day date)',
+  body: `
+    with state as (
+      select s.page_id, s.stream, s.covered_from, case when s.watermark is null then null else least(s.watermark, s.updated_at) end as watermark, s.cursor ->> 'zone' as cursor_zone
+      from pancake.sync_state s
+    )
+    select a.page_id, a.zone,
+           case when c.covered_from is not null then greatest(${MART}.first_covered_day(c.covered_from, a.zone), ${MART}.local_time(m.pending_at, a.zone)::date + 1) end,
+           ${MART}.last_covered_day(c.watermark, a.zone),
+           ${MART}.first_covered_day(cu.covered_from, a.zone), ${MART}.last_covered_day(cu.watermark, a.zone),
+           ${MART}.first_covered_day(ca.covered_from, a.zone), ${MART}.last_covered_day(ca.watermark, a.zone),
+           case when ad.cursor_zone = a.zone then ${MART}.first_covered_day(ad.covered_from, a.zone) end,
+           case when ad.cursor_zone = a.zone then ${MART}.last_covered_day(ad.watermark, a.zone) end
+    from ${MART}.analytics_pages a
+    left join state c on c.page_id = a.page_id and c.stream = 'conversations'
+    left join state cu on cu.page_id = a.page_id and cu.stream = 'customers'
+    left join state ca on ca.page_id = a.page_id and ca.stream = 'call_logs'
+    left join state ad on ad.page_id = a.page_id and ad.stream = 'stats_ads'
+    cross join lateral (
+      select max(f.messages_pending_at) as pending_at from ${MART}.analytics_conversations f where f.page_id = a.page_id and f.messages_pending_at is not null
+    ) m`,
+};
+
+/** The streams a row may be computed from, as analytics_covered_days names them. */
+export type Covered = 'inbox' | 'customers' | 'calls' | 'ads';
+
+const COVERED_NAMES: Record<Covered, string> = {
+  inbox: 'conversations and their messages',
+  customers: 'customers',
+  calls: 'call_logs',
+  ads: 'stats_ads',
+};
+
+export const COVERAGE_JOIN = `left join ${COVERAGE_FUNCTION.name}() cv on cv.page_id = a.page_id`;
+
+type Period = 'day' | 'week' | 'month';
+
+/** True when the row's whole day, week or month lies inside every stream's covered days (COVERAGE_JOIN). */
+function completeExpression(streams: readonly Covered[], period: Period): string {
+  const [first, last] =
+    period === 'day' ? ['a.day', 'a.day'] : period === 'week' ? ['a.week_start', 'a.week_start + 6'] : ['a.month_start', "(a.month_start + interval '1 month')::date - 1"];
+  return `coalesce(${streams.map((s) => `${first} >= cv.${s}_first_day and ${last} <= cv.${s}_last_day`).join(' and ')}, false)`;
+}
+
+/** The `complete` column: its SQL (after the view's other columns) and its description. */
+export function complete(streams: readonly Covered[], period: Period = 'day'): { sql: string; column: [string, string] } {
+  const names = streams.map((s) => COVERED_NAMES[s]).join(', ');
+  return {
+    sql: `${completeExpression(streams, period)} as complete`,
+    column: [
+      'complete',
+      `True when the whole ${period} lies inside the range every stream this row is computed from has covered (${names}; see pancake.sync_state): its numbers hold everything Pancake sent. False for ${period}s before the first synced day or not yet over and synced${streams.includes('inbox') ? ", and while some conversation's messages are still to be fetched" : ''}. Filter on it (where complete) before comparing ${period}s.`,
+    ],
+  };
 }

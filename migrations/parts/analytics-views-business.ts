@@ -1,10 +1,15 @@
-import { DAY, MART, PAGE_COLUMNS, TAG_ID, withPage, type ViewSpec } from './analytics-view-parts.js';
+import { COVERAGE_JOIN, DAY, MART, PAGE_COLUMNS, TAG_ID, complete, withPage, type ViewSpec } from './analytics-view-parts.js';
 
 // Tags, calls and ads. A tag deleted in Pancake (gone from its tag list, or marked is_deactive) is
 // left out of the tag views, except the one named for including it.
 
 const TAG_DELETED = `(t.deleted_at is not null or coalesce(t.raw -> 'is_deactive' = 'true'::jsonb, false))`;
 const TAG_JOIN = 'left join pancake.tags t on t.page_id = a.page_id and t.id = a.tag_id';
+const tagsDone = complete(['inbox']);
+const callsDone = complete(['calls']);
+const adsDone = complete(['ads', 'inbox']);
+/** The ads statistics of the row's day were synced (in the page's zone): an ad they did not list spent nothing. */
+const ADS_SYNCED = 'a.day >= cv.ads_first_day and a.day <= cv.ads_last_day';
 
 function tagsApplied(includeDeleted: boolean): ViewSpec {
   const deleted: Array<[string, string]> = includeDeleted
@@ -22,15 +27,12 @@ function tagsApplied(includeDeleted: boolean): ViewSpec {
       ['times_applied', 'Times an employee added the tag to a conversation that day (adds up over days).'],
       ['times_removed', 'Times the tag was removed from a conversation that day (adds up over days).'],
       ['conversations_tagged', 'Distinct conversations the tag was added to that day. Distinct within the day; a conversation tagged again on another day counts again.'],
+      tagsDone.column,
     ],
     body: withPage(
-      `a.day, a.tag_id, coalesce(t.text, a.tag_text) as tag_text, ${includeDeleted ? `${TAG_DELETED} as tag_deleted, ` : ''}a.times_applied, a.times_removed, a.conversations_tagged`,
-      `select page_id, day, tag_id, max(tag_text) as tag_text,
-              (count(*) filter (where action = 'add'))::int as times_applied,
-              (count(*) filter (where action = 'remove'))::int as times_removed,
-              (count(distinct conversation_id) filter (where action = 'add'))::int as conversations_tagged
-       from ${MART}.analytics_tag_events group by page_id, day, tag_id`,
-      `${TAG_JOIN}${includeDeleted ? '' : ` where not ${TAG_DELETED}`}`,
+      `a.day, a.tag_id, coalesce(t.text, a.tag_text) as tag_text, ${includeDeleted ? `${TAG_DELETED} as tag_deleted, ` : ''}a.times_applied, a.times_removed, a.conversations_tagged, ${tagsDone.sql}`,
+      `select page_id, day, tag_id, tag_text, times_applied, times_removed, conversations_tagged from ${MART}.analytics_tag_days`,
+      `${TAG_JOIN} ${COVERAGE_JOIN}${includeDeleted ? '' : ` where not ${TAG_DELETED}`}`,
     ),
   };
 }
@@ -71,13 +73,15 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
       ['inbound_calls', 'Calls a customer made to the shop (direction inbound).'],
       ['outbound_calls', 'Calls the shop made (direction outbound). Calls whose direction is unknown are in neither.'],
       ...CALL_COUNTS.slice(3),
+      callsDone.column,
     ],
     body: withPage(
-      'a.day, a.calls, a.answered_calls, a.calls - a.answered_calls as missed_calls, a.inbound_calls, a.outbound_calls, a.total_talk_seconds, round(a.total_talk_seconds::numeric / nullif(a.answered_calls, 0), 1) as average_talk_seconds',
+      `a.day, a.calls, a.answered_calls, a.calls - a.answered_calls as missed_calls, a.inbound_calls, a.outbound_calls, a.total_talk_seconds, round(a.total_talk_seconds::numeric / nullif(a.answered_calls, 0), 1) as average_talk_seconds, ${callsDone.sql}`,
       `select page_id, day, sum(calls)::int as calls, sum(answered_calls)::int as answered_calls,
               coalesce(sum(calls) filter (where direction = 'inbound'), 0)::int as inbound_calls, coalesce(sum(calls) filter (where direction = 'outbound'), 0)::int as outbound_calls,
               sum(total_talk_seconds)::bigint as total_talk_seconds
        from ${MART}.analytics_call_days group by page_id, day`,
+      COVERAGE_JOIN,
     ),
   },
   {
@@ -88,10 +92,12 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
       ['day', DAY],
       ['direction', 'inbound (a customer called the shop), outbound (the shop called) or unknown (pancake.call_logs.direction).'],
       ...CALL_COUNTS,
+      callsDone.column,
     ],
     body: withPage(
-      'a.day, a.direction, a.calls, a.answered_calls, a.calls - a.answered_calls as missed_calls, a.total_talk_seconds, round(a.total_talk_seconds::numeric / nullif(a.answered_calls, 0), 1) as average_talk_seconds',
+      `a.day, a.direction, a.calls, a.answered_calls, a.calls - a.answered_calls as missed_calls, a.total_talk_seconds, round(a.total_talk_seconds::numeric / nullif(a.answered_calls, 0), 1) as average_talk_seconds, ${callsDone.sql}`,
       `select page_id, day, direction, calls, answered_calls, total_talk_seconds from ${MART}.analytics_call_days`,
+      COVERAGE_JOIN,
     ),
   },
   {
@@ -104,17 +110,20 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
       ['ad_name', 'Ad name (pancake.stats_ads.ad_name).'],
       ['campaign_id', 'Campaign of the ad.'],
       ['currency', 'Currency of spend.'],
-      ['spend', 'Amount spent on the ad that day (pancake.stats_ads.spend); null when the ad statistics were not synced for the day.'],
-      ['impressions', 'Impressions that day.'],
-      ['clicks', 'Clicks on the ad as the ad platform counts them (pancake.stats_ads.clicks).'],
+      ['spend', 'Amount spent on the ad that day (pancake.stats_ads.spend); 0 when the day\'s ads statistics were synced and did not list the ad; null only when they were not synced for the day (see complete).'],
+      ['impressions', 'Impressions that day; 0 and null as for spend.'],
+      ['clicks', 'Clicks on the ad as the ad platform counts them (pancake.stats_ads.clicks); 0 and null as for spend.'],
       ['conversation_openings', 'Times a customer opened a conversation from the ad that day (pancake.ad_clicks).'],
       ['conversations', 'Distinct conversations opened from the ad that day.'],
       ['new_customers', 'Of those, the customer\'s first conversation with the page, started that day: new customers the ad brought.'],
       ['cost_per_conversation', 'spend / conversations; null when either is missing or zero.'],
       ['cost_per_new_customer', 'spend / new_customers; null when either is missing or zero.'],
+      adsDone.column,
     ],
     body: withPage(
-      'a.day, a.ad_id, a.ad_name, a.campaign_id, a.currency, a.spend, a.impressions, a.clicks, a.conversation_openings, a.conversations, a.new_customers, round(a.spend / nullif(a.conversations, 0), 2) as cost_per_conversation, round(a.spend / nullif(a.new_customers, 0), 2) as cost_per_new_customer',
+      `a.day, a.ad_id, a.ad_name, a.campaign_id, a.currency, coalesce(a.spend, case when ${ADS_SYNCED} then 0 end) as spend,
+       coalesce(a.impressions, case when ${ADS_SYNCED} then 0 end) as impressions, coalesce(a.clicks, case when ${ADS_SYNCED} then 0 end) as clicks,
+       a.conversation_openings, a.conversations, a.new_customers, round(a.spend / nullif(a.conversations, 0), 2) as cost_per_conversation, round(a.spend / nullif(a.new_customers, 0), 2) as cost_per_new_customer, ${adsDone.sql}`,
       `select page_id, day, ad_id, max(ad_name) as ad_name, max(campaign_id) as campaign_id, max(currency) as currency,
               sum(spend) as spend, sum(impressions)::bigint as impressions, sum(clicks)::bigint as clicks,
               coalesce(sum(conversation_openings), 0)::int as conversation_openings, coalesce(sum(conversations), 0)::int as conversations, coalesce(sum(new_customers), 0)::int as new_customers
@@ -126,6 +135,7 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
          from ${MART}.analytics_ad_days
        ) u
        group by page_id, day, ad_id`,
+      COVERAGE_JOIN,
     ),
   },
 ];

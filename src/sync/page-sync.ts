@@ -4,7 +4,8 @@ import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import { PancakeError } from '../pancake/errors.js';
 import { redact } from '../redact.js';
-import { keepAnalyticsCurrent } from '../warehouse/analytics/keep.js';
+import { businessHoursOf } from '../business-hours.js';
+import { keepAnalyticsCurrent } from '../warehouse/analytics/refresh-schedule.js';
 import type { Database } from '../warehouse/schema.js';
 import type { LockSession, RunFailure, RunWarning } from '../warehouse/state.js';
 import { failureLogFields } from './failure-log.js';
@@ -169,7 +170,8 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   // The streams of a page run side by side; the client's per-token limiter and global request
   // limit keep the load in bounds, and `after` keeps dependent streams in order.
   for (const stream of streams) finished.set(stream.name, runOne(stream));
-  await keepAnalyticsCurrent(db, page, pageLog, Promise.all(finished.values()));
+  const analytics = { ...page, inquiryGapSeconds: config.inquiryGapMs / 1000, businessHours: businessHoursOf(config.businessHours, page.id) };
+  await keepAnalyticsCurrent(db, analytics, pageLog, Promise.all(finished.values()));
 }
 
 export function zero(): StreamCounts {

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../migrations/index.js';
+import { ensureAnalyticsViews } from '../../migrations/parts/analytics-views.js';
 import { UserError } from '../errors.js';
 import { refreshPendingAnalytics } from './analytics/refresh.js';
 import { isPrivilegeError, privilegeAdvice } from './privileges.js';
@@ -85,12 +86,16 @@ async function moveBookkeeping(db: Kysely<Database>): Promise<void> {
 /**
  * Brings the schema to the latest version. Each migration runs in a transaction under kysely's
  * advisory lock, so two processes starting together apply it once. Refuses a schema that is newer
- * than this code.
+ * than this code. Then the analytics views, which are not versioned: recreated when their
+ * definitions changed (migrations/parts/analytics-views.ts).
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<{ applied: string[] }> {
   const status = await schemaStatus(db);
   if (status.unknown.length > 0) throw new SchemaTooNewError(status.unknown);
-  if (status.pending.length === 0) return { applied: [] };
+  if (status.pending.length === 0) {
+    if (await ensureAnalyticsViews(db)) await applyReaderRole(db);
+    return { applied: [] };
+  }
   await moveBookkeeping(db).catch(async (error: unknown) => {
     throw isPrivilegeError(error) ? await privilegeAdvice(db, error) : error;
   });
@@ -100,6 +105,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<{ applied: 
     const failed = results?.find((r: MigrationResultSet['results'] extends (infer R)[] | undefined ? R : never) => r.status === 'Error');
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+  await ensureAnalyticsViews(db);
   // Whoever applied them owns the new tables: only they can give the reader role access.
   await applyReaderRole(db);
   // A migration that changed the analytics summaries queued their rebuild: done now, so that the

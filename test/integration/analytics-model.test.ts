@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.js';
 import { SUMMARY_TABLES } from '../../src/warehouse/analytics/days.js';
-import { keepAnalyticsCurrent } from '../../src/warehouse/analytics/keep.js';
+import { keepAnalyticsCurrent } from '../../src/warehouse/analytics/refresh-schedule.js';
 import { refreshAnalytics } from '../../src/warehouse/analytics/refresh.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { migrateToLatest, schemaStatus } from '../../src/warehouse/migrate.js';

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { PageZone, SummaryPart, Trx } from './scope.js';
+import type { SummaryPage, SummaryPart, Trx } from './summary-parts.js';
 
 // The summaries kept per local day from sources other than messages (customers, calls, ad clicks).
 // Each day reads its own index range, a lateral subquery per day: on freshly loaded tables without
@@ -7,10 +7,16 @@ import type { PageZone, SummaryPart, Trx } from './scope.js';
 
 const DAY_TABLES = ['analytics_customer_days', 'analytics_call_days', 'analytics_ad_days'];
 
-/** Every summary table of a page (migrations/0008_analytics_marts.ts), bookkeeping aside. */
-export const SUMMARY_TABLES = [
+/** Per conversation (or inquiry): read by the day and period totals. */
+export const CONVERSATION_SUMMARY_TABLES = [
   'analytics_conversations', 'analytics_conversation_days', 'analytics_conversation_hours', 'analytics_employee_days', 'analytics_assignments', 'analytics_tag_events',
-  'analytics_hour_totals', 'analytics_employee_day_totals', 'analytics_period_activity', 'analytics_period_response', ...DAY_TABLES,
+  'analytics_inquiries', 'analytics_waiting',
+];
+
+/** Every summary table of a page (migrations/parts/analytics-marts.ts, analytics-inquiry-marts.ts), bookkeeping aside. */
+export const SUMMARY_TABLES = [
+  ...CONVERSATION_SUMMARY_TABLES, 'analytics_hour_totals', 'analytics_employee_day_totals', 'analytics_period_activity', 'analytics_period_response',
+  'analytics_response_by_type', 'analytics_inquiry_response', 'analytics_inquiry_response_by_employee', 'analytics_tag_days', ...DAY_TABLES,
 ];
 
 /** `days` (local dates, YYYY-MM-DD) as a SQL array. */
@@ -19,7 +25,7 @@ export function dayArray(days: readonly string[]): RawBuilder<unknown> {
 }
 
 /** The parts replacing the day summaries of `days` (see replaceRows). */
-export function daySummaryParts({ pageId, zone }: PageZone, days: readonly string[]): SummaryPart[] {
+export function daySummaryParts({ pageId, zone }: SummaryPage, days: readonly string[]): SummaryPart[] {
   const span = (column: string) =>
     sql`${sql.ref(column)} >= pancake_private.local_start(d.day, ${zone}) and ${sql.ref(column)} < pancake_private.local_start(d.day + 1, ${zone})`;
   const dayList = sql`unnest(${dayArray(days)}) as d(day)`;
@@ -69,7 +75,7 @@ export function daySummaryParts({ pageId, zone }: PageZone, days: readonly strin
 }
 
 /** Every local day from the page's earliest to its latest customer, call, ad click or conversation. */
-export async function allDays(trx: Trx, { pageId, zone }: PageZone): Promise<string[]> {
+export async function allDays(trx: Trx, { pageId, zone }: SummaryPage): Promise<string[]> {
   const { rows } = await sql<{ days: string[] | null }>`
     select array_agg(d::date::text order by d) as days
     from (

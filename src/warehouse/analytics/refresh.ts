@@ -1,9 +1,13 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { activeDays, assignmentPart, refreshConversationFacts, refreshFirstConversations, tagEventPart } from './conversations.js';
+import { activeDays, assignmentPart, refreshConversationFacts, refreshFirstConversations } from './conversations.js';
+import { CONVERSATION_SUMMARY_TABLES, SUMMARY_TABLES, allDays, clearPageSummaries, daySummaryParts } from './days.js';
+import { inquiryPart } from './inquiries.js';
 import { messageParts } from './messages.js';
-import { replaceRows, type PageZone, type Scope } from './scope.js';
-import { SUMMARY_TABLES, allDays, clearPageSummaries, daySummaryParts } from './days.js';
-import { dayTotalParts, refreshPeriods } from './totals.js';
+import { periodParts } from './periods.js';
+import { replaceRows, type Scope, type SummaryPage } from './summary-parts.js';
+import { tagDayPart, tagEventPart } from './tags.js';
+import { dayTotalParts } from './totals.js';
+import { waitingPart } from './waiting.js';
 import type { Database } from '../schema.js';
 
 // Keeps the summaries behind pancake_analytics current for one page. Triggers on the source tables
@@ -15,7 +19,14 @@ export interface AnalyticsPage {
   id: string;
   /** The page's zone as src/sync/pages.ts pageZone gives it (PANCAKE_TIMEZONE override included). */
   timezone: string;
+  /** PANCAKE_INQUIRY_GAP in seconds; 24 hours when not given. */
+  inquiryGapSeconds?: number;
+  /** The page's opening hours (src/business-hours.ts businessHoursOf); null or absent: always open. */
+  businessHours?: string | null;
 }
+
+/** The inquiry gap a page is summarized with when none is given (the default of PANCAKE_INQUIRY_GAP). */
+export const DEFAULT_INQUIRY_GAP_SECONDS = 86_400;
 
 export interface RefreshOptions {
   /**
@@ -45,7 +56,7 @@ interface Claimed {
   deferredDays: string[];
   /** Every total of the page is to be redone (an earlier rebuild left them). */
   allTotals: boolean;
-  /** Summarize the page from scratch: asked for, first refresh, or a new zone. */
+  /** Summarize the page from scratch: asked for, first refresh, or a new zone, inquiry gap or opening hours. */
   rebuild: boolean;
 }
 
@@ -55,7 +66,7 @@ const DEFAULT_ZONE = 'Asia/Ho_Chi_Minh';
 export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage, options: RefreshOptions = {}): Promise<RefreshResult> {
   const totals = options.totals ?? true;
   const started = performance.now();
-  const target: PageZone = { pageId: page.id, zone: page.timezone };
+  const target: SummaryPage = { pageId: page.id, zone: page.timezone, inquiryGapSeconds: page.inquiryGapSeconds ?? DEFAULT_INQUIRY_GAP_SECONDS, businessHours: page.businessHours ?? null };
   const result = await db.transaction().execute(async (trx) => {
     // One refresh per page at a time: two would recompute the same rows side by side.
     await sql`select pg_advisory_xact_lock(hashtext('pancake-sync:analytics'), hashtext(${page.id}))`.execute(trx);
@@ -74,17 +85,19 @@ export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage
  * Stores the page's zone and takes the page's change notes: the conversations they name and the
  * local days their instants cover, and whether the page must be summarized from scratch.
  */
-async function claim(trx: Transaction<Database>, { pageId, zone }: PageZone): Promise<Claimed> {
-  // Local days move with the zone: a new zone (or a first refresh) summarizes the page from scratch.
+async function claim(trx: Transaction<Database>, { pageId, zone, inquiryGapSeconds, businessHours }: SummaryPage): Promise<Claimed> {
+  // Local days move with the zone, inquiries with the gap, business seconds with the hours: a
+  // change of any (or a first refresh) summarizes the page from scratch.
+  const settings = sql`row(${zone}::text, ${inquiryGapSeconds}::int, ${businessHours}::nummultirange)`;
   const { rows } = await sql<Claimed>`
     with stored as (update pancake.pages set zone = ${zone} where id = ${pageId} and zone is distinct from ${zone}),
     taken as (delete from pancake_private.analytics_dirty where page_id = ${pageId} returning source, conversation_id, from_at, to_at),
-    built as (select zone from pancake_private.analytics_pages where page_id = ${pageId}),
+    built as (select row(zone, inquiry_gap_seconds, business_hours) as settings from pancake_private.analytics_pages where page_id = ${pageId}),
     decided as (
-      select exists (select from taken where source = 'rebuild') or (select zone from built) is distinct from ${zone} as rebuild),
+      select exists (select from taken where source = 'rebuild') or (select settings from built) is distinct from ${settings} as rebuild),
     noted as (
-      insert into pancake_private.analytics_pages (page_id, zone) values (${pageId}, ${zone})
-      on conflict (page_id) do update set zone = excluded.zone, refreshed_at = now(),
+      insert into pancake_private.analytics_pages (page_id, zone, inquiry_gap_seconds, business_hours) values (${pageId}, ${zone}, ${inquiryGapSeconds}, ${businessHours}::nummultirange)
+      on conflict (page_id) do update set zone = excluded.zone, inquiry_gap_seconds = excluded.inquiry_gap_seconds, business_hours = excluded.business_hours, refreshed_at = now(),
         rebuilt_at = case when (select rebuild from decided) then now() else pancake_private.analytics_pages.rebuilt_at end)
     select coalesce((select array_agg(distinct conversation_id) from taken where conversation_id is not null), '{}') as conversations,
            coalesce((
@@ -98,10 +111,7 @@ async function claim(trx: Transaction<Database>, { pageId, zone }: PageZone): Pr
   return rows[0] ?? { conversations: [], days: [], deferredDays: [], allTotals: true, rebuild: true };
 }
 
-/** The per-conversation summaries, which the day summaries and totals read. */
-const ANALYZED_EARLIER = ['analytics_conversations', 'analytics_conversation_days', 'analytics_conversation_hours', 'analytics_employee_days', 'analytics_assignments', 'analytics_tag_events'];
-
-async function summarize(trx: Transaction<Database>, target: PageZone, scope: Scope, claimed: Claimed, withTotals: boolean): Promise<{ conversations: number; days: number }> {
+async function summarize(trx: Transaction<Database>, target: SummaryPage, scope: Scope, claimed: Claimed, withTotals: boolean): Promise<{ conversations: number; days: number }> {
   // A rebuild fills tables the planner has no statistics for: each is analyzed before it is read.
   const analyze = async (...tables: string[]) => {
     if (scope.all) await sql.raw(`analyze ${tables.map((t) => `pancake_private.${t}`).join(', ')}`).execute(trx);
@@ -109,18 +119,18 @@ async function summarize(trx: Transaction<Database>, target: PageZone, scope: Sc
   const perConversation = scope.all || scope.ids.length > 0;
   const none = { customers: [], startDays: [], firstDays: [] };
   const facts = perConversation ? await refreshConversationFacts(trx, target, scope) : none;
-  await analyze(ANALYZED_EARLIER[0]!);
+  await analyze('analytics_conversations');
   const flagged = scope.all || facts.customers.length > 0 ? await refreshFirstConversations(trx, target.pageId, scope.all ? scope : { all: false, ids: facts.customers }) : [];
-  // Independent of each other, so one statement: the message summaries, tag events and assignments.
-  const [conversationDays = [], hourDays = [], employeeDays = [], , reassigned = []] = perConversation
-    ? await replaceRows(trx, target.pageId, [...messageParts(target, scope), tagEventPart(target, scope), assignmentPart(target, scope)])
+  // Independent of each other (they read the facts above), so one statement.
+  const [conversationDays = [], hourDays = [], employeeDays = [], tagDays = [], reassigned = [], inquiryDays = []] = perConversation
+    ? await replaceRows(trx, target.pageId, [...messageParts(target, scope), tagEventPart(target, scope), assignmentPart(target, scope), inquiryPart(target, scope), waitingPart(target, scope)])
     : [];
   const assignmentDays = scope.all ? [] : await activeDays(trx, target.pageId, reassigned);
-  await analyze(...ANALYZED_EARLIER.slice(1));
+  await analyze(...CONVERSATION_SUMMARY_TABLES.filter((t) => t !== 'analytics_conversations'));
 
   // Each total is redone for the days whose inputs changed (and those left by earlier refreshes).
   const everyDay = scope.all || claimed.allTotals;
-  const touched = [claimed.days, claimed.deferredDays, flagged, facts.startDays, facts.firstDays, conversationDays, hourDays, employeeDays, assignmentDays];
+  const touched = [claimed.days, claimed.deferredDays, flagged, facts.startDays, facts.firstDays, conversationDays, hourDays, employeeDays, assignmentDays, tagDays, inquiryDays];
   if (!withTotals) {
     await deferTotals(trx, target, everyDay ? null : [...new Set(touched.flat())]);
     return { conversations: scope.all ? await countConversations(trx, target.pageId) : scope.ids.length, days: 0 };
@@ -129,16 +139,22 @@ async function summarize(trx: Transaction<Database>, target: PageZone, scope: Sc
   const union = (...lists: string[][]) => every ?? [...new Set([...claimed.deferredDays, ...lists.flat()])].sort();
   const summaryDays = union(claimed.days, flagged, facts.startDays);
   const totalDays = { hours: union(hourDays, facts.startDays), employees: union(employeeDays, conversationDays, assignmentDays, facts.firstDays) };
-  await replaceRows(trx, target.pageId, [...(summaryDays.length > 0 ? daySummaryParts(target, summaryDays) : []), ...dayTotalParts(target, totalDays)]);
-  await refreshPeriods(trx, target, union(conversationDays), union(facts.firstDays));
-  await analyze(...SUMMARY_TABLES.filter((t) => !ANALYZED_EARLIER.includes(t)));
+  const tagTotalDays = union(tagDays);
+  // The totals read only the per-conversation summaries and the sources: one statement too.
+  await replaceRows(trx, target.pageId, [
+    ...(summaryDays.length > 0 ? daySummaryParts(target, summaryDays) : []),
+    ...dayTotalParts(target, totalDays),
+    ...(tagTotalDays.length > 0 ? [tagDayPart(target, tagTotalDays)] : []),
+    ...periodParts(target, { activity: union(conversationDays), responses: union(facts.firstDays), inquiries: union(inquiryDays) }),
+  ]);
+  await analyze(...SUMMARY_TABLES.filter((t) => !CONVERSATION_SUMMARY_TABLES.includes(t)));
   const days = new Set([...summaryDays, ...totalDays.hours, ...totalDays.employees]).size;
   const conversations = scope.all ? await countConversations(trx, target.pageId) : scope.ids.length;
   return { conversations, days };
 }
 
 /** Notes the days whose totals a later refresh redoes (null: all of them), as change notes of their own. */
-async function deferTotals(trx: Transaction<Database>, { pageId, zone }: PageZone, days: string[] | null): Promise<void> {
+async function deferTotals(trx: Transaction<Database>, { pageId, zone }: SummaryPage, days: string[] | null): Promise<void> {
   if (days === null) {
     await sql`insert into pancake_private.analytics_dirty (page_id, source) values (${pageId}, 'totals')`.execute(trx);
     return;
@@ -156,17 +172,21 @@ async function countConversations(trx: Transaction<Database>, pageId: string): P
 }
 
 /**
- * Refreshes every page with change notes, each in the zone pancake-sync last stored for it (else its
- * own offset, else the default zone): after a migration that queued a rebuild, so that the views are
- * complete before the next sync.
+ * Refreshes every page with change notes, each with the zone, inquiry gap and opening hours its
+ * summaries were last built with (else its own offset, the default zone, gap and hours): after a
+ * migration that queued a rebuild, so that the views are complete before the next sync.
  */
 export async function refreshPendingAnalytics(db: Kysely<Database>): Promise<RefreshResult[]> {
-  const { rows } = await sql<{ page_id: string; zone: string }>`
-    select d.page_id, coalesce(p.zone, pancake_private.offset_zone(p.timezone_offset_hours), ${DEFAULT_ZONE}) as zone
+  const { rows } = await sql<{ page_id: string; zone: string; gap: number | null; hours: string | null }>`
+    select d.page_id, coalesce(a.zone, p.zone, pancake_private.offset_zone(p.timezone_offset_hours), ${DEFAULT_ZONE}) as zone,
+           a.inquiry_gap_seconds as gap, a.business_hours::text as hours
     from (select distinct page_id from pancake_private.analytics_dirty) d
     left join pancake.pages p on p.id = d.page_id
+    left join pancake_private.analytics_pages a on a.page_id = d.page_id
     order by d.page_id`.execute(db);
   const results: RefreshResult[] = [];
-  for (const row of rows) results.push(await refreshAnalytics(db, { id: row.page_id, timezone: row.zone }));
+  for (const row of rows) {
+    results.push(await refreshAnalytics(db, { id: row.page_id, timezone: row.zone, inquiryGapSeconds: row.gap ?? DEFAULT_INQUIRY_GAP_SECONDS, businessHours: row.hours }));
+  }
   return results;
 }

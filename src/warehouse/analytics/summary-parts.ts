@@ -1,14 +1,20 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 
-// What every summary refresh shares: the page and zone it works in, the conversations in scope,
-// and the way a summary table is brought in line with freshly computed rows.
+// What every summary refresh shares: the page and the settings it is summarized with, the
+// conversations in scope, and the way a summary table is brought in line with freshly computed rows.
 
 export type Trx = Transaction<Database>;
 
-export interface PageZone {
+/** The page being summarized and what its summaries depend on besides the data (a change rebuilds them). */
+export interface SummaryPage {
   pageId: string;
+  /** Zone of its local days and hours (src/sync/pages.ts pageZone). */
   zone: string;
+  /** A customer message after this long without one is an inquiry (PANCAKE_INQUIRY_GAP). */
+  inquiryGapSeconds: number;
+  /** Opening hours as a nummultirange literal of seconds since Monday 00:00 (src/business-hours.ts); null: always open. */
+  businessHours: string | null;
 }
 
 /** Which conversations of the page to recompute: all of them, or these ids. */
@@ -21,6 +27,11 @@ export function inScope(scope: Scope, column: string): RawBuilder<unknown> {
 /** Local wall-clock time of an instant column in the page's zone. */
 export function local(column: string, zone: string): RawBuilder<unknown> {
   return sql`pancake_private.local_time(${sql.ref(column)}, ${zone})`;
+}
+
+/** Seconds from one instant column to another, within the page's opening hours (all of them when it has none). */
+export function businessSeconds(from: string, to: string, { zone, businessHours }: SummaryPage): RawBuilder<unknown> {
+  return sql`pancake_private.business_seconds(${sql.ref(from)}, ${sql.ref(to)}, ${zone}, ${businessHours}::nummultirange)`;
 }
 
 export interface SummaryPart {
@@ -48,6 +59,7 @@ export interface SummaryPart {
  */
 export async function replaceRows(trx: Trx, pageId: string, parts: readonly SummaryPart[]): Promise<string[][]> {
   if (parts.length === 0) return [];
+  const movable = (part: SummaryPart) => part.report !== null && !part.key.includes(part.report) && !part.reportMembership;
   const ctes = parts.map((part, i) => {
     const table = sql.table(`pancake_private.${part.table}`);
     const list = sql.raw(['page_id', ...part.key, ...part.values].join(', '));
@@ -56,7 +68,11 @@ export async function replaceRows(trx: Trx, pageId: string, parts: readonly Summ
     const incoming = sql.raw(part.values.map((v) => `excluded.${v}`).join(', '));
     const updates = sql.raw(part.values.map((v) => `${v} = excluded.${v}`).join(', '));
     const reported = part.report ?? 'null';
-    const [fresh, gone, put] = [`fresh${i}`, `gone${i}`, `put${i}`].map((name) => sql.raw(name));
+    const [fresh, gone, put, moved] = [`fresh${i}`, `gone${i}`, `put${i}`, `moved${i}`].map((name) => sql.raw(name));
+    // A reported value that is not part of the key can change in place: its old value is reported too.
+    const old = movable(part)
+      ? sql`, ${moved} as (select t.${sql.raw(part.report!)}::text as value from ${table} t join ${fresh} f on ${keyMatch} where t.page_id = ${pageId} and t.${sql.raw(part.report!)} is distinct from f.${sql.raw(part.report!)})`
+      : sql``;
     return sql`${fresh} as (${part.fresh}),
       ${gone} as (
         delete from ${table} t where t.page_id = ${pageId} and ${part.within} and not exists (select from ${fresh} f where ${keyMatch})
@@ -65,9 +81,11 @@ export async function replaceRows(trx: Trx, pageId: string, parts: readonly Summ
         insert into ${table} (${list}) select ${list} from ${fresh}
         on conflict (page_id, ${sql.raw(part.key.join(', '))}) do update set ${updates}
         where (${current}) is distinct from (${incoming})
-        returning ${sql.raw(part.reportMembership ? `case when xmax = 0 then ${reported}::text end` : `${reported}::text`)} as value)`;
+        returning ${sql.raw(part.reportMembership ? `case when xmax = 0 then ${reported}::text end` : `${reported}::text`)} as value)${old}`;
   });
-  const changed = sql.raw(parts.flatMap((_, i) => [`select ${i} as part, value from gone${i}`, `select ${i}, value from put${i}`]).join(' union all '));
+  const changed = sql.raw(
+    parts.flatMap((part, i) => [`select ${i} as part, value from gone${i}`, `select ${i}, value from put${i}`, ...(movable(part) ? [`select ${i}, value from moved${i}`] : [])]).join(' union all '),
+  );
   const { rows } = await sql<{ part: number; values: string[] }>`
     with ${sql.join(ctes, sql`, `)}
     select part, array_agg(distinct value) as values from (${changed}) changed where value is not null group by part`.execute(trx);
