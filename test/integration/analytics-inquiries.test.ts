@@ -174,7 +174,7 @@ describe('inquiries, the queue, business hours and complete days', () => {
   });
 
   it('business seconds on the local clock: over a closed Sunday, over whole weeks, and equal to wall-clock without hours', async () => {
-    const hours = page.businessHours;
+    const hours = page.businessHours ?? null;
     const seconds = async (from: string, to: string, open: string | null) =>
       Number((await sql<{ s: string }>`select pancake_private.business_seconds(${from}::timestamptz, ${to}::timestamptz, 'UTC+7', ${open}::nummultirange) as s`.execute(db)).rows[0]!.s);
     // Sat 20:00 → Mon 09:00: Sat 20-21 and Mon 08-09.
