@@ -11,6 +11,14 @@ const COMMENTS: Array<[string, string]> = [
   ['table pancake_private.analytics_views', 'Checksum of the pancake_analytics view definitions last created (migrations/parts/analytics-views.ts): different definitions recreate the views.'],
   ['column pancake.customers.id', 'Page-customer id (unique per page); pancake.ad_clicks.customer_id refers to it, joined on page_id, and conversations carry it as page_customer.id.'],
   ['column pancake.customers.customer_id', 'Pancake customer id across pages; pancake.conversations.customer_id refers to it, joined on page_id (not unique here: one person may have several page-customer records).'],
+  ['column pancake.customers.thread_id', 'Inbox conversation id of this customer (<page_id>_<psid>): pancake.conversations.id, joined on page_id. Null when the customer has no inbox thread (a commenter, a reaction).'],
+  ['column pancake.customers.phone_number', 'First phone number on the customer record (Vietnamese mobile numbers look like 09xxxxxxxx). A call\'s customer_phone may be any of phone_numbers.'],
+  ['column pancake.call_logs.customer_phone', 'The customer\'s side of the call (the side that is not an extension). Not a key of the customers: a caller need not be one, and a customer may call from any of their numbers; look it up in the customers\' phone_numbers.'],
+  ['column pancake.posts.id', 'Post id (<page_id>_<post>); pancake.conversations.post_id of comment conversations refers to it, joined on page_id.'],
+  ['column pancake.conversations.post_id', 'Post a comment conversation belongs to (pancake.posts.id, joined on page_id; posts are another stream); null for inbox. A review (RATING) carries its own id here, not a post.'],
+  ['column pancake.ad_clicks.post_id', 'The ad\'s post, <page_id>_<post_id>; sometimes null. Ads often promote posts made for the ad, which are not among the page\'s own posts: expect few of them in pancake.posts.'],
+  ['column pancake.ad_clicks.ad_id', 'The ad clicked: pancake.stats_ads.ad_id, joined on page_id (the statistics have rows for the days they were synced).'],
+  ['column pancake.stats_ads.ad_id', 'Facebook ad id; pancake.ad_clicks.ad_id and pancake.messages.ad_id refer to it, joined on page_id, for clicks on days the ads statistics were synced (one row per ad and day here).'],
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
