@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { changeNoteTriggers } from './analytics-marts.js';
 
 // The summaries 0014_inquiries adds behind the pancake_analytics views (schema pancake_private):
 // inquiries (a customer message that opens a conversation or follows a silence), the queue of
@@ -45,7 +44,12 @@ const CHANGES = [
   `alter table pancake_private.analytics_pages
      add column inquiry_gap_seconds integer not null default 86400,
      add column business_hours nummultirange`,
+  // Response times stored, not computed per row: a whole-view scan of 60 000 conversations spent
+  // most of its time in extract(epoch ...).
   `alter table pancake_private.analytics_conversations
+     add column employee_response_seconds numeric,
+     add column bot_response_seconds numeric,
+     add column page_notice_response_seconds numeric,
      add column employee_response_business_seconds numeric,
      add column awaiting_reply_since timestamptz,
      add column messages_pending_at timestamptz`,
@@ -76,11 +80,14 @@ const CHANGES = [
      day date not null,
      hour smallint not null,
      previous_customer_message_at timestamptz,
+     silence_seconds numeric,
      first_employee_reply_at timestamptz,
      responder_user_id text,
      responder_name text,
+     employee_response_seconds numeric,
      employee_response_business_seconds numeric,
      first_bot_reply_at timestamptz,
+     bot_response_seconds numeric,
      primary key (page_id, conversation_id, inquiry_at)
    )`,
   `create index analytics_inquiries_day_idx on pancake_private.analytics_inquiries (page_id, day)`,
@@ -138,6 +145,16 @@ const CHANGES = [
      p90_response_business_seconds numeric,
      primary key (page_id, period, period_start, user_id)
    )`,
+  `create table pancake_private.analytics_start_days (
+     page_id text not null,
+     day date not null,
+     conversation_type text not null,
+     new_conversations integer not null,
+     page_initiated integer not null,
+     opened_from_ad integer not null,
+     first_conversations_of_customers integer not null,
+     primary key (page_id, day, conversation_type)
+   )`,
   `create table pancake_private.analytics_tag_days (
      page_id text not null,
      day date not null,
@@ -151,7 +168,7 @@ const CHANGES = [
 ];
 
 /** The tables 0014 adds, for dropping. */
-const NEW_TABLES = ['waiting', 'inquiries', 'response_by_type', 'inquiry_response', 'inquiry_response_by_employee', 'tag_days'];
+const NEW_TABLES = ['waiting', 'inquiries', 'response_by_type', 'inquiry_response', 'inquiry_response_by_employee', 'start_days', 'tag_days'];
 
 export const INQUIRY_MART_COMMENTS: Array<[string, string]> = [
   ['table pancake_private.analytics_waiting', 'Per conversation waiting for an employee (a customer message after the latest employee reply): since when, and who and what it carries.'],
@@ -159,13 +176,12 @@ export const INQUIRY_MART_COMMENTS: Array<[string, string]> = [
   ['table pancake_private.analytics_response_by_type', 'Per local day and conversation type: first response counts and percentiles.'],
   ['table pancake_private.analytics_inquiry_response', 'Per local day, week or month and conversation type: inquiry response counts and percentiles.'],
   ['table pancake_private.analytics_inquiry_response_by_employee', 'Per local day, week or month and employee (\'\' for replies without one): inquiry response counts and percentiles.'],
+  ['table pancake_private.analytics_start_days', 'Per local day and conversation type: conversations started, by whom, from an ad, first conversations of customers.'],
   ['table pancake_private.analytics_tag_days', 'Per local day and tag: times applied and removed, conversations tagged.'],
 ];
 
 export async function createInquiryMarts(db: Kysely<unknown>): Promise<void> {
   for (const statement of [...FUNCTIONS, ...CHANGES]) await sql.raw(statement).execute(db);
-  // A conversation whose messages are fetched (or found unchanged) leaves the messages-pending list.
-  for (const statement of changeNoteTriggers({ table: 'conversation_message_state', conversation: 'conversation_id', at: null })) await sql.raw(statement).execute(db);
   for (const [target, text] of INQUIRY_MART_COMMENTS) await sql.raw(`comment on ${target} is '${text.replace(/'/g, "''")}'`).execute(db);
   // Every page is summarized again, with the new columns, by the first refresh after this migration.
   await sql`
@@ -175,10 +191,6 @@ export async function createInquiryMarts(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function dropInquiryMarts(db: Kysely<unknown>): Promise<void> {
-  for (const event of ['insert', 'update', 'delete']) {
-    await sql.raw(`drop trigger if exists analytics_note_${event} on pancake.conversation_message_state`).execute(db);
-    await sql.raw(`drop function if exists pancake_private.analytics_note_conversation_message_state_${event}()`).execute(db);
-  }
   for (const table of NEW_TABLES) await sql.raw(`drop table if exists pancake_private.analytics_${table}`).execute(db);
   await sql`delete from pancake_private.analytics_period_activity where period = 'day'`.execute(db);
   await sql`delete from pancake_private.analytics_period_response where period = 'day' or user_id = ''`.execute(db);
@@ -189,7 +201,8 @@ export async function dropInquiryMarts(db: Kysely<unknown>): Promise<void> {
   await sql.raw(`alter table pancake_private.analytics_period_response drop column median_response_business_seconds, drop column p90_response_business_seconds,
     drop constraint analytics_period_response_period_check, add constraint analytics_period_response_period_check check (period in ('week', 'month'))`).execute(db);
   await sql`alter table pancake_private.analytics_employee_day_totals drop column median_first_response_business_seconds, drop column p90_first_response_business_seconds`.execute(db);
-  await sql`alter table pancake_private.analytics_conversations drop column employee_response_business_seconds, drop column awaiting_reply_since, drop column messages_pending_at`.execute(db);
+  await sql`alter table pancake_private.analytics_conversations drop column employee_response_seconds, drop column bot_response_seconds, drop column page_notice_response_seconds,
+    drop column employee_response_business_seconds, drop column awaiting_reply_since, drop column messages_pending_at`.execute(db);
   await sql`alter table pancake_private.analytics_pages drop column inquiry_gap_seconds, drop column business_hours`.execute(db);
   for (const fn of ['business_seconds(timestamptz, timestamptz, text, nummultirange)', 'week_overlap(nummultirange, numeric, numeric)', 'first_covered_day(timestamptz, text)', 'last_covered_day(timestamptz, text)']) {
     await sql.raw(`drop function if exists pancake_private.${fn}`).execute(db);

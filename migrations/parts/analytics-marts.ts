@@ -208,14 +208,7 @@ const TABLES = [
  * the span of instants the rows cover, so the refresh knows which conversations and local days to
  * recompute. One row per conversation and statement (messages come 30 to a statement).
  */
-/** A source table whose changes are noted: the column naming the conversation, the instant column. */
-export interface ChangeSource {
-  table: string;
-  conversation: string | null;
-  at: string | null;
-}
-
-const SOURCES: ChangeSource[] = [
+const SOURCES: Array<{ table: string; conversation: string | null; at: string | null }> = [
   { table: 'messages', conversation: 'conversation_id', at: 'inserted_at' },
   { table: 'conversations', conversation: 'id', at: null },
   { table: 'ad_clicks', conversation: 'conversation_id', at: 'clicked_at' },
@@ -228,7 +221,7 @@ const SOURCES: ChangeSource[] = [
  * of customers first seen months apart names those days, not every day between them. Messages
  * name their conversation only.
  */
-function noteChanges(source: ChangeSource, relations: string[]): string {
+function noteChanges(source: (typeof SOURCES)[number], relations: string[]): string {
   const conversation = source.conversation ?? 'null::text';
   const at = source.at ?? 'null::timestamptz';
   const rows = relations.map((r) => `select page_id, ${conversation} as conversation_id, ${at} as at from ${r}`).join(' union all ');
@@ -241,7 +234,7 @@ function noteChanges(source: ChangeSource, relations: string[]): string {
  * Statement-level triggers with transition tables: one insert per statement, whatever its size.
  * SECURITY DEFINER so that a sync login needs no right on pancake_private to write the source tables.
  */
-export function changeNoteTriggers(source: ChangeSource): string[] {
+function triggers(source: (typeof SOURCES)[number]): string[] {
   const events: Array<{ event: string; referencing: string; relations: string[] }> = [
     { event: 'insert', referencing: 'new table as new_rows', relations: ['new_rows'] },
     { event: 'update', referencing: 'old table as old_rows new table as new_rows', relations: ['old_rows', 'new_rows'] },
@@ -262,7 +255,7 @@ export const MART_TABLES = ['dirty', 'pages', 'conversations', 'conversation_day
   'hour_totals', 'period_activity', 'employee_day_totals', 'period_response', 'customer_days', 'call_days', 'ad_days'];
 
 export async function createMarts(db: Kysely<unknown>): Promise<void> {
-  for (const statement of [...FUNCTIONS, ...TABLES, ...SOURCES.flatMap(changeNoteTriggers)]) await sql.raw(statement).execute(db);
+  for (const statement of [...FUNCTIONS, ...TABLES, ...SOURCES.flatMap(triggers)]) await sql.raw(statement).execute(db);
   // Every page is summarized from scratch once, by the first refresh after this migration.
   await sql`
     insert into pancake_private.analytics_dirty (page_id, source)

@@ -31,21 +31,14 @@ export const DISTINCT_PER_DAY =
 export const ANSWERED = 'Answered means one thing in every view: an employee (sender_kind employee, not a bot or an automatic notice) replied after the customer\'s first message.';
 export const MEDIAN_WARNING = ' A median does not add up: averaging daily medians is not the median of the period; take it from a weekly or monthly view, or from conversation_first_response.';
 
-/** The page columns joined onto an aggregate `a` that has page_id; quals on a's columns reach its tables. */
+/**
+ * The page columns joined onto an aggregate `a` that has page_id; quals on a's columns reach its
+ * tables. The page comes with the days its streams have covered (`p.<stream>_first_day`, see
+ * COVERAGE_FUNCTION): one small relation, one join, whatever the view reads of it.
+ */
 export function withPage(columns: string, inner: string, join = ''): string {
   return `select a.page_id, p.name as page_name, p.platform as channel, ${columns}
-    from (${inner}) a left join pancake.pages p on p.id = a.page_id ${join}`;
-}
-
-/** Median and 90th percentile of `expr` in seconds, rounded to a tenth. */
-export function percentiles(expr: string, prefix: string): string {
-  return `round((percentile_cont(0.5) within group (order by ${expr}))::numeric, 1) as median_${prefix}seconds,
-          round((percentile_cont(0.9) within group (order by ${expr}))::numeric, 1) as p90_${prefix}seconds`;
-}
-
-/** Seconds from `from` to `to`, null when either is. */
-export function seconds(to: string, from: string): string {
-  return `round(extract(epoch from (${to} - ${from}))::numeric, 3)`;
+    from (${inner}) a left join ${PAGES} p on p.id = a.page_id ${join}`;
 }
 
 export const BUSINESS = ' In business seconds: only the time inside the page\'s opening hours (PANCAKE_BUSINESS_HOURS, on the page\'s local clock) counts; equal to the wall-clock seconds when no hours are set.';
@@ -55,12 +48,6 @@ export const UNATTRIBUTED = ` Replies of the page marked as an employee's but wi
 /** user_id and user_name of a summary whose unattributed rows carry user_id '' (employee `u` joined). */
 export const EMPLOYEE_COLUMNS = `nullif(a.user_id, '') as user_id, case when a.user_id = '' then '${NO_EMPLOYEE}' else coalesce(u.name, a.user_name) end as user_name`;
 export const EMPLOYEE_JOIN = 'left join pancake.page_users u on u.page_id = a.page_id and u.id = a.user_id';
-
-/** Median and 90th percentile of a response time, wall-clock and business seconds, rounded to a tenth. */
-export function responsePercentiles(wall: string, business: string, prefix: string): string {
-  return `${percentiles(wall, prefix)},
-          ${percentiles(business, `${prefix}business_`)}`;
-}
 
 /**
  * The whole local days each page's streams have covered (pancake.sync_state), in the zone of its
@@ -107,15 +94,16 @@ const COVERED_NAMES: Record<Covered, string> = {
   ads: 'stats_ads',
 };
 
-export const COVERAGE_JOIN = `left join ${COVERAGE_FUNCTION.name}() cv on cv.page_id = a.page_id`;
+const COVERED_DAYS = (['inbox', 'customers', 'calls', 'ads'] as const).flatMap((s) => [`cv.${s}_first_day`, `cv.${s}_last_day`]).join(', ');
+const PAGES = `(select p.id, p.name, p.platform, ${COVERED_DAYS} from pancake.pages p left join ${COVERAGE_FUNCTION.name}() cv on cv.page_id = p.id)`;
 
 type Period = 'day' | 'week' | 'month';
 
-/** True when the row's whole day, week or month lies inside every stream's covered days (COVERAGE_JOIN). */
+/** True when the row's whole day, week or month lies inside every stream's covered days (withPage's `p`). */
 function completeExpression(streams: readonly Covered[], period: Period): string {
   const [first, last] =
     period === 'day' ? ['a.day', 'a.day'] : period === 'week' ? ['a.week_start', 'a.week_start + 6'] : ['a.month_start', "(a.month_start + interval '1 month')::date - 1"];
-  return `coalesce(${streams.map((s) => `${first} >= cv.${s}_first_day and ${last} <= cv.${s}_last_day`).join(' and ')}, false)`;
+  return `coalesce(${streams.map((s) => `${first} >= p.${s}_first_day and ${last} <= p.${s}_last_day`).join(' and ')}, false)`;
 }
 
 /** The `complete` column: its SQL (after the view's other columns) and its description. */

@@ -1,4 +1,4 @@
-import { COVERAGE_JOIN, DAY, MART, PAGE_COLUMNS, TAG_ID, complete, withPage, type ViewSpec } from './analytics-view-parts.js';
+import { DAY, MART, PAGE_COLUMNS, TAG_ID, complete, withPage, type ViewSpec } from './analytics-view-parts.js';
 
 // Tags, calls and ads. A tag deleted in Pancake (gone from its tag list, or marked is_deactive) is
 // left out of the tag views, except the one named for including it.
@@ -9,7 +9,7 @@ const tagsDone = complete(['inbox']);
 const callsDone = complete(['calls']);
 const adsDone = complete(['ads', 'inbox']);
 /** The ads statistics of the row's day were synced (in the page's zone): an ad they did not list spent nothing. */
-const ADS_SYNCED = 'a.day >= cv.ads_first_day and a.day <= cv.ads_last_day';
+const ADS_SYNCED = 'a.day >= p.ads_first_day and a.day <= p.ads_last_day';
 
 function tagsApplied(includeDeleted: boolean): ViewSpec {
   const deleted: Array<[string, string]> = includeDeleted
@@ -32,7 +32,7 @@ function tagsApplied(includeDeleted: boolean): ViewSpec {
     body: withPage(
       `a.day, a.tag_id, coalesce(t.text, a.tag_text) as tag_text, ${includeDeleted ? `${TAG_DELETED} as tag_deleted, ` : ''}a.times_applied, a.times_removed, a.conversations_tagged, ${tagsDone.sql}`,
       `select page_id, day, tag_id, tag_text, times_applied, times_removed, conversations_tagged from ${MART}.analytics_tag_days`,
-      `${TAG_JOIN} ${COVERAGE_JOIN}${includeDeleted ? '' : ` where not ${TAG_DELETED}`}`,
+      `${TAG_JOIN}${includeDeleted ? '' : ` where not ${TAG_DELETED}`}`,
     ),
   };
 }
@@ -81,7 +81,6 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
               coalesce(sum(calls) filter (where direction = 'inbound'), 0)::int as inbound_calls, coalesce(sum(calls) filter (where direction = 'outbound'), 0)::int as outbound_calls,
               sum(total_talk_seconds)::bigint as total_talk_seconds
        from ${MART}.analytics_call_days group by page_id, day`,
-      COVERAGE_JOIN,
     ),
   },
   {
@@ -97,7 +96,6 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
     body: withPage(
       `a.day, a.direction, a.calls, a.answered_calls, a.calls - a.answered_calls as missed_calls, a.total_talk_seconds, round(a.total_talk_seconds::numeric / nullif(a.answered_calls, 0), 1) as average_talk_seconds, ${callsDone.sql}`,
       `select page_id, day, direction, calls, answered_calls, total_talk_seconds from ${MART}.analytics_call_days`,
-      COVERAGE_JOIN,
     ),
   },
   {
@@ -135,7 +133,6 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
          from ${MART}.analytics_ad_days
        ) u
        group by page_id, day, ad_id`,
-      COVERAGE_JOIN,
     ),
   },
 ];

@@ -1,5 +1,5 @@
 import {
-  ANSWERED, BUSINESS, CONVERSATION_TYPE, COVERAGE_JOIN, DAY, EMPLOYEE_COLUMNS, EMPLOYEE_JOIN, HOUR, MART, MEDIAN_WARNING, MONTH, PAGE_COLUMNS, UNATTRIBUTED, USER_ID, USER_NAME, WEEK, complete, seconds, withPage, type ViewSpec,
+  ANSWERED, BUSINESS, CONVERSATION_TYPE, DAY, EMPLOYEE_COLUMNS, EMPLOYEE_JOIN, HOUR, MART, MEDIAN_WARNING, MONTH, PAGE_COLUMNS, UNATTRIBUTED, USER_ID, USER_NAME, WEEK, complete, withPage, type ViewSpec,
 } from './analytics-view-parts.js';
 
 // Inquiries rather than conversations: a conversation lives for years, and a customer who writes
@@ -40,7 +40,6 @@ function inquiryResponse(period: Period): ViewSpec {
       `select page_id, period_start as ${column}, conversation_type, inquiries, follow_ups, answered, median_employee_response_seconds, p90_employee_response_seconds,
               median_employee_response_business_seconds, p90_employee_response_business_seconds
        from ${MART}.analytics_inquiry_response where period = '${period}'`,
-      COVERAGE_JOIN,
     ),
   };
 }
@@ -67,7 +66,7 @@ function inquiryResponseByEmployee(period: Period): ViewSpec {
       `a.${column}, ${EMPLOYEE_COLUMNS}, a.answered, a.median_response_seconds, a.p90_response_seconds, a.median_response_business_seconds, a.p90_response_business_seconds, ${done.sql}`,
       `select page_id, period_start as ${column}, user_id, user_name, answered, median_response_seconds, p90_response_seconds, median_response_business_seconds, p90_response_business_seconds
        from ${MART}.analytics_inquiry_response_by_employee where period = '${period}'`,
-      `${EMPLOYEE_JOIN} ${COVERAGE_JOIN}`,
+      EMPLOYEE_JOIN,
     ),
   };
 }
@@ -99,11 +98,10 @@ export const INQUIRY_VIEWS: ViewSpec[] = [
     ],
     body: withPage(
       `a.conversation_id, a.conversation_type, a.customer_id, a.inquiry_number, a.inquiry_number > 1 as follow_up, a.inquiry_at, a.day, a.hour, a.previous_customer_message_at,
-       ${seconds('a.inquiry_at', 'a.previous_customer_message_at')} as silence_seconds, a.first_employee_reply_at is not null as answered, a.first_employee_reply_at,
-       ${seconds('a.first_employee_reply_at', 'a.inquiry_at')} as employee_response_seconds, a.employee_response_business_seconds, a.responder_user_id, a.responder_name,
-       a.first_bot_reply_at, ${seconds('a.first_bot_reply_at', 'a.inquiry_at')} as bot_response_seconds`,
-      `select page_id, conversation_id, conversation_type, customer_id, inquiry_number, inquiry_at, day, hour, previous_customer_message_at, first_employee_reply_at,
-              employee_response_business_seconds, responder_user_id, responder_name, first_bot_reply_at
+       a.silence_seconds, a.first_employee_reply_at is not null as answered, a.first_employee_reply_at, a.employee_response_seconds, a.employee_response_business_seconds,
+       a.responder_user_id, a.responder_name, a.first_bot_reply_at, a.bot_response_seconds`,
+      `select page_id, conversation_id, conversation_type, customer_id, inquiry_number, inquiry_at, day, hour, previous_customer_message_at, silence_seconds, first_employee_reply_at,
+              employee_response_seconds, employee_response_business_seconds, responder_user_id, responder_name, first_bot_reply_at, bot_response_seconds
        from ${MART}.analytics_inquiries`,
     ),
   },

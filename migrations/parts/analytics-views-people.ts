@@ -1,5 +1,5 @@
 import {
-  ANSWERED, BUSINESS, COVERAGE_JOIN, DAY, EMPLOYEE_COLUMNS, EMPLOYEE_JOIN, MART, MEDIAN_WARNING, PAGE_COLUMNS, UNATTRIBUTED, USER_ID, USER_NAME, complete, withPage, type ViewSpec,
+  ANSWERED, BUSINESS, DAY, EMPLOYEE_COLUMNS, EMPLOYEE_JOIN, MART, MEDIAN_WARNING, PAGE_COLUMNS, UNATTRIBUTED, USER_ID, USER_NAME, complete, withPage, type ViewSpec,
 } from './analytics-view-parts.js';
 
 // Employees' workload and customers: per employee and day, per assignee now, new customers per day.
@@ -32,7 +32,7 @@ export const PEOPLE_VIEWS: ViewSpec[] = [
       `select page_id, day, user_id, user_name, assigned_active_conversations, conversations_replied, messages_sent, first_replies, median_first_response_seconds, p90_first_response_seconds,
               median_first_response_business_seconds, p90_first_response_business_seconds
        from ${MART}.analytics_employee_day_totals`,
-      `${EMPLOYEE_JOIN} ${COVERAGE_JOIN}`,
+      EMPLOYEE_JOIN,
     ),
   },
   {
@@ -69,7 +69,6 @@ export const PEOPLE_VIEWS: ViewSpec[] = [
     body: withPage(
       `a.day, a.new_customer_records, a.new_customers_by_first_conversation, ${customersDone.sql}`,
       `select page_id, day, new_customer_records, new_customers_by_first_conversation from ${MART}.analytics_customer_days`,
-      COVERAGE_JOIN,
     ),
   },
 ];

@@ -1,5 +1,5 @@
 import {
-  ANSWERED, BUSINESS, CONVERSATION_TYPE, COVERAGE_JOIN, DAY, EMPLOYEE_COLUMNS, EMPLOYEE_JOIN, HOUR, MART, MEDIAN_WARNING, MONTH, PAGE_COLUMNS, UNATTRIBUTED, USER_ID, USER_NAME, WEEK, complete, seconds, withPage, type ViewSpec,
+  ANSWERED, BUSINESS, CONVERSATION_TYPE, DAY, EMPLOYEE_COLUMNS, EMPLOYEE_JOIN, HOUR, MART, MEDIAN_WARNING, MONTH, PAGE_COLUMNS, UNATTRIBUTED, USER_ID, USER_NAME, WEEK, complete, withPage, type ViewSpec,
 } from './analytics-view-parts.js';
 
 // How fast and how much employees answer. Response times count employees only: bots and automatic
@@ -30,7 +30,7 @@ function firstResponseByEmployee(period: 'day' | 'week' | 'month'): ViewSpec {
       `a.${column}, ${EMPLOYEE_COLUMNS}, a.first_replies, a.median_response_seconds, a.p90_response_seconds, a.median_response_business_seconds, a.p90_response_business_seconds, ${done.sql}`,
       `select page_id, period_start as ${column}, user_id, user_name, first_replies, median_response_seconds, p90_response_seconds, median_response_business_seconds, p90_response_business_seconds
        from ${MART}.analytics_period_response where period = '${period}'`,
-      `${EMPLOYEE_JOIN} ${COVERAGE_JOIN}`,
+      EMPLOYEE_JOIN,
     ),
   };
 }
@@ -68,9 +68,8 @@ export const RESPONSE_VIEWS: ViewSpec[] = [
       'a.conversation_id, a.conversation_type, a.customer_id, a.day, a.hour, a.first_customer_message_at, a.page_initiated, a.opened_from_ad, a.answered, a.first_employee_reply_at, a.employee_response_seconds, a.employee_response_business_seconds, a.responder_user_id, a.responder_name, a.first_bot_reply_at, a.bot_response_seconds, a.first_page_notice_at, a.page_notice_response_seconds, a.awaiting_reply, a.awaiting_reply_since',
       `select page_id, conversation_id, conversation_type, customer_id, first_customer_day as day, first_customer_hour as hour, first_customer_message_at,
               page_initiated, opened_from_ad, first_employee_reply_at is not null as answered, first_employee_reply_at,
-              ${seconds('first_employee_reply_at', 'first_customer_message_at')} as employee_response_seconds, employee_response_business_seconds, responder_user_id, responder_name,
-              first_bot_reply_at, ${seconds('first_bot_reply_at', 'first_customer_message_at')} as bot_response_seconds,
-              first_page_notice_at, ${seconds('first_page_notice_at', 'first_customer_message_at')} as page_notice_response_seconds,
+              employee_response_seconds, employee_response_business_seconds, responder_user_id, responder_name,
+              first_bot_reply_at, bot_response_seconds, first_page_notice_at, page_notice_response_seconds,
               last_message_from_customer as awaiting_reply, awaiting_reply_since
        from ${F} where first_customer_message_at is not null`,
     ),
@@ -100,7 +99,6 @@ export const RESPONSE_VIEWS: ViewSpec[] = [
       `select page_id, period_start as day, conversation_type, conversations, answered, page_initiated, median_employee_response_seconds, p90_employee_response_seconds,
               median_employee_response_business_seconds, p90_employee_response_business_seconds, answered_by_bot, median_bot_response_seconds
        from ${MART}.analytics_response_by_type where period = 'day'`,
-      COVERAGE_JOIN,
     ),
   },
   firstResponseByEmployee('day'),

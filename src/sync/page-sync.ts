@@ -5,7 +5,7 @@ import type { PancakeClient } from '../pancake/client.js';
 import { PancakeError } from '../pancake/errors.js';
 import { redact } from '../redact.js';
 import { businessHoursOf } from '../business-hours.js';
-import { keepAnalyticsCurrent } from '../warehouse/analytics/refresh-schedule.js';
+import { SUMMARY_SOURCE_TABLES, keepAnalyticsCurrent } from '../warehouse/analytics/refresh-schedule.js';
 import type { Database } from '../warehouse/schema.js';
 import type { LockSession, RunFailure, RunWarning } from '../warehouse/state.js';
 import { failureLogFields } from './failure-log.js';
@@ -171,7 +171,9 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   // limit keep the load in bounds, and `after` keeps dependent streams in order.
   for (const stream of streams) finished.set(stream.name, runOne(stream));
   const analytics = { ...page, inquiryGapSeconds: config.inquiryGapMs / 1000, businessHours: businessHoursOf(config.businessHours, page.id) };
-  await keepAnalyticsCurrent(db, analytics, pageLog, Promise.all(finished.values()));
+  const summarized = (stream: Stream) => SUMMARY_SOURCE_TABLES.includes(stream.table ?? '');
+  const done = (selected: Stream[]) => Promise.all(selected.map((s) => finished.get(s.name)));
+  await keepAnalyticsCurrent(db, analytics, pageLog, done(streams.filter(summarized)), done(streams.filter((s) => !summarized(s))));
 }
 
 export function zero(): StreamCounts {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { businessSeconds, distinct, inScope, local, type SummaryPage, type Scope, type SummaryPart, type Trx } from './summary-parts.js';
+import { businessSeconds, distinct, inScope, local, seconds, type SummaryPage, type Scope, type SummaryPart, type Trx } from './summary-parts.js';
 
 // The summaries kept per conversation (migrations/parts/analytics-marts.ts and
 // analytics-inquiry-marts.ts): its facts (start, who started it, first customer message, first
@@ -11,22 +11,22 @@ import { businessSeconds, distinct, inScope, local, type SummaryPage, type Scope
 export interface Touched {
   /** Customers whose conversations' starts changed: their first conversation may be another. */
   customers: string[];
-  /** Local start days of conversations whose start, type or customer changed (new conversations per day and hour). */
+  /** Local start days of conversations whose start, type, customer or opener changed (new conversations per day and hour). */
   startDays: string[];
   /** Local days of the customer's first message of conversations whose first replies changed (response totals). */
   firstDays: string[];
 }
 
 // Which facts each group of totals reads.
-const START = ['conversation_type', 'customer_id', 'started_at', 'started_day', 'started_hour'];
+const START = ['conversation_type', 'customer_id', 'started_at', 'started_day', 'started_hour', 'page_initiated', 'opened_from_ad'];
 const FIRST = ['first_customer_message_at', 'first_customer_day', 'first_employee_reply_at', 'responder_user_id', 'responder_name', 'employee_response_business_seconds', 'page_initiated', 'first_bot_reply_at', 'conversation_type'];
 const differs = (columns: string[]) => sql.raw(`o.conversation_id is null or (${columns.map((c) => `o.${c}`).join(', ')}) is distinct from (${columns.map((c) => `f.${c}`).join(', ')})`);
 
 const FACTS = [
   'conversation_type', 'customer_id', 'started_at', 'started_day', 'started_hour', 'page_initiated', 'opened_from_ad',
   'first_customer_message_at', 'first_customer_day', 'first_customer_hour', 'first_employee_reply_at', 'responder_user_id',
-  'responder_name', 'first_bot_reply_at', 'first_page_notice_at', 'last_message_from_customer', 'employee_response_business_seconds',
-  'awaiting_reply_since', 'messages_pending_at',
+  'responder_name', 'first_bot_reply_at', 'first_page_notice_at', 'last_message_from_customer', 'employee_response_seconds', 'bot_response_seconds',
+  'page_notice_response_seconds', 'employee_response_business_seconds', 'awaiting_reply_since', 'messages_pending_at',
 ];
 
 function facts(target: SummaryPage, scope: Scope) {
@@ -39,6 +39,8 @@ function facts(target: SummaryPage, scope: Scope) {
            extract(hour from ${local('a.first_customer_at', zone)})::smallint as first_customer_hour,
            r.employee_at as first_employee_reply_at, r.employee_user as responder_user_id, r.employee_name as responder_name,
            r.bot_at as first_bot_reply_at, r.notice_at as first_page_notice_at, coalesce(a.last_kind = 'customer', false) as last_message_from_customer,
+           ${seconds('r.employee_at', 'a.first_customer_at')} as employee_response_seconds, ${seconds('r.bot_at', 'a.first_customer_at')} as bot_response_seconds,
+           ${seconds('r.notice_at', 'a.first_customer_at')} as page_notice_response_seconds,
            ${businessSeconds('a.first_customer_at', 'r.employee_at', target)} as employee_response_business_seconds, w.since as awaiting_reply_since,
            case when ms.conversation_id is null or ms.synced_updated_at < c.updated_at then coalesce(c.updated_at, c.inserted_at, c.synced_at) end as messages_pending_at
     from pancake.conversations c
@@ -110,6 +112,21 @@ export async function refreshConversationFacts(trx: Trx, target: SummaryPage, sc
            coalesce(array_agg(distinct first_day::text) filter (where first_day is not null), '{}') as "firstDays"
     from touched`.execute(trx);
   return rows[0] ?? { customers: [], startDays: [], firstDays: [] };
+}
+
+/**
+ * Clears the messages-pending mark of conversations whose messages have since been stored for
+ * their current version. A conversation becomes pending only through a change of its own (noted,
+ * and recomputed by refreshConversationFacts); it leaves that state when the messages stream
+ * writes its message state, which notes nothing, hence this check at every refresh.
+ */
+export async function clearFetchedMessages(trx: Trx, pageId: string): Promise<void> {
+  await sql`
+    update pancake_private.analytics_conversations f set messages_pending_at = null
+    from pancake.conversation_message_state ms, pancake.conversations c
+    where f.page_id = ${pageId} and f.messages_pending_at is not null
+      and ms.page_id = f.page_id and ms.conversation_id = f.conversation_id and c.page_id = f.page_id and c.id = f.conversation_id
+      and ms.synced_updated_at >= c.updated_at`.execute(trx);
 }
 
 /**

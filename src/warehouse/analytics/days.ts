@@ -1,11 +1,12 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { SummaryPage, SummaryPart, Trx } from './summary-parts.js';
 
-// The summaries kept per local day from sources other than messages (customers, calls, ad clicks).
+// The summaries kept per local day from sources other than messages (customers, calls, ad clicks),
+// and the conversations started per day.
 // Each day reads its own index range, a lateral subquery per day: on freshly loaded tables without
 // statistics the planner would otherwise compare every day with every row of the page.
 
-const DAY_TABLES = ['analytics_customer_days', 'analytics_call_days', 'analytics_ad_days'];
+const DAY_TABLES = ['analytics_customer_days', 'analytics_call_days', 'analytics_ad_days', 'analytics_start_days'];
 
 /** Per conversation (or inquiry): read by the day and period totals. */
 export const CONVERSATION_SUMMARY_TABLES = [
@@ -31,6 +32,16 @@ export function daySummaryParts({ pageId, zone }: SummaryPage, days: readonly st
   const dayList = sql`unnest(${dayArray(days)}) as d(day)`;
   const within = sql`t.day = any(${dayArray(days)})`;
   return [
+    {
+      // From the conversation facts: conversations started per day, as daily_conversations shows them.
+      table: 'analytics_start_days', key: ['day', 'conversation_type'], values: ['new_conversations', 'page_initiated', 'opened_from_ad', 'first_conversations_of_customers'],
+      within, report: null,
+      fresh: sql`
+        select page_id, started_day as day, conversation_type, count(*)::int as new_conversations, (count(*) filter (where page_initiated))::int as page_initiated,
+               (count(*) filter (where opened_from_ad))::int as opened_from_ad, (count(*) filter (where customer_first_conversation))::int as first_conversations_of_customers
+        from pancake_private.analytics_conversations where page_id = ${pageId} and started_day = any(${dayArray(days)})
+        group by page_id, started_day, conversation_type`,
+    },
     {
       table: 'analytics_customer_days', key: ['day'], values: ['new_customer_records', 'new_customers_by_first_conversation'], within, report: 'day',
       fresh: sql`

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { businessSeconds, inScope, local, type Scope, type SummaryPage, type SummaryPart } from './summary-parts.js';
+import { businessSeconds, inScope, local, seconds, type Scope, type SummaryPage, type SummaryPart } from './summary-parts.js';
 
 // Inquiries: a customer message that opens the conversation, or comes after at least
 // PANCAKE_INQUIRY_GAP without a customer message. Each is timed to the first employee reply after
@@ -10,13 +10,15 @@ export function inquiryPart(target: SummaryPage, scope: Scope): SummaryPart {
   const { pageId, zone, inquiryGapSeconds } = target;
   return {
     table: 'analytics_inquiries', key: ['conversation_id', 'inquiry_at'], within: inScope(scope, 't.conversation_id'), report: 'day',
-    values: ['inquiry_number', 'conversation_type', 'customer_id', 'day', 'hour', 'previous_customer_message_at', 'first_employee_reply_at', 'responder_user_id', 'responder_name',
-      'employee_response_business_seconds', 'first_bot_reply_at'],
+    values: ['inquiry_number', 'conversation_type', 'customer_id', 'day', 'hour', 'previous_customer_message_at', 'silence_seconds', 'first_employee_reply_at', 'responder_user_id',
+      'responder_name', 'employee_response_seconds', 'employee_response_business_seconds', 'first_bot_reply_at', 'bot_response_seconds'],
     fresh: sql`
       select q.page_id, q.conversation_id, q.inserted_at as inquiry_at, q.inquiry_number::int as inquiry_number, f.conversation_type, f.customer_id,
              ${local('q.inserted_at', zone)}::date as day, extract(hour from ${local('q.inserted_at', zone)})::smallint as hour, q.previous_at as previous_customer_message_at,
-             r.inserted_at as first_employee_reply_at, r.sender_user_id as responder_user_id, r.sender_admin_name as responder_name,
-             ${businessSeconds('q.inserted_at', 'r.inserted_at', target)} as employee_response_business_seconds, b.inserted_at as first_bot_reply_at
+             ${seconds('q.inserted_at', 'q.previous_at')} as silence_seconds, r.inserted_at as first_employee_reply_at, r.sender_user_id as responder_user_id,
+             r.sender_admin_name as responder_name, ${seconds('r.inserted_at', 'q.inserted_at')} as employee_response_seconds,
+             ${businessSeconds('q.inserted_at', 'r.inserted_at', target)} as employee_response_business_seconds, b.inserted_at as first_bot_reply_at,
+             ${seconds('b.inserted_at', 'q.inserted_at')} as bot_response_seconds
       from (
         select c.*, row_number() over (partition by c.conversation_id order by c.inserted_at, c.id) as inquiry_number
         from (

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { REPLY_SECONDS, SUMS, percentiles } from './totals.js';
+import { SUMS, percentiles } from './totals.js';
 import type { SummaryPage, SummaryPart } from './summary-parts.js';
 
 // Totals per local day, week and month that the views read as they are: distinct conversations
@@ -8,7 +8,6 @@ import type { SummaryPage, SummaryPart } from './summary-parts.js';
 // per-conversation and per-inquiry summaries; one index range per period (a lateral subquery each).
 
 const MART = 'pancake_private';
-const INQUIRY_SECONDS = 'round(extract(epoch from (first_employee_reply_at - inquiry_at))::numeric, 3)';
 
 /** Local days whose period totals to redo, by what they count. */
 export interface PeriodDays {
@@ -83,7 +82,7 @@ function periodResponse({ pageId }: SummaryPage, days: readonly string[]): Summa
       select ${pageId}::text as page_id, p.period, p.start as period_start, r.*
       from ${list} cross join lateral (
         select coalesce(responder_user_id, '') as user_id, max(responder_name) as user_name, count(*)::int as first_replies,
-               ${percentiles(REPLY_SECONDS, 'response_')}, ${percentiles('employee_response_business_seconds', 'response_business_')}
+               ${percentiles('employee_response_seconds', 'response_')}, ${percentiles('employee_response_business_seconds', 'response_business_')}
         from ${sql.table(`${MART}.analytics_conversations`)}
         where page_id = ${pageId} and first_customer_day >= p.start and first_customer_day < e.stop and first_employee_reply_at is not null
         group by coalesce(responder_user_id, '')
@@ -102,8 +101,8 @@ function responseByType({ pageId }: SummaryPage, days: readonly string[]): Summa
       from ${list} cross join lateral (
         select conversation_type, count(*)::int as conversations, (count(*) filter (where first_employee_reply_at is not null))::int as answered,
                (count(*) filter (where page_initiated))::int as page_initiated, (count(*) filter (where first_bot_reply_at is not null))::int as answered_by_bot,
-               ${percentiles(REPLY_SECONDS, 'employee_response_')}, ${percentiles('employee_response_business_seconds', 'employee_response_business_')},
-               round((percentile_cont(0.5) within group (order by round(extract(epoch from (first_bot_reply_at - first_customer_message_at))::numeric, 3)))::numeric, 1) as median_bot_response_seconds
+               ${percentiles('employee_response_seconds', 'employee_response_')}, ${percentiles('employee_response_business_seconds', 'employee_response_business_')},
+               round((percentile_cont(0.5) within group (order by bot_response_seconds))::numeric, 1) as median_bot_response_seconds
         from ${sql.table(`${MART}.analytics_conversations`)}
         where page_id = ${pageId} and first_customer_day >= p.start and first_customer_day < e.stop and first_customer_message_at is not null
         group by conversation_type
@@ -121,7 +120,7 @@ function inquiryResponse({ pageId }: SummaryPage, days: readonly string[]): Summ
       from ${list} cross join lateral (
         select conversation_type, count(*)::int as inquiries, (count(*) filter (where inquiry_number > 1))::int as follow_ups,
                (count(*) filter (where first_employee_reply_at is not null))::int as answered,
-               ${percentiles(INQUIRY_SECONDS, 'employee_response_')}, ${percentiles('employee_response_business_seconds', 'employee_response_business_')}
+               ${percentiles('employee_response_seconds', 'employee_response_')}, ${percentiles('employee_response_business_seconds', 'employee_response_business_')}
         from ${sql.table(`${MART}.analytics_inquiries`)} where page_id = ${pageId} and day >= p.start and day < e.stop
         group by conversation_type
       ) r`,
@@ -137,7 +136,7 @@ function inquiryResponseByEmployee({ pageId }: SummaryPage, days: readonly strin
       select ${pageId}::text as page_id, p.period, p.start as period_start, r.*
       from ${list} cross join lateral (
         select coalesce(responder_user_id, '') as user_id, max(responder_name) as user_name, count(*)::int as answered,
-               ${percentiles(INQUIRY_SECONDS, 'response_')}, ${percentiles('employee_response_business_seconds', 'response_business_')}
+               ${percentiles('employee_response_seconds', 'response_')}, ${percentiles('employee_response_business_seconds', 'response_business_')}
         from ${sql.table(`${MART}.analytics_inquiries`)}
         where page_id = ${pageId} and day >= p.start and day < e.stop and first_employee_reply_at is not null
         group by coalesce(responder_user_id, '')

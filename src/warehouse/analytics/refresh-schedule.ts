@@ -3,16 +3,24 @@ import type { Logger } from '../../logger.js';
 import { refreshAnalytics, type AnalyticsPage } from './refresh.js';
 import type { Database } from '../schema.js';
 
-// When the summaries are refreshed during a page's sync: every REFRESH_INTERVAL_MS while its streams
-// run (the conversations changed so far, the totals left for later), and once when they are done
-// (the rest, and the totals of every day touched). A long backfill is thereby summarized as it
-// arrives, while the sync waits on the API, instead of in one long step at the end, and each day's
-// totals are computed once; an incremental run ends with one small refresh.
+// When the summaries are refreshed during a page's sync: every REFRESH_INTERVAL_MS while the
+// streams they summarize run (the conversations changed so far, the totals left for later), and
+// once when those streams are done (the rest, and the totals of every day touched), while the
+// page's other streams (statistics, posts, tags, users) may still run: the summaries do not read
+// their tables. A long backfill is thereby summarized as it arrives, while the sync waits on the
+// API, instead of in one long step at the end, and each day's totals are computed once; an
+// incremental run ends with one small refresh that mostly overlaps the statistics' requests.
 
 export const REFRESH_INTERVAL_MS = 15_000;
 
-/** Runs `work` (the page's streams) with the page's analytics kept current alongside and after it. */
-export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: AnalyticsPage, log: Logger, work: Promise<T>, intervalMs = REFRESH_INTERVAL_MS): Promise<T> {
+/** The tables the summaries are computed from (change-noting triggers, migrations/parts/analytics-marts.ts), by the streams that write them. */
+export const SUMMARY_SOURCE_TABLES: readonly string[] = ['pancake.conversations', 'pancake.messages', 'pancake.customers', 'pancake.call_logs'];
+
+/**
+ * Runs the page's streams with its analytics kept current alongside: `sources` settles when the
+ * streams writing SUMMARY_SOURCE_TABLES are done, `rest` (if given) when the others are.
+ */
+export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: AnalyticsPage, log: Logger, sources: Promise<T>, rest: Promise<unknown> = Promise.resolve(), intervalMs = REFRESH_INTERVAL_MS): Promise<T> {
   let done = false;
   let wake: () => void = () => {};
   const periodic = (async () => {
@@ -28,12 +36,13 @@ export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: Analyt
     }
   })();
   try {
-    return await work;
+    return await sources;
   } finally {
     done = true;
     wake();
     await periodic;
     await refreshQuietly(db, page, log, true);
+    await rest;
   }
 }
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { activeDays, assignmentPart, refreshConversationFacts, refreshFirstConversations } from './conversations.js';
+import { activeDays, assignmentPart, clearFetchedMessages, refreshConversationFacts, refreshFirstConversations } from './conversations.js';
 import { CONVERSATION_SUMMARY_TABLES, SUMMARY_TABLES, allDays, clearPageSummaries, daySummaryParts } from './days.js';
 import { inquiryPart } from './inquiries.js';
 import { messageParts } from './messages.js';
@@ -58,6 +58,8 @@ interface Claimed {
   allTotals: boolean;
   /** Summarize the page from scratch: asked for, first refresh, or a new zone, inquiry gap or opening hours. */
   rebuild: boolean;
+  /** Some conversation of the page waited for its messages at the last refresh. */
+  pending: boolean;
 }
 
 /** The zone a page is summarized in when no sync has stored one (the default of PANCAKE_TIMEZONE). */
@@ -72,7 +74,7 @@ export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage
     await sql`select pg_advisory_xact_lock(hashtext('pancake-sync:analytics'), hashtext(${page.id}))`.execute(trx);
     const claimed = await claim(trx, target);
     const rebuild = claimed.rebuild;
-    const idle = !rebuild && !claimed.allTotals && claimed.conversations.length === 0 && claimed.days.length === 0 && claimed.deferredDays.length === 0;
+    const idle = !rebuild && !claimed.pending && !claimed.allTotals && claimed.conversations.length === 0 && claimed.days.length === 0 && claimed.deferredDays.length === 0;
     if (idle) return { conversations: 0, days: 0, rebuilt: false, totals };
     if (rebuild) await clearPageSummaries(trx, page.id);
     const done = await summarize(trx, target, rebuild ? { all: true } : { all: false, ids: claimed.conversations }, claimed, totals);
@@ -107,8 +109,9 @@ async function claim(trx: Transaction<Database>, { pageId, zone, inquiryGapSecon
            ), '{}') as days,
            coalesce((select array_agg(distinct pancake_private.local_time(from_at, ${zone})::date::text) from taken where source = 'days'), '{}') as "deferredDays",
            exists (select from taken where source = 'totals') as "allTotals",
-           (select rebuild from decided) as rebuild`.execute(trx);
-  return rows[0] ?? { conversations: [], days: [], deferredDays: [], allTotals: true, rebuild: true };
+           (select rebuild from decided) as rebuild,
+           exists (select from pancake_private.analytics_conversations where page_id = ${pageId} and messages_pending_at is not null) as pending`.execute(trx);
+  return rows[0] ?? { conversations: [], days: [], deferredDays: [], allTotals: true, rebuild: true, pending: false };
 }
 
 async function summarize(trx: Transaction<Database>, target: SummaryPage, scope: Scope, claimed: Claimed, withTotals: boolean): Promise<{ conversations: number; days: number }> {
@@ -119,6 +122,7 @@ async function summarize(trx: Transaction<Database>, target: SummaryPage, scope:
   const perConversation = scope.all || scope.ids.length > 0;
   const none = { customers: [], startDays: [], firstDays: [] };
   const facts = perConversation ? await refreshConversationFacts(trx, target, scope) : none;
+  if (claimed.pending) await clearFetchedMessages(trx, target.pageId);
   await analyze('analytics_conversations');
   const flagged = scope.all || facts.customers.length > 0 ? await refreshFirstConversations(trx, target.pageId, scope.all ? scope : { all: false, ids: facts.customers }) : [];
   // Independent of each other (they read the facts above), so one statement.

@@ -29,6 +29,11 @@ export function local(column: string, zone: string): RawBuilder<unknown> {
   return sql`pancake_private.local_time(${sql.ref(column)}, ${zone})`;
 }
 
+/** Seconds from one instant column to a later one (null when either is), to the millisecond. */
+export function seconds(to: string, from: string): RawBuilder<unknown> {
+  return sql`round(extract(epoch from (${sql.ref(to)} - ${sql.ref(from)}))::numeric, 3)`;
+}
+
 /** Seconds from one instant column to another, within the page's opening hours (all of them when it has none). */
 export function businessSeconds(from: string, to: string, { zone, businessHours }: SummaryPage): RawBuilder<unknown> {
   return sql`pancake_private.business_seconds(${sql.ref(from)}, ${sql.ref(to)}, ${zone}, ${businessHours}::nummultirange)`;

@@ -10,8 +10,6 @@ import type { SummaryPage, SummaryPart } from './summary-parts.js';
 
 const MART = 'pancake_private';
 export const SUMS = sql.raw(['messages', 'customer_messages', 'employee_messages', 'bot_messages', 'page_notice_messages'].map((c) => `sum(${c})::int as ${c}`).join(', '));
-/** Seconds from the customer's first message to the first employee reply (analytics_conversations). */
-export const REPLY_SECONDS = 'round(extract(epoch from (first_employee_reply_at - first_customer_message_at))::numeric, 3)';
 
 /** Median and 90th percentile of `expr`, rounded to a tenth, as median_<prefix>seconds and p90_<prefix>seconds. */
 export function percentiles(expr: string, prefix: string) {
@@ -68,7 +66,7 @@ function employeeTotals({ pageId }: SummaryPage, days: readonly string[]): Summa
         join ${sql.table(`${MART}.analytics_assignments`)} a on a.page_id = d.page_id and a.conversation_id = d.conversation_id
         where d.page_id = ${pageId} and d.day = any(${inDays}) and d.customer_messages > 0
         union all
-        select first_customer_day, coalesce(responder_user_id, ''), responder_name, 0, 0, 0, 1, ${sql.raw(REPLY_SECONDS)}, employee_response_business_seconds
+        select first_customer_day, coalesce(responder_user_id, ''), responder_name, 0, 0, 0, 1, employee_response_seconds, employee_response_business_seconds
         from ${sql.table(`${MART}.analytics_conversations`)} where page_id = ${pageId} and first_customer_day = any(${inDays}) and first_employee_reply_at is not null
       ) w
       group by day, user_id`,
