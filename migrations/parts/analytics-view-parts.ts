@@ -34,7 +34,7 @@ export const MEDIAN_WARNING = ' A median does not add up: averaging daily median
 /**
  * The page columns joined onto an aggregate `a` that has page_id; quals on a's columns reach its
  * tables. The page comes with the days its streams have covered (`p.<stream>_first_day`, see
- * COVERAGE_FUNCTION): one small relation, one join, whatever the view reads of it.
+ * Covered): one small relation, one join, whatever the view reads of it.
  */
 export function withPage(columns: string, inner: string, join = ''): string {
   return `select a.page_id, p.name as page_name, p.platform as channel, ${columns}
@@ -50,41 +50,9 @@ export const EMPLOYEE_COLUMNS = `nullif(a.user_id, '') as user_id, case when a.u
 export const EMPLOYEE_JOIN = 'left join pancake.page_users u on u.page_id = a.page_id and u.id = a.user_id';
 
 /**
- * The whole local days each page's streams have covered (pancake.sync_state), in the zone of its
- * summaries: a day counts when it starts at or after covered_from and ends at or before the
- * watermark. Conversations and their messages go together ("inbox"): a conversation whose messages
- * are still to be fetched (pancake_private.analytics_conversations.messages_pending_at) makes every
- * day up to its latest change incomplete. Statistics count only when read in the page's zone.
- *
- * A function rather than a view: the zone arithmetic calls functions of pancake_private, which a
- * reader of the views may not name; SECURITY DEFINER runs it with its owner's rights, like a view.
+ * The streams a row may be computed from, as pancake_private.analytics_pages records the whole
+ * local days each has covered (<stream>_first_day, <stream>_last_day; src/warehouse/analytics/coverage.ts).
  */
-export const COVERAGE_FUNCTION = {
-  name: `${MART}.analytics_covered_days`,
-  returns: 'table (page_id text, zone text, inbox_first_day date, inbox_last_day date, customers_first_day date, customers_last_day date, calls_first_day date, calls_last_day date, ads_first_day date, ads_last_day date)',
-  body: `
-    with state as (
-      select s.page_id, s.stream, s.covered_from, case when s.watermark is null then null else least(s.watermark, s.updated_at) end as watermark, s.cursor ->> 'zone' as cursor_zone
-      from pancake.sync_state s
-    )
-    select a.page_id, a.zone,
-           case when c.covered_from is not null then greatest(${MART}.first_covered_day(c.covered_from, a.zone), ${MART}.local_time(m.pending_at, a.zone)::date + 1) end,
-           ${MART}.last_covered_day(c.watermark, a.zone),
-           ${MART}.first_covered_day(cu.covered_from, a.zone), ${MART}.last_covered_day(cu.watermark, a.zone),
-           ${MART}.first_covered_day(ca.covered_from, a.zone), ${MART}.last_covered_day(ca.watermark, a.zone),
-           case when ad.cursor_zone = a.zone then ${MART}.first_covered_day(ad.covered_from, a.zone) end,
-           case when ad.cursor_zone = a.zone then ${MART}.last_covered_day(ad.watermark, a.zone) end
-    from ${MART}.analytics_pages a
-    left join state c on c.page_id = a.page_id and c.stream = 'conversations'
-    left join state cu on cu.page_id = a.page_id and cu.stream = 'customers'
-    left join state ca on ca.page_id = a.page_id and ca.stream = 'call_logs'
-    left join state ad on ad.page_id = a.page_id and ad.stream = 'stats_ads'
-    cross join lateral (
-      select max(f.messages_pending_at) as pending_at from ${MART}.analytics_conversations f where f.page_id = a.page_id and f.messages_pending_at is not null
-    ) m`,
-};
-
-/** The streams a row may be computed from, as analytics_covered_days names them. */
 export type Covered = 'inbox' | 'customers' | 'calls' | 'ads';
 
 const COVERED_NAMES: Record<Covered, string> = {
@@ -94,8 +62,8 @@ const COVERED_NAMES: Record<Covered, string> = {
   ads: 'stats_ads',
 };
 
-const COVERED_DAYS = (['inbox', 'customers', 'calls', 'ads'] as const).flatMap((s) => [`cv.${s}_first_day`, `cv.${s}_last_day`]).join(', ');
-const PAGES = `(select p.id, p.name, p.platform, ${COVERED_DAYS} from pancake.pages p left join ${COVERAGE_FUNCTION.name}() cv on cv.page_id = p.id)`;
+const COVERED_DAYS = (['inbox', 'customers', 'calls', 'ads'] as const).flatMap((s) => [`c.${s}_first_day`, `c.${s}_last_day`]).join(', ');
+const PAGES = `(select p.id, p.name, p.platform, ${COVERED_DAYS} from pancake.pages p left join ${MART}.analytics_pages c on c.page_id = p.id)`;
 
 type Period = 'day' | 'week' | 'month';
 
@@ -113,7 +81,7 @@ export function complete(streams: readonly Covered[], period: Period = 'day'): {
     sql: `${completeExpression(streams, period)} as complete`,
     column: [
       'complete',
-      `True when the whole ${period} lies inside the range every stream this row is computed from has covered (${names}; see pancake.sync_state): its numbers hold everything Pancake sent. False for ${period}s before the first synced day or not yet over and synced${streams.includes('inbox') ? ", and while some conversation's messages are still to be fetched" : ''}. Filter on it (where complete) before comparing ${period}s.`,
+      `True when the whole ${period} lies inside the range every stream this row is computed from had covered at the page's latest sync (${names}; see pancake.sync_state): its numbers hold everything Pancake sent. False for ${period}s before the first synced day or not yet over and synced${streams.includes('inbox') ? ", and while some conversation's messages are still to be fetched" : ''}. Filter on it (where complete) before comparing ${period}s.`,
     ],
   };
 }

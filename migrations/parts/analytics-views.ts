@@ -5,7 +5,7 @@ import { BUSINESS_VIEWS } from './analytics-views-business.js';
 import { INQUIRY_VIEWS } from './analytics-views-inquiries.js';
 import { PEOPLE_VIEWS } from './analytics-views-people.js';
 import { RESPONSE_VIEWS } from './analytics-views-responses.js';
-import { COVERAGE_FUNCTION, type ViewSpec } from './analytics-view-parts.js';
+import type { ViewSpec } from './analytics-view-parts.js';
 
 // The one place the pancake_analytics views are created. A view holds no data, so its definition
 // is not frozen in a migration: the definitions live in the parts files, as they are now, and after
@@ -21,15 +21,14 @@ const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** A digest of every definition: the views are recreated when it changes. */
 export function analyticsViewsChecksum(): string {
-  return createHash('sha256').update(JSON.stringify([COVERAGE_FUNCTION, ANALYTICS_VIEWS])).digest('hex');
+  return createHash('sha256').update(JSON.stringify(ANALYTICS_VIEWS)).digest('hex');
 }
 
-/** Drops every view of pancake_analytics (and the coverage function behind them), whatever its name. */
+/** Drops every view of pancake_analytics, whatever its name. */
 export async function dropAnalyticsViews<DB>(db: Kysely<DB>): Promise<void> {
   const { rows } = await sql<{ name: string }>`
     select quote_ident(table_schema) || '.' || quote_ident(table_name) as name from information_schema.views where table_schema = 'pancake_analytics'`.execute(db);
   if (rows.length > 0) await sql.raw(`drop view if exists ${rows.map((r) => r.name).join(', ')}`).execute(db);
-  await sql.raw(`drop function if exists ${COVERAGE_FUNCTION.name}()`).execute(db);
   await sql`delete from pancake_private.analytics_views`.execute(db);
 }
 
@@ -46,9 +45,6 @@ async function createView<DB>(db: Kysely<DB>, view: ViewSpec): Promise<void> {
 
 /** Creates every view as currently defined and records their checksum. */
 export async function createAnalyticsViews<DB>(db: Kysely<DB>): Promise<void> {
-  const { name, returns, body } = COVERAGE_FUNCTION;
-  await sql.raw(`create function ${name}() returns ${returns} language sql stable security definer set search_path = pg_catalog, pg_temp as $$ ${body} $$`).execute(db);
-  await sql.raw(`comment on function ${name}() is 'Per page, the first and last whole local days each stream has covered (pancake.sync_state), in the zone of the page''s summaries: what the views'' complete columns read.'`).execute(db);
   for (const view of ANALYTICS_VIEWS) await createView(db, view);
   await sql`insert into pancake_private.analytics_views (checksum) values (${analyticsViewsChecksum()})`.execute(db);
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../logger.js';
+import { recordCoverage } from './coverage.js';
 import { refreshAnalytics, type AnalyticsPage } from './refresh.js';
 import type { Database } from '../schema.js';
 
@@ -43,6 +44,8 @@ export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: Analyt
     await periodic;
     await refreshQuietly(db, page, log, true);
     await rest;
+    // The statistics may have ended after the refresh: the days they cover count as of now.
+    await recordCoverage(db, page.id).catch((error: unknown) => log.warn({ err: error }, `the days the streams of page ${page.id} cover were not recorded (${error instanceof Error ? error.message : String(error)}); the next sync records them`));
   }
 }
 

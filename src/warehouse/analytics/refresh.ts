@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { activeDays, assignmentPart, clearFetchedMessages, refreshConversationFacts, refreshFirstConversations } from './conversations.js';
+import { recordCoverage } from './coverage.js';
 import { CONVERSATION_SUMMARY_TABLES, SUMMARY_TABLES, allDays, clearPageSummaries, daySummaryParts } from './days.js';
 import { inquiryPart } from './inquiries.js';
 import { messageParts } from './messages.js';
@@ -75,9 +76,9 @@ export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage
     const claimed = await claim(trx, target);
     const rebuild = claimed.rebuild;
     const idle = !rebuild && !claimed.pending && !claimed.allTotals && claimed.conversations.length === 0 && claimed.days.length === 0 && claimed.deferredDays.length === 0;
-    if (idle) return { conversations: 0, days: 0, rebuilt: false, totals };
     if (rebuild) await clearPageSummaries(trx, page.id);
-    const done = await summarize(trx, target, rebuild ? { all: true } : { all: false, ids: claimed.conversations }, claimed, totals);
+    const done = idle ? { conversations: 0, days: 0 } : await summarize(trx, target, rebuild ? { all: true } : { all: false, ids: claimed.conversations }, claimed, totals);
+    await recordCoverage(trx, page.id);
     return { ...done, rebuilt: rebuild, totals };
   });
   return { ...result, durationMs: performance.now() - started };
