@@ -56,90 +56,81 @@ export function periodParts(target: SummaryPage, days: PeriodDays): SummaryPart[
   ];
 }
 
-function periodActivity({ pageId }: SummaryPage, days: readonly string[]): SummaryPart {
-  const { within, list } = periods(days, ALL);
+/** A total per period and conversation type, or per period and employee, from one summary table. */
+interface PeriodTotal {
+  table: string;
+  kinds: readonly Kind[];
+  /** conversation_type, or user_id: the responder ('' for replies without a user id). */
+  per: 'conversation_type' | 'user_id';
+  values: string[];
+  /** The value columns, in order, as aggregates over the source's rows of one period (named by `values`). */
+  select: RawBuilder<unknown>;
+  source: 'analytics_conversation_days' | 'analytics_conversations' | 'analytics_inquiries';
+  /** The source's local day column the periods are cut by, and which of its rows count. */
+  day: string;
+  where?: string;
+}
+
+function periodTotal({ pageId }: SummaryPage, days: readonly string[], total: PeriodTotal): SummaryPart {
+  const { within, list } = periods(days, total.kinds);
+  const per = sql.raw(total.per === 'user_id' ? "coalesce(responder_user_id, '')" : 'conversation_type');
+  const day = sql.raw(total.day);
   return {
-    table: 'analytics_period_activity', key: ['period', 'period_start', 'conversation_type'], within, report: null,
+    table: total.table, key: ['period', 'period_start', total.per], within, report: null, values: total.values,
+    fresh: sql`
+      select ${pageId}::text as page_id, p.period, p.start as period_start, r.*
+      from ${list} cross join lateral (
+        select ${per} as ${sql.raw(total.per)}, ${total.select}
+        from ${sql.table(`${MART}.${total.source}`)} where page_id = ${pageId} and ${day} >= p.start and ${day} < e.stop ${sql.raw(total.where ? `and ${total.where}` : '')}
+        group by ${per}
+      ) r(${sql.raw([total.per, ...total.values].join(', '))})`,
+  };
+}
+
+const EMPLOYEE_PERCENTILES = sql`${percentiles('employee_response_seconds', 'employee_response_')}, ${percentiles('employee_response_business_seconds', 'employee_response_business_')}`;
+const RESPONDER_PERCENTILES = sql`${percentiles('employee_response_seconds', 'response_')}, ${percentiles('employee_response_business_seconds', 'response_business_')}`;
+const RESPONDER_VALUES = ['median_response_seconds', 'p90_response_seconds', 'median_response_business_seconds', 'p90_response_business_seconds'];
+const EMPLOYEE_VALUES = ['median_employee_response_seconds', 'p90_employee_response_seconds', 'median_employee_response_business_seconds', 'p90_employee_response_business_seconds'];
+
+function periodActivity(target: SummaryPage, days: readonly string[]): SummaryPart {
+  return periodTotal(target, days, {
+    table: 'analytics_period_activity', kinds: ALL, per: 'conversation_type', source: 'analytics_conversation_days', day: 'day',
     values: ['active_conversations', 'conversations_with_customer_messages', 'messages', 'customer_messages', 'employee_messages', 'bot_messages', 'page_notice_messages', 'ad_clicks'],
-    fresh: sql`
-      select ${pageId}::text as page_id, p.period, p.start as period_start, a.*
-      from ${list} cross join lateral (
-        select conversation_type, (count(distinct conversation_id) filter (where messages > 0))::int as active_conversations,
-               (count(distinct conversation_id) filter (where customer_messages > 0))::int as conversations_with_customer_messages, ${SUMS}, sum(ad_clicks)::int as ad_clicks
-        from ${sql.table(`${MART}.analytics_conversation_days`)} where page_id = ${pageId} and day >= p.start and day < e.stop
-        group by conversation_type
-      ) a`,
-  };
+    select: sql`(count(distinct conversation_id) filter (where messages > 0))::int, (count(distinct conversation_id) filter (where customer_messages > 0))::int, ${SUMS}, sum(ad_clicks)::int`,
+  });
 }
 
-/** First replies per employee (user '' for replies without a user id). */
-function periodResponse({ pageId }: SummaryPage, days: readonly string[]): SummaryPart {
-  const { within, list } = periods(days, ALL);
-  return {
-    table: 'analytics_period_response', key: ['period', 'period_start', 'user_id'], within, report: null,
-    values: ['user_name', 'first_replies', 'median_response_seconds', 'p90_response_seconds', 'median_response_business_seconds', 'p90_response_business_seconds'],
-    fresh: sql`
-      select ${pageId}::text as page_id, p.period, p.start as period_start, r.*
-      from ${list} cross join lateral (
-        select coalesce(responder_user_id, '') as user_id, max(responder_name) as user_name, count(*)::int as first_replies,
-               ${percentiles('employee_response_seconds', 'response_')}, ${percentiles('employee_response_business_seconds', 'response_business_')}
-        from ${sql.table(`${MART}.analytics_conversations`)}
-        where page_id = ${pageId} and first_customer_day >= p.start and first_customer_day < e.stop and first_employee_reply_at is not null
-        group by coalesce(responder_user_id, '')
-      ) r`,
-  };
+/** First replies per employee. */
+function periodResponse(target: SummaryPage, days: readonly string[]): SummaryPart {
+  return periodTotal(target, days, {
+    table: 'analytics_period_response', kinds: ALL, per: 'user_id', source: 'analytics_conversations', day: 'first_customer_day', where: 'first_employee_reply_at is not null',
+    values: ['user_name', 'first_replies', ...RESPONDER_VALUES],
+    select: sql`max(responder_name), count(*)::int, ${RESPONDER_PERCENTILES}`,
+  });
 }
 
-function responseByType({ pageId }: SummaryPage, days: readonly string[]): SummaryPart {
-  const { within, list } = periods(days, ['day']);
-  return {
-    table: 'analytics_response_by_type', key: ['period', 'period_start', 'conversation_type'], within, report: null,
-    values: ['conversations', 'answered', 'page_initiated', 'answered_by_bot', 'median_employee_response_seconds', 'p90_employee_response_seconds',
-      'median_employee_response_business_seconds', 'p90_employee_response_business_seconds', 'median_bot_response_seconds'],
-    fresh: sql`
-      select ${pageId}::text as page_id, p.period, p.start as period_start, r.*
-      from ${list} cross join lateral (
-        select conversation_type, count(*)::int as conversations, (count(*) filter (where first_employee_reply_at is not null))::int as answered,
-               (count(*) filter (where page_initiated))::int as page_initiated, (count(*) filter (where first_bot_reply_at is not null))::int as answered_by_bot,
-               ${percentiles('employee_response_seconds', 'employee_response_')}, ${percentiles('employee_response_business_seconds', 'employee_response_business_')},
-               round((percentile_cont(0.5) within group (order by bot_response_seconds))::numeric, 1) as median_bot_response_seconds
-        from ${sql.table(`${MART}.analytics_conversations`)}
-        where page_id = ${pageId} and first_customer_day >= p.start and first_customer_day < e.stop and first_customer_message_at is not null
-        group by conversation_type
-      ) r`,
-  };
+function responseByType(target: SummaryPage, days: readonly string[]): SummaryPart {
+  return periodTotal(target, days, {
+    table: 'analytics_response_by_type', kinds: ['day'], per: 'conversation_type', source: 'analytics_conversations', day: 'first_customer_day', where: 'first_customer_message_at is not null',
+    values: ['conversations', 'answered', 'page_initiated', 'answered_by_bot', ...EMPLOYEE_VALUES, 'median_bot_response_seconds'],
+    select: sql`count(*)::int, (count(*) filter (where first_employee_reply_at is not null))::int, (count(*) filter (where page_initiated))::int,
+      (count(*) filter (where first_bot_reply_at is not null))::int, ${EMPLOYEE_PERCENTILES},
+      round((percentile_cont(0.5) within group (order by bot_response_seconds))::numeric, 1)`,
+  });
 }
 
-function inquiryResponse({ pageId }: SummaryPage, days: readonly string[]): SummaryPart {
-  const { within, list } = periods(days, ALL);
-  return {
-    table: 'analytics_inquiry_response', key: ['period', 'period_start', 'conversation_type'], within, report: null,
-    values: ['inquiries', 'follow_ups', 'answered', 'median_employee_response_seconds', 'p90_employee_response_seconds', 'median_employee_response_business_seconds', 'p90_employee_response_business_seconds'],
-    fresh: sql`
-      select ${pageId}::text as page_id, p.period, p.start as period_start, r.*
-      from ${list} cross join lateral (
-        select conversation_type, count(*)::int as inquiries, (count(*) filter (where inquiry_number > 1))::int as follow_ups,
-               (count(*) filter (where first_employee_reply_at is not null))::int as answered,
-               ${percentiles('employee_response_seconds', 'employee_response_')}, ${percentiles('employee_response_business_seconds', 'employee_response_business_')}
-        from ${sql.table(`${MART}.analytics_inquiries`)} where page_id = ${pageId} and day >= p.start and day < e.stop
-        group by conversation_type
-      ) r`,
-  };
+function inquiryResponse(target: SummaryPage, days: readonly string[]): SummaryPart {
+  return periodTotal(target, days, {
+    table: 'analytics_inquiry_response', kinds: ALL, per: 'conversation_type', source: 'analytics_inquiries', day: 'day',
+    values: ['inquiries', 'follow_ups', 'answered', ...EMPLOYEE_VALUES],
+    select: sql`count(*)::int, (count(*) filter (where inquiry_number > 1))::int, (count(*) filter (where first_employee_reply_at is not null))::int, ${EMPLOYEE_PERCENTILES}`,
+  });
 }
 
-function inquiryResponseByEmployee({ pageId }: SummaryPage, days: readonly string[]): SummaryPart {
-  const { within, list } = periods(days, ALL);
-  return {
-    table: 'analytics_inquiry_response_by_employee', key: ['period', 'period_start', 'user_id'], within, report: null,
-    values: ['user_name', 'answered', 'median_response_seconds', 'p90_response_seconds', 'median_response_business_seconds', 'p90_response_business_seconds'],
-    fresh: sql`
-      select ${pageId}::text as page_id, p.period, p.start as period_start, r.*
-      from ${list} cross join lateral (
-        select coalesce(responder_user_id, '') as user_id, max(responder_name) as user_name, count(*)::int as answered,
-               ${percentiles('employee_response_seconds', 'response_')}, ${percentiles('employee_response_business_seconds', 'response_business_')}
-        from ${sql.table(`${MART}.analytics_inquiries`)}
-        where page_id = ${pageId} and day >= p.start and day < e.stop and first_employee_reply_at is not null
-        group by coalesce(responder_user_id, '')
-      ) r`,
-  };
+function inquiryResponseByEmployee(target: SummaryPage, days: readonly string[]): SummaryPart {
+  return periodTotal(target, days, {
+    table: 'analytics_inquiry_response_by_employee', kinds: ALL, per: 'user_id', source: 'analytics_inquiries', day: 'day', where: 'first_employee_reply_at is not null',
+    values: ['user_name', 'answered', ...RESPONDER_VALUES],
+    select: sql`max(responder_name), count(*)::int, ${RESPONDER_PERCENTILES}`,
+  });
 }
