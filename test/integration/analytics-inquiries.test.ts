@@ -103,11 +103,15 @@ describe('inquiries, the queue, business hours and complete days', () => {
     expect(rows.every((r) => r.by_employee === r.answered)).toBe(true);
     // Lan's week: 300, 600, 1200, 35 100, 174 000 → 1200; p90 at 3.6 → 35 100 + 0.6 × 138 900 = 118 440.
     // Business: 300, 600, 900, 1200, 94 800 → 900; 1200 + 0.6 × 93 600 = 57 360.
-    expect(await view(db, 'weekly_inquiry_response_by_employee', 'true', 'user_name', 'user_name, answered, median_response_seconds, p90_response_seconds, median_response_business_seconds, p90_response_business_seconds')).toEqual([
+    const weekly = [
       { user_name: 'Lan', answered: 5, median_response_seconds: 1200, p90_response_seconds: 118440, median_response_business_seconds: 900, p90_response_business_seconds: 57360 },
       { user_name: 'Minh', answered: 1, median_response_seconds: 1800, p90_response_seconds: 1800, median_response_business_seconds: 1800, p90_response_business_seconds: 1800 },
       { user_name: NO_EMPLOYEE, answered: 1, median_response_seconds: 300, p90_response_seconds: 300, median_response_business_seconds: 300, p90_response_business_seconds: 300 },
-    ]);
+    ];
+    const perEmployee = 'user_name, answered, median_response_seconds, p90_response_seconds, median_response_business_seconds, p90_response_business_seconds';
+    expect(await view(db, 'weekly_inquiry_response_by_employee', 'true', 'user_name', perEmployee)).toEqual(weekly);
+    // Every inquiry of March is in that week.
+    expect(await view(db, 'monthly_inquiry_response_by_employee', 'true', 'user_name', perEmployee)).toEqual(weekly);
   });
 
   it('conversation-level response views: business seconds, when the wait began, and the template card in every per-employee view', async () => {
@@ -123,20 +127,23 @@ describe('inquiries, the queue, business hours and complete days', () => {
       { conversation_id: 'e6', employee_response_seconds: 174000, employee_response_business_seconds: 94800, responder_user_id: 'u1', awaiting_reply: false, awaiting_reply_since: null },
     ]);
     // Wednesday: e3 (the template card, 300 s). Its first replies add up to daily_first_response.answered.
-    expect(await view(db, 'daily_first_response_by_employee', "day = '2026-03-11'", 'user_name', 'user_id, user_name, first_replies, median_response_seconds, median_response_business_seconds')).toEqual([
-      { user_id: null, user_name: NO_EMPLOYEE, first_replies: 1, median_response_seconds: 300, median_response_business_seconds: 300 },
+    expect(await view(db, 'daily_first_response_by_employee', "day = '2026-03-11'", 'user_name', 'user_id, user_name, first_replies, median_response_seconds, median_response_business_seconds, p90_response_business_seconds')).toEqual([
+      { user_id: null, user_name: NO_EMPLOYEE, first_replies: 1, median_response_seconds: 300, median_response_business_seconds: 300, p90_response_business_seconds: 300 },
     ]);
     // Monday: e1 (600) and e6 (174 000; 94 800 in business seconds).
     expect(await view(db, 'daily_first_response', "day = '2026-03-09'", 'day', 'answered, median_employee_response_seconds, median_employee_response_business_seconds, complete')).toEqual([
       { answered: 2, median_employee_response_seconds: 87300, median_employee_response_business_seconds: 47700, complete: false },
     ]);
-    expect(await view(db, 'weekly_first_response_by_employee', 'true', 'user_name', 'user_id, user_name, first_replies')).toEqual([
-      { user_id: 'u1', user_name: 'Lan', first_replies: 4 },
-      { user_id: null, user_name: NO_EMPLOYEE, first_replies: 1 },
-    ]);
-    expect(await view(db, 'employee_daily_workload', "day = '2026-03-11'", 'user_name', 'user_id, user_name, conversations_replied, messages_sent, first_replies, median_first_response_business_seconds, complete')).toEqual([
-      { user_id: 'u1', user_name: 'Lan', conversations_replied: 2, messages_sent: 2, first_replies: 0, median_first_response_business_seconds: null, complete: true },
-      { user_id: null, user_name: NO_EMPLOYEE, conversations_replied: 1, messages_sent: 1, first_replies: 1, median_first_response_business_seconds: 300, complete: true },
+    // Lan's first replies: 300 (e5), 600 (e1), 35 100 (e2), 174 000 (e6) → median 17 850; business 300, 600, 900, 94 800 → 750,
+    // p90 at 2.7 → 900 + 0.7 × 93 900 = 66 630.
+    const byEmployee = 'user_id, user_name, first_replies, median_response_seconds, median_response_business_seconds, p90_response_business_seconds';
+    const lan = { user_id: 'u1', user_name: 'Lan', first_replies: 4, median_response_seconds: 17850, median_response_business_seconds: 750, p90_response_business_seconds: 66630 };
+    const template = { user_id: null, user_name: NO_EMPLOYEE, first_replies: 1, median_response_seconds: 300, median_response_business_seconds: 300, p90_response_business_seconds: 300 };
+    expect(await view(db, 'weekly_first_response_by_employee', 'true', 'user_name', byEmployee)).toEqual([lan, template]);
+    expect(await view(db, 'monthly_first_response_by_employee', 'true', 'user_name', byEmployee)).toEqual([lan, template]);
+    expect(await view(db, 'employee_daily_workload', "day = '2026-03-11'", 'user_name', 'user_id, user_name, conversations_replied, messages_sent, first_replies, median_first_response_business_seconds, p90_first_response_business_seconds, complete')).toEqual([
+      { user_id: 'u1', user_name: 'Lan', conversations_replied: 2, messages_sent: 2, first_replies: 0, median_first_response_business_seconds: null, p90_first_response_business_seconds: null, complete: true },
+      { user_id: null, user_name: NO_EMPLOYEE, conversations_replied: 1, messages_sent: 1, first_replies: 1, median_first_response_business_seconds: 300, p90_first_response_business_seconds: 300, complete: true },
     ]);
   });
 
@@ -159,6 +166,28 @@ describe('inquiries, the queue, business hours and complete days', () => {
       { day: '2026-03-11', ad_id: 'X1', spend: 0, impressions: 0, clicks: 0, conversation_openings: 1, conversations: 1, complete: true },
       { day: '2026-03-11', ad_id: 'X2', spend: 70000, impressions: 1000, clicks: 30, conversation_openings: 0, conversations: 0, complete: true },
     ]);
+  });
+
+  it('complete in every daily, weekly and monthly view: the day inside what each stream it reads has covered', async () => {
+    // Covered whole days: conversations and messages Wed-Fri, ads Wed-Fri, calls Tue-Thu, customers none.
+    const inbox = ['2026-03-11', '2026-03-12', '2026-03-13'];
+    const covered: Record<string, string[]> = {
+      daily_calls: ['2026-03-10', '2026-03-11', '2026-03-12'],
+      daily_calls_by_direction: ['2026-03-10', '2026-03-11', '2026-03-12'],
+      daily_new_customers: [],
+    };
+    const { rows: views } = await sql<{ name: string; period: string }>`
+      select table_name as name, max(column_name) filter (where column_name in ('day', 'week_start', 'month_start')) as period
+      from information_schema.columns where table_schema = 'pancake_analytics' group by table_name
+      having bool_or(column_name = 'complete') order by 1`.execute(db);
+    expect(views.length).toBe(22);
+    for (const { name, period } of views) {
+      const rows = await view(db, name, 'true', period, `${period} as period, complete`);
+      expect(rows.length, name).toBeGreaterThan(0);
+      // Weeks and months are never whole here: Monday and the weekend are not covered.
+      const want = (day: string) => period === 'day' && (covered[name] ?? inbox).includes(day);
+      expect(rows.filter((r) => r.complete !== want(String(r.period))), name).toEqual([]);
+    }
   });
 
   it('a conversation whose messages are still to be fetched makes every day up to its latest change incomplete', async () => {

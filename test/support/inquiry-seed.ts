@@ -16,7 +16,8 @@ import { insert, type Row } from './analytics-seed.js';
 //   e6  Mon 10:00 customer, no reply; Wed 10:00 customer (48 h later: a second inquiry), 10:20 Lan
 //       answers both.
 // Covered: conversations from Tue 17:00 (Tuesday is partial) to Sat 00:00, so Wed-Fri are whole;
-// ads statistics Wed-Fri, read in UTC+7.
+// ads statistics Wed-Fri, read in UTC+7; call logs Tue-Thu (calls on Mon, Wed, Fri); customers not
+// synced at all (one customer record, on Wednesday).
 
 export const P3 = '1000000000000003';
 export const P3_HOURS = 'Mon-Sat 08:00-21:00';
@@ -50,7 +51,10 @@ export async function seedInquiries(db: Kysely<Database>): Promise<void> {
     ['e5', 'q5', at('Fri', '09:00'), at('Fri', '09:30')],
     ['e6', 'q6', at('Mon', '10:00'), at('Wed', '10:20')],
   ];
-  await insert(db, 'conversations', conversations.map(([id, q, start, last]) => ({ page_id: P3, id, type: 'INBOX', customer_id: q, inserted_at: start, updated_at: last })));
+  // Tag 2 applied on e1 on Monday and on e4 on Thursday.
+  const tagged = (when: string) => ({ tag_histories: [{ inserted_at: when, payload: { action: 'add', editor_id: 'u2', editor_name: 'Minh', tag: { id: 2, text: 'Hỏi giá' } } }] });
+  const raw: Record<string, Row> = { e1: tagged(at('Mon', '09:15')), e4: tagged(at('Thu', '20:05')) };
+  await insert(db, 'conversations', conversations.map(([id, q, start, last]) => ({ page_id: P3, id, type: 'INBOX', customer_id: q, inserted_at: start, updated_at: last, raw: raw[id] ?? {} })));
   await insert(db, 'messages', [
     customer('e1', at('Mon', '09:00')),
     employee('e1', at('Mon', '09:10'), 'u1', 'Lan'),
@@ -78,10 +82,14 @@ export async function seedInquiries(db: Kysely<Database>): Promise<void> {
     { page_id: P3, conversation_id: 'e3', ad_id: 'X1', clicked_at: at('Wed', '13:59:50'), customer_id: 'q3' },
   ]);
   await insert(db, 'stats_ads', [{ page_id: P3, day: '2026-03-11', ad_id: 'X2', period_start: at('Wed', '00:00'), ad_name: 'Thu', currency: 'VND', impressions: 1000, clicks: 30, spend: 70000 }]);
+  const call = (id: string, when: string) => ({ page_id: P3, call_id: id, start_time: when, caller: '0912345678', callee: '101', direction: 'inbound', duration_seconds: 60, status: 'completed' });
+  await insert(db, 'call_logs', [call('k1', at('Mon', '10:00')), call('k2', at('Wed', '10:00')), call('k3', at('Fri', '10:00'))]);
+  await insert(db, 'customers', [{ page_id: P3, id: 'cu3', customer_id: 'q3', inserted_at: at('Wed', '13:59:55') }]);
   // Every conversation's messages are stored for its current version.
   await insert(db, 'conversation_message_state', conversations.map(([id, , , last]) => ({ page_id: P3, conversation_id: id, synced_updated_at: last, history_complete: true })), false);
   await insert(db, 'sync_state', [
     { page_id: P3, stream: 'conversations', covered_from: at('Tue', '17:00'), watermark: at('Sat', '00:00'), updated_at: at('Sat', '00:00') },
+    { page_id: P3, stream: 'call_logs', covered_from: at('Tue', '00:00'), watermark: at('Fri', '00:00'), updated_at: at('Sat', '00:00') },
     { page_id: P3, stream: 'stats_ads', covered_from: at('Wed', '00:00'), watermark: at('Sat', '00:00'), updated_at: at('Sat', '00:00'), cursor: { zone: 'UTC+7', lastDay: '2026-03-13' } },
   ], false);
 }
