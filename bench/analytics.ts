@@ -105,6 +105,7 @@ function sevenDays(columns: string[]): string {
   if (columns.includes('day')) return 'day > current_date - 7';
   if (columns.includes('week_start')) return 'week_start > current_date - 14';
   if (columns.includes('month_start')) return `month_start >= date_trunc('month', current_date - 7)::date`;
+  if (columns.includes('waiting_since')) return 'waiting_since > current_date - 7'; // the queue: who began waiting this week
   return 'true'; // a view of the present (per assignee, per tag)
 }
 

@@ -72,6 +72,7 @@ const CHANGES = [
      tag_texts text[] not null,
      primary key (page_id, conversation_id)
    )`,
+  `create index analytics_waiting_since_idx on pancake_private.analytics_waiting (page_id, waiting_since)`,
   `create table pancake_private.analytics_inquiries (
      page_id text not null,
      conversation_id text not null,
