@@ -102,6 +102,8 @@ const CHANGES = [
      add constraint analytics_period_response_period_check check (period in ('day', 'week', 'month')),
      add column median_response_business_seconds numeric,
      add column p90_response_business_seconds numeric`,
+  // The ISO weekday of each hour's day, stored: hourly_activity has a row per page, day, hour and type.
+  `alter table pancake_private.analytics_hour_totals add column weekday smallint not null default 0`,
   `alter table pancake_private.analytics_employee_day_totals
      add column median_first_response_business_seconds numeric,
      add column p90_first_response_business_seconds numeric`,
@@ -204,6 +206,7 @@ export async function dropInquiryMarts(db: Kysely<unknown>): Promise<void> {
   await sql.raw(`alter table pancake_private.analytics_period_response drop column median_response_business_seconds, drop column p90_response_business_seconds,
     drop constraint analytics_period_response_period_check, add constraint analytics_period_response_period_check check (period in ('week', 'month'))`).execute(db);
   await sql`alter table pancake_private.analytics_employee_day_totals drop column median_first_response_business_seconds, drop column p90_first_response_business_seconds`.execute(db);
+  await sql`alter table pancake_private.analytics_hour_totals drop column weekday`.execute(db);
   await sql`alter table pancake_private.analytics_conversations drop column employee_response_seconds, drop column bot_response_seconds, drop column page_notice_response_seconds,
     drop column employee_response_business_seconds, drop column awaiting_reply_since, drop column messages_pending_at`.execute(db);
   await sql.raw(`alter table pancake_private.analytics_pages drop column inquiry_gap_seconds, drop column business_hours, drop column covered_at,

@@ -94,8 +94,7 @@ export const ACTIVITY_VIEWS: ViewSpec[] = [
     body: withPage(
       `a.day, a.weekday, ${WEEKDAYS}[a.weekday] as weekday_name, a.hour, a.conversation_type,
        a.messages, a.customer_messages, a.employee_messages, a.bot_messages, a.page_notice_messages, a.new_conversations, ${dailyDone.sql}`,
-      // ISO weekday by integer arithmetic (2001-01-01 was a Monday): extract() is numeric, and slow over every hour of two years.
-      `select page_id, day, ((day - date '2001-01-01') % 7 + 7) % 7 + 1 as weekday, hour, conversation_type, messages, customer_messages, employee_messages, bot_messages, page_notice_messages, new_conversations
+      `select page_id, day, weekday, hour, conversation_type, messages, customer_messages, employee_messages, bot_messages, page_notice_messages, new_conversations
        from ${MART}.analytics_hour_totals`,
     ),
   },

@@ -31,10 +31,10 @@ export function dayTotalParts(target: SummaryPage, days: TotalDays): SummaryPart
 function hourTotals({ pageId }: SummaryPage, days: readonly string[]): SummaryPart {
   const inDays = dayArray(days);
   return {
-    table: 'analytics_hour_totals', key: ['day', 'hour', 'conversation_type'], values: ['messages', 'customer_messages', 'employee_messages', 'bot_messages', 'page_notice_messages', 'new_conversations'],
+    table: 'analytics_hour_totals', key: ['day', 'hour', 'conversation_type'], values: ['weekday', 'messages', 'customer_messages', 'employee_messages', 'bot_messages', 'page_notice_messages', 'new_conversations'],
     within: sql`t.day = any(${inDays})`, report: 'day',
     fresh: sql`
-      select ${pageId}::text as page_id, day, hour, conversation_type, ${SUMS}, sum(new_conversations)::int as new_conversations
+      select ${pageId}::text as page_id, day, hour, conversation_type, extract(isodow from day)::smallint as weekday, ${SUMS}, sum(new_conversations)::int as new_conversations
       from (
         select day, hour, conversation_type, messages, customer_messages, employee_messages, bot_messages, page_notice_messages, 0 as new_conversations
         from ${sql.table(`${MART}.analytics_conversation_hours`)} where page_id = ${pageId} and day = any(${inDays})
