@@ -173,7 +173,8 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   const analytics = { ...page, inquiryGapSeconds: config.inquiryGapMs / 1000, businessHours: businessHoursOf(config.businessHours, page.id) };
   const summarized = (stream: Stream) => SUMMARY_SOURCE_TABLES.includes(stream.table ?? '');
   const done = (selected: Stream[]) => Promise.all(selected.map((s) => finished.get(s.name)));
-  await keepAnalyticsCurrent(db, analytics, pageLog, done(streams.filter(summarized)), done(streams.filter((s) => !summarized(s))));
+  const others = streams.filter((s) => !summarized(s));
+  await keepAnalyticsCurrent(db, analytics, pageLog, done(streams.filter(summarized)), others.length > 0 ? done(others) : null);
 }
 
 export function zero(): StreamCounts {

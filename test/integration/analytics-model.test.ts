@@ -137,6 +137,25 @@ describe('analytics model and summaries', () => {
     expect(shifted).toEqual([]);
   });
 
+  it('the last refresh runs once the streams it summarizes are done, while the others (statistics) still run', async () => {
+    const [page] = h.sim.data.pages;
+    const [conversation] = (await sql<{ id: string }>`select id from pancake.conversations where page_id = ${page!.id} order by id limit 1`.execute(h.db)).rows;
+    await sql`insert into pancake.messages (page_id, id, conversation_id, inserted_at, sender_kind, raw) values (${page!.id}, 'late-2', ${conversation!.id}, now(), 'customer', '{}')`.execute(h.db);
+    let refreshed: () => void = () => {};
+    const refreshedNow = new Promise<void>((resolve) => (refreshed = resolve));
+    const log = pino({ level: 'debug' }, { write: (line: string) => /refreshed$/.test((JSON.parse(line) as { msg: string }).msg) && refreshed() });
+    let release: () => void = () => {};
+    const others = new Promise<void>((resolve) => (release = resolve));
+    let finished = false;
+    const run = keepAnalyticsCurrent(h.db, { id: page!.id, timezone: 'UTC' }, log, Promise.resolve('sources done'), others).then((v) => ((finished = true), v));
+    await refreshedNow;
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pancake_private.analytics_dirty where page_id = ${page!.id}`.execute(h.db);
+    expect(rows).toEqual([{ n: 0 }]);
+    expect(finished).toBe(false);
+    release();
+    expect(await run).toBe('sources done');
+  });
+
   it('a refresh that fails does not fail the sync: it says so and keeps the change notes for the next one', async () => {
     const [page] = h.sim.data.pages;
     await sql`insert into pancake_private.analytics_dirty (page_id, source) values (${page!.id}, 'rebuild')`.execute(h.db);

@@ -19,9 +19,9 @@ export const SUMMARY_SOURCE_TABLES: readonly string[] = ['pancake.conversations'
 
 /**
  * Runs the page's streams with its analytics kept current alongside: `sources` settles when the
- * streams writing SUMMARY_SOURCE_TABLES are done, `rest` (if given) when the others are.
+ * streams writing SUMMARY_SOURCE_TABLES are done, `rest` (null when there are none) when the others are.
  */
-export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: AnalyticsPage, log: Logger, sources: Promise<T>, rest: Promise<unknown> = Promise.resolve(), intervalMs = REFRESH_INTERVAL_MS): Promise<T> {
+export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: AnalyticsPage, log: Logger, sources: Promise<T>, rest: Promise<unknown> | null = null, intervalMs = REFRESH_INTERVAL_MS): Promise<T> {
   let done = false;
   let wake: () => void = () => {};
   const periodic = (async () => {
@@ -43,9 +43,11 @@ export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: Analyt
     wake();
     await periodic;
     await refreshQuietly(db, page, log, true);
-    await rest;
-    // The statistics may have ended after the refresh: the days they cover count as of now.
-    await recordCoverage(db, page.id).catch((error: unknown) => log.warn({ err: error }, `the days the streams of page ${page.id} cover were not recorded (${error instanceof Error ? error.message : String(error)}); the next sync records them`));
+    if (rest !== null) {
+      await rest;
+      // The refresh recorded the days each stream covers; the statistics may have ended after it.
+      await recordCoverage(db, page.id).catch((error: unknown) => log.warn({ err: error }, `the days the streams of page ${page.id} cover were not recorded (${error instanceof Error ? error.message : String(error)}); the next sync records them`));
+    }
   }
 }
 
