@@ -5,6 +5,7 @@ import type { PancakeClient } from '../pancake/client.js';
 import { PancakeError } from '../pancake/errors.js';
 import { redact } from '../redact.js';
 import { businessHoursOf } from '../business-hours.js';
+import { COVERAGE_AFTER_REFRESH } from '../warehouse/analytics/coverage.js';
 import { SUMMARY_SOURCE_TABLES, keepAnalyticsCurrent } from '../warehouse/analytics/refresh-schedule.js';
 import type { Database } from '../warehouse/schema.js';
 import type { LockSession, RunFailure, RunWarning } from '../warehouse/state.js';
@@ -174,7 +175,8 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   const summarized = (stream: Stream) => SUMMARY_SOURCE_TABLES.includes(stream.table ?? '');
   const done = (selected: Stream[]) => Promise.all(selected.map((s) => finished.get(s.name)));
   const others = streams.filter((s) => !summarized(s));
-  await keepAnalyticsCurrent(db, analytics, pageLog, done(streams.filter(summarized)), others.length > 0 ? done(others) : null);
+  const restCovered = others.some((s) => COVERAGE_AFTER_REFRESH.includes(s.name));
+  await keepAnalyticsCurrent(db, analytics, pageLog, { sources: done(streams.filter(summarized)), rest: done(others), restCovered });
 }
 
 export function zero(): StreamCounts {

@@ -147,7 +147,7 @@ describe('analytics model and summaries', () => {
     let release: () => void = () => {};
     const others = new Promise<void>((resolve) => (release = resolve));
     let finished = false;
-    const run = keepAnalyticsCurrent(h.db, { id: page!.id, timezone: 'UTC' }, log, Promise.resolve('sources done'), others).then((v) => ((finished = true), v));
+    const run = keepAnalyticsCurrent(h.db, { id: page!.id, timezone: 'UTC' }, log, { sources: Promise.resolve('sources done'), rest: others }).then((v) => ((finished = true), v));
     await refreshedNow;
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from pancake_private.analytics_dirty where page_id = ${page!.id}`.execute(h.db);
     expect(rows).toEqual([{ n: 0 }]);
@@ -161,7 +161,7 @@ describe('analytics model and summaries', () => {
     await sql`insert into pancake_private.analytics_dirty (page_id, source) values (${page!.id}, 'rebuild')`.execute(h.db);
     const lines: Array<{ level: number; msg: string }> = [];
     const log = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string }) });
-    const result = await keepAnalyticsCurrent(h.db, { id: page!.id, timezone: 'Not/A_Zone' }, log, Promise.resolve('streams done'));
+    const result = await keepAnalyticsCurrent(h.db, { id: page!.id, timezone: 'Not/A_Zone' }, log, { sources: Promise.resolve('streams done') });
     expect(result).toBe('streams done');
     expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual([expect.stringMatching(/analytics summaries of page .* were not refreshed .*time zone.*the next sync catches up/)]);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from pancake_private.analytics_dirty where page_id = ${page!.id}`.execute(h.db);

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema.js';
 
 // The whole local days each stream of a page has covered, recorded on the page's summary row
@@ -7,32 +7,38 @@ import type { Database } from '../schema.js';
 // in the zone of the page's summaries. Conversations and their messages go together ("inbox"): a
 // conversation whose messages are still to be fetched (analytics_conversations.messages_pending_at)
 // makes every day up to its latest change incomplete. Statistics count only when read in that zone.
-// Recorded by every refresh and once more when all of a page's streams are done, so that the
+// Recorded by every refresh, and again after the ads statistics when they end later, so that the
 // views read a stored row instead of working out zones at every query.
 
-const STREAMS: Array<[column: string, stream: string]> = [['customers', 'customers'], ['calls', 'call_logs']];
+/** The streams whose covered days are recorded, by the column prefix the views read. */
+const STREAMS: Array<[prefix: string, stream: string]> = [['inbox', 'conversations'], ['customers', 'customers'], ['calls', 'call_logs'], ['ads', 'stats_ads']];
+
+/** Streams that may end after the page's last refresh and still change what is recorded. */
+export const COVERAGE_AFTER_REFRESH = ['stats_ads'];
+
+/** The update that records the page's covered days: a statement of its own, or a part of another (a CTE). */
+export function coverageUpdate(pageId: string): RawBuilder<unknown> {
+  const state = sql`(select stream, covered_from, case when watermark is null then null else least(watermark, updated_at) end as watermark, cursor ->> 'zone' as cursor_zone
+    from pancake.sync_state where page_id = ${pageId})`;
+  const first = (alias: string) => `pancake_private.first_covered_day(${alias}.covered_from, a.zone)`;
+  const last = (alias: string) => `pancake_private.last_covered_day(${alias}.watermark, a.zone)`;
+  const days: Record<string, [first: string, last: string]> = {
+    // Not before the day after the latest change of a conversation whose messages are still to be fetched.
+    inbox: [`case when inbox.covered_from is not null then greatest(${first('inbox')}, pancake_private.local_time(pending.at, a.zone)::date + 1) end`, last('inbox')],
+    customers: [first('customers'), last('customers')],
+    calls: [first('calls'), last('calls')],
+    // Statistics read in another zone cover none of this zone's days.
+    ads: [`case when ads.cursor_zone = a.zone then ${first('ads')} end`, `case when ads.cursor_zone = a.zone then ${last('ads')} end`],
+  };
+  return sql`
+    update pancake_private.analytics_pages a set
+      ${sql.raw(STREAMS.map(([prefix]) => `${prefix}_first_day = ${days[prefix]![0]}, ${prefix}_last_day = ${days[prefix]![1]}`).join(', '))},
+      covered_at = now()
+    from (select max(messages_pending_at) as at from pancake_private.analytics_conversations where page_id = ${pageId} and messages_pending_at is not null) pending
+    ${sql.join(STREAMS.map(([prefix, stream]) => sql`left join ${state} ${sql.raw(prefix)} on ${sql.raw(prefix)}.stream = ${stream}`), sql` `)}
+    where a.page_id = ${pageId}`;
+}
 
 export async function recordCoverage(db: Kysely<Database>, pageId: string): Promise<void> {
-  const first = (alias: string) => sql.raw(`pancake_private.first_covered_day(${alias}.covered_from, a.zone)`);
-  const last = (alias: string) => sql.raw(`pancake_private.last_covered_day(${alias}.watermark, a.zone)`);
-  await sql`
-    with state as (
-      select s.stream, s.covered_from, case when s.watermark is null then null else least(s.watermark, s.updated_at) end as watermark, s.cursor ->> 'zone' as cursor_zone
-      from pancake.sync_state s where s.page_id = ${pageId}
-    ),
-    pending as (
-      select max(messages_pending_at) as at from pancake_private.analytics_conversations where page_id = ${pageId} and messages_pending_at is not null
-    )
-    update pancake_private.analytics_pages a set
-      inbox_first_day = case when c.covered_from is not null then greatest(${first('c')}, pancake_private.local_time((select at from pending), a.zone)::date + 1) end,
-      inbox_last_day = ${last('c')},
-      ${sql.join(STREAMS.map(([column, stream]) => sql`${sql.ref(`${column}_first_day`)} = (select ${first('s')} from state s where s.stream = ${stream}),
-        ${sql.ref(`${column}_last_day`)} = (select ${last('s')} from state s where s.stream = ${stream})`))},
-      ads_first_day = case when ad.cursor_zone = a.zone then ${first('ad')} end,
-      ads_last_day = case when ad.cursor_zone = a.zone then ${last('ad')} end,
-      covered_at = now()
-    from (select 1) one
-    left join state c on c.stream = 'conversations'
-    left join state ad on ad.stream = 'stats_ads'
-    where a.page_id = ${pageId}`.execute(db);
+  await coverageUpdate(pageId).execute(db);
 }

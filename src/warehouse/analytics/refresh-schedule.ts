@@ -17,11 +17,18 @@ export const REFRESH_INTERVAL_MS = 15_000;
 /** The tables the summaries are computed from (change-noting triggers, migrations/parts/analytics-marts.ts), by the streams that write them. */
 export const SUMMARY_SOURCE_TABLES: readonly string[] = ['pancake.conversations', 'pancake.messages', 'pancake.customers', 'pancake.call_logs'];
 
-/**
- * Runs the page's streams with its analytics kept current alongside: `sources` settles when the
- * streams writing SUMMARY_SOURCE_TABLES are done, `rest` (null when there are none) when the others are.
- */
-export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: AnalyticsPage, log: Logger, sources: Promise<T>, rest: Promise<unknown> | null = null, intervalMs = REFRESH_INTERVAL_MS): Promise<T> {
+/** A page's streams, as the analytics wait for them. */
+export interface PageStreams<T> {
+  /** Settles when the streams writing SUMMARY_SOURCE_TABLES are done. */
+  sources: Promise<T>;
+  /** Settles when the page's other streams are done. */
+  rest?: Promise<unknown>;
+  /** Among those others is one whose covered days the views read (COVERAGE_AFTER_REFRESH): recorded again after them. */
+  restCovered?: boolean;
+}
+
+/** Runs the page's streams with its analytics kept current alongside; returns what `sources` gave. */
+export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: AnalyticsPage, log: Logger, streams: PageStreams<T>, intervalMs = REFRESH_INTERVAL_MS): Promise<T> {
   let done = false;
   let wake: () => void = () => {};
   const periodic = (async () => {
@@ -37,15 +44,15 @@ export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: Analyt
     }
   })();
   try {
-    return await sources;
+    return await streams.sources;
   } finally {
     done = true;
     wake();
     await periodic;
     await refreshQuietly(db, page, log, true);
-    if (rest !== null) {
-      await rest;
-      // The refresh recorded the days each stream covers; the statistics may have ended after it.
+    await streams.rest;
+    if (streams.restCovered) {
+      // The refresh recorded the days each stream covers; the ads statistics ended after it.
       await recordCoverage(db, page.id).catch((error: unknown) => log.warn({ err: error }, `the days the streams of page ${page.id} cover were not recorded (${error instanceof Error ? error.message : String(error)}); the next sync records them`));
     }
   }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { activeDays, assignmentPart, clearFetchedMessages, refreshConversationFacts, refreshFirstConversations } from './conversations.js';
-import { recordCoverage } from './coverage.js';
+import { coverageUpdate, recordCoverage } from './coverage.js';
 import { CONVERSATION_SUMMARY_TABLES, SUMMARY_TABLES, allDays, clearPageSummaries, daySummaryParts } from './days.js';
 import { inquiryPart } from './inquiries.js';
 import { messageParts } from './messages.js';
@@ -77,9 +77,9 @@ export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage
     const rebuild = claimed.rebuild;
     const idle = !rebuild && !claimed.pending && !claimed.allTotals && claimed.conversations.length === 0 && claimed.days.length === 0 && claimed.deferredDays.length === 0;
     if (rebuild) await clearPageSummaries(trx, page.id);
-    const done = idle ? { conversations: 0, days: 0 } : await summarize(trx, target, rebuild ? { all: true } : { all: false, ids: claimed.conversations }, claimed, totals);
-    await recordCoverage(trx, page.id);
-    return { ...done, rebuilt: rebuild, totals };
+    const done = idle ? { conversations: 0, days: 0, covered: false } : await summarize(trx, target, rebuild ? { all: true } : { all: false, ids: claimed.conversations }, claimed, totals);
+    if (!done.covered) await recordCoverage(trx, page.id);
+    return { conversations: done.conversations, days: done.days, rebuilt: rebuild, totals };
   });
   return { ...result, durationMs: performance.now() - started };
 }
@@ -115,7 +115,8 @@ async function claim(trx: Transaction<Database>, { pageId, zone, inquiryGapSecon
   return rows[0] ?? { conversations: [], days: [], deferredDays: [], allTotals: true, rebuild: true, pending: false };
 }
 
-async function summarize(trx: Transaction<Database>, target: SummaryPage, scope: Scope, claimed: Claimed, withTotals: boolean): Promise<{ conversations: number; days: number }> {
+/** Summarizes the conversations in scope and, with totals, the days they touch; `covered`: the covered days were recorded along. */
+async function summarize(trx: Transaction<Database>, target: SummaryPage, scope: Scope, claimed: Claimed, withTotals: boolean): Promise<{ conversations: number; days: number; covered: boolean }> {
   // A rebuild fills tables the planner has no statistics for: each is analyzed before it is read.
   const analyze = async (...tables: string[]) => {
     if (scope.all) await sql.raw(`analyze ${tables.map((t) => `pancake_private.${t}`).join(', ')}`).execute(trx);
@@ -138,24 +139,26 @@ async function summarize(trx: Transaction<Database>, target: SummaryPage, scope:
   const touched = [claimed.days, claimed.deferredDays, flagged, facts.startDays, facts.firstDays, conversationDays, hourDays, employeeDays, assignmentDays, tagDays, inquiryDays];
   if (!withTotals) {
     await deferTotals(trx, target, everyDay ? null : [...new Set(touched.flat())]);
-    return { conversations: scope.all ? await countConversations(trx, target.pageId) : scope.ids.length, days: 0 };
+    return { conversations: scope.all ? await countConversations(trx, target.pageId) : scope.ids.length, days: 0, covered: false };
   }
   const every = everyDay ? await allDays(trx, target) : null;
   const union = (...lists: string[][]) => every ?? [...new Set([...claimed.deferredDays, ...lists.flat()])].sort();
   const summaryDays = union(claimed.days, flagged, facts.startDays);
   const totalDays = { hours: union(hourDays, facts.startDays), employees: union(employeeDays, conversationDays, assignmentDays, facts.firstDays) };
   const tagTotalDays = union(tagDays);
-  // The totals read only the per-conversation summaries and the sources: one statement too.
-  await replaceRows(trx, target.pageId, [
+  // The totals read only the per-conversation summaries and the sources: one statement too, which
+  // records the page's covered days as well (the facts above settled which conversations are pending).
+  const totalParts = [
     ...(summaryDays.length > 0 ? daySummaryParts(target, summaryDays) : []),
     ...dayTotalParts(target, totalDays),
     ...(tagTotalDays.length > 0 ? [tagDayPart(target, tagTotalDays)] : []),
     ...periodParts(target, { activity: union(conversationDays), responses: union(facts.firstDays), inquiries: union(inquiryDays) }),
-  ]);
+  ];
+  await replaceRows(trx, target.pageId, totalParts, [coverageUpdate(target.pageId)]);
   await analyze(...SUMMARY_TABLES.filter((t) => !CONVERSATION_SUMMARY_TABLES.includes(t)));
   const days = new Set([...summaryDays, ...totalDays.hours, ...totalDays.employees]).size;
   const conversations = scope.all ? await countConversations(trx, target.pageId) : scope.ids.length;
-  return { conversations, days };
+  return { conversations, days, covered: true };
 }
 
 /** Notes the days whose totals a later refresh redoes (null: all of them), as change notes of their own. */
