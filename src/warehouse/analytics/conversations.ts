@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { businessSeconds, distinct, inScope, local, seconds, type SummaryPage, type Scope, type SummaryPart, type Trx } from './summary-parts.js';
 
 // The summaries kept per conversation (migrations/parts/analytics-marts.ts and
@@ -130,11 +130,12 @@ export async function clearFetchedMessages(trx: Trx, pageId: string): Promise<vo
 }
 
 /**
- * Marks each customer's first conversation with the page (earliest start, then id). Returns the
- * local start days of conversations whose mark changed.
+ * Marks each customer's first conversation with the page (earliest start, then id), returning the
+ * local start day of each conversation whose mark changed (as `value`): a statement of its own, or
+ * a part of another (replaceRows' `alongside`).
  */
-export async function refreshFirstConversations(trx: Trx, pageId: string, customers: Scope): Promise<string[]> {
-  const { rows } = await sql<{ day: string | null }>`
+export function firstConversationsUpdate(pageId: string, customers: Scope): RawBuilder<unknown> {
+  return sql`
     update pancake_private.analytics_conversations f set customer_first_conversation = x.first
     from (
       select conversation_id, row_number() over (partition by customer_id order by started_at, conversation_id) = 1 as first
@@ -142,8 +143,12 @@ export async function refreshFirstConversations(trx: Trx, pageId: string, custom
       where page_id = ${pageId} and ${inScope(customers, 'customer_id')} and customer_id is not null and started_at is not null
     ) x
     where f.page_id = ${pageId} and f.conversation_id = x.conversation_id and f.customer_first_conversation <> x.first
-    returning f.started_day::text as day`.execute(trx);
-  return distinct(rows.map((r) => r.day));
+    returning f.started_day::text as value`;
+}
+
+export async function refreshFirstConversations(trx: Trx, pageId: string, customers: Scope): Promise<string[]> {
+  const { rows } = await sql<{ value: string | null }>`${firstConversationsUpdate(pageId, customers)}`.execute(trx);
+  return distinct(rows.map((r) => r.value));
 }
 
 /**

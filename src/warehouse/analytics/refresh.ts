@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { activeDays, assignmentPart, clearFetchedMessages, refreshConversationFacts, refreshFirstConversations } from './conversations.js';
+import { activeDays, assignmentPart, clearFetchedMessages, firstConversationsUpdate, refreshConversationFacts, refreshFirstConversations } from './conversations.js';
 import { coverageUpdate, recordCoverage } from './coverage.js';
 import { CONVERSATION_SUMMARY_TABLES, SUMMARY_TABLES, allDays, clearPageSummaries, daySummaryParts } from './days.js';
 import { inquiryPart } from './inquiries.js';
@@ -126,11 +126,15 @@ async function summarize(trx: Transaction<Database>, target: SummaryPage, scope:
   const facts = perConversation ? await refreshConversationFacts(trx, target, scope) : none;
   if (claimed.pending) await clearFetchedMessages(trx, target.pageId);
   await analyze('analytics_conversations');
-  const flagged = scope.all || facts.customers.length > 0 ? await refreshFirstConversations(trx, target.pageId, scope.all ? scope : { all: false, ids: facts.customers }) : [];
+  // A rebuild marks first conversations after analyzing the facts; a refresh along with the parts below.
+  const customers: Scope = scope.all ? scope : { all: false, ids: facts.customers };
+  const rebuiltFirsts = scope.all ? await refreshFirstConversations(trx, target.pageId, customers) : [];
+  const firsts = !scope.all && facts.customers.length > 0 ? [{ statement: firstConversationsUpdate(target.pageId, customers), reports: true }] : [];
   // Independent of each other (they read the facts above), so one statement.
-  const [conversationDays = [], hourDays = [], employeeDays = [], tagDays = [], reassigned = [], inquiryDays = []] = perConversation
-    ? await replaceRows(trx, target.pageId, [...messageParts(target, scope), tagEventPart(target, scope), assignmentPart(target, scope), inquiryPart(target, scope), waitingPart(target, scope)])
+  const [conversationDays = [], hourDays = [], employeeDays = [], tagDays = [], reassigned = [], inquiryDays = [], , refreshedFirsts = []] = perConversation
+    ? await replaceRows(trx, target.pageId, [...messageParts(target, scope), tagEventPart(target, scope), assignmentPart(target, scope), inquiryPart(target, scope), waitingPart(target, scope)], firsts)
     : [];
+  const flagged = [...rebuiltFirsts, ...refreshedFirsts];
   const assignmentDays = scope.all ? [] : await activeDays(trx, target.pageId, reassigned);
   await analyze(...CONVERSATION_SUMMARY_TABLES.filter((t) => t !== 'analytics_conversations'));
 
@@ -154,7 +158,7 @@ async function summarize(trx: Transaction<Database>, target: SummaryPage, scope:
     ...(tagTotalDays.length > 0 ? [tagDayPart(target, tagTotalDays)] : []),
     ...periodParts(target, { activity: union(conversationDays), responses: union(facts.firstDays), inquiries: union(inquiryDays) }),
   ];
-  await replaceRows(trx, target.pageId, totalParts, [coverageUpdate(target.pageId)]);
+  await replaceRows(trx, target.pageId, totalParts, [{ statement: coverageUpdate(target.pageId), reports: false }]);
   await analyze(...SUMMARY_TABLES.filter((t) => !CONVERSATION_SUMMARY_TABLES.includes(t)));
   const days = new Set([...summaryDays, ...totalDays.hours, ...totalDays.employees]).size;
   const conversations = scope.all ? await countConversations(trx, target.pageId) : scope.ids.length;

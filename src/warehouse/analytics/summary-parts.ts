@@ -61,9 +61,15 @@ export interface SummaryPart {
  * statement: rows no longer computed are deleted, new ones inserted, changed ones updated, equal
  * ones left alone (so a summary that did not change costs no write). Returns, per part, the values
  * of its `report` column in the rows that changed: the days or conversations whose totals to redo.
- * `alongside`: other data-modifying statements run in the same statement, their results unread.
+ * `alongside`: other writes run in the same statement; what they report follows the parts' results.
  */
-export async function replaceRows(trx: Trx, pageId: string, parts: readonly SummaryPart[], alongside: ReadonlyArray<RawBuilder<unknown>> = []): Promise<string[][]> {
+/** Another write run within replaceRows' statement; `reports`: it returns a text column `value`, reported like a part's. */
+export interface Alongside {
+  statement: RawBuilder<unknown>;
+  reports: boolean;
+}
+
+export async function replaceRows(trx: Trx, pageId: string, parts: readonly SummaryPart[], alongside: readonly Alongside[] = []): Promise<string[][]> {
   if (parts.length === 0 && alongside.length === 0) return [];
   const movable = (part: SummaryPart) => part.report !== null && !part.key.includes(part.report) && !part.reportMembership;
   const ctes = parts.map((part, i) => {
@@ -89,15 +95,19 @@ export async function replaceRows(trx: Trx, pageId: string, parts: readonly Summ
         where (${current}) is distinct from (${incoming})
         returning ${sql.raw(part.reportMembership ? `case when xmax = 0 then ${reported}::text end` : `${reported}::text`)} as value)${old}`;
   });
+  // Other writes that belong to the same moment (first conversations, the page's covered days): one round trip less each.
+  const also = alongside.map(({ statement }, i) => sql`${sql.raw(`also${i}`)} as (${statement})`);
   const changed = sql.raw(
-    parts.flatMap((part, i) => [`select ${i} as part, value from gone${i}`, `select ${i}, value from put${i}`, ...(movable(part) ? [`select ${i}, value from moved${i}`] : [])]).join(' union all '),
+    [
+      ...parts.flatMap((part, i) => [`select ${i} as part, value from gone${i}`, `select ${i}, value from put${i}`, ...(movable(part) ? [`select ${i}, value from moved${i}`] : [])]),
+      ...alongside.flatMap(({ reports }, i) => (reports ? [`select ${parts.length + i}, value from also${i}`] : [])),
+      'select null::int, null::text',
+    ].join(' union all '),
   );
-  // Other writes that belong to the same moment (the page's covered days): one round trip less.
-  const also = alongside.map((statement, i) => sql`${sql.raw(`also${i}`)} as (${statement})`);
   const { rows } = await sql<{ part: number; values: string[] }>`
     with ${sql.join([...ctes, ...also], sql`, `)}
-    select part, array_agg(distinct value) as values from (${parts.length > 0 ? changed : sql`select null::int as part, null::text as value`}) changed where value is not null group by part`.execute(trx);
-  return parts.map((_, i) => rows.find((r) => r.part === i)?.values ?? []);
+    select part, array_agg(distinct value) as values from (${changed}) changed(part, value) where value is not null group by part`.execute(trx);
+  return [...parts, ...alongside].map((_, i) => rows.find((r) => r.part === i)?.values ?? []);
 }
 
 export function distinct(values: ReadonlyArray<string | null | undefined>): string[] {
