@@ -114,10 +114,12 @@ describe('analytics model and summaries', () => {
     const [conversation] = (await sql<{ id: string }>`select id from pancake.conversations where page_id = ${page} order by id limit 1`.execute(h.db)).rows;
     const before = await hourTotals();
     await sql`insert into pancake.messages (page_id, id, conversation_id, inserted_at, sender_kind, raw) values (${page}, 'late-1', ${conversation!.id}, now(), 'customer', '{}')`.execute(h.db);
+    await sql`insert into pancake.customers (page_id, id, customer_id, inserted_at, raw) values (${page}, 'late-customer', 'late-k', now(), '{}')`.execute(h.db);
     await refreshAnalytics(h.db, { id: page, timezone: zone }, { totals: false });
     expect(await hourTotals()).toEqual(before);
-    // Only the new message's day: the conversation's other days are unchanged.
-    expect(await notes()).toEqual(['days']);
+    // Only the new message's day: the conversation's other days are unchanged. The customer's day
+    // note names no conversation: it waits, untouched, for the refresh that redoes the totals.
+    expect(await notes()).toEqual(['customers', 'days']);
     await refreshAnalytics(h.db, { id: page, timezone: zone });
     expect(await notes()).toEqual([]);
     const incremental = await summaries(h.db);

@@ -73,12 +73,13 @@ export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage
   const result = await db.transaction().execute(async (trx) => {
     // One refresh per page at a time: two would recompute the same rows side by side.
     await sql`select pg_advisory_xact_lock(hashtext('pancake-sync:analytics'), hashtext(${page.id}))`.execute(trx);
-    const claimed = await claim(trx, target);
+    const claimed = await claim(trx, target, totals);
     const rebuild = claimed.rebuild;
     const idle = !rebuild && !claimed.pending && !claimed.allTotals && claimed.conversations.length === 0 && claimed.days.length === 0 && claimed.deferredDays.length === 0;
     if (rebuild) await clearPageSummaries(trx, page.id);
     const done = idle ? { conversations: 0, days: 0, covered: false } : await summarize(trx, target, rebuild ? { all: true } : { all: false, ids: claimed.conversations }, claimed, totals);
-    if (!done.covered) await recordCoverage(trx, page.id);
+    // The totals' refresh records the covered days (whatever it found to do); one that leaves them for later does not.
+    if (!done.covered && totals) await recordCoverage(trx, page.id);
     return { conversations: done.conversations, days: done.days, rebuilt: rebuild, totals };
   });
   return { ...result, durationMs: performance.now() - started };
@@ -86,15 +87,18 @@ export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage
 
 /**
  * Stores the page's zone and takes the page's change notes: the conversations they name and the
- * local days their instants cover, and whether the page must be summarized from scratch.
+ * local days their instants cover, and whether the page must be summarized from scratch. A refresh
+ * that leaves the totals for later takes only the notes that name a conversation (and a rebuild):
+ * the notes of days stay for the refresh that redoes the totals.
  */
-async function claim(trx: Transaction<Database>, { pageId, zone, inquiryGapSeconds, businessHours }: SummaryPage): Promise<Claimed> {
+async function claim(trx: Transaction<Database>, { pageId, zone, inquiryGapSeconds, businessHours }: SummaryPage, totals: boolean): Promise<Claimed> {
+  const taking = totals ? sql`true` : sql`(conversation_id is not null or source = 'rebuild')`;
   // Local days move with the zone, inquiries with the gap, business seconds with the hours: a
   // change of any (or a first refresh) summarizes the page from scratch.
   const settings = sql`row(${zone}::text, ${inquiryGapSeconds}::int, ${businessHours}::nummultirange)`;
   const { rows } = await sql<Claimed>`
     with stored as (update pancake.pages set zone = ${zone} where id = ${pageId} and zone is distinct from ${zone}),
-    taken as (delete from pancake_private.analytics_dirty where page_id = ${pageId} returning source, conversation_id, from_at, to_at),
+    taken as (delete from pancake_private.analytics_dirty where page_id = ${pageId} and ${taking} returning source, conversation_id, from_at, to_at),
     built as (select row(zone, inquiry_gap_seconds, business_hours) as settings from pancake_private.analytics_pages where page_id = ${pageId}),
     decided as (
       select exists (select from taken where source = 'rebuild') or (select settings from built) is distinct from ${settings} as rebuild),
