@@ -38,13 +38,16 @@ const FUNCTIONS = [
    $$`,
 ];
 
+/** The streams whose covered days analytics_pages records (src/warehouse/analytics/coverage.ts). */
+const COVERED = ['inbox', 'customers', 'calls', 'ads', 'campaigns', 'ratings'];
+
 const PERIOD = `period text not null check (period in ('day', 'week', 'month'))`;
 
 const CHANGES = [
   `alter table pancake_private.analytics_pages
      add column inquiry_gap_seconds integer not null default 86400,
      add column business_hours nummultirange,
-     ${['inbox', 'customers', 'calls', 'ads'].flatMap((s) => [`add column ${s}_first_day date`, `add column ${s}_last_day date`]).join(', ')},
+     ${COVERED.flatMap((s) => [`add column ${s}_first_day date`, `add column ${s}_last_day date`]).join(', ')},
      add column covered_at timestamptz`,
   // Response times stored, not computed per row: a whole-view scan of 60 000 conversations spent
   // most of its time in extract(epoch ...).
@@ -210,7 +213,7 @@ export async function dropInquiryMarts(db: Kysely<unknown>): Promise<void> {
   await sql`alter table pancake_private.analytics_conversations drop column employee_response_seconds, drop column bot_response_seconds, drop column page_notice_response_seconds,
     drop column employee_response_business_seconds, drop column awaiting_reply_since, drop column messages_pending_at`.execute(db);
   await sql.raw(`alter table pancake_private.analytics_pages drop column inquiry_gap_seconds, drop column business_hours, drop column covered_at,
-    ${['inbox', 'customers', 'calls', 'ads'].flatMap((s) => [`drop column ${s}_first_day`, `drop column ${s}_last_day`]).join(', ')}`).execute(db);
+    ${COVERED.flatMap((s) => [`drop column ${s}_first_day`, `drop column ${s}_last_day`]).join(', ')}`).execute(db);
   for (const fn of ['business_seconds(timestamptz, timestamptz, text, nummultirange)', 'week_overlap(nummultirange, numeric, numeric)', 'first_covered_day(timestamptz, text)', 'last_covered_day(timestamptz, text)']) {
     await sql.raw(`drop function if exists pancake_private.${fn}`).execute(db);
   }

@@ -53,16 +53,18 @@ export const EMPLOYEE_JOIN = 'left join pancake.page_users u on u.page_id = a.pa
  * The streams a row may be computed from, as pancake_private.analytics_pages records the whole
  * local days each has covered (<stream>_first_day, <stream>_last_day; src/warehouse/analytics/coverage.ts).
  */
-export type Covered = 'inbox' | 'customers' | 'calls' | 'ads';
+export type Covered = 'inbox' | 'customers' | 'calls' | 'ads' | 'campaigns' | 'ratings';
 
 const COVERED_NAMES: Record<Covered, string> = {
   inbox: 'conversations and their messages',
   customers: 'customers',
   calls: 'call_logs',
   ads: 'stats_ads',
+  campaigns: 'stats_campaigns',
+  ratings: 'stats_customer_feedbacks',
 };
 
-const COVERED_DAYS = (['inbox', 'customers', 'calls', 'ads'] as const).flatMap((s) => [`c.${s}_first_day`, `c.${s}_last_day`]).join(', ');
+const COVERED_DAYS = (Object.keys(COVERED_NAMES) as Covered[]).flatMap((s) => [`c.${s}_first_day`, `c.${s}_last_day`]).join(', ');
 const PAGES = `(select p.id, p.name, p.platform, ${COVERED_DAYS} from pancake.pages p left join ${MART}.analytics_pages c on c.page_id = p.id)`;
 
 type Period = 'day' | 'week' | 'month';

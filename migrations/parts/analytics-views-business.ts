@@ -1,15 +1,13 @@
 import { DAY, MART, PAGE_COLUMNS, TAG_ID, complete, withPage, type ViewSpec } from './analytics-view-parts.js';
 
-// Tags, calls and ads. A tag deleted in Pancake (gone from its tag list, or marked is_deactive) is
-// left out of the tag views, except the one named for including it.
+// Tags and calls (the ads views: analytics-views-campaigns.ts). A tag deleted in Pancake (gone
+// from its tag list, or marked is_deactive) is left out of the tag views, except the one named for
+// including it.
 
 const TAG_DELETED = `(t.deleted_at is not null or coalesce(t.raw -> 'is_deactive' = 'true'::jsonb, false))`;
 const TAG_JOIN = 'left join pancake.tags t on t.page_id = a.page_id and t.id = a.tag_id';
 const tagsDone = complete(['inbox']);
 const callsDone = complete(['calls']);
-const adsDone = complete(['ads', 'inbox']);
-/** The ads statistics of the row's day were synced (in the page's zone): an ad they did not list spent nothing. */
-const ADS_SYNCED = 'a.day >= p.ads_first_day and a.day <= p.ads_last_day';
 
 function tagsApplied(includeDeleted: boolean): ViewSpec {
   const deleted: Array<[string, string]> = includeDeleted
@@ -17,7 +15,7 @@ function tagsApplied(includeDeleted: boolean): ViewSpec {
     : [];
   return {
     name: includeDeleted ? 'daily_tags_applied_including_deleted' : 'daily_tags_applied',
-    comment: `Per page, local day and tag: how often the tag was applied and removed that day, from each conversation's tag history (tag_histories). ${includeDeleted ? 'Deleted tags included, flagged in tag_deleted.' : 'Tags deleted in Pancake are left out (see daily_tags_applied_including_deleted).'} Conversations whose history the API did not send are not counted; pancake.stats_tags has the API's own daily counts.`,
+    comment: `Per page, local day and tag: how often the tag was applied and removed that day, from the conversations' tag histories (pancake.conversation_tag_events). ${includeDeleted ? 'Deleted tags included, flagged in tag_deleted.' : 'Tags deleted in Pancake are left out (see daily_tags_applied_including_deleted).'} Conversations whose history the API did not send are not counted, nor conversations deleted in Pancake; pancake.stats_tags has the API's own daily counts.`,
     columns: [
       ...PAGE_COLUMNS,
       ['day', `${DAY} Of the tag change.`],
@@ -50,7 +48,7 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
   tagsApplied(true),
   {
     name: 'conversations_per_tag',
-    comment: 'Per page and tag, now: conversations carrying the tag (pancake.conversation_tags), whenever it was applied. Tags deleted in Pancake are left out.',
+    comment: 'Per page and tag, now: conversations carrying the tag (pancake.conversation_tags), whenever it was applied. Tags deleted in Pancake are left out, and so are conversations deleted in Pancake (pancake.conversations.deleted_at).',
     columns: [
       ...PAGE_COLUMNS,
       ['tag_id', TAG_ID],
@@ -59,7 +57,9 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
     ],
     body: withPage(
       'a.tag_id, coalesce(t.text, a.tag_text) as tag_text, a.conversations',
-      'select page_id, tag_id, max(tag_text) as tag_text, count(*)::int as conversations from pancake.conversation_tags group by page_id, tag_id',
+      `select ct.page_id, ct.tag_id, max(ct.tag_text) as tag_text, count(*)::int as conversations from pancake.conversation_tags ct
+       where not exists (select from pancake.conversations c where c.page_id = ct.page_id and c.id = ct.conversation_id and c.deleted_at is not null)
+       group by ct.page_id, ct.tag_id`,
       `${TAG_JOIN} where not ${TAG_DELETED}`,
     ),
   },
@@ -96,43 +96,6 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
     body: withPage(
       `a.day, a.direction, a.calls, a.answered_calls, a.calls - a.answered_calls as missed_calls, a.total_talk_seconds, round(a.total_talk_seconds::numeric / nullif(a.answered_calls, 0), 1) as average_talk_seconds, ${callsDone.sql}`,
       `select page_id, day, direction, calls, answered_calls, total_talk_seconds from ${MART}.analytics_call_days`,
-    ),
-  },
-  {
-    name: 'daily_ads',
-    comment: 'Per page, local day and ad: what the ad cost (pancake.stats_ads) against the conversations and new customers it brought (pancake.ad_clicks), and the cost of each. Sum spend and conversations over a period before dividing.',
-    columns: [
-      ...PAGE_COLUMNS,
-      ['day', DAY],
-      ['ad_id', 'Ad (pancake.stats_ads.ad_id, pancake.ad_clicks.ad_id).'],
-      ['ad_name', 'Ad name (pancake.stats_ads.ad_name).'],
-      ['campaign_id', 'Campaign of the ad.'],
-      ['currency', 'Currency of spend.'],
-      ['spend', 'Amount spent on the ad that day (pancake.stats_ads.spend); 0 when the day\'s ads statistics were synced and did not list the ad; null only when they were not synced for the day (see complete).'],
-      ['impressions', 'Impressions that day; 0 and null as for spend.'],
-      ['clicks', 'Clicks on the ad as the ad platform counts them (pancake.stats_ads.clicks); 0 and null as for spend.'],
-      ['conversation_openings', 'Times a customer opened a conversation from the ad that day (pancake.ad_clicks).'],
-      ['conversations', 'Distinct conversations opened from the ad that day.'],
-      ['new_customers', 'Of those, the customer\'s first conversation with the page, started that day: new customers the ad brought.'],
-      ['cost_per_conversation', 'spend / conversations; null when either is missing or zero.'],
-      ['cost_per_new_customer', 'spend / new_customers; null when either is missing or zero.'],
-      adsDone.column,
-    ],
-    body: withPage(
-      `a.day, a.ad_id, a.ad_name, a.campaign_id, a.currency, coalesce(a.spend, case when ${ADS_SYNCED} then 0 end) as spend,
-       coalesce(a.impressions, case when ${ADS_SYNCED} then 0 end) as impressions, coalesce(a.clicks, case when ${ADS_SYNCED} then 0 end) as clicks,
-       a.conversation_openings, a.conversations, a.new_customers, round(a.spend / nullif(a.conversations, 0), 2) as cost_per_conversation, round(a.spend / nullif(a.new_customers, 0), 2) as cost_per_new_customer, ${adsDone.sql}`,
-      `select page_id, day, ad_id, max(ad_name) as ad_name, max(campaign_id) as campaign_id, max(currency) as currency,
-              sum(spend) as spend, sum(impressions)::bigint as impressions, sum(clicks)::bigint as clicks,
-              coalesce(sum(conversation_openings), 0)::int as conversation_openings, coalesce(sum(conversations), 0)::int as conversations, coalesce(sum(new_customers), 0)::int as new_customers
-       from (
-         select page_id, day, ad_id, ad_name, campaign_id, currency, spend, impressions, clicks, null::int as conversation_openings, null::int as conversations, null::int as new_customers
-         from pancake.stats_ads
-         union all
-         select page_id, day, ad_id, null, null, null, null, null, null, conversation_openings, conversations, new_customers
-         from ${MART}.analytics_ad_days
-       ) u
-       group by page_id, day, ad_id`,
     ),
   },
 ];

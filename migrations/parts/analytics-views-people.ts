@@ -63,7 +63,7 @@ export const PEOPLE_VIEWS: ViewSpec[] = [
       ...PAGE_COLUMNS,
       ['day', DAY],
       ['new_customer_records', 'Customer records the page got that day (pancake.customers.inserted_at): everyone Pancake first saw, with or without a conversation.'],
-      ['new_customers_by_first_conversation', 'Customers whose first conversation with the page started that day (no earlier stored conversation of the same customer_id). Close to what the API\'s own statistics call new customers (pancake.stats_engagement.new_customer).'],
+      ['new_customers_by_first_conversation', 'Customers whose first conversation with the page started that day (no earlier stored conversation of the same customer_id). Close to what the API\'s own statistics count as new customers (pancake.stats_pages.new_customer_count).'],
       customersDone.column,
     ],
     body: withPage(

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { ACTIVITY_VIEWS } from './analytics-views-activity.js';
 import { BUSINESS_VIEWS } from './analytics-views-business.js';
+import { CAMPAIGN_VIEWS } from './analytics-views-campaigns.js';
 import { INQUIRY_VIEWS } from './analytics-views-inquiries.js';
 import { PEOPLE_VIEWS } from './analytics-views-people.js';
 import { RESPONSE_VIEWS } from './analytics-views-responses.js';
@@ -15,7 +16,7 @@ import type { ViewSpec } from './analytics-view-parts.js';
 // alone; a migration that alters a column some view reads calls dropAnalyticsViews first, and the
 // views come back, as currently defined, when the migration run ends.
 
-export const ANALYTICS_VIEWS: ViewSpec[] = [...ACTIVITY_VIEWS, ...RESPONSE_VIEWS, ...INQUIRY_VIEWS, ...PEOPLE_VIEWS, ...BUSINESS_VIEWS];
+export const ANALYTICS_VIEWS: ViewSpec[] = [...ACTIVITY_VIEWS, ...RESPONSE_VIEWS, ...INQUIRY_VIEWS, ...PEOPLE_VIEWS, ...BUSINESS_VIEWS, ...CAMPAIGN_VIEWS];
 
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
@@ -51,15 +52,17 @@ export async function createAnalyticsViews<DB>(db: Kysely<DB>): Promise<void> {
 
 /**
  * Recreates the views when their definitions differ from those in the database; true when it did.
- * In one transaction under a lock: two processes upgrading together create them once, and a reader
- * never sees the schema without its views.
+ * In one transaction holding the checksum table, which only the owner can lock (no advisory lock a
+ * reader could take): two processes upgrading together create them once, and a reader never sees
+ * the schema without its views. Each lock waits at most `lockTimeout`.
  */
-export async function ensureAnalyticsViews<DB>(db: Kysely<DB>): Promise<boolean> {
+export async function ensureAnalyticsViews<DB>(db: Kysely<DB>, lockTimeout = '60s'): Promise<boolean> {
   const current = analyticsViewsChecksum();
   const stored = async (q: Kysely<DB>) => (await sql<{ checksum: string }>`select checksum from pancake_private.analytics_views`.execute(q)).rows.map((r) => r.checksum);
   if ((await stored(db)).join() === current) return false;
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('pancake-sync:analytics-views'))`.execute(trx);
+    await sql`select set_config('lock_timeout', ${lockTimeout}, true)`.execute(trx);
+    await sql`lock table pancake_private.analytics_views in share row exclusive mode`.execute(trx);
     if ((await stored(trx)).join() === current) return false;
     await dropAnalyticsViews(trx);
     await createAnalyticsViews(trx);

@@ -220,11 +220,11 @@ describe('inquiries, the queue, business hours and complete days', () => {
   it('another inquiry gap or other opening hours summarize the page again', async () => {
     // With 3 days, e6's return after 48 h is no longer an inquiry; e1's after 3 d 40 min still is.
     const result = await refreshAnalytics(db, { ...page, inquiryGapSeconds: 3 * 86_400 });
-    expect(result.rebuilt).toBe(true);
+    expect(result?.rebuilt).toBe(true);
     expect(await view(db, 'inquiry_first_response', 'follow_up', 'inquiry_at', 'conversation_id')).toEqual([{ conversation_id: 'e1' }]);
     // Always open: business seconds are the wall-clock ones.
-    expect((await refreshAnalytics(db, { ...page, businessHours: null })).rebuilt).toBe(true);
+    expect((await refreshAnalytics(db, { ...page, businessHours: null }))?.rebuilt).toBe(true);
     expect(await view(db, 'inquiry_first_response', "conversation_id = 'e2'", 'inquiry_at', 'employee_response_business_seconds')).toEqual([{ employee_response_business_seconds: 35100 }]);
-    expect((await refreshAnalytics(db, page)).rebuilt).toBe(true);
+    expect((await refreshAnalytics(db, page))?.rebuilt).toBe(true);
   });
 });

@@ -32,7 +32,7 @@ describe('README: questions a shop owner asks', () => {
   });
   afterAll(async () => h?.close());
 
-  it('the README asks about inquiries, the queue and opening hours among its questions, each with its query', () => {
+  it('the README asks about inquiries, the queue, opening hours and campaigns among its questions, each with its query', () => {
     expect(questions.length).toBeGreaterThanOrEqual(11);
     for (const q of questions) expect(q.query, q.question).toMatch(/^select /);
     expect(questions.map((q) => q.question)).toEqual(
@@ -42,6 +42,7 @@ describe('README: questions a shop owner asks', () => {
         'What is our response time in opening hours?',
       ]),
     );
+    expect(questions.some((q) => q.query.includes('pancake_analytics.daily_campaigns'))).toBe(true);
   });
 
   it.each(questions.map((q) => [q.question, q.query]))('%s', async (_question, query) => {

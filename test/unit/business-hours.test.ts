@@ -39,6 +39,6 @@ describe('PANCAKE_BUSINESS_HOURS', () => {
   it('PANCAKE_INQUIRY_GAP is a duration, 24 hours unless set, at least a minute', () => {
     expect(parseConfig({}).inquiryGapMs).toBe(24 * H * 1000);
     expect(parseConfig({ PANCAKE_INQUIRY_GAP: '3d' }).inquiryGapMs).toBe(3 * D * 1000);
-    expect(() => parseConfig({ PANCAKE_INQUIRY_GAP: '10s' })).toThrow(/PANCAKE_INQUIRY_GAP must be a duration of at least 1m/);
+    expect(() => parseConfig({ PANCAKE_INQUIRY_GAP: '10s' })).toThrow(/PANCAKE_INQUIRY_GAP must be a duration .* from 1m /);
   });
 });

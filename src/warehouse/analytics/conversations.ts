@@ -22,6 +22,14 @@ const START = ['conversation_type', 'customer_id', 'started_at', 'started_day', 
 const FIRST = ['first_customer_message_at', 'first_customer_day', 'first_employee_reply_at', 'responder_user_id', 'responder_name', 'employee_response_business_seconds', 'page_initiated', 'first_bot_reply_at', 'conversation_type'];
 const differs = (columns: string[]) => sql.raw(`o.conversation_id is null or (${columns.map((c) => `o.${c}`).join(', ')}) is distinct from (${columns.map((c) => `f.${c}`).join(', ')})`);
 
+/**
+ * The rows of `alias` (page_id, conversation_id) whose conversation was not deleted in Pancake:
+ * a conversation a sweep marked deleted_at is left out of every summary (README, "Running it for months").
+ */
+export function notDeleted(alias: string) {
+  return sql.raw(`not exists (select from pancake.conversations x where x.page_id = ${alias}.page_id and x.id = ${alias}.conversation_id and x.deleted_at is not null)`);
+}
+
 const FACTS = [
   'conversation_type', 'customer_id', 'started_at', 'started_day', 'started_hour', 'page_initiated', 'opened_from_ad',
   'first_customer_message_at', 'first_customer_day', 'first_customer_hour', 'first_employee_reply_at', 'responder_user_id',
@@ -29,6 +37,7 @@ const FACTS = [
   'page_notice_response_seconds', 'employee_response_business_seconds', 'awaiting_reply_since', 'messages_pending_at',
 ];
 
+// A conversation deleted in Pancake (deleted_at, set by a sweep) has no facts: it leaves every summary.
 function facts(target: SummaryPage, scope: Scope) {
   const { pageId, zone } = target;
   return sql`
@@ -74,7 +83,7 @@ function facts(target: SummaryPage, scope: Scope) {
       select min(m.inserted_at) as since from pancake.messages m
       where m.page_id = c.page_id and m.conversation_id = c.id and m.sender_kind = 'customer' and m.inserted_at > coalesce(a.last_employee_at, '-infinity')
     ) w
-    where c.page_id = ${pageId} and ${inScope(scope, 'c.id')}`;
+    where c.page_id = ${pageId} and ${inScope(scope, 'c.id')} and c.deleted_at is null`;
 }
 
 /**
@@ -164,7 +173,8 @@ export function assignmentPart({ pageId }: SummaryPage, scope: Scope): SummaryPa
              f.first_customer_message_at is not null and f.first_employee_reply_at is null as unanswered, coalesce(f.last_message_from_customer, false) as awaiting_reply
       from pancake.conversation_assignees s
       left join pancake_private.analytics_conversations f on f.page_id = s.page_id and f.conversation_id = s.conversation_id
-      where s.page_id = ${pageId} and ${inScope(scope, 's.conversation_id')}`,
+      where s.page_id = ${pageId} and ${inScope(scope, 's.conversation_id')}
+        and ${notDeleted('s')}`,
   };
 }
 

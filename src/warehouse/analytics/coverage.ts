@@ -7,14 +7,14 @@ import type { Database } from '../schema.js';
 // in the zone of the page's summaries. Conversations and their messages go together ("inbox"): a
 // conversation whose messages are still to be fetched (analytics_conversations.messages_pending_at)
 // makes every day up to its latest change incomplete. Statistics count only when read in that zone.
-// Recorded by every refresh, and again after the ads statistics when they end later, so that the
+// Recorded by every refresh, and again after the ads, campaigns and ratings statistics when they end later, so that the
 // views read a stored row instead of working out zones at every query.
 
 /** The streams whose covered days are recorded, by the column prefix the views read. */
-const STREAMS: Array<[prefix: string, stream: string]> = [['inbox', 'conversations'], ['customers', 'customers'], ['calls', 'call_logs'], ['ads', 'stats_ads']];
+const STREAMS: Array<[prefix: string, stream: string]> = [['inbox', 'conversations'], ['customers', 'customers'], ['calls', 'call_logs'], ['ads', 'stats_ads'], ['campaigns', 'stats_campaigns'], ['ratings', 'stats_customer_feedbacks']];
 
 /** Streams that may end after the page's last refresh and still change what is recorded. */
-export const COVERAGE_AFTER_REFRESH = ['stats_ads'];
+export const COVERAGE_AFTER_REFRESH = ['stats_ads', 'stats_campaigns', 'stats_customer_feedbacks'];
 
 /** The update that records the page's covered days: a statement of its own, or a part of another (a CTE). */
 export function coverageUpdate(pageId: string): RawBuilder<unknown> {
@@ -28,7 +28,7 @@ export function coverageUpdate(pageId: string): RawBuilder<unknown> {
     customers: [first('customers'), last('customers')],
     calls: [first('calls'), last('calls')],
     // Statistics read in another zone cover none of this zone's days.
-    ads: [`case when ads.cursor_zone = a.zone then ${first('ads')} end`, `case when ads.cursor_zone = a.zone then ${last('ads')} end`],
+    ...Object.fromEntries(['ads', 'campaigns', 'ratings'].map((s): [string, [string, string]] => [s, [`case when ${s}.cursor_zone = a.zone then ${first(s)} end`, `case when ${s}.cursor_zone = a.zone then ${last(s)} end`]])),
   };
   return sql`
     update pancake_private.analytics_pages a set

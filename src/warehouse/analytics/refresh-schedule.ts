@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../logger.js';
 import { recordCoverage } from './coverage.js';
-import { refreshAnalytics, type AnalyticsPage } from './refresh.js';
+import { refreshAnalytics, type AnalyticsPage, type RefreshOptions } from './refresh.js';
 import type { Database } from '../schema.js';
 
 // When the summaries are refreshed during a page's sync: every REFRESH_INTERVAL_MS while the
@@ -27,9 +27,15 @@ export interface PageStreams<T> {
   rest?: Promise<unknown>;
   /** Among those others is one whose covered days the views read (COVERAGE_AFTER_REFRESH): recorded again after them. */
   restCovered?: boolean;
+  /** Ends the last refresh's wait for another process refreshing the page. */
+  signal?: AbortSignal | undefined;
 }
 
-/** Runs the page's streams with its analytics kept current alongside; returns what `sources` gave. */
+/**
+ * Runs the page's streams with its analytics kept current alongside; returns what `sources` gave.
+ * A refresh during the streams skips its turn when another process is refreshing the page; the
+ * last one waits for it, within a bound, and not beyond a stop signal.
+ */
 export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: AnalyticsPage, log: Logger, streams: PageStreams<T>, intervalMs = REFRESH_INTERVAL_MS): Promise<T> {
   let done = false;
   let wake: () => void = () => {};
@@ -42,7 +48,7 @@ export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: Analyt
           resolve();
         };
       });
-      if (!done) await refreshQuietly(db, page, log, false);
+      if (!done) await refreshQuietly(db, page, log, { totals: false, lockWaitMs: 0 });
     }
   })();
   try {
@@ -51,11 +57,11 @@ export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: Analyt
     done = true;
     wake();
     await periodic;
-    await refreshQuietly(db, page, log, true);
+    await refreshQuietly(db, page, log, { totals: true, signal: streams.signal });
     await streams.rest;
     if (streams.restCovered) {
       // The refresh recorded the days each stream covers; the ads statistics ended after it.
-      await recordCoverage(db, page.id).catch((error: unknown) => log.warn({ err: error }, `the days the streams of page ${page.id} cover were not recorded (${error instanceof Error ? error.message : String(error)}); the next sync records them`));
+      await recordCoverage(db, page.id).catch((error: unknown) => log.warn(`the days the streams of page ${page.id} cover were not recorded (${error instanceof Error ? error.message : String(error)}); the next sync records them`));
     }
   }
 }
@@ -64,11 +70,12 @@ export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: Analyt
  * A failed refresh does not fail the sync: the data is stored, the change notes stay, and the next
  * refresh (this run's next tick, or the next run) catches up.
  */
-async function refreshQuietly(db: Kysely<Database>, page: AnalyticsPage, log: Logger, totals: boolean): Promise<void> {
+async function refreshQuietly(db: Kysely<Database>, page: AnalyticsPage, log: Logger, options: RefreshOptions): Promise<void> {
   try {
-    const result = await refreshAnalytics(db, page, { totals });
-    log.debug({ ...result, durationMs: Math.round(result.durationMs * 10) / 10 }, `analytics of page ${page.id} refreshed`);
+    const result = await refreshAnalytics(db, page, { ...options, log });
+    if (result === null) log.debug(`analytics of page ${page.id}: another process is refreshing them; this turn is skipped`);
+    else log.debug({ ...result, durationMs: Math.round(result.durationMs * 10) / 10 }, `analytics of page ${page.id} refreshed`);
   } catch (error) {
-    log.warn({ err: error }, `analytics summaries of page ${page.id} were not refreshed (${error instanceof Error ? error.message : String(error)}); the next sync catches up`);
+    log.warn(`analytics summaries of page ${page.id} were not refreshed (${error instanceof Error ? error.message : String(error)}); the next sync catches up`);
   }
 }

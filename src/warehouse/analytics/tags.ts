@@ -6,29 +6,19 @@ import { inScope, local, type Scope, type SummaryPage, type SummaryPart } from '
 // tag the totals the daily_tags_applied views read.
 
 /**
- * Every entry of the conversations' tag histories (raw.tag_histories: `{ inserted_at, payload: {
- * action, editor_id, editor_name, tag: { id, text } } }`). Entries without a tag id ("Tag removed")
- * or a readable time are skipped; the API sends times without a zone, in UTC.
+ * Every entry of the conversations' tag histories, as the sync stores them
+ * (pancake.conversation_tag_events, written with their conversation). Entries without a tag id
+ * ("Tag removed"), an action or a time are skipped, and so are conversations deleted in Pancake.
  */
 export function tagEventPart({ pageId, zone }: SummaryPage, scope: Scope): SummaryPart {
   return {
     table: 'analytics_tag_events', key: ['conversation_id', 'position'], values: ['at', 'day', 'action', 'tag_id', 'tag_text', 'editor_id', 'editor_name'],
     within: inScope(scope, 't.conversation_id'), report: 'day',
     fresh: sql`
-      select c.page_id, c.id as conversation_id, h.position::int as position, t.at, ${local('t.at', zone)}::date as day, h.entry #>> '{payload,action}' as action,
-             h.entry #>> '{payload,tag,id}' as tag_id, h.entry #>> '{payload,tag,text}' as tag_text, h.entry #>> '{payload,editor_id}' as editor_id,
-             h.entry #>> '{payload,editor_name}' as editor_name
-      from pancake.conversations c
-      cross join lateral jsonb_array_elements(case when jsonb_typeof(c.raw -> 'tag_histories') = 'array' then c.raw -> 'tag_histories' else '[]'::jsonb end)
-        with ordinality as h(entry, position)
-      cross join lateral (
-        select case
-          when h.entry ->> 'inserted_at' ~ '^\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?(Z|[+-]\\d\\d(:?\\d\\d)?)$' then (h.entry ->> 'inserted_at')::timestamptz
-          when h.entry ->> 'inserted_at' ~ '^\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?$' then (h.entry ->> 'inserted_at')::timestamp at time zone 'UTC'
-        end as at
-      ) t
-      where c.page_id = ${pageId} and ${inScope(scope, 'c.id')} and jsonb_typeof(h.entry) = 'object'
-        and h.entry #>> '{payload,tag,id}' is not null and h.entry #>> '{payload,action}' is not null and t.at is not null`,
+      select e.page_id, e.conversation_id, e.position, e.at, ${local('e.at', zone)}::date as day, e.action, e.tag_id, e.tag_text, e.editor_id, e.editor_name
+      from pancake.conversation_tag_events e join pancake.conversations c on c.page_id = e.page_id and c.id = e.conversation_id
+      where e.page_id = ${pageId} and ${inScope(scope, 'e.conversation_id')} and c.deleted_at is null
+        and e.at is not null and e.action is not null and e.tag_id is not null`,
   };
 }
 
