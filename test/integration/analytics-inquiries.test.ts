@@ -158,7 +158,7 @@ describe('inquiries, the queue, business hours and complete days', () => {
     expect(rows[0]!.off).toBeLessThanOrEqual(0.5);
   });
 
-  it('ad spend: 0 on a synced day whose statistics did not list the ad, null on a day not synced', async () => {
+  it('ad and campaign spend: 0 on a synced day whose statistics did not list the ad, null on a day not synced; ratings', async () => {
     expect(await view(db, 'daily_ads', 'true', 'day, ad_id', 'day, ad_id, spend, impressions, clicks, conversation_openings, conversations, complete')).toEqual([
       // Monday's ads statistics were not synced.
       { day: '2026-03-09', ad_id: 'X1', spend: null, impressions: null, clicks: null, conversation_openings: 1, conversations: 1, complete: false },
@@ -166,21 +166,34 @@ describe('inquiries, the queue, business hours and complete days', () => {
       { day: '2026-03-11', ad_id: 'X1', spend: 0, impressions: 0, clicks: 0, conversation_openings: 1, conversations: 1, complete: true },
       { day: '2026-03-11', ad_id: 'X2', spend: 70000, impressions: 1000, clicks: 30, conversation_openings: 0, conversations: 0, complete: true },
     ]);
+    // Campaign C1 (ad X1): Monday not synced; Wednesday synced without C1, so 0, with X1's opening;
+    // Thursday its own row. Complete where the campaign statistics (Wed-Thu) and the inbox (Wed-Fri) both cover.
+    expect(await view(db, 'daily_campaigns', 'true', 'day', 'day, campaign_key, spend, clicks, conversations, cost_per_conversation, complete')).toEqual([
+      { day: '2026-03-09', campaign_key: 'C1', spend: null, clicks: null, conversations: 1, cost_per_conversation: null, complete: false },
+      { day: '2026-03-11', campaign_key: 'C1', spend: 0, clicks: 0, conversations: 1, cost_per_conversation: null, complete: true },
+      { day: '2026-03-12', campaign_key: 'C1', spend: 40000, clicks: 12, conversations: 0, cost_per_conversation: null, complete: true },
+    ]);
+    // (2 × 5 + 3) / 3 = 4.33.
+    expect(await view(db, 'daily_ratings', 'true', 'day', 'day, ratings, average_rating, five_star, three_star, complete')).toEqual([
+      { day: '2026-03-11', ratings: 3, average_rating: 4.33, five_star: 2, three_star: 1, complete: true },
+    ]);
   });
 
   it('complete in every daily, weekly and monthly view: the day inside what each stream it reads has covered', async () => {
-    // Covered whole days: conversations and messages Wed-Fri, ads Wed-Fri, calls Tue-Thu, customers none.
+    // Covered whole days: conversations and messages Wed-Fri, ads Wed-Fri, campaigns Wed-Thu, ratings
+    // Wed-Fri, calls Tue-Thu, customers none.
     const inbox = ['2026-03-11', '2026-03-12', '2026-03-13'];
     const covered: Record<string, string[]> = {
       daily_calls: ['2026-03-10', '2026-03-11', '2026-03-12'],
       daily_calls_by_direction: ['2026-03-10', '2026-03-11', '2026-03-12'],
       daily_new_customers: [],
+      daily_campaigns: ['2026-03-11', '2026-03-12'],
     };
     const { rows: views } = await sql<{ name: string; period: string }>`
       select table_name as name, max(column_name) filter (where column_name in ('day', 'week_start', 'month_start')) as period
       from information_schema.columns where table_schema = 'pancake_analytics' group by table_name
       having bool_or(column_name = 'complete') order by 1`.execute(db);
-    expect(views.length).toBe(22);
+    expect(views.length).toBe(24);
     for (const { name, period } of views) {
       const rows = await view(db, name, 'true', period, `${period} as period, complete`);
       expect(rows.length, name).toBeGreaterThan(0);

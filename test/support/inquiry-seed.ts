@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { PancakeConversation } from '../../src/pancake/types.js';
+import { mapTagEvents } from '../../src/sync/streams/conversation-histories.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import { insert, type Row } from './analytics-seed.js';
 
@@ -16,8 +18,9 @@ import { insert, type Row } from './analytics-seed.js';
 //   e6  Mon 10:00 customer, no reply; Wed 10:00 customer (48 h later: a second inquiry), 10:20 Lan
 //       answers both.
 // Covered: conversations from Tue 17:00 (Tuesday is partial) to Sat 00:00, so Wed-Fri are whole;
-// ads statistics Wed-Fri, read in UTC+7; call logs Tue-Thu (calls on Mon, Wed, Fri); customers not
-// synced at all (one customer record, on Wednesday).
+// ads statistics Wed-Fri, read in UTC+7; campaign statistics Wed-Thu (campaign C1 holds ad X1 and
+// spends on Thursday); ratings Wed-Fri (three on Wednesday); call logs Tue-Thu (calls on Mon, Wed,
+// Fri); customers not synced at all (one customer record, on Wednesday).
 
 export const P3 = '1000000000000003';
 export const P3_HOURS = 'Mon-Sat 08:00-21:00';
@@ -55,6 +58,8 @@ export async function seedInquiries(db: Kysely<Database>): Promise<void> {
   const tagged = (when: string) => ({ tag_histories: [{ inserted_at: when, payload: { action: 'add', editor_id: 'u2', editor_name: 'Minh', tag: { id: 2, text: 'Hỏi giá' } } }] });
   const raw: Record<string, Row> = { e1: tagged(at('Mon', '09:15')), e4: tagged(at('Thu', '20:05')) };
   await insert(db, 'conversations', conversations.map(([id, q, start, last]) => ({ page_id: P3, id, type: 'INBOX', customer_id: q, inserted_at: start, updated_at: last, raw: raw[id] ?? {} })));
+  // The histories as the sync stores them too (the tag views read pancake.conversation_tag_events).
+  await insert(db, 'conversation_tag_events', Object.entries(raw).flatMap(([id, r]) => mapTagEvents({ id, ...r } as unknown as PancakeConversation, P3) ?? []));
   await insert(db, 'messages', [
     customer('e1', at('Mon', '09:00')),
     employee('e1', at('Mon', '09:10'), 'u1', 'Lan'),
@@ -81,7 +86,14 @@ export async function seedInquiries(db: Kysely<Database>): Promise<void> {
     { page_id: P3, conversation_id: 'e1', ad_id: 'X1', clicked_at: at('Mon', '08:59:50'), customer_id: 'q1' },
     { page_id: P3, conversation_id: 'e3', ad_id: 'X1', clicked_at: at('Wed', '13:59:50'), customer_id: 'q3' },
   ]);
-  await insert(db, 'stats_ads', [{ page_id: P3, day: '2026-03-11', ad_id: 'X2', period_start: at('Wed', '00:00'), ad_name: 'Thu', currency: 'VND', impressions: 1000, clicks: 30, spend: 70000 }]);
+  await insert(db, 'stats_ads', [{ page_id: P3, day: '2026-03-11', ad_id: 'X2', ad_key: 'X2', period_start: at('Wed', '00:00'), ad_name: 'Thu', currency: 'VND', impressions: 1000, clicks: 30, spend: 70000 }]);
+  // Campaign C1 holds ad X1 (the campaigns answer says so) and spent on Thursday only.
+  await insert(db, 'stats_campaigns', [{ page_id: P3, day: '2026-03-12', campaign_key: 'C1', period_start: at('Thu', '00:00'), campaign_id: 'C1', campaign_name: 'Tết', ad_id: 'X1', currency: 'VND', spend: 40000, impressions: 500, clicks: 12 }]);
+  // Ratings on Wednesday: two of five stars, one of three.
+  await insert(db, 'stats_customer_feedbacks', [
+    { page_id: P3, day: '2026-03-11', rating: 5, period_start: at('Wed', '00:00'), feedbacks: 2 },
+    { page_id: P3, day: '2026-03-11', rating: 3, period_start: at('Wed', '00:00'), feedbacks: 1 },
+  ]);
   const call = (id: string, when: string) => ({ page_id: P3, call_id: id, start_time: when, caller: '0912345678', callee: '101', direction: 'inbound', duration_seconds: 60, status: 'completed' });
   await insert(db, 'call_logs', [call('k1', at('Mon', '10:00')), call('k2', at('Wed', '10:00')), call('k3', at('Fri', '10:00'))]);
   await insert(db, 'customers', [{ page_id: P3, id: 'cu3', customer_id: 'q3', inserted_at: at('Wed', '13:59:55') }]);
@@ -91,5 +103,7 @@ export async function seedInquiries(db: Kysely<Database>): Promise<void> {
     { page_id: P3, stream: 'conversations', covered_from: at('Tue', '17:00'), watermark: at('Sat', '00:00'), updated_at: at('Sat', '00:00') },
     { page_id: P3, stream: 'call_logs', covered_from: at('Tue', '00:00'), watermark: at('Fri', '00:00'), updated_at: at('Sat', '00:00') },
     { page_id: P3, stream: 'stats_ads', covered_from: at('Wed', '00:00'), watermark: at('Sat', '00:00'), updated_at: at('Sat', '00:00'), cursor: { zone: 'UTC+7', lastDay: '2026-03-13' } },
+    { page_id: P3, stream: 'stats_campaigns', covered_from: at('Wed', '00:00'), watermark: at('Fri', '00:00'), updated_at: at('Sat', '00:00'), cursor: { zone: 'UTC+7', lastDay: '2026-03-12' } },
+    { page_id: P3, stream: 'stats_customer_feedbacks', covered_from: at('Wed', '00:00'), watermark: at('Sat', '00:00'), updated_at: at('Sat', '00:00'), cursor: { zone: 'UTC+7', lastDay: '2026-03-13' } },
   ], false);
 }
