@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { TAG_EVENTS } from '../migrations/parts/names-backfill.js';
 import type { Database } from '../src/warehouse/schema.js';
 
 // Two years of a busy shop, written straight into the warehouse with SQL (the API would need hours
@@ -50,6 +51,8 @@ export async function generateHistory(db: Kysely<Database>, options: HistoryOpti
       ) s`);
     // Message i of conversation n: the first is the customer's (or an ad click, or the page's);
     // then employees and customers alternate, with bots and notices answering some first messages.
+    // The tag histories as the sync stores them too (the tag summaries read pancake.conversation_tag_events).
+    await q(`${TAG_EVENTS} and c.page_id = $PAGE and c.id like 'hist\\_%' on conflict do nothing`);
     await q(`insert into pancake.messages (page_id, id, conversation_id, inserted_at, from_id, is_from_page, sender_kind, sender_user_id, sender_admin_name, type, ad_id, raw)
       select c.page_id, 'hist_m' || c.id || '_' || i, c.id,
              c.inserted_at + (i - 1) * ((c.updated_at - c.inserted_at - r.silence) / greatest(c.message_count - 1, 1)) + case when i > c.message_count / 2 then r.silence else interval '0' end,
@@ -76,11 +79,21 @@ export async function generateHistory(db: Kysely<Database>, options: HistoryOpti
       select m.page_id, m.conversation_id, m.ad_id, m.inserted_at, c.customer_id, '{}' from pancake.messages m
       join pancake.conversations c on c.page_id = m.page_id and c.id = m.conversation_id
       where m.page_id = $PAGE and m.sender_kind = 'ad_click' and m.id like 'hist\\_%' on conflict do nothing`);
-    await q(`insert into pancake.stats_ads (page_id, day, ad_id, period_start, ad_name, currency, impressions, clicks, spend, raw)
-      select $PAGE, d::date, 'hist_ad' || a, d - interval '7 hours', 'Quảng cáo ' || a, 'VND', 1000 + ${h(5000, "d::text", 'a::text')}, 20 + ${h(80, "d::text", 'a::text', "'c'")},
+    await q(`insert into pancake.stats_ads (page_id, day, ad_id, ad_key, campaign_id, period_start, ad_name, currency, impressions, clicks, spend, raw)
+      select $PAGE, d::date, 'hist_ad' || a, 'hist_ad' || a, 'hist_camp' || a % 4, d - interval '7 hours', 'Quảng cáo ' || a, 'VND', 1000 + ${h(5000, "d::text", 'a::text')}, 20 + ${h(80, "d::text", 'a::text', "'c'")},
              50000 + ${h(450000, "d::text", 'a::text', "'s'")}, '{}'
       from generate_series(($END - ${days} * interval '1 day')::date, $END::date, interval '1 day') d, generate_series(0, 11) a
       where ${h(3, "d::text", 'a::text', "'on'")} = 0 on conflict do nothing`);
+    // Four campaigns holding the twelve ads, most days; ratings, most days.
+    await q(`insert into pancake.stats_campaigns (page_id, day, campaign_key, campaign_id, campaign_name, period_start, status, currency, daily_budget, spend, impressions, clicks, raw)
+      select $PAGE, d::date, 'hist_camp' || k, 'hist_camp' || k, 'Chiến dịch ' || k, d - interval '7 hours', 'ACTIVE', 'VND', 2000000,
+             150000 + ${h(900000, "d::text", 'k::text', "'cs'")}, 3000 + ${h(9000, "d::text", 'k::text')}, 60 + ${h(200, "d::text", 'k::text', "'cc'")}, '{}'
+      from generate_series(($END - ${days} * interval '1 day')::date, $END::date, interval '1 day') d, generate_series(0, 3) k
+      where ${h(5, "d::text", 'k::text', "'con'")} > 0 on conflict do nothing`);
+    await q(`insert into pancake.stats_customer_feedbacks (page_id, day, rating, period_start, feedbacks, raw)
+      select $PAGE, d::date, r, d - interval '7 hours', 1 + ${h(6, "d::text", 'r::text')}, '{}'
+      from generate_series(($END - ${days} * interval '1 day')::date, $END::date, interval '1 day') d, generate_series(1, 5) r
+      where ${h(4, "d::text", 'r::text', "'ron'")} > 0 on conflict do nothing`);
     await q(`insert into pancake.customers (page_id, id, customer_id, inserted_at, updated_at, raw)
       select $PAGE, 'hist_cu' || k, 'hist_k' || k, $END - (${total} - k) * interval '1 day' / ${conversationsPerDay} - interval '2 days', $END, '{}'
       from generate_series(0, ${Math.floor(total * 1.1)}) k on conflict do nothing`);
