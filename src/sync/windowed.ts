@@ -81,6 +81,12 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
   ctx.log.debug({ stream: source.stream, segments: plan.segments, windows: windows.length }, 'planned windows');
 
   for (const [index, window] of windows.entries()) {
+    // Past the page's newest days (recent-first.ts): their messages go first.
+    const recent = ctx.recentFirst;
+    if (recent && windows.slice(index).every((w) => w.until <= recent.horizon)) {
+      recent.walkReachedHorizon();
+      await recent.complete;
+    }
     let finished = false;
     for await (const batch of source.read(ctx, window, window.position)) {
       ctx.counts.records += batch.records.length;
@@ -110,6 +116,7 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
     if (!finished) throw new Error(`${source.stream}: the walk of window ${window.since.toISOString()}..${window.until.toISOString()} ended without finishing it`);
     ctx.counts.unitsDone += 1;
   }
+  ctx.recentFirst?.walkReachedHorizon();
 }
 
 /** The --dry-run plan of a windowed stream: its parts, windows, and what each window costs. */
@@ -140,6 +147,8 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
   costPerWindow: string;
   /** Overrides the dry-run plan (when the stream knows better than one request per window). */
   plan?(ctx: StreamContext): Promise<StreamPlan>;
+  /** See Stream.newestFirst: the walk that reads a page's newest days first. */
+  newestFirst?: 'walk';
 }
 
 /** Builds the Stream the runner sees from a windowed declaration. */
@@ -158,6 +167,7 @@ export function windowedStream<Rec, Row extends { raw: unknown }, Position>(spec
     description: spec.description,
     run: (ctx) => runWindowed(ctx, source),
     plan: spec.plan ?? ((ctx) => windowedPlan(ctx, spec.name, spec.costPerWindow)),
+    ...(spec.newestFirst && { newestFirst: spec.newestFirst }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { PancakeError } from '../../pancake/errors.js';
 import type { ListMessagesResponse } from '../../pancake/types.js';
-import { anyMessageStored, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
+import { anyMessageStored, anyStaleSince, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
 import { writeTogether } from '../../warehouse/statement.js';
 import { upsertParts } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext } from '../stream.js';
@@ -9,6 +9,7 @@ import { adClicksOfAnswer, adClicksTable, conversationDetailsTable, mapConversat
 import { mapMessage, messagesTable } from './message-rows.js';
 import { messagesLeft } from './messages-estimate.js';
 import { visitParents } from './parent-visits.js';
+import { watchNewestVisits } from '../recent-first.js';
 
 export { mapMessage, messagesTable, senderKind, type MessageRow } from './message-rows.js';
 
@@ -23,13 +24,17 @@ export const messagesStream: Stream = {
   // meet only in the warehouse (a conversation is stale until its messages are stored for its
   // current version) and in the promise of the walk's end.
   follows: 'conversations',
+  newestFirst: 'follow',
   async run(ctx) {
     ctx.counts.requests = 0;
+    const recent = ctx.recentFirst;
+    const visit = (conversation: StaleConversation) => syncConversation(ctx, conversation);
     await visitParents<StaleConversation>({
       concurrency: ctx.settings.concurrency,
       ...(ctx.upstream && { upstream: ctx.upstream }),
       next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit),
-      visit: (conversation) => syncConversation(ctx, conversation),
+      // Newest first, and the page's other streams wait until the newest days are done.
+      visit: recent ? watchNewestVisits(recent, visit, async () => !(await anyStaleSince(ctx.db, ctx.page.id, recent.horizon))) : visit,
       // For progress and the ETA only: revised alongside the walk, never waited for.
       onSlice: (upstreamRunning) =>
         void messagesLeft(ctx, upstreamRunning)
