@@ -139,6 +139,8 @@ function syncEnv(sim: Simulator, databaseUrl: string, options: Options, tokens: 
 
 interface SyncRun {
   started: number;
+  /** The run's clock (SyncDeps.now): its newest days end there. */
+  now: number;
   finished: number;
   etas: Array<{ at: number; eta: number | null }>;
 }
@@ -162,10 +164,11 @@ async function syncProcess(env: Record<string, string>, options: SyncOptions): P
     child.on('error', reject);
     child.on('close', resolve);
   });
-  const parsed = lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { started?: number; at?: number; eta?: number | null; finished?: number; exitCode?: number; failures?: unknown });
+  const parsed = lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { started?: number; now?: number; at?: number; eta?: number | null; finished?: number; exitCode?: number; failures?: unknown });
   const end = parsed.find((l) => l.finished !== undefined);
   if (code !== 0 || !end || end.exitCode !== 0) throw new Error(`the sync failed (exit ${code}): ${JSON.stringify(end?.failures ?? null)}`);
-  return { started: parsed.find((l) => l.started !== undefined)!.started!, finished: end.finished!, etas: parsed.filter((l) => l.at !== undefined).map((l) => ({ at: l.at!, eta: l.eta ?? null })) };
+  const start = parsed.find((l) => l.started !== undefined)!;
+  return { started: start.started!, now: start.now!, finished: end.finished!, etas: parsed.filter((l) => l.at !== undefined).map((l) => ({ at: l.at!, eta: l.eta ?? null })) };
 }
 
 /** A 120-day backfill: the newest-7-days share, the ETA at 10 %, and the dry run's estimate before it. */
@@ -185,13 +188,16 @@ async function measureFullBackfill(sim: Simulator, databaseUrl: string, options:
     const wallMs = run.finished - t0;
     const samples = run.etas.map((s) => ({ at: s.at - t0, eta: s.eta }));
 
-    // The newest 7 days: their conversation windows and their conversations' message walks.
-    const from = sim.data.now.getTime() - 7 * DAY;
+    // The newest 7 days of the run's clock (whole seconds, as it covers them): their conversation
+    // windows and their conversations' message walks. A window is half-open: one that ends at
+    // `from` holds none of them (the API's `until` is its last second included).
+    const from = Math.floor(run.now / 1000) * 1000 - 7 * DAY;
     const newest = new Set([...sim.data.conversations.values()].flat().filter((c) => parseApiTimestamp(c.updated_at)!.getTime() >= from).map((c) => c.id));
     const needed = sim.requests.filter(
-      (r) => (r.endpoint === 'list_conversations_v2' && Number(r.query.until) * 1000 >= from) || (r.endpoint === 'list_messages' && r.conversationId !== null && newest.has(r.conversationId)),
+      (r) => (r.endpoint === 'list_conversations_v2' && (Number(r.query.until) + 1) * 1000 > from) || (r.endpoint === 'list_messages' && r.conversationId !== null && newest.has(r.conversationId)),
     );
     const newestDone = Math.max(...needed.map((r) => r.finishedAt)) - t0;
+    if (process.env.BENCH_DUMP_LOG) writeFileSync(process.env.BENCH_DUMP_LOG, JSON.stringify({ t0, from, requests: sim.requests.map((r) => ({ e: r.endpoint, p: r.pageId, c: r.conversationId, s: r.startedAt - t0, f: r.finishedAt - t0, st: r.status, q: r.query.until })) }));
     const week = newestWeek(sim, from, options.rate);
     const at = samples.find((s) => s.at >= wallMs * 0.1 && s.eta !== null) ?? { at: wallMs * 0.1, eta: null };
     const actual = wallMs - at.at;
