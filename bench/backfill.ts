@@ -197,7 +197,6 @@ async function measureFullBackfill(sim: Simulator, databaseUrl: string, options:
       (r) => (r.endpoint === 'list_conversations_v2' && (Number(r.query.until) + 1) * 1000 > from) || (r.endpoint === 'list_messages' && r.conversationId !== null && newest.has(r.conversationId)),
     );
     const newestDone = Math.max(...needed.map((r) => r.finishedAt)) - t0;
-    if (process.env.BENCH_DUMP_LOG) writeFileSync(process.env.BENCH_DUMP_LOG, JSON.stringify({ t0, from, requests: sim.requests.map((r) => ({ e: r.endpoint, p: r.pageId, c: r.conversationId, s: r.startedAt - t0, f: r.finishedAt - t0, st: r.status, q: r.query.until })) }));
     const week = newestWeek(sim, from, options.rate);
     const at = samples.find((s) => s.at >= wallMs * 0.1 && s.eta !== null) ?? { at: wallMs * 0.1, eta: null };
     const actual = wallMs - at.at;
