@@ -17,6 +17,7 @@ export interface CpuOptions {
   conversationsPerPage: number;
   smallConversationsPerPage: number;
   realisticConversationsPerPage: number;
+  realisticSmallConversationsPerPage: number;
   pages: number;
   latencyMs: number;
   concurrency: number;

@@ -3,7 +3,8 @@
 // limits it. Part of `npm run bench`, or alone:
 //
 //   npm run bench -- --cpu [--cpu-shops current,realistic] [--cpu-conversations 5000] [--cpu-small 1000] [--pages 2]
-//                          [--cpu-realistic-conversations 1000] [--cpu-latency 10] [--concurrency 16] [--cpu-runs 3] [--profile]
+//                          [--cpu-realistic-conversations 3000] [--cpu-realistic-small 1000] [--cpu-latency 10]
+//                          [--concurrency 16] [--cpu-runs 3] [--no-recent-first] [--profile]
 //
 // Setting: the simulator answers every request after `--cpu-latency` ms and enforces no rate limit;
 // the sync is the built CLI (dist/) in a child process with the highest rate limit it accepts, on
@@ -13,14 +14,16 @@
 // is printed (not recorded: the profiler itself costs CPU).
 //
 // Two shops (bench/cpu-shops.ts):
-//  - current: the simulator's compact shop, every default stream. A process's CPU has a part that
-//    does not grow with the history (node's start-up, the 90 days of statistics), so it is also run
-//    with `--cpu-small` conversations per page; the difference gives the CPU of one more request
-//    (the slope) and the part that does not grow (the intercept).
+//  - current: the simulator's compact shop, every default stream;
 //  - realistic: a busy shop (the simulator's `shape: 'busy'`: the real answers' field sizes, texts
-//    of every length, 1–48 messages per thread with a long tail), conversations, messages and
-//    customers, as issue 26 measured it; plus its newest-week figure at the rate limit
+//    of every length, 1–48 messages per thread with a long tail), 3 pages, conversations, messages
+//    and customers, as issue 26 measured one; plus its newest-week figure at the rate limit
 //    (bench/backfill.ts measureRecentFirst).
+// A process's CPU has a part that does not grow with the history (node's start-up and JIT warm-up,
+// the 90 days of statistics), so each shop is run at two sizes: the difference gives the CPU of one
+// more request (the slope) and the part that does not grow (the intercept). The figures are the
+// larger size's, as a first backfill of a real shop (tens of thousands of conversations) is larger
+// still.
 // For both: CPU µs per stored row (rows in the warehouse's data tables after the run) and the bytes
 // the process wrote to Postgres ÷ the bytes it read from the API (bench/usage-probe.mjs).
 //
@@ -34,22 +37,26 @@ import { fileURLToPath } from 'node:url';
 import { flag } from './args.js';
 import { IDEAL_RATIO_TARGET, measureRecentFirst, recentFirstLine } from './backfill.js';
 import { summarizeProfiles } from './cpu-profile.js';
-import { CURRENT_SHOP, measureShop, medianRun, REALISTIC_SHOP, type CpuOptions, type CpuSetting } from './cpu-shops.js';
+import { CURRENT_SHOP, measureShop, medianRun, REALISTIC_SHOP, type CpuOptions, type CpuSetting, type CpuShop } from './cpu-shops.js';
 import { withBenchServer } from './database.js';
 
 const RESULTS = join(fileURLToPath(new URL('.', import.meta.url)), 'results.json');
 const TARGETS = { msPerRequest: 1, usPerRow: 60, bytesRatio: 1.2 };
 
-export interface CpuFigures extends CpuSetting {
+/** A setting at two sizes: the large one's median, and what the difference says. */
+export interface TwoSizes extends CpuSetting {
   small: CpuSetting;
   /** CPU ms of one more request: (large median's CPU − small median's CPU) ÷ (their requests' difference). */
   marginal_ms_per_request: number;
-  /** CPU seconds that do not grow with the history (start-up, statistics): the intercept. */
+  /** CPU seconds that do not grow with the history (start-up, statistics, JIT warm-up): the intercept. */
   fixed_cpu_seconds: number;
+}
+
+export interface CpuFigures extends TwoSizes {
   realistic?: RealisticFigures;
 }
 
-/** `cpu.realistic` in bench/results.json: the busy shop's figures (issue 26's acceptance). */
+/** `cpu.realistic` in bench/results.json: the busy shop's figures (issue 26's acceptance), its large size. */
 export interface RealisticFigures {
   cpu_ms_per_request: number;
   cpu_us_per_row: number;
@@ -57,7 +64,7 @@ export interface RealisticFigures {
   requests: number;
   rows: number;
   recent_first_ideal_ratio: number | null;
-  detail: CpuSetting;
+  detail: TwoSizes;
   recentFirst: Awaited<ReturnType<typeof measureRecentFirst>> | null;
 }
 
@@ -66,7 +73,8 @@ function parseArgs(argv: readonly string[]): CpuOptions & { shops: string[] } {
   return {
     conversationsPerPage: get('cpu-conversations', '5000'),
     smallConversationsPerPage: get('cpu-small', '1000'),
-    realisticConversationsPerPage: get('cpu-realistic-conversations', '1000'),
+    realisticConversationsPerPage: get('cpu-realistic-conversations', '3000'),
+    realisticSmallConversationsPerPage: get('cpu-realistic-small', '1000'),
     pages: get('pages', '2'),
     latencyMs: get('cpu-latency', '10'),
     concurrency: get('concurrency', '16'),
@@ -93,18 +101,11 @@ export async function benchCpu(adminUrl: string, argv: readonly string[]): Promi
     const previous = readCpu();
     let figures: CpuFigures | null = previous;
     if (options.shops.includes('current')) {
-      const large = await measureShop(adminUrl, options, CURRENT_SHOP, options.conversationsPerPage, null);
-      const small = await measureShop(adminUrl, options, CURRENT_SHOP, options.smallConversationsPerPage, null);
-      const cpuSeconds = (s: CpuSetting): { seconds: number; requests: number } => {
-        const run = medianRun(s);
-        return { seconds: run.userCpuSeconds + run.systemCpuSeconds, requests: run.requests };
-      };
-      const [a, b] = [cpuSeconds(large), cpuSeconds(small)];
-      const marginal = ((a.seconds - b.seconds) * 1000) / (a.requests - b.requests);
-      figures = { ...large, small, marginal_ms_per_request: marginal, fixed_cpu_seconds: b.seconds - (marginal * b.requests) / 1000, ...(previous?.realistic && { realistic: previous.realistic }) };
+      const current = await twoSizes(adminUrl, options, CURRENT_SHOP, options.conversationsPerPage, options.smallConversationsPerPage);
+      figures = { ...current, ...(previous?.realistic && { realistic: previous.realistic }) };
     }
     if (options.shops.includes('realistic')) {
-      const detail = await measureShop(adminUrl, options, REALISTIC_SHOP, options.realisticConversationsPerPage, null);
+      const detail = await twoSizes(adminUrl, options, REALISTIC_SHOP, options.realisticConversationsPerPage, options.realisticSmallConversationsPerPage);
       // The newest week of issue 26's other shop: busy, 1–20 messages, at 25 requests/s per page.
       const recentFirst = argv.includes('--no-recent-first') ? null : await measureRecentFirst(adminUrl, argv, { shape: 'busy', messagesPerConversation: { min: 1, max: 20 } });
       const realistic: RealisticFigures = {
@@ -128,6 +129,19 @@ export async function benchCpu(adminUrl: string, argv: readonly string[]): Promi
   } finally {
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   }
+}
+
+/** `shop` at `large` and `small` conversations per page: the large median, the slope and the intercept. */
+async function twoSizes(adminUrl: string, options: CpuOptions, shop: CpuShop, large: number, small: number): Promise<TwoSizes> {
+  const big = await measureShop(adminUrl, options, shop, large, null);
+  const little = await measureShop(adminUrl, options, shop, small, null);
+  const cpuSeconds = (s: CpuSetting): { seconds: number; requests: number } => {
+    const run = medianRun(s);
+    return { seconds: run.userCpuSeconds + run.systemCpuSeconds, requests: run.requests };
+  };
+  const [a, b] = [cpuSeconds(big), cpuSeconds(little)];
+  const marginal = ((a.seconds - b.seconds) * 1000) / (a.requests - b.requests);
+  return { ...big, small: little, marginal_ms_per_request: marginal, fixed_cpu_seconds: b.seconds - (marginal * b.requests) / 1000 };
 }
 
 function readCpu(): CpuFigures | null {
@@ -165,18 +179,22 @@ function printFigures(f: CpuFigures, shops: readonly string[]): void {
   printRealistic(r, rowsMatch);
 }
 
-function printCurrent(f: CpuFigures, rowsMatch: (s: CpuSetting) => boolean): void {
+function printTwoSizes(f: TwoSizes): void {
   printSetting(f.small);
   printSetting(f);
   process.stdout.write(`  one more request: ${f.marginal_ms_per_request.toFixed(3)} ms; not growing with the history: ${f.fixed_cpu_seconds.toFixed(2)} s\n`);
+}
+
+function printCurrent(f: CpuFigures, rowsMatch: (s: CpuSetting) => boolean): void {
+  printTwoSizes(f);
   const met = f.cpu_ms_per_request <= TARGETS.msPerRequest && rowsMatch(f) && rowsMatch(f.small);
   process.stdout.write(`current shop: cpu_ms_per_request ${f.cpu_ms_per_request.toFixed(3)} (${f.runs[0]?.requests ?? 0} requests): target ≤ ${TARGETS.msPerRequest} ms ${met ? 'met' : 'MISSED'}\n`);
 }
 
 function printRealistic(r: RealisticFigures, rowsMatch: (s: CpuSetting) => boolean): void {
-  printSetting(r.detail);
+  printTwoSizes(r.detail);
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  process.stdout.write(`realistic shop: ${r.requests} requests, ${r.rows} rows${rowsMatch(r.detail) ? '' : ' (ROWS DIFFER)'}\n`);
+  process.stdout.write(`realistic shop: ${r.requests} requests, ${r.rows} rows${rowsMatch(r.detail) && rowsMatch(r.detail.small) ? '' : ' (ROWS DIFFER)'}\n`);
   process.stdout.write(`  cpu_ms_per_request ${r.cpu_ms_per_request.toFixed(3)}: target ≤ ${TARGETS.msPerRequest} ${verdict(r.cpu_ms_per_request <= TARGETS.msPerRequest)}\n`);
   process.stdout.write(`  cpu_us_per_row ${r.cpu_us_per_row.toFixed(1)}: target ≤ ${TARGETS.usPerRow} ${verdict(r.cpu_us_per_row <= TARGETS.usPerRow)}\n`);
   process.stdout.write(`  bytes_to_pg_per_byte_from_api ${r.bytes_to_pg_per_byte_from_api.toFixed(3)}: target ≤ ${TARGETS.bytesRatio} ${verdict(r.bytes_to_pg_per_byte_from_api <= TARGETS.bytesRatio)}\n`);

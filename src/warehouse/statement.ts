@@ -13,7 +13,8 @@ export class StatementParams {
   readonly values: unknown[] = [];
 
   add(value: unknown): string {
-    this.values.push(value);
+    // An instant as its ISO string: pg's own formatting of a Date (local time and offset) is slower.
+    this.values.push(value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value);
     return `$${this.values.length}`;
   }
 }

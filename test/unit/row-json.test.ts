@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { registerSecret } from '../../src/redact.js';
-import { nestsDeeperThan, storableBatch, type StorableBatch } from '../../src/warehouse/row-json.js';
+import { nestsDeeperOrHidesSecret, storableBatch, type StorableBatch } from '../../src/warehouse/row-json.js';
+import { isSecretKey, registerSecret } from '../../src/redact.js';
 import { MAX_JSON_DEPTH, storableJson, storableText } from '../../src/warehouse/storable.js';
 import type { StorageWarning } from '../../src/warehouse/storage-warnings.js';
 import type { TableSpec } from '../../src/warehouse/upsert.js';
@@ -158,16 +158,37 @@ describe('a batch of rows as its upsert JSON', () => {
     }
   });
 
-  it('nestsDeeperThan counts brackets outside strings only, escaped quotes included', () => {
-    const depthOf = (value: unknown): number => (typeof value === 'object' && value !== null ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0);
+  it('nestsDeeperOrHidesSecret says how deep the value nests, as its JSON text does, and finds secret-named fields', () => {
+    // Brackets outside strings, counted the long way.
+    const depthOf = (json: string): number => {
+      let depth = 0;
+      let deepest = 0;
+      let inString = false;
+      for (let i = 0; i < json.length; i++) {
+        const c = json[i];
+        if (inString) {
+          if (c === '\\') i++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
+        else if (c === '}' || c === ']') depth--;
+      }
+      return deepest;
+    };
+    const hidesSecret = (value: unknown): boolean =>
+      typeof value === 'object' && value !== null && Object.entries(value).some(([key, item]) => (!Array.isArray(value) && isSecretKey(key)) || hidesSecret(item));
     const next = random(7);
+    let secrets = 0;
     for (let i = 0; i < 300; i++) {
       const value = [randomValue(next, 0), { s: '"[[{', t: ['\\"', ']]'] }];
-      const json = JSON.stringify(value);
-      const depth = depthOf(value);
-      expect(nestsDeeperThan(json, depth), json).toBe(false);
-      expect(nestsDeeperThan(json, depth - 1), json).toBe(true);
+      const depth = depthOf(JSON.stringify(value));
+      const secret = hidesSecret(value);
+      secrets += secret ? 1 : 0;
+      expect(nestsDeeperOrHidesSecret(value, depth), JSON.stringify(value)).toBe(secret);
+      expect(nestsDeeperOrHidesSecret(value, depth - 1), JSON.stringify(value)).toBe(true);
     }
+    expect(secrets).toBeGreaterThan(30);
+    expect(secrets).toBeLessThan(270);
   });
 
   // Last: once a secret JSON escapes is known, every row takes the cleaning path.
