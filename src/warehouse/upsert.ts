@@ -10,12 +10,18 @@ import type { Queryable, TableSpec } from './table-spec.js';
 // that copies a field of raw is read from raw in the statement (raw-copies.ts), so the statement's
 // text varies with the columns a batch copies; one text per variant is built and kept.
 //
-// Measured on the CPU benchmark's busy shop (bench/README.md, "CPU per request"), the bytes written
-// to Postgres ÷ the bytes read from the API went from 1.62 to 1.0x; the loader figure (c) of
-// bench/run.ts measures what Postgres makes of it.
-// Not COPY: it cannot be one of the data-modifying CTEs that commit an API page's rows with their
-// checkpoint in one statement (statement.ts), and would take a temporary table and three more
-// round trips per page; its text format doubles every backslash of the JSON.
+// Measured (bench/README.md, "CPU per request"), on the busy shop's 713 message batches of 3 × 200
+// conversations: the JSON and statement text this process builds went from 1.64 to 1.13 times the
+// bytes of the rows' raw; Postgres spent 540–760 ms of CPU on them against 690–960 ms for the
+// json_to_recordset of one object per row that this replaced (seven alternating rounds);
+// json_array_elements (json, not jsonb) took 2,760–3,230 ms, since each `->` parses the row again.
+// A whole sync of the busy shop writes 1.18 bytes to Postgres per byte read from the API (1.62
+// before). Left out, measured or reasoned:
+//  - named (prepared) statements: a fifth less CPU for Postgres again and no statement text on the
+//    wire, but they fail behind a PgBouncer in transaction mode, a common way to reach a warehouse;
+//  - COPY: it cannot be one of the data-modifying CTEs that commit an API page's rows with their
+//    checkpoint in one statement (statement.ts), takes a temporary table and three more round
+//    trips per page, and its text format doubles every backslash of the JSON.
 
 export type { PgType, Queryable, TableSpec } from './table-spec.js';
 
