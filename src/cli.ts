@@ -19,8 +19,9 @@ const ENVIRONMENT_HELP = `
 Environment (or a .env file in the working directory; see .env.example):
 ${environmentHelp()}
 
-Exit codes: 0 all done, 1 some page or stream failed, a stream was skipped twice in a row (locked) or
-the run was stopped by SIGTERM/SIGINT (the rest is committed), 2 configuration, usage or privilege error.
+Exit codes: 0 all done, 1 some page or stream failed, Pancake refused the user token (pages with a
+stored token were synced), a stream was skipped twice in a row (locked) or the run was stopped by
+SIGTERM/SIGINT (the rest is committed), 2 configuration, usage or privilege error.
 
 Examples:
   npx pancake-sync demo                                  try it on the local simulator

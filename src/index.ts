@@ -5,6 +5,7 @@
 
 export * from './pancake/client.js';
 export { PancakeArgumentError, PancakeError, isRetryable, type PancakeErrorKind } from './pancake/errors.js';
+export { StuckWalkError } from './pancake/window.js';
 export type { HttpStats } from './pancake/http.js';
 export type { Instant } from './pancake/time.js';
 export type * from './pancake/types.js';

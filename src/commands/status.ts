@@ -14,6 +14,8 @@ import { printQueueStatus } from './queue-status.js';
 import { printRunHealth, runHealth, type HeldLock } from './status-health.js';
 import { listCoverage } from '../warehouse/state.js';
 import { loadContext, printTable, UsageError, withExitCode } from './shared.js';
+import { printSeasonStatus, seasonStatus, type PageSeasonStatus, type UserTokenReport } from './status-season.js';
+import type { Config } from '../config.js';
 
 interface StatusFlags {
   json?: boolean;
@@ -36,6 +38,10 @@ export interface StreamStatus {
   rows: number | null;
   /** Messages: conversations whose new messages are not fetched yet. */
   pending: number | null;
+  /** When the last sweep of this list stream ended (every list of a snapshot stream is one); null: never, or not a list stream. */
+  lastSweep: Date | null;
+  /** A sweep of this stream is under way (the next run resumes it). */
+  sweeping: boolean;
   /** Set when --max-lag is given and this stream is behind it (or never synced). */
   late?: boolean;
 }
@@ -48,11 +54,15 @@ export interface StatusReport {
   locks?: HeldLock[];
   maxLagSeconds?: number;
   late?: number;
+  /** Per page: list status, token source and health, pace (a season unattended). */
+  pages?: PageSeasonStatus[];
+  /** PANCAKE_ACCESS_TOKEN's expiry and whether Pancake last accepted it. */
+  userToken?: UserTokenReport | null;
 }
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('how far back each page and stream is complete, watermarks, lag, last runs and row counts')
+    .description('how far back each page and stream is complete, watermarks, lag, last runs and row counts; per page its list, token and pace; the user token\'s expiry')
     .option('--json', 'print the report as JSON on stdout')
     .option('--max-lag <duration>', 'exit 1 when any stream is further behind than this (e.g. 26h), for monitors')
     .action(withExitCode(async (flags: StatusFlags) => {
@@ -61,7 +71,7 @@ export function statusCommand(): Command {
       const { config, log } = loadContext();
       const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, logger: log });
       try {
-        const report = await buildStatus(warehouse.db, new Date(), maxLagMs);
+        const report = await buildStatus(warehouse.db, new Date(), maxLagMs, config);
         // With workers, the queue is part of the picture: what waits, runs (where) and failed.
         const queue = report.schema.applied.length > 0 ? await queueStatus(warehouse.db) : null;
         if (flags.json) {
@@ -80,7 +90,7 @@ export function statusCommand(): Command {
     }));
 }
 
-export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLagMs: number | null = null): Promise<StatusReport> {
+export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLagMs: number | null = null, config: Pick<Config, 'accessToken' | 'pageTokens'> | null = null): Promise<StatusReport> {
   const schema = await schemaStatus(db);
   if (schema.applied.length === 0) return { schema, lastRun: null, streams: [] };
   const locks = await runHealth(db, schema.applied);
@@ -123,18 +133,22 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
         reason,
         rows: rowCounts.get(stream.name)?.get(page.id) ?? (stream.table ? 0 : null),
         pending: stale?.count ?? null,
+        lastSweep: own?.sweptAt ?? null,
+        sweeping: own?.sweeping ?? false,
         // A stream the API does not serve for the page has nothing to be late with.
         ...(maxLagMs !== null && { late: lastResult !== 'unavailable' && (lagSeconds === null || lagSeconds * 1000 > maxLagMs) }),
       });
     }
   }
   const last = runs[0];
+  const season = schema.applied.includes('0010_season') ? await seasonStatus(db, runs.map((r) => ({ ...r, id: String(r.id) })), config, now) : null;
   return {
     schema: { applied: schema.applied, pending: schema.pending },
     lastRun: last ? { id: String(last.id), status: last.status, startedAt: last.started_at, finishedAt: last.finished_at, requests: last.requests, errors: last.errors, warnings: last.warnings ?? [] } : null,
     streams,
     ...(locks && { locks }),
     ...(maxLagMs !== null && { maxLagSeconds: Math.round(maxLagMs / 1000), late: streams.filter((s) => s.late).length + (streams.length === 0 ? 1 : 0) }),
+    ...(season && { pages: season.pages, userToken: season.userToken }),
   };
 }
 
@@ -181,9 +195,11 @@ function printStatus(report: StatusReport): void {
       last: s.lastResult === 'unavailable' && s.reason ? `unavailable: ${s.reason}` : (s.lastResult ?? '-'),
       rows: s.rows ?? '-',
       pending: s.pending ?? '',
+      'last sweep': s.sweeping ? 'under way' : s.lastSweep ? formatInstant(s.lastSweep) : '',
       ...(s.late !== undefined && { late: s.late ? 'LATE' : '' }),
     })),
   );
+  printSeasonStatus(report, out);
   printRunHealth(report.lastRun?.warnings, report.locks, out);
   if (report.maxLagSeconds !== undefined) {
     out.write(`\n${report.late ? `${report.late} stream(s) behind the maximum lag of ${formatDuration(report.maxLagSeconds * 1000)}` : `Every stream is within ${formatDuration(report.maxLagSeconds * 1000)}`}.\n`);

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { requireCredentials } from '../config.js';
 import { runSync, type RunSummary } from '../sync/runner.js';
 import { planDryRun } from '../sync/dry-run.js';
+import { formatExpiry, type UserTokenStatus } from '../sync/user-token.js';
 import { createProgress } from '../sync/progress.js';
 import { stopOnSignals } from '../sync/shutdown.js';
 import { openWarehouse } from '../warehouse/db.js';
@@ -47,7 +48,7 @@ export function syncCommand(): Command {
       try {
         const client = clientFromConfig(config, log, { stopSignal: stop.signal });
         const progress = createProgress({ log, requests: () => client.stats.requests, ratePerPage: config.rateLimitPerSecond });
-        const summary = await runSync({ config, db: warehouse.db, client, log, now, progress }, options);
+        const summary = await runSync({ config, db: warehouse.db, client, log, now, progress, stopSignal: stop.signal }, options);
         if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         else printSummary(summary);
         return summary.exitCode;
@@ -70,6 +71,11 @@ export function printSummary(summary: RunSummary): void {
     })),
   );
   process.stdout.write(`\nRun ${summary.runId}: ${summary.status}, ${summary.requests} requests, ${(summary.durationMs / 1000).toFixed(1)} s\n`);
+  if (summary.userToken) process.stdout.write(`  user token (PANCAKE_ACCESS_TOKEN): ${describeUserToken(summary.userToken)}\n`);
+  if (summary.effectiveRate !== null || summary.rateLimited > 0) {
+    const slowest = summary.effectiveRate === null ? '' : `, slowest page pace at the end ${summary.effectiveRate} requests/s`;
+    process.stdout.write(`  rate limit: ${summary.rateLimited} rate-limited answer(s)${slowest}\n`);
+  }
   for (const o of summary.outcomes.filter((o) => o.status === 'unavailable')) {
     process.stdout.write(`  unavailable: page ${o.pageId} ${o.stream}: ${o.reason ?? 'not served for this page'}\n`);
   }
@@ -80,4 +86,10 @@ export function printSummary(summary: RunSummary): void {
   for (const warning of summary.warnings) {
     process.stdout.write(`  warning: page ${warning.pageId ?? '-'} ${warning.stream ?? ''} (${warning.kind}): ${warning.message}\n`);
   }
+}
+
+/** "expires 2027-03-01 08:00 UTC", "refused by Pancake", "no expiry in it (not a JWT)". */
+export function describeUserToken(token: UserTokenStatus): string {
+  const expiry = token.expiresAt === null ? 'no known expiry (not a JWT)' : `${token.expiresAt.getTime() <= Date.now() ? 'expired' : 'expires'} ${formatExpiry(token.expiresAt)}`;
+  return token.state === 'refused' ? `refused by Pancake; ${expiry}` : expiry;
 }

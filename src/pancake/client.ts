@@ -11,9 +11,10 @@ import { customerEndpoints, type CustomerEndpoints } from './endpoints/customers
 import { pageDirectoryEndpoints, type PageDirectoryEndpoints } from './endpoints/page-directory.js';
 import { postEndpoints, type PostEndpoints } from './endpoints/posts.js';
 import { DEFAULT_BASE_URL, DEFAULT_TIMEZONE } from './defaults.js';
-import { createHttpClient, type ApiAnswer, type HttpStats } from './http.js';
+import { createHttpClient, type ApiAnswer, type HttpStats, type Pacing } from './http.js';
 
-export type { ApiAnswer } from './http.js';
+export type { ApiAnswer, Pacing } from './http.js';
+export type { TokenPace } from './rate-limiter.js';
 
 export { CONVERSATIONS_PER_PAGE, type ConversationCursorParams, type ConversationPageParams, type ConversationWindow } from './endpoints/conversations.js';
 export { MESSAGES_PER_BATCH, type MessageParams } from './endpoints/messages.js';
@@ -32,7 +33,7 @@ export interface PancakeClientOptions {
   accessToken?: string;
   /** Page tokens by page id, when you have them already. */
   pageTokens?: Record<string, string> | Map<string, string>;
-  /** Requests per second per token. Default 5. */
+  /** Requests per second per token: where the adaptive pace starts, and its ceiling. Default 5. */
   rateLimit?: number;
   /** Per request attempt, body included. Default 30 000. */
   timeoutMs?: number;
@@ -48,6 +49,10 @@ export interface PancakeClientOptions {
   headers?: Readonly<Record<string, string>>;
   /** Longest Retry-After obeyed; a request asked to wait longer fails with kind `wait_too_long`. Default 300 000. */
   maxRetryAfterMs?: number;
+  /** How long one request may keep being rate-limited before it fails (kind `wait_too_long`). Default 300 000. */
+  rateLimitWaitMs?: number;
+  /** How long a page's token may spend rate-limited (from a rate-limited answer to the next success) over the client's life (a run) before its requests fail. Default 3 600 000. */
+  rateLimitRunWaitMs?: number;
   /** Once aborted, no further request is sent (kind `interrupted`); requests in flight finish. */
   stopSignal?: AbortSignal;
   logger?: Logger;
@@ -56,7 +61,7 @@ export interface PancakeClientOptions {
 }
 
 /** Every endpoint of the Pancake API (docs/pancake-api.md), one method each. */
-export type PancakeClient = { readonly stats: HttpStats } & PageEndpoints & ConversationEndpoints & MessageEndpoints & StatisticsEndpoints & WriteEndpoints
+export type PancakeClient = { readonly stats: HttpStats; readonly pacing: Pacing } & PageEndpoints & ConversationEndpoints & MessageEndpoints & StatisticsEndpoints & WriteEndpoints
   & CustomerEndpoints & CallLogEndpoints & PostEndpoints & PageDirectoryEndpoints & ConversationIteratorEndpoints;
 
 export function createPancakeClient(options: PancakeClientOptions = {}): PancakeClient {
@@ -69,6 +74,8 @@ export function createPancakeClient(options: PancakeClientOptions = {}): Pancake
     ...(options.retryMinDelayMs !== undefined && { retryMinDelayMs: options.retryMinDelayMs }),
     ...(options.headers !== undefined && { headers: options.headers }),
     ...(options.maxRetryAfterMs !== undefined && { maxRetryAfterMs: options.maxRetryAfterMs }),
+    ...(options.rateLimitWaitMs !== undefined && { rateLimitWaitMs: options.rateLimitWaitMs }),
+    ...(options.rateLimitRunWaitMs !== undefined && { rateLimitRunWaitMs: options.rateLimitRunWaitMs }),
     ...(options.stopSignal !== undefined && { stopSignal: options.stopSignal }),
     ...(options.logger !== undefined && { logger: options.logger }),
     ...(options.onAnswer !== undefined && { onAnswer: options.onAnswer }),
@@ -77,6 +84,7 @@ export function createPancakeClient(options: PancakeClientOptions = {}): Pancake
   const ctx = createEndpointContext(http, { accessToken: options.accessToken, pageTokens, timezone: options.timezone ?? DEFAULT_TIMEZONE });
   return {
     stats: http.stats,
+    pacing: http.pacing,
     ...pageEndpoints(ctx),
     ...conversationEndpoints(ctx),
     ...messageEndpoints(ctx),

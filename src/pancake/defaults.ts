@@ -16,3 +16,7 @@ export const DEFAULT_MAX_RETRY_AFTER_MS = 5 * 60_000;
 /** Zone of date_range strings when a page does not carry its own. */
 export const DEFAULT_TIMEZONE = 'Asia/Ho_Chi_Minh';
 export const DEFAULT_BASE_URL = 'https://pages.fm';
+/** How long one request may keep being rate-limited before it fails. */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
+/** How long a page's requests may be held back by rate limits in one run before they fail. */
+export const DEFAULT_RATE_LIMIT_RUN_WAIT_MS = 60 * 60_000;

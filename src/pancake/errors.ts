@@ -8,7 +8,7 @@ export type PancakeErrorKind =
   | 'timeout' // no complete answer in time: retry
   | 'invalid_response' // truncated or non-JSON body: retry (seen under load)
   | 'api' // 200 with success:false and no better clue: retry a bounded number of times
-  | 'auth' // 401/403 or a token message: fatal for the page
+  | 'auth' // a refused token (error_code 102/103/105, 401/403, a token message): see `token` for which one
   | 'bad_request' // 400: our request is wrong, retrying cannot help
   | 'not_found' // 404
   | 'invalid_argument' // refused before sending (window too long, bad page_size, ...)
@@ -25,10 +25,23 @@ export class PancakeError extends Error {
   readonly pageId: string | null;
   /** Seconds the server asked us to wait (Retry-After), when it said so. */
   readonly retryAfterSeconds: number | null;
+  /** The body's `error_code`, when it had one (src/pancake/error-codes.ts). */
+  readonly errorCode: number | null;
+  /** Which token the refused request carried: the user token or a page token (null: not known). */
+  readonly token: 'user' | 'page' | null;
 
   constructor(
     message: string,
-    details: { kind: PancakeErrorKind; status?: number | null; url?: string | null; pageId?: string | null; retryAfterSeconds?: number | null; cause?: unknown },
+    details: {
+      kind: PancakeErrorKind;
+      status?: number | null;
+      url?: string | null;
+      pageId?: string | null;
+      retryAfterSeconds?: number | null;
+      errorCode?: number | null;
+      token?: 'user' | 'page' | null;
+      cause?: unknown;
+    },
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'PancakeError';
@@ -37,6 +50,8 @@ export class PancakeError extends Error {
     this.url = details.url ?? null;
     this.pageId = details.pageId ?? null;
     this.retryAfterSeconds = details.retryAfterSeconds ?? null;
+    this.errorCode = details.errorCode ?? null;
+    this.token = details.token ?? null;
   }
 
   get retryable(): boolean {
@@ -53,4 +68,14 @@ export class PancakeArgumentError extends PancakeError {
 
 export function isRetryable(error: unknown): boolean {
   return error instanceof PancakeError && error.retryable;
+}
+
+/** Pancake refused the user token (PANCAKE_ACCESS_TOKEN): invalid, expired or revoked. */
+export function isUserTokenRefusal(error: unknown): error is PancakeError {
+  return error instanceof PancakeError && error.kind === 'auth' && error.token === 'user';
+}
+
+/** Pancake refused a page token (not the user token that generates them). */
+export function isPageTokenRefusal(error: unknown): error is PancakeError {
+  return error instanceof PancakeError && error.kind === 'auth' && error.token !== 'user';
 }

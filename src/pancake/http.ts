@@ -1,15 +1,26 @@
 import { setMaxListeners } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import pRetry from 'p-retry';
 import { formatDuration } from '../durations.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { redact, registerSecret } from '../redact.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RATE_LIMIT, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './defaults.js';
+import { sleep } from '../sleep.js';
+import { interpret, transportError } from './answers.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_RATE_LIMIT_RUN_WAIT_MS,
+  DEFAULT_RATE_LIMIT_WAIT_MS,
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+} from './defaults.js';
 import { PancakeError } from './errors.js';
-import { createTokenRateLimiter } from './rate-limiter.js';
+import { createTokenRateLimiter, type TokenPace } from './rate-limiter.js';
 import { createTransport, type HttpAnswer, type HttpExchange } from './transport.js';
+
+export { isRecord } from './answers.js';
 
 /** The three API roots of docs/pancake-api.md ("Bases and tokens"). */
 export type ApiBase = 'user' | 'page' | 'page_v2';
@@ -43,7 +54,7 @@ export interface ApiRequest {
 
 export interface HttpClientOptions {
   baseUrl: string;
-  /** Requests per second per token. Default 5 (docs/pancake-api.md). */
+  /** Requests per second per token: where the adaptive pace starts, and its ceiling. Default 5 (docs/pancake-api.md). */
   rateLimit?: number;
   /** Per attempt, including reading the body. Default 30 s. */
   timeoutMs?: number;
@@ -57,6 +68,10 @@ export interface HttpClientOptions {
   headers?: Readonly<Record<string, string>>;
   /** Longest Retry-After obeyed; a request asked to wait longer fails, saying so. Default 5 min. */
   maxRetryAfterMs?: number;
+  /** How long one request may keep being rate-limited before it fails, saying so. Default 5 min. */
+  rateLimitWaitMs?: number;
+  /** How long a page's token may spend rate-limited (a rate-limited answer to the next success) over the client's run before its requests fail. Default 1 h. */
+  rateLimitRunWaitMs?: number;
   /** Once aborted, no request is sent any more (those in flight finish): the process is stopping. */
   stopSignal?: AbortSignal;
   logger?: Logger;
@@ -77,6 +92,7 @@ export interface ApiAnswer {
 export interface HttpStats {
   requests: number;
   retries: number;
+  /** Rate-limited answers (HTTP 429 or error_code 429). */
   rateLimited: number;
   /** Requests made about each page (what one page's task cost, when many share a client). */
   byPage?: Map<string, number>;
@@ -85,13 +101,31 @@ export interface HttpStats {
 export interface HttpClient {
   request<T>(request: ApiRequest): Promise<T>;
   readonly stats: HttpStats;
+  readonly pacing: Pacing;
 }
 
-/** Rate limits should never end a run by themselves, but a server that answers nothing else must. */
-const MAX_RATE_LIMIT_RETRIES = 100;
+/** The adaptive pace of each token (src/pancake/rate-limiter.ts), as a run reports it. */
+export interface Pacing {
+  /** Each page token's pace, by page id (only pages that made a request). */
+  byPage(): Map<string, TokenPace>;
+  /** The user token's (page list, page tokens), or null if it made no request. */
+  user(): TokenPace | null;
+  /** Starts the page's run wait budget afresh (a queue worker's next task of the page). */
+  startRun(pageId: string): void;
+}
+
 /** Waits at least this long are logged with their reason: a run that seems stuck says why. */
 const LOGGED_WAIT_MS = 5_000;
 const MAX_BACKOFF_MS = 60_000;
+/** The pause after a rate-limited answer without Retry-After (Pancake sends none: docs/pancake-api.md). */
+const DEFAULT_RATE_LIMIT_PAUSE_MS = 1_000;
+/** A token that keeps being rate-limited says so at most this often. */
+const SPELL_LOG_EVERY_MS = 60_000;
+
+/** Requests with a page token are paced per page (Pancake's limit is per page); the user token's apart. */
+function paceKey(request: ApiRequest): string {
+  return request.auth.param === 'page_access_token' && request.pageId !== undefined ? `page:${request.pageId}` : 'user';
+}
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const origin = options.baseUrl.replace(/\/+$/, '');
@@ -104,7 +138,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0, byPage: new Map() };
   const extraHeaders = options.headers ?? {};
   const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+  const requestWaitMs = options.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+  const runWaitMs = options.rateLimitRunWaitMs ?? DEFAULT_RATE_LIMIT_RUN_WAIT_MS;
   const stop = options.stopSignal;
+  const pacedPages = new Set<string>();
+  let userPaced = false;
+  const spellLoggedAt = new Map<string, number>();
   // Every request waiting to retry listens to it (up to `concurrency` at once, removed after the
   // wait): not a leak, so node's warning past 10 listeners would only alarm the user.
   if (stop) setMaxListeners(0, stop);
@@ -113,16 +152,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   /** Waits `ms`, or rejects as soon as the process is stopping (no timer left behind). */
   const pause = async (ms: number): Promise<void> => {
     stop?.throwIfAborted();
-    await sleep(ms, undefined, stop ? { signal: stop } : undefined).catch((error: unknown) => {
-      throw stop?.aborted ? stop.reason : error;
-    });
+    await sleep(ms, stop);
   };
 
-  async function attempt<T>(request: ApiRequest, url: URL): Promise<T> {
+  async function attempt<T>(request: ApiRequest, url: URL, key: string): Promise<T> {
     stop?.throwIfAborted();
-    await limiter.acquire(request.auth.token, stop);
+    await limiter.acquire(key, stop);
     return inFlight(async () => {
-      await limiter.beforeSend(request.auth.token);
+      await limiter.beforeSend(key);
       stop?.throwIfAborted();
       stats.requests += 1;
       if (request.pageId !== undefined) stats.byPage?.set(request.pageId, (stats.byPage.get(request.pageId) ?? 0) + 1);
@@ -136,55 +173,107 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       } catch (error) {
         throw transportError(error, url, request.pageId);
       }
-      const body = interpret<T>(answer, url, request.pageId);
+      let body: T;
+      try {
+        body = interpret<T>(answer, { url, pageId: request.pageId, token: request.auth.param === 'access_token' ? 'user' : 'page' });
+      } catch (error) {
+        // Any answer but a rate limit ends a rate-limited spell (a 404 is no reason to slow down).
+        if (!(error instanceof PancakeError && error.kind === 'rate_limit')) limiter.answered(key);
+        throw error;
+      }
+      limiter.answered(key);
       options.onAnswer?.({ method: request.method, base: request.base, path: request.path, query: request.query ?? {}, pageId: request.pageId ?? null, body });
       return body;
     });
   }
 
+  /**
+   * A rate-limited answer: the token's pace goes down and its requests pause. Throws (kind
+   * `wait_too_long`) when waiting more would pass Retry-After's cap or a wait budget: of this
+   * request since its first rate-limited answer, or of the page over the run.
+   */
+  function onRateLimited(error: PancakeError, key: string, limitedSince: number, where: string, url: URL): number {
+    const askedMs = error.retryAfterSeconds === null ? DEFAULT_RATE_LIMIT_PAUSE_MS : error.retryAfterSeconds * 1000;
+    const giveUp = (message: string): never => {
+      throw new PancakeError(message, { kind: 'wait_too_long', status: error.status, url: error.url, pageId: error.pageId, retryAfterSeconds: error.retryAfterSeconds, errorCode: error.errorCode, token: error.token, cause: error });
+    };
+    if (askedMs > maxRetryAfterMs) {
+      giveUp(
+        `Pancake asked to wait ${formatDuration(askedMs)} before the next request${where} (Retry-After), more than PANCAKE_MAX_RETRY_AFTER (${formatDuration(maxRetryAfterMs)}): ` +
+          'this request was given up. Run again later, or raise PANCAKE_MAX_RETRY_AFTER to wait that long.',
+      );
+    }
+    const spentMs = Date.now() - limitedSince;
+    if (spentMs + askedMs > requestWaitMs) {
+      giveUp(
+        `Pancake kept rate-limiting a request${where} for ${formatDuration(spentMs)}, and PANCAKE_RATE_LIMIT_WAIT allows ${formatDuration(requestWaitMs)}: the page was given up for this run. ` +
+          "Another integration of the shop may be using the page's share of the limit: run again later, or raise PANCAKE_RATE_LIMIT_WAIT; the next run resumes where this one stopped.",
+      );
+    }
+    if (limiter.pace(key).heldMs + askedMs > runWaitMs) {
+      giveUp(
+        `Pancake has rate-limited the requests${where} for ${formatDuration(limiter.pace(key).heldMs)} in this run, and PANCAKE_RATE_LIMIT_RUN_WAIT allows ${formatDuration(runWaitMs)}: the page was given up for this run. ` +
+          "Another integration of the shop may be using the page's share of the limit: run again later, or raise PANCAKE_RATE_LIMIT_RUN_WAIT; the next run resumes where this one stopped.",
+      );
+    }
+    limiter.rateLimited(key, askedMs);
+    const pace = limiter.pace(key);
+    const now = Date.now();
+    if (askedMs >= LOGGED_WAIT_MS) log.warn({ url: redact(url.toString()), waitMs: askedMs }, `Pancake rate limit${where}: waiting ${formatDuration(askedMs)} as it asked (Retry-After)`);
+    else if (now - (spellLoggedAt.get(key) ?? -Infinity) >= SPELL_LOG_EVERY_MS && pace.rateLimited > 1) {
+      spellLoggedAt.set(key, now);
+      log.warn(
+        { pace: Number(pace.rate.toFixed(2)), rateLimited: pace.rateLimited, heldMs: pace.heldMs },
+        `Pancake is rate-limiting the requests${where} (${pace.rateLimited} rate-limited answers so far): pacing at ${pace.rate.toFixed(2)} requests/s and waiting; ` +
+          "the page's limit is shared with the shop's other integrations",
+      );
+    }
+    // The pause holds every request of the token; a little jitter keeps them from returning at once.
+    return Math.round(Math.random() * minDelay);
+  }
+
   async function request<T>(request: ApiRequest): Promise<T> {
     registerSecret(request.auth.token);
     const url = buildUrl(origin, request);
-    let rateLimitRetries = 0;
+    const key = paceKey(request);
+    if (key === 'user') userPaced = true;
+    else if (request.pageId !== undefined) pacedPages.add(request.pageId);
+    let limitedSince: number | null = null;
     const mayRetry = (error: unknown): error is PancakeError =>
       error instanceof PancakeError && error.retryable && (request.idempotent !== false || error.kind === 'rate_limit');
     const where = request.pageId ? ` for page ${request.pageId}` : '';
-    return pRetry(() => attempt<T>(request, url), {
+    return pRetry(() => attempt<T>(request, url, key), {
       retries,
       // The waits between attempts are ours (below): logged when long, cut short when stopping.
       minTimeout: 0,
       maxTimeout: 0,
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retriesConsumed }) => {
+        if (error instanceof PancakeError && error.kind === 'rate_limit') stats.rateLimited += 1;
         if (!mayRetry(error) || retriesLeft <= 0) return;
         stats.retries += 1;
-        let reason = `${error.kind}${error.status ? ` (HTTP ${error.status})` : ''}`;
         if (error.kind === 'rate_limit') {
-          stats.rateLimited += 1;
-          rateLimitRetries += 1;
-          const askedMs = (error.retryAfterSeconds ?? 1) * 1000;
-          if (askedMs > maxRetryAfterMs) {
-            throw new PancakeError(
-              `Pancake asked to wait ${formatDuration(askedMs)} before the next request${where} (Retry-After), more than PANCAKE_MAX_RETRY_AFTER (${formatDuration(maxRetryAfterMs)}): ` +
-                'this request was given up. Run again later, or raise PANCAKE_MAX_RETRY_AFTER to wait that long.',
-              { kind: 'wait_too_long', status: error.status, url: error.url, pageId: error.pageId, retryAfterSeconds: error.retryAfterSeconds, cause: error },
-            );
-          }
-          // Retry-After (or a short default) holds back every request of this token.
-          limiter.pause(request.auth.token, askedMs);
-          if (askedMs >= LOGGED_WAIT_MS) log.warn({ url: redact(url.toString()), waitMs: askedMs }, `Pancake rate limit${where}: waiting ${formatDuration(askedMs)} as it asked (Retry-After)`);
-          reason = 'rate limit';
+          limitedSince ??= Date.now();
+          await pause(onRateLimited(error, key, limitedSince, where, url));
+          return;
         }
+        const reason = `${error.kind}${error.status ? ` (HTTP ${error.status})` : ''}`;
         const delay = Math.min(MAX_BACKOFF_MS, Math.round(minDelay * 2 ** retriesConsumed * (1 + Math.random())));
         if (delay >= LOGGED_WAIT_MS) log.warn({ url: redact(url.toString()), waitMs: delay }, `waiting ${formatDuration(delay)} before retrying a Pancake request${where} after ${reason} (attempt ${attemptNumber + 1})`);
         else log.debug({ url: redact(url.toString()), kind: error.kind, status: error.status, attemptNumber, retriesLeft }, 'retrying Pancake request');
         await pause(delay);
       },
-      shouldConsumeRetry: ({ error }) => !(error instanceof PancakeError && error.kind === 'rate_limit' && rateLimitRetries <= MAX_RATE_LIMIT_RETRIES),
+      // Rate limits do not use up retries: the wait budgets bound them instead.
+      shouldConsumeRetry: ({ error }) => !(error instanceof PancakeError && error.kind === 'rate_limit'),
       shouldRetry: ({ error }) => mayRetry(error),
     });
   }
 
-  return { request, stats };
+  const pacing: Pacing = {
+    byPage: () => new Map([...pacedPages].map((pageId) => [pageId, limiter.pace(`page:${pageId}`)])),
+    user: () => (userPaced ? limiter.pace('user') : null),
+    startRun: (pageId) => limiter.resetHeld(`page:${pageId}`),
+  };
+  return { request, stats, pacing };
 }
 
 export function buildUrl(origin: string, request: ApiRequest): URL {
@@ -199,82 +288,4 @@ export function buildUrl(origin: string, request: ApiRequest): URL {
   }
   url.searchParams.set(request.auth.param, request.auth.token);
   return url;
-}
-
-function transportError(error: unknown, url: URL, pageId: string | undefined): PancakeError {
-  const safeUrl = redact(url.toString());
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new PancakeError(`Pancake did not answer in time${pageId ? ` for page ${pageId}` : ''}: ${safeUrl}. If it keeps happening, raise PANCAKE_TIMEOUT (e.g. PANCAKE_TIMEOUT=60s)`, { kind: 'timeout', url: safeUrl, pageId: pageId ?? null });
-  }
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
-  const reason = redact([error instanceof Error ? error.message : String(error), cause].filter(Boolean).join(': '));
-  return new PancakeError(`Could not reach Pancake (${reason}): ${safeUrl}. Check the network and PANCAKE_BASE_URL`, { kind: 'network', url: safeUrl, pageId: pageId ?? null });
-}
-
-function interpret<T>(answer: HttpAnswer, url: URL, pageId: string | undefined): T {
-  const { status, text } = answer;
-  let body: unknown;
-  let parsed = true;
-  try {
-    body = text.length === 0 ? null : JSON.parse(text);
-  } catch {
-    parsed = false;
-  }
-  // The common case, a success, reads nothing more: the rest only words a failure.
-  if (status >= 200 && status < 400 && parsed && !(isRecord(body) && body.success === false)) return body as T;
-  const safeUrl = redact(url.toString());
-  const where = pageId ? ` for page ${pageId}` : '';
-  const message = parsed ? bodyMessage(body) : null;
-  const base = { status, url: safeUrl, pageId: pageId ?? null };
-
-  if (status === 429 || (parsed && isRecord(body) && body.success === false && (body.error_code === 429 || /too many/i.test(message ?? '')))) {
-    return fail(`Pancake rate limit${where}, longer than the retries waited: lower PANCAKE_RATE_LIMIT (e.g. PANCAKE_RATE_LIMIT=2) or run again later; the next run resumes where this one stopped`, { ...base, kind: 'rate_limit', retryAfterSeconds: retryAfter(answer) });
-  }
-  if (status === 401 || status === 403) {
-    return fail(
-      `Pancake refused the token${where} (HTTP ${status}${message ? `: ${redact(message)}` : ''}). The token is wrong, revoked or lacks access to this page: generate a new one in Pancake and update your configuration.`,
-      { ...base, kind: 'auth' },
-    );
-  }
-  if (status === 404) return fail(`Pancake has no such resource${where} (HTTP 404${message ? `: ${redact(message)}` : ''}): ${safeUrl}`, { ...base, kind: 'not_found' });
-  if (status >= 500 || status === 408) return fail(`Pancake server error${where} (HTTP ${status}): ${safeUrl}. Run again later; the next run resumes where this one stopped`, { ...base, kind: 'server' });
-  if (status >= 400) {
-    return fail(`Pancake rejected the request${where} (HTTP ${status}${message ? `: ${redact(message)}` : ''}): ${safeUrl}`, { ...base, kind: 'bad_request' });
-  }
-  if (!parsed) {
-    return fail(`Pancake sent a body that is not valid JSON${where} (${text.length} bytes): ${safeUrl}`, { ...base, kind: 'invalid_response' });
-  }
-  if (isRecord(body) && body.success === false) {
-    // A failure dressed as success. Token problems are final; anything else may pass.
-    const kind = /token|permission|expired|unauthori[sz]ed/i.test(message ?? '') ? 'auth' : 'api';
-    return fail(`Pancake answered success:false${where}: ${redact(message ?? 'no message')}`, { ...base, kind });
-  }
-  return body as T;
-}
-
-function fail(message: string, details: ConstructorParameters<typeof PancakeError>[1]): never {
-  throw new PancakeError(message, details);
-}
-
-function bodyMessage(body: unknown): string | null {
-  if (!isRecord(body)) return null;
-  for (const key of ['message', 'error', 'error_message']) {
-    const value = body[key];
-    if (typeof value === 'string' && value) return value;
-  }
-  return null;
-}
-
-function retryAfter(answer: HttpAnswer): number | null {
-  const header = answer.header('retry-after');
-  if (!header) return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, (date - Date.now()) / 1000);
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

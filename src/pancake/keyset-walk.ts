@@ -3,6 +3,17 @@
 // nothing can be skipped; it moves past the window (its updated_at becomes the present), where the
 // next run's lookback reads it. Used by the sync's conversations stream and the library's
 // `iterateConversations`.
+//
+// A walk that cannot loop. Public clients guard against a `last_conversation_id` that does not
+// move (docs/pancake-api.md, "Paging hazard"); so does this one:
+// - a full batch whose last id is the cursor it was asked after: the cursor did not move, and
+//   asking again would bring the same batch forever;
+// - a full batch that brings nothing this walk has not read. That also happens, once, when the
+//   conversation the cursor names is edited mid-walk: its place is now the top of the listing, so
+//   "after it" starts the window over. The walk then asks once after the row read before the
+//   cursor (the cursor's old neighbour, which has not moved); a second batch with nothing new ends it.
+// Either way the walk ends with a batch marked `stuck` (naming the cursor) instead of its last
+// position: what it read is stored, its window is not finished, and the next run reads it again.
 
 import { inclusiveSeconds, type HalfOpenWindow, type SecondsWindow, type WalkBatch } from './window.js';
 
@@ -21,12 +32,39 @@ export async function* walkKeyset<Rec extends { id: string | number }>(fetchAfte
     return;
   }
   let after = from?.after ?? null;
+  const seen = new Set<string>();
+  // The ids of the last batch that brought something new, and whether the walk has stepped back once.
+  let deepest: string[] = [];
+  let steppedBack = false;
   for (;;) {
     const batch = await fetchAfter(range, after);
-    const last = batch.at(-1);
-    const done = batch.length < pageSize || last === undefined;
-    after = last === undefined ? after : String(last.id);
-    yield { records: batch, position: done ? null : { after: after as string } };
-    if (done) return;
+    // Only records with an id can be a cursor: one sent without (skipped by the sync) cannot be one.
+    const ids = batch.filter((r) => (typeof r?.id === 'string' && r.id !== '') || (typeof r?.id === 'number' && Number.isFinite(r.id))).map((record) => String(record.id));
+    const fresh = ids.filter((id) => !seen.has(id)).length;
+    for (const id of ids) seen.add(id);
+    const last = ids.at(-1);
+    if (batch.length < pageSize || last === undefined) {
+      yield { records: batch, position: null };
+      return;
+    }
+    if (last === after) {
+      yield { records: batch, position: null, stuck: `last_conversation_id=${after} did not move: Pancake answered a batch ending with the same id` };
+      return;
+    }
+    if (fresh === 0) {
+      const neighbour = deepest.at(-2);
+      if (steppedBack || neighbour === undefined || neighbour === after) {
+        yield { records: batch, position: null, stuck: `last_conversation_id=${after ?? '(none)'} brought nothing new: every conversation of the batch was read earlier in this walk` };
+        return;
+      }
+      steppedBack = true;
+      after = neighbour;
+      yield { records: batch, position: { after } };
+      continue;
+    }
+    deepest = ids;
+    steppedBack = false;
+    after = last;
+    yield { records: batch, position: { after } };
   }
 }

@@ -25,14 +25,30 @@ export async function* walkPages<Rec>(fetchPage: FetchPage<Rec>, pageSize: numbe
   yield* walkPageNumbers((pageNumber) => fetchPage(range.since, range.until, pageNumber), pageSize, from);
 }
 
-/** Pages from `from` (default 1) until a page holds fewer than `pageSize` records. */
+/**
+ * Pages from `from` (default 1) until a page holds fewer than `pageSize` records. A full page that
+ * repeats the previous one (same first and last record) means the listing ignores page_number: the
+ * walk ends there, marked stuck, instead of asking for pages forever.
+ */
 export async function* walkPageNumbers<Rec>(fetchPage: (pageNumber: number) => Promise<Rec[]>, pageSize: number, from: PagePosition | null = null): AsyncGenerator<WalkBatch<Rec, PagePosition>> {
+  let previous: string | null = null;
   for (let pageNumber = from?.pageNumber ?? 1; ; pageNumber++) {
     const records = await fetchPage(pageNumber);
     const done = records.length < pageSize;
+    const ends = done ? null : pageEnds(records);
+    if (ends !== null && ends === previous) {
+      yield { records, position: null, stuck: `page_number=${pageNumber} answered the same records as page ${pageNumber - 1}` };
+      return;
+    }
+    previous = ends;
     yield { records, position: done ? null : { pageNumber: pageNumber + 1 } };
     if (done) return;
   }
+}
+
+/** A full page's first and last record, to tell a repeated page from the next one. */
+export function pageEnds(records: readonly unknown[]): string {
+  return JSON.stringify([records[0], records.at(-1)]);
 }
 
 /** Refuses what the API would refuse for a page number, naming the parameter. */

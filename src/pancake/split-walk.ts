@@ -14,6 +14,7 @@
 // read yet (read twice at worst, never skipped), and no record can enter a past second because an
 // edit moves updated_at to the present.
 
+import { pageEnds } from './page-walk.js';
 import { inclusiveSeconds, type HalfOpenWindow, type WalkBatch } from './window.js';
 
 export interface SplitPage<Rec> {
@@ -82,7 +83,13 @@ export async function* walkSplitting<Rec>(
       let batch = first;
       while (batch.records.length === pageSize) {
         yield { records: batch.records, position: { doneUntil: iso(since) } };
+        const ends = pageEnds(batch.records);
         batch = await fetchPage(since, since, ++pageNumber);
+        // A listing that ignores page_number answers the same full page forever (page-walk.ts).
+        if (batch.records.length === pageSize && pageEnds(batch.records) === ends) {
+          yield { records: batch.records, position: null, stuck: `page_number=${pageNumber} of second ${iso(since)} answered the same records as page ${pageNumber - 1}` };
+          return;
+        }
       }
       yield { records: batch.records, position: position(until) };
       return;

@@ -5,7 +5,7 @@
 // tile a range without sharing an instant. The conversion between the two lives in this file only
 // (`inclusiveSeconds`, `halfOpen`), so no walk can read an edge twice or lose it.
 
-import { PancakeArgumentError } from './errors.js';
+import { PancakeArgumentError, PancakeError } from './errors.js';
 import { toUnixSeconds, type Instant } from './time.js';
 
 /** The API refuses a since/until range longer than one month; 30 days is the hard limit we use. */
@@ -30,6 +30,20 @@ export interface SecondsWindow {
 export interface WalkBatch<Rec, Position> {
   records: Rec[];
   position: Position | null;
+  /**
+   * Set on the last batch of a walk the API stopped moving forward (a cursor that does not advance,
+   * batches that bring nothing new): the walk ends there WITHOUT having finished its window. Names
+   * the cursor, for the warning.
+   */
+  stuck?: string;
+}
+
+/** Thrown by a library iterator whose walk the API stopped moving forward (see WalkBatch.stuck). */
+export class StuckWalkError extends PancakeError {
+  constructor(readonly cursor: string) {
+    super(`Pancake stopped moving the walk forward (${cursor}): the same records came back; the walk was ended instead of looping`, { kind: 'invalid_response' });
+    this.name = 'StuckWalkError';
+  }
 }
 
 /** [since, until) as the API's inclusive seconds; null when it holds no whole second. */
@@ -103,7 +117,11 @@ export function iterateWindows<Rec, Position>(
   const windows = splitRange(since, until, windowSeconds);
   return (async function* () {
     for (const window of windows) {
-      for await (const batch of walk(halfOpen(window))) if (batch.records.length > 0) yield batch.records;
+      for await (const batch of walk(halfOpen(window))) {
+        if (batch.records.length > 0) yield batch.records;
+        // A library caller has no warning channel: ending the window quietly would lose records.
+        if (batch.stuck !== undefined) throw new StuckWalkError(batch.stuck);
+      }
     }
   })();
 }

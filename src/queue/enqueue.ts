@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
-import { EmptyPageListError, resolvePages, storeBarePages, storePages } from '../sync/pages.js';
+import { allListed, EmptyPageListError, resolveRunPages, storeBarePages, storePages } from '../sync/pages.js';
+import { expiryWarning, tokenExpiry, userTokenRefusedLine } from '../sync/user-token.js';
 import { selectStreams } from '../sync/registry.js';
 import type { SyncOptions } from '../sync/runner.js';
 import type { PageInfo } from '../sync/stream.js';
@@ -23,6 +24,8 @@ export interface EnqueueResult {
   /** Requested pages the token cannot read (recorded as the run's failures). */
   missing: string[];
   streams: string[];
+  /** Pancake refused PANCAKE_ACCESS_TOKEN: the pages with a stored token were queued; this says so. */
+  userTokenRefused: string | null;
 }
 
 /**
@@ -33,7 +36,14 @@ export interface EnqueueResult {
 export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; client: PancakeClient; log: Logger }, options: EnqueueOptions): Promise<EnqueueResult> {
   const { config, db, client, log } = deps;
   const streams = selectStreams(options.streams).map((s) => s.name);
-  const resolved = await resolvePages(client, config, options.pages ?? null);
+  const now = new Date();
+  const expiresAt = config.accessToken ? tokenExpiry(config.accessToken) : null;
+  const expiring = expiryWarning(expiresAt, now);
+  if (expiring !== null) log.warn({ expiresAt }, expiring);
+  const resolved = await resolveRunPages({ client, config, db, log }, options.pages ?? null);
+  const refusedLine = resolved.userTokenRefused === null ? null : userTokenRefusedLine(resolved.userTokenRefused, { synced: resolved.pages.length, withoutToken: resolved.withoutToken, expiresAt, now, queued: true });
+  if (refusedLine !== null) log.error({ kind: 'user_token_refused' }, refusedLine);
+  const userToken = config.accessToken ? { user_token_expires_at: expiresAt, user_token_state: resolved.userTokenRefused === null ? 'accepted' : 'refused' } : {};
   if (resolved.listed) {
     try {
       await storePages(db, resolved.listed, null, resolved.pages);
@@ -48,15 +58,20 @@ export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; c
     }
   } else await storeBarePages(db, resolved.pages);
   const failures: RunFailure[] = resolved.missing.map((id) => ({ pageId: id, stream: null, kind: 'not_found', message: `page ${id} is not among the pages this token can read; check PANCAKE_PAGE_IDS / --pages` }));
+  if (refusedLine !== null) failures.push({ pageId: null, stream: null, kind: 'user_token_refused', message: refusedLine });
+  for (const message of resolved.refused) {
+    log.warn(message);
+    failures.push({ pageId: null, stream: null, kind: 'invalid_page_id', message });
+  }
   const since = options.since?.toISOString() ?? null;
   const until = options.until?.toISOString() ?? null;
 
   const runId = await db.transaction().execute(async (trx) => {
-    const id = await startRun(trx, { streams, pages: options.pages ?? null, since, until, mode: 'queue', maxAttempts: options.maxAttempts, queuedPages: resolved.pages.map((p) => p.id) });
+    const id = await startRun(trx, { streams, pages: options.pages ?? null, since, until, ...(options.sweep && { sweep: true }), mode: 'queue', maxAttempts: options.maxAttempts, queuedPages: resolved.pages.map((p) => p.id) });
     // Listing the pages is part of the run's cost; missing pages are its failures from the start.
-    await trx.updateTable('pancake.sync_runs').set({ errors: JSON.stringify(failures), requests: client.stats.requests, pages_listed: resolved.listed?.length ?? null }).where('id', '=', id).execute();
+    await trx.updateTable('pancake.sync_runs').set({ errors: JSON.stringify(failures), requests: client.stats.requests, pages_listed: resolved.listed ? allListed(resolved.listed).length : null, ...userToken }).where('id', '=', id).execute();
     const specs = resolved.pages.map((page) => {
-      const payload: PageTaskPayload = { runId: id, page, streams, since, until };
+      const payload: PageTaskPayload = { runId: id, page, streams, since, until, ...(options.sweep && { sweep: true }) };
       return { identifier: PAGE_TASK, payload, queue_name: pageQueueName(page.id), max_attempts: options.maxAttempts, job_key: pageJobKey(id, page.id) };
     });
     if (specs.length > 0) {
@@ -67,5 +82,5 @@ export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; c
   // Nothing for a worker to settle: the run ends here (failed when pages were missing).
   if (resolved.pages.length === 0) await finishRun(db, runId, { status: failures.length > 0 ? 'failed' : 'succeeded', counts: {}, errors: failures, requests: client.stats.requests });
   log.info({ runId, pages: resolved.pages.length, streams, missing: resolved.missing }, 'run queued');
-  return { runId, pages: resolved.pages, missing: resolved.missing, streams };
+  return { runId, pages: resolved.pages, missing: resolved.missing, streams, userTokenRefused: refusedLine };
 }

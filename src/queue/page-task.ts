@@ -12,6 +12,7 @@ import { withLockSession } from '../warehouse/state.js';
 import type { Liveness } from './liveness.js';
 import { parsePageTaskPayload } from './queue.js';
 import { recordTaskResult } from './run-log.js';
+import { recordPageHealth } from '../warehouse/runs.js';
 
 export interface PageTaskDeps {
   config: Config;
@@ -32,7 +33,7 @@ export class PageTaskError extends Error {
 
 /**
  * The `sync_page` task: the selected streams of one page, exactly as `sync` runs them (same
- * per-(page, stream) advisory locks and checkpoints), so a task that is run again after a crash
+ * per-(page, stream) locks and checkpoints), so a task that is run again after a crash
  * resumes from the last commit and duplicates nothing.
  */
 export function pageTask(deps: PageTaskDeps): Task {
@@ -46,14 +47,18 @@ export function pageTask(deps: PageTaskDeps): Task {
     if (!(await deps.liveness.ownsJob(job.id))) throw new PageTaskError(`the task of page ${pageId} was handed to another worker while this one was starting; leaving it to that worker`);
 
     const streams = selectStreams(payload.streams);
-    const settings = buildSettings(deps.config, { since: payload.since ? new Date(payload.since) : null, until: payload.until ? new Date(payload.until) : null }, new Date());
-    const sink: PageSyncSink = { outcomes: [], failures: [] };
+    const settings = buildSettings(deps.config, { since: payload.since ? new Date(payload.since) : null, until: payload.until ? new Date(payload.until) : null, sweep: payload.sweep === true }, new Date());
+    const sink: PageSyncSink = { outcomes: [], failures: [], health: {} };
     const requestsBefore = deps.client.stats.byPage?.get(pageId) ?? 0;
+    // The rate-limit wait budget of a run counts this task's waits, not the worker's earlier tasks'.
+    deps.client.pacing.startRun(pageId);
     log.info({ streams: payload.streams }, `page ${pageId}: task started (attempt ${job.attempts} of ${job.max_attempts})`);
     await withLockSession(deps.db, (locks) =>
       syncPage({ config: deps.config, db: deps.db, client: deps.client, log: deps.log, streams, settings, locks, progress: deps.progress }, payload.page, sink),
     );
     const requests = (deps.client.stats.byPage?.get(pageId) ?? 0) - requestsBefore;
+    const health = sink.health?.[pageId];
+    if (health) await recordPageHealth(deps.db, payload.runId, pageId, health);
 
     // Only a page whose every stream is done (or unavailable) is done. `skipped_locked` means another
     // process (an in-process `sync`) holds a stream of this page: retried later, like a failure.

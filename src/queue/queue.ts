@@ -42,6 +42,8 @@ export interface PageTaskPayload {
   /** `--since` / `--until` as ISO strings, or null. */
   since: string | null;
   until: string | null;
+  /** `--sweep`; absent in tasks queued by earlier versions. */
+  sweep?: boolean;
 }
 
 export class InvalidTaskPayloadError extends Error {
@@ -67,10 +69,11 @@ export function parsePageTaskPayload(raw: unknown): PageTaskPayload {
   };
   return {
     runId: value.runId,
-    page: { id: page.id, name: typeof page.name === 'string' ? page.name : null, timezone: page.timezone },
+    page: { id: page.id, name: typeof page.name === 'string' ? page.name : null, timezone: page.timezone, ...(typeof page.status === 'string' && { status: page.status }) },
     streams: value.streams as string[],
     since: instant('since'),
     until: instant('until'),
+    ...(value.sweep === true && { sweep: true }),
   };
 }
 

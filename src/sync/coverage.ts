@@ -59,6 +59,9 @@ export interface CoveragePlan {
 
 const DAY_MS = 86_400_000;
 
+/** Windows as large as the API accepts (a second under its one-month limit): a sweep's, read with as few requests as possible. */
+export const LARGEST_WINDOW_DAYS = MAX_RANGE_SECONDS / 86_400;
+
 /** min(--until, now − safety lag), whole seconds: the newest instant any run may call covered. */
 export function coverageEnd(request: Pick<RangeRequest, 'until' | 'safetyLagMs' | 'now'>): Date {
   const cap = request.now.getTime() - request.safetyLagMs;

@@ -6,10 +6,11 @@ import { PancakeError } from '../pancake/errors.js';
 import { redact } from '../redact.js';
 import { keepAnalyticsCurrent } from '../warehouse/analytics/keep.js';
 import type { Database } from '../warehouse/schema.js';
+import type { PageHealth } from '../warehouse/runs.js';
 import type { LockSession, RunFailure, RunWarning } from '../warehouse/state.js';
 import { failureLogFields } from './failure-log.js';
 import { lockedWarning } from './lock-skips.js';
-import { pageTokens } from './page-tokens.js';
+import { NoTokenRenewalError, pageTokens } from './page-tokens.js';
 import { createRecentFirst } from './recent-first.js';
 import { isInterruption } from './shutdown.js';
 import { guardStream } from './stream-guard.js';
@@ -55,6 +56,10 @@ export interface PageSyncDeps {
   settings: SyncSettings;
   locks: LockSession;
   progress: ProgressReporter;
+  /** Pancake refused PANCAKE_ACCESS_TOKEN in this run: page tokens are used, none generated. */
+  userTokenRefused?: boolean;
+  /** SIGTERM/SIGINT: ends a wait for the analytics lock at once. */
+  stopSignal?: AbortSignal | undefined;
 }
 
 /** Where a page's outcomes, failures and warnings go; the runner passes the run's own lists. */
@@ -62,6 +67,8 @@ export interface PageSyncSink {
   outcomes: StreamOutcome[];
   failures: RunFailure[];
   warnings?: RunWarning[];
+  /** How the page's token and pace fared, by page id. */
+  health?: Record<string, PageHealth>;
 }
 
 /**
@@ -73,7 +80,14 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   const { outcomes, failures } = sink;
   const warnings = sink.warnings ?? [];
   const pageLog = deps.log.child({ pageId: page.id });
-  const tokens = pageTokens({ client, config, db, log: pageLog }, page.id);
+  const tokens = pageTokens({ client, config, db, log: pageLog, userTokenRefused: deps.userTokenRefused ?? false }, page.id);
+  let tokenRefused = false;
+  const recordHealth = () => {
+    if (!sink.health) return;
+    const pace = client.pacing.byPage().get(page.id);
+    const worked = outcomes.some((o) => o.pageId === page.id && o.status === 'done');
+    sink.health[page.id] = { token: tokens.source(), tokenState: tokenRefused ? 'refused' : worked ? 'working' : null, rate: pace ? round2(pace.rate) : null, rateLimited: pace?.rateLimited ?? 0 };
+  };
   try {
     await tokens.ensure();
   } catch (error) {
@@ -81,12 +95,22 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
       for (const stream of streams) outcomes.push({ pageId: page.id, stream: stream.name, status: 'interrupted', counts: zero(), durationMs: 0 });
       return;
     }
-    failures.push({ pageId: page.id, stream: null, kind: errorKind(error), message: errorMessage(error) });
-    pageLog.error(failureLogFields(error, pageLog), `page ${page.id}: ${errorMessage(error)}`);
-    for (const stream of streams) outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_page_failed', counts: zero(), durationMs: 0 });
+    tokenRefused = refusesToken(error);
+    const lapsed = lapsedReason(page, error);
+    if (lapsed !== null) {
+      pageLog.warn(`page ${page.id}: ${lapsed}`);
+      for (const stream of streams) outcomes.push({ pageId: page.id, stream: stream.name, status: 'unavailable', counts: zero(), durationMs: 0, reason: lapsed });
+    } else {
+      failures.push({ pageId: page.id, stream: null, kind: errorKind(error), message: errorMessage(error) });
+      pageLog.error(failureLogFields(error, pageLog), `page ${page.id}: ${errorMessage(error)}`);
+      for (const stream of streams) outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_page_failed', counts: zero(), durationMs: 0 });
+    }
+    recordHealth();
     return;
   }
   let pageFailed = false;
+  /** What ended the page: later failures of the same cause are that one failure, not new lines. */
+  let pageFailedBy: string | null = null;
   const finished = new Map<string, Promise<StreamStatus>>();
   // Settles when a stream holds its lock and runs (null), or ends without having run (its status).
   const started = new Map<string, { promise: Promise<StreamStatus | null>; settle(status: StreamStatus | null): void }>();
@@ -131,10 +155,10 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
     try {
       const upstream = stream.follows ? finished.get(stream.follows) : undefined;
       const locked = await locks.tryWith(page.id, stream.name, () =>
-        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, (onStorageWarning) => {
+        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, (onStorageWarning, onWarning) => {
           // Holding its lock: a stream that follows this one may start now.
           started.get(stream.name)?.settle(null);
-          return tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, onStorageWarning, ...(upstream && { upstream }), ...(recent && stream.newestFirst && { recentFirst: recent }) }));
+          return tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, onStorageWarning, onWarning, ...(upstream && { upstream }), ...(recent && stream.newestFirst && { recentFirst: recent }) }));
         }),
       );
       if ('heldBy' in locked) {
@@ -156,7 +180,8 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
         progress.finish(page.id, stream.name, 'interrupted');
         return 'interrupted';
       }
-      const unavailable = unavailableReason(error);
+      if (refusesToken(error)) tokenRefused = true;
+      const unavailable = unavailableReason(error) ?? lapsedReason(page, error);
       if (unavailable !== null) {
         streamLog.info(`${stream.name} of page ${page.id} is unavailable: ${unavailable}`);
         outcomes.push({ pageId: page.id, stream: stream.name, status: 'unavailable', counts, durationMs: Date.now() - t0, reason: unavailable });
@@ -164,19 +189,52 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
         return 'unavailable';
       }
       const message = errorMessage(error);
+      if (pageFailedBy !== null && pageFailedBy === errorKind(error)) {
+        // The page already failed for this reason (a spent rate-limit budget): said once.
+        outcomes.push({ pageId: page.id, stream: stream.name, status: 'skipped_page_failed', counts, durationMs: Date.now() - t0 });
+        progress.finish(page.id, stream.name, 'skipped (page failed)');
+        return 'skipped_page_failed';
+      }
       failures.push({ pageId: page.id, stream: stream.name, kind: errorKind(error), message });
       outcomes.push({ pageId: page.id, stream: stream.name, status: 'failed', counts, durationMs: Date.now() - t0, error: message });
       streamLog.error({ ...failureLogFields(error, streamLog), ...counts }, `${stream.name} of page ${page.id} failed: ${message}`);
       progress.finish(page.id, stream.name, 'failed');
-      // A refused token fails every later stream of the page the same way.
-      if (error instanceof PancakeError && error.kind === 'auth') pageFailed = true;
+      // A refused token fails every later stream of the page the same way, and so does a spent
+      // rate-limit budget (every later request of the page would be given up at once).
+      if (refusesToken(error)) pageFailed = true;
+      if (error instanceof PancakeError && error.kind === 'wait_too_long') {
+        pageFailed = true;
+        pageFailedBy = error.kind;
+      }
       return 'failed';
     }
   };
   // The streams of a page run side by side; the client's per-token limiter and global request
   // limit keep the load in bounds, and `after` keeps dependent streams in order.
   for (const stream of streams) finished.set(stream.name, runOne(stream));
-  await keepAnalyticsCurrent(db, page, pageLog, Promise.all(finished.values()));
+  await keepAnalyticsCurrent(db, page, pageLog, Promise.all(finished.values()), { signal: deps.stopSignal });
+  recordHealth();
+}
+
+/**
+ * A refused page token, or one that could not be renewed: the user token is refused too, or
+ * generating a new one was refused (what renewing after a page-token refusal does).
+ */
+function refusesToken(error: unknown): boolean {
+  return error instanceof NoTokenRenewalError || (error instanceof PancakeError && error.kind === 'auth');
+}
+
+/**
+ * A page whose subscription lapsed (in the `inactivated` list) keeps syncing while its token reads;
+ * when Pancake refuses it, the page is unavailable until it comes back, not a failure of the run.
+ */
+function lapsedReason(page: PageInfo, error: unknown): string | null {
+  if (page.status !== 'inactivated' || !refusesToken(error)) return null;
+  return `its Pancake subscription has lapsed (the page list has it as inactivated) and Pancake refuses its token: its history is kept, and it syncs again once the page is renewed in Pancake`;
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 export function zero(): StreamCounts {

@@ -3,10 +3,12 @@ import type { Config } from '../config.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
-import { PancakeError } from '../pancake/errors.js';
+import { registerSecret } from '../redact.js';
+import { TOKEN_REFUSAL_CODES } from '../pancake/error-codes.js';
+import { isPageTokenRefusal, PancakeError } from '../pancake/errors.js';
 import type { Database } from '../warehouse/schema.js';
-import { loadSealedToken, saveSealedToken } from '../warehouse/page-tokens.js';
-import { openPageToken, sealPageToken } from './page-token-crypto.js';
+import { loadSealedToken, saveSealedToken, type SealedToken } from '../warehouse/page-tokens.js';
+import { describeUnsealFailure, openPageToken, sealPageToken, unsealPageToken } from './page-token-crypto.js';
 import { StreamUnavailableError } from './stream.js';
 
 // The page-token policy. Generating a page token may revoke the previous one, which the shop's
@@ -18,20 +20,29 @@ import { StreamUnavailableError } from './stream.js';
 // When Pancake refuses the token in use, the stored one is read again (another process may have
 // renewed it); else one cheap request (the page's tags) tells a dead token from an endpoint that
 // refuses this page whatever the token (a feature its plan lacks): only a dead token is replaced,
-// by a new one generated once per page and run.
+// by a new one generated once per page and run. A refusal whose error_code names the token (102,
+// 103, 105: src/pancake/error-codes.ts) needs no such check. When Pancake refuses the user token
+// itself (`userTokenRefused`), the stored tokens still open and read; only generating is impossible.
 
 export interface PageTokenDeps {
   client: PancakeClient;
-  config: Pick<Config, 'accessToken' | 'pageTokens'>;
+  config: Pick<Config, 'accessToken' | 'pageTokens'> & Partial<Pick<Config, 'previousAccessToken'>>;
   db: Kysely<Database>;
   log: Logger;
+  /** Pancake refused PANCAKE_ACCESS_TOKEN in this run: use the tokens there are, generate none. */
+  userTokenRefused?: boolean;
 }
+
+/** Where a page's token came from. */
+export type PageTokenSource = 'PANCAKE_PAGE_TOKENS' | 'stored' | 'generated';
 
 export interface PageTokens {
   /** Gives the client a token for the page (configured, stored or newly generated). */
   ensure(): Promise<void>;
   /** Runs `work`; when Pancake refuses the page token, renews it (see above) and runs `work` once more. */
   retryOnRefusal<T>(work: () => Promise<T>): Promise<T>;
+  /** Where the token in use came from; null before `ensure`. */
+  source(): PageTokenSource | null;
 }
 
 /** A page without a token of its own and no user token to generate one. */
@@ -41,15 +52,37 @@ export class MissingPageTokenError extends UserError {
   }
 }
 
+/** A page whose token is refused while the user token is refused too: nothing can renew it. */
+export class NoTokenRenewalError extends UserError {
+  constructor(pageId: string) {
+    super(`page ${pageId} has no working page token, and none can be generated while Pancake refuses PANCAKE_ACCESS_TOKEN: renew PANCAKE_ACCESS_TOKEN (Pancake → Settings → Tools → API), or set the page's token in PANCAKE_PAGE_TOKENS`);
+  }
+}
+
+/**
+ * Which token the page would use without generating one: PANCAKE_PAGE_TOKENS, a stored token that
+ * opens with the user token, or none (null).
+ */
+export async function availablePageToken(deps: Pick<PageTokenDeps, 'config' | 'db'>, pageId: string): Promise<'PANCAKE_PAGE_TOKENS' | 'stored' | null> {
+  if (deps.config.pageTokens.has(pageId)) return 'PANCAKE_PAGE_TOKENS';
+  if (!deps.config.accessToken) return null;
+  const sealed = await loadSealedToken(deps.db, pageId);
+  if (sealed === null) return null;
+  const previous = deps.config.previousAccessToken;
+  return openPageToken(deps.config.accessToken, pageId, sealed) !== null || (previous && openPageToken(previous, pageId, sealed) !== null) ? 'stored' : null;
+}
+
 export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
   const { client, config, db, log } = deps;
   let configured = false;
+  let source: PageTokenSource | null = null;
   let current: string | null = null;
   let version = 0; // bumped whenever the client gets another token
   let renewal: Promise<Renewal> | null = null;
   let generatedAfterRefusal = false;
 
-  const install = (token: string) => {
+  const install = (token: string, from: PageTokenSource) => {
+    source = from;
     client.setPageToken(pageId, token);
     current = token;
     version += 1;
@@ -59,30 +92,55 @@ export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
     return config.accessToken;
   };
   const stored = async (): Promise<string | null> => {
-    const sealed = await loadSealedToken(db, pageId);
+    const sealed = await loadSealedToken(db, pageId, log);
     if (sealed === null) return null;
-    const token = openPageToken(userToken(), pageId, sealed);
-    if (token === null) log.info({ pageId }, `page ${pageId}: the stored page token was sealed with another PANCAKE_ACCESS_TOKEN; generating a new one`);
+    const opened = unsealPageToken(userToken(), pageId, sealed);
+    if (opened.token === null && opened.failure !== 'damaged') {
+      const kept = await resealWithRenewedUserToken(sealed);
+      if (kept !== null) return kept;
+    }
+    if (opened.token === null) {
+      const message = describeUnsealFailure(opened.failure, pageId);
+      if (opened.failure === 'user-token-changed') log.info({ pageId }, message);
+      else log.warn({ pageId }, message);
+    }
+    return opened.token;
+  };
+  // A renewed user token cannot open what the old one sealed; with the old one at hand (for one
+  // run) the stored token is kept and sealed again, instead of generated anew: generating may
+  // revoke the page token the shop's other integrations use.
+  const resealWithRenewedUserToken = async (sealed: SealedToken): Promise<string | null> => {
+    const previous = config.previousAccessToken;
+    if (!previous || previous === config.accessToken) return null;
+    registerSecret(previous);
+    const token = openPageToken(previous, pageId, sealed);
+    if (token === null) return null;
+    await saveSealedToken(db, pageId, sealPageToken(userToken(), pageId, token), log);
+    log.info({ pageId }, `page ${pageId}: the stored page token was sealed with PANCAKE_PREVIOUS_ACCESS_TOKEN; kept and sealed again with the new PANCAKE_ACCESS_TOKEN`);
     return token;
   };
   const generate = async () => {
+    if (deps.userTokenRefused) throw new NoTokenRenewalError(pageId);
     const token = await client.generatePageAccessToken(pageId);
-    await saveSealedToken(db, pageId, sealPageToken(userToken(), pageId, token));
-    install(token);
+    await saveSealedToken(db, pageId, sealPageToken(userToken(), pageId, token), log);
+    install(token, 'generated');
     log.info({ pageId }, `page ${pageId}: generated a page token and stored it, encrypted, for later runs and workers`);
   };
-  const renew = async (refusedVersion: number): Promise<Renewal> => {
+  const renew = async (refusedVersion: number, refusal: PancakeError): Promise<Renewal> => {
     if (version !== refusedVersion) return 'renewed'; // renewed while this work was running
     renewal ??= (async (): Promise<Renewal> => {
       const latest = await stored();
       if (latest !== null && latest !== current) {
-        install(latest); // another run or worker renewed it meanwhile
+        install(latest, 'stored'); // another run or worker renewed it meanwhile
         return 'renewed';
       }
-      if (await stillAccepted()) return 'token-ok';
+      const namesTheToken = refusal.errorCode !== null && TOKEN_REFUSAL_CODES.has(refusal.errorCode);
+      if (!namesTheToken && (await stillAccepted())) return 'token-ok';
+      if (deps.userTokenRefused) throw new NoTokenRenewalError(pageId);
       if (generatedAfterRefusal) return 'exhausted';
       generatedAfterRefusal = true;
-      log.info({ pageId }, `page ${pageId}: Pancake refused the stored page token; generating a new one`);
+      const code = refusal.errorCode === null ? '' : ` (error_code ${refusal.errorCode})`;
+      log.info({ pageId }, `page ${pageId}: Pancake refused the stored page token${code}; generating a new one`);
       await generate();
       return 'renewed';
     })().finally(() => {
@@ -105,14 +163,15 @@ export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
       const fromConfig = config.pageTokens.get(pageId);
       if (fromConfig) {
         configured = true;
-        install(fromConfig);
+        install(fromConfig, 'PANCAKE_PAGE_TOKENS');
         return;
       }
       userToken();
       const token = await stored();
-      if (token !== null) install(token);
+      if (token !== null) install(token, 'stored');
       else await generate();
     },
+    source: () => source,
     async retryOnRefusal(work) {
       const started = version;
       try {
@@ -120,7 +179,7 @@ export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
       } catch (error) {
         if (!isRefusal(error)) throw error;
         if (configured) throw refused(error, pageId, 'configured');
-        const renewal = await renew(started);
+        const renewal = await renew(started, error);
         if (renewal === 'token-ok') {
           const status = error.status === null ? '' : `HTTP ${error.status}: `;
           throw new StreamUnavailableError(`Pancake refuses this endpoint for page ${pageId} (${status}${error.message.slice(0, 200)}) while the page token works for the others`);
@@ -138,9 +197,7 @@ export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
 
 type Renewal = 'renewed' | 'token-ok' | 'exhausted';
 
-function isRefusal(error: unknown): error is PancakeError {
-  return error instanceof PancakeError && error.kind === 'auth';
-}
+const isRefusal = isPageTokenRefusal;
 
 /** The refusal, said with the fix that fits where the token came from. */
 function refused(error: PancakeError, pageId: string, origin: 'configured' | 'renewed'): PancakeError {

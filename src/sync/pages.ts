@@ -1,17 +1,24 @@
+import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { isValidPageId, PAGE_ID_FORM, pageIdProblem, showId } from '../page-ids.js';
 import type { PancakeClient } from '../pancake/client.js';
+import { PAGE_LISTS } from '../pancake/endpoints/pages.js';
+import { isUserTokenRefusal, type PancakeError } from '../pancake/errors.js';
 import { parseApiTimestamp } from '../pancake/time.js';
-import type { PancakePage } from '../pancake/types.js';
-import type { PagesTable } from '../warehouse/schema.js';
+import type { CategorizedPages, PageListStatus, PancakePage } from '../pancake/types.js';
+import type { Database, PagesTable } from '../warehouse/schema.js';
 import { previousPagesListed, recordPagesListed } from '../warehouse/runs.js';
-import { storeBarePages } from '../warehouse/pages.js';
-import { storeSnapshot } from '../warehouse/snapshot.js';
+import { lastKnownSyncedPages, storeBarePages, storePageList } from '../warehouse/pages.js';
 import type { Queryable, TableSpec } from '../warehouse/upsert.js';
 import { bool, num, str } from './map.js';
+import { availablePageToken } from './page-tokens.js';
 import type { PageInfo } from './stream.js';
 
-// The page list is a full snapshot: every run reads it (it is one request) and upserts it; a page
-// that left the list keeps its row, marked deleted_at, because its history is still in the tables.
+// The page list is read by every run (one request) and stored whole: each page with the list it
+// is in (`status`). A page whose subscription lapsed moves to `inactivated`: it keeps its history
+// and, while its token reads, keeps syncing; it often comes back. Only a page in no list at all is
+// `deleted` (deleted_at set), and even then its rows stay, because its history is in the tables.
 
 export type PageRow = Omit<PagesTable, 'synced_at' | 'raw' | 'inserted_at' | 'timezone_offset_hours' | 'deleted_at' | 'zone'> & {
   inserted_at: Date | null;
@@ -32,10 +39,14 @@ export const pagesTable: TableSpec<PageRow> = {
     { name: 'inserted_at', type: 'timestamptz' },
     { name: 'raw', type: 'jsonb' },
     { name: 'deleted_at', type: 'timestamptz' },
+    { name: 'status', type: 'text' },
   ],
 };
 
-export function mapPage(page: PancakePage): PageRow {
+/** The lists whose pages a run syncs: activated, and inactivated (a lapsed page still reads). */
+const SYNCED_LISTS: readonly PageListStatus[] = ['activated', 'inactivated'];
+
+export function mapPage(page: PancakePage, status: PageListStatus = 'activated'): PageRow {
   return {
     id: String(page.id),
     name: str(page.name),
@@ -45,12 +56,17 @@ export function mapPage(page: PancakePage): PageRow {
     inserted_at: parseApiTimestamp(page.inserted_at),
     raw: page,
     deleted_at: null,
+    status,
   };
 }
 
 /** The zone of a page's day boundaries: PANCAKE_TIMEZONE when set explicitly, else the page's own. */
 export function pageZone(page: PancakePage | null, config: Pick<Config, 'timezone' | 'timezoneOverride'>): string {
-  const offset = page ? num(page.timezone) : null;
+  return zoneOfOffset(page ? num(page.timezone) : null, config);
+}
+
+/** The zone of a page whose `timezone` offset (hours from UTC) is known, or null. */
+export function zoneOfOffset(offset: number | null, config: Pick<Config, 'timezone' | 'timezoneOverride'>): string {
   if (config.timezoneOverride || offset === null) return config.timezone;
   if (offset === 0) return 'UTC';
   const hours = Math.trunc(Math.abs(offset));
@@ -62,36 +78,77 @@ export interface ResolvedPages {
   pages: PageInfo[];
   /** Requested pages the token cannot read. */
   missing: string[];
-  /** The API's page objects, when a user token listed them. */
-  listed: PancakePage[] | null;
+  /** The API's page lists, when a user token listed them. */
+  listed: CategorizedPages | null;
+  /** Listed pages whose id cannot be used (src/page-ids.ts): left out, each with the reason. */
+  refused: string[];
 }
 
 /**
- * Which pages this run syncs: the user token's activated pages (or the pages of PANCAKE_PAGE_TOKENS),
- * narrowed by PANCAKE_PAGE_IDS and --pages.
+ * Which pages this run syncs: the user token's activated and inactivated pages (or the pages of
+ * PANCAKE_PAGE_TOKENS), narrowed by PANCAKE_PAGE_IDS and --pages.
  */
 export async function resolvePages(client: PancakeClient, config: Config, only: string[] | null): Promise<ResolvedPages> {
   const wanted = intersect(config.pageIds, only);
-  let candidates: Array<{ id: string; page: PancakePage | null }>;
-  let listed: PancakePage[] | null = null;
+  let candidates: Array<{ id: string; page: PancakePage | null; status: PageInfo['status'] }>;
+  let listed: CategorizedPages | null = null;
   if (config.accessToken) {
-    listed = await client.listPages();
-    candidates = listed.map((page) => ({ id: String(page.id), page }));
+    listed = await client.listPagesByStatus();
+    const lists = listed;
+    candidates = SYNCED_LISTS.flatMap((status) => lists[status].map((page) => ({ id: String(page.id), page, status })));
     for (const id of config.pageTokens.keys()) {
-      if (!candidates.some((c) => c.id === id)) candidates.push({ id, page: null });
+      if (!candidates.some((c) => c.id === id)) candidates.push({ id, page: null, status: 'unlisted' });
     }
   } else {
-    candidates = [...config.pageTokens.keys()].map((id) => ({ id, page: null }));
+    candidates = [...config.pageTokens.keys()].map((id) => ({ id, page: null, status: undefined }));
   }
+  // An id from the API goes into URL paths and folder names like one from the configuration: the
+  // same check, and a page whose id fails it is left out, saying why.
+  const refused = candidates.filter((c) => !isValidPageId(c.id)).map((c) => `Pancake listed a page whose id ${showId(c.id)} ${pageIdProblem(c.id)}; it is left out (ids are ${PAGE_ID_FORM})`);
+  candidates = candidates.filter((c) => isValidPageId(c.id));
   const selected = wanted ? candidates.filter((c) => wanted.includes(c.id)) : candidates;
   const missing = wanted ? wanted.filter((id) => !candidates.some((c) => c.id === id)) : [];
   return {
-    pages: selected.map(({ id, page }) => ({ id, name: page ? str(page.name) : null, timezone: pageZone(page, config) })),
+    pages: selected.map(({ id, page, status }) => ({ id, name: page ? str(page.name) : null, timezone: pageZone(page, config), ...(status !== undefined && { status }) })),
     missing,
     listed,
+    refused,
   };
 }
 
+export interface RunPages extends ResolvedPages {
+  /** Pancake refused the user token: the pages are the ones earlier runs stored that have a token. */
+  userTokenRefused: PancakeError | null;
+  /** With the user token refused: the stored pages left out because no token of theirs is at hand. */
+  withoutToken: string[];
+}
+
+/**
+ * The pages of a run. When Pancake refuses the user token (expired, revoked), the page list cannot
+ * be read and no page token generated, but every page token at hand still works: the run takes the
+ * pages earlier runs stored (and PANCAKE_PAGE_TOKENS) that have a token (configured, or stored and
+ * opening with the user token), and reports the rest.
+ */
+export async function resolveRunPages(deps: { client: PancakeClient; config: Config; db: Kysely<Database>; log: Logger }, only: string[] | null): Promise<RunPages> {
+  const { client, config, db } = deps;
+  try {
+    return { ...(await resolvePages(client, config, only)), userTokenRefused: null, withoutToken: [] };
+  } catch (error) {
+    if (!isUserTokenRefusal(error)) throw error;
+    const wanted = intersect(config.pageIds, only);
+    const stored = await lastKnownSyncedPages(db);
+    const candidates: PageInfo[] = stored.map((p) => ({ id: p.id, name: p.name, timezone: zoneOfOffset(p.offsetHours, config), ...(p.status !== null && { status: p.status }) }));
+    for (const id of config.pageTokens.keys()) if (!candidates.some((c) => c.id === id)) candidates.push({ id, name: null, timezone: config.timezone, status: 'unlisted' });
+    const selected = wanted ? candidates.filter((c) => wanted.includes(c.id)) : candidates;
+    const pages: PageInfo[] = [];
+    const withoutToken: string[] = [];
+    for (const page of selected) {
+      if ((await availablePageToken({ config, db }, page.id)) === null) withoutToken.push(page.id);
+      else pages.push(page);
+    }
+    return { pages, missing: wanted ? wanted.filter((id) => !candidates.some((c) => c.id === id)) : [], listed: null, refused: [], userTokenRefused: error, withoutToken };
+  }
+}
 /** An empty page list that is not believed: see storePages. */
 export class EmptyPageListError extends Error {
   constructor(previouslyListed: number | null) {
@@ -105,26 +162,34 @@ export class EmptyPageListError extends Error {
 }
 
 /**
- * Upserts the listed pages, marks the ones that left the list and revives the ones that came back.
- * Pages synced without being listed (`alsoSynced`: given only in PANCAKE_PAGE_TOKENS) get a bare row
- * and are not marked deleted. An empty list is an error (nothing is marked deleted) unless the run
- * before also saw none; `runId` records the count for the next run to compare with.
+ * Stores the page list: each listed page with its list (`status`); pages synced without being
+ * listed (`alsoSynced`: given only in PANCAKE_PAGE_TOKENS) become `unlisted`; a page in no list
+ * becomes `deleted` (its rows stay), and one that comes back is revived. An empty page list (every
+ * list empty) is an error (nothing is marked deleted) unless the run before also saw none; `runId`
+ * records the count for the next run to compare with. `listed` may be the activated pages alone.
  */
-export async function storePages(db: Queryable, listed: PancakePage[], runId: string | null = null, alsoSynced: readonly PageInfo[] = []): Promise<number> {
-  if (listed.length === 0) {
+export async function storePages(db: Queryable, listed: CategorizedPages | PancakePage[], runId: string | null = null, alsoSynced: readonly PageInfo[] = []): Promise<number> {
+  const lists: CategorizedPages = Array.isArray(listed) ? { activated: listed, inactivated: [], hidden: [], nopermission: [] } : listed;
+  const rows = PAGE_LISTS.flatMap((status) => lists[status].map((page) => mapPage(page, status)));
+  if (rows.length === 0) {
     const before = await previousPagesListed(db, runId);
     if (runId !== null) await recordPagesListed(db, runId, 0);
     if (before !== 0) throw new EmptyPageListError(before);
   } else if (runId !== null) {
-    await recordPagesListed(db, runId, listed.length);
+    await recordPagesListed(db, runId, rows.length);
   }
-  const listedIds = new Set(listed.map((page) => String(page.id)));
+  const listedIds = new Set(rows.map((row) => row.id));
   const unlisted = alsoSynced.filter((page) => !listedIds.has(page.id));
   await storeBarePages(db, unlisted);
-  return storeSnapshot(db, pagesTable, listed.map(mapPage), null, unlisted.map((page) => page.id));
+  return storePageList(db, pagesTable, rows, unlisted.map((page) => page.id));
 }
 
 export { storeBarePages } from '../warehouse/pages.js';
+
+/** Every page of every list, in list order. */
+export function allListed(listed: CategorizedPages | null): PancakePage[] {
+  return listed === null ? [] : PAGE_LISTS.flatMap((status) => listed[status]);
+}
 
 function intersect(a: string[] | null, b: string[] | null): string[] | null {
   if (a && b) return a.filter((id) => b.includes(id));

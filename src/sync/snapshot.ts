@@ -32,7 +32,8 @@ export function snapshotStream<Row extends SnapshotRow>(definition: SnapshotStre
       await ctx.db.transaction().execute(async (trx) => {
         const written = await storeSnapshot(trx, definition.table, rows, { column: 'page_id', value: ctx.page.id }, [], ctx.onStorageWarning ?? null);
         ctx.counts.rowsWritten += written;
-        await writeStreamState(trx, ctx.page.id, definition.name, { coveredFrom: null, watermark: ctx.settings.now, cursor: null });
+        // Every snapshot lists the whole list and marks what is gone: each one is a sweep (sweep.ts).
+        await writeStreamState(trx, ctx.page.id, definition.name, { coveredFrom: null, watermark: ctx.settings.now, cursor: null }, ctx.settings.now);
       });
       ctx.counts.unitsDone += 1;
     },

@@ -12,10 +12,12 @@ export interface PageInfo {
   name: string | null;
   /** IANA zone or a fixed offset zone such as "UTC+7". */
   timezone: string;
+  /** The page list's list it is in (activated, inactivated, …) or `unlisted`; absent when unknown. */
+  status?: string;
 }
 
 /** The settings (src/settings.ts) a stream reads; the rest are the client's or the process's. */
-export const STREAM_SETTINGS = ['syncStart', 'lookbackMs', 'safetyLagMs', 'windowDays', 'concurrency', 'conversationPaging', 'callCenterIds', 'statsLookbackDays'] as const;
+export const STREAM_SETTINGS = ['syncStart', 'lookbackMs', 'safetyLagMs', 'windowDays', 'concurrency', 'conversationPaging', 'callCenterIds', 'statsLookbackDays', 'sweepEveryMs'] as const;
 
 /** Run-wide settings every stream reads: those settings, plus the run's own range and clock. */
 export type SyncSettings = Pick<SettingValues, (typeof STREAM_SETTINGS)[number]> & {
@@ -23,6 +25,8 @@ export type SyncSettings = Pick<SettingValues, (typeof STREAM_SETTINGS)[number]>
   since: Date | null;
   /** `--until`: stop here; null → now minus the safety lag. */
   until: Date | null;
+  /** `--sweep`: sweep every list stream in this run, whenever the last sweep was. */
+  sweep: boolean;
   now: Date;
 };
 
@@ -54,6 +58,11 @@ export interface StreamContext {
   onStorageWarning?: (warning: StorageWarning) => void;
   /** The page's newest days (recent-first.ts), for the streams that read them first. */
   recentFirst?: RecentFirst;
+  /**
+   * Where a stream reports what the operator should know but that did not fail it (a walk the API
+   * stopped moving forward): logged once and kept in the run summary's warnings; absent: the log only.
+   */
+  onWarning?: (warning: { kind: string; message: string }) => void;
 }
 
 /**

@@ -1,23 +1,20 @@
-import type { WalkBatch } from '../pancake/window.js';
 import { readStreamState, streamStatePart } from '../warehouse/state.js';
 import { writeTogether, type WritePart } from '../warehouse/statement.js';
 import { upsertParts, type TableSpec } from '../warehouse/upsert.js';
 import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment, type TimeWindow } from './coverage.js';
+import { skippedRecords } from './skipped-records.js';
 import type { Stream, StreamContext, StreamPlan } from './stream.js';
+import { plannedSweep, sweepIfDue } from './sweep.js';
+import { reportStuckWalk, type SweepTarget, type WindowedSource } from './windowed-source.js';
+
+export type { SweepTarget, WindowedSource } from './windowed-source.js';
 
 // The engine of every stream read by since/until windows (conversations, customers, call logs,
 // posts, and any stream declared with `windowedStream`). It plans from the stored coverage
 // (coverage.ts), walks each window batch by batch and commits every batch with the stream's state
 // in one statement: killing the process at any instant loses nothing, and the next run resumes
-// inside the window where the last commit left it.
-
-/** A stream walked by since/until windows: what it reads and how its records become rows. */
-export interface WindowedSource<Rec, Position> {
-  stream: string;
-  read(ctx: StreamContext, window: TimeWindow, from: Position | null): AsyncIterable<WalkBatch<Rec, Position>>;
-  /** The writes of a batch, made in the checkpoint's statement (statement.ts). */
-  write(ctx: StreamContext, records: Rec[]): WritePart[];
-}
+// inside the window where the last commit left it. A list stream is swept now and then over its
+// whole covered range, after its windows (sweep.ts).
 
 /** A window whose walk was interrupted, and where inside it the walk stood. */
 interface OpenWindow<Position> {
@@ -42,7 +39,7 @@ interface PlannedWindow<Position> extends TimeWindow {
 }
 
 /** The windows of a run, in walking order, with any open window of the last run resumed in place. */
-export async function planWindowedRun<Position>(ctx: StreamContext, stream: string): Promise<{ plan: CoveragePlan; windows: Array<PlannedWindow<Position>>; open: Array<OpenWindow<Position>> }> {
+export async function planWindowedRun<Position>(ctx: StreamContext, stream: string): Promise<{ plan: CoveragePlan; windows: Array<PlannedWindow<Position>>; open: Array<OpenWindow<Position>>; fresh: boolean }> {
   const state = await readStreamState<WindowCursor<Position> | (Omit<OpenWindow<Position>, 'direction'>)>(ctx.db, ctx.page.id, stream);
   const open = openWindows(state.cursor);
   // An interrupted fresh walk has no coverage yet: anchor the plan where its open window ends.
@@ -63,13 +60,17 @@ export async function planWindowedRun<Position>(ctx: StreamContext, stream: stri
     }
     windows.push(...segmentWindows(rest, ctx.settings.windowDays).map((w) => ({ ...w, direction: segment.direction, position: null })));
   }
-  return { plan, windows, open: unused };
+  return { plan, windows, open: unused, fresh: state.coveredFrom === null };
 }
 
 /** Walks the planned windows; each batch commits with the coverage and open windows it leaves. */
 export async function runWindowed<Rec, Position>(ctx: StreamContext, source: WindowedSource<Rec, Position>): Promise<void> {
   const { db, page } = ctx;
-  const { plan, windows, open } = await planWindowedRun<Position>(ctx, source.stream);
+  const { plan, windows, open, fresh } = await planWindowedRun<Position>(ctx, source.stream);
+  // A walk from scratch lists everything it covers: it counts as this stream's sweep (sweep.ts).
+  const sweptAt = fresh ? ctx.settings.now : undefined;
+  // A direction whose walk the API stopped moving forward: its later windows could not join the coverage.
+  const stuck = new Set<Segment['direction']>();
   // Coverage as stored; an empty one (a fresh walk) is stored as nulls until a window completes.
   let coverage = { coveredFrom: plan.coveredFrom, watermark: plan.watermark };
   let hasCoverage = plan.coveredFrom < plan.watermark;
@@ -87,12 +88,23 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
       recent.walkReachedHorizon();
       await recent.complete;
     }
+    if (stuck.has(window.direction)) continue;
     let finished = false;
     for await (const batch of source.read(ctx, window, window.position)) {
       ctx.counts.records += batch.records.length;
       // Every walk yields one batch per API request; a window not done needs one more at least.
       ctx.counts.requests += 1;
       ctx.counts.requestsTotal = Math.max(ctx.counts.requestsTotal, ctx.counts.requests + windows.length - index - (batch.position === null ? 1 : 0));
+      if (batch.stuck !== undefined) {
+        // What was read is stored; the coverage stays as it was and the window leaves the cursor,
+        // so the next run reads it again from its start.
+        const checkpoint = streamStatePart(page.id, source.stream, { coveredFrom: hasCoverage ? coverage.coveredFrom : null, watermark: hasCoverage ? coverage.watermark : null, cursor: parked.length > 0 ? { open: parked } : null }, sweptAt);
+        ctx.counts.rowsWritten += await writeTogether(db, [...source.write(ctx, batch.records), checkpoint]);
+        reportStuckWalk(ctx, source.stream, window, batch.stuck);
+        stuck.add(window.direction);
+        finished = true;
+        break;
+      }
       const done = batch.position === null;
       const next = done ? extendCoverage(coverage, window, window.direction) : coverage;
       const openNow: Array<OpenWindow<Position>> = done
@@ -103,7 +115,7 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
         coveredFrom: covered ? next.coveredFrom : null,
         watermark: covered ? next.watermark : null,
         cursor: openNow.length > 0 ? { open: openNow } : null,
-      });
+      }, sweptAt);
       const written = await writeTogether(db, [...source.write(ctx, batch.records), checkpoint]);
       ctx.counts.rowsWritten += written; // added after the await: concurrent walks share the counter
       coverage = next;
@@ -114,19 +126,31 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
       }
     }
     if (!finished) throw new Error(`${source.stream}: the walk of window ${window.since.toISOString()}..${window.until.toISOString()} ended without finishing it`);
-    ctx.counts.unitsDone += 1;
+    if (!stuck.has(window.direction)) ctx.counts.unitsDone += 1;
   }
   ctx.recentFirst?.walkReachedHorizon();
+  // A stream walked from scratch in this run needs no sweep; nor does one whose walk got stuck.
+  if (source.sweep && !fresh && stuck.size === 0 && hasCoverage) await sweepIfDue(ctx, source, source.sweep, { coveredFrom: coverage.coveredFrom, watermark: coverage.watermark });
 }
 
 /** The --dry-run plan of a windowed stream: its parts, windows, and what each window costs. */
-export async function windowedPlan(ctx: StreamContext, stream: string, costPerWindow: string): Promise<StreamPlan> {
-  const { plan, windows } = await planWindowedRun(ctx, stream);
+export async function windowedPlan(ctx: StreamContext, stream: string, costPerWindow: string, swept = false): Promise<StreamPlan> {
+  const { plan, windows, fresh } = await planWindowedRun(ctx, stream);
   const parts = plan.segments.map((s) => `${s.from.toISOString()} to ${s.to.toISOString()}${s.direction === 'down' ? ' (newest first)' : ''}`);
+  const detail = windows.length > 0 ? `${parts.join(', then ')} in ${windows.length} window(s), ${costPerWindow}` : 'nothing to read';
+  const base = { units: windows.length, estimatedRequests: windows.length, detail };
+  return swept && !fresh ? withSweepPlan(ctx, stream, plan, base) : base;
+}
+
+/** A dry-run plan with the sweep this run would add (sweep.ts), when one is due. */
+export async function withSweepPlan(ctx: StreamContext, stream: string, plan: CoveragePlan, base: StreamPlan): Promise<StreamPlan> {
+  const sweep = await plannedSweep(ctx, stream, { coveredFrom: plan.coveredFrom, watermark: plan.end > plan.watermark ? plan.end : plan.watermark });
+  if (!sweep.due) return base;
   return {
-    units: windows.length,
-    estimatedRequests: windows.length,
-    detail: windows.length > 0 ? `${parts.join(', then ')} in ${windows.length} window(s), ${costPerWindow}` : 'nothing to read',
+    ...base,
+    units: base.units + sweep.windows,
+    estimatedRequests: base.estimatedRequests + sweep.windows,
+    detail: `${base.detail}; then a sweep of ${plan.coveredFrom.toISOString()} to ${plan.end.toISOString()} in ${sweep.windows} window(s) of up to 30 days`,
   };
 }
 
@@ -141,6 +165,11 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
   table: TableSpec<Row>;
   read: WindowedSource<Rec, Position>['read'];
   map(record: Rec, ctx: StreamContext): Row;
+  /**
+   * The record's id (default: its field named like the table's key column after page_id, as
+   * `id` or `call_id`): a record without a usable one is skipped (skipped-records.ts).
+   */
+  idOf?(record: Rec): unknown;
   /** Rows of other tables that change with each batch: writes made in the same statement (statement.ts). */
   alsoWrite?(ctx: StreamContext, records: Rec[], rows: Row[]): WritePart[];
   /** For --dry-run: what one window costs, in words. */
@@ -149,24 +178,38 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
   plan?(ctx: StreamContext): Promise<StreamPlan>;
   /** See Stream.newestFirst: the walk that reads a page's newest days first. */
   newestFirst?: 'walk';
+  /** A list stream that sweeps re-lists its covered range now and then (sweep.ts). */
+  sweep?: SweepTarget<Rec>;
 }
 
 /** Builds the Stream the runner sees from a windowed declaration. */
 export function windowedStream<Rec, Row extends { raw: unknown }, Position>(spec: WindowedStreamSpec<Rec, Row, Position>): Stream {
-  const source: WindowedSource<Rec, Position> = {
-    stream: spec.name,
-    read: spec.read,
-    write(ctx, records) {
-      const rows = records.map((record) => spec.map(record, ctx));
-      return [...upsertParts(spec.table, rows, ctx.onStorageWarning ?? null), ...(spec.alsoWrite?.(ctx, records, rows) ?? [])];
-    },
-  };
+  const keyField = String(spec.table.key.filter((column) => column !== 'page_id').at(-1) ?? 'id');
+  const idOf = spec.idOf ?? ((record: Rec) => (record as Record<string, unknown> | null)?.[keyField]);
   return {
     name: spec.name,
     table: spec.table.table,
     description: spec.description,
-    run: (ctx) => runWindowed(ctx, source),
-    plan: spec.plan ?? ((ctx) => windowedPlan(ctx, spec.name, spec.costPerWindow)),
+    async run(ctx) {
+      const skipped = skippedRecords(ctx, spec.name, keyField);
+      const source: WindowedSource<Rec, Position> = {
+        stream: spec.name,
+        read: spec.read,
+        write(ctx, records) {
+          // Records and rows stay aligned for alsoWrite: both come from the records kept.
+          const kept = skipped.keep(records, idOf);
+          const rows = kept.map((record) => spec.map(record, ctx));
+          return [...upsertParts(spec.table, rows, ctx.onStorageWarning ?? null), ...(spec.alsoWrite?.(ctx, kept, rows) ?? [])];
+        },
+        ...(spec.sweep && { sweep: spec.sweep }),
+      };
+      try {
+        await runWindowed(ctx, source);
+      } finally {
+        skipped.report();
+      }
+    },
+    plan: spec.plan ?? ((ctx) => windowedPlan(ctx, spec.name, spec.costPerWindow, spec.sweep !== undefined)),
     ...(spec.newestFirst && { newestFirst: spec.newestFirst }),
   };
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import { redactValue } from '../redact.js';
 import { retryOnConnectionLoss } from './connection.js';
 import { LOCK_LEASE_MS } from './locks.js';
-import { isGoneHere, processHost } from './process-identity.js';
+import { isGoneHereSoon, processHost, processStart } from './process-identity.js';
 import type { Database, SyncRunsTable } from './schema.js';
 import type { Queryable } from './upsert.js';
 
@@ -33,7 +33,7 @@ const HEARTBEAT_MS = 30_000;
 export async function startRun(db: Kysely<Database>, options: unknown): Promise<string> {
   const row = await db
     .insertInto('pancake.sync_runs')
-    .values({ status: 'running', options: JSON.stringify(redactValue(options)), counts: '{}', errors: '[]', requests: 0, host: processHost(), pid: process.pid, finished_at: null, heartbeat_at: new Date() })
+    .values({ status: 'running', options: JSON.stringify(redactValue(options)), counts: '{}', errors: '[]', requests: 0, host: processHost(), pid: process.pid, process_start: processStart(), finished_at: null, heartbeat_at: sql<Date>`now()` })
     .returning('id')
     .executeTakeFirstOrThrow();
   return String(row.id);
@@ -42,10 +42,22 @@ export async function startRun(db: Kysely<Database>, options: unknown): Promise<
 /** Renews the run's heartbeat until the returned function is called. */
 export function keepRunAlive(db: Kysely<Database>, runId: string): () => void {
   const timer = setInterval(() => {
-    void db.updateTable('pancake.sync_runs').set({ heartbeat_at: new Date() }).where('id', '=', runId).where('status', '=', 'running').execute().catch(() => undefined);
+    void db.updateTable('pancake.sync_runs').set({ heartbeat_at: sql<Date>`now()` }).where('id', '=', runId).where('status', '=', 'running').execute().catch(() => undefined);
   }, HEARTBEAT_MS);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** How a page's token and pace fared in a run (sync_runs.page_health, shown by status). */
+export interface PageHealth {
+  /** Where the page's token came from: PANCAKE_PAGE_TOKENS, stored, generated; null when it had none. */
+  token: string | null;
+  /** Whether Pancake accepted it in this run; null when no request told. */
+  tokenState: 'working' | 'refused' | null;
+  /** The page token's pace at the end of the run (requests/s); null when it sent nothing. */
+  rate: number | null;
+  /** Its rate-limited answers in the run. */
+  rateLimited: number;
 }
 
 export interface RunOutcome {
@@ -54,6 +66,13 @@ export interface RunOutcome {
   errors: RunFailure[];
   requests: number;
   warnings?: RunWarning[];
+  /** PANCAKE_ACCESS_TOKEN as the run found it (state `unchecked`: Pancake did not say); absent when the run had no user token. */
+  userToken?: { expiresAt: Date | null; state: string } | null;
+  /** Rate-limited answers of the run. */
+  rateLimited?: number;
+  /** The slowest pace any page token ended the run at. */
+  effectiveRate?: number | null;
+  pageHealth?: Record<string, PageHealth>;
 }
 
 /**
@@ -66,11 +85,16 @@ export async function finishRun(db: Kysely<Database>, runId: string, outcome: Ru
       .updateTable('pancake.sync_runs')
       .set({
         status: outcome.status,
-        finished_at: new Date(),
+        // The server's clock, never before the start it also stamped.
+        finished_at: sql<Date>`greatest(now(), started_at)`,
         counts: JSON.stringify(redactValue(outcome.counts)),
         errors: JSON.stringify(redactValue(outcome.errors)),
         warnings: JSON.stringify(redactValue(outcome.warnings ?? [])),
         requests: outcome.requests,
+        ...(outcome.userToken && { user_token_expires_at: outcome.userToken.expiresAt, user_token_state: outcome.userToken.state === 'unchecked' ? null : outcome.userToken.state }),
+        ...(outcome.rateLimited !== undefined && { rate_limited: outcome.rateLimited }),
+        ...(outcome.effectiveRate !== undefined && { effective_rate: outcome.effectiveRate }),
+        ...(outcome.pageHealth !== undefined && { page_health: JSON.stringify(outcome.pageHealth) }),
       })
       .where('id', '=', runId)
       .execute();
@@ -85,15 +109,17 @@ export async function finishRun(db: Kysely<Database>, runId: string, outcome: Ru
 export async function markAbandonedRuns(db: Kysely<Database>): Promise<string[]> {
   const running = await db
     .selectFrom('pancake.sync_runs')
-    .select(['id', 'host', 'pid', 'heartbeat_at', 'started_at', sql<boolean>`coalesce(heartbeat_at, started_at) < now() - make_interval(secs => ${LOCK_LEASE_MS / 1000})`.as('silent')])
+    .select(['id', 'host', 'pid', 'process_start', 'heartbeat_at', 'started_at', sql<boolean>`coalesce(heartbeat_at, started_at) < now() - make_interval(secs => ${LOCK_LEASE_MS / 1000})`.as('silent')])
     .where('status', '=', 'running')
     .where(sql<boolean>`coalesce(options->>'mode', '') <> 'queue'`)
     .execute();
-  const abandoned = running.filter((run) => run.silent || isGoneHere(run.host, run.pid)).map((run) => String(run.id));
+  const abandoned: string[] = [];
+  for (const run of running) if (run.silent || (await isGoneHereSoon(run.host, run.pid, run.process_start))) abandoned.push(String(run.id));
   if (abandoned.length === 0) return [];
   await db
     .updateTable('pancake.sync_runs')
-    .set({ status: 'aborted', finished_at: sql`coalesce(heartbeat_at, started_at)` })
+    // Its last sign of life, never before its start (the first heartbeat may be stamped earlier).
+    .set({ status: 'aborted', finished_at: sql`greatest(coalesce(heartbeat_at, started_at), started_at)` })
     .where('id', 'in', abandoned)
     .where('status', '=', 'running')
     .execute();
@@ -134,4 +160,30 @@ export async function previousStreamResults(db: Kysely<Database>, beforeRunId: s
 /** The latest runs, newest first (for status). */
 export async function recentRuns(db: Kysely<Database>, limit: number): Promise<Array<Selectable<SyncRunsTable>>> {
   return db.selectFrom('pancake.sync_runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** Records what a run (or a queued run's enqueue) learned about PANCAKE_ACCESS_TOKEN. */
+export async function recordUserToken(db: Queryable, runId: string, userToken: { expiresAt: Date | null; state: string }): Promise<void> {
+  await db.updateTable('pancake.sync_runs').set({ user_token_expires_at: userToken.expiresAt, user_token_state: userToken.state }).where('id', '=', runId).execute();
+}
+
+/** The latest run that used PANCAKE_ACCESS_TOKEN: whether Pancake accepted it, and when it expires. */
+export async function lastUserTokenReport(db: Queryable): Promise<{ runId: string; at: Date; state: string; expiresAt: Date | null } | null> {
+  const row = await db
+    .selectFrom('pancake.sync_runs')
+    .select(['id', 'started_at', 'user_token_state', 'user_token_expires_at'])
+    .where('user_token_state', 'is not', null)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { runId: String(row.id), at: row.started_at, state: row.user_token_state ?? '', expiresAt: row.user_token_expires_at } : null;
+}
+
+/** Merges one page's health into its run (a queue worker's task). */
+export async function recordPageHealth(db: Queryable, runId: string, pageId: string, health: PageHealth): Promise<void> {
+  await db
+    .updateTable('pancake.sync_runs')
+    .set({ page_health: sql`page_health || ${JSON.stringify({ [pageId]: health })}::jsonb` })
+    .where('id', '=', runId)
+    .execute();
 }

@@ -34,29 +34,34 @@ export async function readStreamState<Cursor>(db: Queryable, pageId: string, str
   };
 }
 
-/** Every stream's coverage, for `status`: watermarks read as readStreamState reads them. */
-export async function listCoverage(db: Queryable): Promise<Array<{ pageId: string; stream: string; coveredFrom: Date | null; watermark: Date | null }>> {
+/** Every stream's coverage and last sweep, for `status`: watermarks read as readStreamState reads them. */
+export async function listCoverage(db: Queryable): Promise<Array<{ pageId: string; stream: string; coveredFrom: Date | null; watermark: Date | null; sweptAt: Date | null; sweeping: boolean }>> {
   const rows = await db
     .selectFrom('pancake.sync_state')
-    .select(['page_id', 'stream', 'covered_from', effectiveWatermark.as('watermark')])
+    .select(['page_id', 'stream', 'covered_from', effectiveWatermark.as('watermark'), 'swept_at', sql<boolean>`sweep_cursor is not null`.as('sweeping')])
     .execute();
-  return rows.map((r) => ({ pageId: r.page_id, stream: r.stream, coveredFrom: r.covered_from, watermark: r.watermark }));
+  return rows.map((r) => ({ pageId: r.page_id, stream: r.stream, coveredFrom: r.covered_from, watermark: r.watermark, sweptAt: r.swept_at, sweeping: r.sweeping }));
 }
 
-export async function writeStreamState(db: Queryable, pageId: string, stream: string, state: StreamState): Promise<void> {
-  await writeTogether(db, [streamStatePart(pageId, stream, state)]);
+/** `sweptAt`: the stream listed everything it covers at that instant (a snapshot, a backfill's start); undefined keeps what is stored. */
+export async function writeStreamState(db: Queryable, pageId: string, stream: string, state: StreamState, sweptAt?: Date): Promise<void> {
+  await writeTogether(db, [streamStatePart(pageId, stream, state, sweptAt)]);
 }
 
-/** The state write as a part of a statement (statement.ts): a checkpoint written with its rows. */
-export function streamStatePart(pageId: string, stream: string, state: StreamState): WritePart {
+/**
+ * The state write as a part of a statement (statement.ts): a checkpoint written with its rows.
+ * `sweptAt` sets the last sweep too (src/sync/sweep.ts); undefined keeps the stored one.
+ */
+export function streamStatePart(pageId: string, stream: string, state: StreamState, sweptAt?: Date): WritePart {
   const cursor = state.cursor === null ? null : JSON.stringify(state.cursor);
   return {
     size: cursor?.length ?? 0,
     counts: false,
     render: (p) =>
-      `insert into pancake.sync_state (page_id, stream, covered_from, watermark, cursor) ` +
-      `values (${p.add(pageId)}, ${p.add(stream)}, ${p.add(state.coveredFrom)}::timestamptz, ${p.add(state.watermark)}::timestamptz, ${p.add(cursor)}::jsonb) ` +
-      `on conflict (page_id, stream) do update set covered_from = excluded.covered_from, watermark = excluded.watermark, cursor = excluded.cursor, updated_at = now()`,
+      `insert into pancake.sync_state (page_id, stream, covered_from, watermark, cursor, swept_at) ` +
+      `values (${p.add(pageId)}, ${p.add(stream)}, ${p.add(state.coveredFrom)}::timestamptz, ${p.add(state.watermark)}::timestamptz, ${p.add(cursor)}::jsonb, ${p.add(sweptAt ?? null)}::timestamptz) ` +
+      `on conflict (page_id, stream) do update set covered_from = excluded.covered_from, watermark = excluded.watermark, cursor = excluded.cursor, ` +
+      `${sweptAt === undefined ? '' : 'swept_at = excluded.swept_at, '}updated_at = now()`,
   };
 }
 

@@ -60,13 +60,16 @@ describe('analytics model and summaries', () => {
     ]);
   });
 
-  it('foreign keys tie what belongs to a conversation to it, so that Metabase offers the joins', async () => {
+  it('foreign keys tie what belongs to a conversation (a message, a customer) to it, so that Metabase offers the joins', async () => {
     const { rows } = await sql<{ child: string; parent: string; valid: boolean }>`
       select (select 'pancake.' || relname from pg_class where oid = c.conrelid) as child, (select 'pancake.' || relname from pg_class where oid = c.confrelid) as parent, c.convalidated as valid
       from pg_constraint c where c.contype = 'f' and c.connamespace = 'pancake'::regnamespace order by 1`.execute(h.db);
-    expect(rows).toEqual(
-      ['pancake.ad_clicks', 'pancake.conversation_assignees', 'pancake.conversation_details', 'pancake.conversation_tags', 'pancake.messages'].map((child) => ({ child, parent: 'pancake.conversations', valid: true })),
-    );
+    expect(rows).toEqual([
+      ...['pancake.ad_clicks', 'pancake.conversation_assignees', 'pancake.conversation_assignment_events', 'pancake.conversation_details', 'pancake.conversation_tag_events', 'pancake.conversation_tags'].map((child) => ({ child, parent: 'pancake.conversations', valid: true })),
+      { child: 'pancake.customer_phone_numbers', parent: 'pancake.customers', valid: true },
+      { child: 'pancake.message_attachments', parent: 'pancake.messages', valid: true },
+      { child: 'pancake.messages', parent: 'pancake.conversations', valid: true },
+    ]);
   });
 
   it('the sync keeps the summaries current: after an incremental run they equal a rebuild', async () => {
@@ -93,6 +96,43 @@ describe('analytics model and summaries', () => {
     expect((await rebuilds.execute(h.db)).rows).toEqual(rebuiltBefore);
     const incremental = await summaries(h.db);
     expect(incremental.analytics_conversation_days!.length).toBeGreaterThan(0);
+    await rebuild(h.db);
+    expect(await summaries(h.db)).toEqual(incremental);
+  });
+
+  it('records deleted in Pancake (marked by a sweep) leave the summaries, which still equal a rebuild', async () => {
+    const [page] = h.sim.data.pages;
+    const conversation = h.sim.data.conversations.get(page!.id)!.find((c) => (h.sim.data.messages.get(c.id)?.length ?? 0) > 0 && (c.assignee_ids?.length ?? 0) > 0 && (c.tags ?? []).some((t) => t !== null))!;
+    const customer = h.sim.data.entities.customers.get(page!.id)!.find((c) => c.id !== conversation.page_customer?.id)!;
+    h.sim.deleteRecord('conversation', conversation.id);
+    h.sim.deleteRecord('customer', customer.id);
+    const count = async (table: string, column: string) =>
+      (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(`pancake_private.${table}`)} where ${sql.ref(column)} = ${conversation.id}`.execute(h.db)).rows[0]!.n;
+    expect(await count('analytics_conversations', 'conversation_id')).toBe(1);
+    const customerDays = async () => (await sql<{ n: number }>`select coalesce(sum(new_customer_records), 0)::int as n from pancake_private.analytics_customer_days where page_id = ${page!.id}`.execute(h.db)).rows[0]!.n;
+    expect(await customerDays()).toBe((await sql<{ n: number }>`select count(*)::int as n from pancake.customers where page_id = ${page!.id} and inserted_at is not null`.execute(h.db)).rows[0]!.n);
+    const perTag = async () => (await sql<{ n: number }>`select coalesce(sum(conversations), 0)::int as n from pancake_analytics.conversations_per_tag where page_id = ${page!.id}`.execute(h.db)).rows[0]!.n;
+    const { rows: itsTags } = await sql<{ n: number }>`
+      select count(*)::int as n from pancake.conversation_tags where page_id = ${page!.id} and conversation_id = ${conversation.id}
+        and tag_id in (select tag_id from pancake_analytics.conversations_per_tag where page_id = ${page!.id})`.execute(h.db);
+    expect(itsTags[0]!.n).toBeGreaterThan(0);
+
+    expect((await h.sync({ sweep: true }, { PANCAKE_CALL_CENTER_IDS: callCenters })).exitCode).toBe(0);
+    const marked = await h.db.selectFrom('pancake.conversations').select('id').where('deleted_at', 'is not', null).execute();
+    expect(marked.map((r) => r.id)).toEqual([conversation.id]);
+    for (const table of ['analytics_conversations', 'analytics_conversation_days', 'analytics_conversation_hours', 'analytics_assignments', 'analytics_tag_events']) {
+      expect(await count(table, 'conversation_id'), table).toBe(0);
+    }
+    const { rows: customers } = await sql<{ n: number }>`select count(*)::int as n from pancake.customers where page_id = ${page!.id} and deleted_at is null and inserted_at is not null`.execute(h.db);
+    expect(await customerDays()).toBe(customers[0]!.n);
+    // Its tags are no longer counted (the view reads pancake.conversation_tags, where its rows are kept).
+    const { rows: live } = await sql<{ n: number }>`
+      select count(*)::int as n from pancake.conversation_tags ct
+      join pancake.conversations c on c.page_id = ct.page_id and c.id = ct.conversation_id and c.deleted_at is null
+      join pancake.tags t on t.page_id = ct.page_id and t.id = ct.tag_id and t.deleted_at is null and not coalesce(t.raw -> 'is_deactive' = 'true'::jsonb, false)
+      where ct.page_id = ${page!.id}`.execute(h.db);
+    expect(await perTag()).toBe(live[0]!.n);
+    const incremental = await summaries(h.db);
     await rebuild(h.db);
     expect(await summaries(h.db)).toEqual(incremental);
   });

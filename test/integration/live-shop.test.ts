@@ -15,6 +15,18 @@ function allConversations(sim: Simulator) {
   return [...sim.data.conversations.values()].flat();
 }
 
+/** The rows of records Pancake still lists (deleted ones are kept, marked deleted_at). */
+function liveRows(h: SyncHarness, table: 'pancake.conversations') {
+  return h.db.selectFrom(table).select(['id', 'raw']).where('deleted_at', 'is', null).orderBy('id').execute();
+}
+
+/** Every stored conversation the live shop deleted is marked, and nothing else is. */
+async function expectDeletedMarked(h: SyncHarness): Promise<void> {
+  const marked = await h.db.selectFrom('pancake.conversations').select('id').where('deleted_at', 'is not', null).orderBy('id').execute();
+  const deleted = new Set([...h.sim.data.deleted.conversations.values()].flat().map((c) => c.id));
+  expect(marked.map((r) => r.id).filter((id) => !deleted.has(id))).toEqual([]);
+}
+
 describe('a live shop (data changing while the sync walks it)', () => {
   it('the naive walk (page numbers over updated_at) loses rows: the suite can tell a skipping walk from a safe one', async () => {
     const sim = await startSimulator({ seed: 21, pages: 1, conversationsPerPage: 600, historyDays: 30, messagesPerConversation: { min: 1, max: 3 } });
@@ -45,7 +57,7 @@ describe('a live shop (data changing while the sync walks it)', () => {
   describe('the product', () => {
     let h: SyncHarness;
 
-    it('backfills 120 days while ≥ 50 conversations move, then one incremental run: the warehouse equals the final truth', async () => {
+    it('backfills 120 days while ≥ 50 conversations move (some deleted), then one incremental run with a sweep: the warehouse equals the final truth', async () => {
       h = await createSyncHarness({ seed: 22, pages: 2, conversationsPerPage: 260, historyDays: 120, messagesPerConversation: { min: 1, max: 40 } }, 'live');
       cleanups.push(() => h.close());
       const since = new Date(h.sim.data.now.getTime() - 121 * DAY);
@@ -57,24 +69,27 @@ describe('a live shop (data changing while the sync walks it)', () => {
 
       // Ranges are whole seconds, half-open: a change in the current second is read by the next run.
       await afterThisSecond();
-      const incremental = await h.sync();
+      // The live shop deletes now and then: only a sweep can tell (src/sync/sweep.ts).
+      expect(h.sim.liveShopStats!.deleted.size).toBeGreaterThan(0);
+      const incremental = await h.sync({ sweep: true });
       expect(incremental.exitCode).toBe(0);
 
       const truth = allConversations(h.sim);
-      const rows = await h.db.selectFrom('pancake.conversations').select(['id', 'raw']).orderBy('id').execute();
+      const rows = await liveRows(h, 'pancake.conversations');
       expect(rows.map((r) => r.id)).toEqual(truth.map((c) => c.id).sort());
       const byId = new Map(truth.map((c) => [c.id, c]));
       const stale = rows.filter((r) => !isDeepStrictEqual(r.raw, byId.get(r.id)));
       expect(stale.map((r) => r.id)).toEqual([]);
+      await expectDeletedMarked(h);
 
-      const messages = await h.db.selectFrom('pancake.messages').select(['id', 'raw']).orderBy('id').execute();
+      const messages = await h.db.selectFrom('pancake.messages').select(['id', 'raw']).where('conversation_id', 'in', truth.map((c) => c.id)).orderBy('id').execute();
       const truthMessages = [...h.sim.data.messages.values()].flat();
       expect(messages.map((m) => m.id)).toEqual(truthMessages.map((m) => m.id).sort());
       const messageById = new Map(truthMessages.map((m) => [m.id, m]));
       expect(messages.filter((m) => !isDeepStrictEqual(m.raw, messageById.get(m.id))).map((m) => m.id)).toEqual([]);
     });
 
-    it('an extension backfill (60 days stored, then --since 121 days) while conversations move: the warehouse equals the final truth', async () => {
+    it('an extension backfill (60 days stored, then --since 121 days) while conversations move (some deleted): after a sweep the warehouse equals the final truth', async () => {
       h = await createSyncHarness({ seed: 25, pages: 2, conversationsPerPage: 200, historyDays: 120, messagesPerConversation: { min: 1, max: 40 } }, 'live_ext');
       cleanups.push(() => h.close());
       expect((await h.sync({ since: new Date(h.sim.data.now.getTime() - 60 * DAY) })).exitCode).toBe(0);
@@ -84,14 +99,15 @@ describe('a live shop (data changing while the sync walks it)', () => {
       expect(extension.exitCode).toBe(0);
       expect(h.sim.liveShopStats!.moved.size).toBeGreaterThanOrEqual(20);
       await afterThisSecond();
-      expect((await h.sync()).exitCode).toBe(0);
+      expect((await h.sync({ sweep: true })).exitCode).toBe(0);
 
       const truth = allConversations(h.sim);
-      const rows = await h.db.selectFrom('pancake.conversations').select(['id', 'raw']).orderBy('id').execute();
+      const rows = await liveRows(h, 'pancake.conversations');
       expect(rows.map((r) => r.id)).toEqual(truth.map((c) => c.id).sort());
       const byId = new Map(truth.map((c) => [c.id, c]));
       expect(rows.filter((r) => !isDeepStrictEqual(r.raw, byId.get(r.id))).map((r) => r.id)).toEqual([]);
-      const messages = await h.db.selectFrom('pancake.messages').select('id').orderBy('id').execute();
+      await expectDeletedMarked(h);
+      const messages = await h.db.selectFrom('pancake.messages').select('id').where('conversation_id', 'in', truth.map((c) => c.id)).orderBy('id').execute();
       expect(messages.map((m) => m.id)).toEqual([...h.sim.data.messages.values()].flat().map((m) => m.id).sort());
     });
 

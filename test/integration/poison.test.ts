@@ -82,7 +82,7 @@ describe('poisoned records', () => {
 
   it(`a record over ${MAX_ROW_JSON_CHARS} characters of JSON is stored with its long strings cut, and a warning`, async () => {
     const huge = 'x'.repeat(MAX_ROW_JSON_CHARS + 1_000);
-    const row: PageRow = { id: 'huge-page', name: 'Huge', platform: null, timezone_offset_hours: null, is_activated: null, inserted_at: null, deleted_at: null, raw: { id: 'huge-page', about: huge, name: 'Huge' } };
+    const row: PageRow = { id: 'huge-page', name: 'Huge', platform: null, timezone_offset_hours: null, is_activated: null, inserted_at: null, deleted_at: null, status: null, raw: { id: 'huge-page', about: huge, name: 'Huge' } };
     const warnings: StorageWarning[] = [];
     await upsertRows(h.db, pagesTable, [row], (w) => warnings.push(w));
     expect(warnings).toEqual([{ table: 'pancake.pages', key: 'id=huge-page', reasons: [expect.stringMatching(/strings over \d+ characters cut/)] }]);

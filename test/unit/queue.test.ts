@@ -14,6 +14,9 @@ describe('queue task identity', () => {
 
   it('accepts the payload enqueue writes and refuses anything else with a message that says what to do', () => {
     expect(parsePageTaskPayload(JSON.parse(JSON.stringify(payload)))).toEqual(payload);
+    // `enqueue --sweep` reaches the worker; a task queued by an earlier version has no `sweep`.
+    expect(parsePageTaskPayload({ ...payload, sweep: true })).toEqual({ ...payload, sweep: true });
+    expect(parsePageTaskPayload({ ...payload, sweep: 'yes' })).toEqual(payload);
     for (const bad of [null, 'x', { ...payload, runId: 12 }, { ...payload, page: { id: '1' } }, { ...payload, streams: [] }, { ...payload, since: 'yesterday' }]) {
       expect(() => parsePageTaskPayload(bad)).toThrow(InvalidTaskPayloadError);
     }

@@ -11,6 +11,7 @@ function client(reply: unknown, options: { timezone?: string; accessToken?: stri
   const requests: ApiRequest[] = [];
   const http: HttpClient = {
     stats: { requests: 0, retries: 0, rateLimited: 0 },
+    pacing: { byPage: () => new Map(), user: () => null, startRun: () => undefined },
     request: async <T>(request: ApiRequest) => {
       requests.push(request);
       return reply as T;

@@ -3,7 +3,7 @@ import { checkId, type EndpointContext } from '../endpoint-context.js';
 import type { ListCallLogsResponse, PancakeCallLog } from '../types.js';
 import { checkPageNumber, walkPageNumbers, walkPages } from '../page-walk.js';
 import type { Instant } from '../time.js';
-import { iterateWindows, optionalRange, requiredEnds } from '../window.js';
+import { iterateWindows, optionalRange, requiredEnds, StuckWalkError } from '../window.js';
 
 /** The seed says "at least 30", the official description "maximum 30": 30 is the one value both accept. */
 export const CALL_LOGS_PAGE_SIZE = 30;
@@ -55,7 +55,10 @@ export function callLogEndpoints(ctx: EndpointContext): CallLogEndpoints {
       }
       const open = optionalRange(range.since, range.until);
       return (async function* () {
-        for await (const batch of walkPageNumbers((n) => fetchPage(open, n), CALL_LOGS_PAGE_SIZE)) if (batch.records.length > 0) yield batch.records;
+        for await (const batch of walkPageNumbers((n) => fetchPage(open, n), CALL_LOGS_PAGE_SIZE)) {
+          if (batch.records.length > 0) yield batch.records;
+          if (batch.stuck !== undefined) throw new StuckWalkError(batch.stuck);
+        }
       })();
     },
   };

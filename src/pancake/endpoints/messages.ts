@@ -1,6 +1,7 @@
 import { PancakeArgumentError, PancakeError } from '../errors.js';
 import { checkId, type EndpointContext } from '../endpoint-context.js';
 import type { ListMessagesResponse, PancakeMessage } from '../types.js';
+import { StuckWalkError } from '../window.js';
 
 export const MESSAGES_PER_BATCH = 30;
 
@@ -39,10 +40,18 @@ export function messageEndpoints(ctx: EndpointContext): MessageEndpoints {
   return {
     listMessages,
     async *iterateMessages(pageId, conversationId, options = {}) {
-      // A message arriving mid-walk shifts later batches by one: the overlap is read twice, never skipped.
+      // A message arriving mid-walk shifts later batches by one: the overlap is read twice, never
+      // skipped. A full batch of nothing but messages already yielded means the API ignores
+      // current_count: the walk ends with an error instead of asking forever.
       let position = options.startCount ?? 0;
+      const seen = new Set<string>();
       for (;;) {
         const batch = (await listMessages(pageId, conversationId, { customerId: options.customerId ?? null, currentCount: position })).messages;
+        const ids = batch.map((m) => String(m.id));
+        if (position > (options.startCount ?? 0) && batch.length >= MESSAGES_PER_BATCH && ids.every((id) => seen.has(id))) {
+          throw new StuckWalkError(`current_count=${position} of conversation ${conversationId} answered messages this walk had all read already`);
+        }
+        for (const id of ids) seen.add(id);
         if (batch.length > 0) yield batch;
         position += batch.length;
         if (batch.length < MESSAGES_PER_BATCH) return;

@@ -29,6 +29,12 @@ export interface ListPagesResponse extends ApiSuccess {
   pages?: PancakePage[];
 }
 
+/** The lists of the page list: where a page's subscription and the user's rights put it. */
+export type PageListStatus = 'activated' | 'inactivated' | 'hidden' | 'nopermission';
+
+/** The page list, list by list (a page in none of them is deleted in Pancake). */
+export type CategorizedPages = Record<PageListStatus, PancakePage[]>;
+
 export interface GeneratePageTokenResponse extends ApiSuccess {
   page_access_token: string;
 }
@@ -40,6 +46,10 @@ export interface PancakeConversation {
   page_id: string;
   type?: ConversationType;
   inserted_at: ApiTimestamp;
+  /**
+   * Missing from the official WhatsApp example (with message_count, seen and snippet): the sync and
+   * doctor read it as optional; typed as present for the simulator, which always knows it.
+   */
   updated_at: ApiTimestamp;
   customer_id?: string | null;
   customers?: ApiParticipant[];
@@ -57,6 +67,7 @@ export interface PancakeConversation {
   current_assign_users?: unknown[];
   assignee_histories?: unknown[];
   last_sent_by?: ApiParticipant | null;
+  /** Objects here (seen); the sync also accepts strings, as the messages answer sends them. */
   recent_phone_numbers?: Array<{ phone_number: string; m_id?: string; [field: string]: unknown }>;
   ads?: unknown[];
   ad_ids?: string[];

@@ -3,7 +3,7 @@
 // server adds the transport concerns (latency, rate limits, faults, the request log) around this.
 
 import { BadParam, fail, type ApiResponse } from './routes/params.js';
-import type { ApiContext, RouteDefinition } from './routes/route.js';
+import { listStatusOf, type ApiContext, type RouteDefinition } from './routes/route.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { entityRoutes } from './routes/customers-calls-posts.js';
 import { pageRoutes } from './routes/pages.js';
@@ -56,18 +56,26 @@ export function tokenOf(route: Route, query: URLSearchParams, tokens: TokenBook)
 }
 
 /** Answers one request as the real API would (statuses, messages and shapes from docs/pancake-api.md). */
+const failWithCode = (code: number, message: string): ApiResponse => ({ status: 200, body: { success: false, message, error_code: code }, resultCount: null });
+
 export function handle(route: Route, query: URLSearchParams, body: unknown, ctx: ApiContext, applyEffects = true): ApiResponse {
   const definition = route.definition;
   if (!definition) return fail(404, 'Not found');
   const { data, tokens } = ctx;
   if (definition.auth === 'user') {
-    if (query.get('access_token') !== tokens.userToken) return fail(401, 'Invalid access_token');
+    const token = query.get('access_token');
+    // An expired or replaced user token, as Pancake words them: HTTP 200 with an error_code
+    // (docs/pancake-api.md, "Responses, errors, limits": 102 seen as HTTP 200 in a live probe).
+    if (token !== null && token === tokens.userToken && tokens.userTokenExpired) return failWithCode(103, 'access_token has expired');
+    if (token !== null && tokens.retiredUserTokens.has(token)) return failWithCode(102, 'Invalid access_token');
+    if (token !== tokens.userToken) return fail(401, 'Invalid access_token');
   } else {
     const token = query.get('page_access_token');
     const owner = token === null ? undefined : tokens.pagesByToken.get(token);
     if (owner === undefined) return fail(401, 'Invalid page_access_token');
-    if (!data.pages.some((p) => p.id === route.pageId)) return fail(404, 'Page not found');
+    if (!data.pages.some((p) => p.id === route.pageId) || listStatusOf(ctx, route.pageId ?? '') === null) return fail(404, 'Page not found');
     if (owner !== route.pageId) return fail(403, 'The page_access_token does not belong to this page');
+    if (listStatusOf(ctx, route.pageId ?? '') === 'nopermission') return fail(403, 'You do not have permission on this page');
   }
   try {
     return definition.handle({ params: route.params, pageId: route.pageId, query, body, ctx, applyEffects });

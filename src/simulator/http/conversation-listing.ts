@@ -3,6 +3,7 @@
 
 import type { ApiTag, PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import type { SimulatorData } from '../shop/model.js';
+import { activityTime } from '../shop/channel-shape.js';
 import { parseApiTime, unixSeconds } from '../shop/time.js';
 
 export type OrderField = 'inserted_at' | 'updated_at';
@@ -30,7 +31,8 @@ export class ConversationViews {
     const key = `${pageId}:${field}`;
     const cached = this.cache.get(key);
     if (cached && cached.revision === this.data.revision) return cached.rows;
-    const rows = (this.data.conversations.get(pageId) ?? []).map((conversation) => ({ conversation, ms: parseApiTime(conversation[field]) }));
+    // A conversation without updated_at (channel-shape.ts) stands at its inserted_at.
+    const rows = (this.data.conversations.get(pageId) ?? []).map((conversation) => ({ conversation, ms: parseApiTime(field === 'updated_at' ? activityTime(conversation) : conversation[field]) }));
     rows.sort(compareRows);
     this.cache.set(key, { revision: this.data.revision, rows });
     return rows;
@@ -77,13 +79,17 @@ export function pageByNumber(rows: readonly Row[], filter: ConversationFilter, p
 /**
  * v2: the 60 rows strictly after the cursor conversation's *current* position. A keyset cursor
  * cannot make a row that did not move disappear; a row that moved above the cursor is just not
- * seen again in this walk (it is newer than the walk's start, so the next run picks it up).
+ * seen again in this walk (it is newer than the walk's start, so the next run picks it up). A
+ * cursor conversation deleted since is no longer in the rows: the walk goes on after the place it
+ * had (inferred: a soft-deleting backend still knows its keys).
  */
-export function pageAfter(rows: readonly Row[], filter: ConversationFilter, after: PancakeConversation | null): PancakeConversation[] {
+export function pageAfter(rows: readonly Row[], filter: ConversationFilter, after: PancakeConversation | null, field: OrderField = 'updated_at'): PancakeConversation[] {
   let start = 0;
   if (after) {
     const index = rows.findIndex((row) => row.conversation === after);
-    start = index + 1;
+    const place = { conversation: after, ms: parseApiTime(after[field]) };
+    start = index >= 0 ? index + 1 : rows.findIndex((row) => compareRows(place, row) < 0);
+    if (start < 0) return [];
   }
   const out: PancakeConversation[] = [];
   for (let i = start; i < rows.length && out.length < CONVERSATIONS_PER_PAGE; i++) {

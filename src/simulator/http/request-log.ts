@@ -28,6 +28,8 @@ export interface RequestLogEntry {
   /** 0 while in flight, and for requests answered by dropping the connection. */
   status: number;
   fault: FaultKind | null;
+  /** True when the API's own rate limit (rateLimitPerSecond) refused it, whatever the answer's form. */
+  rateLimited: boolean;
   /** ms since the epoch. */
   startedAt: number;
   finishedAt: number;
@@ -54,6 +56,7 @@ export function logEntry(seq: number, req: IncomingMessage, url: URL, route: Pic
     tokenId,
     status: 0,
     fault: null,
+    rateLimited: false,
     startedAt,
     finishedAt: 0,
     resultCount: null,
@@ -89,7 +92,7 @@ export async function readBody(req: IncomingMessage): Promise<unknown> {
 const TOKEN_KEY = /access_token|^token$/i;
 
 export function redactBody(body: unknown, tokens: TokenBook): unknown {
-  const secrets = [tokens.userToken, ...tokens.tokensByPage.values()];
+  const secrets = [tokens.userToken, ...tokens.retiredUserTokens, ...tokens.tokensByPage.values()];
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') return secrets.reduce((text, secret) => text.split(secret).join('***'), value);
     if (Array.isArray(value)) return value.map(walk);

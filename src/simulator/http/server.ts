@@ -8,22 +8,28 @@ import type { ResponseOverride, Simulator, SimulatorOptions } from '../contract.
 import { appendMessages, createConversation, touch } from '../live/conversation-changes.js';
 import { type LiveShop, type LiveShopOptions, startLiveShop } from '../live/live-shop.js';
 import { entitySimulator } from '../live/record-changes.js';
+import { changeShop } from '../live/shop-changes.js';
 import { createSimulatorData } from '../shop/data-set.js';
 import { Random } from '../shop/random.js';
 import { bumpStatistics } from '../statistics/state.js';
 import { type ApiContext, type Route, handle, matchRoute, tokenOf } from './api.js';
 import { ConversationViews } from './conversation-listing.js';
 import { type FaultOptions, FaultPlan, TOKEN_EXPIRED, TOO_MANY_REQUESTS, sendJson, sendNonJson, sendServerError, sendTruncated } from './faults.js';
-import { SlidingWindow } from './rate-limit.js';
+import { type OtherClientLoad, SlidingWindow, otherClientHits } from './rate-limit.js';
+import type { PageListStatus } from './routes/route.js';
 import { type RequestLogEntry, logEntry, readBody, redactBody } from './request-log.js';
-import { replacePageToken, tokenBook } from './token-book.js';
+import { USER_TOKEN_LIFETIME_MS, renewUserToken, replacePageToken, tokenBook } from './token-book.js';
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const data = createSimulatorData(options);
-  const tokens = tokenBook(data.seed, data.pages.map((p) => p.id));
+  const tokens = tokenBook(data.seed, data.pages.map((p) => p.id), options.userTokenExpiresAt ?? null);
   tokens.rotateOnGenerate = options.rotatePageTokens ?? false;
   let override: ResponseOverride | null = null;
-  const ctx: ApiContext = { data, tokens, views: new ConversationViews(data) };
+  const pagingFaults = { stuckCursorPages: [] as string[], repeatingMessageConversations: [] as string[] };
+  const ctx: ApiContext = { data, tokens, views: new ConversationViews(data), pageLists: new Map(), pagingFaults };
+  // The shop's clock: real time until advanceTo moves it, then where it was moved to.
+  let clock: number | null = options.clock === 'manual' ? data.now.getTime() : null;
+  const nowMs = (): number => clock ?? Date.now();
   const requests: RequestLogEntry[] = [];
   const window = new SlidingWindow();
   const mutationRng = Random.of('mutations', data.seed);
@@ -31,6 +37,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const timers = new Set<NodeJS.Timeout>();
   let latencyMs = options.latencyMs ?? 0;
   let rateLimit = options.rateLimitPerSecond ?? null;
+  let otherClient: OtherClientLoad | null = options.otherClientLoad ?? null;
+  const rateLimitAnswer = options.rateLimitAnswer ?? 'http';
   let faults = options.faults ? new FaultPlan(options.faults, data.seed) : null;
   let seq = 0;
   let liveShop: LiveShop | null = null;
@@ -91,15 +99,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   ): Promise<void> {
     const startedAt = entry.startedAt;
     // Decided on arrival, so a request is limited by what came before it, not by how long it waited.
-    const limited = rateLimit !== null && !window.admit(rawToken ?? '', rateLimit, startedAt);
+    // Pancake's limit is per page: requests about a page share one window, whatever their token;
+    // the user API's requests are counted per token.
+    const pageKey = route.definition?.auth === 'page' ? route.pageId : null;
+    const limited = rateLimit !== null && !window.admit(pageKey === null ? `token:${rawToken ?? ''}` : `page:${pageKey}`, rateLimit, startedAt, otherClientHits(otherClient, pageKey, startedAt));
     const fault = limited ? null : (faults?.draw(route.pageId) ?? null);
     entry.fault = fault;
     await wait(latencyMs);
     if (closing) return;
 
     if (limited) {
-      entry.status = 429;
-      sendJson(res, 429, TOO_MANY_REQUESTS, { 'retry-after': '1' });
+      entry.status = rateLimitAnswer === 'body' ? 200 : 429;
+      entry.rateLimited = true;
+      if (rateLimitAnswer === 'body') sendJson(res, 200, TOO_MANY_REQUESTS);
+      else sendJson(res, 429, TOO_MANY_REQUESTS, { 'retry-after': '1' });
       return;
     }
     // Faults replace the answer; only 'timeout' (late) and 'truncated' (cut) consult api.ts. A truncated
@@ -164,12 +177,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
-  const at = (date: Date | undefined): number => (date ?? new Date()).getTime();
+  const at = (date: Date | undefined): number => date?.getTime() ?? nowMs();
 
   let lastLiveShop: LiveShop | null = null;
   const simulator: Simulator = {
     baseUrl: `http://${hostPart}:${address.port}`,
-    userToken: tokens.userToken,
+    get userToken() {
+      return tokens.userToken;
+    },
     requests,
     data,
     pageToken(pageId: string): string {
@@ -186,6 +201,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setRateLimit(perSecond: number | null): void {
       rateLimit = perSecond;
     },
+    setOtherClientLoad(load: OtherClientLoad | null): void {
+      otherClient = load;
+    },
+    expireUserToken(): void {
+      tokens.userTokenExpired = true;
+    },
+    renewUserToken(expiresAt?: Date): string {
+      const issuedAt = new Date();
+      return renewUserToken(tokens, data.seed, issuedAt, expiresAt ?? new Date(issuedAt.getTime() + USER_TOKEN_LIFETIME_MS));
+    },
+    setPageListStatus(pageId: string, status: PageListStatus | null): void {
+      if (!data.pages.some((p) => p.id === pageId)) throw new Error(`No page ${pageId} in this simulator`);
+      if (status === 'activated') ctx.pageLists.delete(pageId);
+      else ctx.pageLists.set(pageId, status);
+    },
+    pageListStatus: (pageId: string) => (ctx.pageLists.has(pageId) ? (ctx.pageLists.get(pageId) ?? null) : 'activated'),
     setFaults(options: FaultOptions | null): void {
       faults = options ? new FaultPlan(options, data.seed) : null;
     },
@@ -206,7 +237,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     bumpStatistics: (pageId, day) => bumpStatistics(data, pageId, day),
     revokePageToken: (pageId) => void replacePageToken(tokens, data.seed, pageId),
     setResponseOverride: (next) => void (override = next),
-    ...entitySimulator(data, Random.of('entity-mutations', data.seed)),
+    setPagingFaults(faults) {
+      pagingFaults.stuckCursorPages = [...(faults?.stuckCursorPages ?? [])];
+      pagingFaults.repeatingMessageConversations = [...(faults?.repeatingMessageConversations ?? [])];
+    },
+    now: () => new Date(nowMs()),
+    advanceTo(to, rates = {}) {
+      const from = clock ?? data.now.getTime();
+      if (!(to.getTime() >= from)) throw new Error(`advanceTo: ${to.toISOString()} is before the shop's clock (${new Date(from).toISOString()})`);
+      const changes = changeShop(data, simulator, from, to.getTime(), rates === false ? null : rates);
+      clock = to.getTime();
+      return changes;
+    },
+    ...entitySimulator(data, Random.of('entity-mutations', data.seed), nowMs),
     close(): Promise<void> {
       if (!closing) {
         liveShop?.stop();
@@ -222,5 +265,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
   };
   if (options.liveShop) simulator.setLiveShop(options.liveShop);
+  if (options.pagingFaults) simulator.setPagingFaults(options.pagingFaults);
   return simulator;
 }

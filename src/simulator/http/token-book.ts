@@ -1,10 +1,19 @@
 // The tokens the server accepts. Page tokens are stable across generate calls, as the real API's are
 // until revoked; a rotation or a revocation replaces one, and the old one is refused from then on.
 
-import { pageTokenFor, userTokenFor } from '../shop/access-tokens.js';
+import { pageTokenFor, userJwtFor, userTokenFor } from '../shop/access-tokens.js';
+
+/** A user token's lifetime when the simulator issues it as a JWT: 90 days (docs/pancake-api.md). */
+export const USER_TOKEN_LIFETIME_MS = 90 * 86_400_000;
 
 export interface TokenBook {
   userToken: string;
+  /** Set by expireUserToken(): the user token is refused as expired (error_code 103) until renewed. */
+  userTokenExpired: boolean;
+  /** User tokens replaced by a renewal: refused as invalid (error_code 102 in an HTTP 200, as a live probe saw). */
+  retiredUserTokens: Set<string>;
+  /** User tokens issued so far (each renewal derives the next from it). */
+  userTokensIssued: number;
   /** When true, generating a page token issues a new one and revokes the previous (Pancake may). */
   rotateOnGenerate: boolean;
   /** Tokens issued per page so far: each rotation or revocation derives the next from it. */
@@ -15,8 +24,9 @@ export interface TokenBook {
   tokensByPage: Map<string, string>;
 }
 
-export function tokenBook(seed: number, pageIds: readonly string[]): TokenBook {
-  const book: TokenBook = { userToken: userTokenFor(seed), rotateOnGenerate: false, issued: new Map(), pagesByToken: new Map(), tokensByPage: new Map() };
+export function tokenBook(seed: number, pageIds: readonly string[], userTokenExpiresAt: Date | null = null): TokenBook {
+  const userToken = userTokenExpiresAt === null ? userTokenFor(seed) : userJwtFor(seed, 1, new Date(userTokenExpiresAt.getTime() - USER_TOKEN_LIFETIME_MS), userTokenExpiresAt);
+  const book: TokenBook = { userToken, userTokenExpired: false, retiredUserTokens: new Set(), userTokensIssued: 1, rotateOnGenerate: false, issued: new Map(), pagesByToken: new Map(), tokensByPage: new Map() };
   for (const id of pageIds) addPageToken(book, seed, id);
   return book;
 }
@@ -40,4 +50,16 @@ export function replacePageToken(book: TokenBook, seed: number, pageId: string):
   book.pagesByToken.set(token, pageId);
   book.tokensByPage.set(pageId, token);
   return token;
+}
+
+/**
+ * Issues a new user token (a JWT expiring at `expiresAt`), as a shop owner does in Pancake when the
+ * old one expires; the old one is refused from then on. Page tokens are not touched.
+ */
+export function renewUserToken(book: TokenBook, seed: number, issuedAt: Date, expiresAt: Date): string {
+  book.retiredUserTokens.add(book.userToken);
+  book.userTokensIssued += 1;
+  book.userToken = userJwtFor(seed, book.userTokensIssued, issuedAt, expiresAt);
+  book.userTokenExpired = false;
+  return book.userToken;
 }

@@ -1,13 +1,15 @@
 // A shop that keeps working while a sync reads it: customers write, employees reply, re-tag and
-// re-assign, new customers start conversations. Changes are paced by the requests the simulator
+// re-assign, new customers start conversations, now and then a customer record arrives stamped days
+// before it appears and a conversation is deleted. Changes are paced by the requests the simulator
 // serves (deterministic for a given seed and request sequence) or by the clock (for
 // `pancake-sync simulate`). Every change moves a conversation's updated_at, which is exactly what
 // makes a naive page-number walk over updated_at skip rows.
 
 import { Random } from '../shop/random.js';
+import { hasCustomer } from '../shop/customers.js';
 import type { SimulatorData } from '../shop/model.js';
 
-export type LiveChangeKind = 'new_message' | 'new_conversation' | 'retag' | 'customer_edit';
+export type LiveChangeKind = 'new_message' | 'new_conversation' | 'retag' | 'customer_edit' | 'late_customer' | 'deletion';
 
 export interface LiveShopOptions {
   /** Changes per request served, e.g. 0.5 = one change every other request. */
@@ -26,6 +28,10 @@ export interface LiveShopStats {
   /** Existing conversations whose updated_at moved (they jump to the front of an updated_at walk). */
   moved: Set<string>;
   created: Set<string>;
+  /** Conversations deleted (kind `deletion`). */
+  deleted: Set<string>;
+  /** Customers stamped 1–3 days before they appeared (kind `late_customer`). */
+  lateCustomers: Set<string>;
 }
 
 /** The simulator's mutations the live shop may call; a kind without a mutator is skipped. */
@@ -34,6 +40,10 @@ export interface LiveShopMutators {
   addConversation(pageId: string): { id: string };
   touchConversation(conversationId: string): void;
   editCustomer?: (customerId: string) => void;
+  addCustomer?: (pageId: string, at?: Date, stampedAt?: Date) => { id: string };
+  deleteRecord?: (kind: 'conversation', id: string) => boolean;
+  /** The shop's clock; default the real one. */
+  now?: () => Date;
 }
 
 export interface LiveShop {
@@ -43,16 +53,22 @@ export interface LiveShop {
   stop(): void;
 }
 
-const DEFAULT_KINDS: LiveChangeKind[] = ['new_message', 'new_message', 'new_message', 'retag', 'new_conversation', 'customer_edit'];
+const EVERYDAY: LiveChangeKind[] = ['new_message', 'new_message', 'new_message', 'retag', 'new_conversation', 'customer_edit'];
+// Weights by repetition: one change in fourteen is a late-stamped customer, one a deletion.
+const DEFAULT_KINDS: LiveChangeKind[] = [...EVERYDAY, ...EVERYDAY, 'late_customer', 'deletion'];
+const DAY_MS = 86_400_000;
 
 export function startLiveShop(data: SimulatorData, mutators: LiveShopMutators, options: LiveShopOptions): LiveShop {
   const rng = Random.of('live-shop', options.seed ?? data.seed);
-  const kinds = (options.kinds ?? DEFAULT_KINDS).filter((k) => k !== 'customer_edit' || mutators.editCustomer);
+  const needs: Partial<Record<LiveChangeKind, unknown>> = { customer_edit: mutators.editCustomer, late_customer: mutators.addCustomer, deletion: mutators.deleteRecord };
+  const kinds = (options.kinds ?? DEFAULT_KINDS).filter((k) => !(k in needs) || needs[k] !== undefined);
   const stats: LiveShopStats = {
     changes: 0,
-    byKind: { new_message: 0, new_conversation: 0, retag: 0, customer_edit: 0 },
+    byKind: { new_message: 0, new_conversation: 0, retag: 0, customer_edit: 0, late_customer: 0, deletion: 0 },
     moved: new Set(),
     created: new Set(),
+    deleted: new Set(),
+    lateCustomers: new Set(),
   };
   let credit = 0;
 
@@ -84,7 +100,16 @@ export function startLiveShop(data: SimulatorData, mutators: LiveShopMutators, o
         stats.created.add(mutators.addConversation(target.pageId).id);
         break;
       case 'customer_edit':
-        if (target.customerId) mutators.editCustomer?.(target.customerId);
+        // The conversation's customer may have been deleted meanwhile: nothing to edit then.
+        if (target.customerId && hasCustomer(data, target.customerId)) mutators.editCustomer?.(target.customerId);
+        break;
+      case 'late_customer': {
+        const now = mutators.now?.().getTime() ?? Date.now();
+        stats.lateCustomers.add(mutators.addCustomer!(target.pageId, undefined, new Date(now - rng.int(DAY_MS / 1000, (3 * DAY_MS) / 1000) * 1000)).id);
+        break;
+      }
+      case 'deletion':
+        if (mutators.deleteRecord?.('conversation', target.id)) stats.deleted.add(target.id);
         break;
     }
     stats.changes += 1;

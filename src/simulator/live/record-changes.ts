@@ -2,11 +2,13 @@
 // colleague, edit a customer, take a call, publish a post. Every change bumps data.revision (the
 // server caches sorted views by it) and, where the API would, moves the record's updated_at.
 
+import { activityTime } from '../shop/channel-shape.js';
 import type { PancakeCallLog, PancakePageCustomer, PancakePost } from '../../pancake/types.js';
 import type { ApiTag } from '../../pancake/types.js';
-import type { SimulatorData } from '../shop/model.js';
+import type { DeletableKind, SimulatorData } from '../shop/model.js';
 import { newCallLog } from '../shop/call-logs.js';
-import { findCustomer } from '../shop/customers.js';
+import { addStandaloneCustomer, findCustomer } from '../shop/customers.js';
+import { deleteRecord, restoreRecord } from './deletions.js';
 import { newPost } from '../shop/posts.js';
 import type { Random } from '../shop/random.js';
 import { summarize } from '../shop/conversation-summary.js';
@@ -32,10 +34,24 @@ export interface EntitySimulator {
   addCallLog(pageId: string, at?: Date): PancakeCallLog;
   /** A new post published at `at`. */
   addPost(pageId: string, at?: Date): PancakePost;
+  /**
+   * A new customer without a conversation, listed from now on. `stampedAt` (default `at`) is its
+   * inserted_at and updated_at: earlier than now makes a record stamped before it appeared.
+   */
+  addCustomer(pageId: string, at?: Date, stampedAt?: Date): PancakePageCustomer;
+  /**
+   * Deletes a conversation, customer, post or tag (`id` as the API sends it): it leaves every
+   * listing, a deleted conversation's messages answer 404; the statistics keep counting it. False
+   * when it was deleted already.
+   */
+  deleteRecord(kind: DeletableKind, id: string, at?: Date): boolean;
+  /** Brings a deleted record back as it was. False when it was not deleted. */
+  restoreRecord(kind: DeletableKind, id: string): boolean;
 }
 
-export function entitySimulator(data: SimulatorData, rng: Random): EntitySimulator {
-  const at = (date: Date | undefined): number => (date ?? new Date()).getTime();
+/** `now` is the shop's clock (the server's: real time unless advanced, see contract.ts). */
+export function entitySimulator(data: SimulatorData, rng: Random, now: () => number = Date.now): EntitySimulator {
+  const at = (date: Date | undefined): number => date?.getTime() ?? now();
   return {
     callCenterId: (pageId) => required(data.entities.callCenters.get(pageId), `No page ${pageId} in this simulator`),
     addTag: (conversationId, tagId, date) => setTag(data, conversationId, tagId, 'add', at(date)),
@@ -72,6 +88,16 @@ export function entitySimulator(data: SimulatorData, rng: Random): EntitySimulat
       data.revision++;
       return post;
     },
+    addCustomer(pageId, date, stampedAt) {
+      required(data.pages.find((p) => p.id === pageId), `No page ${pageId} in this simulator`);
+      const appeared = at(date);
+      const stamped = stampedAt?.getTime() ?? appeared;
+      const customer = addStandaloneCustomer(data, rng, pageId, stamped);
+      if (stamped < appeared) data.lateStamped.push({ kind: 'customer', pageId, id: customer.id, stampedAt: stamped, appearedAt: appeared });
+      return customer;
+    },
+    deleteRecord: (kind, id, date) => deleteRecord(data, kind, String(id), at(date)),
+    restoreRecord: (kind, id) => restoreRecord(data, kind, String(id)),
   };
 }
 
@@ -87,7 +113,7 @@ export function setTag(data: SimulatorData, conversationId: string, tagId: strin
   const has = tags.some((t) => t !== null && String(t.id) === String(tagId));
   if (has === (action === 'add')) return false;
   conversation.tags = action === 'add' ? [...tags, { ...tag }] : tags.filter((t) => t === null || String(t.id) !== String(tagId));
-  const ms = Math.max(atMs, parseApiTime(conversation.updated_at));
+  const ms = Math.max(atMs, parseApiTime(activityTime(conversation)));
   conversation.tag_histories = [...(conversation.tag_histories ?? []), { inserted_at: formatApiTime(ms, 6), payload: { action, editor_id: null, tag: { ...tag } as ApiTag } }];
   summarize(conversation, data.messages.get(conversation.id) ?? [], ms);
   data.revision++;

@@ -21,3 +21,16 @@ export function userTokenFor(seed: number): string {
 export function pageTokenFor(seed: number, pageId: string): string {
   return `eyJ${opaque(`page-token:${seed}:${pageId}`, 189)}`;
 }
+
+/**
+ * A user token shaped as Pancake's are: a JWT whose `exp` says when it expires (docs/pancake-api.md,
+ * "Bases and tokens"; 90 days after `iat` there). Derived from the seed, the issue number and the
+ * times, so a simulator started again with the same options issues the same token.
+ */
+export function userJwtFor(seed: number, issue: number, issuedAt: Date, expiresAt: Date): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const iat = Math.floor(issuedAt.getTime() / 1000);
+  const exp = Math.floor(expiresAt.getTime() / 1000);
+  const payload = { uid: opaque(`user-id:${seed}`, 24), name: 'Chủ Shop', iat, exp, fb_id: opaque(`fb:${seed}`, 15), session_id: opaque(`session:${seed}:${issue}`, 32) };
+  return `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}.${opaque(`signature:${seed}:${issue}:${exp}`, 43)}`;
+}

@@ -3,6 +3,7 @@
 // reaction, an order from another channel). Generated after the conversations, from seeded streams
 // of their own, so adding them changed no conversation or message of an existing seed.
 
+import { activityTime } from './channel-shape.js';
 import type { PancakeCustomerNote, PancakePageCustomer } from '../../pancake/types.js';
 import type { PancakeConversation } from '../../pancake/types.js';
 import { type Birthday, birthdayText, drawBirthday, drawNotes } from './customer-profile.js';
@@ -38,7 +39,7 @@ export function pageCustomers(data: SimulatorData, pageId: string, employees: re
 function conversationCustomer(data: SimulatorData, conversation: PancakeConversation): PancakePageCustomer {
   const rng = Random.of('customer', data.seed, conversation.id);
   const inserted = parseApiTime(conversation.inserted_at);
-  const last = parseApiTime(conversation.updated_at);
+  const last = parseApiTime(activityTime(conversation));
   const from = Math.min(last, Math.max(inserted, data.now.getTime() - data.historyDays * DAY_MS));
   return customerOfConversation(rng, conversation, inserted, from + Math.floor(rng.next() * (last - from)));
 }
@@ -50,6 +51,26 @@ export function addConversationCustomer(data: SimulatorData, conversation: Panca
   list.push(customer);
   data.entities.customers.set(conversation.page_id, list);
   return customer;
+}
+
+/**
+ * A new customer without a conversation (a reaction, an order from another channel), first seen and
+ * last changed at `stampedMs`; listed from whenever the caller adds it (live/shop-changes.ts stamps
+ * some days before they appear, as records imported late are).
+ */
+export function addStandaloneCustomer(data: SimulatorData, rng: Random, pageId: string, stampedMs: number): PancakePageCustomer {
+  const customer = standaloneCustomer(rng, pageId, data.employees.get(pageId) ?? [], stampedMs, stampedMs);
+  const list = data.entities.customers.get(pageId) ?? [];
+  list.push(customer);
+  data.entities.customers.set(pageId, list);
+  data.revision++;
+  return customer;
+}
+
+/** Whether a page customer (by id or customer_id) is listed now. */
+export function hasCustomer(data: SimulatorData, customerId: string): boolean {
+  for (const list of data.entities.customers.values()) if (list.some((c) => c.id === customerId || c.customer_id === customerId)) return true;
+  return false;
 }
 
 /** By page-customer id, or by the global customer_id conversations carry (its first page customer). */

@@ -8,6 +8,7 @@ import { pageCallLogs } from './call-logs.js';
 import { generateConversation } from './conversations.js';
 import { pageCustomers } from './customers.js';
 import type { DataOptions, EntityOptions, SimulatorData } from './model.js';
+import { activityTime } from './channel-shape.js';
 import { createPage } from './pages.js';
 import { pagePosts } from './posts.js';
 import { BUSY_MESSAGES_PER_CONVERSATION, dressAsBusyShop } from './busy-shop.js';
@@ -17,7 +18,7 @@ import { pageUsers } from './users.js';
 
 const DEFAULT_DATA_OPTIONS = {
   seed: 1,
-  pages: 2,
+  pages: 3,
   conversationsPerPage: 120,
   messagesPerConversation: { min: 1, max: 70 },
   historyDays: 120,
@@ -48,6 +49,8 @@ export function createSimulatorData(options: DataOptions = {}): SimulatorData {
     tags: new Map(),
     entities: { customers: new Map(), callLogs: new Map(), posts: new Map(), users: new Map(), callCenters: new Map() },
     statistics: createStatisticsState(options.statisticsZone ?? null),
+    deleted: { conversations: new Map(), messages: new Map(), customers: new Map(), posts: new Map(), tags: new Map(), at: new Map() },
+    lateStamped: [],
     revision: 0,
   };
   const nowMs = now.getTime();
@@ -61,7 +64,7 @@ export function createSimulatorData(options: DataOptions = {}): SimulatorData {
       const lastSecond = tie && previousSecond !== null ? previousSecond : unixSeconds(nowMs - rng.next() * historyDays * 86_400_000);
       const count = range.min + Math.floor((range.max - range.min + 1) * rng.next() ** 2);
       const conversation = generateConversation(data, ctx, rng, lastSecond, count, nowMs);
-      previousSecond = unixSeconds(parseApiTime(conversation.updated_at));
+      previousSecond = unixSeconds(parseApiTime(activityTime(conversation)));
     }
   }
   if (options.shape === 'busy') dressAsBusyShop(data);
@@ -85,12 +88,12 @@ function addPageRecords(data: SimulatorData, page: PancakePage, options: EntityO
   data.entities.posts.set(pageId, pagePosts(data, page, options.postsPerPage ?? Math.round(data.historyDays / 4)));
 }
 
-/** Conversations of a page whose updated_at lies in [since, until], compared in whole seconds like the API. */
+/** Conversations of a page whose updated_at (else inserted_at) lies in [since, until], compared in whole seconds like the API. */
 export function conversationsUpdatedBetween(data: SimulatorData, pageId: string, since: Date, until: Date): PancakeConversation[] {
   const from = unixSeconds(since.getTime());
   const to = unixSeconds(until.getTime());
   return (data.conversations.get(pageId) ?? []).filter((c) => {
-    const s = unixSeconds(parseApiTime(c.updated_at));
+    const s = unixSeconds(parseApiTime(activityTime(c)));
     return s >= from && s <= to;
   });
 }

@@ -56,11 +56,43 @@ export interface SimulatorData {
   statistics: StatisticsState;
   /** Page customers, call logs, posts, users and call-center ids, by page id. */
   entities: EntityData;
+  /** Records deleted in Pancake: gone from every listing, kept here (live/deletions.ts). */
+  deleted: DeletedRecords;
+  /** Records stamped earlier than the moment they appeared (live/shop-changes.ts), in the order they appeared. */
+  lateStamped: LateStampedRecord[];
   /**
    * Bumped by every mutation, so the server knows when its sorted views are stale. Change data through
    * the Simulator's methods; code that edits records directly must bump it too.
    */
   revision: number;
+}
+
+/** The kinds of records Pancake may delete (they vanish from its listings). */
+export type DeletableKind = 'conversation' | 'customer' | 'post' | 'tag';
+
+/**
+ * What was deleted, by page id (messages by conversation id), each list in deletion order. The
+ * statistics keep counting what these records did: Pancake's counts are of what happened.
+ */
+export interface DeletedRecords {
+  conversations: Map<string, PancakeConversation[]>;
+  messages: Map<string, PancakeMessage[]>;
+  customers: Map<string, PancakePageCustomer[]>;
+  posts: Map<string, PancakePost[]>;
+  tags: Map<string, ApiTag[]>;
+  /** When each was deleted (ms), by `${kind}:${id}`. */
+  at: Map<string, number>;
+}
+
+/** A record whose time (updated_at, inserted_at) is earlier than the moment it became listable. */
+export interface LateStampedRecord {
+  kind: 'customer' | 'post';
+  pageId: string;
+  id: string;
+  /** Its updated_at (customers) or inserted_at (posts), ms. */
+  stampedAt: number;
+  /** When it appeared in the listings, ms. */
+  appearedAt: number;
 }
 
 export interface Employee {

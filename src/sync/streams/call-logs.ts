@@ -6,11 +6,12 @@ import { parseApiTimestamp } from '../../pancake/time.js';
 import type { CallLogsTable } from '../../warehouse/schema.js';
 import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
+import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { StreamUnavailableError, type Stream, type StreamContext } from '../stream.js';
 import { runWindowed, windowedPlan, type WindowedSource } from '../windowed.js';
 
-export type CallLogRow = Omit<CallLogsTable, 'synced_at' | 'raw' | 'start_time'> & { start_time: Date | null; raw: unknown };
+export type CallLogRow = Omit<CallLogsTable, 'synced_at' | 'raw' | 'start_time' | 'deleted_at'> & { start_time: Date | null; deleted_at: Date | null; raw: unknown };
 
 export const callLogsTable: TableSpec<CallLogRow> = {
   table: 'pancake.call_logs',
@@ -26,10 +27,11 @@ export const callLogsTable: TableSpec<CallLogRow> = {
     { name: 'start_time', type: 'timestamptz' },
     { name: 'duration_seconds', type: 'integer' },
     { name: 'status', type: 'text' },
+    { name: 'deleted_at', type: 'timestamptz' },
     { name: 'raw', type: 'jsonb' },
   ],
-  // call_center_id comes from the configuration, not from raw.
-  compare: ['raw', 'call_center_id'],
+  // call_center_id comes from the configuration, deleted_at from sweeps: neither is in raw.
+  compare: ['raw', 'call_center_id', 'deleted_at'],
 };
 
 /** A SIP extension is a short internal number ("101"); customers' numbers are full phone numbers. */
@@ -63,11 +65,12 @@ export function mapCallLog(log: PancakeCallLog, pageId: string, callCenterId: st
     start_time: parseApiTimestamp(log.start_time),
     duration_seconds: int(log.duration),
     status: str(log.status),
+    deleted_at: null,
     raw: log,
   };
 }
 
-function source(callCenterId: string): WindowedSource<PancakeCallLog, PagePosition> {
+function source(callCenterId: string, skipped: SkippedRecords): WindowedSource<PancakeCallLog, PagePosition> {
   return {
     stream: 'call_logs',
     read: (ctx, window, from) =>
@@ -86,7 +89,9 @@ function source(callCenterId: string): WindowedSource<PancakeCallLog, PagePositi
         window,
         from,
       ),
-    write: (ctx, records) => upsertParts(callLogsTable, records.map((log) => mapCallLog(log, ctx.page.id, callCenterId)), ctx.onStorageWarning ?? null),
+    write: (ctx, records) => upsertParts(callLogsTable, skipped.keep(records, (log) => log?.call_id).map((log) => mapCallLog(log, ctx.page.id, callCenterId)), ctx.onStorageWarning ?? null),
+    // start_time never moves: a call a window does not list is gone.
+    sweep: { table: 'pancake.call_logs', idOf: (log) => String(log.call_id), timeMoves: false },
   };
 }
 
@@ -104,10 +109,15 @@ export const callLogsStream: Stream = {
   async run(ctx) {
     const callCenterId = callCenterOf(ctx);
     if (callCenterId === null) throw new StreamUnavailableError(NEEDS_SETTING);
-    await runWindowed(ctx, source(callCenterId));
+    const skipped = skippedRecords(ctx, 'call_logs', 'call_id');
+    try {
+      await runWindowed(ctx, source(callCenterId, skipped));
+    } finally {
+      skipped.report();
+    }
   },
   async plan(ctx) {
     if (callCenterOf(ctx) === null) return { units: 0, estimatedRequests: 0, detail: `unavailable: ${NEEDS_SETTING}` };
-    return windowedPlan(ctx, 'call_logs', '≥1 request each (30 calls a page)');
+    return windowedPlan(ctx, 'call_logs', '≥1 request each (30 calls a page)', true);
   },
 };

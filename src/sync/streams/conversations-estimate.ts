@@ -3,7 +3,7 @@ import { walkKeyset } from '../../pancake/keyset-walk.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import { int } from '../map.js';
 import type { StreamContext, StreamPlan } from '../stream.js';
-import { planWindowedRun } from '../windowed.js';
+import { planWindowedRun, withSweepPlan } from '../windowed.js';
 
 // The --dry-run estimate of a conversations walk, and of the message walks it leads to. Before a
 // walk, nothing says how many conversations a window holds, nor how many messages each has: with a
@@ -15,6 +15,12 @@ import { planWindowedRun } from '../windowed.js';
 // token other tools use), it counts one request per window and nothing for unknown messages.
 
 export async function planConversations(ctx: StreamContext): Promise<StreamPlan> {
+  const { plan, fresh } = await planWindowedRun(ctx, 'conversations');
+  const walk = await planWalk(ctx);
+  return fresh ? walk : withSweepPlan(ctx, 'conversations', plan, walk);
+}
+
+async function planWalk(ctx: StreamContext): Promise<StreamPlan> {
   const { plan, windows } = await planWindowedRun(ctx, 'conversations');
   const parts = plan.segments.map((s) => `${s.from.toISOString()} to ${s.to.toISOString()}${s.direction === 'down' ? ' (newest first)' : ''}`);
   const where = `${parts.join(', then ')} in ${windows.length} window(s)`;

@@ -11,9 +11,10 @@ import { conversationBridgeParts } from './conversation-bridges.js';
 import { windowedStream } from '../windowed.js';
 import { planConversations } from './conversations-estimate.js';
 
-export type ConversationRow = Omit<ConversationsTable, 'synced_at' | 'raw' | 'inserted_at' | 'updated_at'> & {
+export type ConversationRow = Omit<ConversationsTable, 'synced_at' | 'raw' | 'inserted_at' | 'updated_at' | 'deleted_at'> & {
   inserted_at: Date | null;
   updated_at: Date | null;
+  deleted_at: Date | null;
   raw: unknown;
 };
 
@@ -36,8 +37,11 @@ export const conversationsTable: TableSpec<ConversationRow> = {
     { name: 'post_id', type: 'text' },
     { name: 'last_sent_by_id', type: 'text' },
     { name: 'last_sent_by_name', type: 'text' },
+    { name: 'deleted_at', type: 'timestamptz' },
     { name: 'raw', type: 'jsonb' },
   ],
+  // deleted_at is not in raw: a conversation a sweep marked deleted is cleared when it is listed again.
+  compare: ['raw', 'deleted_at'],
 };
 
 export function mapConversation(c: PancakeConversation, pageId: string): ConversationRow {
@@ -59,6 +63,7 @@ export function mapConversation(c: PancakeConversation, pageId: string): Convers
     post_id: str(c.post_id),
     last_sent_by_id: str(c.last_sent_by?.id),
     last_sent_by_name: str(c.last_sent_by?.admin_name) ?? str(c.last_sent_by?.name),
+    deleted_at: null,
     raw: c,
   };
 }
@@ -90,6 +95,8 @@ export const conversationsStream = windowedStream<PancakeConversation, Conversat
     return walkSplitting(fetchPage, CONVERSATIONS_PER_PAGE, window, from && 'doneUntil' in from ? from : null);
   },
   map: (conversation, ctx) => mapConversation(conversation, ctx.page.id),
+  // Conversations move to the present when they change: a sweep reads the newest again before it marks.
+  sweep: { table: 'pancake.conversations', idOf: (c) => String(c.id), timeMoves: true },
   // Same statement: a conversation's ad clicks, tags and assignees change exactly when its row does.
   alsoWrite: (ctx, records, rows) => [
     ...upsertParts(adClicksTable, records.flatMap((c, i) => adClicksOfConversation(c, rows[i]!.page_id)), ctx.onStorageWarning ?? null),

@@ -7,7 +7,7 @@ import { int, str } from '../map.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { windowedStream } from '../windowed.js';
 
-export type PostRow = Omit<PostsTable, 'synced_at' | 'raw' | 'inserted_at'> & { inserted_at: Date | null; raw: unknown };
+export type PostRow = Omit<PostsTable, 'synced_at' | 'raw' | 'inserted_at' | 'deleted_at'> & { inserted_at: Date | null; deleted_at: Date | null; raw: unknown };
 
 const REACTIONS = ['like_count', 'love_count', 'haha_count', 'wow_count', 'sad_count', 'angry_count', 'care_count'] as const;
 
@@ -26,8 +26,11 @@ export const postsTable: TableSpec<PostRow> = {
     { name: 'phone_number_count', type: 'integer' },
     { name: 'reaction_count', type: 'integer' },
     ...REACTIONS.map((name) => ({ name, type: 'integer' as const })),
+    { name: 'deleted_at', type: 'timestamptz' },
     { name: 'raw', type: 'jsonb' },
   ],
+  // deleted_at is not in raw: a post a sweep marked deleted is cleared when it is listed again.
+  compare: ['raw', 'deleted_at'],
 };
 
 export function mapPost(post: PancakePost, pageId: string): PostRow {
@@ -46,6 +49,7 @@ export function mapPost(post: PancakePost, pageId: string): PostRow {
     phone_number_count: int(post.phone_number_count),
     reaction_count: known.length > 0 ? known.reduce((a, b) => a + b, 0) : null,
     ...counts,
+    deleted_at: null,
     raw: post,
   };
 }
@@ -59,5 +63,7 @@ export const postsStream = windowedStream<PancakePost, PostRow, PagePosition>({
   read: (ctx, window, from) =>
     walkPages(async (since, until, pageNumber) => (await ctx.client.listPosts(ctx.page.id, { since, until, pageNumber })).posts, POSTS_PAGE_SIZE, window, from),
   map: (post, ctx) => mapPost(post, ctx.page.id),
+  // inserted_at never moves: a post a window does not list is gone.
+  sweep: { table: 'pancake.posts', idOf: (p) => String(p.id), timeMoves: false },
   costPerWindow: '≥1 request each (30 posts a page)',
 });

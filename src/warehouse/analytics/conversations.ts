@@ -21,12 +21,21 @@ const START = ['conversation_type', 'customer_id', 'started_at', 'started_day', 
 const FIRST = ['first_customer_message_at', 'first_customer_day', 'first_employee_reply_at', 'responder_user_id', 'responder_name'];
 const differs = (columns: string[]) => sql.raw(`o.conversation_id is null or (${columns.map((c) => `o.${c}`).join(', ')}) is distinct from (${columns.map((c) => `f.${c}`).join(', ')})`);
 
+/**
+ * The rows of `alias` (page_id, conversation_id) whose conversation was not deleted in Pancake:
+ * a conversation a sweep marked deleted_at is left out of every summary (README, "Running it for months").
+ */
+export function notDeleted(alias: string) {
+  return sql.raw(`not exists (select from pancake.conversations x where x.page_id = ${alias}.page_id and x.id = ${alias}.conversation_id and x.deleted_at is not null)`);
+}
+
 const FACTS = [
   'conversation_type', 'customer_id', 'started_at', 'started_day', 'started_hour', 'page_initiated', 'opened_from_ad',
   'first_customer_message_at', 'first_customer_day', 'first_customer_hour', 'first_employee_reply_at', 'responder_user_id',
   'responder_name', 'first_bot_reply_at', 'first_page_notice_at', 'last_message_from_customer',
 ];
 
+// A conversation deleted in Pancake (deleted_at, set by a sweep) has no facts: it leaves every summary.
 function facts(pageId: string, zone: string, scope: Scope) {
   return sql`
     select c.page_id, c.id as conversation_id, coalesce(c.type, a.message_type, 'UNKNOWN') as conversation_type, c.customer_id,
@@ -61,7 +70,7 @@ function facts(pageId: string, zone: string, scope: Scope) {
       from pancake.messages m
       where m.page_id = c.page_id and m.conversation_id = c.id and m.inserted_at > a.first_customer_at
     ) r
-    where c.page_id = ${pageId} and ${inScope(scope, 'c.id')}`;
+    where c.page_id = ${pageId} and ${inScope(scope, 'c.id')} and c.deleted_at is null`;
 }
 
 /**
@@ -130,7 +139,8 @@ export function assignmentPart({ pageId }: PageZone, scope: Scope): SummaryPart 
              f.first_customer_message_at is not null and f.first_employee_reply_at is null as unanswered, coalesce(f.last_message_from_customer, false) as awaiting_reply
       from pancake.conversation_assignees s
       left join pancake_private.analytics_conversations f on f.page_id = s.page_id and f.conversation_id = s.conversation_id
-      where s.page_id = ${pageId} and ${inScope(scope, 's.conversation_id')}`,
+      where s.page_id = ${pageId} and ${inScope(scope, 's.conversation_id')}
+        and ${notDeleted('s')}`,
   };
 }
 
@@ -165,7 +175,7 @@ export function tagEventPart({ pageId, zone }: PageZone, scope: Scope): SummaryP
           when h.entry ->> 'inserted_at' ~ '^\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?$' then (h.entry ->> 'inserted_at')::timestamp at time zone 'UTC'
         end as at
       ) t
-      where c.page_id = ${pageId} and ${inScope(scope, 'c.id')} and jsonb_typeof(h.entry) = 'object'
+      where c.page_id = ${pageId} and ${inScope(scope, 'c.id')} and c.deleted_at is null and jsonb_typeof(h.entry) = 'object'
         and h.entry #>> '{payload,tag,id}' is not null and h.entry #>> '{payload,action}' is not null and t.at is not null`,
   };
 }

@@ -2,6 +2,8 @@ import { sql, type RawBuilder } from 'kysely';
 import type { PageZone, SummaryPart, Trx } from './scope.js';
 
 // The summaries kept per local day from sources other than messages (customers, calls, ad clicks).
+// Customers and calls deleted in Pancake (deleted_at, set by a sweep) are left out; an ad click
+// stays counted, whatever became of its conversation.
 // Each day reads its own index range, a lateral subquery per day: on freshly loaded tables without
 // statistics the planner would otherwise compare every day with every row of the page.
 
@@ -31,7 +33,7 @@ export function daySummaryParts({ pageId, zone }: PageZone, days: readonly strin
         select ${pageId}::text as page_id, day, sum(records)::int as new_customer_records, sum(firsts)::int as new_customers_by_first_conversation
         from (
           select d.day, r.n as records, 0 as firsts
-          from ${dayList} cross join lateral (select count(*) as n from pancake.customers c where c.page_id = ${pageId} and ${span('c.inserted_at')}) r
+          from ${dayList} cross join lateral (select count(*) as n from pancake.customers c where c.page_id = ${pageId} and ${span('c.inserted_at')} and c.deleted_at is null) r
           where r.n > 0
           union all
           select started_day, 0, count(*) from pancake_private.analytics_conversations
@@ -48,7 +50,7 @@ export function daySummaryParts({ pageId, zone }: PageZone, days: readonly strin
         from ${dayList} cross join lateral (
           select coalesce(l.direction, 'unknown') as direction, count(*)::int as calls, (count(*) filter (where l.duration_seconds > 0))::int as answered_calls,
                  coalesce(sum(l.duration_seconds) filter (where l.duration_seconds > 0), 0)::bigint as total_talk_seconds
-          from pancake.call_logs l where l.page_id = ${pageId} and ${span('l.start_time')}
+          from pancake.call_logs l where l.page_id = ${pageId} and ${span('l.start_time')} and l.deleted_at is null
           group by coalesce(l.direction, 'unknown')
         ) l`,
     },

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { notDeleted } from './conversations.js';
 import { inScope, local, type PageZone, type Scope, type SummaryPart } from './scope.js';
 
 // Messages summarized per conversation: per local day, per local hour, per employee and day. Each
@@ -24,7 +25,8 @@ const TYPE = sql.raw(`coalesce((select f.conversation_type from pancake_private.
 export function messageParts({ pageId, zone }: PageZone, scope: Scope): SummaryPart[] {
   const day = sql`${local('m.inserted_at', zone)}::date`;
   const hour = sql`extract(hour from ${local('m.inserted_at', zone)})::smallint`;
-  const where = sql`m.page_id = ${pageId} and ${inScope(scope, 'm.conversation_id')} and m.inserted_at is not null`;
+  // Messages of conversations deleted in Pancake are left out (notDeleted).
+  const where = sql`m.page_id = ${pageId} and ${inScope(scope, 'm.conversation_id')} and m.inserted_at is not null and ${notDeleted('m')}`;
   const kinds = sql.raw(KINDS.map((k) => `g.${k}`).join(', '));
   const within = inScope(scope, 't.conversation_id');
   return [

@@ -18,6 +18,10 @@ export interface SyncStateTable {
   covered_from: Timestamp | null;
   watermark: Timestamp | null;
   cursor: ColumnType<unknown, string | null, string | null>;
+  /** When the last sweep of the stream ended (src/sync/sweep.ts). */
+  swept_at: Timestamp | null;
+  /** Where an unfinished sweep stands; null when none is under way. */
+  sweep_cursor: ColumnType<unknown, string | null, string | null>;
   updated_at: Generated<Date>;
 }
 
@@ -35,6 +39,12 @@ export interface SyncRunsTable {
   warnings: ColumnType<unknown, string | undefined, string>;
   heartbeat_at: Timestamp | null;
   pages_listed: number | null;
+  user_token_expires_at: Timestamp | null;
+  user_token_state: string | null;
+  rate_limited: number | null;
+  effective_rate: ColumnType<string | null, number | null, number | null>;
+  page_health: ColumnType<unknown, string | undefined, string>;
+  process_start: string | null;
 }
 
 export interface SyncLocksTable {
@@ -44,6 +54,7 @@ export interface SyncLocksTable {
   host: string;
   pid: number;
   run_id: string | null;
+  process_start: string | null;
   since: Generated<Date>;
   heartbeat_at: Generated<Date>;
 }

@@ -19,6 +19,18 @@ export interface CustomersTable {
   note_count: number | null;
   inserted_at: Timestamp | null;
   updated_at: Timestamp | null;
+  /** Set by a sweep when Pancake no longer lists the record; cleared when it comes back. */
+  deleted_at: Timestamp | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+/** Every phone number of a page customer, one row each (migration 0013). */
+export interface CustomerPhoneNumbersTable {
+  page_id: string;
+  page_customer_id: string;
+  phone_number: string;
+  position: number;
   raw: Json;
   synced_at: Timestamp;
 }
@@ -34,6 +46,7 @@ export interface CallLogsTable {
   start_time: Timestamp | null;
   duration_seconds: number | null;
   status: string | null;
+  deleted_at: Timestamp | null;
   raw: Json;
   synced_at: Timestamp;
 }
@@ -56,6 +69,7 @@ export interface PostsTable {
   sad_count: number | null;
   angry_count: number | null;
   care_count: number | null;
+  deleted_at: Timestamp | null;
   raw: Json;
   synced_at: Timestamp;
 }

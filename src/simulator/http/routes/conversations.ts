@@ -47,13 +47,15 @@ export const conversationRoutes: RouteDefinition[] = [
       const crash = typeFilterCrash(query);
       if (crash) return crash;
       const { since, until } = rangeParams(query, false);
-      const lastId = query.get('last_conversation_id');
+      // A stuck cursor (on demand): the cursor is ignored, so every batch is the first one again.
+      const lastId = ctx.pagingFaults.stuckCursorPages.includes(pageId ?? '') ? null : query.get('last_conversation_id');
       let after: PancakeConversation | null = null;
       if (lastId !== null && lastId !== '') {
-        after = ctx.data.conversationById.get(lastId) ?? null;
+        after = ctx.data.conversationById.get(lastId) ?? ctx.data.deleted.conversations.get(pageId ?? '')?.find((c) => c.id === lastId) ?? null;
         if (!after || after.page_id !== pageId) throw new BadParam(`last_conversation_id ${JSON.stringify(lastId)} not found`);
       }
-      const conversations = pageAfter(ctx.views.sorted(pageId ?? '', orderParam(query, 'updated_at')), { since, until, tagIds: tagParam(query) }, after);
+      const order = orderParam(query, 'updated_at');
+      const conversations = pageAfter(ctx.views.sorted(pageId ?? '', order), { since, until, tagIds: tagParam(query) }, after, order);
       return ok({ success: true, conversations }, conversations.length);
     },
   },
@@ -67,7 +69,9 @@ export const conversationRoutes: RouteDefinition[] = [
       const conversationId = params[1] ?? '';
       const conversation = ctx.data.conversationById.get(conversationId);
       if (!conversation || conversation.page_id !== pageId) return fail(404, 'Conversation not found');
-      const currentCount = intParam(query, 'current_count', false, 0) ?? 0;
+      // A repeating batch (on demand): current_count is ignored, so every batch is the newest one.
+      const asked = intParam(query, 'current_count', false, 0) ?? 0;
+      const currentCount = ctx.pagingFaults.repeatingMessageConversations.includes(conversationId) ? 0 : asked;
       // A review has no messages: its answer is an empty batch (inferred; its text is only in the snippet).
       const messages = messageBatch(ctx.data.messages.get(conversationId) ?? [], currentCount);
       return ok(messagesAnswer(ctx.data, conversation, messages, currentCount), messages.length);

@@ -6,10 +6,22 @@ import type { ConversationViews } from '../conversation-listing.js';
 import type { TokenBook } from '../token-book.js';
 import type { ApiResponse } from './params.js';
 
+/** The lists of Pancake's page list (docs/pancake-api.md, "List pages"); a page in none is deleted. */
+export type PageListStatus = 'activated' | 'inactivated' | 'hidden' | 'nopermission';
+
 export interface ApiContext {
   data: SimulatorData;
   tokens: TokenBook;
   views: ConversationViews;
+  /** Pages moved out of `activated` (setPageListStatus); null: in no list (deleted in Pancake). */
+  pageLists: Map<string, PageListStatus | null>;
+  /** Walks the API answers wrongly on purpose (contract.ts, `PagingFaults`); changed while it runs. */
+  pagingFaults: { stuckCursorPages: string[]; repeatingMessageConversations: string[] };
+}
+
+/** Which list a page is in now (a page of the data set is `activated` unless moved). */
+export function listStatusOf(ctx: ApiContext, pageId: string): PageListStatus | null {
+  return ctx.pageLists.has(pageId) ? (ctx.pageLists.get(pageId) ?? null) : 'activated';
 }
 
 export interface RouteRequest {

@@ -1,0 +1,76 @@
+// Records deleted in Pancake: a conversation, customer, post or tag vanishes from every listing
+// (and a deleted conversation's messages answer 404), while the statistics keep counting what it
+// did. A deleted record may come back (restored, re-imported): it is listed again as it was.
+// Pancake's documents say nothing of deletion; this is the behaviour a sync must survive
+// (docs/simulator.md, "Time, late records and deletions").
+
+import type { SimulatorData, DeletableKind } from '../shop/model.js';
+
+interface Listed {
+  pageId: string;
+  /** The listing the record lives in while it exists, and its archive once deleted. */
+  live: Array<{ id: string | number }>;
+  archive: Array<{ id: string | number }>;
+}
+
+/** Where a record of `kind` with `id` lives (or lived), or null when the simulator never had it. */
+function locate(data: SimulatorData, kind: DeletableKind, id: string): Listed | null {
+  const pages = data.pages.map((p) => p.id);
+  for (const pageId of pages) {
+    const [live, archive] = lists(data, kind, pageId);
+    if (live.some((r) => String(r.id) === id) || archive.some((r) => String(r.id) === id)) return { pageId, live, archive };
+  }
+  return null;
+}
+
+function lists(data: SimulatorData, kind: DeletableKind, pageId: string): [Array<{ id: string | number }>, Array<{ id: string | number }>] {
+  const of = <T>(map: Map<string, T[]>): T[] => {
+    let list = map.get(pageId);
+    if (!list) map.set(pageId, (list = []));
+    return list;
+  };
+  switch (kind) {
+    case 'conversation':
+      return [of(data.conversations), of(data.deleted.conversations)];
+    case 'customer':
+      return [of(data.entities.customers), of(data.deleted.customers)];
+    case 'post':
+      return [of(data.entities.posts), of(data.deleted.posts)];
+    case 'tag':
+      return [of(data.tags), of(data.deleted.tags)];
+  }
+}
+
+/** Moves one record between its listing and its archive; false when it is already where it goes. */
+function move(data: SimulatorData, kind: DeletableKind, id: string, deleting: boolean): boolean {
+  const found = locate(data, kind, id);
+  if (!found) throw new Error(`No ${kind} ${id} in this simulator`);
+  const [from, to] = deleting ? [found.live, found.archive] : [found.archive, found.live];
+  const index = from.findIndex((r) => String(r.id) === id);
+  if (index < 0) return false;
+  const [record] = from.splice(index, 1);
+  to.push(record!);
+  if (kind === 'conversation') {
+    const [messagesFrom, messagesTo] = deleting ? [data.messages, data.deleted.messages] : [data.deleted.messages, data.messages];
+    messagesTo.set(id, messagesFrom.get(id) ?? []);
+    messagesFrom.delete(id);
+    if (deleting) data.conversationById.delete(id);
+    else data.conversationById.set(id, record as never);
+  }
+  data.revision++;
+  return true;
+}
+
+/** Deletes a record at `atMs`: it leaves every listing. False when it was deleted already. */
+export function deleteRecord(data: SimulatorData, kind: DeletableKind, id: string, atMs: number): boolean {
+  const moved = move(data, kind, id, true);
+  if (moved) data.deleted.at.set(`${kind}:${id}`, atMs);
+  return moved;
+}
+
+/** Brings a deleted record back, unchanged. False when it was not deleted. */
+export function restoreRecord(data: SimulatorData, kind: DeletableKind, id: string): boolean {
+  const moved = move(data, kind, id, false);
+  if (moved) data.deleted.at.delete(`${kind}:${id}`);
+  return moved;
+}

@@ -1,0 +1,129 @@
+import { sql, type Kysely } from 'kysely';
+import { expect } from 'vitest';
+import type { Env } from '../../src/config.js';
+import { silentLogger } from '../../src/logger.js';
+import type { PancakeClient } from '../../src/pancake/client.js';
+import { runSync, type RunSummary, type SyncOptions } from '../../src/sync/runner.js';
+import { createDb } from '../../src/warehouse/db.js';
+import { migrateToLatest } from '../../src/warehouse/migrate.js';
+import type { Database } from '../../src/warehouse/schema.js';
+import { createTestDatabase } from './db.js';
+import { tableRows, type SyncHarness } from './harness.js';
+
+// Nights in simulated time, for sweep and season tests: a run at the shop's clock (runSync with
+// deps.now), and "the warehouse equals a fresh backfill of the same shop at that moment, row for
+// row; records deleted in Pancake kept and marked".
+//
+// Simulated time must stay behind the real clock: a stored watermark is read as no later than the
+// moment it was written (src/warehouse/state.ts). Start the simulator's `now` enough days in the
+// past for every night the test advances, and pass `since` (SYNC_START is read against the real clock).
+
+/** The list streams and messages: what a sweep touches, without the statistics. */
+export const LIST_STREAMS = ['conversations', 'messages', 'customers', 'posts', 'tags', 'page_users', 'call_logs'];
+
+/** Call logs need the page's call-centre id; every page of the simulator gets its own. */
+export function seasonEnv(h: SyncHarness, extra: Env = {}): Env {
+  return { PANCAKE_CALL_CENTER_IDS: h.sim.data.pages.map((p) => `${p.id}:${h.sim.callCenterId(p.id)}`).join(','), ...extra };
+}
+
+/** One run of the sync at the shop's clock (or `now`), in process. */
+export function syncAt(h: SyncHarness, options: SyncOptions, extra: Env = {}, wrap: (client: PancakeClient) => PancakeClient = (c) => c, now = h.sim.now()): Promise<RunSummary> {
+  const config = h.config(seasonEnv(h, extra));
+  return runSync({ config, db: h.db, client: wrap(h.client(config)), log: silentLogger, now }, { streams: LIST_STREAMS, ...options });
+}
+
+/** Tables a sweep keeps equal to a fresh backfill (bookkeeping and statistics aside), with their keys. */
+const COMPARED: Array<[table: string, key: string, conversationColumn: string | null]> = [
+  ['pancake.conversations', 'page_id, id', 'id'],
+  ['pancake.messages', 'page_id, id', 'conversation_id'],
+  ['pancake.conversation_tags', 'page_id, conversation_id, tag_id', 'conversation_id'],
+  ['pancake.conversation_assignees', 'page_id, conversation_id, user_id', 'conversation_id'],
+  ['pancake.conversation_details', 'page_id, conversation_id', 'conversation_id'],
+  ['pancake.ad_clicks', 'page_id, conversation_id, ad_id, clicked_at', 'conversation_id'],
+  ['pancake.customers', 'page_id, id', null],
+  ['pancake.posts', 'page_id, id', null],
+  ['pancake.call_logs', 'page_id, call_id', null],
+  ['pancake.tags', 'page_id, id', null],
+  ['pancake.page_users', 'page_id, id', null],
+];
+
+export interface Comparison {
+  /** Rows compared, live ones. */
+  rows: number;
+  /** Rows kept only in the nightly warehouse, because Pancake deleted them (or their conversation): by table. */
+  deleted: Record<string, number>;
+  /**
+   * Where the warehouse differs from the fresh backfill, by table, as row keys (`page_id|id|…`):
+   * rows it lacks, live rows the backfill does not have (deleted in the shop, not marked yet), rows
+   * that differ, and rows marked deleted that the shop still lists. All empty after a sweep.
+   */
+  differences: Record<string, { missing: string[]; extra: string[]; changed: string[]; markedButListed: string[] }>;
+}
+
+/**
+ * How the warehouse of `h` compares with a fresh backfill from `since` of the same shop at `now`
+ * (into a database of its own), table by table: what a night without a sweep may lack (records
+ * stamped before its window) or keep (records deleted since), for a test to count.
+ */
+export async function compareWithFreshBackfill(h: SyncHarness, since: Date, now = h.sim.now(), extra: Env = {}): Promise<Comparison & { expected: Map<string, unknown[]>; live: Map<string, unknown[]> }> {
+  const fresh = await createTestDatabase('fresh');
+  const db = createDb(fresh.url, 4);
+  try {
+    await migrateToLatest(db);
+    const config = h.config(seasonEnv(h, { ...extra, DATABASE_URL: fresh.url }));
+    const summary = await runSync({ config, db, client: h.client(config), log: silentLogger, now }, { streams: LIST_STREAMS, since });
+    expect(summary.exitCode, JSON.stringify(summary.failures)).toBe(0);
+    const deletedInShop = new Set([...h.sim.data.deleted.at.keys()].map((key) => key.slice(key.indexOf(':') + 1)));
+    const comparison = { rows: 0, deleted: {} as Comparison['deleted'], differences: {} as Comparison['differences'], expected: new Map<string, unknown[]>(), live: new Map<string, unknown[]>() };
+    for (const [table, key, conversation] of COMPARED) {
+      const expected = (await tableRows(db, table, key)) as Array<Record<string, unknown>>;
+      const kept = await keptRows(h.db, table, key, conversation);
+      const keyOf = (row: Record<string, unknown>) => key.split(', ').map((column) => String(row[column] instanceof Date ? (row[column] as Date).toISOString() : row[column])).join('|');
+      const theirs = new Map(expected.map((row) => [keyOf(row), JSON.stringify(row)]));
+      const ours = new Map((kept.live as Array<Record<string, unknown>>).map((row) => [keyOf(row), JSON.stringify(row)]));
+      comparison.differences[table] = {
+        missing: [...theirs.keys()].filter((k) => !ours.has(k)),
+        extra: [...ours.keys()].filter((k) => !theirs.has(k)),
+        changed: [...ours.keys()].filter((k) => theirs.has(k) && theirs.get(k) !== ours.get(k)),
+        markedButListed: kept.deletedIds.filter((id) => !deletedInShop.has(id)),
+      };
+      comparison.expected.set(table, expected);
+      comparison.live.set(table, kept.live);
+      comparison.rows += expected.length;
+      if (kept.deletedIds.length > 0) comparison.deleted[table] = kept.deletedIds.length;
+    }
+    return comparison;
+  } finally {
+    await db.destroy();
+    await fresh.drop();
+  }
+}
+
+/**
+ * The warehouse of `h` equals a fresh backfill from `since` of the same shop at `now`, row for row:
+ * every row a fresh backfill has, equal (synced_at aside); every other row of the warehouse is
+ * marked deleted_at (or belongs to a conversation that is), and is one the shop deleted.
+ */
+export async function expectEqualsFreshBackfill(h: SyncHarness, since: Date, now = h.sim.now(), extra: Env = {}): Promise<Comparison> {
+  const { expected, live, ...comparison } = await compareWithFreshBackfill(h, since, now, extra);
+  for (const [table] of COMPARED) {
+    expect(live.get(table), `${table}: rows of live records`).toEqual(expected.get(table));
+    expect(comparison.differences[table]!.markedButListed, `${table}: marked deleted but the shop still lists them`).toEqual([]);
+  }
+  return comparison;
+}
+
+/** A table's rows split into those of live records (as tableRows gives them) and the ids of the deleted ones. */
+async function keptRows(db: Kysely<Database>, table: string, key: string, conversation: string | null): Promise<{ live: unknown[]; deletedIds: string[] }> {
+  const own = ['pancake.conversations', 'pancake.customers', 'pancake.posts', 'pancake.call_logs', 'pancake.tags', 'pancake.page_users'].includes(table);
+  const idColumn = table === 'pancake.call_logs' ? 'call_id' : conversation !== null && conversation !== 'id' ? conversation : 'id';
+  const deletedWhere = own
+    ? sql.raw(`t.deleted_at is not null`)
+    : sql.raw(`exists (select from pancake.conversations c where c.page_id = t.page_id and c.id = t.${conversation} and c.deleted_at is not null)`);
+  const { rows } = await sql<{ id: string }>`select distinct ${sql.raw(`t.${idColumn}`)} as id from ${sql.raw(table)} t where ${deletedWhere}`.execute(db);
+  const deletedIds = rows.map((r) => r.id);
+  const all = (await tableRows(db, table, key)) as Array<Record<string, unknown>>;
+  const gone = new Set(deletedIds);
+  const live = all.filter((row) => !gone.has(String(row[idColumn])));
+  return { live, deletedIds };
+}
