@@ -90,4 +90,14 @@ describe('the busy shop', () => {
       }
     }
   });
+
+  it('dresses a WhatsApp page too and leaves its bare conversation bare (regression: the default third page)', () => {
+    const three = createSimulatorData({ now: NOW, seed: 5, pages: 3, conversationsPerPage: 40, shape: 'busy' });
+    const bare = [...three.conversationById.values()].filter((c) => (c as { updated_at?: string }).updated_at === undefined);
+    expect(bare.length).toBeGreaterThan(0);
+    for (const conversation of bare) {
+      expect(conversation).not.toHaveProperty('message_count');
+      expect(conversation).not.toHaveProperty('snippet');
+    }
+  });
 });

@@ -92,7 +92,8 @@ function dressConversation(conversation: PancakeConversation, messages: PancakeM
       attachment.id = ids.get(attachment.id) ?? attachment.id;
     }
   }
-  summarize(conversation, messages, parseApiTime(conversation.updated_at));
+  // A WhatsApp page's bare conversation (channel-shape.ts) has no summary to keep in step: it stays bare.
+  if (conversation.updated_at !== undefined) summarize(conversation, messages, parseApiTime(conversation.updated_at));
 }
 
 /** A typed text of a real length; `phones` are kept in it, employees write Windows line ends. */
