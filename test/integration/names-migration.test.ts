@@ -125,7 +125,8 @@ describe('migration 0013_pancake_names on a warehouse stored before it', () => {
 
   it('goes down to the schema before it and up again', async () => {
     const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: MIGRATION_SCHEMA });
-    const down = await migrator.migrateDown();
+    // Down to the migration before 0013 by name: later migrations go down with it.
+    const down = await migrator.migrateTo('0012_owner_only_locks');
     expect(down.error).toBeUndefined();
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_schema = 'pancake' and table_name = 'stats_engagement' and column_name = 'new_customer'`.execute(db);
     expect(rows).toEqual([{ n: 1 }]);
