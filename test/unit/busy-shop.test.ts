@@ -100,4 +100,17 @@ describe('the busy shop', () => {
       expect(conversation).not.toHaveProperty('snippet');
     }
   });
+
+  it('gives every message of a page its own id (regression: two threads of the benchmark shop drew the same one)', () => {
+    const big = createSimulatorData({ now: NOW, seed: 42, historyDays: 90, pages: 3, conversationsPerPage: 3000, shape: 'busy' });
+    const ids = new Set<string>();
+    let count = 0;
+    for (const list of big.messages.values()) {
+      for (const m of list) {
+        count += 1;
+        ids.add(`${m.page_id}/${m.id}`);
+      }
+    }
+    expect(ids.size).toBe(count);
+  }, 120_000);
 });

@@ -58,16 +58,19 @@ const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 
 /** Dresses every conversation of `data` as a busy shop's (see the header). */
 export function dressAsBusyShop(data: SimulatorData): void {
+  // The generator's state is 32 bits: two conversations' draws can meet, so an id is drawn again
+  // until it is new (a real id names one message).
+  const used = new Set<string>();
   for (const conversations of data.conversations.values()) {
     for (const conversation of conversations) {
       const messages = data.messages.get(conversation.id);
       if (!messages || messages.length === 0) continue;
-      dressConversation(conversation, messages, Random.of('busy-shop', data.seed, conversation.id));
+      dressConversation(conversation, messages, Random.of('busy-shop', data.seed, conversation.id), used);
     }
   }
 }
 
-function dressConversation(conversation: PancakeConversation, messages: PancakeMessage[], rng: Random): void {
+function dressConversation(conversation: PancakeConversation, messages: PancakeMessage[], rng: Random, used: Set<string>): void {
   const pageId = conversation.page_id;
   const ids = new Map<string, string>();
   const texts = new Map<string, string>();
@@ -79,7 +82,12 @@ function dressConversation(conversation: PancakeConversation, messages: PancakeM
       text = typedText(rng, phonesIn(text), kind === 'employee');
       if (kind === 'customer' && rng.chance(0.25)) text = text.normalize('NFD');
     }
-    const id = item.id.startsWith('m_') ? `m_${idChars(rng, 86)}` : item.id;
+    let id = item.id;
+    if (id.startsWith('m_')) {
+      do id = `m_${idChars(rng, 86)}`;
+      while (used.has(id));
+      used.add(id);
+    }
     ids.set(item.id, id);
     texts.set(item.id, text);
     messages[i] = realItem(item, id, text, kind === 'customer', rng);
