@@ -3,7 +3,9 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import { PancakeError } from '../pancake/errors.js';
-import { keepAnalyticsCurrent } from '../warehouse/analytics/keep.js';
+import { businessHoursOf } from '../business-hours.js';
+import { COVERAGE_AFTER_REFRESH } from '../warehouse/analytics/coverage.js';
+import { SUMMARY_SOURCE_TABLES, keepAnalyticsCurrent } from '../warehouse/analytics/refresh-schedule.js';
 import type { Database } from '../warehouse/schema.js';
 import type { LockSession } from '../warehouse/locks.js';
 import type { PageCounts, PageHealth, RunFailure, RunWarning } from '../warehouse/runs.js';
@@ -209,7 +211,12 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   // The streams of a page run side by side; the client's per-token limiter and global request
   // limit keep the load in bounds, and `after` keeps dependent streams in order.
   for (const stream of streams) finished.set(stream.name, runOne(stream));
-  await keepAnalyticsCurrent(db, page, pageLog, Promise.all(finished.values()), { signal: deps.stopSignal });
+  const analytics = { ...page, inquiryGapSeconds: config.inquiryGapMs / 1000, businessHours: businessHoursOf(config.businessHours, page.id) };
+  const summarized = (stream: Stream) => SUMMARY_SOURCE_TABLES.includes(stream.table ?? '');
+  const done = (selected: Stream[]) => Promise.all(selected.map((s) => finished.get(s.name)));
+  const others = streams.filter((s) => !summarized(s));
+  const restCovered = others.some((s) => COVERAGE_AFTER_REFRESH.includes(s.name));
+  await keepAnalyticsCurrent(db, analytics, pageLog, { sources: done(streams.filter(summarized)), rest: done(others), restCovered, signal: deps.stopSignal });
   recordHealth();
 }
 

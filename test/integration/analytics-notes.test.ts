@@ -78,7 +78,7 @@ describe('the change notes of the summaries', () => {
     }
     // The second database goes back to before 0015: the note functions without the early exit.
     const migrator = new Migrator({ db: dbs[1]!, provider: { getMigrations: async () => migrations }, migrationTableSchema: MIGRATION_SCHEMA });
-    const { error } = await migrator.migrateTo('0013_pancake_names');
+    const { error } = await migrator.migrateTo('0014_inquiries');
     if (error) throw error;
     latest = await notesOfEachStep(dbs[0]!);
     without = await notesOfEachStep(dbs[1]!);
