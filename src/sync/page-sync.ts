@@ -12,6 +12,7 @@ import type { PageCounts, PageHealth, RunFailure, RunWarning } from '../warehous
 import { errorKind, errorMessage, failureLogFields, NoTokenRenewalError, unavailableReason } from './errors.js';
 import { lockedWarning } from './lock-skips.js';
 import { pageTokens } from './page-tokens.js';
+import { createRecentFirst } from './recent-first.js';
 import { isInterruption } from './shutdown.js';
 import { guardStream } from './stream-guard.js';
 import type { ProgressReporter } from './progress.js';
@@ -117,9 +118,15 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
     const promise = new Promise<StreamStatus | null>((resolve) => (settle = resolve));
     started.set(stream.name, { promise, settle: (status) => settle(status) });
   }
+  // The newest days first (recent-first.ts): the other streams start once they are complete.
+  const walk = streams.find((s) => s.newestFirst === 'walk');
+  const recent = walk ? createRecentFirst(settings, streams.some((s) => s.newestFirst === 'follow')) : null;
   const runOne = async (stream: Stream): Promise<StreamStatus> => {
     const status = await runStream(stream);
     started.get(stream.name)?.settle(status);
+    // Ended, for whatever reason: it no longer holds the others back.
+    if (stream.newestFirst === 'walk') recent?.walkReachedHorizon();
+    if (stream.newestFirst === 'follow') recent?.followerCaughtUp();
     return status;
   };
   const runStream = async (stream: Stream): Promise<StreamStatus> => {
@@ -127,7 +134,7 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
     // run (`follows`: messages follow the conversations walk), if selected. A follower whose
     // upstream another process holds is skipped like a dependent: that process follows it.
     const upstreamStart = stream.follows ? started.get(stream.follows)?.promise : undefined;
-    const before = await Promise.all([...(stream.after ?? []).map((name) => finished.get(name)), upstreamStart]);
+    const before = await Promise.all([...(stream.after ?? []).map((name) => finished.get(name)), upstreamStart, stream.newestFirst ? undefined : recent?.complete]);
     const counts = zero();
     const t0 = Date.now();
     if (pageFailed) {
@@ -150,7 +157,7 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
         guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, (onStorageWarning, onWarning) => {
           // Holding its lock: a stream that follows this one may start now.
           started.get(stream.name)?.settle(null);
-          return tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, onStorageWarning, onWarning, ...(upstream && { upstream }) }));
+          return tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, onStorageWarning, onWarning, ...(upstream && { upstream }), ...(recent && stream.newestFirst && { recentFirst: recent }) }));
         }),
       );
       if ('heldBy' in locked) {
