@@ -41,7 +41,8 @@ export type RowOf<T extends AnyTableDeclaration> = { [C in WrittenName<T['declar
 export function table<Name extends string, Cols extends Columns>(
   name: Name,
   columns: Cols,
-  options: { key: ReadonlyArray<WrittenName<Cols>>; compare?: ReadonlyArray<WrittenName<Cols>> },
+  // NoInfer: the columns alone decide Cols; the key and compared columns are checked against them.
+  options: { key: ReadonlyArray<NoInfer<WrittenName<Cols>>>; compare?: ReadonlyArray<NoInfer<WrittenName<Cols>>> },
 ): TableDeclaration<Name, Cols> {
   const written = Object.entries(columns).flatMap(([column, c]) => (c.written ? [{ name: column as WrittenName<Cols>, type: c.pg }] : []));
   return { table: name, declared: columns, columns: written, key: options.key, ...(options.compare ? { compare: options.compare } : {}) };
