@@ -10,9 +10,9 @@ import { conversationBridgeParts } from './conversation-bridges.js';
 import { windowedStream } from '../windowed.js';
 import { planConversations } from './conversations-estimate.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
-import { adClicks, conversations as conversationsTable } from '../../warehouse/tables/inbox.js';
+import { adClicks, conversations } from '../../warehouse/tables/inbox.js';
 
-export type ConversationRow = RowOf<typeof conversationsTable>;
+export type ConversationRow = RowOf<typeof conversations>;
 
 export function mapConversation(c: PancakeConversation, pageId: string): ConversationRow {
   const customer = c.customers?.[0] ?? null;
@@ -44,7 +44,7 @@ type Position = KeysetPosition | SplitPosition;
 export const conversationsStream = windowedStream<PancakeConversation, ConversationRow, Position>({
   name: 'conversations',
   description: 'conversations walked by updated_at windows (v2 cursor by default)',
-  table: conversationsTable,
+  table: conversations,
   costPerWindow: '≥1 request each (60 conversations a page)',
   // Its messages follow it newest first; the page's other streams wait for the newest days.
   newestFirst: 'walk',

@@ -7,9 +7,9 @@ import { bool, str } from '../map.js';
 import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';
 import { windowedStream } from '../windowed.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
-import { customers as customersTable, customerPhoneNumbers } from '../../warehouse/tables/shop.js';
+import { customers, customerPhoneNumbers } from '../../warehouse/tables/shop.js';
 
-export type CustomerRow = RowOf<typeof customersTable>;
+export type CustomerRow = RowOf<typeof customers>;
 
 export type CustomerPhoneRow = RowOf<typeof customerPhoneNumbers>;
 
@@ -91,7 +91,7 @@ export function calendarDate(value: unknown): string | null {
 export const customersStream = windowedStream<PancakePageCustomer, CustomerRow, SplitPosition>({
   name: 'customers',
   description: 'page customers walked by updated_at windows (split until each range fits one page)',
-  table: customersTable,
+  table: customers,
   // By updated_at, so edits to old customers are picked up; split-walk.ts explains why this walk
   // cannot skip a customer that is edited while it runs.
   read: (ctx, window, from) =>

@@ -3,14 +3,14 @@ import type { PancakeMessage } from '../../pancake/types.js';
 import type { SenderKind } from '../../warehouse/schema.js';
 import { bool, str } from '../map.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
-import { messages as messagesTable } from '../../warehouse/tables/inbox.js';
+import { messages } from '../../warehouse/tables/inbox.js';
 
 // A message as a row of pancake.messages, and who sent it. The rules for `sender_kind` come from
 // real answers (docs/pancake-api.md, "Who sent a message"): everything the page "sends" shares the
 // page's id in `from`, so employees, bots, automatic notices and ad-click entries are told apart by
 // the other fields.
 
-export type MessageRow = RowOf<typeof messagesTable>;
+export type MessageRow = RowOf<typeof messages>;
 
 const BOT_NAMES = /^botcake$/i;
 

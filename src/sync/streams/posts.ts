@@ -5,9 +5,9 @@ import { int, str } from '../map.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { windowedStream } from '../windowed.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
-import { posts as postsTable } from '../../warehouse/tables/shop.js';
+import { posts } from '../../warehouse/tables/shop.js';
 
-export type PostRow = RowOf<typeof postsTable>;
+export type PostRow = RowOf<typeof posts>;
 
 const REACTIONS = ['like_count', 'love_count', 'haha_count', 'wow_count', 'sad_count', 'angry_count', 'care_count'] as const;
 
@@ -35,7 +35,7 @@ export function mapPost(post: PancakePost, pageId: string): PostRow {
 export const postsStream = windowedStream<PancakePost, PostRow, PagePosition>({
   name: 'posts',
   description: 'posts walked by inserted_at windows, with typed reaction counts',
-  table: postsTable,
+  table: posts,
   // By inserted_at: it never changes, so plain page numbers cannot skip (page-walk.ts). The price:
   // counters of a post are refreshed only while the post lies inside a run's lookback.
   read: (ctx, window, from) =>
