@@ -62,9 +62,10 @@ async function addForeignKey(db: Kysely<unknown>, table: string, name: string): 
     end $$`).execute(db);
 }
 
-async function createView(db: Kysely<unknown>, view: ViewSpec): Promise<void> {
+/** Creates a view with its COMMENTs; `orReplace` redefines one in place (later migrations). */
+export async function createView(db: Kysely<unknown>, view: ViewSpec, orReplace = false): Promise<void> {
   const name = `pancake_analytics.${view.name}`;
-  await sql.raw(`create view ${name} as ${view.body}`).execute(db);
+  await sql.raw(`create ${orReplace ? 'or replace ' : ''}view ${name} as ${view.body}`).execute(db);
   const { rows } = await sql<{ attname: string }>`select attname from pg_attribute where attrelid = ${name}::regclass and attnum > 0 and not attisdropped order by attnum`.execute(db);
   const actual = rows.map((r) => r.attname).join(', ');
   const described = view.columns.map(([column]) => column).join(', ');

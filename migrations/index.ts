@@ -10,6 +10,8 @@ import * as m0008 from './0008_analytics.js';
 import * as m0009 from './0009_customer_birth_year.js';
 import * as m0010 from './0010_season.js';
 import * as m0011 from './0011_sweep.js';
+import * as m0012 from './0012_owner_only_locks.js';
+import * as m0013 from './0013_pancake_names.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the compiled package and the
@@ -27,4 +29,6 @@ export const migrations: Record<string, Migration> = {
   '0009_customer_birth_year': m0009,
   '0010_season': m0010,
   '0011_sweep': m0011,
+  '0012_owner_only_locks': m0012,
+  '0013_pancake_names': m0013,
 };

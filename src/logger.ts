@@ -25,10 +25,24 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       hooks: {
         streamWrite: (line) => redact(line),
       },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: errorSerializer(options.level ?? 'info') },
     },
     destination,
   );
+}
+
+/**
+ * Errors in log lines: type and message always, the stack trace (file paths, line numbers) only at
+ * LOG_LEVEL=debug or trace, as for every other expected failure (README, "Failures you can act on").
+ */
+function errorSerializer(level: string): (error: Error) => Record<string, unknown> {
+  const stacks = level === 'debug' || level === 'trace';
+  return (error) => {
+    const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+    if (stacks || typeof serialized !== 'object' || serialized === null) return serialized;
+    const { stack: _stack, ...rest } = serialized;
+    return rest;
+  };
 }
 
 function prettyOrPlainStderr(pretty: boolean): DestinationStream {

@@ -90,22 +90,23 @@ export function redactValue<T>(value: T): T {
 }
 
 /**
- * The JSON-walking core shared with the warehouse's cleaning: copies `value` with `text` applied
- * to every string value, `key` to every object key, secret-named fields masked, and, past
+ * The JSON-walking core shared with the warehouse's cleaning and the capture's anonymizer: copies
+ * `value` with `text` applied to every string value (told the key it sits under; inside an array,
+ * the array's key), `key` to every object key, secret-named fields masked, and, past
  * `maxDepth` levels of nesting, the rest of a branch handed to `tooDeep` (which returns what to
  * keep in its place). Iterative: depth costs heap, never stack.
  */
 export function mapJson(
   value: unknown,
-  text: (s: string) => string,
+  text: (s: string, under: string | null) => string,
   key: (k: string) => string,
   options: { maxDepth?: number; tooDeep?: (branch: unknown) => unknown } = {},
 ): unknown {
   const maxDepth = options.maxDepth ?? Infinity;
-  const scalar = (v: unknown): unknown => (typeof v === 'string' ? text(v) : v instanceof Date ? v.toISOString() : v);
-  if (!isContainer(value)) return scalar(value);
+  const scalar = (v: unknown, under: string | null): unknown => (typeof v === 'string' ? text(v, under) : v instanceof Date ? v.toISOString() : v);
+  if (!isContainer(value)) return scalar(value, null);
   const root = emptyLike(value);
-  const stack: Frame[] = [frameOf(value, root, 1)];
+  const stack: Frame[] = [frameOf(value, root, 1, null)];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1] as Frame;
     if (frame.next >= frame.size) {
@@ -123,10 +124,10 @@ export function mapJson(
         copy = options.tooDeep(child);
       } else {
         copy = emptyLike(child);
-        stack.push(frameOf(child, copy as Container, frame.depth + 1));
+        stack.push(frameOf(child, copy as Container, frame.depth + 1, name ?? frame.under));
       }
     } else {
-      copy = scalar(child);
+      copy = scalar(child, name ?? frame.under);
     }
     if (name === null) (frame.target as unknown[]).push(copy === undefined ? null : copy);
     else if (copy !== undefined) (frame.target as Record<string, unknown>)[key(name)] = copy;
@@ -143,6 +144,8 @@ interface Frame {
   size: number;
   next: number;
   depth: number;
+  /** The key this container sits under (an array's items inherit it). */
+  under: string | null;
 }
 
 export function isContainer(value: unknown): value is Container {
@@ -153,9 +156,9 @@ function emptyLike(value: Container): Container {
   return Array.isArray(value) ? [] : {};
 }
 
-function frameOf(source: Container, target: Container, depth: number): Frame {
+function frameOf(source: Container, target: Container, depth: number, under: string | null): Frame {
   const keys = Array.isArray(source) ? null : Object.keys(source);
-  return { source, target, keys, size: keys ? keys.length : (source as unknown[]).length, next: 0, depth };
+  return { source, target, keys, size: keys ? keys.length : (source as unknown[]).length, next: 0, depth, under };
 }
 
 function escapeRegExp(text: string): string {

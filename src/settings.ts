@@ -1,5 +1,6 @@
-import { exactDuration, parseDuration, parseInstant } from './durations.js';
+import { exactDuration } from './durations.js';
 import { isValidPageId, PAGE_ID_FORM } from './page-ids.js';
+import { durationRule, pageListRule, startRule, wholeNumberRule, type Rule } from './rules.js';
 import {
   DEFAULT_BASE_URL,
   DEFAULT_CONCURRENCY,
@@ -13,9 +14,11 @@ import {
   MAX_RATE_LIMIT,
 } from './pancake/defaults.js';
 
-// Every setting of pancake-sync, declared once: its variable, meaning, default, example and parser.
-// The Config type, `--help`, README's configuration table and the check of .env.example all follow
-// from this table (src/config.ts, src/cli.ts, test/unit/settings-docs.test.ts).
+// Every setting of pancake-sync, declared once: its variable, meaning, what it accepts, default,
+// example and parser. The Config type, `--help`, README's configuration table and the check of
+// .env.example all follow from this table (src/config.ts, src/cli.ts, test/unit/settings-docs.test.ts).
+// A value of the same kind as a flag's follows the same rule (src/rules.ts): SYNC_START and --since,
+// PANCAKE_PAGE_IDS and --pages.
 
 /** What a parser may report: the problem, phrased to follow the variable's name. */
 export interface ParseContext {
@@ -27,6 +30,8 @@ export interface Setting<T> {
   env: string;
   /** One line: what it is for, as --help and the README say it. */
   help: string;
+  /** What it accepts, as --help, the README and its error messages say it. */
+  accepts: string;
   /** The default as a user reads it ('' when there is none). */
   shown: string;
   /** A good value, for error messages. */
@@ -38,12 +43,15 @@ export interface Setting<T> {
 /** The API refuses `until - since` over one month; windows stay strictly inside it. */
 export const MAX_WINDOW_DAYS = 30;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** A first run reads the last 30 days unless SYNC_START says otherwise. */
+const DEFAULT_START_MS = 30 * 86_400_000;
 
 /** A value that may be left unset (null). */
-function optionalText(env: string, help: string, options: { shown?: string; example: string; check?: (value: string, ctx: ParseContext) => void }): Setting<string | null> {
+function optionalText(env: string, help: string, options: { accepts: string; shown?: string; example: string; check?: (value: string, ctx: ParseContext) => void }): Setting<string | null> {
   return {
     env,
     help,
+    accepts: options.accepts,
     shown: options.shown ?? '',
     example: options.example,
     parse(raw, ctx) {
@@ -54,10 +62,11 @@ function optionalText(env: string, help: string, options: { shown?: string; exam
 }
 
 /** A value with a default; `normalize` tidies what the user wrote (e.g. a trailing slash). */
-function text(env: string, help: string, options: { fallback: string; check?: (value: string, ctx: ParseContext) => void; normalize?: (value: string) => string }): Setting<string> {
+function text(env: string, help: string, options: { accepts: string; fallback: string; check?: (value: string, ctx: ParseContext) => void; normalize?: (value: string) => string }): Setting<string> {
   return {
     env,
     help,
+    accepts: options.accepts,
     shown: options.fallback,
     example: options.fallback,
     parse(raw, ctx) {
@@ -68,55 +77,37 @@ function text(env: string, help: string, options: { fallback: string; check?: (v
   };
 }
 
-function integer(env: string, help: string, fallback: number, min: number, max: number): Setting<number> {
+/** A setting parsed by one of the rules that flags use too; `fallback` when unset (or refused). */
+function ruled<T>(env: string, help: string, rule: Rule<T>, fallback: (now: Date) => T, shown: string, example = shown): Setting<T> {
   return {
     env,
     help,
-    shown: String(fallback),
-    example: String(fallback),
+    accepts: rule.accepts,
+    shown,
+    example,
     parse(raw, ctx) {
-      if (raw === undefined) return fallback;
-      if (!/^-?\d+$/.test(raw)) {
-        ctx.problem(`must be a whole number between ${min} and ${max}, got "${raw}"`);
-        return fallback;
-      }
-      const value = Number(raw);
-      if (value < min || value > max) {
-        ctx.problem(`must be between ${min} and ${max}, got ${value}`);
-        return fallback;
-      }
-      return value;
+      if (raw === undefined) return fallback(ctx.now);
+      const parsed = rule.parse(raw, ctx.now);
+      if ('value' in parsed) return parsed.value;
+      ctx.problem(parsed.problem);
+      return fallback(ctx.now);
     },
   };
 }
 
-function duration(env: string, help: string, fallbackMs: number, minMs = 0): Setting<number> {
-  const shown = exactDuration(fallbackMs);
-  return {
-    env,
-    help,
-    shown,
-    example: shown,
-    parse(raw, ctx) {
-      if (raw === undefined) return fallbackMs;
-      const ms = parseDuration(raw);
-      if (ms === null || ms < 0) {
-        ctx.problem(`must be a duration of 0 or more: a number with a unit (ms, s, m, h, d or w) such as 90s, 15m, 2h or 3d, got "${raw}"`);
-        return fallbackMs;
-      }
-      if (ms < minMs) {
-        ctx.problem(`must be a duration of at least ${exactDuration(minMs)}, got "${raw}"`);
-        return fallbackMs;
-      }
-      return ms;
-    },
-  };
+function integer(env: string, help: string, fallback: number, min: number, max: number): Setting<number> {
+  return ruled(env, help, wholeNumberRule(min, max), () => fallback, String(fallback));
+}
+
+function duration(env: string, help: string, fallbackMs: number, minMs: number, maxMs: number): Setting<number> {
+  return ruled(env, help, durationRule(minMs, maxMs), () => fallbackMs, exactDuration(fallbackMs));
 }
 
 function choice<const C extends string>(env: string, help: string, choices: readonly C[], fallback: C, describe: string): Setting<C> {
   return {
     env,
     help,
+    accepts: describe,
     shown: fallback,
     example: fallback,
     parse(raw, ctx) {
@@ -133,6 +124,7 @@ function pagePairs(env: string, help: string, example: string): Setting<Map<stri
   return {
     env,
     help,
+    accepts: 'page_id:value pairs separated by commas',
     shown: '',
     example,
     parse(raw, ctx) {
@@ -170,28 +162,23 @@ export function isValidTimeZone(zone: string): boolean {
 /** The settings, in the order --help and the README list them. */
 export const SETTINGS = {
   databaseUrl: optionalText('DATABASE_URL', 'target Postgres', {
+    accepts: 'a postgres:// or postgresql:// connection string',
     shown: 'an embedded Postgres under `$PANCAKE_SYNC_HOME/postgres`',
     example: 'postgres://user:password@localhost:5432/warehouse',
     check: (value, ctx) => {
       if (!/^postgres(ql)?:\/\//i.test(value)) ctx.problem('must be a connection string starting with postgres:// or postgresql://');
     },
   }),
-  accessToken: optionalText('PANCAKE_ACCESS_TOKEN', 'user token: lists pages and generates page tokens (kept encrypted for reuse)', { example: 'eyJhbGciOi...' }),
+  accessToken: optionalText('PANCAKE_ACCESS_TOKEN', 'user token: lists pages and generates page tokens (kept encrypted for reuse)', { accepts: "the token from Pancake's settings", example: 'eyJhbGciOi...' }),
+  previousAccessToken: optionalText(
+    'PANCAKE_PREVIOUS_ACCESS_TOKEN',
+    'after renewing PANCAKE_ACCESS_TOKEN, the token it replaced, for one run: the page tokens stored under it are kept (re-encrypted with the new one) instead of generated again, which may revoke the ones other integrations use',
+    { accepts: 'the user token you replaced', example: 'eyJhbGciOi...' },
+  ),
   pageTokens: pagePairs('PANCAKE_PAGE_TOKENS', '`page_id:token,...`, instead of or besides the user token; always used first', '1234567890123456:page-token-from-pancake'),
-  pageIds: {
-    env: 'PANCAKE_PAGE_IDS',
-    help: 'only these pages; ids of any channel, e.g. `1234567890123456,web_1664524051101747`',
-    shown: 'every page the token reads',
-    example: '1234567890123456,web_1664524051101747',
-    parse(raw, ctx) {
-      if (raw === undefined) return null;
-      const ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
-      const bad = ids.filter((id) => !isValidPageId(id));
-      if (bad.length > 0) ctx.problem(`must be page ids separated by commas, each made of ${PAGE_ID_FORM}; got "${bad.join(',')}"`);
-      return ids;
-    },
-  } satisfies Setting<string[] | null>,
+  pageIds: ruled<string[] | null>('PANCAKE_PAGE_IDS', 'only these pages; ids of any channel, e.g. `1234567890123456,web_1664524051101747`', pageListRule, () => null, 'every page the token reads', '1234567890123456,web_1664524051101747'),
   baseUrl: text('PANCAKE_BASE_URL', 'API origin (the simulator in tests)', {
+    accepts: 'an http:// or https:// origin',
     fallback: DEFAULT_BASE_URL,
     normalize: (value) => value.replace(/\/+$/, ''),
     check: (value, ctx) => {
@@ -204,32 +191,24 @@ export const SETTINGS = {
     },
   }),
   timezone: text('PANCAKE_TIMEZONE', "zone of day boundaries when a page carries no `timezone`; when set, it overrides the pages' own", {
+    accepts: 'an IANA time zone name',
     fallback: DEFAULT_TIMEZONE,
     check: (value, ctx) => {
       if (!isValidTimeZone(value)) ctx.problem(`must be an IANA time zone name such as Asia/Ho_Chi_Minh, Asia/Bangkok or UTC, got "${value}"`);
     },
   }),
   callCenterIds: pagePairs('PANCAKE_CALL_CENTER_IDS', '`page_id:sip_package_id,...`: the call center of each page, for call logs', '1234567890123456:sip-package-id'),
-  syncStart: {
-    env: 'SYNC_START',
-    help: 'where a first run starts when nothing is synced yet: ISO date/datetime, or a duration back from now',
-    shown: '30d',
-    example: '2026-01-01',
-    parse(raw, ctx) {
-      const at = parseInstant(raw ?? '30d', ctx.now);
-      if (at === null) ctx.problem(`must be an ISO date, datetime or a duration back from now, got "${raw}"`);
-      return at ?? new Date(ctx.now.getTime() - 30 * 86_400_000);
-    },
-  } satisfies Setting<Date>,
-  lookbackMs: duration('SYNC_LOOKBACK', 'overlap re-read by incremental runs (catches records updated while the last run read)', 2 * 3_600_000),
+  syncStart: ruled('SYNC_START', 'where a first run starts when nothing is synced yet (the rule of --since)', startRule, (now) => new Date(now.getTime() - DEFAULT_START_MS), '30d', '2026-01-01'),
+  lookbackMs: duration('SYNC_LOOKBACK', 'overlap re-read by incremental runs (catches records updated while the last run read)', 2 * 3_600_000, 0, 7 * 86_400_000),
   windowDays: integer('SYNC_WINDOW_DAYS', `days per since/until window (below ${MAX_WINDOW_DAYS}: the API refuses a month)`, 7, 1, MAX_WINDOW_DAYS - 1),
-  safetyLagMs: duration('SYNC_SAFETY_LAG', 'the newest window ends this long before now', 30_000),
-  sweepEveryMs: duration('SYNC_SWEEP_EVERY', 'how often a run re-lists every list stream over its whole covered range: stores what the nightly walks missed, marks what Pancake no longer lists with deleted_at; 0: only with `sync --sweep`', 7 * 86_400_000),
+  safetyLagMs: duration('SYNC_SAFETY_LAG', 'the newest window ends this long before now', 30_000, 0, 86_400_000),
+  sweepEveryMs: duration('SYNC_SWEEP_EVERY', 'how often a run re-lists every list stream over its whole covered range: stores what the nightly walks missed, marks what Pancake no longer lists with deleted_at; 0: only with `sync --sweep`', 7 * 86_400_000, 0, 366 * 86_400_000),
   statsLookbackDays: integer('STATS_LOOKBACK_DAYS', 'days of statistics re-read on every run (Pancake corrects recent days)', 3, 0, 365),
   concurrency: integer('SYNC_CONCURRENCY', 'requests in flight at once', DEFAULT_CONCURRENCY, 1, 256),
   rateLimitPerSecond: {
     env: 'PANCAKE_RATE_LIMIT',
-    help: `requests per second per page token (more than 0, at most ${MAX_RATE_LIMIT}): where the pace starts, and its ceiling; rate-limited answers lower it, quiet spells raise it back`,
+    help: 'requests per second per page token: where the pace starts, and its ceiling; rate-limited answers lower it, quiet spells raise it back',
+    accepts: `a number more than 0 and at most ${MAX_RATE_LIMIT}`,
     shown: String(DEFAULT_RATE_LIMIT),
     example: String(DEFAULT_RATE_LIMIT),
     parse(raw, ctx) {
@@ -242,15 +221,16 @@ export const SETTINGS = {
     },
   } satisfies Setting<number>,
   retries: integer('PANCAKE_RETRIES', 'retries of a failed request (rate limits do not use this budget)', DEFAULT_RETRIES, 0, 100),
-  timeoutMs: duration('PANCAKE_TIMEOUT', 'per request, body included (at least 1s)', DEFAULT_TIMEOUT_MS, 1000),
-  maxRetryAfterMs: duration('PANCAKE_MAX_RETRY_AFTER', 'longest `Retry-After` obeyed; a request asked to wait longer fails, saying so', DEFAULT_MAX_RETRY_AFTER_MS),
-  rateLimitWaitMs: duration('PANCAKE_RATE_LIMIT_WAIT', 'how long one request may keep being rate-limited before its page fails for the run, saying so', DEFAULT_RATE_LIMIT_WAIT_MS),
-  rateLimitRunWaitMs: duration('PANCAKE_RATE_LIMIT_RUN_WAIT', "how long a page may spend rate-limited over a run (from a rate-limited answer to the next success) before it fails for the run", DEFAULT_RATE_LIMIT_RUN_WAIT_MS),
+  timeoutMs: duration('PANCAKE_TIMEOUT', 'per request, body included', DEFAULT_TIMEOUT_MS, 1000, 3_600_000),
+  maxRetryAfterMs: duration('PANCAKE_MAX_RETRY_AFTER', 'longest `Retry-After` obeyed; a request asked to wait longer fails, saying so', DEFAULT_MAX_RETRY_AFTER_MS, 0, 86_400_000),
+  rateLimitWaitMs: duration('PANCAKE_RATE_LIMIT_WAIT', 'how long one request may keep being rate-limited before its page fails for the run, saying so', DEFAULT_RATE_LIMIT_WAIT_MS, 0, 86_400_000),
+  rateLimitRunWaitMs: duration('PANCAKE_RATE_LIMIT_RUN_WAIT', 'how long a page may spend rate-limited over a run (from a rate-limited answer to the next success) before it fails for the run', DEFAULT_RATE_LIMIT_RUN_WAIT_MS, 0, 7 * 86_400_000),
   conversationPaging: choice('PANCAKE_CONVERSATION_PAGING', 'conversation paging: `cursor` (API v2, keyset) or `page_number` (API v1)', ['cursor', 'page_number'], 'cursor', '"cursor" or "page_number"'),
   homeDir: text('PANCAKE_SYNC_HOME', 'where the embedded Postgres keeps its data (as root, what the user postgres cannot enter goes to /var/lib/pancake-sync)', {
+    accepts: 'a directory',
     fallback: '.pancake-sync',
   }),
-  logLevel: choice('LOG_LEVEL', `log level: ${LOG_LEVELS.join(', ')}`, LOG_LEVELS, 'info', `one of ${LOG_LEVELS.join(', ')}`),
+  logLevel: choice('LOG_LEVEL', 'log level (stack traces only at debug and trace)', LOG_LEVELS, 'info', `one of ${LOG_LEVELS.join(', ')}`),
 };
 
 type Settings = typeof SETTINGS;
@@ -263,7 +243,7 @@ export function environmentHelp(): string {
   const width = Math.max(...all.map((s) => s.env.length)) + 4;
   return all
     .map((s) => {
-      const words = `${s.help}${s.shown ? ` (default: ${s.shown})` : ''}`.replace(/`/g, '').split(' ');
+      const words = `${s.help}; accepts ${s.accepts}${s.shown ? ` (default: ${s.shown})` : ''}`.replace(/`/g, '').split(' ');
       const lines = [''];
       for (const word of words) {
         if (lines.at(-1)!.length > 0 && width + lines.at(-1)!.length + word.length + 1 > 100) lines.push('');
@@ -278,6 +258,6 @@ export function environmentHelp(): string {
 export function settingsTable(): string {
   // A default that is a value is code (`30s`); one described in words is prose.
   const shown = (s: Setting<unknown>) => (!s.shown ? '—' : /\s/.test(s.shown) ? s.shown : `\`${s.shown}\``);
-  const rows = (Object.values(SETTINGS) as Array<Setting<unknown>>).map((s) => `| \`${s.env}\` | ${s.help} | ${shown(s)} |`);
-  return ['| variable | meaning | default |', '|---|---|---|', ...rows].join('\n');
+  const rows = (Object.values(SETTINGS) as Array<Setting<unknown>>).map((s) => `| \`${s.env}\` | ${s.help} | ${s.accepts} | ${shown(s)} |`);
+  return ['| variable | meaning | accepts | default |', '|---|---|---|---|', ...rows].join('\n');
 }

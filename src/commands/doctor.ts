@@ -1,13 +1,15 @@
-import path from 'node:path';
 import { Command } from 'commander';
 import { requireCredentials } from '../config.js';
+import { prepareCaptureDir } from '../doctor/capture.js';
 import { describeEstimate } from '../doctor/estimate.js';
 import { runDoctor, type DoctorReport } from '../doctor/run.js';
 import { openStoredTokens } from '../doctor/stored-tokens.js';
 import { formatExpiry } from '../sync/user-token.js';
 import type { ApiAnswer } from '../pancake/client.js';
 import { EXIT_OK, EXIT_PARTIAL } from '../errors.js';
-import { clientFromConfig, loadContext, parseDateFlag, parseListFlag, printTable, withExitCode } from './shared.js';
+import { pageListRule, startRule } from '../rules.js';
+import { flagHelp, parseOptionalFlag } from './flags.js';
+import { clientFromConfig, loadContext, printTable, withExitCode } from './shared.js';
 
 interface DoctorFlags {
   since?: string;
@@ -19,25 +21,27 @@ interface DoctorFlags {
 export function doctorCommand(): Command {
   return new Command('doctor')
     .description('check a shop before the first sync: one request per page and stream, what is missing, and what a backfill costs; writes nothing')
-    .option('--since <date>', 'estimate the backfill from DATE (ISO date/datetime or a duration like 90d; default SYNC_START)')
-    .option('--pages <ids>', 'only these page ids, comma-separated')
+    .option('--since <date>', flagHelp('estimate the backfill from DATE (default SYNC_START, whose rule this is)', startRule))
+    .option('--pages <ids>', flagHelp('only these page ids (the rule of PANCAKE_PAGE_IDS)', pageListRule))
     .option('--json', 'print the report as JSON on stdout')
     .option('--capture <dir>', 'write the answers received, tokens removed and personal data replaced, one directory per page (for a bug report or a test fixture)')
     .action(withExitCode(async (flags: DoctorFlags) => {
       const { config, log } = loadContext();
       requireCredentials(config);
       const now = new Date();
-      const since = parseDateFlag('--since', flags.since, now) ?? config.syncStart;
+      const since = parseOptionalFlag('--since', startRule, flags.since, '2026-01-01', now) ?? config.syncStart;
+      const pages = parseOptionalFlag('--pages', pageListRule, flags.pages, '1234567890123456,web_123');
+      const captureDir = flags.capture === undefined ? null : await prepareCaptureDir(flags.capture);
       const answers: ApiAnswer[] = [];
       const client = clientFromConfig(config, log, { onAnswer: (answer) => answers.push(answer) });
       const storedTokens = await openStoredTokens(config, log);
       try {
         const report = await runDoctor(
           { config, client, log, answers: () => answers, storedTokens },
-          { since, pages: parseListFlag(flags.pages), captureDir: flags.capture === undefined ? null : path.resolve(flags.capture), now },
+          { since, pages, captureDir, now },
         );
         if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        else printReport(report, config.rateLimitPerSecond, flags.capture ?? null);
+        else printReport(report, config.rateLimitPerSecond, captureDir);
         return report.ok ? EXIT_OK : EXIT_PARTIAL;
       } finally {
         await storedTokens.close();
@@ -67,6 +71,7 @@ function printReport(report: DoctorReport, rateLimit: number, captureDir: string
       detail: r.detail,
     })),
   );
+  for (const reason of report.refusedPages) out.write(`\n${reason}\n`);
   for (const id of report.missingPages) out.write(`\npage ${id} is not among the pages this token can read; check PANCAKE_PAGE_IDS / --pages\n`);
   out.write(`\n${describeEstimate(report.estimate, rateLimit)}\n`);
   if (captureDir !== null) out.write(`Captured ${report.captured.length} answer(s) in ${captureDir} (tokens removed, personal data replaced).\n`);

@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { requireCredentials } from '../config.js';
 import { enqueueRun } from '../queue/enqueue.js';
 import { createQueuePool, migrateQueue } from '../queue/queue.js';
-import { parsePositiveInt, requireDatabaseUrl } from './queue-flags.js';
+import { flagHelp, parseFlag } from './flags.js';
+import { MAX_ATTEMPTS_RULE, requireDatabaseUrl } from './queue-flags.js';
 import { addRunOptions, parseRunOptions, type RunFlags } from './run-options.js';
 import { clientFromConfig, loadContext, openMigratedWarehouse, withExitCode } from './shared.js';
 
@@ -16,13 +17,13 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
 
 export function enqueueCommand(): Command {
   return addRunOptions(new Command('enqueue').description('put a run on the queue, one task per page, for `pancake-sync worker` processes to share'))
-    .option('--max-attempts <n>', 'attempts per page task before it is reported as failed (retries back off exponentially)', String(DEFAULT_MAX_ATTEMPTS))
+    .option('--max-attempts <n>', flagHelp('attempts per page task before it is reported as failed (retries back off exponentially)', MAX_ATTEMPTS_RULE), String(DEFAULT_MAX_ATTEMPTS))
     .option('--json', 'print the queued run as JSON on stdout')
     .action(withExitCode(async (flags: EnqueueFlags) => {
       const { config, log } = loadContext();
       requireCredentials(config);
       const databaseUrl = requireDatabaseUrl(config, 'enqueue');
-      const maxAttempts = parsePositiveInt('--max-attempts', flags.maxAttempts, '5');
+      const maxAttempts = parseFlag('--max-attempts', MAX_ATTEMPTS_RULE, flags.maxAttempts, '5');
       const options = { ...parseRunOptions(flags, new Date()), maxAttempts };
       const warehouse = await openMigratedWarehouse({ ...config, databaseUrl }, log);
       const queuePool = createQueuePool(warehouse.url, 2);

@@ -11,7 +11,7 @@ export function migrateCommand(): Command {
       const { config, log } = loadContext();
       const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, logger: log });
       try {
-        const { applied } = await migrateToLatest(warehouse.db);
+        const { applied } = await migrateToLatest(warehouse.db, { log });
         process.stdout.write(applied.length > 0 ? `Applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'The warehouse schema is up to date.\n');
         await applyReaderRole(warehouse.db);
         const reader = await readerRoleOf(warehouse.db);

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { parseDuration } from '../durations.js';
+import { durationRule, wholeNumberRule } from '../rules.js';
 import { UsageError } from './shared.js';
 
 // Flag checks shared by the queue commands (enqueue, worker, queue-status).
@@ -13,13 +13,11 @@ export function requireDatabaseUrl(config: Config, command: string): string {
   );
 }
 
-export function parsePositiveInt(flag: string, value: string, example: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got "${value}" (example: ${flag} ${example})`);
-  return Number(value);
-}
-
-export function parseDurationFlag(flag: string, value: string, example: string): number {
-  const ms = parseDuration(value);
-  if (ms === null) throw new UsageError(`${flag} must be a duration, got "${value}" (example: ${flag} ${example})`);
-  return ms;
-}
+/** --concurrency of a worker: each task holds a connection (docs/workers.md, "Sizing"). */
+export const WORKER_CONCURRENCY_RULE = wholeNumberRule(1, 100);
+/** --max-attempts of enqueue. */
+export const MAX_ATTEMPTS_RULE = wholeNumberRule(1, 100);
+/** --shutdown-timeout of a worker. */
+export const SHUTDOWN_TIMEOUT_RULE = durationRule(0, 86_400_000);
+/** --reap-interval of a worker: how late a dead worker's tasks are handed back, at most. */
+export const REAP_INTERVAL_RULE = durationRule(100, 3_600_000);

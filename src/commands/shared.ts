@@ -1,11 +1,9 @@
-import { isCalendarDate, parseInstant } from '../durations.js';
 import { parseConfig, readEnvironment, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createPancakeClient, type ApiAnswer, type PancakeClient } from '../pancake/client.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
 import { openWarehouse, type Warehouse } from '../warehouse/db.js';
 
-import { UsageError } from '../errors.js';
 
 export { EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, UsageError } from '../errors.js';
 
@@ -31,7 +29,7 @@ export function loadContext(options: { liveProgress?: boolean } = {}): CommandCo
 export async function openMigratedWarehouse(config: Config, log: Logger): Promise<Warehouse> {
   const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, poolSize: config.concurrency + 4, logger: log });
   try {
-    const { applied } = await migrateToLatest(warehouse.db);
+    const { applied } = await migrateToLatest(warehouse.db, { log });
     if (applied.length > 0) log.info({ applied }, 'warehouse schema upgraded');
   } catch (error) {
     await warehouse.close();
@@ -57,22 +55,6 @@ export function clientFromConfig(config: Config, log: Logger, overrides: { rateL
     ...(overrides.onAnswer !== undefined && { onAnswer: overrides.onAnswer }),
     logger: log,
   });
-}
-
-/** `--since`/`--until` values: ISO date or datetime (UTC when no zone is given), or a duration back from now. */
-export function parseDateFlag(flag: string, value: string | undefined, now = new Date()): Date | null {
-  if (value === undefined) return null;
-  const date = parseInstant(value, now);
-  if (date) return date;
-  const day = /^\s*(\d{4}-\d{2}-\d{2})/.exec(value)?.[1];
-  if (day !== undefined && !isCalendarDate(day)) throw new UsageError(`${flag} ${value}: ${day} is not a day of the calendar (example: ${flag} 2026-02-28)`);
-  throw new UsageError(`${flag} must be an ISO date, an ISO datetime or a duration back from now, got "${value}" (example: ${flag} 2026-01-31, ${flag} 2026-01-31T08:00:00Z or ${flag} 90d)`);
-}
-
-export function parseListFlag(value: string | undefined): string[] | null {
-  if (value === undefined) return null;
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-  return items.length > 0 ? items : null;
 }
 
 export function printTable(rows: Array<Record<string, string | number | null>>, out: NodeJS.WritableStream = process.stdout): void {

@@ -1,8 +1,13 @@
 import { type Command, Option } from 'commander';
 import { FAULT_KINDS, TRANSIENT_FAULT_KINDS, startSimulator, type FaultKind, type FaultOptions } from '../simulator/index.js';
+import { portRule, wholeNumberRule } from '../rules.js';
 import { STREAMS } from '../sync/registry.js';
+import { flagHelp, parseFlag } from './flags.js';
 import { UsageError } from './shared.js';
 import { simulatorHistoryStart, simulatorSettings } from './simulator-settings.js';
+
+/** A delay every answer waits: a timer, so within what Node's timers hold (a minute is plenty). */
+const LATENCY_RULE = wholeNumberRule(0, 60_000);
 
 /** The simulator answers locally: a sync against it need not pace itself like a real shop's token. */
 const SIMULATOR_RATE_LIMIT = 50;
@@ -23,12 +28,12 @@ interface SimulateFlags {
 /** The options and action of `simulate`, declared in simulator-commands.ts. */
 export function defineSimulate(command: Command): void {
   command
-    .option('--port <n>', 'port to listen on (0: any free port)', '4010')
+    .option('--port <n>', flagHelp('port to listen on (0: any free port)', portRule), '4010')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--seed <n>', 'data set seed: the same seed serves the same data', '1')
-    .option('--pages <n>', 'pages in the data set', '2')
+    .option('--pages <n>', 'pages in the data set (the second a website chat, the third a WhatsApp page)', '3')
     .option('--conversations <n>', 'conversations per page', '120')
-    .option('--latency <ms>', 'delay added to every response', '0')
+    .option('--latency <ms>', flagHelp('delay added to every response, in milliseconds', LATENCY_RULE), '0')
     .option('--rate-limit <n>', 'requests per second per token before answering 429')
     .option('--fault-rate <share>', 'share of requests (0..1) that get an injected fault')
     .option('--live <per-second>', 'keep the shop live: this many changes per second (new messages, new conversations, re-tags, customer edits)')
@@ -45,12 +50,12 @@ export function defineSimulate(command: Command): void {
         return n;
       };
       const simulator = await startSimulator({
-        port: number('port', flags.port, 0),
+        port: parseFlag('--port', portRule, flags.port, '4010'),
         host: flags.host,
         seed: number('seed', flags.seed, 0),
         pages: number('pages', flags.pages, 1),
         conversationsPerPage: number('conversations', flags.conversations, 0),
-        latencyMs: number('latency', flags.latency, 0),
+        latencyMs: parseFlag('--latency', LATENCY_RULE, flags.latency, '50'),
         rateLimitPerSecond: flags.rateLimit === undefined ? null : number('rate-limit', flags.rateLimit, 0.1),
         faults: faultOptionsFromFlags(flags),
         liveShop: flags.live === undefined ? null : { perSecond: number('live', flags.live, 0) },

@@ -48,7 +48,7 @@ export function syncCommand(): Command {
       try {
         const client = clientFromConfig(config, log, { stopSignal: stop.signal });
         const progress = createProgress({ log, requests: () => client.stats.requests, ratePerPage: config.rateLimitPerSecond });
-        const summary = await runSync({ config, db: warehouse.db, client, log, now, progress }, options);
+        const summary = await runSync({ config, db: warehouse.db, client, log, now, progress, stopSignal: stop.signal }, options);
         if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         else printSummary(summary);
         return summary.exitCode;

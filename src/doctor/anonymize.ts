@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { isRecord } from '../pancake/http.js';
-import { redact } from '../redact.js';
+import { mapJson, redact } from '../redact.js';
 
 // Personal data out of captured answers, replaced consistently so that the capture still works as
 // a fixture: the same name, phone or customer id gets the same stand-in in every file (conversation
@@ -66,18 +66,24 @@ export function createAnonymizer(secrets: readonly string[] = [], pageIds: reado
     for (const match of text.match(PHONE) ?? []) if (!phones.has(match)) phones.set(match, fakePhone(match));
   };
 
-  const collectValue = (value: unknown, key: string, parentKey: string, pageId: string | null): void => {
-    if (typeof value === 'string') {
-      if (NAME_KEYS.has(key) && parentKey !== 'series') addName(value); // series names are labels the mapping reads
-      if (CUSTOMER_ID_KEYS.has(key)) addId(value);
-      if (key === 'thread_id' || key === 'conversation_id') addId(value.split('_').at(-1));
-      if (key === 'id' && CUSTOMER_OBJECTS.has(parentKey)) addId(value);
-      if (key === 'id' && parentKey === 'from' && value !== pageId) addId(value);
-      addPhones(value);
-    } else if (Array.isArray(value)) {
-      for (const item of value) collectValue(item, key, parentKey, pageId);
-    } else if (isRecord(value)) {
-      for (const [k, v] of Object.entries(value)) collectValue(v, k, key, pageId);
+  // Iterative, like applying below: an answer nested thousands of levels deep costs heap, not stack.
+  const collectValue = (root: unknown, pageId: string | null): void => {
+    const stack: Array<[value: unknown, key: string, parentKey: string]> = [[root, '', '']];
+    while (stack.length > 0) {
+      const [value, key, parentKey] = stack.pop()!;
+      if (typeof value === 'string') {
+        if (NAME_KEYS.has(key) && parentKey !== 'series') addName(value); // series names are labels the mapping reads
+        if (CUSTOMER_ID_KEYS.has(key)) addId(value);
+        if (key === 'thread_id' || key === 'conversation_id') addId(value.split('_').at(-1));
+        if (key === 'id' && CUSTOMER_OBJECTS.has(parentKey)) addId(value);
+        if (key === 'id' && parentKey === 'from' && value !== pageId) addId(value);
+        addPhones(value);
+      } else if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], key, parentKey]);
+      } else if (isRecord(value)) {
+        const entries = Object.entries(value);
+        for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i]![1], entries[i]![0], key]);
+      }
     }
   };
 
@@ -88,28 +94,20 @@ export function createAnonymizer(secrets: readonly string[] = [], pageIds: reado
     return redact(out);
   };
 
-  const applyValue = (value: unknown, key: string): unknown => {
-    if (typeof value === 'string') {
-      if (TOKEN_KEY.test(key) || secrets.includes(value)) return REDACTED;
-      if (NAME_KEYS.has(key)) return names.get(value) ?? replace(value);
-      if (TEXT_KEYS.has(key)) return scramble(value);
-      return replace(value);
-    }
-    if (Array.isArray(value)) return value.map((item) => applyValue(item, key));
-    if (isRecord(value)) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[replace(k)] = applyValue(v, k);
-      return out;
-    }
-    return value;
+  const applyText = (value: string, key: string | null): string => {
+    if ((key !== null && TOKEN_KEY.test(key)) || secrets.includes(value)) return REDACTED;
+    if (key !== null && NAME_KEYS.has(key)) return names.get(value) ?? replace(value);
+    if (key !== null && TEXT_KEYS.has(key)) return scramble(value);
+    return replace(value);
   };
 
   return {
     collect(body, pageId) {
       known = null;
-      collectValue(body, '', '', pageId);
+      collectValue(body, pageId);
     },
-    apply: <T>(body: T) => applyValue(body, '') as T,
+    // mapJson walks with a stack of its own and masks secret-named fields (redact.ts).
+    apply: <T>(body: T) => mapJson(body, applyText, replace) as T,
     replace,
   };
 }

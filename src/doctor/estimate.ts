@@ -13,6 +13,9 @@ const STATISTICS: Readonly<Record<string, { maxDays: number; perWindow: number }
   stats_users: { maxDays: 30, perWindow: 1 },
   stats_new_customers: { maxDays: 30, perWindow: 2 },
   stats_ads: { maxDays: 1, perWindow: 1 },
+  stats_users_engagements: { maxDays: 1, perWindow: 1 },
+  stats_campaigns: { maxDays: 1, perWindow: 1 },
+  stats_customer_feedbacks: { maxDays: 1, perWindow: 1 },
 };
 /** Records per request of the windowed streams. */
 const PAGE_SIZE: Readonly<Record<string, number>> = { conversations: 60, customers: 100, posts: 30, call_logs: 30 };

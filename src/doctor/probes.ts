@@ -61,7 +61,8 @@ export const PROBES: readonly Probe[] = [
       // The newest 60 without a window: their updated_at span gives the page's pace.
       const list = await ctx.client.listConversations(ctx.page.id, { lastConversationId: null });
       ctx.conversations = list;
-      const times = list.map((c) => Date.parse(`${String(c.updated_at).replace(/Z?$/, 'Z')}`)).filter(Number.isFinite);
+      // A conversation without updated_at (the official WhatsApp example) counts at its inserted_at.
+      const times = list.map((c) => Date.parse(`${String(c.updated_at ?? c.inserted_at).replace(/Z?$/, 'Z')}`)).filter(Number.isFinite);
       const span = times.length > 0 ? Math.max(1, (ctx.now.getTime() - Math.min(...times)) / 86_400_000) : SAMPLE_DAYS;
       const batches = list.length > 0 ? list.reduce((n, c) => n + Math.max(1, Math.ceil((Number(c.message_count) || 0) / 30)), 0) / list.length : 1;
       return { sample: { records: list.length, capped: list.length >= 60, days: span, batchesPerParent: batches } };
@@ -103,6 +104,11 @@ export const PROBES: readonly Probe[] = [
     },
   },
   { stream: 'stats_engagement', shape: SHAPES.customer_engagements, run: async (ctx) => ((await ctx.client.getEngagementStatistics(ctx.page.id, yesterdayRange(ctx))), {}) },
+  {
+    stream: 'stats_users_engagements',
+    shape: SHAPES.users_engagements,
+    run: async (ctx) => ((await ctx.client.getEngagementStatistics(ctx.page.id, yesterdayRange(ctx))), {}),
+  },
   { stream: 'stats_pages', shape: SHAPES.page_statistics, run: async (ctx) => ((await ctx.client.getPageStatistics(ctx.page.id, yesterday(ctx))), {}) },
   { stream: 'stats_tags', shape: SHAPES.tag_statistics, run: async (ctx) => ((await ctx.client.getTagStatistics(ctx.page.id, yesterday(ctx))), {}) },
   { stream: 'stats_users', shape: SHAPES.user_statistics, run: async (ctx) => ((await ctx.client.getUserStatistics(ctx.page.id, yesterdayRange(ctx))), {}) },
@@ -112,4 +118,6 @@ export const PROBES: readonly Probe[] = [
     run: async (ctx) => ((await ctx.client.getNewCustomerStatistics(ctx.page.id, { ...yesterdayRange(ctx), groupBy: 'day' })), {}),
   },
   { stream: 'stats_ads', shape: SHAPES.ads, run: async (ctx) => ((await ctx.client.getAdsStatistics(ctx.page.id, { ...yesterday(ctx), type: 'by_id' })), {}) },
+  { stream: 'stats_campaigns', shape: SHAPES.pages_campaigns, run: async (ctx) => ((await ctx.client.getCampaignStatistics(ctx.page.id, yesterday(ctx))), {}) },
+  { stream: 'stats_customer_feedbacks', shape: SHAPES.customer_feedbacks, run: async (ctx) => ((await ctx.client.getCustomerFeedbackStatistics(ctx.page.id, yesterday(ctx))), {}) },
 ];

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { EXIT_PARTIAL, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ApiAnswer, PancakeClient } from '../pancake/client.js';
 import { isUserTokenRefusal, PancakeError } from '../pancake/errors.js';
@@ -12,14 +13,15 @@ import { createAnonymizer } from './anonymize.js';
 import { writeCapture } from './capture.js';
 import { combine, estimatePage, type BackfillEstimate, type PageEstimate } from './estimate.js';
 import { PROBES, type ProbeContext, type Sample } from './probes.js';
-import { findMismatch } from './shapes.js';
+import { findMismatch, findWarning } from './shapes.js';
 import type { StoredTokens } from './stored-tokens.js';
 
 // `pancake-sync doctor`: for every page the token reads, one request per stream's endpoint, judged
 // against what the code reads; the backfill that --since implies; optionally the answers, made
 // anonymous, for a bug report or a test fixture. It writes nothing to the warehouse.
 
-export type CheckStatus = 'ok' | 'unavailable' | 'unexpected answer' | 'needs setting';
+/** `warning`: usable, but a field the official description marks optional is missing (see shapes.ts). */
+export type CheckStatus = 'ok' | 'warning' | 'unavailable' | 'unexpected answer' | 'needs setting';
 
 export interface CheckRow {
   pageId: string;
@@ -41,6 +43,8 @@ export interface DoctorReport {
   ok: boolean;
   /** Pages the configuration names that the token cannot read. */
   missingPages: string[];
+  /** Listed pages left out because their id cannot be used, each with the reason. */
+  refusedPages: string[];
   captured: string[];
 }
 
@@ -60,6 +64,11 @@ export interface DoctorOptions {
   now: Date;
 }
 
+/** No page to check: one line and exit 1, as `sync` does with an empty page list. */
+export class NoPagesToCheckError extends UserError {
+  override readonly exitCode = EXIT_PARTIAL;
+}
+
 export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promise<DoctorReport> {
   const { config, client } = deps;
   const expiresAt = config.accessToken ? tokenExpiry(config.accessToken) : null;
@@ -71,7 +80,12 @@ export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promi
     if (!isUserTokenRefusal(error) || userToken === null) throw error;
     // Nothing to check without the page list: the refusal is the finding.
     userToken.refused = errorMessage(error);
-    return { userToken, rows: [], estimate: combine(options.since, options.now, [], config.rateLimitPerSecond), ok: false, missingPages: [], captured: [] };
+    return { userToken, rows: [], estimate: combine(options.since, options.now, [], config.rateLimitPerSecond), ok: false, missingPages: [], refusedPages: [], captured: [] };
+  }
+  if (resolved.pages.length === 0 && resolved.missing.length === 0 && resolved.refused.length === 0) {
+    throw new NoPagesToCheckError(
+      'Pancake listed no pages for this token, so there is nothing to check. A token that lost its access looks just like a shop without pages: check PANCAKE_ACCESS_TOKEN and its pages in Pancake.',
+    );
   }
   const channels = new Map(allListed(resolved.listed).map((p) => [String(p.id), str(p.platform)]));
   const days = Math.max(1, Math.ceil((options.now.getTime() - options.since.getTime()) / 86_400_000));
@@ -84,14 +98,14 @@ export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promi
   );
   const rows = checked.flatMap((c) => c.rows);
   const estimates: PageEstimate[] = checked.map((c) => c.estimate);
-  const ok = resolved.missing.length === 0 && rows.every((r) => r.optIn || r.status === 'ok' || r.status === 'needs setting');
+  const ok = resolved.missing.length === 0 && resolved.refused.length === 0 && rows.every((r) => r.optIn || r.status === 'ok' || r.status === 'warning' || r.status === 'needs setting');
   let captured: string[] = [];
   if (options.captureDir !== null) {
     const secrets = [config.accessToken, ...config.pageTokens.values()].filter((t): t is string => typeof t === 'string');
     const pageIds = resolved.pages.map((p) => p.id);
     captured = await writeCapture(options.captureDir, deps.answers(), pageIds, createAnonymizer(secrets, pageIds));
   }
-  return { userToken, rows, estimate: combine(options.since, options.now, estimates, config.rateLimitPerSecond), ok, missingPages: resolved.missing, captured };
+  return { userToken, rows, estimate: combine(options.since, options.now, estimates, config.rateLimitPerSecond), ok, missingPages: resolved.missing, refusedPages: resolved.refused, captured };
 }
 
 async function checkPage(deps: DoctorDeps, page: PageInfo, channel: string | null, now: Date): Promise<{ rows: CheckRow[]; samples: Map<string, Sample | undefined> }> {
@@ -130,7 +144,10 @@ async function checkPage(deps: DoctorDeps, page: PageInfo, channel: string | nul
         continue;
       }
       const mismatch = result.note === undefined ? findMismatch(answerBody(), probe.shape) : null;
-      rows.push(mismatch === null ? row(stream.name, 'ok', result.note ?? '') : row(stream.name, 'unexpected answer', mismatch));
+      const warning = result.note === undefined && mismatch === null ? findWarning(answerBody(), probe.shape) : null;
+      if (mismatch !== null) rows.push(row(stream.name, 'unexpected answer', mismatch));
+      else if (warning !== null) rows.push(row(stream.name, 'warning', warning));
+      else rows.push(row(stream.name, 'ok', result.note ?? ''));
     } catch (error) {
       const body = answerBody();
       const mismatch = body === undefined ? null : findMismatch(body, probe.shape);

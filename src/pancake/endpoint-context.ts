@@ -1,5 +1,6 @@
 import { PancakeArgumentError } from './errors.js';
 import type { ApiRequest, HttpClient, QueryValue } from './http.js';
+import { PAGE_ID_FORM, pageIdProblem, showId } from '../page-ids.js';
 import { registerSecret } from '../redact.js';
 
 /**
@@ -30,7 +31,7 @@ export function createEndpointContext(http: HttpClient, options: { accessToken?:
       return { param: 'access_token', token: options.accessToken };
     },
     pageAuth(pageId) {
-      checkId('pageId', pageId);
+      checkPageId('pageId', pageId);
       const token = pageTokens.get(pageId);
       if (!token) {
         throw new PancakeArgumentError('pageId', `no page access token for page ${pageId}: call generatePageAccessToken(${pageId}) first or pass it in pageTokens`);
@@ -42,16 +43,32 @@ export function createEndpointContext(http: HttpClient, options: { accessToken?:
       pageTokens.set(pageId, token);
     },
     hasPageToken: (pageId) => pageTokens.has(pageId),
-    pageGet: (pageId, path, query = {}, base = 'page') => http.request({ method: 'GET', base, path: `/pages/${pageId}${path}`, query, auth: ctx.pageAuth(pageId), pageId }),
+    pageGet: (pageId, path, query = {}, base = 'page') => http.request({ method: 'GET', base, path: pagePath(pageId, path), query, auth: ctx.pageAuth(pageId), pageId }),
     pagePost: (pageId, path, body, query = {}, options = {}) =>
-      http.request({ method: 'POST', base: 'page', path: `/pages/${pageId}${path}`, query, body, auth: ctx.pageAuth(pageId), pageId, ...(options.idempotent === false && { idempotent: false }) }),
+      http.request({ method: 'POST', base: 'page', path: pagePath(pageId, path), query, body, auth: ctx.pageAuth(pageId), pageId, ...(options.idempotent === false && { idempotent: false }) }),
   };
   return ctx;
 }
 
-/** Ids go into URL paths: refuse what would change the path before a request leaves. */
+/** `/pages/<id><rest>`, the id checked and percent-encoded: it is one path segment whatever it holds. */
+export function pagePath(pageId: string, rest = ''): string {
+  checkPageId('pageId', pageId);
+  return `/pages/${encodeURIComponent(pageId)}${rest}`;
+}
+
+/** A page id goes into URL paths, folder names and lists: src/page-ids.ts is the one check. */
+export function checkPageId(name: string, value: unknown): asserts value is string {
+  const problem = pageIdProblem(value);
+  if (problem !== null) throw new PancakeArgumentError(name, `${showId(value)} ${problem} (ids are ${PAGE_ID_FORM})`);
+}
+
+/**
+ * Other ids (a conversation's, a call's) go into URL paths too, percent-encoded: refuse what a path
+ * would still read as structure (`.` and `..` are dot segments even encoded), and what no id holds.
+ */
 export function checkId(name: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 200 || /[/?#\s]/.test(value)) {
-    throw new PancakeArgumentError(name, `"${String(value)}" is not a valid id`);
+  // eslint-disable-next-line no-control-regex
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200 || value === '.' || value === '..' || /[/?#\s\u0000-\u001f\u007f]/.test(value)) {
+    throw new PancakeArgumentError(name, `${showId(value)} is not a valid id`);
   }
 }

@@ -38,7 +38,8 @@ export async function* walkKeyset<Rec extends { id: string | number }>(fetchAfte
   let steppedBack = false;
   for (;;) {
     const batch = await fetchAfter(range, after);
-    const ids = batch.map((record) => String(record.id));
+    // Only records with an id can be a cursor: one sent without (skipped by the sync) cannot be one.
+    const ids = batch.filter((r) => (typeof r?.id === 'string' && r.id !== '') || (typeof r?.id === 'number' && Number.isFinite(r.id))).map((record) => String(record.id));
     const fresh = ids.filter((id) => !seen.has(id)).length;
     for (const id of ids) seen.add(id);
     const last = ids.at(-1);

@@ -59,6 +59,10 @@ export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; c
   } else await storeBarePages(db, resolved.pages);
   const failures: RunFailure[] = resolved.missing.map((id) => ({ pageId: id, stream: null, kind: 'not_found', message: `page ${id} is not among the pages this token can read; check PANCAKE_PAGE_IDS / --pages` }));
   if (refusedLine !== null) failures.push({ pageId: null, stream: null, kind: 'user_token_refused', message: refusedLine });
+  for (const message of resolved.refused) {
+    log.warn(message);
+    failures.push({ pageId: null, stream: null, kind: 'invalid_page_id', message });
+  }
   const since = options.since?.toISOString() ?? null;
   const until = options.until?.toISOString() ?? null;
 

@@ -33,7 +33,7 @@ export class PageTaskError extends Error {
 
 /**
  * The `sync_page` task: the selected streams of one page, exactly as `sync` runs them (same
- * per-(page, stream) advisory locks and checkpoints), so a task that is run again after a crash
+ * per-(page, stream) locks and checkpoints), so a task that is run again after a crash
  * resumes from the last commit and duplicates nothing.
  */
 export function pageTask(deps: PageTaskDeps): Task {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { redactValue } from '../redact.js';
 import { isSettled, pageCounts, type PageCounts, type StreamOutcome } from '../sync/page-sync.js';
 import type { Database } from '../warehouse/schema.js';
@@ -26,7 +26,7 @@ export async function recordTaskResult(db: Kysely<Database>, runId: string, resu
     // FOR UPDATE: tasks of one run finish on many workers at once; each merge sees the last one's.
     const run = await trx.selectFrom('pancake.sync_runs').select(['options', 'counts', 'errors', 'finished_at']).where('id', '=', runId).forUpdate().executeTakeFirst();
     if (!run) return null; // the run row was deleted by hand: the data is written, nothing to report into
-    const update: { counts?: string; errors?: string; status?: RunStatus; finished_at?: Date } = {};
+    const update: { counts?: string; errors?: string; status?: RunStatus; finished_at?: RawBuilder<Date> } = {};
     let status: RunStatus | null = null;
     if (result.settled) {
       const counts = { ...(run.counts as Record<string, PageCounts>) };
@@ -40,7 +40,8 @@ export async function recordTaskResult(db: Kysely<Database>, runId: string, resu
       Object.assign(update, {
         counts: JSON.stringify(redactValue(counts)),
         errors: JSON.stringify(redactValue(errors)),
-        ...(status !== null && { status, finished_at: new Date() }),
+        // The server's clock (a worker's may be behind it), never before the start it stamped.
+        ...(status !== null && { status, finished_at: sql<Date>`greatest(now(), started_at)` }),
       });
     }
     await trx

@@ -98,11 +98,16 @@ export async function queueStatus(db: Kysely<Database>, runsToShow = 10): Promis
   return status;
 }
 
-/** Workers whose liveness session is open (see liveness.ts), named by its application_name. */
+/**
+ * Workers whose registered liveness session is open (see liveness.ts), named by its
+ * application_name: a session of another login that only calls itself a worker is not one.
+ */
 async function liveWorkers(db: Kysely<Database>): Promise<LiveWorker[]> {
   const { rows } = await sql<{ application_name: string; backend_start: Date }>`
-    select application_name, backend_start from pg_stat_activity
-    where datname = current_database() and application_name like ${`${LIVENESS_APP} pool-%`} order by backend_start`.execute(db);
+    select a.application_name, a.backend_start
+    from pancake_private.worker_sessions w
+    join pg_stat_activity a on a.pid = w.backend_pid and a.usesysid = w.role_oid and (a.backend_start is null or a.backend_start = w.backend_start)
+    where a.datname = current_database() and a.application_name like ${`${LIVENESS_APP} pool-%`} order by a.backend_start`.execute(db);
   return rows.map((r) => {
     const [, pool = '', ...name] = r.application_name.split(' ');
     return { name: name.join(' ') || pool, pool, since: r.backend_start };

@@ -39,7 +39,7 @@ const POLL_INTERVAL_MS = 1000;
  */
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const { config, log, name, concurrency, client } = options;
-  // Connections: each running task pins one for its advisory locks and commits through 4 shared
+  // Connections: each running task has one of its own and commits through 4 shared
   // ones (commits are short; more would only spend the server's max_connections, which every
   // worker draws on); graphile-worker needs one to LISTEN and a few for its short queries; plus
   // the liveness session. So concurrency + 9 per worker (docs/workers.md).
@@ -50,7 +50,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => undefined);
   };
   try {
-    await migrateToLatest(warehouse.db);
+    await migrateToLatest(warehouse.db, { log });
     await migrateQueue(queuePool, log);
     const liveness = await openLiveness(warehouse.url, name, log, (error) => {
       // No cleanup: another worker may be taking this one's pages over right now, so nothing this

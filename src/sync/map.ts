@@ -21,3 +21,14 @@ export function num(value: unknown): number | null {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof n === 'number' && Number.isFinite(n) ? n : null;
 }
+
+/**
+ * A record's id as its key column holds it: a non-empty string, or a finite number as text. Null
+ * for anything else (missing, null, "", an object): such a record cannot be a row, or every one of
+ * them would become the row 'undefined'.
+ */
+export function usableId(value: unknown): string | null {
+  if (typeof value === 'string') return value.trim() === '' ? null : value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}

@@ -57,6 +57,8 @@ export interface PageSyncDeps {
   progress: ProgressReporter;
   /** Pancake refused PANCAKE_ACCESS_TOKEN in this run: page tokens are used, none generated. */
   userTokenRefused?: boolean;
+  /** SIGTERM/SIGINT: ends a wait for the analytics lock at once. */
+  stopSignal?: AbortSignal | undefined;
 }
 
 /** Where a page's outcomes, failures and warnings go; the runner passes the run's own lists. */
@@ -146,13 +148,9 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
     try {
       const upstream = stream.follows ? finished.get(stream.follows) : undefined;
       const locked = await locks.tryWith(page.id, stream.name, () =>
-        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, (onStorageWarning) => {
+        guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, (onStorageWarning, onWarning) => {
           // Holding its lock: a stream that follows this one may start now.
           started.get(stream.name)?.settle(null);
-          const onWarning = (warning: { kind: string; message: string }): void => {
-            streamLog.warn({ kind: warning.kind }, warning.message);
-            warnings.push({ pageId: page.id, stream: stream.name, ...warning });
-          };
           return tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, onStorageWarning, onWarning, ...(upstream && { upstream }) }));
         }),
       );
@@ -207,7 +205,7 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   // The streams of a page run side by side; the client's per-token limiter and global request
   // limit keep the load in bounds, and `after` keeps dependent streams in order.
   for (const stream of streams) finished.set(stream.name, runOne(stream));
-  await keepAnalyticsCurrent(db, page, pageLog, Promise.all(finished.values()));
+  await keepAnalyticsCurrent(db, page, pageLog, Promise.all(finished.values()), { signal: deps.stopSignal });
   recordHealth();
 }
 

@@ -3,11 +3,12 @@ import type { Config } from '../config.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
+import { registerSecret } from '../redact.js';
 import { TOKEN_REFUSAL_CODES } from '../pancake/error-codes.js';
 import { isPageTokenRefusal, PancakeError } from '../pancake/errors.js';
 import type { Database } from '../warehouse/schema.js';
-import { loadSealedToken, saveSealedToken } from '../warehouse/page-tokens.js';
-import { openPageToken, sealPageToken } from './page-token-crypto.js';
+import { loadSealedToken, saveSealedToken, type SealedToken } from '../warehouse/page-tokens.js';
+import { describeUnsealFailure, openPageToken, sealPageToken, unsealPageToken } from './page-token-crypto.js';
 import { StreamUnavailableError } from './stream.js';
 
 // The page-token policy. Generating a page token may revoke the previous one, which the shop's
@@ -25,7 +26,7 @@ import { StreamUnavailableError } from './stream.js';
 
 export interface PageTokenDeps {
   client: PancakeClient;
-  config: Pick<Config, 'accessToken' | 'pageTokens'>;
+  config: Pick<Config, 'accessToken' | 'pageTokens'> & Partial<Pick<Config, 'previousAccessToken'>>;
   db: Kysely<Database>;
   log: Logger;
   /** Pancake refused PANCAKE_ACCESS_TOKEN in this run: use the tokens there are, generate none. */
@@ -66,7 +67,9 @@ export async function availablePageToken(deps: Pick<PageTokenDeps, 'config' | 'd
   if (deps.config.pageTokens.has(pageId)) return 'PANCAKE_PAGE_TOKENS';
   if (!deps.config.accessToken) return null;
   const sealed = await loadSealedToken(deps.db, pageId);
-  return sealed !== null && openPageToken(deps.config.accessToken, pageId, sealed) !== null ? 'stored' : null;
+  if (sealed === null) return null;
+  const previous = deps.config.previousAccessToken;
+  return openPageToken(deps.config.accessToken, pageId, sealed) !== null || (previous && openPageToken(previous, pageId, sealed) !== null) ? 'stored' : null;
 }
 
 export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
@@ -89,16 +92,37 @@ export function pageTokens(deps: PageTokenDeps, pageId: string): PageTokens {
     return config.accessToken;
   };
   const stored = async (): Promise<string | null> => {
-    const sealed = await loadSealedToken(db, pageId);
+    const sealed = await loadSealedToken(db, pageId, log);
     if (sealed === null) return null;
-    const token = openPageToken(userToken(), pageId, sealed);
-    if (token === null) log.info({ pageId }, `page ${pageId}: the stored page token was sealed with another PANCAKE_ACCESS_TOKEN; generating a new one`);
+    const opened = unsealPageToken(userToken(), pageId, sealed);
+    if (opened.token === null && opened.failure !== 'damaged') {
+      const kept = await resealWithRenewedUserToken(sealed);
+      if (kept !== null) return kept;
+    }
+    if (opened.token === null) {
+      const message = describeUnsealFailure(opened.failure, pageId);
+      if (opened.failure === 'user-token-changed') log.info({ pageId }, message);
+      else log.warn({ pageId }, message);
+    }
+    return opened.token;
+  };
+  // A renewed user token cannot open what the old one sealed; with the old one at hand (for one
+  // run) the stored token is kept and sealed again, instead of generated anew: generating may
+  // revoke the page token the shop's other integrations use.
+  const resealWithRenewedUserToken = async (sealed: SealedToken): Promise<string | null> => {
+    const previous = config.previousAccessToken;
+    if (!previous || previous === config.accessToken) return null;
+    registerSecret(previous);
+    const token = openPageToken(previous, pageId, sealed);
+    if (token === null) return null;
+    await saveSealedToken(db, pageId, sealPageToken(userToken(), pageId, token), log);
+    log.info({ pageId }, `page ${pageId}: the stored page token was sealed with PANCAKE_PREVIOUS_ACCESS_TOKEN; kept and sealed again with the new PANCAKE_ACCESS_TOKEN`);
     return token;
   };
   const generate = async () => {
     if (deps.userTokenRefused) throw new NoTokenRenewalError(pageId);
     const token = await client.generatePageAccessToken(pageId);
-    await saveSealedToken(db, pageId, sealPageToken(userToken(), pageId, token));
+    await saveSealedToken(db, pageId, sealPageToken(userToken(), pageId, token), log);
     install(token, 'generated');
     log.info({ pageId }, `page ${pageId}: generated a page token and stored it, encrypted, for later runs and workers`);
   };

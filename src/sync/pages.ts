@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { isValidPageId, PAGE_ID_FORM, pageIdProblem, showId } from '../page-ids.js';
 import type { PancakeClient } from '../pancake/client.js';
 import { PAGE_LISTS } from '../pancake/endpoints/pages.js';
 import { isUserTokenRefusal, type PancakeError } from '../pancake/errors.js';
@@ -79,6 +80,8 @@ export interface ResolvedPages {
   missing: string[];
   /** The API's page lists, when a user token listed them. */
   listed: CategorizedPages | null;
+  /** Listed pages whose id cannot be used (src/page-ids.ts): left out, each with the reason. */
+  refused: string[];
 }
 
 /**
@@ -99,12 +102,17 @@ export async function resolvePages(client: PancakeClient, config: Config, only: 
   } else {
     candidates = [...config.pageTokens.keys()].map((id) => ({ id, page: null, status: undefined }));
   }
+  // An id from the API goes into URL paths and folder names like one from the configuration: the
+  // same check, and a page whose id fails it is left out, saying why.
+  const refused = candidates.filter((c) => !isValidPageId(c.id)).map((c) => `Pancake listed a page whose id ${showId(c.id)} ${pageIdProblem(c.id)}; it is left out (ids are ${PAGE_ID_FORM})`);
+  candidates = candidates.filter((c) => isValidPageId(c.id));
   const selected = wanted ? candidates.filter((c) => wanted.includes(c.id)) : candidates;
   const missing = wanted ? wanted.filter((id) => !candidates.some((c) => c.id === id)) : [];
   return {
     pages: selected.map(({ id, page, status }) => ({ id, name: page ? str(page.name) : null, timezone: pageZone(page, config), ...(status !== undefined && { status }) })),
     missing,
     listed,
+    refused,
   };
 }
 
@@ -138,7 +146,7 @@ export async function resolveRunPages(deps: { client: PancakeClient; config: Con
       if ((await availablePageToken({ config, db }, page.id)) === null) withoutToken.push(page.id);
       else pages.push(page);
     }
-    return { pages, missing: wanted ? wanted.filter((id) => !candidates.some((c) => c.id === id)) : [], listed: null, userTokenRefused: error, withoutToken };
+    return { pages, missing: wanted ? wanted.filter((id) => !candidates.some((c) => c.id === id)) : [], listed: null, refused: [], userTokenRefused: error, withoutToken };
   }
 }
 /** An empty page list that is not believed: see storePages. */

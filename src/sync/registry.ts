@@ -28,9 +28,12 @@ export class UnknownStreamError extends UserError {
 /** The streams a run without `--streams` syncs: all but the opt-in ones. */
 export const DEFAULT_STREAMS: readonly Stream[] = STREAMS.filter((s) => s.optIn === undefined);
 
-/** `--streams` help: every name, opt-in ones marked. */
+/**
+ * `--streams` help: every name, opt-in ones marked. Every opt-in stream is opt-in because its request
+ * is a guess (not in Pancake's API description), which the help says.
+ */
 export function describeStreamNames(): string {
-  return STREAM_NAMES.map((name) => (STREAMS.find((s) => s.name === name)?.optIn ? `${name} (opt-in)` : name)).join(', ');
+  return STREAM_NAMES.map((name) => (STREAMS.find((s) => s.name === name)?.optIn ? `${name} (opt-in: its request is a guess)` : name)).join(', ');
 }
 
 /**

@@ -36,6 +36,8 @@ export interface SyncDeps {
   now?: Date;
   /** Live progress; by default a log line every 15 s. */
   progress?: ProgressReporter;
+  /** SIGTERM/SIGINT (the one the client obeys too): ends any wait for a lock at once. */
+  stopSignal?: AbortSignal;
 }
 
 /** Exit code of a run stopped by SIGTERM/SIGINT: not everything was done (the rest is committed). */
@@ -94,6 +96,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   try {
     const resolved = await resolveRunPages({ client, config, db, log }, options.pages ?? null);
     pages = resolved.pages;
+    for (const message of resolved.refused) failures.push({ pageId: null, stream: null, kind: 'invalid_page_id', message });
     for (const id of resolved.missing) {
       failures.push({ pageId: id, stream: null, kind: 'not_found', message: `page ${id} is not among the pages this token can read; check PANCAKE_PAGE_IDS / --pages` });
     }
@@ -111,8 +114,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     log.info({ pages: pages.map((p) => p.id), streams: streams.map((s) => s.name) }, 'sync started');
 
     await withLockSession(db, async (locks) => {
-      const deps = { config, db, client, log, streams, settings, locks, progress, userTokenRefused: refused !== null };
-      await Promise.all(pages.map((page) => syncPage(deps, page, { outcomes, failures, warnings, health: pageHealth })));
+      const pageDeps = { config, db, client, log, streams, settings, locks, progress, userTokenRefused: refused !== null, stopSignal: deps.stopSignal };
+      await Promise.all(pages.map((page) => syncPage(pageDeps, page, { outcomes, failures, warnings, health: pageHealth })));
     }, { runId, log });
     await failRepeatedLockSkips(db, runId, outcomes, { warnings, failures });
   } catch (error) {
@@ -123,7 +126,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     stopHeartbeat();
   }
 
-  interrupted ||= outcomes.some((o) => o.status === 'interrupted');
+  // A stop signal that came after the streams (during the last analytics refresh) still stopped the run.
+  interrupted ||= outcomes.some((o) => o.status === 'interrupted') || deps.stopSignal?.aborted === true;
   const status: RunStatus = interrupted ? 'interrupted' : failures.length === 0 ? 'succeeded' : outcomes.some((o) => o.status === 'done') ? 'partial' : 'failed';
   const requests = client.stats.requests - requestsAtStart;
   const rateLimited = client.stats.rateLimited - rateLimitedAtStart;

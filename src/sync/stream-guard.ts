@@ -12,7 +12,7 @@ const LISTED_REDUCTIONS = 20;
 
 export async function guardStream(
   target: { pageId: string; stream: string; log: Logger; warnings: RunWarning[] },
-  run: (onStorageWarning: (warning: StorageWarning) => void) => Promise<void>,
+  run: (onStorageWarning: (warning: StorageWarning) => void, onWarning: (warning: { kind: string; message: string }) => void) => Promise<void>,
 ): Promise<void> {
   const { pageId, stream, log, warnings } = target;
   let reduced = 0;
@@ -23,8 +23,12 @@ export async function guardStream(
     log.warn({ table: warning.table, key: warning.key, reasons: warning.reasons }, message);
     warnings.push({ pageId, stream, kind: 'reduced_record', message });
   };
+  const onOtherWarning = ({ kind, message }: { kind: string; message: string }) => {
+    log.warn({ kind }, message);
+    warnings.push({ pageId, stream, kind, message });
+  };
   try {
-    await retryOnConnectionLoss(() => run(onWarning), { what: `${stream} of page ${pageId}`, log });
+    await retryOnConnectionLoss(() => run(onWarning, onOtherWarning), { what: `${stream} of page ${pageId}`, log });
   } finally {
     if (reduced > LISTED_REDUCTIONS) {
       const more = reduced - LISTED_REDUCTIONS;

@@ -8,7 +8,7 @@ import { tokenExpiry } from '../pancake/user-token.js';
 /** Days before the expiry from which every run warns. */
 export const EXPIRY_WARNING_DAYS = 14;
 const DAY_MS = 86_400_000;
-const RENEW = 'generate a new user token in Pancake (Settings → Tools → API) and set it as PANCAKE_ACCESS_TOKEN';
+const RENEW = 'generate a new user token in Pancake (Settings → Tools → API) and set it as PANCAKE_ACCESS_TOKEN (with the old one as PANCAKE_PREVIOUS_ACCESS_TOKEN for the next run, so that the stored page tokens are kept)';
 
 /** `unchecked`: the run ended before Pancake said (e.g. the page list request failed for another reason). */
 export type UserTokenState = 'accepted' | 'refused' | 'unchecked';

@@ -2,6 +2,7 @@ import { readStreamState, streamStatePart } from '../warehouse/state.js';
 import { writeTogether, type WritePart } from '../warehouse/statement.js';
 import { upsertParts, type TableSpec } from '../warehouse/upsert.js';
 import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment, type TimeWindow } from './coverage.js';
+import { skippedRecords } from './skipped-records.js';
 import type { Stream, StreamContext, StreamPlan } from './stream.js';
 import { plannedSweep, sweepIfDue } from './sweep.js';
 import { reportStuckWalk, type SweepTarget, type WindowedSource } from './windowed-source.js';
@@ -157,6 +158,11 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
   table: TableSpec<Row>;
   read: WindowedSource<Rec, Position>['read'];
   map(record: Rec, ctx: StreamContext): Row;
+  /**
+   * The record's id (default: its field named like the table's key column after page_id, as
+   * `id` or `call_id`): a record without a usable one is skipped (skipped-records.ts).
+   */
+  idOf?(record: Rec): unknown;
   /** Rows of other tables that change with each batch: writes made in the same statement (statement.ts). */
   alsoWrite?(ctx: StreamContext, records: Rec[], rows: Row[]): WritePart[];
   /** For --dry-run: what one window costs, in words. */
@@ -169,20 +175,31 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
 
 /** Builds the Stream the runner sees from a windowed declaration. */
 export function windowedStream<Rec, Row extends { raw: unknown }, Position>(spec: WindowedStreamSpec<Rec, Row, Position>): Stream {
-  const source: WindowedSource<Rec, Position> = {
-    stream: spec.name,
-    read: spec.read,
-    write(ctx, records) {
-      const rows = records.map((record) => spec.map(record, ctx));
-      return [...upsertParts(spec.table, rows, ctx.onStorageWarning ?? null), ...(spec.alsoWrite?.(ctx, records, rows) ?? [])];
-    },
-    ...(spec.sweep && { sweep: spec.sweep }),
-  };
+  const keyField = String(spec.table.key.filter((column) => column !== 'page_id').at(-1) ?? 'id');
+  const idOf = spec.idOf ?? ((record: Rec) => (record as Record<string, unknown> | null)?.[keyField]);
   return {
     name: spec.name,
     table: spec.table.table,
     description: spec.description,
-    run: (ctx) => runWindowed(ctx, source),
+    async run(ctx) {
+      const skipped = skippedRecords(ctx, spec.name, keyField);
+      const source: WindowedSource<Rec, Position> = {
+        stream: spec.name,
+        read: spec.read,
+        write(ctx, records) {
+          // Records and rows stay aligned for alsoWrite: both come from the records kept.
+          const kept = skipped.keep(records, idOf);
+          const rows = kept.map((record) => spec.map(record, ctx));
+          return [...upsertParts(spec.table, rows, ctx.onStorageWarning ?? null), ...(spec.alsoWrite?.(ctx, kept, rows) ?? [])];
+        },
+        ...(spec.sweep && { sweep: spec.sweep }),
+      };
+      try {
+        await runWindowed(ctx, source);
+      } finally {
+        skipped.report();
+      }
+    },
     plan: spec.plan ?? ((ctx) => windowedPlan(ctx, spec.name, spec.costPerWindow, spec.sweep !== undefined)),
   };
 }

@@ -1,32 +1,52 @@
+import type { Database } from './schema.js';
 import type { WritePart } from './statement.js';
 
-// Bridge tables hold the lists a record nests (a conversation's tags and assignees) as rows. When a
-// record changes, its list is replaced: the rows of members no longer in it are deleted here, and
-// the rest are upserted by the caller in the same statement.
+// Bridge and child tables hold the lists a record nests (a conversation's tags, assignees and
+// histories, a message's attachments, a customer's phone numbers) as rows. When a record changes,
+// its list is replaced: the rows of members no longer in it are deleted here, and the rest are
+// upserted by the caller in the same statement.
 
 /**
- * Deletes the rows of `table` belonging to the batch's conversations whose `member` column is not
- * in `keep` ([page_id, conversation_id, member] triples), as a part of the statement that upserts
- * the rest (statement.ts): the two touch disjoint rows. Counts the rows deleted.
+ * Deletes the rows of `table` belonging to the batch's parents (`parentColumn` within a page) whose
+ * `members` columns, compared as text, are not among `keep` ([page_id, parent id, ...members]), as a
+ * part of the statement that upserts the rest (statement.ts): the two touch disjoint rows. Counts
+ * the rows deleted.
  */
+export function childRowsNotInPart(
+  table: keyof Database & string,
+  parentColumn: string,
+  members: readonly string[],
+  batch: ReadonlyArray<{ pageId: string; parentId: string }>,
+  keep: ReadonlyArray<readonly string[]>,
+): WritePart[] {
+  if (batch.length === 0) return [];
+  const [schema, name] = table.split('.') as [string, string];
+  const memberNames = members.map((_, i) => `m${i}`);
+  return [
+    {
+      size: 0,
+      counts: true,
+      render: (p) => {
+        const keepArrays = [0, 1, ...members.map((_, i) => i + 2)].map((column) => `${p.add(keep.map((k) => k[column] ?? ''))}::text[]`).join(', ');
+        const memberMatch = members.map((m, i) => ` and keep.${memberNames[i]} = t."${m}"::text`).join('');
+        return (
+          `delete from "${schema}"."${name}" as t ` +
+          `using unnest(${p.add(batch.map((c) => c.pageId))}::text[], ${p.add(batch.map((c) => c.parentId))}::text[]) as batch(page_id, parent_id) ` +
+          `where t.page_id = batch.page_id and t."${parentColumn}" = batch.parent_id and not exists (` +
+          `select 1 from unnest(${keepArrays}) as keep(page_id, parent_id${memberNames.map((m) => `, ${m}`).join('')}) ` +
+          `where keep.page_id = t.page_id and keep.parent_id = t."${parentColumn}"${memberMatch})`
+        );
+      },
+    },
+  ];
+}
+
+/** childRowsNotInPart for a conversation's bridge rows, keyed by one member column. */
 export function bridgeDeletePart(
   table: 'pancake.conversation_tags' | 'pancake.conversation_assignees',
   member: 'tag_id' | 'user_id',
   batch: ReadonlyArray<{ pageId: string; conversationId: string }>,
   keep: ReadonlyArray<readonly [string, string, string]>,
 ): WritePart[] {
-  if (batch.length === 0) return [];
-  const [schema, name] = table.split('.') as [string, string];
-  return [
-    {
-      size: 0,
-      counts: true,
-      render: (p) =>
-        `delete from "${schema}"."${name}" as t ` +
-        `using unnest(${p.add(batch.map((c) => c.pageId))}::text[], ${p.add(batch.map((c) => c.conversationId))}::text[]) as batch(page_id, conversation_id) ` +
-        `where t.page_id = batch.page_id and t.conversation_id = batch.conversation_id and not exists (` +
-        `select 1 from unnest(${p.add(keep.map((k) => k[0]))}::text[], ${p.add(keep.map((k) => k[1]))}::text[], ${p.add(keep.map((k) => k[2]))}::text[]) as keep(page_id, conversation_id, member) ` +
-        `where keep.page_id = t.page_id and keep.conversation_id = t.conversation_id and keep.member = t."${member}")`,
-    },
-  ];
+  return childRowsNotInPart(table, 'conversation_id', [member], batch.map((c) => ({ pageId: c.pageId, parentId: c.conversationId })), keep);
 }

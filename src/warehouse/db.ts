@@ -1,10 +1,11 @@
 import { join, resolve } from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type DialectAdapter } from 'kysely';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redact } from '../redact.js';
 import { createPool } from './connection.js';
 import { startEmbeddedPostgres } from './embedded.js';
+import { OwnerOnlyMigrationAdapter } from './migration-lock.js';
 import type { Database } from './schema.js';
 
 export interface Warehouse {
@@ -63,9 +64,16 @@ export async function openWarehouse(options: OpenOptions): Promise<Warehouse> {
   };
 }
 
+/** Postgres, with a migration lock no other login can take (migration-lock.ts). */
+class WarehouseDialect extends PostgresDialect {
+  override createAdapter(): DialectAdapter {
+    return new OwnerOnlyMigrationAdapter();
+  }
+}
+
 export function createDb(url: string, poolSize = 10): Kysely<Database> {
   // A dropped connection (server restarted, backend terminated) never crashes the process: see createPool.
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(url, poolSize) }) });
+  return new Kysely<Database>({ dialect: new WarehouseDialect({ pool: createPool(url, poolSize) }) });
 }
 
 /** The URL without its password (in the user part or the query string: `?password=`, `sslpassword=`), for messages. */

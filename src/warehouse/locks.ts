@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../logger.js';
-import { isGoneHere, processHost } from './process-identity.js';
+import { isGoneHere, isGoneHereSoon, processHost, processStart } from './process-identity.js';
 import type { Database } from './schema.js';
 
 // The single-writer lock of each (page, stream): a row of pancake.sync_locks. Taking it is an
@@ -9,7 +9,8 @@ import type { Database } from './schema.js';
 // stop the sync (any login can take any advisory lock, which is what this replaces). No connection
 // is pinned for it either: a dropped connection or a restarted server loses no lock.
 // A holder renews its locks every HEARTBEAT_MS; a lock is free again when its holder stopped
-// renewing for LOCK_LEASE_MS, or at once when its process is gone from this host (a killed run).
+// renewing for LOCK_LEASE_MS, or at once when its process is gone from this host (a killed run; one
+// that is still being torn down is waited for a moment, see process-identity.ts).
 
 export const LOCK_LEASE_MS = 120_000;
 const HEARTBEAT_MS = 20_000;
@@ -17,7 +18,8 @@ const HEARTBEAT_MS = 20_000;
 /** Who holds a lock, for the warning of the process that could not take it. */
 export interface LockHolder {
   host: string;
-  pid: number;
+  /** Null when the lock changed hands too fast to say who holds it. */
+  pid: number | null;
   since: Date;
   runId: string | null;
 }
@@ -71,28 +73,38 @@ export async function withLockSession<T>(db: Kysely<Database>, fn: (locks: LockS
   }
 }
 
+/** Attempts before a lock that keeps changing hands is reported as held. */
+const TAKE_ATTEMPTS = 3;
+
 /** Takes the lock; returns null when taken, or who holds it. */
 async function takeLock(db: Kysely<Database>, lock: { pageId: string; stream: string; holder: string; runId: string | null }): Promise<LockHolder | null> {
-  const current = await readLock(db, lock.pageId, lock.stream);
-  // Only the holder seen here may be replaced, and only when it is gone or expired: two processes
-  // taking over the same dead lock race on this condition, and one wins.
-  const gone = current !== null && isGoneHere(current.host, current.pid);
-  const { rows } = await sql<{ holder: string }>`
-    insert into pancake.sync_locks as l (page_id, stream, holder, host, pid, run_id)
-    values (${lock.pageId}, ${lock.stream}, ${lock.holder}::uuid, ${processHost()}, ${process.pid}, ${lock.runId}::bigint)
-    on conflict (page_id, stream) do update
-      set holder = excluded.holder, host = excluded.host, pid = excluded.pid, run_id = excluded.run_id, since = now(), heartbeat_at = now()
-      where l.heartbeat_at < now() - make_interval(secs => ${LOCK_LEASE_MS / 1000})
-         or (${gone} and l.holder = ${current?.holder ?? null}::uuid)
-    returning holder`.execute(db);
-  if (rows.length > 0) return null;
-  const holder = await readLock(db, lock.pageId, lock.stream);
-  return holder ? { host: holder.host, pid: holder.pid, since: holder.since, runId: holder.runId } : { host: 'unknown', pid: 0, since: new Date(), runId: null };
+  let holder: (LockHolder & { holder: string }) | null = null;
+  for (let attempt = 0; attempt < TAKE_ATTEMPTS; attempt++) {
+    const current = await readLock(db, lock.pageId, lock.stream);
+    // Only the holder seen here may be replaced, and only when it is gone or expired: two processes
+    // taking over the same dead lock race on this condition, and one wins.
+    const gone = current !== null && (await isGoneHereSoon(current.host, current.pid, current.processStart));
+    const { rows } = await sql<{ holder: string }>`
+      insert into pancake.sync_locks as l (page_id, stream, holder, host, pid, process_start, run_id)
+      values (${lock.pageId}, ${lock.stream}, ${lock.holder}::uuid, ${processHost()}, ${process.pid}, ${processStart()}, ${lock.runId}::bigint)
+      on conflict (page_id, stream) do update
+        set holder = excluded.holder, host = excluded.host, pid = excluded.pid, process_start = excluded.process_start, run_id = excluded.run_id, since = now(), heartbeat_at = now()
+        where l.heartbeat_at < now() - make_interval(secs => ${LOCK_LEASE_MS / 1000})
+           or (${gone} and l.holder = ${current?.holder ?? null}::uuid)
+      returning holder`.execute(db);
+    if (rows.length > 0) return null;
+    holder = await readLock(db, lock.pageId, lock.stream);
+    // Held by the holder judged above: that is the answer. Released or changed hands between the
+    // two statements: judge again.
+    if (holder !== null && holder.holder === current?.holder) return { host: holder.host, pid: holder.pid, since: holder.since, runId: holder.runId };
+  }
+  // Taken and released again on every attempt: some process is working through it right now.
+  return holder ? { host: holder.host, pid: holder.pid, since: holder.since, runId: holder.runId } : { host: processHost(), pid: null, since: new Date(), runId: null };
 }
 
-async function readLock(db: Kysely<Database>, pageId: string, stream: string): Promise<(LockHolder & { holder: string }) | null> {
+async function readLock(db: Kysely<Database>, pageId: string, stream: string): Promise<(LockHolder & { holder: string; processStart: string | null }) | null> {
   const row = await db.selectFrom('pancake.sync_locks').selectAll().where('page_id', '=', pageId).where('stream', '=', stream).executeTakeFirst();
-  return row ? { holder: row.holder, host: row.host, pid: row.pid, since: row.since, runId: row.run_id === null ? null : String(row.run_id) } : null;
+  return row ? { holder: row.holder, host: row.host, pid: row.pid, processStart: row.process_start, since: row.since, runId: row.run_id === null ? null : String(row.run_id) } : null;
 }
 
 async function releaseLocks(db: Kysely<Database>, holder: string, only?: { pageId: string; stream: string }): Promise<void> {
@@ -109,11 +121,12 @@ export async function liveLocks(db: Kysely<Database>): Promise<Array<LockHolder 
     .where('heartbeat_at', '>=', sql<Date>`now() - make_interval(secs => ${LOCK_LEASE_MS / 1000})`)
     .execute();
   return rows
-    .filter((row) => !isGoneHere(row.host, row.pid))
+    .filter((row) => !isGoneHere(row.host, row.pid, row.process_start))
     .map((row) => ({ pageId: row.page_id, stream: row.stream, host: row.host, pid: row.pid, since: row.since, runId: row.run_id === null ? null : String(row.run_id) }));
 }
 
 /** How a holder reads in messages: `host pid 123 (run #4) since 2026-…`. */
 export function describeHolder(holder: LockHolder): string {
+  if (holder.pid === null) return `a process that took and released it several times just now`;
   return `${holder.host} pid ${holder.pid}${holder.runId ? ` (run #${holder.runId})` : ''} since ${holder.since.toISOString()}`;
 }

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database } from './schema.js';
 import { writeTogether, type WritePart } from './statement.js';
 import type { Queryable } from './table-spec.js';
 
@@ -14,6 +15,18 @@ export interface StaleConversation {
   history_complete: boolean | null;
 }
 
+/**
+ * A conversation's messages are stale when none were stored, or when its updated_at moved past the
+ * version stored. A conversation without updated_at (the official WhatsApp example has none) is
+ * stale when its row was rewritten (its record changed) after its messages were stored.
+ */
+const isStale = (eb: ExpressionBuilder<Database & { c: Database['pancake.conversations']; s: Database['pancake.conversation_message_state'] }, 'c' | 's'>) =>
+  eb.or([
+    eb('s.conversation_id', 'is', null),
+    eb('s.synced_updated_at', '<', eb.ref('c.updated_at')),
+    eb.and([eb('c.updated_at', 'is', null), eb('c.synced_at', '>', eb.ref('s.updated_at'))]),
+  ]);
+
 const staleFilter = (pageId: string) => (db: Queryable) =>
   db
     .selectFrom('pancake.conversations as c')
@@ -21,7 +34,7 @@ const staleFilter = (pageId: string) => (db: Queryable) =>
     .where('c.page_id', '=', pageId)
     // A conversation Pancake deleted (marked by a sweep) has no messages left to read.
     .where('c.deleted_at', 'is', null)
-    .where((eb) => eb.or([eb('s.conversation_id', 'is', null), eb('s.synced_updated_at', '<', eb.ref('c.updated_at'))]));
+    .where(isStale);
 
 /** Where a walk over stale conversations stands: the last one taken, in newest-first order. */
 export interface StaleKey {
@@ -76,7 +89,7 @@ export async function staleConversationsByPage(db: Queryable): Promise<Map<strin
     .leftJoin('pancake.conversation_message_state as s', (join) => join.onRef('s.page_id', '=', 'c.page_id').onRef('s.conversation_id', '=', 'c.id'))
     .select(['c.page_id', (eb) => eb.fn.countAll<string>().as('n'), (eb) => eb.fn.max('c.updated_at').as('newest')])
     .where('c.deleted_at', 'is', null)
-    .where((eb) => eb.or([eb('s.conversation_id', 'is', null), eb('s.synced_updated_at', '<', eb.ref('c.updated_at'))]))
+    .where(isStale)
     .groupBy('c.page_id')
     .execute();
   return new Map(rows.map((r) => [r.page_id, { count: Number(r.n), newest: r.newest ?? null }]));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -32,15 +33,36 @@ export function readerRoleName(database: string): string {
 export async function applyReaderRole<DB>(db: Kysely<DB>): Promise<void> {
   const { rows } = await sql<{ database: string }>`select current_database() as database`.execute(db);
   const role = readerRoleName(rows[0]?.database ?? '');
+  // Two processes upgrading together both come here, and concurrent GRANTs on one object fail with
+  // "tuple concurrently updated" (or a duplicate default-privileges row): the loser runs it again.
+  // No lock keeps them apart: any lock every migrating user could take, a BI login could take too.
+  // Inside a migration (a transaction), the migration lock already does.
+  if (db.isTransaction) return grantReader(db, role);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await grantReader(db, role);
+    } catch (error) {
+      if (attempt >= GRANT_ATTEMPTS || !isConcurrentUpdate(error)) throw error;
+      await sleep(20 + Math.random() * 100 * attempt);
+    }
+  }
+}
+
+const GRANT_ATTEMPTS = 20;
+
+/** What two sessions granting on the same objects at once get. */
+function isConcurrentUpdate(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return code === '40001' || code === '40P01' || code === '23505' || (code === 'XX000' && /tuple concurrently (updated|deleted)/.test(message ?? ''));
+}
+
+async function grantReader<DB>(db: Kysely<DB>, role: string): Promise<void> {
   // The name is made of [a-z0-9_] only (readerRoleName), so it can be written into the statement.
   await sql.raw(`
     do $$
     declare
       item record;
     begin
-      -- Two processes upgrading together both come here, and concurrent GRANTs on one object fail
-      -- with "tuple concurrently updated": one at a time, until this transaction ends.
-      perform pg_advisory_xact_lock(hashtext('pancake-sync:reader-role'));
       begin
         create role ${role} nologin;
       exception

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import { redactValue } from '../redact.js';
 import { retryOnConnectionLoss } from './connection.js';
 import { LOCK_LEASE_MS } from './locks.js';
-import { isGoneHere, processHost } from './process-identity.js';
+import { isGoneHereSoon, processHost, processStart } from './process-identity.js';
 import type { Database, SyncRunsTable } from './schema.js';
 import type { Queryable } from './upsert.js';
 
@@ -33,7 +33,7 @@ const HEARTBEAT_MS = 30_000;
 export async function startRun(db: Kysely<Database>, options: unknown): Promise<string> {
   const row = await db
     .insertInto('pancake.sync_runs')
-    .values({ status: 'running', options: JSON.stringify(redactValue(options)), counts: '{}', errors: '[]', requests: 0, host: processHost(), pid: process.pid, finished_at: null, heartbeat_at: new Date() })
+    .values({ status: 'running', options: JSON.stringify(redactValue(options)), counts: '{}', errors: '[]', requests: 0, host: processHost(), pid: process.pid, process_start: processStart(), finished_at: null, heartbeat_at: sql<Date>`now()` })
     .returning('id')
     .executeTakeFirstOrThrow();
   return String(row.id);
@@ -42,7 +42,7 @@ export async function startRun(db: Kysely<Database>, options: unknown): Promise<
 /** Renews the run's heartbeat until the returned function is called. */
 export function keepRunAlive(db: Kysely<Database>, runId: string): () => void {
   const timer = setInterval(() => {
-    void db.updateTable('pancake.sync_runs').set({ heartbeat_at: new Date() }).where('id', '=', runId).where('status', '=', 'running').execute().catch(() => undefined);
+    void db.updateTable('pancake.sync_runs').set({ heartbeat_at: sql<Date>`now()` }).where('id', '=', runId).where('status', '=', 'running').execute().catch(() => undefined);
   }, HEARTBEAT_MS);
   timer.unref();
   return () => clearInterval(timer);
@@ -85,7 +85,8 @@ export async function finishRun(db: Kysely<Database>, runId: string, outcome: Ru
       .updateTable('pancake.sync_runs')
       .set({
         status: outcome.status,
-        finished_at: new Date(),
+        // The server's clock, never before the start it also stamped.
+        finished_at: sql<Date>`greatest(now(), started_at)`,
         counts: JSON.stringify(redactValue(outcome.counts)),
         errors: JSON.stringify(redactValue(outcome.errors)),
         warnings: JSON.stringify(redactValue(outcome.warnings ?? [])),
@@ -108,15 +109,17 @@ export async function finishRun(db: Kysely<Database>, runId: string, outcome: Ru
 export async function markAbandonedRuns(db: Kysely<Database>): Promise<string[]> {
   const running = await db
     .selectFrom('pancake.sync_runs')
-    .select(['id', 'host', 'pid', 'heartbeat_at', 'started_at', sql<boolean>`coalesce(heartbeat_at, started_at) < now() - make_interval(secs => ${LOCK_LEASE_MS / 1000})`.as('silent')])
+    .select(['id', 'host', 'pid', 'process_start', 'heartbeat_at', 'started_at', sql<boolean>`coalesce(heartbeat_at, started_at) < now() - make_interval(secs => ${LOCK_LEASE_MS / 1000})`.as('silent')])
     .where('status', '=', 'running')
     .where(sql<boolean>`coalesce(options->>'mode', '') <> 'queue'`)
     .execute();
-  const abandoned = running.filter((run) => run.silent || isGoneHere(run.host, run.pid)).map((run) => String(run.id));
+  const abandoned: string[] = [];
+  for (const run of running) if (run.silent || (await isGoneHereSoon(run.host, run.pid, run.process_start))) abandoned.push(String(run.id));
   if (abandoned.length === 0) return [];
   await db
     .updateTable('pancake.sync_runs')
-    .set({ status: 'aborted', finished_at: sql`coalesce(heartbeat_at, started_at)` })
+    // Its last sign of life, never before its start (the first heartbeat may be stamped earlier).
+    .set({ status: 'aborted', finished_at: sql`greatest(coalesce(heartbeat_at, started_at), started_at)` })
     .where('id', 'in', abandoned)
     .where('status', '=', 'running')
     .execute();

@@ -1,8 +1,29 @@
 import type { Selectable } from 'kysely';
 import type { ConversationMessageStateTable, SyncLocksTable, SyncRunsTable, SyncStateTable } from './tables/bookkeeping.js';
-import type { AdClicksTable, ConversationAssigneesTable, ConversationDetailsTable, ConversationsTable, ConversationTagsTable, MessagesTable, PagesTable } from './tables/inbox.js';
-import type { CallLogsTable, CustomersTable, PageUsersTable, PostsTable, TagsTable } from './tables/shop.js';
-import type { StatsAdsTable, StatsEngagementTable, StatsNewCustomersTable, StatsPagesTable, StatsTagsTable, StatsUsersTable } from './tables/statistics.js';
+import type {
+  AdClicksTable,
+  ConversationAssigneesTable,
+  ConversationAssignmentEventsTable,
+  ConversationDetailsTable,
+  ConversationsTable,
+  ConversationTagEventsTable,
+  ConversationTagsTable,
+  MessageAttachmentsTable,
+  MessagesTable,
+  PagesTable,
+} from './tables/inbox.js';
+import type { CallLogsTable, CustomerPhoneNumbersTable, CustomersTable, PageUsersTable, PostsTable, TagsTable } from './tables/shop.js';
+import type {
+  StatsAdsTable,
+  StatsCampaignsTable,
+  StatsCustomerFeedbacksTable,
+  StatsEngagementTable,
+  StatsNewCustomersTable,
+  StatsPagesTable,
+  StatsTagsTable,
+  StatsUsersEngagementsTable,
+  StatsUsersTable,
+} from './tables/statistics.js';
 
 // The warehouse schema as kysely sees it: one interface per table, grouped by concept in tables/.
 // The migrations in ../../migrations create the tables; test/integration/table-declarations.test.ts
@@ -36,6 +57,13 @@ export interface Database {
   'pancake.page_users': PageUsersTable;
   'pancake.conversation_tags': ConversationTagsTable;
   'pancake.conversation_assignees': ConversationAssigneesTable;
+  'pancake.conversation_tag_events': ConversationTagEventsTable;
+  'pancake.conversation_assignment_events': ConversationAssignmentEventsTable;
+  'pancake.message_attachments': MessageAttachmentsTable;
+  'pancake.customer_phone_numbers': CustomerPhoneNumbersTable;
+  'pancake.stats_users_engagements': StatsUsersEngagementsTable;
+  'pancake.stats_campaigns': StatsCampaignsTable;
+  'pancake.stats_customer_feedbacks': StatsCustomerFeedbacksTable;
 }
 
 export type SyncRun = Selectable<SyncRunsTable>;

@@ -60,13 +60,16 @@ describe('analytics model and summaries', () => {
     ]);
   });
 
-  it('foreign keys tie what belongs to a conversation to it, so that Metabase offers the joins', async () => {
+  it('foreign keys tie what belongs to a conversation (a message, a customer) to it, so that Metabase offers the joins', async () => {
     const { rows } = await sql<{ child: string; parent: string; valid: boolean }>`
       select (select 'pancake.' || relname from pg_class where oid = c.conrelid) as child, (select 'pancake.' || relname from pg_class where oid = c.confrelid) as parent, c.convalidated as valid
       from pg_constraint c where c.contype = 'f' and c.connamespace = 'pancake'::regnamespace order by 1`.execute(h.db);
-    expect(rows).toEqual(
-      ['pancake.ad_clicks', 'pancake.conversation_assignees', 'pancake.conversation_details', 'pancake.conversation_tags', 'pancake.messages'].map((child) => ({ child, parent: 'pancake.conversations', valid: true })),
-    );
+    expect(rows).toEqual([
+      ...['pancake.ad_clicks', 'pancake.conversation_assignees', 'pancake.conversation_assignment_events', 'pancake.conversation_details', 'pancake.conversation_tag_events', 'pancake.conversation_tags'].map((child) => ({ child, parent: 'pancake.conversations', valid: true })),
+      { child: 'pancake.customer_phone_numbers', parent: 'pancake.customers', valid: true },
+      { child: 'pancake.message_attachments', parent: 'pancake.messages', valid: true },
+      { child: 'pancake.messages', parent: 'pancake.conversations', valid: true },
+    ]);
   });
 
   it('the sync keeps the summaries current: after an incremental run they equal a rebuild', async () => {

@@ -34,9 +34,9 @@ describe('the CLI refuses before writing', () => {
   });
 
   const refusals: Array<{ name: string; args: string[]; says: RegExp }> = [
-    { name: 'an impossible date (--since 2026-02-30)', args: ['--since', '2026-02-30'], says: /--since 2026-02-30: 2026-02-30 is not a day of the calendar/ },
-    { name: 'an implausible --since before 2015', args: ['--since', '1900-01-01'], says: /--since 1900-01-01 is before 2015.*check the year/ },
-    { name: 'a --pages id with characters no id has ("1;drop")', args: ['--pages', '1;drop'], says: /--pages: "1;drop" is not a page id/ },
+    { name: 'an impossible date (--since 2026-02-30)', args: ['--since', '2026-02-30'], says: /--since is 2026-02-30: 2026-02-30 is not a day of the calendar/ },
+    { name: 'an implausible --since before 2015', args: ['--since', '1900-01-01'], says: /--since is 1900-01-01, before 2015.*check the year/ },
+    { name: 'a --pages id with characters no id has ("1;drop")', args: ['--pages', '1;drop'], says: /--pages must be page ids separated by commas.*; "1;drop" is not a page id/ },
     { name: 'a --pages id with a slash or a quote', args: ['--pages', "web_123,a/b'"], says: /"a\/b'" is not a page id/ },
   ];
   for (const c of refusals) {

@@ -1,8 +1,12 @@
 import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPageToken, sealPageToken } from '../../src/sync/page-token-crypto.js';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/logger.js';
+import { runSync } from '../../src/sync/runner.js';
+import { openPageToken, sealPageToken, unsealPageToken } from '../../src/sync/page-token-crypto.js';
 import { saveSealedToken } from '../../src/warehouse/page-tokens.js';
+import { runCompiledCli } from '../support/compiled-cli.js';
 import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 
 // Page tokens are generated once per page and reused (issue: a nightly run must not revoke the
@@ -141,5 +145,64 @@ describe('page token sealing', () => {
     expect(openPageToken('user-token-b', '123', sealed)).toBeNull();
     expect(openPageToken('user-token-a', '456', sealed)).toBeNull();
     expect(sealPageToken('user-token-a', '123', 'page-token-secret').salt.equals(sealed.salt)).toBe(false);
+  });
+});
+
+describe('page token sealing refuses what it cannot vouch for (issue 23)', () => {
+  it('a GCM tag cut short is refused, not checked on its first bytes', () => {
+    const sealed = sealPageToken('user-token-a', '123', 'page-token-secret');
+    expect(sealed.authTag).toHaveLength(16);
+    for (const bytes of [4, 8, 12, 15]) {
+      expect(unsealPageToken('user-token-a', '123', { ...sealed, authTag: sealed.authTag.subarray(0, bytes) }), `${bytes}-byte tag`).toEqual({ token: null, failure: 'damaged' });
+    }
+  });
+
+  it('says whether the user token changed or the row is damaged', () => {
+    const sealed = sealPageToken('user-token-a', '123', 'page-token-secret');
+    expect(unsealPageToken('user-token-a', '123', sealed)).toEqual({ token: 'page-token-secret' });
+    expect(unsealPageToken('user-token-b', '123', sealed)).toEqual({ token: null, failure: 'user-token-changed' });
+    const flipped = Buffer.from(sealed.ciphertext);
+    flipped[0]! ^= 1;
+    expect(unsealPageToken('user-token-a', '123', { ...sealed, ciphertext: flipped })).toEqual({ token: null, failure: 'damaged' });
+    expect(unsealPageToken('user-token-a', '456', sealed)).toEqual({ token: null, failure: 'damaged' }); // copied to another page
+    // Rows sealed before key checks existed cannot tell.
+    expect(unsealPageToken('user-token-b', '123', { ...sealed, keyCheck: null })).toEqual({ token: null, failure: 'user-token-changed-or-damaged' });
+  });
+});
+
+describe('a missing or damaged page-token table', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    h = await createSyncHarness({ seed: 13, pages: 1, conversationsPerPage: 3, historyDays: 3 }, 'token_store');
+  });
+  afterAll(async () => h?.close());
+  const present = async () => (await sql<{ t: string | null }>`select to_regclass('pancake_private.page_tokens')::text as t`.execute(h.db)).rows[0]?.t;
+
+  it('dropped: `migrate` recreates it with a warning (it used to say the schema is up to date while every page failed)', async () => {
+    await sql`drop table pancake_private.page_tokens`.execute(h.db);
+    const result = await runCompiledCli(['migrate'], simulatorEnv(h.sim, h.database.url, { LOG_LEVEL: 'info' }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/pancake_private\.page_tokens was missing: recreated it empty; each page's token is generated again when a sync needs it/);
+    expect(await present()).toBe('pancake_private.page_tokens');
+    expect((await h.sync({ streams: ['tags'] })).exitCode).toBe(0);
+  });
+
+  it('damaged (a column gone): `migrate` recreates it, naming what was wrong', async () => {
+    await sql`alter table pancake_private.page_tokens drop column nonce`.execute(h.db);
+    const result = await runCompiledCli(['migrate'], simulatorEnv(h.sim, h.database.url, { LOG_LEVEL: 'info' }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/pancake_private\.page_tokens was damaged \(no column nonce\): recreated it empty/);
+    expect((await h.sync({ streams: ['tags'] })).exitCode).toBe(0);
+  });
+
+  it('dropped while a sync runs without migrating first (a worker that lives for days): the sync recreates it before it needs it', async () => {
+    await sql`drop table pancake_private.page_tokens`.execute(h.db);
+    let text = '';
+    const log = createLogger({ level: 'warn', destination: new Writable({ write: (chunk: Buffer, _e, done) => ((text += chunk.toString()), done()) }) });
+    const config = h.config();
+    const summary = await runSync({ config, db: h.db, client: h.client(config), log }, { streams: ['tags'] });
+    expect(summary.exitCode, JSON.stringify(summary.failures)).toBe(0);
+    expect(text).toMatch(/pancake_private\.page_tokens was missing: recreated it empty/);
+    expect(await present()).toBe('pancake_private.page_tokens');
   });
 });

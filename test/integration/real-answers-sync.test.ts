@@ -50,7 +50,7 @@ describe('a default sync of the real answers', () => {
     expect(summary.status).toBe('succeeded');
     const byStatus = (status: string) => summary.outcomes.filter((o) => o.status === status).map((o) => o.stream).sort();
     expect(byStatus('done')).toEqual(['conversations', 'customers', 'messages', 'tags']);
-    expect(byStatus('unavailable')).toEqual(['call_logs', 'page_users', 'posts', 'stats_ads', 'stats_engagement', 'stats_pages', 'stats_tags', 'stats_users']);
+    expect(byStatus('unavailable')).toEqual(['call_logs', 'page_users', 'posts', 'stats_ads', 'stats_campaigns', 'stats_engagement', 'stats_pages', 'stats_tags', 'stats_users', 'stats_users_engagements']);
 
     // Conversations: all 60 (56 INBOX, 3 COMMENT, 1 RATING), as sent.
     const rows = await db.selectFrom('pancake.conversations').selectAll().execute();

@@ -225,7 +225,7 @@ describe('simulator over HTTP', () => {
       [2, 'list_conversations', 401, null],
       [3, 'list_messages', 200, pageId],
     ]);
-    expect(log[0]).toMatchObject({ method: 'GET', path: '/api/v1/pages', query: { access_token: '***' }, resultCount: 2, fault: null });
+    expect(log[0]).toMatchObject({ method: 'GET', path: '/api/v1/pages', query: { access_token: '***' }, resultCount: 3, fault: null });
     expect(log[1]?.query).toEqual({ page_access_token: '***', since: String(NOW_S - DAY), until: String(NOW_S), page_number: '1' });
     expect(log[2]?.resultCount).toBeNull();
     expect(log[3]).toMatchObject({ pageId, conversationId: id, resultCount: Math.min(30, sim.data.messages.get(id)?.length ?? 0) });

@@ -47,12 +47,14 @@ describe('sync against the simulator (walking skeleton)', () => {
 
     // Regression: the per-stream counters were updated across an await and lost increments.
     const messageOutcomes = summary.outcomes.filter((o) => o.stream === 'messages');
-    // The stream writes every message, one conversation_details row per conversation, and the ad
-    // clicks of the answers that the conversation list did not already hold.
+    // The stream writes every message and its attachments, one conversation_details row per
+    // conversation, and the ad clicks of the answers that the conversation list did not already hold.
     const written = messageOutcomes.reduce((sum, o) => sum + o.counts.rowsWritten, 0);
     const adClicks = await h.db.selectFrom('pancake.ad_clicks').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    expect(written).toBeGreaterThanOrEqual(expectedMessages.length + expected.length);
-    expect(written).toBeLessThanOrEqual(expectedMessages.length + expected.length + Number(adClicks.n));
+    const attachments = expectedMessages.reduce((n, m) => n + (m.attachments ?? []).length, 0);
+    expect(await h.db.selectFrom('pancake.message_attachments').select('message_id').execute()).toHaveLength(attachments);
+    expect(written).toBeGreaterThanOrEqual(expectedMessages.length + attachments + expected.length);
+    expect(written).toBeLessThanOrEqual(expectedMessages.length + attachments + expected.length + Number(adClicks.n));
 
     const windows = new Set(h.sim.requests.filter((r) => r.endpoint.startsWith('list_conversations')).map((r) => `${r.pageId}:${r.query.since}-${r.query.until}`));
     expect(windows.size / 2).toBeGreaterThanOrEqual(4);

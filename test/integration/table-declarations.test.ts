@@ -18,6 +18,12 @@ import { pageStatsTable } from '../../src/sync/streams/statistics/pages.js';
 import { tagStatsTable } from '../../src/sync/streams/statistics/tags.js';
 import { userStatsTable } from '../../src/sync/streams/statistics/users.js';
 import { tagsTable } from '../../src/sync/streams/tags.js';
+import { assignmentEventsTable, tagEventsTable } from '../../src/sync/streams/conversation-histories.js';
+import { customerPhoneNumbersTable } from '../../src/sync/streams/customers.js';
+import { messageAttachmentsTable } from '../../src/sync/streams/message-attachments.js';
+import { campaignsTable } from '../../src/sync/streams/statistics/campaigns.js';
+import { customerFeedbacksTable } from '../../src/sync/streams/statistics/customer-feedbacks.js';
+import { usersEngagementsTable } from '../../src/sync/streams/statistics/users-engagements.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
@@ -34,6 +40,7 @@ const SPECS: Array<TableSpec<{ raw: unknown }>> = [
   pagesTable, conversationsTable, messagesTable, adClicksTable, conversationDetailsTable, conversationTagsTable, conversationAssigneesTable,
   customersTable, callLogsTable, postsTable, tagsTable, pageUsersTable,
   engagementTable, pageStatsTable, tagStatsTable, userStatsTable, newCustomersTable, adsTable,
+  tagEventsTable, assignmentEventsTable, messageAttachmentsTable, customerPhoneNumbersTable, usersEngagementsTable, campaignsTable, customerFeedbacksTable,
 ] as unknown as Array<TableSpec<{ raw: unknown }>>;
 
 /** Columns a synced table has that its stream does not write: set by the database or by other code, each for a stated reason. */

@@ -32,8 +32,21 @@ const kinds = {
   adClick: (id: string, conversation: string, at: string, ad: string): Row => ({ page_id: P1, id, conversation_id: conversation, inserted_at: at, sender_kind: 'ad_click', is_from_page: true, ad_id: ad, type: 'INBOX' }),
 };
 
-const history = (entries: Array<[at: string, action: string, id: number | null, text: string]>) =>
-  entries.map(([at, action, id, text]) => ({ inserted_at: at, payload: { action, editor_id: 'e1', editor_name: 'Lan', tag: { id, text } } }));
+type HistoryEntry = [at: string, action: string, id: number | null, text: string];
+const history = (entries: HistoryEntry[]) => entries.map(([at, action, id, text]) => ({ inserted_at: at, payload: { action, editor_id: 'e1', editor_name: 'Lan', tag: { id, text } } }));
+/** The tag histories as the sync stores them too: one row per entry in pancake.conversation_tag_events. */
+const tagEvents = (conversation: string, entries: HistoryEntry[]): Row[] =>
+  entries.map(([at, action, id, text], i) => ({ page_id: P1, conversation_id: conversation, position: i + 1, at: `${at}Z`, action, tag_id: id === null ? null : String(id), tag_text: text, editor_id: 'e1', editor_name: 'Lan', raw: history([[at, action, id, text]])[0] }));
+const HISTORIES: Record<string, HistoryEntry[]> = {
+  c1: [
+    ['2026-02-20T03:00:00.000000', 'add', 1, 'Chốt đơn'],
+    ['2026-03-02T02:15:00.000000', 'add', 2, 'Hỏi giá'],
+    ['2026-03-02T02:20:00', 'remove', 1, 'Chốt đơn'],
+    ['2026-03-03T03:06:00.123456', 'add', 1, 'Chốt đơn'],
+  ],
+  c3: [['2026-03-04T01:25:00', 'add', 1, 'Chốt đơn'], ['2026-03-04T01:26:00', 'remove', null, 'Tag removed']],
+  c4: [['2026-03-04T02:05:00', 'add', 3, 'Cũ']],
+};
 
 function conversation(id: string, customer: string, insertedAt: string, updatedAt: string, lastSentBy: string, raw: Row = {}, page = P1): Row {
   return { page_id: page, id, type: 'INBOX', customer_id: customer, inserted_at: insertedAt, updated_at: updatedAt, last_sent_by_id: lastSentBy, raw };
@@ -55,18 +68,9 @@ export async function seedShop(db: Kysely<Database>): Promise<void> {
     { page_id: P1, id: '3', text: 'Cũ', raw: { id: 3, text: 'Cũ', is_deactive: true } },
   ]);
   await insert(db, 'conversations', [
-    conversation('c1', 'k1', '2026-03-02T02:00:00Z', '2026-03-06T06:00:00Z', P1, {
-      tag_histories: history([
-        ['2026-02-20T03:00:00.000000', 'add', 1, 'Chốt đơn'],
-        ['2026-03-02T02:15:00.000000', 'add', 2, 'Hỏi giá'],
-        ['2026-03-02T02:20:00', 'remove', 1, 'Chốt đơn'],
-        ['2026-03-03T03:06:00.123456', 'add', 1, 'Chốt đơn'],
-      ]),
-    }),
-    conversation('c3', 'k3', '2026-03-04T01:00:00Z', '2026-03-04T01:30:00Z', 'psid3', {
-      tag_histories: history([['2026-03-04T01:25:00', 'add', 1, 'Chốt đơn'], ['2026-03-04T01:26:00', 'remove', null, 'Tag removed']]),
-    }),
-    conversation('c4', 'k4', '2026-03-04T02:00:00Z', '2026-03-04T02:00:03Z', P1, { tag_histories: history([['2026-03-04T02:05:00', 'add', 3, 'Cũ']]) }),
+    conversation('c1', 'k1', '2026-03-02T02:00:00Z', '2026-03-06T06:00:00Z', P1, { tag_histories: history(HISTORIES.c1!) }),
+    conversation('c3', 'k3', '2026-03-04T01:00:00Z', '2026-03-04T01:30:00Z', 'psid3', { tag_histories: history(HISTORIES.c3!) }),
+    conversation('c4', 'k4', '2026-03-04T02:00:00Z', '2026-03-04T02:00:03Z', P1, { tag_histories: history(HISTORIES.c4!) }),
     conversation('c6', 'k6', '2026-03-04T03:00:00Z', '2026-03-04T03:00:02Z', P1),
     conversation('c7', 'k7', '2026-03-05T02:00:00Z', '2026-03-05T02:40:00Z', P1),
     conversation('c8', 'k8', '2026-03-06T05:00:13Z', '2026-03-06T05:05:10Z', P1),
@@ -111,6 +115,7 @@ export async function seedShop(db: Kysely<Database>): Promise<void> {
     customer('n7', 'd4', '2026-03-03T12:00:00Z', P2),
     employee('n8', 'd4', '2026-03-03T12:03:00Z', 'e3', 'Hoa', P2),
   ]);
+  await insert(db, 'conversation_tag_events', Object.entries(HISTORIES).flatMap(([c, entries]) => tagEvents(c, entries)));
   await insert(db, 'conversation_assignees', [
     { page_id: P1, conversation_id: 'c1', user_id: 'e1' },
     ...['c3', 'c4', 'c6'].map((c) => ({ page_id: P1, conversation_id: c, user_id: 'e2' })),
@@ -125,7 +130,7 @@ export async function seedShop(db: Kysely<Database>): Promise<void> {
     { page_id: P1, conversation_id: 'c8', ad_id: 'A1', clicked_at: '2026-03-06T05:00:00Z', customer_id: 'k8' },
     { page_id: P1, conversation_id: 'c1', ad_id: 'A1', clicked_at: '2026-03-06T06:00:00Z', customer_id: 'k1' },
   ]);
-  const ad = (id: string, name: string, spend: number) => ({ page_id: P1, day: '2026-03-06', ad_id: id, period_start: '2026-03-05T17:00:00Z', ad_name: name, currency: 'VND', impressions: 1000, clicks: 30, spend });
+  const ad = (id: string, name: string, spend: number) => ({ page_id: P1, day: '2026-03-06', ad_key: id, ad_id: id, period_start: '2026-03-05T17:00:00Z', ad_name: name, currency: 'VND', impressions: 1000, clicks: 30, spend });
   await insert(db, 'stats_ads', [ad('A1', 'Xuân', 150000), ad('A2', 'Hè', 50000)]);
   await insert(db, 'customers', [
     { page_id: P1, id: 'cu1', customer_id: 'k1', inserted_at: '2026-01-10T00:00:00Z' },

@@ -107,9 +107,19 @@ export interface CliResult {
 }
 
 /** Runs the real CLI (TypeScript through tsx) in a child process; `kill` sends SIGKILL unless told otherwise. */
-export function runCli(args: string[], env: Env, options: { onSpawn?: (kill: (signal?: NodeJS.Signals) => void) => void } = {}): Promise<CliResult> {
+export function runCli(args: string[], env: Env, options: CliSpawnOptions = {}): Promise<CliResult> {
+  return runNodeCli(['--import', 'tsx', 'src/cli.ts'], args, env, options);
+}
+
+export interface CliSpawnOptions {
+  /** Called once the child runs: how to signal it, and its pid. */
+  onSpawn?: (kill: (signal?: NodeJS.Signals) => void, pid: number) => void;
+}
+
+/** Node with `entry` (a loader and a script, or a compiled script) and `args`, in the repo, with only `env`. */
+export function runNodeCli(entry: string[], args: string[], env: Env, options: CliSpawnOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    const child = spawn(process.execPath, [...entry, ...args], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -120,7 +130,7 @@ export function runCli(args: string[], env: Env, options: { onSpawn?: (kill: (si
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    options.onSpawn?.((signal = 'SIGKILL') => child.kill(signal));
+    options.onSpawn?.((signal = 'SIGKILL') => child.kill(signal), child.pid ?? 0);
   });
 }
 

@@ -52,15 +52,20 @@ export function records(files: string[], key: string): Row[] {
   return out;
 }
 
+/** A record's time in `field`; a conversation without updated_at (the official WhatsApp example) stands at its inserted_at. */
+function timeOf(row: Row, field: string): Date | null {
+  return parseApiTimestamp(row[field] ?? (field === 'updated_at' ? row.inserted_at : undefined));
+}
+
 export function secondsOf(row: Row, field: string): number | null {
-  const at = parseApiTimestamp(row[field]);
+  const at = timeOf(row, field);
   return at ? Math.floor(at.getTime() / 1000) : null;
 }
 
 /** Newest first by `field`, ties by id descending (the simulator's rule too). */
 export function newestFirst(rows: Row[], field: string): Row[] {
   const key = (r: Row) => String(r.id ?? r.call_id ?? '');
-  const ms = (r: Row) => parseApiTimestamp(r[field])?.getTime() ?? 0;
+  const ms = (r: Row) => timeOf(r, field)?.getTime() ?? 0;
   return [...rows].sort((a, b) => ms(b) - ms(a) || (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
 }
 

@@ -17,6 +17,7 @@
 //   pages/posts/page_NNN.json                     concatenated; since/until on inserted_at, 30 a page
 //   pages/call_logs/page_NNN.json                 concatenated; since/until on start_time, 30 a page
 //   pages/statistics/<name>.json                  served whole for /statistics/<name>, any parameters
+//   pages/statistics/<name>_by_hour.json          (optional) served instead when by_hour=true
 //   conversations/list_conversations_page_NNN.json  concatenated; v2: since/until and the
 //                                                 last_conversation_id cursor on updated_at (or
 //                                                 order_by), 60 a batch; v1: page_number, 60 a page
@@ -35,6 +36,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { captureName } from '../../src/doctor/capture.js';
 import { type Json, type Row, inRange, listed, newestFirst, numberedFiles, pageIdOf, readJson, records } from './replay-capture.js';
 
 export interface ReplayRequest {
@@ -132,7 +134,8 @@ function conversations(capture: Capture, params: Params, cursor: boolean): Answe
 }
 
 function messages(capture: Capture, conversationId: string, params: Params): Answer {
-  const files = numberedFiles(join(capture.dir, 'messages', conversationId));
+  // Folder names as doctor --capture writes them (src/doctor/capture.ts): a plain id is its own name.
+  const files = numberedFiles(join(capture.dir, 'messages', captureName(conversationId)));
   if (files.length === 0) return notFound('Conversation not found');
   const answers = files.map((f) => readJson(f) as Json);
   const history = [...answers].reverse().flatMap((a) => (Array.isArray(a.messages) ? (a.messages as unknown[]) : []));
@@ -165,7 +168,10 @@ function pageRoute(capture: Capture, rest: string, params: Params): Answer {
   const message = /^conversations\/([^/]+)\/messages$/.exec(rest);
   if (message) return messages(capture, decodeURIComponent(message[1]!), params);
   const statistic = /^statistics\/([a-z_]+)$/.exec(rest);
-  if (statistic) return whole(capture, `statistics/${statistic[1]}.json`);
+  if (statistic) {
+    const hourly = params.text('by_hour') === 'true' && existsSync(join(capture.dir, 'pages', `statistics/${statistic[1]}_by_hour.json`));
+    return whole(capture, `statistics/${statistic[1]}${hourly ? '_by_hour' : ''}.json`);
+  }
   switch (rest) {
     case 'conversations':
       return conversations(capture, params, false);

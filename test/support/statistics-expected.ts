@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import { simulatedStatistics as sim, type SimulatorData } from '../../src/simulator/index.js';
 import type { Database } from '../../src/warehouse/schema.js';
 
-export const STATS_STREAMS = ['stats_engagement', 'stats_pages', 'stats_tags', 'stats_users', 'stats_new_customers', 'stats_ads'];
+export const STATS_STREAMS = ['stats_engagement', 'stats_users_engagements', 'stats_pages', 'stats_tags', 'stats_users', 'stats_new_customers', 'stats_ads', 'stats_campaigns', 'stats_customer_feedbacks'];
 
 /** A table's rows as `key → comparable values`. */
 export type Rows = Map<string, Record<string, unknown>>;
@@ -18,6 +18,23 @@ export interface Expected {
   stats_users: Rows;
   stats_new_customers: Rows;
   stats_ads: Rows;
+  stats_users_engagements: Rows;
+  stats_campaigns: Rows;
+  stats_customer_feedbacks: Rows;
+}
+
+/** The engagement series with a column of their own (the rest are only in `series`). */
+const ENGAGEMENT_COLUMNS = ['inbox', 'comment', 'total', 'new_customer_replied', 'order_count', 'old_order_count'];
+
+/** An answer's entries keyed as the issue asks: by id, else by name, entries sharing a key numbered in answer order. */
+function keyed<T>(entries: readonly T[], base: (entry: T) => string): Array<[string, T]> {
+  const seen = new Map<string, number>();
+  return entries.map((entry) => {
+    const key = base(entry);
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return [n === 1 ? key : `${key}#${n}`, entry];
+  });
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -32,13 +49,19 @@ export function localDays(firstDay: string, lastDay: string, zone: string): Arra
 }
 
 export function expectedStatistics(data: SimulatorData, pageIds: readonly string[], firstDay: string, lastDay: string, zone: string): Expected {
-  const e: Expected = { stats_engagement: new Map(), stats_pages: new Map(), stats_tags: new Map(), stats_users: new Map(), stats_new_customers: new Map(), stats_ads: new Map() };
+  const e: Expected = {
+    stats_engagement: new Map(), stats_pages: new Map(), stats_tags: new Map(), stats_users: new Map(), stats_new_customers: new Map(), stats_ads: new Map(),
+    stats_users_engagements: new Map(), stats_campaigns: new Map(), stats_customer_feedbacks: new Map(),
+  };
   for (const pageId of pageIds) {
     const local = (ms: number) => DateTime.fromMillis(ms, { zone });
     for (const { day, range } of localDays(firstDay, lastDay, zone)) {
       const daily = sim.engagementStatistics(data, pageId, range, false);
       const value = (body: typeof daily, name: string, i: number) => body.data.series.find((s) => s.name === name)!.data[i];
-      const engagement = (body: typeof daily, i: number) => Object.fromEntries(sim.ENGAGEMENT_SERIES.map((n) => [n, value(body, n, i)]));
+      const engagement = (body: typeof daily, i: number) => ({
+        ...Object.fromEntries(ENGAGEMENT_COLUMNS.map((n) => [n, value(body, n, i)])),
+        series: Object.fromEntries(sim.ENGAGEMENT_SERIES.map((n) => [n, value(body, n, i)])),
+      });
       e.stats_engagement.set(`${pageId}|${day}|day|${iso(range.startMs)}`, { hour: null, ...engagement(daily, 0) });
       const hourly = sim.engagementStatistics(data, pageId, range, true);
       sim.hoursOf(range).forEach((h, i) => {
@@ -65,9 +88,19 @@ export function expectedStatistics(data: SimulatorData, pageIds: readonly string
         const start = Date.parse(`${key}Z`);
         e.stats_new_customers.set(`${pageId}|${day}|hour|${iso(start)}`, { hour: local(start).hour, count });
       }
-      for (const ad of sim.adsStatistics(data, pageId, range, 'by_id')) {
-        e.stats_ads.set(`${pageId}|${day}|${ad.ad_id}`, { ad_name: ad.name, reach: ad.reach, impressions: ad.impressions, clicks: ad.clicks, spend: ad.spend });
+      for (const [key, ad] of keyed(sim.adsStatistics(data, pageId, range, 'by_id'), (ad) => ad.ad_id ?? `name:${ad.name}`)) {
+        e.stats_ads.set(`${pageId}|${day}|${key}`, { ad_id: ad.ad_id ?? null, ad_name: ad.name, reach: ad.reach, impressions: ad.impressions, clicks: ad.clicks, spend: ad.spend });
       }
+      for (const { user_id, name, ...measures } of sim.usersEngagements(data, pageId, range)) {
+        const typed = ['inbox_count', 'comment_count', 'total_engagement', 'new_customer_replied_count', 'order_count', 'old_order_count'];
+        e.stats_users_engagements.set(`${pageId}|${day}|${user_id}`, { user_name: name, ...Object.fromEntries(typed.map((m) => [m, measures[m]])), measures });
+      }
+      for (const c of sim.campaignStatistics(data, pageId, range)) {
+        e.stats_campaigns.set(`${pageId}|${day}|${c.id}/adset:${c.adset_id}/ad:${c.ad_id}`, { campaign_id: c.id, campaign_name: c.name, spend: c.spend, clicks: c.link_click, daily_budget: c.daily_budget, purchases: c.purchases });
+      }
+      const ratings = new Map<number, number>();
+      for (const f of sim.feedbackStatistics(data, pageId, range).customer_feedback ?? []) ratings.set(Number(f.rate), (ratings.get(Number(f.rate)) ?? 0) + 1);
+      for (const [rating, feedbacks] of ratings) e.stats_customer_feedbacks.set(`${pageId}|${day}|${rating}`, { feedbacks });
     }
   }
   return e;
@@ -79,7 +112,10 @@ const KEYS: Record<keyof Expected, string[]> = {
   stats_tags: ['tag_id'],
   stats_users: ['period_start', 'user_id'],
   stats_new_customers: ['granularity', 'period_start'],
-  stats_ads: ['ad_id'],
+  stats_ads: ['ad_key'],
+  stats_users_engagements: ['user_id'],
+  stats_campaigns: ['campaign_key'],
+  stats_customer_feedbacks: ['rating'],
 };
 
 /** The stored rows of a table in the same shape, with only the columns `expected` names. */

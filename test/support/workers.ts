@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Env } from '../../src/config.js';
 import type { RequestLogEntry } from '../../src/simulator/index.js';
 import type { Database } from '../../src/warehouse/schema.js';
+import { compiledCli } from './compiled-cli.js';
 import { REPO_ROOT, type CliResult } from './harness.js';
 
 export { expectSameTables } from './harness.js';
@@ -11,14 +12,17 @@ export { expectSameTables } from './harness.js';
 
 export interface WorkerProcess {
   name: string;
+  /** What it wrote to stderr so far. */
+  readonly stderr: string;
   /** Resolves when the process has exited. */
   exited: Promise<CliResult>;
   signal(signal: NodeJS.Signals): void;
   readonly running: boolean;
 }
 
-export function startWorker(name: string, env: Env, args: string[] = []): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker', '--name', name, ...args], {
+export function startWorker(name: string, env: Env, args: string[] = [], options: { compiled?: boolean } = {}): WorkerProcess {
+  const cli = options.compiled ? [compiledCli()] : ['--import', 'tsx', 'src/cli.ts'];
+  const child = spawn(process.execPath, [...cli, 'worker', '--name', name, ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,6 +41,9 @@ export function startWorker(name: string, env: Env, args: string[] = []): Worker
   });
   return {
     name,
+    get stderr() {
+      return stderr;
+    },
     exited,
     signal: (signal) => {
       if (running) child.kill(signal);

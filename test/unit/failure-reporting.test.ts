@@ -52,3 +52,25 @@ describe('failure log lines', () => {
     expect(out.lines.join('')).toContain('"stack"');
   });
 });
+
+describe('errors in warn lines (issue 23: lines during a database loss carried full stacks at the default level)', () => {
+  it('carry the error type and message; the stack trace only at LOG_LEVEL=debug or trace', () => {
+    const lost = Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' });
+    for (const [level, stack] of [['info', false], ['warn', false], ['debug', true], ['trace', true]] as const) {
+      const out = sink();
+      createLogger({ level, destination: out.stream }).warn({ err: lost }, 'lost the database connection during tags of page 1; trying again in 1 s');
+      const line = JSON.parse(out.lines.join('')) as { err: Record<string, unknown> };
+      expect(line.err, level).toMatchObject({ type: 'Error', message: 'Connection terminated unexpectedly', code: '57P01' });
+      expect('stack' in line.err, level).toBe(stack);
+    }
+  });
+});
+
+describe('a lock holder that cannot be named', () => {
+  it('is described as such, never as "unknown pid 0"', async () => {
+    const { describeHolder } = await import('../../src/warehouse/locks.js');
+    const text = describeHolder({ host: 'vm', pid: null, since: new Date(0), runId: null });
+    expect(text).not.toMatch(/pid 0|unknown/);
+    expect(text).toMatch(/took and released it/);
+  });
+});

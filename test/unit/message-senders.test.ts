@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ListMessagesResponse, PancakeConversation } from '../../src/pancake/types.js';
+import type { ListMessagesResponse, PancakeConversation, PancakeMessage } from '../../src/pancake/types.js';
 import { adClicksOfAnswer, adClicksOfConversation, mapConversationDetails } from '../../src/sync/streams/ad-clicks.js';
 import { mapMessage } from '../../src/sync/streams/message-rows.js';
 import { REPO_ROOT } from '../support/harness.js';
@@ -81,5 +81,38 @@ describe('sender_kind and ad clicks from real answers', () => {
     expect(Object.keys(raw)).toHaveLength(32); // 34 keys minus messages and app
     expect(raw.notes).toBeInstanceOf(Array);
     expect(details.customer_id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('sender_kind on every channel, and AI or automated replies', () => {
+  const message = (from: Record<string, unknown>, id = 'm1') => ({ id, conversation_id: 'c', page_id: 'p', inserted_at: '2026-11-30T02:15:08', from } as unknown as PancakeMessage);
+  const kind = (pageId: string, from: Record<string, unknown>) => mapMessage(message(from), pageId, 'c').sender_kind;
+
+  it('tells the page from its customers in every form a channel writes an id in', () => {
+    const whatsapp = 'wa_c.us@84901234567';
+    expect(kind(whatsapp, { id: '84901234567@c.us', name: 'Shop' })).toBe('page_notice');
+    expect(kind(whatsapp, { id: 'wa_84901234567@c.us', name: 'Shop' })).toBe('page_notice');
+    expect(kind(whatsapp, { id: whatsapp, name: 'Shop' })).toBe('page_notice');
+    expect(kind(whatsapp, { id: 'wa_c.us@62812345678', name: 'Siti' })).toBe('customer');
+    expect(kind(whatsapp, { id: '62812345678@c.us', name: 'Siti' })).toBe('customer');
+    for (const [page, bare] of [['web_1664524051101747', '1664524051101747'], ['pzl_5550001', '5550001'], ['igo_17841400000000', '17841400000000']]) {
+      expect(kind(page!, { id: bare, name: 'Shop' })).toBe('page_notice');
+      expect(kind(page!, { id: `${bare}9`, name: 'A customer' })).toBe('customer');
+    }
+    expect(kind('1234567890123456', { id: '1234567890123456', name: 'Shop' })).toBe('page_notice');
+    expect(kind('1234567890123456', { id: '98765432101', name: 'Lan' })).toBe('customer');
+  });
+
+  it('an AI or automated reply under an employee account is a bot that keeps the account; ai_generated false changes nothing', () => {
+    const employee = { id: 'p', name: 'Shop', admin_name: 'Anh', uid: 'u1' };
+    const rows = [{ ...employee, ai_generated: true }, { ...employee, is_automated: true }, { ...employee, ai_generated: false }, employee].map((from) => mapMessage(message(from), 'p', 'c'));
+    expect(rows.map((r) => [r.sender_kind, r.sender_user_id, r.sender_admin_name, r.ai_generated, r.is_automated])).toEqual([
+      ['bot', 'u1', 'Anh', true, null],
+      ['bot', 'u1', 'Anh', null, true],
+      ['employee', 'u1', 'Anh', false, null],
+      ['employee', 'u1', 'Anh', null, null],
+    ]);
+    // A Botcake flow keeps no user id.
+    expect(mapMessage(message({ id: 'p', name: 'Shop', admin_name: 'Botcake', flow_id: 4 }), 'p', 'c').sender_user_id).toBeNull();
   });
 });

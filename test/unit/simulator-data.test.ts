@@ -18,11 +18,12 @@ describe('simulator data', () => {
     expect(a.pages.map((p) => p.id)).not.toEqual(c.pages.map((p) => p.id));
   });
 
-  it('has the defaults: 2 pages (one of them a web chat with a prefixed id) of 120 conversations, up to 70 counted messages, within historyDays', () => {
+  it('has the defaults: 3 pages (a web chat and a WhatsApp page with prefixed ids) of 120 conversations, up to 70 counted messages, within historyDays', () => {
     const data = createSimulatorData({ now: NOW });
-    expect(data.pages.map((p) => [p.platform, /^[1-9]\d{15}$/.test(p.id), /^web_[1-9]\d{15}$/.test(p.id)])).toEqual([
-      ['facebook', true, false],
-      ['web', false, true],
+    expect(data.pages.map((p) => [p.platform, /^[1-9]\d{15}$/.test(p.id), /^web_[1-9]\d{15}$/.test(p.id), /^wa_c\.us@84\d{9}$/.test(p.id)])).toEqual([
+      ['facebook', true, false, false],
+      ['web', false, true, false],
+      ['whatsapp', false, false, true],
     ]);
     for (const page of data.pages) {
       expect(page.timezone).toBe(7);
@@ -32,7 +33,10 @@ describe('simulator data', () => {
     }
     const all = [...data.conversations.values()].flat();
     const oldest = NOW.getTime() - 120 * 86_400_000 - 1000;
-    for (const c of all) {
+    // The WhatsApp page's first conversation has no updated_at and message_count, as in Pancake's official example.
+    const bare = data.conversations.get(data.pages[2]!.id)![0]!;
+    expect([bare.updated_at, bare.message_count, bare.seen, bare.snippet]).toEqual([undefined, undefined, undefined, undefined]);
+    for (const c of all.filter((c) => c !== bare)) {
       const updated = parseApiTime(c.updated_at);
       expect(updated).toBeLessThanOrEqual(NOW.getTime());
       expect(updated).toBeGreaterThanOrEqual(oldest);
@@ -44,7 +48,7 @@ describe('simulator data', () => {
     expect(new Set(all.map((c) => c.type))).toEqual(new Set(['INBOX', 'COMMENT', 'RATING']));
     expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
     // countMessages counts every item served; message_count leaves the ad clicks out.
-    expect(countMessages(data)).toBe(all.reduce((n, c) => n + (c.message_count ?? 0), 0) + countSenderKinds(data).ad_click);
+    expect(countMessages(data)).toBe(all.reduce((n, c) => n + (c.message_count ?? 0), 0) + countSenderKinds(data).ad_click + (data.messages.get(bare.id)?.length ?? 0));
     expect(countSenderKinds(data).ad_click).toBeGreaterThan(0);
   });
 
@@ -59,6 +63,11 @@ describe('simulator data', () => {
       const fail = (what: string) => broken.push(`${conversation.id}: ${what}`);
       const pageId = conversation.page_id;
       if (times.some((t, i) => i > 0 && t <= (times[i - 1] as number))) fail('items not strictly increasing');
+      if (conversation.updated_at === undefined) {
+        // The WhatsApp page's bare conversation (channel-shape.ts): only its items' own invariants hold.
+        if (conversation.page_id !== data.pages[2]?.id || data.conversations.get(pageId)?.[0] !== conversation) fail('only one conversation goes without updated_at');
+        continue;
+      }
       if (conversation.type === 'RATING') {
         if (messages.length > 0 || conversation.message_count !== 0 || conversation.updated_at !== conversation.inserted_at) fail('a review has no items');
         continue;
@@ -84,8 +93,8 @@ describe('simulator data', () => {
   });
 
   it('timezones option sets per-page zones', () => {
-    const data = createSimulatorData({ now: NOW, pages: 3, conversationsPerPage: 1, timezones: [7, 8] });
-    expect(data.pages.map((p) => p.timezone)).toEqual([7, 8, 7]);
+    const data = createSimulatorData({ now: NOW, pages: 4, conversationsPerPage: 1, timezones: [7, 8] });
+    expect(data.pages.map((p) => p.timezone)).toEqual([7, 8, 7, 7]);
   });
 
   it('formats timestamps losslessly in the three real forms', () => {

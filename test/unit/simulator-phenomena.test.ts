@@ -79,17 +79,22 @@ describe('the default data set serves the real phenomena', () => {
     expect(share(kinds.page_notice, total)).toBeLessThan(0.1);
     expect(share(kinds.ad_click, total)).toBeGreaterThan(0.01);
     expect(share(kinds.ad_click, total)).toBeLessThan(0.05);
-    // The web page has none of Facebook's automation: no ads, no bot.
-    expect(countSenderKinds(data, web!.id)).toMatchObject({ bot: 0, ad_click: 0 });
+    // The web page has none of Facebook's automation: no ads, no Botcake; its only bots are AI or
+    // automated replies sent under an employee's account.
+    expect(countSenderKinds(data, web!.id)).toMatchObject({ ad_click: 0 });
+    const webBots = data.conversations.get(web!.id)!.flatMap((c) => items(c).filter((m) => senderKindOf(m, c.page_id) === 'bot'));
+    expect(webBots.every((m) => m.from?.ai_generated === true || m.from?.is_automated === true)).toBe(true);
   });
 
   it('Botcake: numeric flow_id and app_id, no uid; templates with empty HTML, JSON-string payloads; postbacks equal the buttons', () => {
-    const flows = inbox.filter((c) => items(c).some((m) => senderKindOf(m, c.page_id) === 'bot'));
+    // AI and automated replies are bots too, sent under an employee's account: simulator-official-shapes.test.ts.
+    const isBotcake = (m: PancakeMessage, c: PancakeConversation) => senderKindOf(m, c.page_id) === 'bot' && m.from?.ai_generated !== true && m.from?.is_automated !== true;
+    const flows = inbox.filter((c) => items(c).some((m) => isBotcake(m, c)));
     expect(flows.length).toBeGreaterThan(5);
     for (const c of flows) {
       const list = items(c);
       list.forEach((m, i) => {
-        if (senderKindOf(m, c.page_id) !== 'bot') return;
+        if (!isBotcake(m, c)) return;
         expect(m.from).toMatchObject({ admin_name: 'Botcake', admin_id: c.page_id, flow_id: expect.any(Number), app_id: expect.any(Number) });
         expect(m.from).not.toHaveProperty('uid');
         const template = attachments(m).find((a) => a.type === 'template');

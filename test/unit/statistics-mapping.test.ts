@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapAds } from '../../src/sync/streams/statistics/ads.js';
+import { mapCampaigns } from '../../src/sync/streams/statistics/campaigns.js';
+import { mapCustomerFeedbacks } from '../../src/sync/streams/statistics/customer-feedbacks.js';
 import { dayWindow } from '../../src/sync/streams/statistics/days.js';
 import { mapEngagement } from '../../src/sync/streams/statistics/engagement.js';
 import { mapNewCustomers, parseDayKey } from '../../src/sync/streams/statistics/new-customers.js';
@@ -11,7 +13,7 @@ const PAGE = '1234567890123456';
 const hcm = dayWindow('2026-08-26', '2026-08-27', 'Asia/Ho_Chi_Minh');
 
 describe('columnar engagement → one row per category', () => {
-  it('daily: category i of every series is row i, dated from the request, unknown series kept in raw', () => {
+  it('daily: category i of every series is row i, dated from the request, every series kept by its own name', () => {
     const rows = mapEngagement(
       {
         success: true,
@@ -21,9 +23,10 @@ describe('columnar engagement → one row per category', () => {
             { name: 'inbox', data: [3, 4] },
             { name: 'comment', data: [1, 0] },
             { name: 'total', data: [4, 4] },
-            { name: 'new_customer', data: [2, 1] },
-            { name: 'new_customer_from_inbox', data: [1, 1] },
-            { name: 'livestream', data: [9, 8] },
+            { name: 'new_customer_replied', data: [2, 1] },
+            { name: 'order_count', data: [1, 0] },
+            { name: 'old_order_count', data: [0, 1] },
+            { name: 'customer_engagement_new_inbox', data: [9, 8] },
           ],
         },
       },
@@ -31,9 +34,11 @@ describe('columnar engagement → one row per category', () => {
       PAGE,
       'day',
     );
+    const first = { inbox: 3, comment: 1, total: 4, new_customer_replied: 2, order_count: 1, old_order_count: 0 };
+    const second = { inbox: 4, comment: 0, total: 4, new_customer_replied: 1, order_count: 0, old_order_count: 1 };
     expect(rows).toEqual([
-      { page_id: PAGE, day: '2026-08-26', granularity: 'day', period_start: new Date('2026-08-25T17:00:00Z'), hour: null, inbox: 3, comment: 1, total: 4, new_customer: 2, new_customer_from_inbox: 1, raw: { category: '26/8', inbox: 3, comment: 1, total: 4, new_customer: 2, new_customer_from_inbox: 1, livestream: 9 } },
-      { page_id: PAGE, day: '2026-08-27', granularity: 'day', period_start: new Date('2026-08-26T17:00:00Z'), hour: null, inbox: 4, comment: 0, total: 4, new_customer: 1, new_customer_from_inbox: 1, raw: { category: '27/8', inbox: 4, comment: 0, total: 4, new_customer: 1, new_customer_from_inbox: 1, livestream: 8 } },
+      { page_id: PAGE, day: '2026-08-26', granularity: 'day', period_start: new Date('2026-08-25T17:00:00Z'), hour: null, ...first, series: { ...first, customer_engagement_new_inbox: 9 }, raw: { category: '26/8', ...first, customer_engagement_new_inbox: 9 } },
+      { page_id: PAGE, day: '2026-08-27', granularity: 'day', period_start: new Date('2026-08-26T17:00:00Z'), hour: null, ...second, series: { ...second, customer_engagement_new_inbox: 8 }, raw: { category: '27/8', ...second, customer_engagement_new_inbox: 8 } },
     ]);
   });
 
@@ -124,20 +129,63 @@ describe('keyed answers → rows', () => {
     expect(hours.map((r) => [r.day, r.hour, r.count])).toEqual([['2026-08-26', 9, 1]]);
   });
 
-  it('ads: numbers as strings stay exact, rows keyed by ad id (or name when the id is missing)', () => {
+  it('ads: numbers as strings stay exact, rows keyed by ad id, else by what the entry has, never folding two ads of one name', () => {
     const window = dayWindow('2026-08-26', '2026-08-26', 'Asia/Ho_Chi_Minh');
     const rows = mapAds(
       [
         { ad_id: '23851', name: 'Freeship', status: 'ACTIVE', currency: 'VND', reach: '1200', impressions: '2,500', clicks: '31', spend: '125000.50' },
         { name: 'No id', spend: 'n/a' },
+        { name: 'Sale', spend: '100', link_click: '7' },
+        { name: 'Sale', spend: '250', clicks: '3', link_click: '9' },
+        { id: '777', name: 'Sale', spend: '5' },
+        { campaign_id: 'c1', name: 'Sale', spend: '1' },
       ],
       window,
       PAGE,
     );
-    expect(rows.map((r) => [r.ad_id, r.day, r.reach, r.impressions, r.clicks, r.spend])).toEqual([
-      ['23851', '2026-08-26', '1200', '2500', '31', '125000.50'],
-      ['No id', '2026-08-26', null, null, null, null],
+    expect(rows.map((r) => [r.ad_key, r.ad_id, r.day, r.reach, r.impressions, r.clicks, r.spend])).toEqual([
+      ['23851', '23851', '2026-08-26', '1200', '2500', '31', '125000.50'],
+      ['name:No id', null, '2026-08-26', null, null, null, null],
+      ['name:Sale', null, '2026-08-26', null, null, '7', '100'],
+      ['name:Sale#2', null, '2026-08-26', null, null, '3', '250'],
+      ['777', '777', '2026-08-26', null, null, null, '5'],
+      ['campaign:c1/name:Sale', null, '2026-08-26', null, null, null, '1'],
     ]);
     expect(rows[0]!.period_start.toISOString()).toBe('2026-08-25T17:00:00.000Z');
+  });
+});
+
+describe('campaigns and customer feedback → rows', () => {
+  const day = dayWindow('2026-08-26', '2026-08-26', 'Asia/Ho_Chi_Minh');
+
+  it('campaigns: one row per entry, keyed by campaign (and ad set and ad when split), clicks from link_click', () => {
+    const rows = mapCampaigns(
+      [
+        { id: 'c1', name: 'Tết', ad_id: 'a1', adset_id: 's1', spend: '100', link_click: '7', clicks: '9', daily_budget: 500000, purchases: '2' },
+        { id: 'c1', name: 'Tết', ad_id: 'a2', adset_id: 's1', spend: '50', clicks: '3' },
+        { id: 'c2', name: 'Hè', spend: '10' },
+        { name: 'Không id', spend: '1' },
+        { name: 'Không id', spend: '2' },
+      ],
+      day,
+      PAGE,
+    );
+    expect(rows.map((r) => [r.campaign_key, r.campaign_id, r.spend, r.clicks, r.daily_budget, r.purchases])).toEqual([
+      ['c1/adset:s1/ad:a1', 'c1', '100', '7', '500000', '2'],
+      ['c1/adset:s1/ad:a2', 'c1', '50', '3', null, null],
+      ['c2', 'c2', '10', null, null, null],
+      ['name:Không id', null, '1', null, null, null],
+      ['name:Không id#2', null, '2', null, null, null],
+    ]);
+    expect(rows.every((r) => r.day === '2026-08-26')).toBe(true);
+  });
+
+  it('customer feedback: a row per star, from a list of ratings or from counts per star (both forms are guesses)', () => {
+    const fromList = mapCustomerFeedbacks({ customer_feedback: [{ rate: 5 }, { rate: '5' }, { rate: 3 }, { rate: 9 }, { rate: null } as unknown as { rate: number }] }, day, PAGE);
+    expect(fromList.map((r) => [r.rating, r.feedbacks])).toEqual([[5, 2], [3, 1]]);
+    expect(fromList[0]!.raw).toEqual({ rate: 5, customer_feedback: [{ rate: 5 }, { rate: '5' }] });
+    const fromCounts = mapCustomerFeedbacks({ feedback_count: 4, feedback_rating_counts: { '5': 3, '1': '1', x: 2 } }, day, PAGE);
+    expect(fromCounts.map((r) => [r.rating, r.feedbacks]).sort()).toEqual([[1, 1], [5, 3]]);
+    expect(mapCustomerFeedbacks({ success: true }, day, PAGE)).toEqual([]);
   });
 });

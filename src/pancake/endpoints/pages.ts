@@ -1,5 +1,5 @@
 import { PancakeError } from '../errors.js';
-import { checkId, type EndpointContext } from '../endpoint-context.js';
+import { pagePath, type EndpointContext } from '../endpoint-context.js';
 import type { CategorizedPages, GeneratePageTokenResponse, ListPagesResponse, PageListStatus, PancakePage } from '../types.js';
 
 /** The lists in the order a page found in two of them is placed by. */
@@ -45,11 +45,10 @@ export function pageEndpoints(ctx: EndpointContext): PageEndpoints {
     },
     listPagesByStatus,
     async generatePageAccessToken(pageId) {
-      checkId('pageId', pageId);
       const body = await ctx.http.request<GeneratePageTokenResponse>({
         method: 'POST',
         base: 'user',
-        path: `/pages/${pageId}/generate_page_access_token`,
+        path: pagePath(pageId, '/generate_page_access_token'),
         query: { page_id: pageId },
         auth: ctx.userAuth(),
         pageId,

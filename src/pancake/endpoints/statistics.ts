@@ -1,11 +1,13 @@
 import { formatDateRange, checkZone, type DateRange } from '../date-range.js';
-import { checkId, type EndpointContext } from '../endpoint-context.js';
+import { checkPageId, type EndpointContext } from '../endpoint-context.js';
 import { PancakeArgumentError, PancakeError } from '../errors.js';
 import { isRecord } from '../http.js';
 import { checkRange } from '../window.js';
 import type { Instant } from '../time.js';
 import type {
   AdsStatisticsResponse,
+  CampaignStatisticsResponse,
+  CustomerFeedbackResponse,
   EngagementStatisticsResponse,
   MultiPageUserStatisticsResponse,
   NewCustomerStatisticsResponse,
@@ -63,6 +65,10 @@ export interface NewCustomerStatisticsParams extends ZoneOption {
 export interface StatisticsEndpoints {
   /** A bare array, one entry per ad (`by_id`) or time bucket (`by_time`), numbers as strings. */
   getAdsStatistics(pageId: string, params: AdsStatisticsParams): Promise<AdsStatisticsResponse>;
+  /** `statistics/pages_campaigns`: a bare array, one entry per campaign (or ad set / ad of it) over the range. */
+  getCampaignStatistics(pageId: string, params: SinceUntil): Promise<CampaignStatisticsResponse>;
+  /** `statistics/customer_feedbacks` (a guessed request: seen in one client, not in the official description). */
+  getCustomerFeedbackStatistics(pageId: string, params: SinceUntil): Promise<CustomerFeedbackResponse>;
   getEngagementStatistics(pageId: string, params: EngagementStatisticsParams): Promise<EngagementStatisticsResponse>;
   getPageStatistics(pageId: string, params: SinceUntil): Promise<PageStatisticsResponse>;
   getTagStatistics(pageId: string, params: SinceUntil): Promise<TagStatisticsResponse>;
@@ -81,7 +87,7 @@ const GROUP_BY: readonly NewCustomerGroupBy[] = ['day', 'hour', 'page_id'];
 export function statisticsEndpoints(ctx: EndpointContext): StatisticsEndpoints {
   const zoneOf = (params: ZoneOption): string => (params.timezone === undefined ? ctx.timezone : checkZone('timezone', params.timezone));
   const get = <T>(pageId: string, name: string, query: Record<string, string | number | undefined>): Promise<T> => {
-    checkId('pageId', pageId);
+    checkPageId('pageId', pageId);
     return ctx.pageGet<T>(pageId, `/statistics/${name}`, query);
   };
 
@@ -93,6 +99,17 @@ export function statisticsEndpoints(ctx: EndpointContext): StatisticsEndpoints {
       const list = Array.isArray(body) ? body : isRecord(body) && Array.isArray(body.data) ? body.data : null;
       if (!list) throw invalid(pageId, 'ads statistics', 'a list');
       return list as AdsStatisticsResponse;
+    },
+    async getCampaignStatistics(pageId, params) {
+      const body = await get<unknown>(pageId, 'pages_campaigns', sinceUntil(params));
+      const list = Array.isArray(body) ? body : isRecord(body) && Array.isArray(body.data) ? body.data : null;
+      if (!list) throw invalid(pageId, 'campaign statistics', 'a list');
+      return list as CampaignStatisticsResponse;
+    },
+    async getCustomerFeedbackStatistics(pageId, params) {
+      const body = await get<unknown>(pageId, 'customer_feedbacks', sinceUntil(params));
+      if (!isRecord(body)) throw invalid(pageId, 'customer feedback statistics', 'an object');
+      return body as CustomerFeedbackResponse;
     },
     async getEngagementStatistics(pageId, params) {
       const dateRange = formatDateRange('dateRange', params?.dateRange, zoneOf(params ?? {}));
@@ -123,7 +140,7 @@ export function statisticsEndpoints(ctx: EndpointContext): StatisticsEndpoints {
     },
     async getUserStatisticsMultiplePages(params) {
       const pageIds = idList('pageIds', params?.pageIds);
-      for (const id of pageIds) checkId('pageIds', id);
+      for (const id of pageIds) checkPageId('pageIds', id);
       const dateRange = formatDateRange('dateRange', params.dateRange, zoneOf(params));
       const body = await ctx.http.request<MultiPageUserStatisticsResponse>({
         method: 'GET',
@@ -138,7 +155,7 @@ export function statisticsEndpoints(ctx: EndpointContext): StatisticsEndpoints {
     async getNewCustomerStatistics(pageId, params) {
       const dateRange = formatDateRange('dateRange', params?.dateRange, zoneOf(params ?? {}), 'day');
       const groupBy = oneOf('groupBy', params.groupBy, GROUP_BY, false);
-      checkId('pageId', pageId);
+      checkPageId('pageId', pageId);
       const body = await ctx.pageGet<unknown>(pageId, '/page_customers', { date_range: dateRange, group_by: groupBy });
       // `{ key, count }` rows (inferred); accept them bare or under `data`.
       const list = Array.isArray(body) ? body : isRecord(body) && Array.isArray(body.data) ? body.data : null;

@@ -26,5 +26,9 @@ export interface ApiParticipant {
   fb_id?: string | null;
   admin_name?: string | null;
   uid?: string | null;
+  /** An AI reply sent under a staff account (seen). */
+  ai_generated?: boolean;
+  /** An automated reply sent under a staff account (seen). */
+  is_automated?: boolean;
   [field: string]: unknown;
 }

@@ -46,6 +46,10 @@ export interface PancakeConversation {
   page_id: string;
   type?: ConversationType;
   inserted_at: ApiTimestamp;
+  /**
+   * Missing from the official WhatsApp example (with message_count, seen and snippet): the sync and
+   * doctor read it as optional; typed as present for the simulator, which always knows it.
+   */
   updated_at: ApiTimestamp;
   customer_id?: string | null;
   customers?: ApiParticipant[];
@@ -63,6 +67,7 @@ export interface PancakeConversation {
   current_assign_users?: unknown[];
   assignee_histories?: unknown[];
   last_sent_by?: ApiParticipant | null;
+  /** Objects here (seen); the sync also accepts strings, as the messages answer sends them. */
   recent_phone_numbers?: Array<{ phone_number: string; m_id?: string; [field: string]: unknown }>;
   ads?: unknown[];
   ad_ids?: string[];

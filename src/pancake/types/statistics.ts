@@ -7,20 +7,69 @@ import type { ApiSuccess, ApiTag } from './common.js';
 
 /**
  * One entry of the ads statistics, a bare array. Numbers arrive as strings (official). `by_id` gives
- * one entry per ad (`ad_id` inferred: the reference lists `name, status, currency, ...` only);
- * `by_time` one per time bucket (`date_start`/`date_stop`, inferred).
+ * one entry per ad; the official description lists `name, status, currency, reach, impressions,
+ * spend, ...` and no `ad_id`, so two ads may come apart only by their place in the answer.
+ * `by_time` gives one entry per time bucket (`date_start`/`date_stop`, inferred).
  */
 export interface AdsStatisticsRecord {
   ad_id?: string;
+  id?: string;
   name?: string;
+  adset_id?: string;
+  campaign_id?: string;
   status?: string;
   currency?: string;
   reach?: string;
   impressions?: string;
   spend?: string;
   clicks?: string;
+  /** What campaigns (and some ads answers) call clicks. */
+  link_click?: string;
   date_start?: string;
   date_stop?: string;
+  [field: string]: unknown;
+}
+
+/**
+ * One entry of `statistics/pages_campaigns`, a bare array (official): a campaign, or one ad set or
+ * ad of it (`adset_id`, `ad_id`), with its budgets and results over the requested range. Numbers
+ * may be strings or numbers.
+ */
+export interface CampaignStatisticsRecord {
+  id?: string;
+  name?: string;
+  account_id?: string;
+  adset_id?: string;
+  ad_id?: string;
+  status?: string;
+  currency?: string;
+  daily_budget?: string | number;
+  lifetime_budget?: string | number;
+  budget_remaining?: string | number;
+  spend?: string | number;
+  impressions?: string | number;
+  reach?: string | number;
+  link_click?: string | number;
+  ctr?: string | number;
+  cpc?: string | number;
+  cpm?: string | number;
+  purchases?: string | number;
+  results?: string | number;
+  [field: string]: unknown;
+}
+
+export type CampaignStatisticsResponse = CampaignStatisticsRecord[];
+
+/**
+ * `statistics/customer_feedbacks` (seen in one public collector, not in the official description:
+ * the shape is a guess). Two forms are read: a list of ratings (`customer_feedback: [{ rate, … }]`)
+ * and counts per star (`feedback_rating_counts: { "5": 12, … }` with `feedback_count`).
+ */
+export interface CustomerFeedbackResponse extends ApiSuccess {
+  customer_feedback?: Array<{ rate?: number | string; [field: string]: unknown }>;
+  feedback_count?: number | string;
+  feedback_rating_counts?: Record<string, number | string>;
+  customer_average_feedback?: unknown[];
   [field: string]: unknown;
 }
 
@@ -32,21 +81,32 @@ export interface StatisticsSeries {
   data: number[];
 }
 
-/** Hour-of-day profile of the engagement range (`hour` 0–23, inferred). */
+/** Hour-of-day profile of the engagement range (`hour` 0–23, inferred): one value per series name. */
 export interface EngagementHourProfile {
   hour: number | string;
-  inbox?: number;
-  comment?: number;
-  total?: number;
-  new_customer?: number;
-  new_customer_from_inbox?: number;
-  [field: string]: unknown;
+  [series: string]: unknown;
 }
 
-/** `customer_engagements`: categories are day labels ("26/8"), or hours with `by_hour`. */
+/**
+ * One employee's engagement over the whole requested range (`users_engagements`, seen in a public
+ * integration's answer): `user_id`, `name` and one number per measure (`inbox_count`,
+ * `comment_count`, `total_engagement`, `new_customer_replied_count`, `order_count`, …).
+ */
+export interface UserEngagementRecord {
+  user_id?: string;
+  name?: string;
+  [measure: string]: unknown;
+}
+
+/**
+ * `customer_engagements`: categories are day labels ("26/8"), or hours with `by_hour`. Series are
+ * named by Pancake (`inbox`, `comment`, `total`, `new_customer_replied`, `order_count`,
+ * `old_order_count`, and others); `users_engagements` is per employee over the range.
+ */
 export interface EngagementStatisticsResponse extends ApiSuccess {
   data: { categories: string[]; series: StatisticsSeries[] };
   statistics?: EngagementHourProfile[];
+  users_engagements?: UserEngagementRecord[];
 }
 
 /**
@@ -55,6 +115,8 @@ export interface EngagementStatisticsResponse extends ApiSuccess {
  */
 export interface PageStatisticsRecord {
   hour: string;
+  /** Sent when the shop has orders (or asked for with select_fields). */
+  order_count?: number;
   new_customer_count?: number;
   customer_inbox_count?: number;
   customer_comment_count?: number;

@@ -3,6 +3,7 @@
 
 import type { ApiTag, PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import type { SimulatorData } from '../shop/model.js';
+import { activityTime } from '../shop/channel-shape.js';
 import { parseApiTime, unixSeconds } from '../shop/time.js';
 
 export type OrderField = 'inserted_at' | 'updated_at';
@@ -30,7 +31,8 @@ export class ConversationViews {
     const key = `${pageId}:${field}`;
     const cached = this.cache.get(key);
     if (cached && cached.revision === this.data.revision) return cached.rows;
-    const rows = (this.data.conversations.get(pageId) ?? []).map((conversation) => ({ conversation, ms: parseApiTime(conversation[field]) }));
+    // A conversation without updated_at (channel-shape.ts) stands at its inserted_at.
+    const rows = (this.data.conversations.get(pageId) ?? []).map((conversation) => ({ conversation, ms: parseApiTime(field === 'updated_at' ? activityTime(conversation) : conversation[field]) }));
     rows.sort(compareRows);
     this.cache.set(key, { revision: this.data.revision, rows });
     return rows;

@@ -103,8 +103,8 @@ export function messagesAnswer(data: SimulatorData, conversation: PancakeConvers
     last_commented_at: false,
     profile_updated_at: profileUpdatedAt,
     banned_count: 0,
-    // Strings here; the conversation list's recent_phone_numbers are objects.
-    recent_phone_numbers: phones,
+    // Strings here, the conversation list's are objects; some answers (here WhatsApp's) hold objects too (seen).
+    recent_phone_numbers: ctx.page.platform === 'whatsapp' ? phones.map((phone_number) => ({ phone_number })) : phones,
     ad_clicks: adClicksAnswer(conversation),
   };
 }

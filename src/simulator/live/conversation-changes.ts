@@ -3,7 +3,10 @@
 // the real API, which is what makes page-number paging over updated_at skip rows, so tests can prove
 // the sync does not.
 
-import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
+import { assignmentChange, currentAssignees } from '../shop/assignee-history.js';
+import { activityTime, applyChannelShape } from '../shop/channel-shape.js';
+import { isFromPage } from '../shop/channel-ids.js';
+import type { ApiTag, PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import type { SimulatorData } from '../shop/model.js';
 import { addConversationCustomer } from '../shop/customers.js';
 import { buildMessage } from '../shop/messages.js';
@@ -14,7 +17,7 @@ import { planScript } from '../shop/conversation-script.js';
 import { isAdClickItem } from '../shop/sender-kinds.js';
 import { summarize } from '../shop/conversation-summary.js';
 import { generateConversation } from '../shop/conversations.js';
-import { parseApiTime, unixSeconds } from '../shop/time.js';
+import { formatApiTime, parseApiTime, unixSeconds } from '../shop/time.js';
 
 function conversationOf(data: SimulatorData, conversationId: string): PancakeConversation {
   const conversation = data.conversationById.get(conversationId);
@@ -24,7 +27,7 @@ function conversationOf(data: SimulatorData, conversationId: string): PancakeCon
 
 function lastTime(conversation: PancakeConversation, messages: readonly PancakeMessage[]): number {
   const last = messages[messages.length - 1];
-  return Math.max(parseApiTime(conversation.updated_at), last ? parseApiTime(last.inserted_at) : 0);
+  return Math.max(parseApiTime(activityTime(conversation)), last ? parseApiTime(last.inserted_at) : 0);
 }
 
 /**
@@ -43,7 +46,7 @@ export function appendMessages(data: SimulatorData, rng: Random, conversationId:
   const lastCounted = [...messages].reverse().find((m) => !isAdClickItem(m));
   const inbox = conversation.type === 'INBOX';
   const clicks = inbox && ctx.facebook && rng.chance(0.05) ? 1 : 0;
-  const plan = planScript(rng, count, { clicks, bot: false, notices: inbox, after: lastCounted?.from?.id === conversation.page_id ? 'page' : 'customer' });
+  const plan = planScript(rng, count, { clicks, bot: false, notices: inbox, after: lastCounted !== undefined && isFromPage(lastCounted, conversation.page_id) ? 'page' : 'customer' });
   const added: PancakeMessage[] = [];
   const thread = { ctx, conversation, rng, history: messages };
   plan.forEach(({ step }, k) => {
@@ -55,7 +58,8 @@ export function appendMessages(data: SimulatorData, rng: Random, conversationId:
     added.push(message);
     messages.push(message);
   });
-  if (added.at(-1)?.from?.id === conversation.page_id) for (const m of messages) if (m.from?.id !== conversation.page_id) m.seen = true;
+  const last = added.at(-1);
+  if (last !== undefined && isFromPage(last, conversation.page_id)) for (const m of messages) if (!isFromPage(m, conversation.page_id)) m.seen = true;
   data.messages.set(conversationId, messages);
   summarize(conversation, messages);
   data.revision++;
@@ -76,12 +80,26 @@ export function touch(data: SimulatorData, rng: Random, conversationId: string, 
   const conversation = conversationOf(data, conversationId);
   const messages = data.messages.get(conversationId) ?? [];
   const ctx = pageContext(data, conversation.page_id);
-  const before = JSON.stringify([conversation.tags, conversation.assignee_ids]);
+  const assigneesBefore = currentAssignees(conversation);
+  const tagsBefore = (conversation.tags ?? []).filter((t): t is ApiTag => t !== null);
+  const before = JSON.stringify([conversation.tags, assigneesBefore]);
   // Retry a few times so a touch is a visible change, not a coin flip that re-draws the same state.
   for (let i = 0; i < 5; i++) {
     assignTagsAndAssignees(ctx, rng, conversation);
     if (JSON.stringify([conversation.tags, conversation.assignee_ids]) !== before) break;
   }
-  summarize(conversation, messages, Math.max(atMs, lastTime(conversation, messages)));
+  const changedAt = Math.max(atMs, lastTime(conversation, messages));
+  // The histories record the change, as Pancake's do (the editor: unknown, inferred).
+  const assignment = assignmentChange(assigneesBefore, conversation.assignee_ids ?? [], ctx.employees, changedAt);
+  if (assignment) conversation.assignee_histories = [...(conversation.assignee_histories ?? []), assignment];
+  const tagsAfter = (conversation.tags ?? []).filter((t): t is ApiTag => t !== null);
+  const tagEntry = (action: 'add' | 'remove', tag: ApiTag) => ({ inserted_at: formatApiTime(changedAt, 6), payload: { action, editor_id: null, tag: { ...tag } } });
+  conversation.tag_histories = [
+    ...(conversation.tag_histories ?? []),
+    ...tagsBefore.filter((t) => !tagsAfter.some((a) => a.id === t.id)).map((t) => tagEntry('remove', t)),
+    ...tagsAfter.filter((t) => !tagsBefore.some((b) => b.id === t.id)).map((t) => tagEntry('add', t)),
+  ];
+  applyChannelShape(conversation, ctx.page.platform, false);
+  summarize(conversation, messages, changedAt);
   data.revision++;
 }

@@ -2,6 +2,7 @@
 // colleague, edit a customer, take a call, publish a post. Every change bumps data.revision (the
 // server caches sorted views by it) and, where the API would, moves the record's updated_at.
 
+import { activityTime } from '../shop/channel-shape.js';
 import type { PancakeCallLog, PancakePageCustomer, PancakePost } from '../../pancake/types.js';
 import type { ApiTag } from '../../pancake/types.js';
 import type { DeletableKind, SimulatorData } from '../shop/model.js';
@@ -112,7 +113,7 @@ export function setTag(data: SimulatorData, conversationId: string, tagId: strin
   const has = tags.some((t) => t !== null && String(t.id) === String(tagId));
   if (has === (action === 'add')) return false;
   conversation.tags = action === 'add' ? [...tags, { ...tag }] : tags.filter((t) => t === null || String(t.id) !== String(tagId));
-  const ms = Math.max(atMs, parseApiTime(conversation.updated_at));
+  const ms = Math.max(atMs, parseApiTime(activityTime(conversation)));
   conversation.tag_histories = [...(conversation.tag_histories ?? []), { inserted_at: formatApiTime(ms, 6), payload: { action, editor_id: null, tag: { ...tag } as ApiTag } }];
   summarize(conversation, data.messages.get(conversation.id) ?? [], ms);
   data.revision++;

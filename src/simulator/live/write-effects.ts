@@ -3,6 +3,8 @@
 // separately, and built on the shop's own rules (shop/) so a write keeps the invariants a generated
 // conversation has (updated_at == last change, message_count == messages, snippet == last text).
 
+import { assignmentChange, currentAssignees } from '../shop/assignee-history.js';
+import { activityTime, applyChannelShape } from '../shop/channel-shape.js';
 import type { ApiTag, PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import type { SimulatorData } from '../shop/model.js';
 import { pageContext } from '../shop/pages.js';
@@ -18,7 +20,7 @@ const privatelyAnswered = new WeakMap<SimulatorData, Set<string>>();
 /** Now, but never before the conversation's last change: times in a conversation do not go back. */
 function changeTime(conversation: PancakeConversation, messages: readonly PancakeMessage[]): number {
   const last = messages[messages.length - 1];
-  return Math.max(Date.now(), parseApiTime(conversation.updated_at), last ? parseApiTime(last.inserted_at) : 0);
+  return Math.max(Date.now(), parseApiTime(activityTime(conversation)), last ? parseApiTime(last.inserted_at) : 0);
 }
 
 /**
@@ -62,13 +64,15 @@ function recordTagHistory(data: SimulatorData, conversation: PancakeConversation
 export function assign(data: SimulatorData, conversation: PancakeConversation, assigneeIds: readonly string[]): void {
   const employees = data.employees.get(conversation.page_id) ?? [];
   const ids = [...new Set(assigneeIds)];
-  const at = formatField(conversation.id, 'assignee_histories', changeTime(conversation, data.messages.get(conversation.id) ?? []));
+  const before = currentAssignees(conversation);
+  const entry = assignmentChange(before, ids, employees, changeTime(conversation, data.messages.get(conversation.id) ?? []));
   conversation.assignee_ids = ids;
   conversation.current_assign_users = ids.map((id) => {
     const e = employees.find((employee) => employee.id === id);
     return { id, name: e?.name ?? null, fb_id: e?.fb_id ?? null };
   });
-  conversation.assignee_histories = [...(conversation.assignee_histories ?? []), { inserted_at: at, payload: { assignee_ids: ids } }];
+  if (entry) conversation.assignee_histories = [...(conversation.assignee_histories ?? []), entry];
+  applyChannelShape(conversation, pageContext(data, conversation.page_id).page.platform, false);
   touched(data, conversation);
 }
 

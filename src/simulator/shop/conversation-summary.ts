@@ -3,6 +3,8 @@
 // message_count counts every item but ad clicks (the API leaves those out), snippet and last_sent_by
 // follow the newest counted item, and the phone numbers customers typed are listed newest first.
 
+import { activityTime } from './channel-shape.js';
+import { isFromPage } from './channel-ids.js';
 import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import { hashSeed } from './random.js';
 import { isAdClickItem, senderKindOf } from './sender-kinds.js';
@@ -50,7 +52,7 @@ export function phoneCaptures(conversation: PancakeConversation, messages: reado
  */
 export function summarize(conversation: PancakeConversation, messages: readonly PancakeMessage[], updatedMs?: number): void {
   const newest = messages[messages.length - 1];
-  const newestMs = newest ? parseApiTime(newest.inserted_at) : parseApiTime(conversation.updated_at);
+  const newestMs = newest ? parseApiTime(newest.inserted_at) : parseApiTime(activityTime(conversation));
   if (newest || updatedMs !== undefined) conversation.updated_at = formatField(conversation.id, 'updated_at', Math.max(updatedMs ?? newestMs, newestMs));
   if (!newest) return;
   const counted = messages.filter((m) => !isAdClickItem(m));
@@ -67,5 +69,5 @@ export function summarize(conversation: PancakeConversation, messages: readonly 
   conversation.has_phone = phones.length > 0;
   // Read state: the page wrote last, or every customer item was read (bots and ad clicks say seen:false
   // about themselves, which is not the page's read state).
-  conversation.seen = last?.from?.id === conversation.page_id || counted.every((m) => senderKindOf(m, conversation.page_id) !== 'customer' || m.seen !== false);
+  conversation.seen = (last !== undefined && isFromPage(last, conversation.page_id)) || counted.every((m) => senderKindOf(m, conversation.page_id) !== 'customer' || m.seen !== false);
 }

@@ -16,6 +16,9 @@ import { planScript, planTimes } from './conversation-script.js';
 import { isAdClickItem, senderKindOf } from './sender-kinds.js';
 import { reviewSnippet, summarize } from './conversation-summary.js';
 import { formatApiTime, formatField, parseApiTime } from './time.js';
+import { assigneeHistory } from './assignee-history.js';
+import { markAutomatedReplies } from './automated-replies.js';
+import { applyChannelShape } from './channel-shape.js';
 
 /** Ad clicks per inbox thread in the real list: 14 × 0, 23 × 1, 8 × 2, 3 × 3, 4 × 4, 6, 7 and 2 × 8 (of 56). */
 const CLICKS = [
@@ -91,10 +94,13 @@ export function generateConversation(data: SimulatorData, ctx: PageContext, rng:
       for (let k = counted.length - 1; k >= 0 && senderKindOf(counted[k]!, ctx.page.id) === 'customer'; k--) counted[k]!.seen = false;
     }
     conversation.inserted_at = formatField(conversation.id, 'inserted_at', parseApiTime(messages[0]!.inserted_at));
+    markAutomatedReplies(data.seed, conversation, messages);
     summarize(conversation, messages);
   }
   describeCustomer(ctx, rng, conversation, messages);
   conversation.tag_histories = tagHistory(ctx, rng, conversation, parseApiTime(conversation.inserted_at), parseApiTime(conversation.updated_at));
+  conversation.assignee_histories = assigneeHistory(data.seed, conversation, ctx.employees, parseApiTime(conversation.inserted_at), parseApiTime(conversation.updated_at));
+  applyChannelShape(conversation, ctx.page.platform, (data.conversations.get(conversation.page_id)?.length ?? 0) === 0);
   register(data, conversation, messages);
   return conversation;
 }

@@ -4,6 +4,7 @@
 // (`{date: 0, month: 0, year}` when only the year is known), note authors carry their session,
 // notes' `order_id` is a string while the order's own id is a number.
 
+import { activityTime } from './channel-shape.js';
 import type { ApiTag, PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import type { Random } from './random.js';
 import type { Employee } from './model.js';
@@ -94,7 +95,7 @@ export function describeCustomer(ctx: PageContext, rng: Random, conversation: Pa
   const pc = conversation.page_customer;
   if (!pc) return;
   const firstMs = messages[0] ? parseApiTime(messages[0].inserted_at) : parseApiTime(conversation.inserted_at);
-  const lastMs = parseApiTime(conversation.updated_at);
+  const lastMs = parseApiTime(activityTime(conversation));
   const phones = (conversation.recent_phone_numbers ?? []).map((p) => p.phone_number);
   const orders = conversation.type === 'INBOX' ? drawOrders(rng, String(pc.name ?? ''), phones, firstMs, lastMs) : null;
   conversation.page_customer = {

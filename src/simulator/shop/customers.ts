@@ -3,6 +3,7 @@
 // reaction, an order from another channel). Generated after the conversations, from seeded streams
 // of their own, so adding them changed no conversation or message of an existing seed.
 
+import { activityTime } from './channel-shape.js';
 import type { PancakeCustomerNote, PancakePageCustomer } from '../../pancake/types.js';
 import type { PancakeConversation } from '../../pancake/types.js';
 import { type Birthday, birthdayText, drawBirthday, drawNotes } from './customer-profile.js';
@@ -38,7 +39,7 @@ export function pageCustomers(data: SimulatorData, pageId: string, employees: re
 function conversationCustomer(data: SimulatorData, conversation: PancakeConversation): PancakePageCustomer {
   const rng = Random.of('customer', data.seed, conversation.id);
   const inserted = parseApiTime(conversation.inserted_at);
-  const last = parseApiTime(conversation.updated_at);
+  const last = parseApiTime(activityTime(conversation));
   const from = Math.min(last, Math.max(inserted, data.now.getTime() - data.historyDays * DAY_MS));
   return customerOfConversation(rng, conversation, inserted, from + Math.floor(rng.next() * (last - from)));
 }

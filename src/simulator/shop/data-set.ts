@@ -8,6 +8,7 @@ import { pageCallLogs } from './call-logs.js';
 import { generateConversation } from './conversations.js';
 import { pageCustomers } from './customers.js';
 import type { DataOptions, EntityOptions, SimulatorData } from './model.js';
+import { activityTime } from './channel-shape.js';
 import { createPage } from './pages.js';
 import { pagePosts } from './posts.js';
 import { Random } from './random.js';
@@ -16,7 +17,7 @@ import { pageUsers } from './users.js';
 
 const DEFAULT_DATA_OPTIONS = {
   seed: 1,
-  pages: 2,
+  pages: 3,
   conversationsPerPage: 120,
   messagesPerConversation: { min: 1, max: 70 },
   historyDays: 120,
@@ -62,7 +63,7 @@ export function createSimulatorData(options: DataOptions = {}): SimulatorData {
       const lastSecond = tie && previousSecond !== null ? previousSecond : unixSeconds(nowMs - rng.next() * historyDays * 86_400_000);
       const count = range.min + Math.floor((range.max - range.min + 1) * rng.next() ** 2);
       const conversation = generateConversation(data, ctx, rng, lastSecond, count, nowMs);
-      previousSecond = unixSeconds(parseApiTime(conversation.updated_at));
+      previousSecond = unixSeconds(parseApiTime(activityTime(conversation)));
     }
   }
   for (const page of data.pages) addPageRecords(data, page, options.entities);
@@ -85,12 +86,12 @@ function addPageRecords(data: SimulatorData, page: PancakePage, options: EntityO
   data.entities.posts.set(pageId, pagePosts(data, page, options.postsPerPage ?? Math.round(data.historyDays / 4)));
 }
 
-/** Conversations of a page whose updated_at lies in [since, until], compared in whole seconds like the API. */
+/** Conversations of a page whose updated_at (else inserted_at) lies in [since, until], compared in whole seconds like the API. */
 export function conversationsUpdatedBetween(data: SimulatorData, pageId: string, since: Date, until: Date): PancakeConversation[] {
   const from = unixSeconds(since.getTime());
   const to = unixSeconds(until.getTime());
   return (data.conversations.get(pageId) ?? []).filter((c) => {
-    const s = unixSeconds(parseApiTime(c.updated_at));
+    const s = unixSeconds(parseApiTime(activityTime(c)));
     return s >= from && s <= to;
   });
 }

@@ -11,6 +11,7 @@ import { BOTCAKE_APP_ID, LEAD_STAGE_NOTICE, awayMessage, botClosing, botSecondMe
 import type { Random } from './random.js';
 import type { PageContext } from './pages.js';
 import type { Step } from './conversation-script.js';
+import { isFromPage, noticeFromId } from './channel-ids.js';
 import { customerLine, customerPhoneLine, pageLine, phoneNumber, phonesIn, toHtml } from './text.js';
 import { formatApiTime } from './time.js';
 
@@ -37,7 +38,7 @@ function photo(rng: Random): Record<string, unknown> {
 /** A quote of an earlier item with text from the other side, carrying that item's own `from`. */
 function quote(thread: Thread, fromPage: boolean): Record<string, unknown> | null {
   const pageId = thread.conversation.page_id;
-  const candidates = thread.history.filter((m) => (m.from?.id === pageId) === fromPage && m.original_message && !m.id.startsWith('ad-'));
+  const candidates = thread.history.filter((m) => isFromPage(m, pageId) === fromPage && m.original_message && !m.id.startsWith('ad-'));
   const quoted = candidates.length > 0 ? thread.rng.pick(candidates.slice(-5)) : null;
   return quoted ? { attachments: [], from: { ...quoted.from }, id: quoted.id, message: quoted.original_message, type: 'replied_message' } : null;
 }
@@ -137,7 +138,8 @@ export function buildMessage(thread: Thread, step: Step, ms: number, exact = fal
         : step.notice === 'away' ? awayMessage(page.name, ctx.hotline)
         : LEAD_STAGE_NOTICE;
       content = { text, attachments: [] };
-      from = pageFrom;
+      // On WhatsApp the page's notices carry another form of its id (channel-ids.ts).
+      from = page.platform === 'whatsapp' ? { id: noticeFromId(page.id), name: page.name } : pageFrom;
       break;
     }
   }

@@ -3,6 +3,7 @@
 // conversation-summary.ts derives what the API shows from them.
 
 import type { ApiTag, PancakeConversation } from '../../pancake/types.js';
+import { whatsappCustomer } from './channel-ids.js';
 import type { PageContext } from './pages.js';
 import type { Random } from './random.js';
 import { personName } from './text.js';
@@ -41,11 +42,13 @@ export function emptyConversationState(): Pick<
 export function newConversation(ctx: PageContext, rng: Random, type: ConversationType, atMs: number): PancakeConversation {
   const pageId = ctx.page.id;
   const person = personName(rng);
-  const psid = rng.digits(rng.chance(0.5) ? 16 : 17);
+  const whatsapp = ctx.page.platform === 'whatsapp' ? whatsappCustomer(pageId, rng) : null;
+  const psid = whatsapp?.psid ?? rng.digits(rng.chance(0.5) ? 16 : 17);
+  const fbId = whatsapp?.fbId ?? psid;
   const customerId = rng.uuid();
   const pageCustomerId = rng.uuid();
   const post = rng.digits(16);
-  const id = type === 'COMMENT' ? `${post}_${rng.digits(15)}` : type === 'RATING' ? `${pageId}_${post}` : `${pageId}_${psid}`;
+  const id = type === 'COMMENT' ? `${post}_${rng.digits(15)}` : type === 'RATING' ? `${pageId}_${post}` : (whatsapp?.conversationId ?? `${pageId}_${psid}`);
   const at = formatField(id, 'inserted_at', atMs);
   const inbox = type === 'INBOX';
   const conversation: PancakeConversation = {
@@ -55,10 +58,10 @@ export function newConversation(ctx: PageContext, rng: Random, type: Conversatio
     inserted_at: at,
     updated_at: at,
     customer_id: customerId,
-    customers: [{ fb_id: psid, id: pageCustomerId, name: person.name }],
+    customers: [{ fb_id: fbId, id: pageCustomerId, name: person.name }],
     page_customer: { id: pageCustomerId, customer_id: customerId, psid, name: person.name, gender: person.gender },
     // Facebook inbox senders have a pseudo e-mail; comments, reviews and other channels do not.
-    from: inbox && ctx.facebook ? { id: psid, name: person.name, email: `${psid}@facebook.com` } : { id: psid, name: person.name },
+    from: inbox && ctx.facebook ? { id: psid, name: person.name, email: `${psid}@facebook.com` } : { id: fbId, name: person.name },
     post_id: type === 'COMMENT' ? `${pageId}_${post}` : type === 'RATING' ? id : null,
     assignee_group_id: null,
     ...emptyConversationState(),

@@ -7,6 +7,7 @@
 import type { ApiTag, PancakePage } from '../../pancake/types.js';
 import { type SimAd, adsOf } from '../statistics/ads.js';
 import { pageTokenFor } from './access-tokens.js';
+import { WHATSAPP_PAGE_INDEX, whatsappPageId } from './channel-ids.js';
 import type { Employee, SimulatorData } from './model.js';
 import { Random, hashSeed } from './random.js';
 import { TAG_COLORS, TAG_TEXTS, lightenColor, personName, phoneNumber, shopName } from './text.js';
@@ -46,13 +47,13 @@ function pageTags(rng: Random): ApiTag[] {
 function platformOf(id: string): string {
   const prefix = /^([a-z]+)_/i.exec(id)?.[1]?.toLowerCase();
   if (!prefix) return 'facebook';
-  return ({ web: 'web', pzl: 'personal_zalo', zl: 'zalo', igo: 'instagram', ig: 'instagram', tt: 'tiktok', waba: 'whatsapp' } as Record<string, string>)[prefix] ?? prefix;
+  return ({ web: 'web', pzl: 'personal_zalo', zl: 'zalo', igo: 'instagram', ig: 'instagram', tt: 'tiktok', waba: 'whatsapp', wa: 'whatsapp' } as Record<string, string>)[prefix] ?? prefix;
 }
 
-/** `id`: the page id to use (DataOptions.pageIds); by default digits, or `web_…` for WEB_PAGE_INDEX. */
+/** `id`: the page id to use (DataOptions.pageIds); by default digits, `web_…` for WEB_PAGE_INDEX, `wa_c.us@…` for WHATSAPP_PAGE_INDEX. */
 export function createPage(data: SimulatorData, seed: number, index: number, nowMs: number, timezone: number, id?: string): PageContext {
   const rng = Random.of('page', seed, index);
-  let generated = index === WEB_PAGE_INDEX ? `web_${rng.digits(16)}` : rng.digits(16);
+  let generated = index === WEB_PAGE_INDEX ? `web_${rng.digits(16)}` : index === WHATSAPP_PAGE_INDEX ? whatsappPageId(rng) : rng.digits(16);
   while (data.pages.some((p) => p.id === generated)) generated = rng.digits(16);
   if (id !== undefined && data.pages.some((p) => p.id === id)) throw new Error(`page id ${id} is given twice`);
   id ??= generated;

@@ -4,6 +4,7 @@
 // sync's code, and the two can be compared.
 
 import type { PancakeMessage } from '../../pancake/types.js';
+import { isFromPage } from './channel-ids.js';
 import type { SimulatorData } from './model.js';
 
 export type SenderKind = 'customer' | 'employee' | 'bot' | 'page_notice' | 'ad_click';
@@ -17,16 +18,18 @@ export function isAdClickItem(message: PancakeMessage): boolean {
 
 /**
  * - ad_click: id `ad-…`;
- * - customer: `from.id` is not the page;
- * - bot: the page with `admin_name` "Botcake" and a `flow_id`;
+ * - customer: `from.id` is not the page (in any form of its id, channel-ids.ts);
+ * - bot: the page with `admin_name` "Botcake" and a `flow_id`, or an employee's account with
+ *   `ai_generated` or `is_automated` true (an AI or automated reply);
  * - employee: the page with any other `admin_name`;
  * - page_notice: the page without `admin_name` (greetings, away messages, platform notices).
  */
 export function senderKindOf(message: PancakeMessage, pageId: string): SenderKind {
   if (isAdClickItem(message)) return 'ad_click';
   const from = message.from;
-  if (from?.id !== pageId) return 'customer';
+  if (!from || !isFromPage(message, pageId)) return 'customer';
   if (from.flow_id !== undefined || from.admin_name === 'Botcake') return 'bot';
+  if (from.ai_generated === true || from.is_automated === true) return 'bot';
   return typeof from.admin_name === 'string' ? 'employee' : 'page_notice';
 }
 

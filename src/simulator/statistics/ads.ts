@@ -23,6 +23,11 @@ export interface SimAd {
   post_id: string;
   /** What the post shows: the ad click's context has a photo_url or a video_url. */
   media: 'photo' | 'video';
+  /**
+   * Whether the ads answer names the ad (`ad_id`). The official description's entries carry no id:
+   * some ads are answered that way, and two of them share a name (officialAdShapes).
+   */
+  servesId: boolean;
 }
 
 const adsCache = new WeakMap<SimulatorData, Map<string, SimAd[]>>();
@@ -58,19 +63,34 @@ export function adsOf(data: SimulatorData, pageId: string): SimAd[] {
           endHour: end,
           post_id: `${pageId}_${rng.digits(16)}`,
           media: rng.chance(0.5) ? 'photo' : 'video',
+          servesId: true,
         });
         end = startHour + rng.int(1, 7) * 24;
       }
+      officialAdShapes(ads);
     }
     byPage.set(pageId, ads);
   }
   return ads;
 }
 
+/**
+ * What the official description's ads answers show, without a draw (the rest of a seed's data stays
+ * as it was): ads 1 and 2, which run side by side for a few days, share a name and are answered
+ * without `ad_id`, as is every fourth ad after them; ads run two to a campaign.
+ */
+function officialAdShapes(ads: SimAd[]): void {
+  ads.forEach((ad, i) => {
+    ad.servesId = !(i === 1 || i === 2 || i % 4 === 3);
+    ad.campaign_id = ads[i - (i % 2)]!.campaign_id;
+  });
+  if (ads[2] && ads[1]) ads[2].name = ads[1].name;
+}
+
 /** How far before the history the ads reach: customers' older visits (ad clicks days apart) lie there. */
 const ADS_BEFORE_HISTORY_DAYS = 200;
 
-interface Delivery {
+export interface Delivery {
   reach: number;
   impressions: number;
   clicks: number;
@@ -98,7 +118,7 @@ function total(deliveries: ReadonlyArray<Delivery | null>): Delivery | null {
   return sum;
 }
 
-function sum(data: SimulatorData, pageId: string, ad: SimAd, hours: readonly number[]): Delivery | null {
+export function sum(data: SimulatorData, pageId: string, ad: SimAd, hours: readonly number[]): Delivery | null {
   return total(hours.map((h) => deliveryAt(data, pageId, ad, h)));
 }
 
@@ -125,7 +145,8 @@ export function adsStatistics(data: SimulatorData, pageId: string, range: Range,
     return ads.flatMap((ad) => {
       const delivered = sum(data, pageId, ad, hours);
       if (!delivered) return [];
-      return [{ ad_id: ad.ad_id, adset_id: ad.adset_id, campaign_id: ad.campaign_id, name: ad.name, status: ad.status, currency: ad.currency, ...asStrings(delivered), date_start: first, date_stop: last }];
+      const id = ad.servesId ? { ad_id: ad.ad_id, adset_id: ad.adset_id, campaign_id: ad.campaign_id } : {};
+      return [{ ...id, name: ad.name, status: ad.status, currency: ad.currency, ...asStrings(delivered), date_start: first, date_stop: last }];
     });
   }
   return days.flatMap((bucket) => {

@@ -8,8 +8,10 @@
 import type { PancakeConversation, PancakeMessage } from '../../pancake/types.js';
 import type { SimulatorData } from '../shop/model.js';
 import { hashSeed } from '../shop/random.js';
+import { currentAssignees } from '../shop/assignee-history.js';
+import { isFromPage } from '../shop/channel-ids.js';
 import { everyConversation, messagesEver } from '../shop/records-ever.js';
-import { isAdClickItem } from '../shop/sender-kinds.js';
+import { isAdClickItem, senderKindOf } from '../shop/sender-kinds.js';
 import { phonesIn } from '../shop/text.js';
 import { parseApiTime } from '../shop/time.js';
 import { hourIndex } from './state.js';
@@ -24,6 +26,8 @@ export interface UserCounters {
   phones: number;
   responseMs: number;
   responses: number;
+  /** New conversations whose first employee reply was this employee's. */
+  newReplied: number;
 }
 
 export interface HourCounters {
@@ -35,6 +39,8 @@ export interface HourCounters {
   phones: Set<string>;
   newCustomers: number;
   newInbox: number;
+  /** New conversations (counted in the hour they opened) that an employee replied to. */
+  newReplied: number;
   /** Inbox conversations in which a customer wrote this hour. */
   interactiveInbox: Set<string>;
   users: Map<string, UserCounters>;
@@ -76,7 +82,7 @@ function build(data: SimulatorData, pageId: string, userIds: readonly string[] |
   };
   // Deleted conversations too: Pancake's counts are of what happened.
   for (const conversation of everyConversation(data, pageId)) {
-    if (userIds && !(conversation.assignee_ids ?? []).some((id) => userIds.includes(id))) continue;
+    if (userIds && !currentAssignees(conversation).some((id) => userIds.includes(id))) continue;
     countConversation(conversation, messagesEver(data, conversation.id), at);
   }
   return hours;
@@ -97,7 +103,7 @@ function countConversation(conversation: PancakeConversation, messages: readonly
     if (isAdClickItem(message)) continue;
     const ms = parseApiTime(message.inserted_at);
     const hour = at(ms);
-    const fromPage = message.from?.id === conversation.page_id;
+    const fromPage = isFromPage(message, conversation.page_id);
     if (!fromPage) {
       if (inbox) {
         hour.customerInbox += 1;
@@ -115,9 +121,14 @@ function countConversation(conversation: PancakeConversation, messages: readonly
     }
     if (inbox) hour.pageInbox += 1;
     else hour.pageComment += 1;
-    const uid = typeof message.from?.uid === 'string' ? message.from.uid : null;
+    // An employee's own reply: not a bot's, not an AI or automated one sent under their account.
+    const uid = typeof message.from?.uid === 'string' && senderKindOf(message, conversation.page_id) === 'employee' ? message.from.uid : null;
     if (uid) {
       const user = userAt(hour, uid);
+      if (!pageReplied) {
+        opened.newReplied += 1;
+        user.newReplied += 1;
+      }
       if (inbox) {
         user.inbox += 1;
         user.inboxConversations.add(conversation.id);
@@ -151,6 +162,7 @@ function emptyHour(): HourCounters {
     phones: new Set(),
     newCustomers: 0,
     newInbox: 0,
+    newReplied: 0,
     interactiveInbox: new Set(),
     users: new Map(),
   };
@@ -159,7 +171,7 @@ function emptyHour(): HourCounters {
 function userAt(hour: HourCounters, uid: string): UserCounters {
   let user = hour.users.get(uid);
   if (!user) {
-    user = { inbox: 0, comment: 0, inboxConversations: new Set(), commentConversations: new Set(), privateReplies: 0, phones: 0, responseMs: 0, responses: 0 };
+    user = { inbox: 0, comment: 0, inboxConversations: new Set(), commentConversations: new Set(), privateReplies: 0, phones: 0, responseMs: 0, responses: 0, newReplied: 0 };
     hour.users.set(uid, user);
   }
   return user;

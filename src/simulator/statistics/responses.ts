@@ -16,14 +16,30 @@ import { everyTag } from '../shop/records-ever.js';
 import { type Bucket, type Range, dayBuckets, hourBuckets, hourStamp, hoursOf } from './buckets.js';
 import { type HourCounters, drawCount, hourCounters } from './hourly.js';
 import { bumpCount, statisticsZone } from './state.js';
+import { usersEngagements } from './users-engagements.js';
 
-export const ENGAGEMENT_SERIES = ['inbox', 'comment', 'total', 'new_customer', 'new_customer_from_inbox'] as const;
+/**
+ * The series of customer_engagements by Pancake's own names (docs/pancake-api.md, "Statistics"), and
+ * one more that a client has no column for (customer_engagement_new_inbox), which must be kept too.
+ */
+export const ENGAGEMENT_SERIES = ['inbox', 'comment', 'total', 'new_customer_replied', 'order_count', 'old_order_count', 'customer_engagement_new_inbox'] as const;
 type Engagement = Record<(typeof ENGAGEMENT_SERIES)[number], number>;
 
-function engagementAt(hour: HourCounters | undefined, bump: number): Engagement {
+const zeroEngagement = (): Engagement => ({ inbox: 0, comment: 0, total: 0, new_customer_replied: 0, order_count: 0, old_order_count: 0, customer_engagement_new_inbox: 0 });
+
+function engagementAt(data: SimulatorData, pageId: string, h: number, hour: HourCounters | undefined, bump: number): Engagement {
   const inbox = (hour?.customerInbox ?? 0) + bump;
   const comment = hour?.customerComment ?? 0;
-  return { inbox, comment, total: inbox + comment, new_customer: (hour?.newCustomers ?? 0) + bump, new_customer_from_inbox: (hour?.newInbox ?? 0) + bump };
+  return {
+    inbox,
+    comment,
+    total: inbox + comment,
+    new_customer_replied: (hour?.newReplied ?? 0) + bump,
+    // Orders are not in the shop's records: drawn per hour, stable for a seed.
+    order_count: drawCount(data.seed, 4, 2, 'orders', pageId, h),
+    old_order_count: drawCount(data.seed, 2, 1, 'old-orders', pageId, h),
+    customer_engagement_new_inbox: (hour?.newInbox ?? 0) + bump,
+  };
 }
 
 export function engagementStatistics(data: SimulatorData, pageId: string, range: Range, byHour: boolean, userIds: string[] | null = null): EngagementStatisticsResponse {
@@ -33,11 +49,11 @@ export function engagementStatistics(data: SimulatorData, pageId: string, range:
   const bumpOf = (h: number) => (userIds ? 0 : bumpCount(data, pageId, h));
   const buckets = byHour ? hourBuckets(range, zone) : dayBuckets(range, zone);
   const series = ENGAGEMENT_SERIES.map((name) => ({ name, data: [] as number[] }));
-  const profile = Array.from({ length: 24 }, (_, hour) => ({ hour, inbox: 0, comment: 0, total: 0, new_customer: 0, new_customer_from_inbox: 0 }));
+  const profile = Array.from({ length: 24 }, (_, hour) => ({ hour, ...zeroEngagement() }));
   for (const bucket of buckets) {
-    const sums: Engagement = { inbox: 0, comment: 0, total: 0, new_customer: 0, new_customer_from_inbox: 0 };
+    const sums = zeroEngagement();
     for (const h of bucket.hours) {
-      const values = engagementAt(counters.get(h), bumpOf(h));
+      const values = engagementAt(data, pageId, h, counters.get(h), bumpOf(h));
       const slot = profile[DateTime.fromMillis(h * 3_600_000, { zone }).hour]!;
       for (const name of ENGAGEMENT_SERIES) {
         sums[name] += values[name];
@@ -46,7 +62,7 @@ export function engagementStatistics(data: SimulatorData, pageId: string, range:
     }
     series.forEach((s, i) => s.data.push(sums[ENGAGEMENT_SERIES[i]!]));
   }
-  return { success: true, data: { categories: buckets.map((b) => b.label), series }, statistics: profile };
+  return { success: true, data: { categories: buckets.map((b) => b.label), series }, statistics: profile, users_engagements: usersEngagements(data, pageId, range, userIds) };
 }
 
 export function pageStatistics(data: SimulatorData, pageId: string, range: Range): PageStatisticsRecord[] {

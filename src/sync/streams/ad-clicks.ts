@@ -3,6 +3,7 @@ import type { ListMessagesResponse, PancakeConversation } from '../../pancake/ty
 import type { AdClicksTable, ConversationDetailsTable } from '../../warehouse/schema.js';
 import { dedupeByKey, type TableSpec } from '../../warehouse/upsert.js';
 import { str } from '../map.js';
+import { phoneOf } from './customers.js';
 
 // Which ad brought a customer, and the rest of the messages answer. Ad clicks arrive in two places:
 // the conversation list's `ads[]` (every conversation passes through it) and the messages answer's
@@ -81,7 +82,9 @@ export function mapConversationDetails(answer: ListMessagesResponse, pageId: str
   const { messages: _messages, app: _app, ...rest } = answer;
   const customers = Array.isArray(rest.conv_customers) ? rest.conv_customers : Array.isArray(rest.customers) ? rest.customers : [];
   const first = customers.find((c): c is Record<string, unknown> => typeof c === 'object' && c !== null);
-  const phones = Array.isArray(rest.conv_phone_numbers) ? rest.conv_phone_numbers.map(str).filter((p): p is string => p !== null && p.trim() !== '') : [];
+  // conv_phone_numbers are strings; recent_phone_numbers strings or `{ phone_number, … }` objects (both seen).
+  const listed = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const phones = [...listed(rest.conv_phone_numbers), ...listed(rest.recent_phone_numbers)].map(phoneOf).filter((p): p is string => p !== null);
   return {
     page_id: pageId,
     conversation_id: conversationId,

@@ -6,6 +6,7 @@ import { parseApiTimestamp } from '../../pancake/time.js';
 import type { CallLogsTable } from '../../warehouse/schema.js';
 import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
+import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { StreamUnavailableError, type Stream, type StreamContext } from '../stream.js';
 import { runWindowed, windowedPlan, type WindowedSource } from '../windowed.js';
@@ -69,7 +70,7 @@ export function mapCallLog(log: PancakeCallLog, pageId: string, callCenterId: st
   };
 }
 
-function source(callCenterId: string): WindowedSource<PancakeCallLog, PagePosition> {
+function source(callCenterId: string, skipped: SkippedRecords): WindowedSource<PancakeCallLog, PagePosition> {
   return {
     stream: 'call_logs',
     read: (ctx, window, from) =>
@@ -88,7 +89,7 @@ function source(callCenterId: string): WindowedSource<PancakeCallLog, PagePositi
         window,
         from,
       ),
-    write: (ctx, records) => upsertParts(callLogsTable, records.map((log) => mapCallLog(log, ctx.page.id, callCenterId)), ctx.onStorageWarning ?? null),
+    write: (ctx, records) => upsertParts(callLogsTable, skipped.keep(records, (log) => log?.call_id).map((log) => mapCallLog(log, ctx.page.id, callCenterId)), ctx.onStorageWarning ?? null),
     // start_time never moves: a call a window does not list is gone.
     sweep: { table: 'pancake.call_logs', idOf: (log) => String(log.call_id), timeMoves: false },
   };
@@ -108,7 +109,12 @@ export const callLogsStream: Stream = {
   async run(ctx) {
     const callCenterId = callCenterOf(ctx);
     if (callCenterId === null) throw new StreamUnavailableError(NEEDS_SETTING);
-    await runWindowed(ctx, source(callCenterId));
+    const skipped = skippedRecords(ctx, 'call_logs', 'call_id');
+    try {
+      await runWindowed(ctx, source(callCenterId, skipped));
+    } finally {
+      skipped.report();
+    }
   },
   async plan(ctx) {
     if (callCenterOf(ctx) === null) return { units: 0, estimatedRequests: 0, detail: `unavailable: ${NEEDS_SETTING}` };

@@ -5,10 +5,12 @@ import type { WritePart } from '../../warehouse/statement.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { dedupeByKey, upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { str } from '../map.js';
+import { assigneesFromHistory, historyParts, mapAssignmentEvents, pageOf } from './conversation-histories.js';
 
-// The lists a conversation nests (its tags, its assignees) as bridge tables: Metabase and other BI
-// tools filter and join tables, not array columns. Written by the conversations stream in the same
-// statement as the conversation rows, so a conversation and its tags are never out of step.
+// The lists a conversation nests (its tags, its assignees, their histories) as bridge tables:
+// Metabase and other BI tools filter and join tables, not array columns. Written by the
+// conversations stream in the same statement as the conversation rows, so a conversation and its
+// tags are never out of step.
 
 export type ConversationTagRow = Omit<ConversationTagsTable, 'synced_at' | 'raw'> & { raw: unknown };
 export type ConversationAssigneeRow = Omit<ConversationAssigneesTable, 'synced_at' | 'raw'> & { raw: unknown };
@@ -38,11 +40,6 @@ export const conversationAssigneesTable: TableSpec<ConversationAssigneeRow> = {
   ],
 };
 
-/** The page id a conversation row gets (as mapConversation decides it). */
-function pageOf(c: PancakeConversation, pageId: string): string {
-  return typeof c.page_id === 'string' && c.page_id ? c.page_id : pageId;
-}
-
 /** The API puts `null` into `tags` (seen); those, and tags without an id, are dropped. */
 export function mapConversationTags(c: PancakeConversation, pageId: string): ConversationTagRow[] {
   const tags = Array.isArray(c.tags) ? c.tags.filter((t): t is ApiTag => t !== null && typeof t === 'object' && str(t.id) !== null) : [];
@@ -50,12 +47,21 @@ export function mapConversationTags(c: PancakeConversation, pageId: string): Con
   return dedupeByKey(rows, conversationTagsTable.key);
 }
 
-/** assignee_ids is the list; current_assign_users, when it carries the user, adds the name. */
+/**
+ * assignee_ids is the list; current_assign_users, when it carries the user, adds the name. Without
+ * assignee_ids (the official WhatsApp example has none) the current assignees are those of
+ * current_assign_users, else the users the assignee history leaves assigned.
+ */
 export function mapConversationAssignees(c: PancakeConversation, pageId: string): ConversationAssigneeRow[] {
-  const ids = Array.isArray(c.assignee_ids) ? c.assignee_ids.map(str).filter((id): id is string => id !== null) : [];
   const users = Array.isArray(c.current_assign_users) ? c.current_assign_users.filter((u): u is Record<string, unknown> => typeof u === 'object' && u !== null) : [];
-  const rows = ids.map((id) => {
-    const user = users.find((u) => str(u.id) === id);
+  const ids = Array.isArray(c.assignee_ids)
+    ? c.assignee_ids.map(str).filter((id): id is string => id !== null)
+    : users.length > 0
+      ? users.map((u) => str(u.id)).filter((id): id is string => id !== null)
+      : null;
+  const fromHistory = ids === null ? assigneesFromHistory(mapAssignmentEvents(c, pageId) ?? []) : [];
+  const rows = (ids ?? fromHistory.map((u) => u.id)).map((id) => {
+    const user = users.find((u) => str(u.id) === id) ?? fromHistory.find((u) => u.id === id);
     return { page_id: pageOf(c, pageId), conversation_id: String(c.id), user_id: id, user_name: str(user?.name), raw: user ?? { id } };
   });
   return dedupeByKey(rows, conversationAssigneesTable.key);
@@ -77,5 +83,6 @@ export function conversationBridgeParts(pageId: string, conversations: readonly 
     ...bridgeDeletePart('pancake.conversation_assignees', 'user_id', batch, assignees.map((r) => [r.page_id, r.conversation_id, r.user_id])),
     ...upsertParts(conversationTagsTable, tags, onWarning),
     ...upsertParts(conversationAssigneesTable, assignees, onWarning),
+    ...historyParts(pageId, latest, onWarning),
   ];
 }

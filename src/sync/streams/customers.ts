@@ -1,8 +1,9 @@
 import { CUSTOMERS_MAX_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakePageCustomer } from '../../pancake/types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
-import type { CustomersTable } from '../../warehouse/schema.js';
-import type { TableSpec } from '../../warehouse/upsert.js';
+import { childRowsNotInPart } from '../../warehouse/bridges.js';
+import type { CustomerPhoneNumbersTable, CustomersTable } from '../../warehouse/schema.js';
+import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { bool, str } from '../map.js';
 import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';
 import { windowedStream } from '../windowed.js';
@@ -42,6 +43,33 @@ export const customersTable: TableSpec<CustomerRow> = {
   compare: ['raw', 'deleted_at'],
 };
 
+export type CustomerPhoneRow = Omit<CustomerPhoneNumbersTable, 'synced_at' | 'raw'> & { raw: unknown };
+
+/** Every phone number of a customer, one row each (a bridge table: BI tools join tables, not lists). */
+export const customerPhoneNumbersTable: TableSpec<CustomerPhoneRow> = {
+  table: 'pancake.customer_phone_numbers',
+  key: ['page_id', 'page_customer_id', 'phone_number'],
+  columns: [
+    { name: 'page_id', type: 'text' },
+    { name: 'page_customer_id', type: 'text' },
+    { name: 'phone_number', type: 'text' },
+    { name: 'position', type: 'integer' },
+    { name: 'raw', type: 'jsonb' },
+  ],
+};
+
+/** The customer's phone numbers as rows, in the answer's order, blank and repeated ones dropped. */
+export function mapCustomerPhones(c: PancakePageCustomer, pageId: string): CustomerPhoneRow[] {
+  if (!Array.isArray(c.phone_numbers)) return [];
+  const rows: CustomerPhoneRow[] = [];
+  for (const entry of c.phone_numbers) {
+    const phone = phoneOf(entry);
+    if (phone === null || rows.some((r) => r.phone_number === phone)) continue;
+    rows.push({ page_id: pageId, page_customer_id: String(c.id), phone_number: phone, position: rows.length + 1, raw: entry });
+  }
+  return rows;
+}
+
 export function mapCustomer(c: PancakePageCustomer, pageId: string): CustomerRow {
   const phones = phoneNumbers(c.phone_numbers);
   return {
@@ -66,11 +94,16 @@ export function mapCustomer(c: PancakePageCustomer, pageId: string): CustomerRow
   };
 }
 
-/** Strings in the samples seen; objects carrying `phone_number` are accepted too. Blank and repeated numbers are dropped. */
+/** A phone number as a string (the samples) or an object carrying `phone_number` (seen elsewhere); null when blank. */
+export function phoneOf(entry: unknown): string | null {
+  const text = (typeof entry === 'object' && entry !== null ? str((entry as { phone_number?: unknown }).phone_number) : str(entry))?.trim() ?? '';
+  return text === '' ? null : text;
+}
+
+/** Blank and repeated numbers are dropped. */
 function phoneNumbers(value: PancakePageCustomer['phone_numbers']): string[] {
   if (!Array.isArray(value)) return [];
-  const numbers = value.map((p) => (typeof p === 'object' && p !== null ? str(p.phone_number) : str(p))?.trim() ?? '');
-  return [...new Set(numbers.filter((n) => n !== ''))];
+  return [...new Set(value.map(phoneOf).filter((n): n is string => n !== null))];
 }
 
 /**
@@ -118,5 +151,14 @@ export const customersStream = windowedStream<PancakePageCustomer, CustomerRow, 
     ),
   map: (customer, ctx) => mapCustomer(customer, ctx.page.id),
   sweep: { table: 'pancake.customers', idOf: (c) => String(c.id), timeMoves: true },
+  // Same statement: a customer's phone numbers change exactly when its row does.
+  alsoWrite: (ctx, records, rows) => {
+    const phones = records.flatMap((c) => mapCustomerPhones(c, ctx.page.id));
+    const parents = rows.map((r) => ({ pageId: r.page_id, parentId: r.id }));
+    return [
+      ...childRowsNotInPart('pancake.customer_phone_numbers', 'page_customer_id', ['phone_number'], parents, phones.map((p) => [p.page_id, p.page_customer_id, p.phone_number])),
+      ...upsertParts(customerPhoneNumbersTable, phones, ctx.onStorageWarning ?? null),
+    ];
+  },
   costPerWindow: '≥1 request each (more where over 100 customers changed)',
 });

@@ -25,6 +25,8 @@ export const messagesTable: TableSpec<MessageRow> = {
     { name: 'sender_kind', type: 'text' },
     { name: 'sender_user_id', type: 'text' },
     { name: 'sender_admin_name', type: 'text' },
+    { name: 'ai_generated', type: 'boolean' },
+    { name: 'is_automated', type: 'boolean' },
     { name: 'text', type: 'text' },
     { name: 'type', type: 'text' },
     { name: 'attachment_count', type: 'integer' },
@@ -47,11 +49,17 @@ export function isAdClick(m: PancakeMessage): boolean {
   return String(m.id).startsWith('ad-') || attachmentsOf(m).some((a) => a.type === 'ad_click');
 }
 
+/** Which automation flag a reply sent under a staff account carries (seen: AI and automated replies). */
+export function automationFlags(m: PancakeMessage): { ai_generated: boolean | null; is_automated: boolean | null } {
+  return { ai_generated: bool(m.from?.ai_generated), is_automated: bool(m.from?.is_automated) };
+}
+
 /**
  * Who sent a message:
  * - ad_click: id `ad-…` or an `ad_click` attachment;
- * - customer: `from` is not the page;
- * - bot: the page, with a bot's admin name ("Botcake") or a flow id;
+ * - customer: `from` is not the page (in any of the forms a channel writes the page's id in);
+ * - bot: the page, with a bot's admin name ("Botcake") or a flow id, or a reply an employee's
+ *   account sent with `ai_generated` or `is_automated` true (AI and automated replies);
  * - employee: the page, with an admin name (a person; `uid` is their Pancake user id);
  * - page_notice: the page without an admin (automatic greetings, away messages, platform notices).
  * Null when `from` is missing.
@@ -62,16 +70,30 @@ export function senderKind(m: PancakeMessage, pageId: string): SenderKind | null
   const fromId = str(from?.id);
   if (!from || fromId === null) return null;
   const adminName = str(from.admin_name);
-  const pageSide = fromId === pageId || fromId === withoutChannelPrefix(pageId) || adminName !== null || str(from.uid) !== null || from.flow_id != null;
+  const pageSide = sameChannelId(fromId, pageId) || adminName !== null || str(from.uid) !== null || from.flow_id != null;
   if (!pageSide) return 'customer';
   if (from.flow_id != null || (adminName !== null && BOT_NAMES.test(adminName))) return 'bot';
+  if (from.ai_generated === true || from.is_automated === true) return 'bot';
   if (adminName !== null) return 'employee';
   return 'page_notice';
 }
 
-/** `web_123` → `123`: a channel's page id may carry a prefix that its messages' `from.id` lacks (inferred). */
-function withoutChannelPrefix(pageId: string): string {
-  return pageId.replace(/^[a-z]+_/i, '');
+/**
+ * The part of an id every form of it shares. Channels other than Facebook write one account's id in
+ * several forms: a prefixed page id (`web_1664…`, `pzl_…`, `igo_…`) whose messages carry the bare
+ * number (inferred), and WhatsApp's `wa_c.us@84…` (page id), `84…@c.us` and `wa_84…@c.us` (the parts
+ * of a conversation id) for one number (the official WhatsApp example).
+ */
+export function channelIdCore(id: string): string {
+  return id
+    .replace(/^[a-z]+_/i, '')
+    .replace(/^c\.us@/i, '')
+    .replace(/@(c\.us|s\.whatsapp\.net)$/i, '');
+}
+
+/** Whether two ids name the same account, whatever form each is written in. */
+export function sameChannelId(a: string, b: string): boolean {
+  return a === b || channelIdCore(a) === channelIdCore(b);
 }
 
 /**
@@ -94,6 +116,7 @@ export function adIdOf(m: PancakeMessage, conversationId: string, pageId: string
 
 export function mapMessage(m: PancakeMessage, pageId: string, conversationId: string): MessageRow {
   const kind = senderKind(m, pageId);
+  const flags = automationFlags(m);
   const fromId = str(m.from?.id);
   const conversation = str(m.conversation_id) ?? conversationId;
   return {
@@ -105,8 +128,10 @@ export function mapMessage(m: PancakeMessage, pageId: string, conversationId: st
     from_name: str(m.from?.name),
     is_from_page: kind === null ? null : kind !== 'customer',
     sender_kind: kind,
-    sender_user_id: kind === 'employee' ? str(m.from?.uid) : null,
+    // An AI or automated reply keeps the staff account it was sent under (its sender_kind is bot).
+    sender_user_id: kind === 'employee' || (kind === 'bot' && (flags.ai_generated === true || flags.is_automated === true)) ? str(m.from?.uid) : null,
     sender_admin_name: kind === 'employee' || kind === 'bot' ? str(m.from?.admin_name) : null,
+    ...flags,
     // original_message is the plain text; `message` is HTML and stays in raw. Bot templates carry an
     // empty HTML `<div></div>` and their text only in original_message (seen).
     text: str(m.original_message) ?? htmlToText(str(m.message)),

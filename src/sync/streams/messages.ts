@@ -2,16 +2,31 @@ import { MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { PancakeError } from '../../pancake/errors.js';
 import type { ListMessagesResponse } from '../../pancake/types.js';
 import { anyMessageStored, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
-import { writeTogether } from '../../warehouse/statement.js';
+import { childRowsNotInPart } from '../../warehouse/bridges.js';
+import { writeTogether, type WritePart } from '../../warehouse/statement.js';
+import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { upsertParts } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext } from '../stream.js';
 import { adClicksOfAnswer, adClicksTable, conversationDetailsTable, mapConversationDetails } from './ad-clicks.js';
+import { mapMessageAttachments, messageAttachmentsTable } from './message-attachments.js';
 import { mapMessage, messagesTable } from './message-rows.js';
 import { messagesLeft } from './messages-estimate.js';
 import { visitParents } from './parent-visits.js';
+import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 
 export { mapMessage, messagesTable, senderKind, type MessageRow } from './message-rows.js';
 
+/** A batch's messages and their attachments (the attachments of each message replaced), as parts of one statement. */
+function messageParts(pageId: string, conversationId: string, batch: ListMessagesResponse['messages'], warn: StorageWarningSink): WritePart[] {
+  const rows = batch.map((m) => mapMessage(m, pageId, conversationId));
+  const attachments = batch.flatMap((m, i) => mapMessageAttachments(m, pageId, rows[i]!.conversation_id));
+  const parents = rows.map((r) => ({ pageId: r.page_id, parentId: r.id }));
+  return [
+    ...upsertParts(messagesTable, rows, warn),
+    ...childRowsNotInPart('pancake.message_attachments', 'message_id', ['position'], parents, attachments.map((a) => [a.page_id, a.message_id, String(a.position)])),
+    ...upsertParts(messageAttachmentsTable, attachments, warn),
+  ];
+}
 
 export const messagesStream: Stream = {
   name: 'messages',
@@ -25,26 +40,31 @@ export const messagesStream: Stream = {
   follows: 'conversations',
   async run(ctx) {
     ctx.counts.requests = 0;
+    const skipped = skippedRecords(ctx, 'messages');
     // Conversations whose walk Pancake stopped moving forward: still stale, so a later pass would
     // find them again; they wait for the next run instead (one warning each).
     const stuck = new Set<string>();
-    await visitParents<StaleConversation>({
-      concurrency: ctx.settings.concurrency,
-      ...(ctx.upstream && { upstream: ctx.upstream }),
-      next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit),
-      visit: async (conversation) => {
-        if (stuck.has(conversation.id)) return;
-        if ((await syncConversation(ctx, conversation)) === 'stuck') stuck.add(conversation.id);
-      },
-      // For progress and the ETA only: revised alongside the walk, never waited for.
-      onSlice: (upstreamRunning) =>
-        void messagesLeft(ctx, upstreamRunning)
-          .then((left) => {
-            ctx.counts.unitsTotal = ctx.counts.unitsDone + left.conversations;
-            ctx.counts.requestsTotal = (ctx.counts.requests ?? 0) + left.requests;
-          })
-          .catch(() => undefined),
-    });
+    try {
+      await visitParents<StaleConversation>({
+        concurrency: ctx.settings.concurrency,
+        ...(ctx.upstream && { upstream: ctx.upstream }),
+        next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit),
+        visit: async (conversation) => {
+          if (stuck.has(conversation.id)) return;
+          if ((await syncConversation(ctx, conversation, skipped)) === 'stuck') stuck.add(conversation.id);
+        },
+        // For progress and the ETA only: revised alongside the walk, never waited for.
+        onSlice: (upstreamRunning) =>
+          void messagesLeft(ctx, upstreamRunning)
+            .then((left) => {
+              ctx.counts.unitsTotal = ctx.counts.unitsDone + left.conversations;
+              ctx.counts.requestsTotal = (ctx.counts.requests ?? 0) + left.requests;
+            })
+            .catch(() => undefined),
+      });
+    } finally {
+      skipped.report();
+    }
   },
   async plan(ctx) {
     const { conversations, reportedMessages, walkRequests } = await countStaleConversations(ctx.db, ctx.page.id, MESSAGES_PER_BATCH);
@@ -69,7 +89,7 @@ export const messagesStream: Stream = {
  * and an unfinished walk marks the history incomplete so that a crash is followed by a full walk
  * instead of an early stop above a gap.
  */
-async function syncConversation(ctx: StreamContext, conversation: StaleConversation): Promise<'done' | 'stuck'> {
+async function syncConversation(ctx: StreamContext, conversation: StaleConversation, skipped: SkippedRecords): Promise<'done' | 'stuck'> {
   const { client, db, page } = ctx;
   const stopAtStored = conversation.history_complete === true;
   let position = 0;
@@ -88,12 +108,21 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
         await writeMessageState(db, page.id, conversation.id, conversation.updated_at, false);
         return 'done';
       }
+      if (error instanceof PancakeError && error.kind === 'invalid_argument') {
+        // An id no request path can carry (`..`, a slash): its messages cannot be asked for. The
+        // other conversations go on; this one is looked at again when it changes.
+        ctx.log.warn({ conversationId: conversation.id }, `messages of conversation ${JSON.stringify(conversation.id.slice(0, 60))} of page ${page.id} cannot be requested (${error.message}); skipped`);
+        await writeMessageState(db, page.id, conversation.id, conversation.updated_at, false);
+        return 'done';
+      }
       throw error;
     }
     const batch = answer.messages;
     const first = position === 0;
     ctx.counts.records += batch.length;
-    const ids = batch.map((m) => String(m.id));
+    // Paging counts every item the API sent; only items with an id can be rows.
+    const storable = skipped.keep(batch, (m) => m?.id);
+    const ids = storable.map((m) => String(m.id));
     if (!first && batch.length >= MESSAGES_PER_BATCH && ids.every((id) => seen.has(id))) {
       // Before the stored-message check: those ids were stored by this very walk, and stopping
       // on them would call a history with a gap complete. Nothing new to store; the conversation
@@ -109,7 +138,7 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
 
     // The batch's rows and what it tells of the walk, in one statement (statement.ts).
     const warn = ctx.onStorageWarning ?? null;
-    const parts = upsertParts(messagesTable, batch.map((m) => mapMessage(m, page.id, conversation.id)), warn);
+    const parts = messageParts(page.id, conversation.id, storable, warn);
     // Every batch repeats the rest of the answer; the first one (the newest) is kept.
     if (first) parts.push(...upsertParts(conversationDetailsTable, [mapConversationDetails(answer, page.id, conversation.id)], warn), ...upsertParts(adClicksTable, adClicksOfAnswer(answer, page.id, conversation.id), warn));
     if (final) parts.push(messageStatePart(page.id, conversation.id, conversation.updated_at, true));

@@ -1,7 +1,8 @@
 import type { ListUsersResponse, PancakeUser } from '../../pancake/types.js';
 import type { PageUsersTable } from '../../warehouse/schema.js';
 import { dedupeByKey, type TableSpec } from '../../warehouse/upsert.js';
-import { bool, str } from '../map.js';
+import { bool, str, usableId } from '../map.js';
+import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 import { snapshotStream } from '../snapshot.js';
 
 export type PageUserRow = Omit<PageUsersTable, 'synced_at' | 'raw' | 'deleted_at'> & { deleted_at: Date | null; raw: unknown };
@@ -29,7 +30,7 @@ export const pageUsersTable: TableSpec<PageUserRow> = {
 };
 
 /** One row per user of `users` and `disabled_users` (a user in both counts as disabled). */
-export function mapPageUsers(body: ListUsersResponse, pageId: string): PageUserRow[] {
+export function mapPageUsers(body: ListUsersResponse, pageId: string, skipped?: SkippedRecords): PageUserRow[] {
   const inbox = new Set((body.round_robin_users?.inbox ?? []).map(String));
   const comment = new Set((body.round_robin_users?.comment ?? []).map(String));
   const row = (user: PancakeUser, disabled: boolean): PageUserRow => ({
@@ -46,7 +47,9 @@ export function mapPageUsers(body: ListUsersResponse, pageId: string): PageUserR
     deleted_at: null,
     raw: user,
   });
-  const valid = (users: PancakeUser[] | undefined): PancakeUser[] => (Array.isArray(users) ? users.filter((u) => u !== null && typeof u === 'object' && u.id != null) : []);
+  const objects = (users: PancakeUser[] | undefined): PancakeUser[] => (Array.isArray(users) ? users.filter((u) => u !== null && typeof u === 'object') : []);
+  // A user needs an id to be a row (skipped-records.ts).
+  const valid = (users: PancakeUser[] | undefined): PancakeUser[] => (skipped ? skipped.keep(objects(users), (u) => u.id) : objects(users).filter((u) => usableId(u.id) !== null));
   return dedupeByKey([...valid(body.users).map((u) => row(u, false)), ...valid(body.disabled_users).map((u) => row(u, true))], ['page_id', 'id']);
 }
 
@@ -56,7 +59,9 @@ export const pageUsersStream = snapshotStream({
   table: pageUsersTable,
   async read(ctx) {
     const body = await ctx.client.listUsers(ctx.page.id);
-    const rows = mapPageUsers(body, ctx.page.id);
+    const skipped = skippedRecords(ctx, 'page_users');
+    const rows = mapPageUsers(body, ctx.page.id, skipped);
+    skipped.report();
     return { records: (body.users?.length ?? 0) + (body.disabled_users?.length ?? 0), rows };
   },
 });

@@ -2,6 +2,7 @@ import type { ApiTag } from '../../pancake/types.js';
 import type { TagsTable } from '../../warehouse/schema.js';
 import type { TableSpec } from '../../warehouse/upsert.js';
 import { bool, str } from '../map.js';
+import { skippedRecords } from '../skipped-records.js';
 import { snapshotStream } from '../snapshot.js';
 
 export type TagRow = Omit<TagsTable, 'synced_at' | 'raw' | 'deleted_at'> & { deleted_at: Date | null; raw: unknown };
@@ -41,8 +42,10 @@ export const tagsStream = snapshotStream({
   table: tagsTable,
   async read(ctx) {
     const tags = await ctx.client.listTags(ctx.page.id);
-    // The API has been seen to put null into tag lists; a tag needs an id to be a row.
-    const rows = tags.filter((t): t is ApiTag => t !== null && typeof t === 'object' && t.id !== undefined && t.id !== null).map((t) => mapTag(t, ctx.page.id));
+    // The API has been seen to put null into tag lists (not a tag: dropped); a tag needs an id to be a row.
+    const skipped = skippedRecords(ctx, 'tags');
+    const rows = skipped.keep(tags.filter((t): t is ApiTag => t !== null && typeof t === 'object'), (t) => t.id).map((t) => mapTag(t, ctx.page.id));
+    skipped.report();
     return { records: tags.length, rows };
   },
 });

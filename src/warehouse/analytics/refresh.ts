@@ -4,6 +4,8 @@ import { messageParts } from './messages.js';
 import { replaceRows, type PageZone, type Scope } from './scope.js';
 import { SUMMARY_TABLES, allDays, clearPageSummaries, daySummaryParts } from './days.js';
 import { dayTotalParts, refreshPeriods } from './totals.js';
+import type { Logger } from '../../logger.js';
+import { describeSessions, isLockNotAvailable, rowLockHolders, waitForLock } from '../lock-wait.js';
 import type { Database } from '../schema.js';
 
 // Keeps the summaries behind pancake_analytics current for one page. Triggers on the source tables
@@ -24,6 +26,11 @@ export interface RefreshOptions {
    * the refreshes during a long backfill thereby do each conversation once and the totals once.
    */
   totals?: boolean;
+  /** How long to wait for another refresh of the page (0: not at all); default ANALYTICS_LOCK_WAIT_MS. */
+  lockWaitMs?: number;
+  log?: Logger | undefined;
+  /** Ends a wait for the lock at once. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface RefreshResult {
@@ -52,13 +59,48 @@ interface Claimed {
 /** The zone a page is summarized in when no sync has stored one (the default of PANCAKE_TIMEZONE). */
 const DEFAULT_ZONE = 'Asia/Ho_Chi_Minh';
 
-export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage, options: RefreshOptions = {}): Promise<RefreshResult> {
-  const totals = options.totals ?? true;
+/** How long a refresh waits for another refresh of the same page, by default. */
+export const ANALYTICS_LOCK_WAIT_MS = 60_000;
+
+/**
+ * Refreshes the page's summaries. One refresh per page at a time (two would recompute the same
+ * rows side by side): the page's row of pancake_private.analytics_locks, which only the owner can
+ * lock, is held for the transaction. A refresh that finds it held waits up to `lockWaitMs` (one
+ * log line naming the holder) and then fails; with `lockWaitMs: 0` it gives up at once and
+ * returns null, leaving the change notes to the next refresh.
+ */
+export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage, options: RefreshOptions = {}): Promise<RefreshResult | null> {
   const started = performance.now();
+  await sql`insert into pancake_private.analytics_locks (page_id) values (${page.id}) on conflict do nothing`.execute(db);
+  let result: Omit<RefreshResult, 'durationMs'> | null = null;
+  const attempt = async (): Promise<boolean> => {
+    try {
+      result = await refreshLocked(db, page, options.totals ?? true);
+      return true;
+    } catch (error) {
+      if (isLockNotAvailable(error)) return false;
+      throw error;
+    }
+  };
+  const waitMs = options.lockWaitMs ?? ANALYTICS_LOCK_WAIT_MS;
+  if (waitMs === 0) {
+    if (!(await attempt())) return null;
+  } else {
+    await waitForLock(attempt, {
+      what: `the analytics refresh of page ${page.id}`,
+      timeoutMs: waitMs,
+      holders: async () => describeSessions(db, await rowLockHolders(db, 'pancake_private.analytics_locks', 'page_id', page.id)),
+      log: options.log,
+      signal: options.signal,
+    });
+  }
+  return { ...(result as unknown as Omit<RefreshResult, 'durationMs'>), durationMs: performance.now() - started };
+}
+
+async function refreshLocked(db: Kysely<Database>, page: AnalyticsPage, totals: boolean): Promise<Omit<RefreshResult, 'durationMs'>> {
   const target: PageZone = { pageId: page.id, zone: page.timezone };
-  const result = await db.transaction().execute(async (trx) => {
-    // One refresh per page at a time: two would recompute the same rows side by side.
-    await sql`select pg_advisory_xact_lock(hashtext('pancake-sync:analytics'), hashtext(${page.id}))`.execute(trx);
+  return db.transaction().execute(async (trx) => {
+    await sql`select from pancake_private.analytics_locks where page_id = ${page.id} for update nowait`.execute(trx);
     const claimed = await claim(trx, target);
     const rebuild = claimed.rebuild;
     const idle = !rebuild && !claimed.allTotals && claimed.conversations.length === 0 && claimed.days.length === 0 && claimed.deferredDays.length === 0;
@@ -67,7 +109,6 @@ export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage
     const done = await summarize(trx, target, rebuild ? { all: true } : { all: false, ids: claimed.conversations }, claimed, totals);
     return { ...done, rebuilt: rebuild, totals };
   });
-  return { ...result, durationMs: performance.now() - started };
 }
 
 /**
@@ -160,13 +201,16 @@ async function countConversations(trx: Transaction<Database>, pageId: string): P
  * own offset, else the default zone): after a migration that queued a rebuild, so that the views are
  * complete before the next sync.
  */
-export async function refreshPendingAnalytics(db: Kysely<Database>): Promise<RefreshResult[]> {
+export async function refreshPendingAnalytics(db: Kysely<Database>, options: Pick<RefreshOptions, 'log' | 'signal'> = {}): Promise<RefreshResult[]> {
   const { rows } = await sql<{ page_id: string; zone: string }>`
     select d.page_id, coalesce(p.zone, pancake_private.offset_zone(p.timezone_offset_hours), ${DEFAULT_ZONE}) as zone
     from (select distinct page_id from pancake_private.analytics_dirty) d
     left join pancake.pages p on p.id = d.page_id
     order by d.page_id`.execute(db);
   const results: RefreshResult[] = [];
-  for (const row of rows) results.push(await refreshAnalytics(db, { id: row.page_id, timezone: row.zone }));
+  for (const row of rows) {
+    const result = await refreshAnalytics(db, { id: row.page_id, timezone: row.zone }, options);
+    if (result !== null) results.push(result);
+  }
   return results;
 }

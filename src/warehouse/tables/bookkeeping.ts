@@ -44,6 +44,7 @@ export interface SyncRunsTable {
   rate_limited: number | null;
   effective_rate: ColumnType<string | null, number | null, number | null>;
   page_health: ColumnType<unknown, string | undefined, string>;
+  process_start: string | null;
 }
 
 export interface SyncLocksTable {
@@ -53,6 +54,7 @@ export interface SyncLocksTable {
   host: string;
   pid: number;
   run_id: string | null;
+  process_start: string | null;
   since: Generated<Date>;
   heartbeat_at: Generated<Date>;
 }

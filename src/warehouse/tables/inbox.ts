@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely';
-import type { Json, Timestamp } from './columns.js';
+import type { BigNumber, Json, Timestamp } from './columns.js';
 
 // The inbox: pages, their conversations and every message, who sent it, the ad clicks that
 // brought customers, the rest of each conversation's messages answer, and the lists a
@@ -54,6 +54,9 @@ export interface MessagesTable {
   sender_kind: SenderKind | null;
   sender_user_id: string | null;
   sender_admin_name: string | null;
+  /** from.ai_generated / from.is_automated: a reply sent under a staff account by AI or automation (migration 0013). */
+  ai_generated: boolean | null;
+  is_automated: boolean | null;
   text: string | null;
   type: string | null;
   attachment_count: number | null;
@@ -106,3 +109,51 @@ export interface ConversationAssigneesTable {
   raw: Json;
   synced_at: Timestamp;
 }
+
+/** Every attachment of every message, typed (migration 0013). */
+export interface MessageAttachmentsTable {
+  page_id: string;
+  message_id: string;
+  position: number;
+  conversation_id: string;
+  type: string | null;
+  url: string | null;
+  thumbnail_url: string | null;
+  mime_type: string | null;
+  size: BigNumber;
+  name: string | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+/** A conversation's tag_histories, one row per entry (migration 0013). */
+export interface ConversationTagEventsTable {
+  page_id: string;
+  conversation_id: string;
+  position: number;
+  at: Timestamp | null;
+  action: string | null;
+  tag_id: string | null;
+  tag_text: string | null;
+  editor_id: string | null;
+  editor_name: string | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+/** A conversation's assignee_histories, one row per user an entry assigned or unassigned (migration 0013). */
+export interface ConversationAssignmentEventsTable {
+  page_id: string;
+  conversation_id: string;
+  position: number;
+  user_id: string;
+  action: AssignmentAction;
+  at: Timestamp | null;
+  user_name: string | null;
+  editor_id: string | null;
+  editor_name: string | null;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+export type AssignmentAction = 'assigned' | 'unassigned';

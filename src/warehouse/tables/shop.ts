@@ -25,6 +25,16 @@ export interface CustomersTable {
   synced_at: Timestamp;
 }
 
+/** Every phone number of a page customer, one row each (migration 0013). */
+export interface CustomerPhoneNumbersTable {
+  page_id: string;
+  page_customer_id: string;
+  phone_number: string;
+  position: number;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
 export interface CallLogsTable {
   page_id: string;
   call_id: string;

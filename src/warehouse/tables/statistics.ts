@@ -16,8 +16,11 @@ export interface StatsEngagementTable {
   inbox: number | null;
   comment: number | null;
   total: number | null;
-  new_customer: number | null;
-  new_customer_from_inbox: number | null;
+  new_customer_replied: number | null;
+  order_count: number | null;
+  old_order_count: number | null;
+  /** Every series of the row by the name the answer gives it (migration 0013). */
+  series: Json;
   raw: Json;
   synced_at: Timestamp;
 }
@@ -38,6 +41,7 @@ export interface StatsPagesTable {
   inbox_interactive_count: number | null;
   today_uniq_website_referral: number | null;
   today_website_guest_referral: number | null;
+  order_count: number | null;
   raw: Json;
   synced_at: Timestamp;
 }
@@ -87,7 +91,9 @@ export interface StatsNewCustomersTable {
 export interface StatsAdsTable {
   page_id: string;
   day: Day;
-  ad_id: string;
+  /** The key of the ad within its day: its id, else a description made unique (migration 0013). */
+  ad_key: string;
+  ad_id: string | null;
   period_start: Timestamp;
   ad_name: string | null;
   adset_id: string | null;
@@ -98,6 +104,65 @@ export interface StatsAdsTable {
   impressions: BigNumber;
   clicks: BigNumber;
   spend: BigNumber;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+/** The engagement answer's users_engagements, one row per employee and local day (migration 0013). */
+export interface StatsUsersEngagementsTable {
+  page_id: string;
+  day: Day;
+  user_id: string;
+  period_start: Timestamp;
+  user_name: string | null;
+  inbox_count: number | null;
+  comment_count: number | null;
+  total_engagement: number | null;
+  customer_engagement_new_inbox: number | null;
+  new_customer_replied_count: number | null;
+  order_count: number | null;
+  old_order_count: number | null;
+  measures: Json;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+/** statistics/pages_campaigns, one row per campaign (or ad set / ad of it) and local day (migration 0013). */
+export interface StatsCampaignsTable {
+  page_id: string;
+  day: Day;
+  campaign_key: string;
+  period_start: Timestamp;
+  campaign_id: string | null;
+  campaign_name: string | null;
+  account_id: string | null;
+  adset_id: string | null;
+  ad_id: string | null;
+  status: string | null;
+  currency: string | null;
+  daily_budget: BigNumber;
+  lifetime_budget: BigNumber;
+  budget_remaining: BigNumber;
+  spend: BigNumber;
+  ctr: BigNumber;
+  cpc: BigNumber;
+  cpm: BigNumber;
+  purchases: BigNumber;
+  results: BigNumber;
+  impressions: BigNumber;
+  reach: BigNumber;
+  clicks: BigNumber;
+  raw: Json;
+  synced_at: Timestamp;
+}
+
+/** statistics/customer_feedbacks (opt-in), one row per local day and star rating (migration 0013). */
+export interface StatsCustomerFeedbacksTable {
+  page_id: string;
+  day: Day;
+  rating: number;
+  period_start: Timestamp;
+  feedbacks: number | null;
   raw: Json;
   synced_at: Timestamp;
 }

@@ -4,6 +4,8 @@
 // naming the parameter, as the API does.
 
 import { adsStatistics } from '../../statistics/ads.js';
+import { campaignStatistics } from '../../statistics/campaigns.js';
+import { feedbackStatistics } from '../../statistics/feedbacks.js';
 import { type Range, parseDateRange, secondsRange } from '../../statistics/buckets.js';
 import { engagementStatistics, newCustomerStatistics, pageStatistics, tagStatistics, userStatistics } from '../../statistics/responses.js';
 import { statisticsZone } from '../../statistics/state.js';
@@ -56,6 +58,27 @@ export const statisticsRoutes: RouteDefinition[] = [
       const rows = adsStatistics(ctx.data, pageId ?? '', sinceUntil(query), type);
       // A bare array, as the real endpoint answers.
       return { status: 200, body: rows, resultCount: rows.length };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: stats('pages_campaigns'),
+    endpoint: 'get_campaign_statistics',
+    auth: 'page',
+    handle: ({ ctx, pageId, query }) => {
+      const rows = campaignStatistics(ctx.data, pageId ?? '', sinceUntil(query));
+      // A bare array, like the ads answer.
+      return { status: 200, body: rows, resultCount: rows.length };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: stats('customer_feedbacks'),
+    endpoint: 'get_customer_feedback_statistics',
+    auth: 'page',
+    handle: ({ ctx, pageId, query }) => {
+      const body = feedbackStatistics(ctx.data, pageId ?? '', sinceUntil(query));
+      return ok({ ...body }, body.customer_feedback?.length ?? 0);
     },
   },
   {

@@ -4,6 +4,7 @@ import type { TableSpec } from '../../../warehouse/upsert.js';
 import { str } from '../../map.js';
 import { dailyStream } from './daily.js';
 import type { DayWindow } from './days.js';
+import { describedBy, uniqueKeys } from './entry-keys.js';
 
 type Numbers = 'reach' | 'impressions' | 'clicks' | 'spend';
 
@@ -11,10 +12,11 @@ export type AdsRow = Omit<StatsAdsTable, 'synced_at' | 'raw' | 'day' | 'period_s
 
 export const adsTable: TableSpec<AdsRow> = {
   table: 'pancake.stats_ads',
-  key: ['page_id', 'day', 'ad_id'],
+  key: ['page_id', 'day', 'ad_key'],
   columns: [
     { name: 'page_id', type: 'text' },
     { name: 'day', type: 'date' },
+    { name: 'ad_key', type: 'text' },
     { name: 'ad_id', type: 'text' },
     { name: 'period_start', type: 'timestamptz' },
     { name: 'ad_name', type: 'text' },
@@ -36,35 +38,44 @@ export function decimal(value: unknown): string | null {
   return /^-?\d+(\.\d+)?$/.test(text) ? text : null;
 }
 
-function wholeNumber(value: unknown): string | null {
+export function wholeNumber(value: unknown): string | null {
   const text = decimal(value);
   return text === null ? null : text.replace(/\.\d+$/, '');
 }
 
-/** One row per ad of a one-day `by_id` answer; an entry without an id is keyed by its name. */
+/** The ad's own id: `ad_id`, else `id`; null when the answer gives neither (the official description's shape). */
+export function adIdOfEntry(record: AdsStatisticsRecord): string | null {
+  return str(record?.ad_id) ?? str(record?.id);
+}
+
+/** The key of each ad of one answer: its id, else its campaign, ad set and name, made unique (entry-keys.ts). */
+export function adKeys(records: readonly AdsStatisticsRecord[]): string[] {
+  return uniqueKeys(
+    records.map((r) => adIdOfEntry(r) ?? describedBy([['campaign', str(r?.campaign_id)], ['adset', str(r?.adset_id)], ['name', str(r?.name) ?? '']]) ?? 'name:'),
+  );
+}
+
+/** One row per ad of a one-day `by_id` answer. Clicks are `clicks`, or `link_click` where that is what the answer sends. */
 export function mapAds(records: readonly AdsStatisticsRecord[], window: DayWindow, pageId: string): AdsRow[] {
-  return records.flatMap((record) => {
-    const adId = str(record?.ad_id) ?? str(record?.id) ?? str(record?.name);
-    if (adId === null) return [];
-    return [
-      {
-        page_id: pageId,
-        day: window.firstDay,
-        ad_id: adId,
-        period_start: window.since,
-        ad_name: str(record.name),
-        adset_id: str(record.adset_id),
-        campaign_id: str(record.campaign_id),
-        status: str(record.status),
-        currency: str(record.currency),
-        reach: wholeNumber(record.reach),
-        impressions: wholeNumber(record.impressions),
-        clicks: wholeNumber(record.clicks),
-        spend: decimal(record.spend),
-        raw: record,
-      },
-    ];
-  });
+  const entries = records.filter((r): r is AdsStatisticsRecord => typeof r === 'object' && r !== null);
+  const keys = adKeys(entries);
+  return entries.map((record, i) => ({
+    page_id: pageId,
+    day: window.firstDay,
+    ad_key: keys[i]!,
+    ad_id: adIdOfEntry(record),
+    period_start: window.since,
+    ad_name: str(record.name),
+    adset_id: str(record.adset_id),
+    campaign_id: str(record.campaign_id),
+    status: str(record.status),
+    currency: str(record.currency),
+    reach: wholeNumber(record.reach),
+    impressions: wholeNumber(record.impressions),
+    clicks: wholeNumber(record.clicks ?? record.link_click),
+    spend: decimal(record.spend),
+    raw: record,
+  }));
 }
 
 export const adsStream = dailyStream<AdsRow>({

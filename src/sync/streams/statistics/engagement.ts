@@ -6,7 +6,10 @@ import { type Period, dayPeriods, hourPeriods } from './columnar.js';
 import { dailyStream } from './daily.js';
 import type { DayWindow } from './days.js';
 
-export type EngagementRow = Omit<StatsEngagementTable, 'synced_at' | 'raw' | 'day' | 'period_start'> & { day: string; period_start: Date; raw: unknown };
+export type EngagementRow = Omit<StatsEngagementTable, 'synced_at' | 'raw' | 'series' | 'day' | 'period_start'> & { day: string; period_start: Date; series: unknown; raw: unknown };
+
+/** The series Pancake names (docs/pancake-api.md, "Statistics"), each a column of its own name; any other lands in `series`. */
+export const ENGAGEMENT_COLUMNS = ['inbox', 'comment', 'total', 'new_customer_replied', 'order_count', 'old_order_count'] as const;
 
 export const engagementTable: TableSpec<EngagementRow> = {
   table: 'pancake.stats_engagement',
@@ -17,19 +20,18 @@ export const engagementTable: TableSpec<EngagementRow> = {
     { name: 'granularity', type: 'text' },
     { name: 'period_start', type: 'timestamptz' },
     { name: 'hour', type: 'smallint' },
-    { name: 'inbox', type: 'integer' },
-    { name: 'comment', type: 'integer' },
-    { name: 'total', type: 'integer' },
-    { name: 'new_customer', type: 'integer' },
-    { name: 'new_customer_from_inbox', type: 'integer' },
+    ...ENGAGEMENT_COLUMNS.map((name) => ({ name, type: 'integer' as const })),
+    { name: 'series', type: 'jsonb' },
     { name: 'raw', type: 'jsonb' },
   ],
 };
 
 /**
- * Columnar → rows: category i of every series becomes row i. `raw` keeps the label and every
- * series' value, including series we do not have a column for. (The answer's `statistics`, an
- * hour-of-day profile of the whole range, is not stored: the hourly rows give it for any range.)
+ * Columnar → rows: category i of every series becomes row i. Every series is kept by the name the
+ * answer gives it: the known ones in columns, all of them (known or not) in `series`, and `raw`
+ * keeps the label too. (The answer's `statistics`, an hour-of-day profile of the whole range, is
+ * not stored: the hourly rows give it for any range. Its `users_engagements` is the
+ * stats_users_engagements stream's.)
  */
 export function mapEngagement(body: EngagementStatisticsResponse, window: DayWindow, pageId: string, granularity: Granularity): EngagementRow[] {
   const { categories, series } = body.data;
@@ -37,25 +39,15 @@ export function mapEngagement(body: EngagementStatisticsResponse, window: DayWin
   return periods.map((period, i) => {
     const values: Record<string, unknown> = {};
     for (const s of series) if (s && typeof s.name === 'string') values[s.name] = Array.isArray(s.data) ? (s.data[i] ?? null) : null;
-    return {
-      page_id: pageId,
-      day: period.day,
-      granularity,
-      period_start: period.start,
-      hour: period.hour,
-      inbox: int(values.inbox),
-      comment: int(values.comment),
-      total: int(values.total),
-      new_customer: int(values.new_customer),
-      new_customer_from_inbox: int(values.new_customer_from_inbox),
-      raw: { category: categories[i], ...values },
-    };
+    const row = { page_id: pageId, day: period.day, granularity, period_start: period.start, hour: period.hour, series: values, raw: { category: categories[i], ...values } } as EngagementRow;
+    for (const name of ENGAGEMENT_COLUMNS) row[name] = int(values[name]);
+    return row;
   });
 }
 
 export const engagementStream = dailyStream<EngagementRow>({
   stream: 'stats_engagement',
-  description: 'customer engagement per local day and per hour (statistics/customer_engagements)',
+  description: 'customer engagement per local day and per hour, every series by its own name (statistics/customer_engagements)',
   table: engagementTable,
   maxDays: 30,
   requestsPerWindow: 2,

@@ -20,6 +20,8 @@ const COUNTS = [
   'inbox_interactive_count',
   'today_uniq_website_referral',
   'today_website_guest_referral',
+  // Sent when the shop has orders (or asked for with select_fields).
+  'order_count',
 ] as const;
 
 export const pageStatsTable: TableSpec<PageStatsRow> = {

@@ -1,0 +1,101 @@
+import type { CampaignStatisticsRecord } from '../../../pancake/types.js';
+import type { StatsCampaignsTable } from '../../../warehouse/schema.js';
+import type { TableSpec } from '../../../warehouse/upsert.js';
+import { str } from '../../map.js';
+import { decimal, wholeNumber } from './ads.js';
+import { dailyStream } from './daily.js';
+import type { DayWindow } from './days.js';
+import { describedBy, uniqueKeys } from './entry-keys.js';
+
+// statistics/pages_campaigns: budgets, spend and results per ad campaign (docs/pancake-api.md). The
+// answer sums over the requested range, like the ads' by_id, so one request covers one local day
+// and each entry becomes the campaign's row of that day.
+
+const MONEY = ['daily_budget', 'lifetime_budget', 'budget_remaining', 'spend', 'ctr', 'cpc', 'cpm', 'purchases', 'results'] as const;
+const COUNTS = ['impressions', 'reach', 'clicks'] as const;
+
+export type CampaignRow = Omit<StatsCampaignsTable, 'synced_at' | 'raw' | 'day' | 'period_start' | (typeof MONEY)[number] | (typeof COUNTS)[number]> & {
+  day: string;
+  period_start: Date;
+  raw: unknown;
+} & Record<(typeof MONEY)[number] | (typeof COUNTS)[number], string | null>;
+
+export const campaignsTable: TableSpec<CampaignRow> = {
+  table: 'pancake.stats_campaigns',
+  key: ['page_id', 'day', 'campaign_key'],
+  columns: [
+    { name: 'page_id', type: 'text' },
+    { name: 'day', type: 'date' },
+    { name: 'campaign_key', type: 'text' },
+    { name: 'period_start', type: 'timestamptz' },
+    { name: 'campaign_id', type: 'text' },
+    { name: 'campaign_name', type: 'text' },
+    { name: 'account_id', type: 'text' },
+    { name: 'adset_id', type: 'text' },
+    { name: 'ad_id', type: 'text' },
+    { name: 'status', type: 'text' },
+    { name: 'currency', type: 'text' },
+    ...MONEY.map((name) => ({ name, type: 'numeric' as const })),
+    ...COUNTS.map((name) => ({ name, type: 'bigint' as const })),
+    { name: 'raw', type: 'jsonb' },
+  ],
+};
+
+/**
+ * The key of each entry: the campaign id, with the ad set and ad when the answer splits a campaign
+ * into them; without ids its name; made unique within the answer (entry-keys.ts).
+ */
+export function campaignKeys(records: readonly CampaignStatisticsRecord[]): string[] {
+  return uniqueKeys(
+    records.map((r) => {
+      const parts = describedBy([['adset', str(r?.adset_id)], ['ad', str(r?.ad_id)]]);
+      const id = str(r?.id);
+      if (id !== null) return parts === null ? id : `${id}/${parts}`;
+      return describedBy([['adset', str(r?.adset_id)], ['ad', str(r?.ad_id)], ['name', str(r?.name)]]) ?? 'name:';
+    }),
+  );
+}
+
+/** One row per entry of a one-day answer. Clicks are `link_click` (campaigns' name), else `clicks`. */
+export function mapCampaigns(records: readonly CampaignStatisticsRecord[], window: DayWindow, pageId: string): CampaignRow[] {
+  const entries = records.filter((r): r is CampaignStatisticsRecord => typeof r === 'object' && r !== null);
+  const keys = campaignKeys(entries);
+  return entries.map((r, i) => ({
+    page_id: pageId,
+    day: window.firstDay,
+    campaign_key: keys[i]!,
+    period_start: window.since,
+    campaign_id: str(r.id) ?? str(r.campaign_id),
+    campaign_name: str(r.name) ?? str(r.campaign_name),
+    account_id: str(r.account_id),
+    adset_id: str(r.adset_id),
+    ad_id: str(r.ad_id),
+    status: str(r.status),
+    currency: str(r.currency),
+    daily_budget: decimal(r.daily_budget),
+    lifetime_budget: decimal(r.lifetime_budget),
+    budget_remaining: decimal(r.budget_remaining),
+    spend: decimal(r.spend),
+    ctr: decimal(r.ctr),
+    cpc: decimal(r.cpc),
+    cpm: decimal(r.cpm),
+    purchases: decimal(r.purchases),
+    results: decimal(r.results),
+    impressions: wholeNumber(r.impressions),
+    reach: wholeNumber(r.reach),
+    clicks: wholeNumber(r.link_click ?? r.clicks),
+    raw: r,
+  }));
+}
+
+export const campaignsStream = dailyStream<CampaignRow>({
+  stream: 'stats_campaigns',
+  description: 'ad campaigns per local day: budgets, spend, clicks, results (statistics/pages_campaigns, one request per day)',
+  table: campaignsTable,
+  maxDays: 1,
+  requestsPerWindow: 1,
+  async fetch(ctx, window) {
+    const records = await ctx.client.getCampaignStatistics(ctx.page.id, { since: window.since, until: window.until });
+    return mapCampaigns(records, window, ctx.page.id);
+  },
+});
