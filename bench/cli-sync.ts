@@ -23,22 +23,29 @@ export interface CliSyncFigures {
  * its own; `nodeArgs` go to node before the script (e.g. `--cpu-prof`).
  */
 export async function runCliSync(sim: Simulator, env: Record<string, string>, args: readonly string[], nodeArgs: readonly string[] = []): Promise<CliSyncFigures> {
+  return (await runMeasured(sim, env, ['dist/src/cli.js', 'sync', ...args], nodeArgs)).figures;
+}
+
+/** Any script of the repository (`command`: the script and its arguments) measured the same way; its stdout is returned. */
+export async function runMeasured(sim: Simulator, env: Record<string, string>, command: readonly string[], nodeArgs: readonly string[] = []): Promise<{ figures: CliSyncFigures; stdout: string }> {
   const usageFile = join(tmpdir(), `pancake-bench-usage-${process.pid}-${Date.now()}`);
   const before = sim.requests.length;
   const t0 = performance.now();
+  let stdout = '';
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', './bench/usage-probe.mjs', 'dist/src/cli.js', 'sync', ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', './bench/usage-probe.mjs', ...command], {
       cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
       env: { PATH: process.env.PATH ?? '', ...env, BENCH_USAGE_FILE: usageFile },
     });
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('error', reject);
     child.on('close', resolve);
   });
   const wallSeconds = (performance.now() - t0) / 1000;
   const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRSS: number; userCPUTime: number; systemCPUTime: number };
   rmSync(usageFile, { force: true });
-  return {
+  const figures = {
     requests: sim.requests.length - before,
     wallSeconds,
     peakRssMiB: usage.maxRSS / 1024,
@@ -46,4 +53,5 @@ export async function runCliSync(sim: Simulator, env: Record<string, string>, ar
     systemCpuSeconds: usage.systemCPUTime / 1e6,
     exitCode: code,
   };
+  return { figures, stdout };
 }
