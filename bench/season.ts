@@ -182,7 +182,9 @@ export async function measureNightOf300(adminUrl: string, pages: number): Promis
     const t0 = performance.now();
     for (let first = 0; first < sim.data.pages.length; first += BACKFILL_BATCH) {
       const batch = sim.data.pages.slice(first, first + BACKFILL_BATCH).map((p) => p.id);
-      const backfill = await runCliSync(sim, { ...benchSyncEnv(sim, url, 5, 32), ...env, LOG_LEVEL: 'error' }, ['--since', since, '--pages', batch.join(',')]);
+      // A batch that failed (the pool's connection timeout on a loaded machine) is run again once: it resumes.
+      let backfill = await runCliSync(sim, { ...benchSyncEnv(sim, url, 5, 32), ...env, LOG_LEVEL: 'error' }, ['--since', since, '--pages', batch.join(',')]);
+      if (backfill.exitCode !== 0) backfill = await runCliSync(sim, { ...benchSyncEnv(sim, url, 5, 32), ...env, LOG_LEVEL: 'error' }, ['--since', since, '--pages', batch.join(',')]);
       if (backfill.exitCode !== 0) throw new Error(`the backfill of pages ${first + 1}–${first + batch.length} of ${pages} exited with ${backfill.exitCode}`);
     }
     const backfillWallSeconds = (performance.now() - t0) / 1000;
