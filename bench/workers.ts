@@ -20,7 +20,7 @@ import { silentLogger } from '../src/logger.js';
 import { createPancakeClient } from '../src/pancake/client.js';
 import { enqueueRun } from '../src/queue/enqueue.js';
 import { createQueuePool, migrateQueue } from '../src/queue/queue.js';
-import { LIVENESS_APP } from '../src/queue/liveness.js';
+import { LIVENESS_APP } from '../src/warehouse/runs.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { createDb } from '../src/warehouse/db.js';
 import { startEmbeddedPostgres } from '../src/warehouse/embedded.js';

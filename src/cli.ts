@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { exitQuietlyOnBrokenPipe } from './broken-pipe.js';
 import { readEnvironment } from './config.js';
-import { EXIT_USAGE, UserError, exitCodeOf } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, UserError, exitCodeOf, exitCodesHelp } from './errors.js';
 import { redact } from './redact.js';
 import { environmentHelp } from './settings.js';
 import { completeLazyCommands } from './commands/lazy.js';
@@ -19,9 +19,8 @@ const ENVIRONMENT_HELP = `
 Environment (or a .env file in the working directory; see .env.example):
 ${environmentHelp()}
 
-Exit codes: 0 all done, 1 some page or stream failed, Pancake refused the user token (pages with a
-stored token were synced), a stream was skipped twice in a row (locked) or the run was stopped by
-SIGTERM/SIGINT (the rest is committed), 2 configuration, usage or privilege error.
+Exit codes:
+${exitCodesHelp()}
 
 Examples:
   npx pancake-sync demo                                  try it on the local simulator
@@ -52,7 +51,7 @@ export function buildProgram(): Command {
 
 /** The one place that turns what went wrong into an exit code: a UserError carries its own. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   return exitCodeOf(error);
 }
 

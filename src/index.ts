@@ -4,8 +4,7 @@
 // public here without touching this file.
 
 export * from './pancake/client.js';
-export { PancakeArgumentError, PancakeError, isRetryable, type PancakeErrorKind } from './pancake/errors.js';
-export { StuckWalkError } from './pancake/window.js';
+export { PancakeArgumentError, PancakeError, StuckWalkError, isRetryable, type PancakeErrorKind } from './pancake/errors.js';
 export type { HttpStats } from './pancake/http.js';
 export type { Instant } from './pancake/time.js';
 export type * from './pancake/types.js';

@@ -1,4 +1,5 @@
 import { exactDuration } from './durations.js';
+import { helpColumns } from './help-text.js';
 import { isValidPageId, PAGE_ID_FORM } from './page-ids.js';
 import { durationRule, pageListRule, startRule, wholeNumberRule, type Rule } from './rules.js';
 import {
@@ -240,18 +241,7 @@ export type SettingValues = { [K in keyof Settings]: ReturnType<Settings[K]['par
 /** The environment section of `--help`: one entry per setting, wrapped to 100 columns. */
 export function environmentHelp(): string {
   const all = Object.values(SETTINGS) as Array<Setting<unknown>>;
-  const width = Math.max(...all.map((s) => s.env.length)) + 4;
-  return all
-    .map((s) => {
-      const words = `${s.help}; accepts ${s.accepts}${s.shown ? ` (default: ${s.shown})` : ''}`.replace(/`/g, '').split(' ');
-      const lines = [''];
-      for (const word of words) {
-        if (lines.at(-1)!.length > 0 && width + lines.at(-1)!.length + word.length + 1 > 100) lines.push('');
-        lines[lines.length - 1] = lines.at(-1)! ? `${lines.at(-1)} ${word}` : word;
-      }
-      return lines.map((line, i) => `${(i === 0 ? `  ${s.env}` : '').padEnd(width)}${line}`).join('\n');
-    })
-    .join('\n');
+  return helpColumns(all.map((s) => ({ label: s.env, text: `${s.help}; accepts ${s.accepts}${s.shown ? ` (default: ${s.shown})` : ''}` })));
 }
 
 /** README's configuration table, in Markdown. */

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { EXIT_INCOMPLETE } from '../errors.js';
 import { SENDER_KINDS, countMessages, countSenderKinds, startSimulator, type Simulator } from '../simulator/index.js';
 import { runSync } from '../sync/runner.js';
 import { describeUrl } from '../warehouse/db.js';
@@ -66,7 +67,7 @@ export function defineDemo(command: Command): void {
           });
         }
         log.debug({ database: describeUrl(warehouse.url) }, 'demo done');
-        return match ? summary.exitCode : 1;
+        return match ? summary.exitCode : EXIT_INCOMPLETE;
       } finally {
         await warehouse.close();
         await simulator.close();

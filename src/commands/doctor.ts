@@ -6,7 +6,7 @@ import { runDoctor, type DoctorReport } from '../doctor/run.js';
 import { openStoredTokens } from '../doctor/stored-tokens.js';
 import { formatExpiry } from '../sync/user-token.js';
 import type { ApiAnswer } from '../pancake/client.js';
-import { EXIT_OK, EXIT_PARTIAL } from '../errors.js';
+import { EXIT_OK, EXIT_INCOMPLETE } from '../errors.js';
 import { pageListRule, startRule } from '../rules.js';
 import { flagHelp, parseOptionalFlag } from './flags.js';
 import { clientFromConfig, loadContext, printTable, withExitCode } from './shared.js';
@@ -42,7 +42,7 @@ export function doctorCommand(): Command {
         );
         if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else printReport(report, config.rateLimitPerSecond, captureDir);
-        return report.ok ? EXIT_OK : EXIT_PARTIAL;
+        return report.ok ? EXIT_OK : EXIT_INCOMPLETE;
       } finally {
         await storedTokens.close();
       }

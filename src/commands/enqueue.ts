@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { requireCredentials } from '../config.js';
+import { EXIT_INCOMPLETE, EXIT_OK } from '../errors.js';
 import { enqueueRun } from '../queue/enqueue.js';
 import { createQueuePool, migrateQueue } from '../queue/queue.js';
 import { flagHelp, parseFlag } from './flags.js';
@@ -37,7 +38,7 @@ export function enqueueCommand(): Command {
           if (result.userTokenRefused !== null) process.stdout.write(`  ${result.userTokenRefused}\n`);
           process.stdout.write('Workers (`pancake-sync worker`) pick them up; follow them with `pancake-sync queue-status`.\n');
         }
-        return result.missing.length > 0 || result.userTokenRefused !== null ? 1 : 0;
+        return result.missing.length > 0 || result.userTokenRefused !== null ? EXIT_INCOMPLETE : EXIT_OK;
       } finally {
         await queuePool.end();
         await warehouse.close();

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { durationRule, wholeNumberRule } from '../rules.js';
-import { UsageError } from './shared.js';
+import { UsageError } from '../errors.js';
 
 // Flag checks shared by the queue commands (enqueue, worker, queue-status).
 

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { formatDuration } from '../durations.js';
+import { EXIT_OK } from '../errors.js';
 import { queueStatus, type QueueStatus } from '../queue/status.js';
-import { QUEUE_SCHEMA } from '../queue/queue.js';
+import { QUEUE_SCHEMA } from '../warehouse/runs.js';
 import { openWarehouse } from '../warehouse/db.js';
 import { requireDatabaseUrl } from './queue-flags.js';
 import { loadContext, printTable, withExitCode } from './shared.js';
@@ -18,7 +19,7 @@ export function queueStatusCommand(): Command {
         const report = await queueStatus(warehouse.db);
         if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else printQueueStatus(report);
-        return 0;
+        return EXIT_OK;
       } finally {
         await warehouse.close();
       }

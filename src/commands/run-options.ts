@@ -3,7 +3,7 @@ import { instantRule, nameListRule, pageListRule, startRule } from '../rules.js'
 import { describeStreamNames, selectStreams } from '../sync/registry.js';
 import type { SyncOptions } from '../sync/runner.js';
 import { flagHelp, parseOptionalFlag } from './flags.js';
-import { UsageError } from './shared.js';
+import { UsageError } from '../errors.js';
 
 // What a run covers, as `sync` and `enqueue` both take it: the same flags, checked the same way.
 

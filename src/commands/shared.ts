@@ -1,11 +1,9 @@
 import { parseConfig, readEnvironment, type Config } from '../config.js';
+import type { ExitCode } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createPancakeClient, type ApiAnswer, type PancakeClient } from '../pancake/client.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
 import { openWarehouse, type Warehouse } from '../warehouse/db.js';
-
-
-export { EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, UsageError } from '../errors.js';
 
 export interface CommandContext {
   config: Config;
@@ -67,7 +65,7 @@ export function printTable(rows: Array<Record<string, string | number | null>>, 
 }
 
 /** Commander actions return nothing; ours return their exit code, kept here for cli.ts. */
-export function withExitCode<A extends unknown[]>(fn: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
+export function withExitCode<A extends unknown[]>(fn: (...args: A) => Promise<ExitCode>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     process.exitCode = await fn(...args);
   };

@@ -3,7 +3,7 @@ import { FAULT_KINDS, TRANSIENT_FAULT_KINDS, startSimulator, type FaultKind, typ
 import { portRule, wholeNumberRule } from '../rules.js';
 import { STREAMS } from '../sync/registry.js';
 import { flagHelp, parseFlag } from './flags.js';
-import { UsageError } from './shared.js';
+import { UsageError } from '../errors.js';
 import { simulatorHistoryStart, simulatorSettings } from './simulator-settings.js';
 
 /** A delay every answer waits: a timer, so within what Node's timers hold (a minute is plenty). */

@@ -13,7 +13,8 @@ import { queueStatus } from '../queue/status.js';
 import { printQueueStatus } from './queue-status.js';
 import { printRunHealth, runHealth, type HeldLock } from './status-health.js';
 import { listCoverage } from '../warehouse/state.js';
-import { loadContext, printTable, UsageError, withExitCode } from './shared.js';
+import { EXIT_INCOMPLETE, EXIT_OK, UsageError } from '../errors.js';
+import { loadContext, printTable, withExitCode } from './shared.js';
 import { printSeasonStatus, seasonStatus, type PageSeasonStatus, type UserTokenReport } from './status-season.js';
 import type { Config } from '../config.js';
 
@@ -83,7 +84,7 @@ export function statusCommand(): Command {
             printQueueStatus(queue);
           }
         }
-        return report.late ? 1 : 0;
+        return report.late ? EXIT_INCOMPLETE : EXIT_OK;
       } finally {
         await warehouse.close();
       }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { requireCredentials } from '../config.js';
+import { EXIT_OK } from '../errors.js';
 import { runSync, type RunSummary } from '../sync/runner.js';
 import { planDryRun } from '../sync/dry-run.js';
 import { formatExpiry, type UserTokenStatus } from '../sync/user-token.js';
@@ -36,7 +37,7 @@ export function syncCommand(): Command {
             printTable(plan.rows);
             process.stdout.write(`\nAbout ${plan.estimatedRequests} request(s) (plus the page list and one token per page); nothing was written.\n`);
           }
-          return 0;
+          return EXIT_OK;
         } finally {
           await warehouse.close();
         }

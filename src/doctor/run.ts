@@ -1,11 +1,11 @@
 import type { Config } from '../config.js';
-import { EXIT_PARTIAL, UserError } from '../errors.js';
+import { EXIT_INCOMPLETE, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ApiAnswer, PancakeClient } from '../pancake/client.js';
 import { isUserTokenRefusal, PancakeError } from '../pancake/errors.js';
 import { expiryWarning, tokenExpiry } from '../sync/user-token.js';
 import { str } from '../sync/map.js';
-import { errorMessage, unavailableReason } from '../sync/page-sync.js';
+import { errorMessage, unavailableReason } from '../sync/errors.js';
 import { allListed, resolvePages } from '../sync/pages.js';
 import { DEFAULT_STREAMS, STREAMS } from '../sync/registry.js';
 import type { PageInfo } from '../sync/stream.js';
@@ -66,7 +66,7 @@ export interface DoctorOptions {
 
 /** No page to check: one line and exit 1, as `sync` does with an empty page list. */
 export class NoPagesToCheckError extends UserError {
-  override readonly exitCode = EXIT_PARTIAL;
+  override readonly exitCode = EXIT_INCOMPLETE;
 }
 
 export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promise<DoctorReport> {

@@ -1,5 +1,5 @@
-// Error classes of the Pancake client. The `kind` decides what the runner does: retry the request,
-// give up on one page, or stop the run.
+// Error classes of the Pancake client, all of them. The `kind` decides what the runner does: retry
+// the request, give up on one page, or stop the run.
 
 export type PancakeErrorKind =
   | 'rate_limit' // HTTP 429 or a 200 body with error_code 429: retry after the server's delay
@@ -64,6 +64,19 @@ export class PancakeArgumentError extends PancakeError {
     super(`${parameter}: ${problem}`, { kind: 'invalid_argument' });
     this.name = 'PancakeArgumentError';
   }
+}
+
+/** Thrown by a library iterator whose walk the API stopped moving forward (see WalkBatch.stuck in window.ts). */
+export class StuckWalkError extends PancakeError {
+  constructor(readonly cursor: string) {
+    super(`Pancake stopped moving the walk forward (${cursor}): the same records came back; the walk was ended instead of looping`, { kind: 'invalid_response' });
+    this.name = 'StuckWalkError';
+  }
+}
+
+/** Transport level (transport.ts): the HTTP exchange took longer than its timeout (named as fetch's timeout errors are). */
+export class HttpTimeoutError extends Error {
+  override name = 'TimeoutError';
 }
 
 export function isRetryable(error: unknown): boolean {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { HttpTimeoutError } from './errors.js';
 
 // One HTTP exchange with the API over node:http(s) and keep-alive connections. Not fetch: measured
 // on the CPU benchmark (bench/README.md, "CPU per request"), fetch cost this process about 0.6 ms
@@ -22,11 +23,6 @@ export interface HttpAnswer {
   /** A response header (lower-case name), or null. */
   header(name: string): string | null;
   text: string;
-}
-
-/** The exchange took longer than its timeout (named as fetch's timeout errors are). */
-export class HttpTimeoutError extends Error {
-  override name = 'TimeoutError';
 }
 
 export interface Transport {

@@ -5,7 +5,7 @@
 // tile a range without sharing an instant. The conversion between the two lives in this file only
 // (`inclusiveSeconds`, `halfOpen`), so no walk can read an edge twice or lose it.
 
-import { PancakeArgumentError, PancakeError } from './errors.js';
+import { PancakeArgumentError, StuckWalkError } from './errors.js';
 import { toUnixSeconds, type Instant } from './time.js';
 
 /** The API refuses a since/until range longer than one month; 30 days is the hard limit we use. */
@@ -36,14 +36,6 @@ export interface WalkBatch<Rec, Position> {
    * the cursor, for the warning.
    */
   stuck?: string;
-}
-
-/** Thrown by a library iterator whose walk the API stopped moving forward (see WalkBatch.stuck). */
-export class StuckWalkError extends PancakeError {
-  constructor(readonly cursor: string) {
-    super(`Pancake stopped moving the walk forward (${cursor}): the same records came back; the walk was ended instead of looping`, { kind: 'invalid_response' });
-    this.name = 'StuckWalkError';
-  }
 }
 
 /** [since, until) as the API's inclusive seconds; null when it holds no whole second. */

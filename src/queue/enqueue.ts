@@ -1,16 +1,16 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
-import { allListed, EmptyPageListError, resolveRunPages, storeBarePages, storePages } from '../sync/pages.js';
+import { EmptyPageListError } from '../sync/errors.js';
+import { allListed, resolveRunPages, storeBarePages, storePages } from '../sync/pages.js';
 import { expiryWarning, tokenExpiry, userTokenRefusedLine } from '../sync/user-token.js';
 import { selectStreams } from '../sync/registry.js';
 import type { SyncOptions } from '../sync/runner.js';
 import type { PageInfo } from '../sync/stream.js';
 import type { Database } from '../warehouse/schema.js';
-import { finishRun, startRun, type RunFailure } from '../warehouse/state.js';
-import { recordPagesListed } from '../warehouse/runs.js';
-import { PAGE_TASK, QUEUE_SCHEMA, pageJobKey, pageQueueName, type PageTaskPayload } from './queue.js';
+import { finishRun, recordPagesListed, runStatus, startQueuedRun, startRun, type RunFailure } from '../warehouse/runs.js';
+import { PAGE_TASK, pageJobKey, pageQueueName, type PageTaskPayload } from './queue.js';
 
 export interface EnqueueOptions extends SyncOptions {
   /** Attempts per task before it is reported as failed (graphile-worker's max_attempts). */
@@ -30,8 +30,8 @@ export interface EnqueueResult {
 
 /**
  * Puts a run on the queue: one task per page, each in its page's named queue. The sync_runs row
- * and the tasks are written in one transaction, with graphile-worker's own `add_jobs` SQL function,
- * so a run never exists without its tasks (or tasks without their run).
+ * and the tasks are written in one transaction (startQueuedRun), so a run never exists without its
+ * tasks (or tasks without their run).
  */
 export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; client: PancakeClient; log: Logger }, options: EnqueueOptions): Promise<EnqueueResult> {
   const { config, db, client, log } = deps;
@@ -43,7 +43,7 @@ export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; c
   const resolved = await resolveRunPages({ client, config, db, log }, options.pages ?? null);
   const refusedLine = resolved.userTokenRefused === null ? null : userTokenRefusedLine(resolved.userTokenRefused, { synced: resolved.pages.length, withoutToken: resolved.withoutToken, expiresAt, now, queued: true });
   if (refusedLine !== null) log.error({ kind: 'user_token_refused' }, refusedLine);
-  const userToken = config.accessToken ? { user_token_expires_at: expiresAt, user_token_state: resolved.userTokenRefused === null ? 'accepted' : 'refused' } : {};
+  const userToken = config.accessToken ? { expiresAt, state: resolved.userTokenRefused === null ? 'accepted' : 'refused' } : null;
   if (resolved.listed) {
     try {
       await storePages(db, resolved.listed, null, resolved.pages);
@@ -52,7 +52,8 @@ export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; c
       if (error instanceof EmptyPageListError) {
         const id = await startRun(db, { streams, mode: 'queue', queuedPages: [] });
         await recordPagesListed(db, id, 0);
-        await finishRun(db, id, { status: 'failed', counts: {}, errors: [{ pageId: null, stream: null, kind: error.name, message: error.message }], requests: client.stats.requests });
+        const errors = [{ pageId: null, stream: null, kind: error.name, message: error.message }];
+        await finishRun(db, id, { status: runStatus({ interrupted: false, failures: errors.length, streamStatuses: [] }), counts: {}, errors, requests: client.stats.requests });
       }
       throw error;
     }
@@ -66,21 +67,16 @@ export async function enqueueRun(deps: { config: Config; db: Kysely<Database>; c
   const since = options.since?.toISOString() ?? null;
   const until = options.until?.toISOString() ?? null;
 
-  const runId = await db.transaction().execute(async (trx) => {
-    const id = await startRun(trx, { streams, pages: options.pages ?? null, since, until, ...(options.sweep && { sweep: true }), mode: 'queue', maxAttempts: options.maxAttempts, queuedPages: resolved.pages.map((p) => p.id) });
-    // Listing the pages is part of the run's cost; missing pages are its failures from the start.
-    await trx.updateTable('pancake.sync_runs').set({ errors: JSON.stringify(failures), requests: client.stats.requests, pages_listed: resolved.listed ? allListed(resolved.listed).length : null, ...userToken }).where('id', '=', id).execute();
-    const specs = resolved.pages.map((page) => {
+  const runOptions = { streams, pages: options.pages ?? null, since, until, ...(options.sweep && { sweep: true }), mode: 'queue', maxAttempts: options.maxAttempts, queuedPages: resolved.pages.map((p) => p.id) };
+  // Listing the pages is part of the run's cost; missing pages are its failures from the start.
+  const runId = await startQueuedRun(db, { options: runOptions, failures, requests: client.stats.requests, pagesListed: resolved.listed ? allListed(resolved.listed).length : null, userToken }, (id) =>
+    resolved.pages.map((page) => {
       const payload: PageTaskPayload = { runId: id, page, streams, since, until, ...(options.sweep && { sweep: true }) };
       return { identifier: PAGE_TASK, payload, queue_name: pageQueueName(page.id), max_attempts: options.maxAttempts, job_key: pageJobKey(id, page.id) };
-    });
-    if (specs.length > 0) {
-      await sql`select 1 from ${sql.id(QUEUE_SCHEMA)}.add_jobs(array(select json_populate_recordset(null::${sql.id(QUEUE_SCHEMA)}.job_spec, ${JSON.stringify(specs)}::json)))`.execute(trx);
-    }
-    return id;
-  });
+    }),
+  );
   // Nothing for a worker to settle: the run ends here (failed when pages were missing).
-  if (resolved.pages.length === 0) await finishRun(db, runId, { status: failures.length > 0 ? 'failed' : 'succeeded', counts: {}, errors: failures, requests: client.stats.requests });
+  if (resolved.pages.length === 0) await finishRun(db, runId, { status: runStatus({ interrupted: false, failures: failures.length, streamStatuses: [] }), counts: {}, errors: failures, requests: client.stats.requests });
   log.info({ runId, pages: resolved.pages.length, streams, missing: resolved.missing }, 'run queued');
   return { runId, pages: resolved.pages, missing: resolved.missing, streams, userTokenRefused: refusedLine };
 }

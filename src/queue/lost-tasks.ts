@@ -1,9 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from '../logger.js';
 import type { Database } from '../warehouse/schema.js';
-import type { ReleasedJob } from './liveness.js';
-import { QUEUE_SCHEMA, pageIdOfQueue, runIdOfJobKey } from './queue.js';
-import { recordTaskResult } from './run-log.js';
+import { permanentlyFailJob, recordTaskResult, type ReleasedJob } from '../warehouse/runs.js';
+import { pageIdOfQueue, runIdOfJobKey } from './queue.js';
 
 /**
  * A task whose worker died during its last attempt gets no retry, and no task code is left to
@@ -17,9 +16,9 @@ export async function settleLostTasks(db: Kysely<Database>, released: readonly R
     const pageId = pageIdOfQueue(job.queueName);
     const runId = runIdOfJobKey(job.key);
     const message = `the worker running this task died during its last attempt (${job.attempts} of ${job.maxAttempts})`;
-    await sql`select 1 from ${sql.id(QUEUE_SCHEMA)}.permanently_fail_jobs(${[job.id]}::bigint[], ${message})`.execute(db);
+    await permanentlyFailJob(db, job.id, message);
     if (pageId === null || runId === null) continue; // not one of ours
-    await recordTaskResult(db, runId, { pageId, outcomes: [], failures: [{ pageId, stream: null, kind: 'worker_lost', message }], requests: 0, settled: true });
+    await recordTaskResult(db, runId, { pageId, page: {}, failures: [{ pageId, stream: null, kind: 'worker_lost', message }], requests: 0, settled: true });
     log.error({ pageId, runId, jobId: job.id }, `page ${pageId} of run ${runId}: ${message}; reported as failed`);
   }
 }

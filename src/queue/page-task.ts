@@ -3,16 +3,15 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
-import { isSettled, syncPage, type PageSyncSink } from '../sync/page-sync.js';
+import { isSettled, pageCounts, syncPage, type PageSyncSink } from '../sync/page-sync.js';
 import type { ProgressReporter } from '../sync/progress.js';
 import { selectStreams } from '../sync/registry.js';
 import { buildSettings } from '../sync/runner.js';
 import type { Database } from '../warehouse/schema.js';
-import { withLockSession } from '../warehouse/state.js';
+import { withLockSession } from '../warehouse/locks.js';
+import { recordPageHealth, recordTaskResult } from '../warehouse/runs.js';
 import type { Liveness } from './liveness.js';
 import { parsePageTaskPayload } from './queue.js';
-import { recordTaskResult } from './run-log.js';
-import { recordPageHealth } from '../warehouse/runs.js';
 
 export interface PageTaskDeps {
   config: Config;
@@ -65,7 +64,7 @@ export function pageTask(deps: PageTaskDeps): Task {
     const notDone = sink.outcomes.filter((o) => !isSettled(o.status));
     const ok = notDone.length === 0 && sink.failures.length === 0;
     const settled = ok || job.attempts >= job.max_attempts;
-    const runStatus = await recordTaskResult(deps.db, payload.runId, { pageId, outcomes: sink.outcomes, failures: sink.failures, requests, settled });
+    const runStatus = await recordTaskResult(deps.db, payload.runId, { pageId, page: pageCounts(sink.outcomes), failures: sink.failures, requests, settled });
     if (runStatus) log.info({ status: runStatus }, `run ${payload.runId} finished: ${runStatus}`);
     if (ok) {
       log.info({ requests }, `page ${pageId}: task done`);

@@ -2,14 +2,13 @@ import { Logger as GraphileLogger, runMigrations } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { PageInfo } from '../sync/stream.js';
+import { QUEUE_SCHEMA } from '../warehouse/runs.js';
 
 // The job queue is graphile-worker, in the warehouse's own Postgres (docs/workers.md says why).
 // A run is one task per page; every task of a page goes to that page's named queue, which
 // graphile-worker runs strictly one job at a time across all workers: that is what keeps a page's
-// token and checkpoints single-writer without any locking of our own.
-
-/** graphile-worker's tables live here, apart from any other graphile-worker install in the database. */
-export const QUEUE_SCHEMA = 'pancake_queue';
+// token and checkpoints single-writer without any locking of our own. Its SQL (the queue's schema,
+// jobs, workers' sessions) is in src/warehouse/runs/.
 
 /** The task identifier of "sync the selected streams of one page". */
 export const PAGE_TASK = 'sync_page';

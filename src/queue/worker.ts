@@ -1,5 +1,6 @@
 import { runTaskList } from 'graphile-worker';
 import type { Config } from '../config.js';
+import { EXIT_INCOMPLETE, EXIT_OK, type ExitCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import { createProgress } from '../sync/progress.js';
@@ -8,7 +9,8 @@ import { migrateToLatest } from '../warehouse/migrate.js';
 import { openLiveness } from './liveness.js';
 import { settleLostTasks } from './lost-tasks.js';
 import { pageTask } from './page-task.js';
-import { PAGE_TASK, QUEUE_SCHEMA, createQueuePool, graphileLogger, migrateQueue } from './queue.js';
+import { QUEUE_SCHEMA } from '../warehouse/runs.js';
+import { PAGE_TASK, createQueuePool, graphileLogger, migrateQueue } from './queue.js';
 
 export interface WorkerOptions {
   config: Config;
@@ -31,13 +33,13 @@ export interface WorkerOptions {
 const POLL_INTERVAL_MS = 1000;
 
 /**
- * Runs page tasks from the queue until SIGTERM/SIGINT. Returns the exit code: 0 after a clean
- * stop, 1 when the queue itself failed. A stop first lets running tasks finish; when they take
- * longer than `shutdownTimeoutMs` (or a second signal comes), the process exits at once and its
- * tasks go back to the queue: the next look of any worker for dead workers releases them, and the
- * checkpoints make the re-run resume where this one stopped.
+ * Runs page tasks from the queue until SIGTERM/SIGINT. Returns the exit code: EXIT_OK after a
+ * clean stop, EXIT_INCOMPLETE when the queue itself failed. A stop first lets running tasks finish;
+ * when they take longer than `shutdownTimeoutMs` (or a second signal comes), the process exits at
+ * once and its tasks go back to the queue: the next look of any worker for dead workers releases
+ * them, and the checkpoints make the re-run resume where this one stopped.
  */
-export async function runWorker(options: WorkerOptions): Promise<number> {
+export async function runWorker(options: WorkerOptions): Promise<ExitCode> {
   const { config, log, name, concurrency, client } = options;
   // Connections: each running task has one of its own and commits through 4 shared
   // ones (commits are short; more would only spend the server's max_connections, which every
@@ -56,7 +58,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       // No cleanup: another worker may be taking this one's pages over right now, so nothing this
       // process still has in flight may reach the warehouse. Exiting drops every connection.
       log.fatal({ err: error }, `worker ${name} lost its liveness connection to Postgres: exiting so that its tasks can be handed back safely`);
-      process.exit(1);
+      process.exit(EXIT_INCOMPLETE);
     });
     cleanups.push(() => liveness.close());
     const progress = createProgress({ log, target: { isTTY: false, write: () => true }, requests: () => client.stats.requests });
@@ -103,7 +105,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     let handBackTimer: NodeJS.Timeout | undefined;
     const handBack = () => {
       log.warn({ pages: [...running] }, `worker ${name}: handing back ${running.size} running task(s); another worker resumes them from their last checkpoint`);
-      process.exit(0);
+      process.exit(EXIT_OK);
     };
     const onSignal = (signal: NodeJS.Signals) => {
       if (handBackTimer !== undefined) return handBack();
@@ -122,10 +124,10 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     try {
       await pool.promise;
       log.info(`worker ${name} stopped`);
-      return 0;
+      return EXIT_OK;
     } catch (error) {
       log.error({ err: error }, `worker ${name}: the queue failed: ${error instanceof Error ? error.message : String(error)}`);
-      return 1;
+      return EXIT_INCOMPLETE;
     }
   } finally {
     await cleanup();

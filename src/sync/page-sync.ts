@@ -3,18 +3,17 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import { PancakeError } from '../pancake/errors.js';
-import { redact } from '../redact.js';
 import { keepAnalyticsCurrent } from '../warehouse/analytics/keep.js';
 import type { Database } from '../warehouse/schema.js';
-import type { PageHealth } from '../warehouse/runs.js';
-import type { LockSession, RunFailure, RunWarning } from '../warehouse/state.js';
-import { failureLogFields } from './failure-log.js';
+import type { LockSession } from '../warehouse/locks.js';
+import type { PageCounts, PageHealth, RunFailure, RunWarning } from '../warehouse/runs.js';
+import { errorKind, errorMessage, failureLogFields, NoTokenRenewalError, unavailableReason } from './errors.js';
 import { lockedWarning } from './lock-skips.js';
-import { NoTokenRenewalError, pageTokens } from './page-tokens.js';
+import { pageTokens } from './page-tokens.js';
 import { isInterruption } from './shutdown.js';
 import { guardStream } from './stream-guard.js';
 import type { ProgressReporter } from './progress.js';
-import { StreamUnavailableError, type PageInfo, type Stream, type StreamCounts, type SyncSettings } from './stream.js';
+import type { PageInfo, Stream, StreamCounts, SyncSettings } from './stream.js';
 
 // One page's share of a run: its token, then its streams side by side. The in-process runner calls
 // it for every page at once; a queue worker (src/queue/) calls it for the one page of its task.
@@ -33,8 +32,6 @@ export interface StreamOutcome {
 }
 
 /** One page's outcomes as `sync_runs.counts` keeps them: per stream, its counts, status and reason. */
-export type PageCounts = Record<string, StreamCounts & { status: string; reason?: string }>;
-
 export function pageCounts(outcomes: readonly StreamOutcome[]): PageCounts {
   const page: PageCounts = {};
   for (const o of outcomes) page[o.stream] = { ...o.counts, status: o.status, ...(o.reason !== undefined && { reason: o.reason }) };
@@ -232,28 +229,4 @@ function round2(value: number): number {
 
 export function zero(): StreamCounts {
   return { records: 0, rowsWritten: 0, unitsDone: 0 };
-}
-
-export function errorKind(error: unknown): string {
-  return error instanceof PancakeError ? error.kind : error instanceof Error ? error.name : 'error';
-}
-
-export function errorMessage(error: unknown): string {
-  return redact(error instanceof Error ? error.message : String(error));
-}
-
-/**
- * Why a stream's failure means "the API does not serve this for the page" rather than a failure:
- * the stream said so, the endpoint answered 404, or a 400 whose message says the feature is not
- * available. Null for real failures (5xx after the retries, 401, an answer we cannot read).
- */
-export function unavailableReason(error: unknown): string | null {
-  if (error instanceof StreamUnavailableError) return error.reason;
-  if (!(error instanceof PancakeError)) return null;
-  if (error.kind === 'not_found') return `Pancake does not serve it for this page (HTTP 404)`;
-  if (error.kind === 'bad_request' && /not (supported|available|enabled|activated)|unsupported|không hỗ trợ/i.test(error.message)) {
-    const said = /\(HTTP \d+: (.*)\): \S+$/.exec(error.message)?.[1] ?? 'the request is not supported';
-    return `Pancake does not serve it for this page (HTTP ${error.status ?? 400}: ${redact(said).slice(0, 200)})`;
-  }
-  return null;
 }

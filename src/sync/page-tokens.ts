@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
-import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import { registerSecret } from '../redact.js';
@@ -8,8 +7,8 @@ import { TOKEN_REFUSAL_CODES } from '../pancake/error-codes.js';
 import { isPageTokenRefusal, PancakeError } from '../pancake/errors.js';
 import type { Database } from '../warehouse/schema.js';
 import { loadSealedToken, saveSealedToken, type SealedToken } from '../warehouse/page-tokens.js';
+import { MissingPageTokenError, NoTokenRenewalError, StreamUnavailableError } from './errors.js';
 import { describeUnsealFailure, openPageToken, sealPageToken, unsealPageToken } from './page-token-crypto.js';
-import { StreamUnavailableError } from './stream.js';
 
 // The page-token policy. Generating a page token may revoke the previous one, which the shop's
 // other integrations (or another pancake-sync process) may be using, so a page's token is
@@ -43,20 +42,6 @@ export interface PageTokens {
   retryOnRefusal<T>(work: () => Promise<T>): Promise<T>;
   /** Where the token in use came from; null before `ensure`. */
   source(): PageTokenSource | null;
-}
-
-/** A page without a token of its own and no user token to generate one. */
-export class MissingPageTokenError extends UserError {
-  constructor(pageId: string) {
-    super(`no token for page ${pageId}: add it to PANCAKE_PAGE_TOKENS (example: PANCAKE_PAGE_TOKENS=${pageId}:<page token>) or set PANCAKE_ACCESS_TOKEN so that one is generated`);
-  }
-}
-
-/** A page whose token is refused while the user token is refused too: nothing can renew it. */
-export class NoTokenRenewalError extends UserError {
-  constructor(pageId: string) {
-    super(`page ${pageId} has no working page token, and none can be generated while Pancake refuses PANCAKE_ACCESS_TOKEN: renew PANCAKE_ACCESS_TOKEN (Pancake → Settings → Tools → API), or set the page's token in PANCAKE_PAGE_TOKENS`);
-  }
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Database, PagesTable } from '../warehouse/schema.js';
 import { previousPagesListed, recordPagesListed } from '../warehouse/runs.js';
 import { lastKnownSyncedPages, storeBarePages, storePageList } from '../warehouse/pages.js';
 import type { Queryable, TableSpec } from '../warehouse/upsert.js';
+import { EmptyPageListError } from './errors.js';
 import { bool, num, str } from './map.js';
 import { availablePageToken } from './page-tokens.js';
 import type { PageInfo } from './stream.js';
@@ -149,18 +150,6 @@ export async function resolveRunPages(deps: { client: PancakeClient; config: Con
     return { pages, missing: wanted ? wanted.filter((id) => !candidates.some((c) => c.id === id)) : [], listed: null, refused: [], userTokenRefused: error, withoutToken };
   }
 }
-/** An empty page list that is not believed: see storePages. */
-export class EmptyPageListError extends Error {
-  constructor(previouslyListed: number | null) {
-    super(
-      `Pancake listed no pages for this token${previouslyListed ? `, while the last run that listed pages saw ${previouslyListed}` : ''}. ` +
-        'A token that lost its access looks just like a shop without pages, so no page was marked deleted. ' +
-        'Check the token (PANCAKE_ACCESS_TOKEN) and its pages in Pancake; if the shop really has no pages any more, the next run that also sees none marks them deleted.',
-    );
-    this.name = 'EmptyPageListError';
-  }
-}
-
 /**
  * Stores the page list: each listed page with its list (`status`); pages synced without being
  * listed (`alsoSynced`: given only in PANCAKE_PAGE_TOKENS) become `unlisted`; a page in no list

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UnknownStreamError } from './errors.js';
 import type { Stream } from './stream.js';
 import { conversationsStream } from './streams/conversations.js';
 import { messagesStream } from './streams/messages.js';
@@ -19,12 +19,6 @@ export const STREAMS: readonly Stream[] = [tagsStream, pageUsersStream, conversa
 /** `pages` is not a Stream: the runner refreshes the page list on every run, whatever is selected. */
 export const STREAM_NAMES: readonly string[] = ['pages', ...STREAMS.map((s) => s.name)];
 
-export class UnknownStreamError extends UserError {
-  constructor(readonly unknown: string[]) {
-    super(`Unknown stream${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} in --streams. Valid streams: ${STREAM_NAMES.join(', ')} (example: --streams conversations,messages)`);
-  }
-}
-
 /** The streams a run without `--streams` syncs: all but the opt-in ones. */
 export const DEFAULT_STREAMS: readonly Stream[] = STREAMS.filter((s) => s.optIn === undefined);
 
@@ -44,6 +38,6 @@ export function selectStreams(names: readonly string[] | null | undefined, regis
   if (!names || names.length === 0) return registry.filter((s) => s.optIn === undefined);
   const known = ['pages', ...registry.map((s) => s.name)];
   const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length > 0) throw new UnknownStreamError(unknown);
+  if (unknown.length > 0) throw new UnknownStreamError(unknown, STREAM_NAMES);
   return registry.filter((s) => names.includes(s.name));
 }

@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
+import { EXIT_INCOMPLETE, EXIT_OK } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import type { Database } from '../warehouse/schema.js';
-import { finishRun, keepRunAlive, markAbandonedRuns, startRun, type PageHealth, type RunFailure, type RunStatus, type RunWarning } from '../warehouse/runs.js';
+import { finishRun, keepRunAlive, markAbandonedRuns, runStatus, startRun, type PageCounts, type PageHealth, type RunFailure, type RunStatus, type RunWarning } from '../warehouse/runs.js';
 import { withLockSession } from '../warehouse/locks.js';
 import { failRepeatedLockSkips } from './lock-skips.js';
 import { isInterruption } from './shutdown.js';
-import { errorKind, errorMessage, pageCounts, syncPage, type PageCounts, type StreamOutcome } from './page-sync.js';
+import { errorKind, errorMessage } from './errors.js';
+import { pageCounts, syncPage, type StreamOutcome } from './page-sync.js';
 import { resolveRunPages, storeBarePages, storePages } from './pages.js';
 import { expiryWarning, tokenExpiry, userTokenRefusedLine, type UserTokenStatus } from './user-token.js';
 import { createProgress, type ProgressReporter } from './progress.js';
@@ -40,13 +42,11 @@ export interface SyncDeps {
   stopSignal?: AbortSignal;
 }
 
-/** Exit code of a run stopped by SIGTERM/SIGINT: not everything was done (the rest is committed). */
-const EXIT_INTERRUPTED = 1;
-
 export interface RunSummary {
   runId: string;
   status: RunStatus;
-  exitCode: 0 | 1;
+  /** EXIT_OK when the run succeeded and its end is recorded, else EXIT_INCOMPLETE. */
+  exitCode: typeof EXIT_OK | typeof EXIT_INCOMPLETE;
   pages: PageInfo[];
   outcomes: StreamOutcome[];
   failures: RunFailure[];
@@ -128,7 +128,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
 
   // A stop signal that came after the streams (during the last analytics refresh) still stopped the run.
   interrupted ||= outcomes.some((o) => o.status === 'interrupted') || deps.stopSignal?.aborted === true;
-  const status: RunStatus = interrupted ? 'interrupted' : failures.length === 0 ? 'succeeded' : outcomes.some((o) => o.status === 'done') ? 'partial' : 'failed';
+  const status: RunStatus = runStatus({ interrupted, failures: failures.length, streamStatuses: outcomes.map((o) => o.status) });
   const requests = client.stats.requests - requestsAtStart;
   const rateLimited = client.stats.rateLimited - rateLimitedAtStart;
   const rates = Object.values(pageHealth).map((h) => h.rate).filter((rate): rate is number => rate !== null);
@@ -143,7 +143,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   }
   const durationMs = Date.now() - started;
   log.info({ runId, status, requests, durationMs, failures: failures.length, warnings: warnings.length, rateLimited, effectiveRate }, 'sync finished');
-  const exitCode = interrupted ? EXIT_INTERRUPTED : failures.length === 0 ? 0 : 1;
+  // A failure to record the run's end (after its status was decided) is a failure too.
+  const exitCode = interrupted || failures.length > 0 ? EXIT_INCOMPLETE : EXIT_OK;
   return { runId, status, exitCode, pages, outcomes, failures, warnings, requests, durationMs, userToken, rateLimited, effectiveRate, pageHealth };
 }
 

@@ -98,15 +98,3 @@ export interface StreamPlan {
   followerRequests?: number;
   detail: string;
 }
-
-/**
- * Thrown by a stream the API does not serve for this page (an endpoint answering 404, a feature the
- * page lacks) or that a missing setting keeps from running. The run reports it with `reason` and goes
- * on: it is not a failure, and does not make the run exit 1.
- */
-export class StreamUnavailableError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = 'StreamUnavailableError';
-  }
-}

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
-import { EXIT_PARTIAL, UserError } from '../errors.js';
+import { EXIT_INCOMPLETE, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 // Every lock pancake-sync waits for is one only its owner can take (a row of a table readers cannot
@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 
 /** A lock that stayed held for the whole bound: the work was not done, and the message names the holder. */
 export class LockWaitTimeoutError extends UserError {
-  override readonly exitCode = EXIT_PARTIAL;
+  override readonly exitCode = EXIT_INCOMPLETE;
 }
 
 export interface LockWaitOptions {

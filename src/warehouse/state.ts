@@ -65,7 +65,5 @@ export function streamStatePart(pageId: string, stream: string, state: StreamSta
   };
 }
 
-// The single-writer locks and the run log live in their own modules; re-exported for the modules
-// that import them from here.
+// The single-writer locks live in their own module; re-exported for the modules that import them from here.
 export { withLockSession, type LockAttempt, type LockHolder, type LockSession } from './locks.js';
-export { finishRun, startRun, type RunFailure, type RunStatus, type RunWarning } from './runs.js';

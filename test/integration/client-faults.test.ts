@@ -4,7 +4,7 @@
 // at once. Also: `pancake-sync simulate --fault-rate/--faults` exposes every kind.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/commands/shared.js';
+import { UsageError } from '../../src/errors.js';
 import { faultOptionsFromFlags } from '../../src/commands/simulate.js';
 import { createPancakeClient, type PancakeClient } from '../../src/pancake/client.js';
 import { PancakeError } from '../../src/pancake/errors.js';

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTransport, HttpTimeoutError } from '../../src/pancake/transport.js';
+import { HttpTimeoutError } from '../../src/pancake/errors.js';
+import { createTransport } from '../../src/pancake/transport.js';
 
 // The HTTP exchange under the API client (src/pancake/transport.ts): what fetch did for it before
 // (decompression, whole answers or an error, a timeout over the whole exchange), on keep-alive

@@ -43,7 +43,8 @@ describe('the user token over a season', () => {
   const status = (extra: Env = {}) => buildStatus(h.db, new Date(), null, h.config(extra));
   /** A change a run reads: messages dated in the last whole second (within SYNC_LOOKBACK). */
   const newMessages = (pageId: string) => {
-    const conversation = h.sim.data.conversations.get(pageId)!.find((c) => c.type !== 'RATING')!;
+    // Not the WhatsApp page's bare conversation: without updated_at it never moves in the listing.
+    const conversation = h.sim.data.conversations.get(pageId)!.find((c) => c.type !== 'RATING' && c.updated_at !== undefined)!;
     h.sim.addMessages(conversation.id, 2, new Date(Math.floor(Date.now() / 1000) * 1000 - 1000));
     return conversation.id;
   };

@@ -1,12 +1,10 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
-import { EXIT_PARTIAL, EXIT_USAGE, UsageError, UserError, exitCodeOf } from '../../src/errors.js';
+import { EXIT_INCOMPLETE, EXIT_USAGE, UsageError, UserError, exitCodeOf } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { PancakeError } from '../../src/pancake/errors.js';
-import { failureLogFields } from '../../src/sync/failure-log.js';
-import { StreamUnavailableError } from '../../src/sync/stream.js';
-import { UnknownStreamError } from '../../src/sync/registry.js';
+import { failureLogFields, StreamUnavailableError, UnknownStreamError } from '../../src/sync/errors.js';
 import { DatabaseUnreachableError } from '../../src/warehouse/db.js';
 import { EmbeddedPostgresError } from '../../src/warehouse/embedded.js';
 import { SchemaTooNewError } from '../../src/warehouse/migrate.js';
@@ -21,13 +19,13 @@ const sink = () => {
 
 describe('user errors', () => {
   it('every user-fixable error is a UserError with exit code 2; anything else exits 1', () => {
-    const fixable = [new ConfigError(['X must be 1']), new UsageError('--x'), new UnknownStreamError(['nope']), new DatabaseUnreachableError('down'), new SchemaTooNewError(['9999_x']), new EmbeddedPostgresError('closed')];
+    const fixable = [new ConfigError(['X must be 1']), new UsageError('--x'), new UnknownStreamError(['nope'], ['conversations']), new DatabaseUnreachableError('down'), new SchemaTooNewError(['9999_x']), new EmbeddedPostgresError('closed')];
     for (const error of fixable) {
       expect(error).toBeInstanceOf(UserError);
       expect(exitCodeOf(error), error.name).toBe(EXIT_USAGE);
       expect(error.name).toBe(error.constructor.name);
     }
-    expect(exitCodeOf(new TypeError('bug'))).toBe(EXIT_PARTIAL);
+    expect(exitCodeOf(new TypeError('bug'))).toBe(EXIT_INCOMPLETE);
   });
 });
 

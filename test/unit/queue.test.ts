@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidTaskPayloadError, pageIdOfQueue, pageJobKey, pageQueueName, parsePageTaskPayload, runIdOfJobKey } from '../../src/queue/queue.js';
-import { pageDone, queuedPagesOf, runStatus } from '../../src/queue/run-log.js';
+import { pageDone } from '../../src/queue/status.js';
+import { queuedPagesOf, runStatus } from '../../src/warehouse/runs.js';
 
 const payload = { runId: '12', page: { id: '1234567890', name: 'Shop', timezone: 'UTC+7' }, streams: ['conversations', 'messages'], since: '2026-01-01T00:00:00.000Z', until: null };
 
@@ -35,11 +36,12 @@ describe('queued run log', () => {
     expect(pageDone(undefined)).toBe(false);
   });
 
-  it('a run ends succeeded, partial or failed, as an in-process run does', () => {
-    const failure = { pageId: '2', stream: null, kind: 'auth', message: 'refused' };
-    expect(runStatus({ 1: { conversations: done } }, [])).toBe('succeeded');
-    expect(runStatus({ 1: { conversations: done }, 2: { conversations: failed } }, [failure])).toBe('partial');
-    expect(runStatus({ 2: { conversations: failed } }, [failure])).toBe('failed');
+  it('a run ends succeeded, partial or failed, by the one rule an in-process run follows too', () => {
+    expect(runStatus({ interrupted: false, failures: 0, streamStatuses: ['done'] })).toBe('succeeded');
+    expect(runStatus({ interrupted: false, failures: 1, streamStatuses: ['done', 'failed'] })).toBe('partial');
+    expect(runStatus({ interrupted: false, failures: 1, streamStatuses: ['failed'] })).toBe('failed');
+    // Stopped by SIGTERM/SIGINT (an in-process run; a queued run's tasks are handed back instead).
+    expect(runStatus({ interrupted: true, failures: 0, streamStatuses: ['done', 'interrupted'] })).toBe('interrupted');
   });
 
   it('reads the queued pages from the run\'s options, ignoring anything malformed', () => {

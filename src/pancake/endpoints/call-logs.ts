@@ -1,9 +1,9 @@
-import { PancakeArgumentError, PancakeError } from '../errors.js';
+import { PancakeArgumentError, PancakeError, StuckWalkError } from '../errors.js';
 import { checkId, type EndpointContext } from '../endpoint-context.js';
 import type { ListCallLogsResponse, PancakeCallLog } from '../types.js';
 import { checkPageNumber, walkPageNumbers, walkPages } from '../page-walk.js';
 import type { Instant } from '../time.js';
-import { iterateWindows, optionalRange, requiredEnds, StuckWalkError } from '../window.js';
+import { iterateWindows, optionalRange, requiredEnds } from '../window.js';
 
 /** The seed says "at least 30", the official description "maximum 30": 30 is the one value both accept. */
 export const CALL_LOGS_PAGE_SIZE = 30;

@@ -1,7 +1,6 @@
-import { PancakeArgumentError, PancakeError } from '../errors.js';
+import { PancakeArgumentError, PancakeError, StuckWalkError } from '../errors.js';
 import { checkId, type EndpointContext } from '../endpoint-context.js';
 import type { ListMessagesResponse, PancakeMessage } from '../types.js';
-import { StuckWalkError } from '../window.js';
 
 export const MESSAGES_PER_BATCH = 30;
 

@@ -8,7 +8,8 @@ import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
 import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
-import { StreamUnavailableError, type Stream, type StreamContext } from '../stream.js';
+import { StreamUnavailableError } from '../errors.js';
+import type { Stream, StreamContext } from '../stream.js';
 import { runWindowed, windowedPlan, type WindowedSource } from '../windowed.js';
 
 export type CallLogRow = Omit<CallLogsTable, 'synced_at' | 'raw' | 'start_time' | 'deleted_at'> & { start_time: Date | null; deleted_at: Date | null; raw: unknown };

@@ -1,7 +1,7 @@
 import { PancakeError } from '../../../pancake/errors.js';
 import type { UserStatisticsData } from '../../../pancake/types.js';
 import { activatedPageOffsets } from '../../../warehouse/pages.js';
-import { failureLogFields } from '../../failure-log.js';
+import { failureLogFields } from '../../errors.js';
 import { pageZone } from '../../pages.js';
 import type { StreamContext, SyncSettings } from '../../stream.js';
 import type { DayWindow } from './days.js';

@@ -1,8 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { redactValue } from '../redact.js';
-import { isSettled, pageCounts, type PageCounts, type StreamOutcome } from '../sync/page-sync.js';
-import type { Database } from '../warehouse/schema.js';
-import type { RunFailure, RunStatus } from '../warehouse/state.js';
+import { redactValue } from '../../redact.js';
+import type { Database } from '../schema.js';
+import { queuedPagesOf, streamsOf, type PageCounts, type RunFailure } from './record.js';
+import { runStatus, type RunStatus } from './run-status.js';
 
 // A queued run keeps the one sync_runs row `enqueue` started, so `status` and BI read it like an
 // in-process run. Its options list the pages that got a task (`queuedPages`); each task merges its
@@ -12,7 +12,8 @@ import type { RunFailure, RunStatus } from '../warehouse/state.js';
 
 export interface TaskResult {
   pageId: string;
-  outcomes: StreamOutcome[];
+  /** The page's stream results; empty when the task never got to its streams. */
+  page: PageCounts;
   failures: RunFailure[];
   /** API requests this attempt made for the page. */
   requests: number;
@@ -30,13 +31,15 @@ export async function recordTaskResult(db: Kysely<Database>, runId: string, resu
     let status: RunStatus | null = null;
     if (result.settled) {
       const counts = { ...(run.counts as Record<string, PageCounts>) };
-      const page = pageCounts(result.outcomes);
+      const page = { ...result.page };
       // A task that never got to its streams (its worker died on the last attempt) failed them all.
-      if (result.outcomes.length === 0) for (const stream of streamsOf(run.options)) page[stream] = { records: 0, rowsWritten: 0, unitsDone: 0, status: 'failed' };
+      if (Object.keys(page).length === 0) for (const stream of streamsOf(run.options)) page[stream] = { records: 0, rowsWritten: 0, unitsDone: 0, status: 'failed' };
       counts[result.pageId] = page;
       const errors = [...(run.errors as RunFailure[]), ...result.failures];
       const queued = queuedPagesOf(run.options);
-      if (run.finished_at === null && queued.every((id) => counts[id] !== undefined)) status = runStatus(counts, errors);
+      if (run.finished_at === null && queued.every((id) => counts[id] !== undefined)) {
+        status = runStatus({ interrupted: false, failures: errors.length, streamStatuses: Object.values(counts).flatMap((p) => Object.values(p).map((c) => c.status)) });
+      }
       Object.assign(update, {
         counts: JSON.stringify(redactValue(counts)),
         errors: JSON.stringify(redactValue(errors)),
@@ -51,28 +54,4 @@ export async function recordTaskResult(db: Kysely<Database>, runId: string, resu
       .execute();
     return status;
   });
-}
-
-export function queuedPagesOf(options: unknown): string[] {
-  return stringList((options as { queuedPages?: unknown } | null)?.queuedPages);
-}
-
-function streamsOf(options: unknown): string[] {
-  return stringList((options as { streams?: unknown } | null)?.streams);
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-/** As an in-process run: succeeded, partial (something failed, something was done) or failed. */
-export function runStatus(counts: Record<string, PageCounts>, errors: readonly RunFailure[]): RunStatus {
-  if (errors.length === 0) return 'succeeded';
-  const anyDone = Object.values(counts).some((page) => Object.values(page).some((c) => c.status === 'done'));
-  return anyDone ? 'partial' : 'failed';
-}
-
-/** A page whose every stream is done (or unavailable: nothing to copy). */
-export function pageDone(page: PageCounts | undefined): boolean {
-  return page !== undefined && Object.keys(page).length > 0 && Object.values(page).every((c) => isSettled(c.status));
 }
