@@ -21,7 +21,7 @@ import { parseConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { createPancakeClient } from '../src/pancake/client.js';
 import { parseApiTimestamp } from '../src/pancake/time.js';
-import { startSimulator, type Simulator } from '../src/simulator/index.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
 import { planDryRun } from '../src/sync/dry-run.js';
 import type { SyncOptions } from '../src/sync/runner.js';
 import { createDb } from '../src/warehouse/db.js';
@@ -34,6 +34,10 @@ import { minimalRequests } from './minimum.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DAY = 86_400_000;
 const HISTORY_DAYS = 120;
+const CONVERSATIONS_PER_REQUEST = 60;
+const MESSAGES_PER_REQUEST = 30;
+/** The newest week's time ÷ its ideal (issue 26). */
+export const IDEAL_RATIO_TARGET = 1.5;
 
 interface Options {
   conversationsPerPage: number;
@@ -50,6 +54,9 @@ export interface BackfillFigures {
   /** Seconds until the newest 7 days of conversations and their messages were stored ÷ the wall time. */
   recent_first_share: number;
   newestSevenDaysSeconds: number;
+  /** Those seconds ÷ the seconds the newest 7 days' fewest requests take at the rate limit (`newestSevenDays`). */
+  recent_first_ideal_ratio: number;
+  newestSevenDays: NewestWeek;
   /** Requests of an extension backfill ÷ the minimum for the missing range alone. */
   extension_ratio: number;
   extension: { requests: number; minimum: number };
@@ -58,6 +65,16 @@ export interface BackfillFigures {
   eta: { atSeconds: number; etaSeconds: number; actualSeconds: number };
   /** --dry-run's estimate on the empty warehouse ÷ the requests the backfill made. */
   dryRun: { estimated: number; made: number; ratio: number };
+}
+
+/** The newest 7 days of a backfill: what they hold and the fewest requests that read them. */
+export interface NewestWeek {
+  conversations: number;
+  items: number;
+  /** Per page: ⌈conversations ÷ 60⌉ (1 at least) plus ⌊items ÷ 30⌋ + 1 per conversation (bench/minimum.ts). */
+  minimalRequests: number;
+  /** Those requests at the rate limit, every page's token at once: minimalRequests ÷ (rate × pages). */
+  idealSeconds: number;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -88,6 +105,29 @@ export async function benchBackfill(adminUrl: string, argv: readonly string[]): 
   }
 }
 
+/** A shop other than the default one, as the simulator's data options describe it. */
+export type BackfillShop = Pick<SimulatorOptions, 'shape' | 'messagesPerConversation'>;
+
+/**
+ * The newest-week figures alone, on `shop` in the backfill setting (`argv` as for --backfill): a
+ * 120-day backfill of a fresh database, timed as measureFullBackfill does.
+ */
+export async function measureRecentFirst(adminUrl: string, argv: readonly string[], shop: BackfillShop): Promise<Pick<BackfillFigures, 'setting' | 'wallSeconds' | 'requests' | 'recent_first_share' | 'newestSevenDaysSeconds' | 'recent_first_ideal_ratio' | 'newestSevenDays'>> {
+  const options = parseArgs(argv);
+  const sim = await startSimulator({ seed: 42, pages: options.pages, conversationsPerPage: options.conversationsPerPage, historyDays: HISTORY_DAYS, latencyMs: options.latencyMs, rateLimitPerSecond: options.rate, ...shop });
+  try {
+    const range = shop.messagesPerConversation;
+    const setting = `${shop.shape ?? 'compact'} shop, ${options.pages} pages × ${options.conversationsPerPage} conversations over ${HISTORY_DAYS} days${range ? `, ${range.min}–${range.max} messages each` : ''}, latency ${options.latencyMs} ms, ${options.rate} requests/s per page token, ${options.concurrency} in flight`;
+    process.stderr.write(`recent first: ${setting}\n`);
+    const since = new Date(sim.data.now.getTime() - (HISTORY_DAYS + 1) * DAY);
+    const full = await measureFullBackfill(sim, await createDatabase(adminUrl, 'pancake_bench_recent_first'), options, since);
+    const { wallSeconds, requests, recent_first_share, newestSevenDaysSeconds, recent_first_ideal_ratio, newestSevenDays } = full;
+    return { setting, wallSeconds, requests, recent_first_share, newestSevenDaysSeconds, recent_first_ideal_ratio, newestSevenDays };
+  } finally {
+    await sim.close();
+  }
+}
+
 function syncEnv(sim: Simulator, databaseUrl: string, options: Options, tokens: boolean): Record<string, string> {
   return {
     ...benchSyncEnv(sim, databaseUrl, options.rate, options.concurrency),
@@ -99,6 +139,8 @@ function syncEnv(sim: Simulator, databaseUrl: string, options: Options, tokens: 
 
 interface SyncRun {
   started: number;
+  /** The run's clock (SyncDeps.now): its newest days end there. */
+  now: number;
   finished: number;
   etas: Array<{ at: number; eta: number | null }>;
 }
@@ -122,10 +164,11 @@ async function syncProcess(env: Record<string, string>, options: SyncOptions): P
     child.on('error', reject);
     child.on('close', resolve);
   });
-  const parsed = lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { started?: number; at?: number; eta?: number | null; finished?: number; exitCode?: number; failures?: unknown });
+  const parsed = lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { started?: number; now?: number; at?: number; eta?: number | null; finished?: number; exitCode?: number; failures?: unknown });
   const end = parsed.find((l) => l.finished !== undefined);
   if (code !== 0 || !end || end.exitCode !== 0) throw new Error(`the sync failed (exit ${code}): ${JSON.stringify(end?.failures ?? null)}`);
-  return { started: parsed.find((l) => l.started !== undefined)!.started!, finished: end.finished!, etas: parsed.filter((l) => l.at !== undefined).map((l) => ({ at: l.at!, eta: l.eta ?? null })) };
+  const start = parsed.find((l) => l.started !== undefined)!;
+  return { started: start.started!, now: start.now!, finished: end.finished!, etas: parsed.filter((l) => l.at !== undefined).map((l) => ({ at: l.at!, eta: l.eta ?? null })) };
 }
 
 /** A 120-day backfill: the newest-7-days share, the ETA at 10 %, and the dry run's estimate before it. */
@@ -145,13 +188,16 @@ async function measureFullBackfill(sim: Simulator, databaseUrl: string, options:
     const wallMs = run.finished - t0;
     const samples = run.etas.map((s) => ({ at: s.at - t0, eta: s.eta }));
 
-    // The newest 7 days: their conversation windows and their conversations' message walks.
-    const from = sim.data.now.getTime() - 7 * DAY;
+    // The newest 7 days of the run's clock (whole seconds, as it covers them): their conversation
+    // windows and their conversations' message walks. A window is half-open: one that ends at
+    // `from` holds none of them (the API's `until` is its last second included).
+    const from = Math.floor(run.now / 1000) * 1000 - 7 * DAY;
     const newest = new Set([...sim.data.conversations.values()].flat().filter((c) => parseApiTimestamp(c.updated_at)!.getTime() >= from).map((c) => c.id));
     const needed = sim.requests.filter(
-      (r) => (r.endpoint === 'list_conversations_v2' && Number(r.query.until) * 1000 >= from) || (r.endpoint === 'list_messages' && r.conversationId !== null && newest.has(r.conversationId)),
+      (r) => (r.endpoint === 'list_conversations_v2' && (Number(r.query.until) + 1) * 1000 > from) || (r.endpoint === 'list_messages' && r.conversationId !== null && newest.has(r.conversationId)),
     );
     const newestDone = Math.max(...needed.map((r) => r.finishedAt)) - t0;
+    const week = newestWeek(sim, from, options.rate);
     const at = samples.find((s) => s.at >= wallMs * 0.1 && s.eta !== null) ?? { at: wallMs * 0.1, eta: null };
     const actual = wallMs - at.at;
     const made = sim.requests.length;
@@ -160,6 +206,8 @@ async function measureFullBackfill(sim: Simulator, databaseUrl: string, options:
       requests: made,
       recent_first_share: newestDone / wallMs,
       newestSevenDaysSeconds: newestDone / 1000,
+      recent_first_ideal_ratio: newestDone / 1000 / week.idealSeconds,
+      newestSevenDays: week,
       eta_error_at_10pct: at.eta === null ? Number.NaN : Math.abs(at.eta - actual) / actual,
       eta: { atSeconds: at.at / 1000, etaSeconds: (at.eta ?? Number.NaN) / 1000, actualSeconds: actual / 1000 },
       // The dry run made its own sample requests before the clock started; they are not in `made`.
@@ -168,6 +216,24 @@ async function measureFullBackfill(sim: Simulator, databaseUrl: string, options:
   } finally {
     await db.destroy();
   }
+}
+
+/** What the newest 7 days (conversations updated since `from`) hold, and their fewest requests. */
+function newestWeek(sim: Simulator, from: number, rate: number): NewestWeek {
+  let conversations = 0;
+  let items = 0;
+  let minimal = 0;
+  for (const list of sim.data.conversations.values()) {
+    const newest = list.filter((c) => parseApiTimestamp(c.updated_at)!.getTime() >= from);
+    minimal += Math.max(1, Math.ceil(newest.length / CONVERSATIONS_PER_REQUEST));
+    for (const c of newest) {
+      const count = sim.data.messages.get(c.id)?.length ?? 0;
+      items += count;
+      minimal += Math.floor(count / MESSAGES_PER_REQUEST) + 1;
+    }
+    conversations += newest.length;
+  }
+  return { conversations, items, minimalRequests: minimal, idealSeconds: minimal / (rate * sim.data.pages.length) };
 }
 
 /**
@@ -201,12 +267,19 @@ function printFigures(f: BackfillFigures): void {
   const rows: Array<[string, string, string]> = [
     ['backfill', f.setting, ''],
     ['newest 7 days ÷ wall time', `${f.newestSevenDaysSeconds.toFixed(1)} s ÷ ${f.wallSeconds.toFixed(1)} s = ${f.recent_first_share.toFixed(3)}`, f.recent_first_share <= 0.1 ? 'target ≤ 0.10 met' : 'target ≤ 0.10 MISSED'],
+    ['newest 7 days ÷ ideal', recentFirstLine(f), f.recent_first_ideal_ratio <= IDEAL_RATIO_TARGET ? `target ≤ ${IDEAL_RATIO_TARGET} met` : `target ≤ ${IDEAL_RATIO_TARGET} MISSED`],
     ['extension ÷ minimal', `${f.extension.requests} ÷ ${f.extension.minimum} = ${f.extension_ratio.toFixed(3)}`, f.extension_ratio <= 1.05 ? 'target ≤ 1.05 met' : 'target ≤ 1.05 MISSED'],
     ['ETA error at 10 %', `ETA ${f.eta.etaSeconds.toFixed(1)} s vs ${f.eta.actualSeconds.toFixed(1)} s left at ${f.eta.atSeconds.toFixed(1)} s = ${f.eta_error_at_10pct.toFixed(3)}`, f.eta_error_at_10pct <= 0.25 ? 'target ≤ 0.25 met' : 'target ≤ 0.25 MISSED'],
     ['--dry-run estimate ÷ made', `${f.dryRun.estimated} ÷ ${f.dryRun.made} = ${f.dryRun.ratio.toFixed(2)}`, f.dryRun.ratio >= 0.5 && f.dryRun.ratio <= 2 ? 'target within 2× met' : 'target within 2× MISSED'],
   ];
   const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
+}
+
+/** The newest week's line: its time ÷ its fewest requests at the rate limit. */
+export function recentFirstLine(f: Pick<BackfillFigures, 'newestSevenDaysSeconds' | 'recent_first_ideal_ratio' | 'newestSevenDays'>): string {
+  const w = f.newestSevenDays;
+  return `${f.newestSevenDaysSeconds.toFixed(1)} s ÷ ${w.idealSeconds.toFixed(1)} s (${w.minimalRequests} requests for ${w.conversations} conversations, ${w.items} items) = ${f.recent_first_ideal_ratio.toFixed(2)}`;
 }
 
 /** `npm run bench -- --backfill`: this benchmark alone, on an embedded Postgres unless BENCH_DATABASE_URL is set. */

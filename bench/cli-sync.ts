@@ -16,6 +16,9 @@ export interface CliSyncFigures {
   userCpuSeconds: number;
   systemCpuSeconds: number;
   exitCode: number | null;
+  /** Bytes the sync process wrote to Postgres' port and read from the API's (usage-probe.mjs). */
+  bytesToPostgres: number;
+  bytesFromApi: number;
 }
 
 /**
@@ -36,14 +39,14 @@ export async function runMeasured(sim: Simulator, env: Record<string, string>, c
     const child = spawn(process.execPath, [...nodeArgs, '--import', './bench/usage-probe.mjs', ...command], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { PATH: process.env.PATH ?? '', ...env, BENCH_USAGE_FILE: usageFile },
+      env: { PATH: process.env.PATH ?? '', ...env, BENCH_USAGE_FILE: usageFile, BENCH_API_PORT: new URL(sim.baseUrl).port, BENCH_PG_PORT: env.DATABASE_URL ? new URL(env.DATABASE_URL).port : '' },
     });
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('error', reject);
     child.on('close', resolve);
   });
   const wallSeconds = (performance.now() - t0) / 1000;
-  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRSS: number; userCPUTime: number; systemCPUTime: number };
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRSS: number; userCPUTime: number; systemCPUTime: number; bytes: Record<'pg' | 'api', { written: number; read: number }> };
   rmSync(usageFile, { force: true });
   const figures = {
     requests: sim.requests.length - before,
@@ -52,6 +55,8 @@ export async function runMeasured(sim: Simulator, env: Record<string, string>, c
     userCpuSeconds: usage.userCPUTime / 1e6,
     systemCpuSeconds: usage.systemCPUTime / 1e6,
     exitCode: code,
+    bytesToPostgres: usage.bytes.pg.written,
+    bytesFromApi: usage.bytes.api.read,
   };
   return { figures, stdout };
 }

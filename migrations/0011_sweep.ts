@@ -1,12 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import { withPage } from './parts/analytics-view-parts.js';
 
 // Sweeps (README, "Running it for months"): a periodic re-listing of every list stream over its
 // whole covered range stores the records the nightly walks missed and marks those Pancake no
 // longer lists. Conversations, customers, posts and call logs get the deleted_at that tags, users
 // and pages already have; each stream's state row records its last sweep and where an unfinished
-// one stands. Analytics leave deleted records out (the summaries in src/warehouse/analytics/; the
-// one view that reads a source table directly is replaced here).
+// one stands. Analytics leave deleted records out (the summaries in src/warehouse/analytics/, and
+// conversations_per_tag, defined with the other views in migrations/parts/analytics-views.ts).
 
 const SWEPT_TABLES: Array<[table: string, what: string]> = [
   ['conversations', 'conversation'],
@@ -14,20 +13,6 @@ const SWEPT_TABLES: Array<[table: string, what: string]> = [
   ['posts', 'post'],
   ['call_logs', 'call'],
 ];
-
-const TAG_DELETED = `(t.deleted_at is not null or coalesce(t.raw -> 'is_deactive' = 'true'::jsonb, false))`;
-
-/** conversations_per_tag as 0008 made it, plus: tags of conversations deleted in Pancake are not counted. */
-function conversationsPerTag(leaveOutDeleted: boolean): string {
-  const deleted = leaveOutDeleted
-    ? `where not exists (select from pancake.conversations c where c.page_id = ct.page_id and c.id = ct.conversation_id and c.deleted_at is not null)`
-    : '';
-  return withPage(
-    'a.tag_id, coalesce(t.text, a.tag_text) as tag_text, a.conversations',
-    `select ct.page_id, ct.tag_id, max(ct.tag_text) as tag_text, count(*)::int as conversations from pancake.conversation_tags ct ${deleted} group by ct.page_id, ct.tag_id`,
-    `left join pancake.tags t on t.page_id = a.page_id and t.id = a.tag_id where not ${TAG_DELETED}`,
-  );
-}
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const [table, what] of SWEPT_TABLES) {
@@ -42,13 +27,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // The first automatic sweep of an upgraded warehouse comes SYNC_SWEEP_EVERY after the upgrade
   // (`sync --sweep` runs one at once), not on the first night after it.
   await sql`update pancake.sync_state set swept_at = now()`.execute(db);
-  await sql.raw(`create or replace view pancake_analytics.conversations_per_tag as ${conversationsPerTag(true)}`).execute(db);
-  await sql`comment on view pancake_analytics.conversations_per_tag is 'Per page and tag, now: conversations carrying the tag (pancake.conversation_tags), whenever it was applied. Tags deleted in Pancake are left out, and so are conversations deleted in Pancake (pancake.conversations.deleted_at).'`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql.raw(`create or replace view pancake_analytics.conversations_per_tag as ${conversationsPerTag(false)}`).execute(db);
-  await sql`comment on view pancake_analytics.conversations_per_tag is 'Per page and tag, now: conversations carrying the tag (pancake.conversation_tags), whenever it was applied. Tags deleted in Pancake are left out.'`.execute(db);
   await sql`alter table pancake.sync_state drop column swept_at, drop column sweep_cursor`.execute(db);
   for (const [table] of SWEPT_TABLES) await sql.raw(`alter table pancake.${table} drop column deleted_at`).execute(db);
 }

@@ -1,6 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { createView, VIEWS } from './0008_analytics.js';
-import { CAMPAIGN_VIEWS, REDEFINED_VIEWS } from './parts/analytics-views-campaigns.js';
 import { NAMES_COMMENTS } from './parts/names-comments.js';
 import { ASSIGNMENT_EVENTS, ASSIGNEES_FROM_HISTORY, ATTACHMENTS, CUSTOMER_PHONES, DETAIL_PHONES, TAG_EVENTS, channelCore, jsonInt } from './parts/names-backfill.js';
 
@@ -8,7 +6,9 @@ import { ASSIGNMENT_EVENTS, ASSIGNEES_FROM_HISTORY, ATTACHMENTS, CUSTOMER_PHONES
 // gives (the invented new_customer / new_customer_from_inbox columns go), users_engagements as a
 // table, ads keyed so that two ads of one name stay two rows, campaigns and customer ratings, AI and
 // automated replies told from employees, every attachment and phone number typed, and the tag and
-// assignment histories as event tables that the tag views now read. Rows stored before are brought
+// assignment histories as event tables that the tag views now read (the views, daily_campaigns and
+// daily_ratings among them, are defined in migrations/parts/analytics-views.ts and created after
+// the migration run, as every view is). Rows stored before are brought
 // up to the new rules here (src/sync/streams/*.ts apply them to new rows), so no re-sync is needed.
 
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -177,24 +177,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await run([ATTACHMENTS, TAG_EVENTS, ASSIGNMENT_EVENTS, ASSIGNEES_FROM_HISTORY, CUSTOMER_PHONES, DETAIL_PHONES].join(';\n'));
   await run(FOREIGN_KEYS.map(([table, name, columns, parent]) => `alter table pancake.${table} add constraint ${name} foreign key (${columns}) references pancake.${parent}`).join(';\n'));
 
-  for (const view of REDEFINED_VIEWS) await createView(db, view, true);
-  for (const view of CAMPAIGN_VIEWS) await createView(db, view);
-  const comments: Array<[string, string]> = [
-    ...NAMES_COMMENTS,
-    [
-      'column pancake_analytics.daily_new_customers.new_customers_by_first_conversation',
-      'Customers whose first conversation with the page started that day (no earlier stored conversation of the same customer_id). Close to what the API\'s own statistics count as new customers (pancake.stats_pages.new_customer_count).',
-    ],
-  ];
-  await run(comments.map(([target, text]) => `comment on ${target} is ${quote(text)}`).join(';\n'));
+  await run(NAMES_COMMENTS.map(([target, text]) => `comment on ${target} is ${quote(text)}`).join(';\n'));
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   const run = (statement: string) => sql.raw(statement).execute(db);
-  await run(`drop view if exists ${CAMPAIGN_VIEWS.map((v) => `pancake_analytics.${v.name}`).join(', ')}`);
-  // daily_ads gained a column: drop and recreate the 0008 definitions.
-  await run(`drop view if exists ${REDEFINED_VIEWS.map((v) => `pancake_analytics.${v.name}`).join(', ')}`);
-  for (const view of VIEWS.filter((v) => REDEFINED_VIEWS.some((r) => r.name === v.name))) await createView(db, view);
+  // No view may depend on the columns that go (0014's down drops them; this covers a warehouse
+  // that 0013 left with views): the next migration run creates them again.
+  const { rows } = await sql<{ name: string }>`select quote_ident(table_name) as name from information_schema.views where table_schema = 'pancake_analytics'`.execute(db);
+  if (rows.length > 0) await run(`drop view ${rows.map((r) => `pancake_analytics.${r.name}`).join(', ')}`);
   await run(`drop table pancake.stats_users_engagements, pancake.stats_campaigns, pancake.stats_customer_feedbacks, pancake.message_attachments, pancake.conversation_tag_events, pancake.conversation_assignment_events, pancake.customer_phone_numbers`);
   await run(`update pancake.messages set sender_kind = 'employee' where sender_kind = 'bot' and (ai_generated or is_automated) and raw->'from'->'flow_id' is null`);
   await run(`alter table pancake.messages drop column ai_generated, drop column is_automated`);

@@ -12,6 +12,8 @@ import * as m0010 from './0010_season.js';
 import * as m0011 from './0011_sweep.js';
 import * as m0012 from './0012_owner_only_locks.js';
 import * as m0013 from './0013_pancake_names.js';
+import * as m0014 from './0014_inquiries.js';
+import * as m0015 from './0015_quiet_notes.js';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that the compiled package and the
@@ -31,4 +33,6 @@ export const migrations: Record<string, Migration> = {
   '0011_sweep': m0011,
   '0012_owner_only_locks': m0012,
   '0013_pancake_names': m0013,
+  '0014_inquiries': m0014,
+  '0015_quiet_notes': m0015,
 };

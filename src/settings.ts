@@ -1,3 +1,4 @@
+import { parseBusinessHours, type BusinessHours } from './business-hours.js';
 import { exactDuration } from './durations.js';
 import { helpColumns } from './help-text.js';
 import { isValidPageId, PAGE_ID_FORM } from './page-ids.js';
@@ -198,6 +199,15 @@ export const SETTINGS = {
       if (!isValidTimeZone(value)) ctx.problem(`must be an IANA time zone name such as Asia/Ho_Chi_Minh, Asia/Bangkok or UTC, got "${value}"`);
     },
   }),
+  inquiryGapMs: duration('PANCAKE_INQUIRY_GAP', 'analytics: a customer message after this long without one starts a new inquiry, whose response time is measured', 24 * 3_600_000, 60_000, 366 * 86_400_000),
+  businessHours: {
+    env: 'PANCAKE_BUSINESS_HOURS',
+    help: 'analytics: opening hours in the page\'s zone, for response times in business seconds; `Mon-Sat 08:00-21:00`, ranges by commas, a page\'s own after `; page_id:`',
+    accepts: 'days and one time range each, e.g. Mon-Sat 08:00-21:00; ranges separated by commas; a page\'s own hours after ; page_id: (always for a page open around the clock)',
+    shown: 'always open',
+    example: 'Mon-Sat 08:00-21:00; 1234567890123456: Mon-Fri 09:00-17:00, Sat 09:00-12:00',
+    parse: (raw, ctx) => parseBusinessHours(raw, ctx.problem),
+  } satisfies Setting<BusinessHours>,
   callCenterIds: pagePairs('PANCAKE_CALL_CENTER_IDS', '`page_id:sip_package_id,...`: the call center of each page, for call logs', '1234567890123456:sip-package-id'),
   syncStart: ruled('SYNC_START', 'where a first run starts when nothing is synced yet (the rule of --since)', startRule, (now) => new Date(now.getTime() - DEFAULT_START_MS), '30d', '2026-01-01'),
   lookbackMs: duration('SYNC_LOOKBACK', 'overlap re-read by incremental runs (catches records updated while the last run read)', 2 * 3_600_000, 0, 7 * 86_400_000),

@@ -230,24 +230,37 @@ function noteChanges(source: (typeof SOURCES)[number], relations: string[]): str
           select page_id, '${source.table}', conversation_id, min(at), max(at) from (${rows}) changed group by page_id, conversation_id${perDay}`;
 }
 
+const NOTE_EVENTS: Array<{ event: string; referencing: string; relations: string[] }> = [
+  { event: 'insert', referencing: 'new table as new_rows', relations: ['new_rows'] },
+  { event: 'update', referencing: 'old table as old_rows new table as new_rows', relations: ['old_rows', 'new_rows'] },
+  { event: 'delete', referencing: 'old table as old_rows', relations: ['old_rows'] },
+];
+
+/**
+ * The note function of a source table and event. `skipEmpty` (migration 0015): a statement that
+ * changed no row returns before the insert; an upsert fires both its insert and its update trigger,
+ * and in a backfill the update's transition tables are nearly always empty.
+ */
+function noteFunction(source: (typeof SOURCES)[number], { event, relations }: (typeof NOTE_EVENTS)[number], create: 'create' | 'create or replace', skipEmpty: boolean): string {
+  const guard = skipEmpty ? `if not exists (select from ${relations[relations.length - 1]}) then return null; end if; ` : '';
+  return `${create} function pancake_private.analytics_note_${source.table}_${event}() returns trigger language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+       begin ${guard}${noteChanges(source, relations)}; return null; end $$`;
+}
+
+/** Every note function, redefined in place (the triggers and the grants stay): with or without the empty-statement exit. */
+export function noteFunctions(skipEmpty: boolean): string[] {
+  return SOURCES.flatMap((source) => NOTE_EVENTS.map((event) => noteFunction(source, event, 'create or replace', skipEmpty)));
+}
+
 /**
  * Statement-level triggers with transition tables: one insert per statement, whatever its size.
  * SECURITY DEFINER so that a sync login needs no right on pancake_private to write the source tables.
  */
 function triggers(source: (typeof SOURCES)[number]): string[] {
-  const events: Array<{ event: string; referencing: string; relations: string[] }> = [
-    { event: 'insert', referencing: 'new table as new_rows', relations: ['new_rows'] },
-    { event: 'update', referencing: 'old table as old_rows new table as new_rows', relations: ['old_rows', 'new_rows'] },
-    { event: 'delete', referencing: 'old table as old_rows', relations: ['old_rows'] },
-  ];
-  return events.flatMap(({ event, referencing, relations }) => {
-    const fn = `pancake_private.analytics_note_${source.table}_${event}`;
-    return [
-      `create function ${fn}() returns trigger language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
-       begin ${noteChanges(source, relations)}; return null; end $$`,
-      `create trigger analytics_note_${event} after ${event} on pancake.${source.table} referencing ${referencing} for each statement execute function ${fn}()`,
-    ];
-  });
+  return NOTE_EVENTS.flatMap((note) => [
+    noteFunction(source, note, 'create', false),
+    `create trigger analytics_note_${note.event} after ${note.event} on pancake.${source.table} referencing ${note.referencing} for each statement execute function pancake_private.analytics_note_${source.table}_${note.event}()`,
+  ]);
 }
 
 /** Every summary table (analytics_<name>), for maintenance and for dropping. */

@@ -1,4 +1,4 @@
-import { CONVERSATION_TYPE, DAY, DISTINCT_PER_DAY, HOUR, MART, MONTH, PAGE_COLUMNS, WEEK, withPage, type ViewSpec } from './analytics-view-parts.js';
+import { CONVERSATION_TYPE, DAY, DISTINCT_PER_DAY, HOUR, MART, MONTH, PAGE_COLUMNS, WEEK, complete, withPage, type ViewSpec } from './analytics-view-parts.js';
 
 // Conversations and messages over time: per local day, per week or month, per local hour.
 
@@ -10,10 +10,12 @@ const MESSAGE_COUNTS: Array<[string, string]> = [
   ['page_notice_messages', 'Automatic messages of the page: greetings, away messages, platform notices (sender_kind page_notice).'],
 ];
 
-const sums = 'sum(messages)::int as messages, sum(customer_messages)::int as customer_messages, sum(employee_messages)::int as employee_messages, sum(bot_messages)::int as bot_messages, sum(page_notice_messages)::int as page_notice_messages';
+const dailyDone = complete(['inbox']);
+const WEEKDAYS = `(array['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'])`;
 
 function activePerPeriod(period: 'week' | 'month'): ViewSpec {
   const column = `${period}_start`;
+  const done = complete(['inbox'], period);
   return {
     name: `${period === 'week' ? 'weekly' : 'monthly'}_active_conversations`,
     comment: `Per page, local ${period} and conversation type: distinct conversations with messages in the ${period}, and the messages. Unlike summing daily_messages.active_conversations, a conversation active on several days counts once.`,
@@ -24,9 +26,10 @@ function activePerPeriod(period: 'week' | 'month'): ViewSpec {
       ['active_conversations', `Distinct conversations with at least one message (any sender) in the ${period}.`],
       ['conversations_with_customer_messages', `Distinct conversations in which the customer wrote in the ${period}.`],
       ...MESSAGE_COUNTS.map(([name, text]): [string, string] => [name, text.replace('that day', `in the ${period}`)]),
+      done.column,
     ],
     body: withPage(
-      `a.${column}, a.conversation_type, a.active_conversations, a.conversations_with_customer_messages, a.messages, a.customer_messages, a.employee_messages, a.bot_messages, a.page_notice_messages`,
+      `a.${column}, a.conversation_type, a.active_conversations, a.conversations_with_customer_messages, a.messages, a.customer_messages, a.employee_messages, a.bot_messages, a.page_notice_messages, ${done.sql}`,
       `select page_id, period_start as ${column}, conversation_type, active_conversations, conversations_with_customer_messages, messages, customer_messages, employee_messages, bot_messages, page_notice_messages
        from ${MART}.analytics_period_activity where period = '${period}'`,
     ),
@@ -46,15 +49,11 @@ export const ACTIVITY_VIEWS: ViewSpec[] = [
       ['page_initiated', 'Of those, started by the page: the first stored message came from an employee or a bot, and no ad click opened it (automatic greetings answer a customer who opened the chat, so they do not count as the page starting it).'],
       ['opened_from_ad', 'Of those, opened from an ad: an ad click (pancake.ad_clicks or an ad-click entry) at most a minute after the start.'],
       ['first_conversations_of_customers', 'Of those, the customer\'s first conversation with the page (no earlier stored conversation of the same customer_id): new customers by their first conversation, as in daily_new_customers.'],
+      dailyDone.column,
     ],
     body: withPage(
-      'a.day, a.conversation_type, a.new_conversations, a.new_conversations - a.page_initiated as customer_initiated, a.page_initiated, a.opened_from_ad, a.first_conversations_of_customers',
-      `select page_id, started_day as day, conversation_type, count(*)::int as new_conversations,
-              (count(*) filter (where page_initiated))::int as page_initiated,
-              (count(*) filter (where opened_from_ad))::int as opened_from_ad,
-              (count(*) filter (where customer_first_conversation))::int as first_conversations_of_customers
-       from ${MART}.analytics_conversations where started_day is not null
-       group by page_id, started_day, conversation_type`,
+      `a.day, a.conversation_type, a.new_conversations, a.new_conversations - a.page_initiated as customer_initiated, a.page_initiated, a.opened_from_ad, a.first_conversations_of_customers, ${dailyDone.sql}`,
+      `select page_id, day, conversation_type, new_conversations, page_initiated, opened_from_ad, first_conversations_of_customers from ${MART}.analytics_start_days`,
     ),
   },
   {
@@ -68,14 +67,12 @@ export const ACTIVITY_VIEWS: ViewSpec[] = [
       ['ad_clicks', 'Ad-click entries: customers opening the conversation from an ad (sender_kind ad_click).'],
       ['active_conversations', `Conversations with at least one message that day.${DISTINCT_PER_DAY}`],
       ['conversations_with_customer_messages', `Conversations in which the customer wrote that day.${DISTINCT_PER_DAY}`],
+      dailyDone.column,
     ],
     body: withPage(
-      'a.day, a.conversation_type, a.messages, a.customer_messages, a.employee_messages, a.bot_messages, a.page_notice_messages, a.ad_clicks, a.active_conversations, a.conversations_with_customer_messages',
-      `select page_id, day, conversation_type, ${sums}, sum(ad_clicks)::int as ad_clicks,
-              (count(*) filter (where messages > 0))::int as active_conversations,
-              (count(*) filter (where customer_messages > 0))::int as conversations_with_customer_messages
-       from ${MART}.analytics_conversation_days
-       group by page_id, day, conversation_type`,
+      `a.day, a.conversation_type, a.messages, a.customer_messages, a.employee_messages, a.bot_messages, a.page_notice_messages, a.ad_clicks, a.active_conversations, a.conversations_with_customer_messages, ${dailyDone.sql}`,
+      `select page_id, period_start as day, conversation_type, messages, customer_messages, employee_messages, bot_messages, page_notice_messages, ad_clicks, active_conversations, conversations_with_customer_messages
+       from ${MART}.analytics_period_activity where period = 'day'`,
     ),
   },
   activePerPeriod('week'),
@@ -92,11 +89,12 @@ export const ACTIVITY_VIEWS: ViewSpec[] = [
       ['conversation_type', CONVERSATION_TYPE],
       ...MESSAGE_COUNTS.map(([name, text]): [string, string] => [name, text.replace('that day', 'in that hour')]),
       ['new_conversations', 'Conversations that started in that hour (as daily_conversations.new_conversations).'],
+      dailyDone.column,
     ],
     body: withPage(
-      `a.day, extract(isodow from a.day)::int as weekday, trim(to_char(a.day, 'Day')) as weekday_name, a.hour, a.conversation_type,
-       a.messages, a.customer_messages, a.employee_messages, a.bot_messages, a.page_notice_messages, a.new_conversations`,
-      `select page_id, day, hour, conversation_type, messages, customer_messages, employee_messages, bot_messages, page_notice_messages, new_conversations
+      `a.day, a.weekday, ${WEEKDAYS}[a.weekday] as weekday_name, a.hour, a.conversation_type,
+       a.messages, a.customer_messages, a.employee_messages, a.bot_messages, a.page_notice_messages, a.new_conversations, ${dailyDone.sql}`,
+      `select page_id, day, weekday, hour, conversation_type, messages, customer_messages, employee_messages, bot_messages, page_notice_messages, new_conversations
        from ${MART}.analytics_hour_totals`,
     ),
   },

@@ -1,10 +1,13 @@
-import { DAY, MART, PAGE_COLUMNS, TAG_ID, withPage, type ViewSpec } from './analytics-view-parts.js';
+import { DAY, MART, PAGE_COLUMNS, TAG_ID, complete, withPage, type ViewSpec } from './analytics-view-parts.js';
 
-// Tags, calls and ads. A tag deleted in Pancake (gone from its tag list, or marked is_deactive) is
-// left out of the tag views, except the one named for including it.
+// Tags and calls (the ads views: analytics-views-campaigns.ts). A tag deleted in Pancake (gone
+// from its tag list, or marked is_deactive) is left out of the tag views, except the one named for
+// including it.
 
 const TAG_DELETED = `(t.deleted_at is not null or coalesce(t.raw -> 'is_deactive' = 'true'::jsonb, false))`;
 const TAG_JOIN = 'left join pancake.tags t on t.page_id = a.page_id and t.id = a.tag_id';
+const tagsDone = complete(['inbox']);
+const callsDone = complete(['calls']);
 
 function tagsApplied(includeDeleted: boolean): ViewSpec {
   const deleted: Array<[string, string]> = includeDeleted
@@ -12,7 +15,7 @@ function tagsApplied(includeDeleted: boolean): ViewSpec {
     : [];
   return {
     name: includeDeleted ? 'daily_tags_applied_including_deleted' : 'daily_tags_applied',
-    comment: `Per page, local day and tag: how often the tag was applied and removed that day, from each conversation's tag history (tag_histories). ${includeDeleted ? 'Deleted tags included, flagged in tag_deleted.' : 'Tags deleted in Pancake are left out (see daily_tags_applied_including_deleted).'} Conversations whose history the API did not send are not counted; pancake.stats_tags has the API's own daily counts.`,
+    comment: `Per page, local day and tag: how often the tag was applied and removed that day, from the conversations' tag histories (pancake.conversation_tag_events). ${includeDeleted ? 'Deleted tags included, flagged in tag_deleted.' : 'Tags deleted in Pancake are left out (see daily_tags_applied_including_deleted).'} Conversations whose history the API did not send are not counted, nor conversations deleted in Pancake; pancake.stats_tags has the API's own daily counts.`,
     columns: [
       ...PAGE_COLUMNS,
       ['day', `${DAY} Of the tag change.`],
@@ -22,14 +25,11 @@ function tagsApplied(includeDeleted: boolean): ViewSpec {
       ['times_applied', 'Times an employee added the tag to a conversation that day (adds up over days).'],
       ['times_removed', 'Times the tag was removed from a conversation that day (adds up over days).'],
       ['conversations_tagged', 'Distinct conversations the tag was added to that day. Distinct within the day; a conversation tagged again on another day counts again.'],
+      tagsDone.column,
     ],
     body: withPage(
-      `a.day, a.tag_id, coalesce(t.text, a.tag_text) as tag_text, ${includeDeleted ? `${TAG_DELETED} as tag_deleted, ` : ''}a.times_applied, a.times_removed, a.conversations_tagged`,
-      `select page_id, day, tag_id, max(tag_text) as tag_text,
-              (count(*) filter (where action = 'add'))::int as times_applied,
-              (count(*) filter (where action = 'remove'))::int as times_removed,
-              (count(distinct conversation_id) filter (where action = 'add'))::int as conversations_tagged
-       from ${MART}.analytics_tag_events group by page_id, day, tag_id`,
+      `a.day, a.tag_id, coalesce(t.text, a.tag_text) as tag_text, ${includeDeleted ? `${TAG_DELETED} as tag_deleted, ` : ''}a.times_applied, a.times_removed, a.conversations_tagged, ${tagsDone.sql}`,
+      `select page_id, day, tag_id, tag_text, times_applied, times_removed, conversations_tagged from ${MART}.analytics_tag_days`,
       `${TAG_JOIN}${includeDeleted ? '' : ` where not ${TAG_DELETED}`}`,
     ),
   };
@@ -48,7 +48,7 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
   tagsApplied(true),
   {
     name: 'conversations_per_tag',
-    comment: 'Per page and tag, now: conversations carrying the tag (pancake.conversation_tags), whenever it was applied. Tags deleted in Pancake are left out.',
+    comment: 'Per page and tag, now: conversations carrying the tag (pancake.conversation_tags), whenever it was applied. Tags deleted in Pancake are left out, and so are conversations deleted in Pancake (pancake.conversations.deleted_at).',
     columns: [
       ...PAGE_COLUMNS,
       ['tag_id', TAG_ID],
@@ -57,7 +57,9 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
     ],
     body: withPage(
       'a.tag_id, coalesce(t.text, a.tag_text) as tag_text, a.conversations',
-      'select page_id, tag_id, max(tag_text) as tag_text, count(*)::int as conversations from pancake.conversation_tags group by page_id, tag_id',
+      `select ct.page_id, ct.tag_id, max(ct.tag_text) as tag_text, count(*)::int as conversations from pancake.conversation_tags ct
+       where not exists (select from pancake.conversations c where c.page_id = ct.page_id and c.id = ct.conversation_id and c.deleted_at is not null)
+       group by ct.page_id, ct.tag_id`,
       `${TAG_JOIN} where not ${TAG_DELETED}`,
     ),
   },
@@ -71,9 +73,10 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
       ['inbound_calls', 'Calls a customer made to the shop (direction inbound).'],
       ['outbound_calls', 'Calls the shop made (direction outbound). Calls whose direction is unknown are in neither.'],
       ...CALL_COUNTS.slice(3),
+      callsDone.column,
     ],
     body: withPage(
-      'a.day, a.calls, a.answered_calls, a.calls - a.answered_calls as missed_calls, a.inbound_calls, a.outbound_calls, a.total_talk_seconds, round(a.total_talk_seconds::numeric / nullif(a.answered_calls, 0), 1) as average_talk_seconds',
+      `a.day, a.calls, a.answered_calls, a.calls - a.answered_calls as missed_calls, a.inbound_calls, a.outbound_calls, a.total_talk_seconds, round(a.total_talk_seconds::numeric / nullif(a.answered_calls, 0), 1) as average_talk_seconds, ${callsDone.sql}`,
       `select page_id, day, sum(calls)::int as calls, sum(answered_calls)::int as answered_calls,
               coalesce(sum(calls) filter (where direction = 'inbound'), 0)::int as inbound_calls, coalesce(sum(calls) filter (where direction = 'outbound'), 0)::int as outbound_calls,
               sum(total_talk_seconds)::bigint as total_talk_seconds
@@ -88,44 +91,11 @@ export const BUSINESS_VIEWS: ViewSpec[] = [
       ['day', DAY],
       ['direction', 'inbound (a customer called the shop), outbound (the shop called) or unknown (pancake.call_logs.direction).'],
       ...CALL_COUNTS,
+      callsDone.column,
     ],
     body: withPage(
-      'a.day, a.direction, a.calls, a.answered_calls, a.calls - a.answered_calls as missed_calls, a.total_talk_seconds, round(a.total_talk_seconds::numeric / nullif(a.answered_calls, 0), 1) as average_talk_seconds',
+      `a.day, a.direction, a.calls, a.answered_calls, a.calls - a.answered_calls as missed_calls, a.total_talk_seconds, round(a.total_talk_seconds::numeric / nullif(a.answered_calls, 0), 1) as average_talk_seconds, ${callsDone.sql}`,
       `select page_id, day, direction, calls, answered_calls, total_talk_seconds from ${MART}.analytics_call_days`,
-    ),
-  },
-  {
-    name: 'daily_ads',
-    comment: 'Per page, local day and ad: what the ad cost (pancake.stats_ads) against the conversations and new customers it brought (pancake.ad_clicks), and the cost of each. Sum spend and conversations over a period before dividing.',
-    columns: [
-      ...PAGE_COLUMNS,
-      ['day', DAY],
-      ['ad_id', 'Ad (pancake.stats_ads.ad_id, pancake.ad_clicks.ad_id).'],
-      ['ad_name', 'Ad name (pancake.stats_ads.ad_name).'],
-      ['campaign_id', 'Campaign of the ad.'],
-      ['currency', 'Currency of spend.'],
-      ['spend', 'Amount spent on the ad that day (pancake.stats_ads.spend); null when the ad statistics were not synced for the day.'],
-      ['impressions', 'Impressions that day.'],
-      ['clicks', 'Clicks on the ad as the ad platform counts them (pancake.stats_ads.clicks).'],
-      ['conversation_openings', 'Times a customer opened a conversation from the ad that day (pancake.ad_clicks).'],
-      ['conversations', 'Distinct conversations opened from the ad that day.'],
-      ['new_customers', 'Of those, the customer\'s first conversation with the page, started that day: new customers the ad brought.'],
-      ['cost_per_conversation', 'spend / conversations; null when either is missing or zero.'],
-      ['cost_per_new_customer', 'spend / new_customers; null when either is missing or zero.'],
-    ],
-    body: withPage(
-      'a.day, a.ad_id, a.ad_name, a.campaign_id, a.currency, a.spend, a.impressions, a.clicks, a.conversation_openings, a.conversations, a.new_customers, round(a.spend / nullif(a.conversations, 0), 2) as cost_per_conversation, round(a.spend / nullif(a.new_customers, 0), 2) as cost_per_new_customer',
-      `select page_id, day, ad_id, max(ad_name) as ad_name, max(campaign_id) as campaign_id, max(currency) as currency,
-              sum(spend) as spend, sum(impressions)::bigint as impressions, sum(clicks)::bigint as clicks,
-              coalesce(sum(conversation_openings), 0)::int as conversation_openings, coalesce(sum(conversations), 0)::int as conversations, coalesce(sum(new_customers), 0)::int as new_customers
-       from (
-         select page_id, day, ad_id, ad_name, campaign_id, currency, spend, impressions, clicks, null::int as conversation_openings, null::int as conversations, null::int as new_customers
-         from pancake.stats_ads
-         union all
-         select page_id, day, ad_id, null, null, null, null, null, null, conversation_openings, conversations, new_customers
-         from ${MART}.analytics_ad_days
-       ) u
-       group by page_id, day, ad_id`,
     ),
   },
 ];

@@ -1,60 +1,17 @@
-import { DAY, MART, PAGE_COLUMNS, TAG_ID, withPage, type ViewSpec } from './analytics-view-parts.js';
+import { DAY, MART, PAGE_COLUMNS, complete, withPage, type ViewSpec } from './analytics-view-parts.js';
 
-// The views 0013_pancake_names adds (daily_campaigns next to daily_ads, daily_ratings) and the ones
-// it redefines: the tag views read pancake.conversation_tag_events, and daily_ads keeps ads apart
-// by stats_ads.ad_key. Frozen with the migration like any DDL.
+// What the ads cost against what they brought: per ad (daily_ads, ads kept apart by
+// stats_ads.ad_key), per campaign (daily_campaigns), and the customers' ratings (daily_ratings).
+// Money is 0, not null, on a day whose statistics were synced and did not list the ad or campaign;
+// null only on a day they were not synced (see complete).
 
-// ---- Redefined by 0013 (same columns as in 0008, in the same order; daily_ads gains ad_key at the
-// end). Only the source changes: reconcile with later changes to these views' structure here.
+const adsDone = complete(['ads', 'inbox']);
+const campaignsDone = complete(['campaigns', 'inbox']);
+const ratingsDone = complete(['ratings']);
 
-const TAG_DELETED = `(t.deleted_at is not null or coalesce(t.raw -> 'is_deactive' = 'true'::jsonb, false))`;
-const TAG_JOIN = 'left join pancake.tags t on t.page_id = a.page_id and t.id = a.tag_id';
-
-/**
- * The local date of `at` in `zone` as pancake-sync names zones ('UTC+7' a fixed offset, east
- * positive; else an IANA name): pancake_private.local_time written out, because a view's reader
- * must be allowed to call every function it calls, and readers may not enter pancake_private.
- */
-function localDay(at: string, zone: string): string {
-  return `(case when ${zone} ~ '^UTC[+-][0-9]{1,2}(:[0-9]{2})?$'
-      then (${at} at time zone 'UTC') + (case when substr(${zone}, 4, 1) = '-' then -1 else 1 end) * (substr(${zone}, 5) || case when position(':' in ${zone}) > 0 then '' else ':00' end)::interval
-      else ${at} at time zone ${zone} end)::date`;
-}
-
-/** The tag events with their local day, in the zone the page's analytics use (pancake.pages.zone). */
-const TAG_EVENTS = `
-  select e.page_id, ${localDay('e.at', 'z.zone')} as day, e.conversation_id, e.action, e.tag_id, e.tag_text
-  from pancake.conversation_tag_events e join pancake.pages z on z.id = e.page_id and z.zone is not null
-  where e.at is not null and e.action is not null and e.tag_id is not null`;
-
-function tagsApplied(includeDeleted: boolean): ViewSpec {
-  const deleted: Array<[string, string]> = includeDeleted
-    ? [['tag_deleted', 'True when the tag was deleted in Pancake: gone from the page\'s tag list (pancake.tags.deleted_at) or marked is_deactive.']]
-    : [];
-  return {
-    name: includeDeleted ? 'daily_tags_applied_including_deleted' : 'daily_tags_applied',
-    comment: `Per page, local day and tag: how often the tag was applied and removed that day, from the conversations' tag histories (pancake.conversation_tag_events). ${includeDeleted ? 'Deleted tags included, flagged in tag_deleted.' : 'Tags deleted in Pancake are left out (see daily_tags_applied_including_deleted).'} Conversations whose history the API did not send are not counted; pancake.stats_tags has the API's own daily counts.`,
-    columns: [
-      ...PAGE_COLUMNS,
-      ['day', `${DAY} Of the tag change.`],
-      ['tag_id', TAG_ID],
-      ['tag_text', 'Tag label (pancake.tags.text, else the label in the history).'],
-      ...deleted,
-      ['times_applied', 'Times an employee added the tag to a conversation that day (adds up over days).'],
-      ['times_removed', 'Times the tag was removed from a conversation that day (adds up over days).'],
-      ['conversations_tagged', 'Distinct conversations the tag was added to that day. Distinct within the day; a conversation tagged again on another day counts again.'],
-    ],
-    body: withPage(
-      `a.day, a.tag_id, coalesce(t.text, a.tag_text) as tag_text, ${includeDeleted ? `${TAG_DELETED} as tag_deleted, ` : ''}a.times_applied, a.times_removed, a.conversations_tagged`,
-      `select page_id, day, tag_id, max(tag_text) as tag_text,
-              (count(*) filter (where action = 'add'))::int as times_applied,
-              (count(*) filter (where action = 'remove'))::int as times_removed,
-              (count(distinct conversation_id) filter (where action = 'add'))::int as conversations_tagged
-       from (${TAG_EVENTS}) ev group by page_id, day, tag_id`,
-      `${TAG_JOIN}${includeDeleted ? '' : ` where not ${TAG_DELETED}`}`,
-    ),
-  };
-}
+/** The row's day lies in the days the stream's statistics were synced (in the page's zone): what they did not list was 0. */
+const synced = (stream: 'ads' | 'campaigns') => `a.day >= p.${stream}_first_day and a.day <= p.${stream}_last_day`;
+const zeroWhenSynced = (column: string, stream: 'ads' | 'campaigns') => `coalesce(a.${column}, case when ${synced(stream)} then 0 end) as ${column}`;
 
 const DAILY_ADS: ViewSpec = {
   name: 'daily_ads',
@@ -66,18 +23,20 @@ const DAILY_ADS: ViewSpec = {
     ['ad_name', 'Ad name (pancake.stats_ads.ad_name).'],
     ['campaign_id', 'Campaign of the ad (pancake_analytics.daily_campaigns).'],
     ['currency', 'Currency of spend.'],
-    ['spend', 'Amount spent on the ad that day (pancake.stats_ads.spend); null when the ad statistics were not synced for the day.'],
-    ['impressions', 'Impressions that day.'],
-    ['clicks', 'Clicks on the ad as the ad platform counts them (pancake.stats_ads.clicks).'],
+    ['spend', 'Amount spent on the ad that day (pancake.stats_ads.spend); 0 when the day\'s ads statistics were synced and did not list the ad; null only when they were not synced for the day (see complete).'],
+    ['impressions', 'Impressions that day; 0 and null as for spend.'],
+    ['clicks', 'Clicks on the ad as the ad platform counts them (pancake.stats_ads.clicks); 0 and null as for spend.'],
     ['conversation_openings', 'Times a customer opened a conversation from the ad that day (pancake.ad_clicks).'],
     ['conversations', 'Distinct conversations opened from the ad that day.'],
     ['new_customers', 'Of those, the customer\'s first conversation with the page, started that day: new customers the ad brought.'],
     ['cost_per_conversation', 'spend / conversations; null when either is missing or zero.'],
     ['cost_per_new_customer', 'spend / new_customers; null when either is missing or zero.'],
     ['ad_key', 'The ad within the day (pancake.stats_ads.ad_key): its id, or for an ad the answer gave no id, a key made from its campaign, ad set and name. Group by it, not by ad_name.'],
+    adsDone.column,
   ],
   body: withPage(
-    'a.day, a.ad_id, a.ad_name, a.campaign_id, a.currency, a.spend, a.impressions, a.clicks, a.conversation_openings, a.conversations, a.new_customers, round(a.spend / nullif(a.conversations, 0), 2) as cost_per_conversation, round(a.spend / nullif(a.new_customers, 0), 2) as cost_per_new_customer, a.ad_key',
+    `a.day, a.ad_id, a.ad_name, a.campaign_id, a.currency, ${['spend', 'impressions', 'clicks'].map((c) => zeroWhenSynced(c, 'ads')).join(', ')},
+     a.conversation_openings, a.conversations, a.new_customers, round(a.spend / nullif(a.conversations, 0), 2) as cost_per_conversation, round(a.spend / nullif(a.new_customers, 0), 2) as cost_per_new_customer, a.ad_key, ${adsDone.sql}`,
     `select page_id, day, ad_key, max(ad_id) as ad_id, max(ad_name) as ad_name, max(campaign_id) as campaign_id, max(currency) as currency,
             sum(spend) as spend, sum(impressions)::bigint as impressions, sum(clicks)::bigint as clicks,
             coalesce(sum(conversation_openings), 0)::int as conversation_openings, coalesce(sum(conversations), 0)::int as conversations, coalesce(sum(new_customers), 0)::int as new_customers
@@ -91,11 +50,6 @@ const DAILY_ADS: ViewSpec = {
      group by page_id, day, ad_key`,
   ),
 };
-
-/** The views 0013 redefines, in place (create or replace). */
-export const REDEFINED_VIEWS: ViewSpec[] = [tagsApplied(false), tagsApplied(true), DAILY_ADS];
-
-// ---- New in 0013.
 
 /** Which campaign each ad belongs to, from the ads and the campaigns answers. */
 const AD_CAMPAIGNS = `
@@ -116,9 +70,9 @@ const DAILY_CAMPAIGNS: ViewSpec = {
     ['currency', 'Currency of the money columns.'],
     ['daily_budget', 'Daily budget (the largest among the campaign\'s rows that day: when Pancake splits a campaign into ad sets with budgets of their own, see pancake.stats_campaigns).'],
     ['lifetime_budget', 'Lifetime budget (as daily_budget).'],
-    ['spend', 'Amount spent on the campaign that day (sum of its rows in pancake.stats_campaigns); null when the campaign statistics were not synced for the day.'],
-    ['impressions', 'Impressions that day.'],
-    ['clicks', 'Link clicks that day (pancake.stats_campaigns.clicks).'],
+    ['spend', 'Amount spent on the campaign that day (sum of its rows in pancake.stats_campaigns); 0 when the day\'s campaign statistics were synced and did not list it; null only when they were not synced for the day (see complete).'],
+    ['impressions', 'Impressions that day; 0 and null as for spend.'],
+    ['clicks', 'Link clicks that day (pancake.stats_campaigns.clicks); 0 and null as for spend.'],
     ['results', 'Results (the campaign\'s objective) that day, when the answer gives them.'],
     ['purchases', 'Purchases the ad platform attributes to the campaign that day.'],
     ['conversation_openings', 'Times a customer opened a conversation from one of the campaign\'s ads that day (pancake.ad_clicks).'],
@@ -126,9 +80,11 @@ const DAILY_CAMPAIGNS: ViewSpec = {
     ['new_customers', 'Of those, the customer\'s first conversation with the page, started that day: new customers the campaign brought.'],
     ['cost_per_conversation', 'spend / conversations; null when either is missing or zero.'],
     ['cost_per_new_customer', 'spend / new_customers; null when either is missing or zero.'],
+    campaignsDone.column,
   ],
   body: withPage(
-    'a.day, a.campaign_key, a.campaign_id, a.campaign_name, a.status, a.currency, a.daily_budget, a.lifetime_budget, a.spend, a.impressions, a.clicks, a.results, a.purchases, a.conversation_openings, a.conversations, a.new_customers, round(a.spend / nullif(a.conversations, 0), 2) as cost_per_conversation, round(a.spend / nullif(a.new_customers, 0), 2) as cost_per_new_customer',
+    `a.day, a.campaign_key, a.campaign_id, a.campaign_name, a.status, a.currency, a.daily_budget, a.lifetime_budget, ${['spend', 'impressions', 'clicks'].map((c) => zeroWhenSynced(c, 'campaigns')).join(', ')},
+     a.results, a.purchases, a.conversation_openings, a.conversations, a.new_customers, round(a.spend / nullif(a.conversations, 0), 2) as cost_per_conversation, round(a.spend / nullif(a.new_customers, 0), 2) as cost_per_new_customer, ${campaignsDone.sql}`,
     `select page_id, day, campaign_key, max(campaign_id) as campaign_id, max(campaign_name) as campaign_name, max(status) as status, max(currency) as currency,
             max(daily_budget) as daily_budget, max(lifetime_budget) as lifetime_budget, sum(spend) as spend, sum(impressions)::bigint as impressions, sum(clicks)::bigint as clicks,
             sum(results) as results, sum(purchases) as purchases,
@@ -156,14 +112,15 @@ const DAILY_RATINGS: ViewSpec = {
     ['ratings', 'Ratings given that day.'],
     ['average_rating', 'Average stars of that day\'s ratings (1 to 5), to two decimals.'],
     ...STARS.map(([column, stars]): [string, string] => [column, `Ratings of ${stars} star${stars > 1 ? 's' : ''} that day.`]),
+    ratingsDone.column,
   ],
   body: withPage(
-    `a.day, a.ratings, round(a.stars::numeric / nullif(a.ratings, 0), 2) as average_rating, ${STARS.map(([column]) => `a.${column}`).join(', ')}`,
+    `a.day, a.ratings, round(a.stars::numeric / nullif(a.ratings, 0), 2) as average_rating, ${STARS.map(([column]) => `a.${column}`).join(', ')}, ${ratingsDone.sql}`,
     `select page_id, day, coalesce(sum(feedbacks), 0)::int as ratings, coalesce(sum(feedbacks * rating), 0)::int as stars,
             ${STARS.map(([column, stars]) => `coalesce(sum(feedbacks) filter (where rating = ${stars}), 0)::int as ${column}`).join(',\n            ')}
      from pancake.stats_customer_feedbacks group by page_id, day`,
   ),
 };
 
-/** The views 0013 adds. */
-export const CAMPAIGN_VIEWS: ViewSpec[] = [DAILY_CAMPAIGNS, DAILY_RATINGS];
+/** daily_ads, daily_campaigns, daily_ratings. */
+export const CAMPAIGN_VIEWS: ViewSpec[] = [DAILY_ADS, DAILY_CAMPAIGNS, DAILY_RATINGS];

@@ -5,6 +5,7 @@ import type { PancakeConversation, PancakeMessage } from '../pancake/types.js';
 import type { FaultOptions } from './http/faults.js';
 import type { OtherClientLoad } from './http/rate-limit.js';
 import type { PageListStatus } from './http/routes/route.js';
+import type { RequestHold } from './http/holds.js';
 import type { Endpoint, RequestLogEntry } from './http/request-log.js';
 import type { LiveShopOptions, LiveShopStats } from './live/live-shop.js';
 import type { EntitySimulator } from './live/record-changes.js';
@@ -106,6 +107,12 @@ export interface Simulator extends EntitySimulator {
   revokePageToken(pageId: string): void;
   /** Rewrites answers before they are sent (e.g. an endpoint answering 404 for one page); null removes it. */
   setResponseOverride(override: ResponseOverride | null): void;
+  /**
+   * Holds the answers to the requests `which` picks (it sees every request on arrival, in order)
+   * until `release()`: the client waits as on a slow server. For a test that must act at a known
+   * point of a client's work (kill it after its n-th request) instead of racing it with a timer.
+   */
+  holdRequests(which: (entry: RequestLogEntry) => boolean): RequestHold;
   /** Starts (or, with null, stops) listings that stop moving forward (PagingFaults). */
   setPagingFaults(faults: PagingFaults | null): void;
   /**

@@ -9,6 +9,7 @@ export type { EntitySimulator } from './live/record-changes.js';
 export type { LiveChangeKind, LiveShopOptions, LiveShopStats } from './live/live-shop.js';
 export { FAULT_KINDS, TRANSIENT_FAULT_KINDS, type FaultKind, type FaultOptions } from './http/faults.js';
 export type { Endpoint, RequestLogEntry } from './http/request-log.js';
+export type { RequestHold } from './http/holds.js';
 export type { OtherClientLoad } from './http/rate-limit.js';
 export type { PageListStatus } from './http/routes/route.js';
 

@@ -3,13 +3,16 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { PancakeClient } from '../pancake/client.js';
 import { PancakeError } from '../pancake/errors.js';
-import { keepAnalyticsCurrent } from '../warehouse/analytics/keep.js';
+import { businessHoursOf } from '../business-hours.js';
+import { COVERAGE_AFTER_REFRESH } from '../warehouse/analytics/coverage.js';
+import { SUMMARY_SOURCE_TABLES, keepAnalyticsCurrent } from '../warehouse/analytics/refresh-schedule.js';
 import type { Database } from '../warehouse/schema.js';
 import type { LockSession } from '../warehouse/locks.js';
 import type { PageCounts, PageHealth, RunFailure, RunWarning } from '../warehouse/runs.js';
 import { errorKind, errorMessage, failureLogFields, NoTokenRenewalError, unavailableReason } from './errors.js';
 import { lockedWarning } from './lock-skips.js';
 import { pageTokens } from './page-tokens.js';
+import { createRecentFirst } from './recent-first.js';
 import { isInterruption } from './shutdown.js';
 import { guardStream } from './stream-guard.js';
 import type { ProgressReporter } from './progress.js';
@@ -115,9 +118,15 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
     const promise = new Promise<StreamStatus | null>((resolve) => (settle = resolve));
     started.set(stream.name, { promise, settle: (status) => settle(status) });
   }
+  // The newest days first (recent-first.ts): the other streams start once they are complete.
+  const walk = streams.find((s) => s.newestFirst === 'walk');
+  const recent = walk ? createRecentFirst(settings, streams.some((s) => s.newestFirst === 'follow')) : null;
   const runOne = async (stream: Stream): Promise<StreamStatus> => {
     const status = await runStream(stream);
     started.get(stream.name)?.settle(status);
+    // Ended, for whatever reason: it no longer holds the others back.
+    if (stream.newestFirst === 'walk') recent?.walkReachedHorizon();
+    if (stream.newestFirst === 'follow') recent?.followerCaughtUp();
     return status;
   };
   const runStream = async (stream: Stream): Promise<StreamStatus> => {
@@ -125,7 +134,7 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
     // run (`follows`: messages follow the conversations walk), if selected. A follower whose
     // upstream another process holds is skipped like a dependent: that process follows it.
     const upstreamStart = stream.follows ? started.get(stream.follows)?.promise : undefined;
-    const before = await Promise.all([...(stream.after ?? []).map((name) => finished.get(name)), upstreamStart]);
+    const before = await Promise.all([...(stream.after ?? []).map((name) => finished.get(name)), upstreamStart, stream.newestFirst ? undefined : recent?.complete]);
     const counts = zero();
     const t0 = Date.now();
     if (pageFailed) {
@@ -148,7 +157,7 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
         guardStream({ pageId: page.id, stream: stream.name, log: streamLog, warnings }, (onStorageWarning, onWarning) => {
           // Holding its lock: a stream that follows this one may start now.
           started.get(stream.name)?.settle(null);
-          return tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, onStorageWarning, onWarning, ...(upstream && { upstream }) }));
+          return tokens.retryOnRefusal(() => stream.run({ page, client, db, settings, log: streamLog, counts, onStorageWarning, onWarning, ...(upstream && { upstream }), ...(recent && stream.newestFirst && { recentFirst: recent }) }));
         }),
       );
       if ('heldBy' in locked) {
@@ -202,7 +211,12 @@ export async function syncPage(deps: PageSyncDeps, page: PageInfo, sink: PageSyn
   // The streams of a page run side by side; the client's per-token limiter and global request
   // limit keep the load in bounds, and `after` keeps dependent streams in order.
   for (const stream of streams) finished.set(stream.name, runOne(stream));
-  await keepAnalyticsCurrent(db, page, pageLog, Promise.all(finished.values()), { signal: deps.stopSignal });
+  const analytics = { ...page, inquiryGapSeconds: config.inquiryGapMs / 1000, businessHours: businessHoursOf(config.businessHours, page.id) };
+  const summarized = (stream: Stream) => SUMMARY_SOURCE_TABLES.includes(stream.table ?? '');
+  const done = (selected: Stream[]) => Promise.all(selected.map((s) => finished.get(s.name)));
+  const others = streams.filter((s) => !summarized(s));
+  const restCovered = others.some((s) => COVERAGE_AFTER_REFRESH.includes(s.name));
+  await keepAnalyticsCurrent(db, analytics, pageLog, { sources: done(streams.filter(summarized)), rest: done(others), restCovered, signal: deps.stopSignal });
   recordHealth();
 }
 

@@ -4,6 +4,7 @@ import type { PancakeClient } from '../pancake/client.js';
 import type { SettingValues } from '../settings.js';
 import type { Database } from '../warehouse/schema.js';
 import type { StorageWarning } from '../warehouse/storage-warnings.js';
+import type { RecentFirst } from './recent-first.js';
 
 /** A page being synced, with the zone its day boundaries use. */
 export interface PageInfo {
@@ -55,6 +56,8 @@ export interface StreamContext {
   counts: StreamCounts;
   /** Where records stored in reduced form are reported (the run summary's warnings); absent: nowhere. */
   onStorageWarning?: (warning: StorageWarning) => void;
+  /** The page's newest days (recent-first.ts), for the streams that read them first. */
+  recentFirst?: RecentFirst;
   /**
    * Where a stream reports what the operator should know but that did not fail it (a walk the API
    * stopped moving forward): logged once and kept in the run summary's warnings; absent: the log only.
@@ -84,6 +87,12 @@ export interface Stream {
    * API description); `--streams` still selects them.
    */
   optIn?: string;
+  /**
+   * Its part in reading a page's newest days first (recent-first.ts): `walk` reads the records and
+   * pauses past the newest days, `follow` reads what they hold. While they have not caught up, the
+   * page's other streams wait: the newest days get the page's whole request budget.
+   */
+  newestFirst?: 'walk' | 'follow';
   run(ctx: StreamContext): Promise<void>;
   /** What a run would fetch, for --dry-run; reads the warehouse and writes nothing. */
   plan(ctx: StreamContext): Promise<StreamPlan>;

@@ -82,6 +82,12 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
   ctx.log.debug({ stream: source.stream, segments: plan.segments, windows: windows.length }, 'planned windows');
 
   for (const [index, window] of windows.entries()) {
+    // Past the page's newest days (recent-first.ts): their messages go first.
+    const recent = ctx.recentFirst;
+    if (recent && windows.slice(index).every((w) => w.until <= recent.horizon)) {
+      recent.walkReachedHorizon();
+      await recent.complete;
+    }
     if (stuck.has(window.direction)) continue;
     let finished = false;
     for await (const batch of source.read(ctx, window, window.position)) {
@@ -122,6 +128,7 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
     if (!finished) throw new Error(`${source.stream}: the walk of window ${window.since.toISOString()}..${window.until.toISOString()} ended without finishing it`);
     if (!stuck.has(window.direction)) ctx.counts.unitsDone += 1;
   }
+  ctx.recentFirst?.walkReachedHorizon();
   // A stream walked from scratch in this run needs no sweep; nor does one whose walk got stuck.
   if (source.sweep && !fresh && stuck.size === 0 && hasCoverage) await sweepIfDue(ctx, source, source.sweep, { coveredFrom: coverage.coveredFrom, watermark: coverage.watermark });
 }
@@ -169,6 +176,8 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
   costPerWindow: string;
   /** Overrides the dry-run plan (when the stream knows better than one request per window). */
   plan?(ctx: StreamContext): Promise<StreamPlan>;
+  /** See Stream.newestFirst: the walk that reads a page's newest days first. */
+  newestFirst?: 'walk';
   /** A list stream that sweeps re-lists its covered range now and then (sweep.ts). */
   sweep?: SweepTarget<Rec>;
 }
@@ -201,6 +210,7 @@ export function windowedStream<Rec, Row extends { raw: unknown }, Position>(spec
       }
     },
     plan: spec.plan ?? ((ctx) => windowedPlan(ctx, spec.name, spec.costPerWindow, spec.sweep !== undefined)),
+    ...(spec.newestFirst && { newestFirst: spec.newestFirst }),
   };
 }
 

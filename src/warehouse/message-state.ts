@@ -62,6 +62,16 @@ export async function staleConversations(db: Queryable, pageId: string, after: S
   return query.orderBy(sql`c.updated_at desc nulls first`).orderBy('c.id', 'desc').limit(limit).execute();
 }
 
+/** Whether any conversation of a page updated at or after `since` (or never) waits for messages. */
+export async function anyStaleSince(db: Queryable, pageId: string, since: Date): Promise<boolean> {
+  const row = await staleFilter(pageId)(db)
+    .where((eb) => eb.or([eb('c.updated_at', '>=', since), eb('c.updated_at', 'is', null)]))
+    .select('c.id')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * How many conversations of a page wait for messages, the messages the API reports for them, and
  * the requests their walks should take: a full walk reads floor(count / per batch) + 1 batches (the

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../migrations/index.js';
+import { ensureAnalyticsViews } from '../../migrations/parts/analytics-views.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { refreshPendingAnalytics } from './analytics/refresh.js';
@@ -129,6 +130,7 @@ export async function migrateToLatest(db: Kysely<Database>, options: MigrateOpti
   const status = await schemaStatus(db);
   if (status.unknown.length > 0) throw new SchemaTooNewError(status.unknown);
   if (status.pending.length === 0) {
+    if (await ensureViews(db)) await applyReaderRole(db);
     await repairPageTokenStore(db, options.log);
     return { applied: [] };
   }
@@ -159,6 +161,7 @@ export async function migrateToLatest(db: Kysely<Database>, options: MigrateOpti
     const failed = results?.find((r: MigrationResultSet['results'] extends (infer R)[] | undefined ? R : never) => r.status === 'Error');
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+  await ensureViews(db);
   // Whoever applied them owns the new tables: only they can give the reader role access.
   await applyReaderRole(db);
   await repairPageTokenStore(db, options.log);
@@ -168,6 +171,21 @@ export async function migrateToLatest(db: Kysely<Database>, options: MigrateOpti
     throw new Error(`The migrations are applied, but summarizing the stored history for the analytics views failed (${error instanceof Error ? error.message : String(error)}); the next sync tries again.`, { cause: error });
   });
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/**
+ * The analytics views, which are not versioned: recreated when their definitions changed
+ * (migrations/parts/analytics-views.ts); true when they were. Dropping a view waits for the
+ * readers using it, within the migrations' bound.
+ */
+async function ensureViews(db: Kysely<Database>): Promise<boolean> {
+  try {
+    return await ensureAnalyticsViews(db, MIGRATION_STATEMENT_LOCK_TIMEOUT);
+  } catch (error) {
+    if (!isLockNotAvailable(error)) throw error;
+    const holders = await describeSessions(db, await sessionsLocking(db, await warehouseTables(db)));
+    throw new LockWaitTimeoutError(`recreating the analytics views waited ${MIGRATION_STATEMENT_LOCK_TIMEOUT} for ${holders ?? 'another session'} (a long query, an open transaction); the views are as they were: run again when it ends, or end it`, { cause: error });
+  }
 }
 
 /** The tables and views of the schemas analysts read, whose locks a migration may wait for. */

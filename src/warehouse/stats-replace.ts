@@ -29,6 +29,21 @@ export function rowsNotInPart<Row>(spec: TableSpec<Row>, pageId: string, firstDa
   };
 }
 
+/**
+ * Deletes the page's rows except those of the days [keep.firstDay, keep.lastDay] (every row when
+ * `keep` is null): after a zone change, the rows of the old zone, whose days the new one reads again.
+ */
+export function rowsOutsidePart<Row>(spec: TableSpec<Row>, pageId: string, keep: { firstDay: string; lastDay: string } | null): WritePart {
+  const [schema, table] = spec.table.split('.') as [string, string];
+  return {
+    size: 0,
+    counts: true,
+    render: (p) =>
+      `delete from ${quote(schema)}.${quote(table)} as t where t.page_id = ${p.add(pageId)}` +
+      (keep === null ? '' : ` and t.day not between ${p.add(keep.firstDay)}::date and ${p.add(keep.lastDay)}::date`),
+  };
+}
+
 function param(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   return value ?? null;

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.js';
 import { SUMMARY_TABLES } from '../../src/warehouse/analytics/days.js';
-import { keepAnalyticsCurrent } from '../../src/warehouse/analytics/keep.js';
+import { keepAnalyticsCurrent } from '../../src/warehouse/analytics/refresh-schedule.js';
 import { refreshAnalytics } from '../../src/warehouse/analytics/refresh.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { migrateToLatest, schemaStatus } from '../../src/warehouse/migrate.js';
@@ -154,10 +154,12 @@ describe('analytics model and summaries', () => {
     const [conversation] = (await sql<{ id: string }>`select id from pancake.conversations where page_id = ${page} order by id limit 1`.execute(h.db)).rows;
     const before = await hourTotals();
     await sql`insert into pancake.messages (page_id, id, conversation_id, inserted_at, sender_kind, raw) values (${page}, 'late-1', ${conversation!.id}, now(), 'customer', '{}')`.execute(h.db);
+    await sql`insert into pancake.customers (page_id, id, customer_id, inserted_at, raw) values (${page}, 'late-customer', 'late-k', now(), '{}')`.execute(h.db);
     await refreshAnalytics(h.db, { id: page, timezone: zone }, { totals: false });
     expect(await hourTotals()).toEqual(before);
-    // Only the new message's day: the conversation's other days are unchanged.
-    expect(await notes()).toEqual(['days']);
+    // Only the new message's day: the conversation's other days are unchanged. The customer's day
+    // note names no conversation: it waits, untouched, for the refresh that redoes the totals.
+    expect(await notes()).toEqual(['customers', 'days']);
     await refreshAnalytics(h.db, { id: page, timezone: zone });
     expect(await notes()).toEqual([]);
     const incremental = await summaries(h.db);
@@ -177,12 +179,31 @@ describe('analytics model and summaries', () => {
     expect(shifted).toEqual([]);
   });
 
+  it('the last refresh runs once the streams it summarizes are done, while the others (statistics) still run', async () => {
+    const [page] = h.sim.data.pages;
+    const [conversation] = (await sql<{ id: string }>`select id from pancake.conversations where page_id = ${page!.id} order by id limit 1`.execute(h.db)).rows;
+    await sql`insert into pancake.messages (page_id, id, conversation_id, inserted_at, sender_kind, raw) values (${page!.id}, 'late-2', ${conversation!.id}, now(), 'customer', '{}')`.execute(h.db);
+    let refreshed: () => void = () => {};
+    const refreshedNow = new Promise<void>((resolve) => (refreshed = resolve));
+    const log = pino({ level: 'debug' }, { write: (line: string) => /refreshed$/.test((JSON.parse(line) as { msg: string }).msg) && refreshed() });
+    let release: () => void = () => {};
+    const others = new Promise<void>((resolve) => (release = resolve));
+    let finished = false;
+    const run = keepAnalyticsCurrent(h.db, { id: page!.id, timezone: 'UTC' }, log, { sources: Promise.resolve('sources done'), rest: others }).then((v) => ((finished = true), v));
+    await refreshedNow;
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pancake_private.analytics_dirty where page_id = ${page!.id}`.execute(h.db);
+    expect(rows).toEqual([{ n: 0 }]);
+    expect(finished).toBe(false);
+    release();
+    expect(await run).toBe('sources done');
+  });
+
   it('a refresh that fails does not fail the sync: it says so and keeps the change notes for the next one', async () => {
     const [page] = h.sim.data.pages;
     await sql`insert into pancake_private.analytics_dirty (page_id, source) values (${page!.id}, 'rebuild')`.execute(h.db);
     const lines: Array<{ level: number; msg: string }> = [];
     const log = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string }) });
-    const result = await keepAnalyticsCurrent(h.db, { id: page!.id, timezone: 'Not/A_Zone' }, log, Promise.resolve('streams done'));
+    const result = await keepAnalyticsCurrent(h.db, { id: page!.id, timezone: 'Not/A_Zone' }, log, { sources: Promise.resolve('streams done') });
     expect(result).toBe('streams done');
     expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual([expect.stringMatching(/analytics summaries of page .* were not refreshed .*time zone.*the next sync catches up/)]);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from pancake_private.analytics_dirty where page_id = ${page!.id}`.execute(h.db);

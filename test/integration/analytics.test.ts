@@ -66,6 +66,8 @@ describe('pancake_analytics views', () => {
       {
         page_id: P1, page_name: 'Shop Một', channel: 'facebook', day: '2026-03-04', conversation_type: 'INBOX', conversations: 3, answered: 1, unanswered: 2, page_initiated: 0,
         median_employee_response_seconds: 1200, p90_employee_response_seconds: 1200, answered_by_bot: 1, median_bot_response_seconds: 3,
+        // No opening hours: business seconds are the wall-clock ones. Nothing was synced: no day is complete.
+        median_employee_response_business_seconds: 1200, p90_employee_response_business_seconds: 1200, complete: false,
       },
     ]);
   });

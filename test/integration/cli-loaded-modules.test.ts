@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../../src/config.js';
+import { sourceOfCompiled } from '../support/compiled-cli.js';
 import { REPO_ROOT, createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 
 const isSimulatorModule = (file: string): boolean => file.startsWith('src/simulator/') || file.startsWith('dist/src/simulator/');
@@ -32,7 +33,13 @@ describe('the modules a command loads', () => {
     const hook = join(REPO_ROOT, 'test', 'support', 'module-log.mjs');
     const result = await runCli(args, { ...env, MODULE_LOG: log, NODE_OPTIONS: `--import=${hook}` });
     const urls = readFileSync(log, 'utf8').split('\n').filter((line) => line !== '');
-    const files = urls.filter((url) => url.startsWith('file:') && !url.includes('/node_modules/')).map((url) => relative(REPO_ROOT, fileURLToPath(url)));
+    // The CLI runs compiled (test/support/compiled-cli.ts): each file it loaded is named by its source.
+    const files = urls.filter((url) => url.startsWith('file:')).flatMap((url) => {
+      const file = fileURLToPath(url);
+      const source = sourceOfCompiled(file);
+      if (source !== null) return [source];
+      return file.includes('/node_modules/') ? [] : [relative(REPO_ROOT, file)];
+    });
     return { code: result.code, output: result.stdout + result.stderr, files };
   }
 

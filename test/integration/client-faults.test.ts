@@ -9,6 +9,7 @@ import { faultOptionsFromFlags } from '../../src/commands/simulate.js';
 import { createPancakeClient, type PancakeClient } from '../../src/pancake/client.js';
 import { PancakeError } from '../../src/pancake/errors.js';
 import { FAULT_KINDS, type FaultOptions, type RequestLogEntry, type Simulator, TRANSIENT_FAULT_KINDS, startSimulator } from '../../src/simulator/index.js';
+import { waitUntil } from '../support/wait.js';
 
 const DAY_S = 86_400;
 const RETRY_AFTER_S = 1;
@@ -67,7 +68,7 @@ async function walkEverything(client: PancakeClient) {
 
 async function settled(): Promise<void> {
   // A 'timeout' fault answers (and writes) after the client gave up: wait for those answers.
-  while (sim.requests.some((e) => e.finishedAt === 0)) await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitUntil(() => !sim.requests.some((e) => e.finishedAt === 0), () => `${sim.requests.filter((e) => e.finishedAt === 0).length} late answers`, { everyMs: 20 });
 }
 
 beforeAll(async () => {

@@ -5,13 +5,14 @@ import { Random } from '../../src/simulator/shop/random.js';
 import { runSync, type SyncOptions } from '../../src/sync/runner.js';
 import { checkCoverage, dyingClient, type Coverage } from '../support/coverage-check.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
+import { perTier } from '../support/tier.js';
 
 // Coverage never lies (property): random sequences of interrupted, bounded (--since/--until, a
 // future --until included) and plain runs, on a still shop and on one that changes between runs.
 // After every run the warehouse must hold every record its covered ranges claim, and no covered
-// range may shrink. `npm test` runs 200 sequences; `npm run test:soak` (PANCAKE_SOAK=1) 2,000.
-const SOAK = process.env.PANCAKE_SOAK === '1';
-const SEQUENCES = SOAK ? 2000 : 200;
+// range may shrink. `npm test` runs 60 sequences (both shops, every kind of run, kills); `npm run
+// test:soak` (test/support/tier.ts) 2,000.
+const SEQUENCES = perTier(60, 2000);
 const DAY = 86_400_000;
 const STREAMS = ['conversations', 'messages', 'customers', 'posts'];
 // Small windows so that a 40-day history has many windows to be interrupted in.
@@ -58,7 +59,7 @@ describe(`coverage property (${SEQUENCES} random sequences)`, () => {
       }
     }
     expect(failures).toEqual([]);
-  }, SOAK ? 3_600_000 : 600_000);
+  }, perTier(600_000, 3_600_000));
 });
 
 /** A plain run (SYNC_START), a backfill or extension (--since), or a bounded one (--since/--until, sometimes in the future). */

@@ -1,28 +1,34 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/logger.js';
 import { Random } from '../../src/simulator/shop/random.js';
+import { runSync } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
+import { migrateToLatest } from '../../src/warehouse/migrate.js';
+import { runCliAt } from '../support/compiled-cli.js';
 import { createTestDatabase } from '../support/db.js';
 import { createSyncHarness, expectSameTables, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
+import { perTier, SOAK, TIER } from '../support/tier.js';
 
-// Crash safety (issue 5, guarantee 1). `npm test` runs a small data set; `npm run test:soak` sets
-// PANCAKE_SOAK=1 for a larger one. Both kill at 20 seeded points spread over a backfill (walked
-// newest first), and at further points of an extension backfill (an older --since).
-const SOAK = process.env.PANCAKE_SOAK === '1';
-const SIZE = SOAK ? { pages: 3, conversationsPerPage: 400 } : { pages: 2, conversationsPerPage: 60 };
-const KILLS = 20;
-const EXTENSION_KILLS = SOAK ? 20 : 6;
+// Crash safety (issue 5, guarantee 1): the real CLI SIGKILLed at seeded points of a backfill (walked
+// newest first) and of an extension backfill (an older --since), then resumed, ends with the tables
+// of an uninterrupted run. Each kill lands exactly at its point: the simulator holds the answers from
+// the point on until the process is dead (test/support/compiled-cli.ts, runCliAt), so a busy
+// machine cannot let the run end first. `npm test` kills at 5 + 2 points of a small shop;
+// `npm run test:soak` (test/support/tier.ts) at 20 + 20 of a larger one, and also terminates the
+// database backends at 3 points (database-loss.test.ts proves that in `npm test`).
+const SIZE = perTier({ pages: 2, conversationsPerPage: 40 }, { pages: 3, conversationsPerPage: 400 });
+const KILLS = perTier(5, 20);
+const EXTENSION_KILLS = perTier(2, 20);
 const DAY = 86_400_000;
 
-
-describe(`crash safety (${SOAK ? 'soak' : 'small'} data set)`, () => {
+describe(`crash safety (${TIER})`, () => {
   let reference: SyncHarness;
   let since: Date;
   let totalRequests: number;
 
   beforeAll(async () => {
-    // Latency stretches the run so that kills land inside it, not after it.
-    reference = await createSyncHarness({ seed: 11, ...SIZE, historyDays: 70, latencyMs: 2 }, 'crash_ref');
+    reference = await createSyncHarness({ seed: 11, ...SIZE, historyDays: 70 }, 'crash_ref');
     since = new Date(reference.sim.data.now.getTime() - 65 * DAY);
     reference.sim.clearRequests();
     const uninterrupted = await reference.sync({ since });
@@ -41,13 +47,7 @@ describe(`crash safety (${SOAK ? 'soak' : 'small'} data set)`, () => {
         const env = simulatorEnv(reference.sim, database.url);
         const args = ['sync', '--since', since.toISOString()];
         reference.sim.clearRequests();
-        let timer: NodeJS.Timeout | undefined;
-        const killed = await runCli(args, env, {
-          onSpawn: (kill) => {
-            timer = setInterval(() => reference.sim.requests.length >= point && kill(), 2);
-          },
-        });
-        clearInterval(timer);
+        const killed = await runCliAt(reference.sim, point, args, env, (signal) => signal('SIGKILL'));
         expect(killed.signal, `kill ${i} at request ${point}/${totalRequests}: ${killed.stderr}`).toBe('SIGKILL');
         const resumed = await runCli(args, env);
         expect(resumed.code, resumed.stderr).toBe(0);
@@ -61,44 +61,50 @@ describe(`crash safety (${SOAK ? 'soak' : 'small'} data set)`, () => {
   }, 600_000);
 
   it(`an extension backfill (--since older than the coverage) SIGKILLed at ${EXTENSION_KILLS} seeded points and resumed ends with the same tables as uninterrupted runs`, async () => {
-    // The reference: a backfill of the recent 30 days, then the extension to 65 days.
-    const database = await createTestDatabase('crash_ext_ref');
-    const recent = ['sync', '--since', new Date(reference.sim.data.now.getTime() - 30 * DAY).toISOString()];
+    // The reference, uninterrupted and in this process: a backfill of the recent 30 days, then the
+    // extension to 65 days. Every trial starts from a copy of the recent backfill.
+    const recent = new Date(reference.sim.data.now.getTime() - 30 * DAY);
     const extension = ['sync', '--since', since.toISOString()];
+    const recentOnly = await createTestDatabase('crash_ext_recent');
+    const extended = await createTestDatabase('crash_ext_ref');
+    const recentDb = createDb(recentOnly.url, 4);
+    const extendedDb = createDb(extended.url, 4);
     let extensionRequests = 0;
-    const extended = createDb(database.url, 2);
     try {
-      const env = simulatorEnv(reference.sim, database.url);
-      expect((await runCli(recent, env)).code).toBe(0);
+      const config = reference.config();
+      for (const db of [recentDb, extendedDb]) {
+        await migrateToLatest(db);
+        expect((await runSync({ config, db, client: reference.client(config), log: silentLogger }, { since: recent })).exitCode).toBe(0);
+      }
+      await recentDb.destroy();
       reference.sim.clearRequests();
-      expect((await runCli(extension, env)).code).toBe(0);
+      expect((await runSync({ config, db: extendedDb, client: reference.client(config), log: silentLogger }, { since })).exitCode).toBe(0);
       extensionRequests = reference.sim.requests.length;
       const rng = Random.of('extension-kill-points', 7);
       for (let i = 0; i < EXTENSION_KILLS; i++) {
         const point = rng.int(1, Math.max(2, extensionRequests - 1));
-        const trial = await createTestDatabase(`crash_ext_${i}`);
+        const trial = await recentOnly.copy(`crash_ext_${i}`);
         try {
           const trialEnv = simulatorEnv(reference.sim, trial.url);
-          expect((await runCli(recent, trialEnv)).code).toBe(0);
           reference.sim.clearRequests();
-          let timer: NodeJS.Timeout | undefined;
-          const killed = await runCli(extension, trialEnv, { onSpawn: (kill) => (timer = setInterval(() => reference.sim.requests.length >= point && kill(), 2)) });
-          clearInterval(timer);
+          const killed = await runCliAt(reference.sim, point, extension, trialEnv, (signal) => signal('SIGKILL'));
           expect(killed.signal, `extension kill ${i} at request ${point}/${extensionRequests}: ${killed.stderr}`).toBe('SIGKILL');
           const resumed = await runCli(extension, trialEnv);
           expect(resumed.code, resumed.stderr).toBe(0);
-          await expectSameTables(extended, trial.url, `extension kill ${i} at request ${point}`);
+          await expectSameTables(extendedDb, trial.url, `extension kill ${i} at request ${point}`);
         } finally {
           await trial.drop();
         }
       }
     } finally {
-      await extended.destroy();
-      await database.drop();
+      await extendedDb.destroy();
+      await recentOnly.drop();
+      await extended.drop();
     }
   }, 900_000);
 
-  it('a database connection dropped mid-transaction (backend terminated) loses nothing: the next run completes the tables', async () => {
+  // Soak tier only: `npm test` proves the same with database-loss.test.ts ("backends terminated").
+  it.runIf(SOAK)('soak tier: a database connection dropped mid-transaction (backend terminated) loses nothing: the next run completes the tables', async () => {
     for (const fraction of [0.2, 0.5, 0.8]) {
       const database = await createTestDatabase('dropconn');
       const admin = createDb(database.url, 1);
@@ -107,22 +113,13 @@ describe(`crash safety (${SOAK ? 'soak' : 'small'} data set)`, () => {
         const args = ['sync', '--since', since.toISOString()];
         reference.sim.clearRequests();
         let terminated = 0;
-        let timer: NodeJS.Timeout | undefined;
-        let busy = false;
-        const first = await runCli(args, env, {
-          onSpawn: () => {
-            timer = setInterval(async () => {
-              if (busy || terminated > 0 || reference.sim.requests.length < totalRequests * fraction) return;
-              busy = true;
-              const { rows } = await sql<{ n: number }>`
-                select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
-                where datname = current_database() and pid <> pg_backend_pid()`.execute(admin);
-              terminated = rows[0]?.n ?? 0;
-              busy = false;
-            }, 2);
-          },
+        const first = await runCliAt(reference.sim, Math.ceil(totalRequests * fraction), args, env, async () => {
+          const { rows } = await sql<{ n: number }>`
+            select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid()`.execute(admin);
+          terminated = rows[0]?.n ?? 0;
         });
-        clearInterval(timer);
+        expect(first.acted, `the run ended before ${fraction} of its requests`).toBe(true);
         expect(terminated, `no backend to terminate at ${fraction}`).toBeGreaterThan(0);
         expect([0, 1], first.stderr.slice(-2000)).toContain(first.code);
         const second = await runCli(args, env);

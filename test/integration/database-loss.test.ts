@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/warehouse/db.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/warehouse/embedded.js';
 import type { Database } from '../../src/warehouse/schema.js';
+import { runCliAt } from '../support/compiled-cli.js';
 import { createTestDatabase } from '../support/db.js';
 import { createSyncHarness, expectSameTables, runCli, simulatorEnv, type CliResult, type SyncHarness } from '../support/harness.js';
+import { perTier } from '../support/tier.js';
 
 // A process that survives its database (issue: a restarted server or a terminated backend ended the
 // sync with an unhandled 'error' event, 7 times in 8, and left its run row `running` forever, as
@@ -16,7 +18,8 @@ import { createSyncHarness, expectSameTables, runCli, simulatorEnv, type CliResu
 // `running`, and a next run that completes with tables equal to an uninterrupted run's.
 
 const DAY = 86_400_000;
-const POINTS = [0.2, 0.5, 0.8];
+// `npm test` disturbs each kind of loss at one point of a run; `npm run test:soak` (test/support/tier.ts) at three.
+const POINTS = perTier([0.5], [0.2, 0.5, 0.8]);
 const UNHANDLED = /Unhandled|uncaught|node:events|node:internal\/process/i;
 
 async function runsStillRunning(url: string): Promise<number> {
@@ -58,7 +61,7 @@ describe('a process that survives its database', () => {
   let totalRequests: number;
 
   beforeAll(async () => {
-    reference = await createSyncHarness({ seed: 23, pages: 2, conversationsPerPage: 40, historyDays: 35, latencyMs: 3 }, 'dbloss_ref');
+    reference = await createSyncHarness({ seed: 23, pages: 2, conversationsPerPage: 40, historyDays: 35 }, 'dbloss_ref');
     since = new Date(reference.sim.data.now.getTime() - 30 * DAY).toISOString();
     reference.sim.clearRequests();
     const uninterrupted = await reference.sync({ since: new Date(since) });
@@ -67,22 +70,19 @@ describe('a process that survives its database', () => {
   });
   afterAll(async () => reference?.close());
 
-  /** Runs the CLI sync against `url`, calling `disturb` once when the run reaches `fraction` of its requests. */
+  /**
+   * Runs the CLI sync against `url` and starts `disturb` once, when the run reaches `fraction` of its
+   * requests: the simulator holds the later answers until it has started (runCliAt), so the run is
+   * still going when the disturbance lands however busy the machine, and goes on meanwhile.
+   */
   async function disturbedRun(url: string, fraction: number, disturb: (signal: (s: NodeJS.Signals) => void) => Promise<void>, extraEnv: Record<string, string> = {}): Promise<CliResult> {
     reference.sim.clearRequests();
-    let fired = false;
-    let timer: NodeJS.Timeout | undefined;
-    const result = await runCli(['sync', '--since', since], simulatorEnv(reference.sim, url, extraEnv), {
-      onSpawn: (signal) => {
-        timer = setInterval(() => {
-          if (fired || reference.sim.requests.length < totalRequests * fraction) return;
-          fired = true;
-          void disturb(signal);
-        }, 2);
-      },
+    let disturbance: Promise<void> | null = null;
+    const result = await runCliAt(reference.sim, Math.ceil(totalRequests * fraction), ['sync', '--since', since], simulatorEnv(reference.sim, url, extraEnv), (signal) => {
+      disturbance = disturb((s) => signal(s));
     });
-    clearInterval(timer);
-    expect(fired, `the run ended before ${fraction} of its requests`).toBe(true);
+    expect(result.acted, `the run ended before ${fraction} of its requests`).toBe(true);
+    await disturbance;
     return result;
   }
 
@@ -126,7 +126,7 @@ describe('a process that survives its database', () => {
     }
   });
 
-  it('backends terminated at 3 points of a run: the same', async () => {
+  it(`backends terminated at ${POINTS.length} point(s) of a run: the same`, async () => {
     for (const fraction of POINTS) {
       const database = await createTestDatabase('dbloss_terminate');
       const admin = createDb(database.url, 1);

@@ -44,18 +44,10 @@ function editFirstOfEachAnswer(h: SyncHarness, edited: Set<string>, only: (param
   };
 }
 
-/**
- * A run's windows end before the second it starts in (the API compares whole seconds): edits made
- * in that second belong to the run after. Tests are quicker than a second, a real schedule is not.
- */
-async function nextSecond(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
-}
-
 async function syncCustomers(h: SyncHarness, since: Date, afterRead: AfterRead | null) {
   const config = h.config();
   const client = h.client(config);
-  return runSync({ config, db: h.db, client: afterRead ? hooked(client, afterRead) : client, log: silentLogger }, { since, streams: ['customers'] });
+  return runSync({ config, db: h.db, client: afterRead ? hooked(client, afterRead) : client, log: silentLogger, now: h.sim.now() }, { since, streams: ['customers'] });
 }
 
 describe('customers walk while the shop edits customers', () => {
@@ -63,7 +55,7 @@ describe('customers walk while the shop edits customers', () => {
   let since: Date;
   beforeAll(async () => {
     // ~300 customers in 6 days: windows far over one page of 100, so the walk must split.
-    h = await createSyncHarness({ seed: 41, pages: 1, conversationsPerPage: 250, messagesPerConversation: { min: 1, max: 1 }, historyDays: 6, entities: { callLogsPerPage: 0, postsPerPage: 0 } }, 'entities_paging');
+    h = await createSyncHarness({ seed: 41, pages: 1, conversationsPerPage: 250, messagesPerConversation: { min: 1, max: 1 }, historyDays: 6, entities: { callLogsPerPage: 0, postsPerPage: 0 }, clock: 'manual' }, 'entities_paging');
     since = new Date(h.sim.data.now.getTime() - 8 * DAY);
   });
   afterAll(async () => h?.close());
@@ -82,7 +74,9 @@ describe('customers walk while the shop edits customers', () => {
       if (!edited.has(customer.id)) expect(stored.get(customer.id), customer.id).toEqual(customer);
     }
 
-    await nextSecond();
+    // A run's windows end before the second it starts in (the API compares whole seconds): edits
+    // stamped in that second, at the shop's clock, are the next run's.
+    h.nextSecond();
     const second = await syncCustomers(h, since, null);
     expect(second.failures).toEqual([]);
     stored = await storedRaw(h);
@@ -97,7 +91,7 @@ describe('customers walk through one second holding more than a page', () => {
   let dense: Date;
   let denseIds: string[];
   beforeAll(async () => {
-    h = await createSyncHarness({ seed: 43, pages: 1, conversationsPerPage: 200, messagesPerConversation: { min: 1, max: 1 }, historyDays: 6, entities: { callLogsPerPage: 0, postsPerPage: 0 } }, 'entities_floor');
+    h = await createSyncHarness({ seed: 43, pages: 1, conversationsPerPage: 200, messagesPerConversation: { min: 1, max: 1 }, historyDays: 6, entities: { callLogsPerPage: 0, postsPerPage: 0 }, clock: 'manual' }, 'entities_floor');
     since = new Date(h.sim.data.now.getTime() - 8 * DAY);
     // A bulk import: 230 customers updated in the same second.
     dense = new Date(Math.floor((h.sim.data.now.getTime() - 3 * DAY) / 1000) * 1000);
@@ -142,7 +136,9 @@ describe('customers walk through one second holding more than a page', () => {
     for (const customer of allCustomers(h)) {
       if (!edited.has(customer.id)) expect(stored.get(customer.id), customer.id).toEqual(customer);
     }
-    await nextSecond();
+    // A run's windows end before the second it starts in (the API compares whole seconds): edits
+    // stamped in that second, at the shop's clock, are the next run's.
+    h.nextSecond();
     const second = await syncCustomers(h, since, null);
     expect(second.failures).toEqual([]);
     stored = await storedRaw(h);

@@ -5,7 +5,7 @@ import type { ApiTag } from '../../src/pancake/types.js';
 import { parseApiTimestamp } from '../../src/pancake/time.js';
 import { planDryRun } from '../../src/sync/dry-run.js';
 import { runSync, type SyncOptions } from '../../src/sync/runner.js';
-import { afterThisSecond, createSyncHarness, type SyncHarness } from '../support/harness.js';
+import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 
 const DAY = 86_400_000;
 /** This issue's streams and the conversations they ride on; statistics are tested elsewhere. */
@@ -28,7 +28,8 @@ describe('entity streams against the simulator', () => {
   let callCenters: string;
 
   beforeAll(async () => {
-    h = await createSyncHarness({ seed: 23, pages: 2, conversationsPerPage: 40, messagesPerConversation: { min: 1, max: 4 }, historyDays: 40 }, 'entities');
+    h = await createSyncHarness({ seed: 23, pages: 2, conversationsPerPage: 40, messagesPerConversation: { min: 1, max: 4 }, historyDays: 40, clock: 'manual' }, 'entities');
+    h.nextSecond(); // the history ends at `now`: a run a second later reads all of it
     since = new Date(h.sim.data.now.getTime() - 60 * DAY);
     callCenters = h.sim.data.pages.map((p) => `${p.id}:${h.sim.callCenterId(p.id)}`).join(',');
   });
@@ -36,7 +37,7 @@ describe('entity streams against the simulator', () => {
 
   const syncWith = (extra: Record<string, string>, log = silentLogger, options: SyncOptions = {}) => {
     const config = h.config(extra);
-    return runSync({ config, db: h.db, client: h.client(config), log }, { since, streams: STREAMS, ...options });
+    return runSync({ config, db: h.db, client: h.client(config), log, now: h.sim.now() }, { since, streams: STREAMS, ...options });
   };
   const sync = () => syncWith({ PANCAKE_CALL_CENTER_IDS: callCenters });
 
@@ -176,7 +177,7 @@ describe('entity streams against the simulator', () => {
 
     h.sim.removeTag(conversation.id, tag.id);
     h.sim.removeUser(pageId, user.id);
-    await afterThisSecond();
+    h.nextSecond(); // the changes are stamped at the shop's clock: the next second's run reads them
     const summary = await sync();
     expect(summary.failures).toEqual([]);
 

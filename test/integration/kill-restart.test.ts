@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../src/simulator/shop/random.js';
 import { runCompiledCli, startUnreaped } from '../support/compiled-cli.js';
 import { createSyncHarness, simulatorEnv, type SyncHarness } from '../support/harness.js';
+import { perTier } from '../support/tier.js';
 
 // Issue 23, "a dead holder is dead at once": a sync SIGKILLed at a random moment and the next one
 // started at once. The same-host liveness check (`process.kill(pid, 0)`) counted a process still
@@ -12,10 +13,9 @@ import { createSyncHarness, simulatorEnv, type SyncHarness } from '../support/ha
 // the killed run's parent never reaps it, as a shell script or a container without an init would
 // not, so it is a zombie for the whole of the next run. Each next run takes over every lock of the
 // dead one, skips nothing and exits 0. `npm test` runs a few rounds; `npm run test:soak` the 20 of
-// the issue.
+// the issue (test/support/tier.ts).
 
-const SOAK = process.env.PANCAKE_SOAK === '1';
-const ROUNDS = SOAK ? 20 : 3;
+const ROUNDS = perTier(3, 20);
 const DAY = 86_400_000;
 
 function processState(pid: number): string {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStatus } from '../../src/commands/status.js';
+import { addRecentMessages } from '../support/recent-change.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 
 // Pages whose subscription lapses move to the page list's `inactivated` list; their tokens still
@@ -25,11 +26,7 @@ describe('pages that lapse, hide, lose permission, vanish and come back', () => 
   const pageRows = async () => Object.fromEntries((await h.db.selectFrom('pancake.pages').select(['id', 'status', 'deleted_at']).execute()).map((r) => [r.id, { status: r.status, deleted: r.deleted_at !== null }]));
   const conversationsOf = async (pageId: string) => Number((await sql<{ n: string }>`select count(*) as n from pancake.conversations where page_id = ${pageId}`.execute(h.db)).rows[0]!.n);
   /** Messages dated in the last whole second (within SYNC_LOOKBACK): a change the next run reads, if it syncs the page. */
-  const newMessages = (pageId: string) => {
-    const conversation = h.sim.data.conversations.get(pageId)!.find((x) => x.type !== 'RATING')!;
-    h.sim.addMessages(conversation.id, 1, new Date(Math.floor(Date.now() / 1000) * 1000 - 1000));
-    return conversation.id;
-  };
+  const newMessages = (pageId: string) => addRecentMessages(h.sim, pageId, 1);
   const stored = async (conversationId: string) => Number((await sql<{ n: string }>`select count(*) as n from pancake.messages where conversation_id = ${conversationId}`.execute(h.db)).rows[0]!.n);
   const synced = (summary: { outcomes: Array<{ pageId: string; status: string }> }) => [...new Set(summary.outcomes.filter((o) => o.status === 'done').map((o) => o.pageId))].sort();
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPancakeClient } from '../../src/pancake/client.js';
 import { parseApiTimestamp } from '../../src/pancake/time.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { afterThisSecond, createSyncHarness, type SyncHarness } from '../support/harness.js';
+import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 
 const DAY = 86_400_000;
 const cleanups: Array<() => Promise<void>> = [];
@@ -58,7 +58,7 @@ describe('a live shop (data changing while the sync walks it)', () => {
     let h: SyncHarness;
 
     it('backfills 120 days while ≥ 50 conversations move (some deleted), then one incremental run with a sweep: the warehouse equals the final truth', async () => {
-      h = await createSyncHarness({ seed: 22, pages: 2, conversationsPerPage: 260, historyDays: 120, messagesPerConversation: { min: 1, max: 40 } }, 'live');
+      h = await createSyncHarness({ seed: 22, pages: 2, conversationsPerPage: 260, historyDays: 120, messagesPerConversation: { min: 1, max: 40 }, clock: 'manual' }, 'live');
       cleanups.push(() => h.close());
       const since = new Date(h.sim.data.now.getTime() - 121 * DAY);
       h.sim.setLiveShop({ perRequest: 0.12 });
@@ -67,8 +67,9 @@ describe('a live shop (data changing while the sync walks it)', () => {
       expect(backfill.exitCode).toBe(0);
       expect(h.sim.liveShopStats!.moved.size).toBeGreaterThanOrEqual(50);
 
-      // Ranges are whole seconds, half-open: a change in the current second is read by the next run.
-      await afterThisSecond();
+      // Ranges are whole seconds, half-open: a change stamped in the current second of the shop's
+      // clock (every live change is) is read by the next run.
+      h.nextSecond();
       // The live shop deletes now and then: only a sweep can tell (src/sync/sweep.ts).
       expect(h.sim.liveShopStats!.deleted.size).toBeGreaterThan(0);
       const incremental = await h.sync({ sweep: true });
@@ -90,7 +91,7 @@ describe('a live shop (data changing while the sync walks it)', () => {
     });
 
     it('an extension backfill (60 days stored, then --since 121 days) while conversations move (some deleted): after a sweep the warehouse equals the final truth', async () => {
-      h = await createSyncHarness({ seed: 25, pages: 2, conversationsPerPage: 200, historyDays: 120, messagesPerConversation: { min: 1, max: 40 } }, 'live_ext');
+      h = await createSyncHarness({ seed: 25, pages: 2, conversationsPerPage: 200, historyDays: 120, messagesPerConversation: { min: 1, max: 40 }, clock: 'manual' }, 'live_ext');
       cleanups.push(() => h.close());
       expect((await h.sync({ since: new Date(h.sim.data.now.getTime() - 60 * DAY) })).exitCode).toBe(0);
       h.sim.setLiveShop({ perRequest: 0.15 });
@@ -98,7 +99,7 @@ describe('a live shop (data changing while the sync walks it)', () => {
       h.sim.setLiveShop(null);
       expect(extension.exitCode).toBe(0);
       expect(h.sim.liveShopStats!.moved.size).toBeGreaterThanOrEqual(20);
-      await afterThisSecond();
+      h.nextSecond();
       expect((await h.sync({ sweep: true })).exitCode).toBe(0);
 
       const truth = allConversations(h.sim);
@@ -113,7 +114,7 @@ describe('a live shop (data changing while the sync walks it)', () => {
 
     it('the v1 page-number walk, made safe by splitting full ranges, loses nothing either', async () => {
       // Dense, wide windows so that ranges come back full and have to be split.
-      h = await createSyncHarness({ seed: 23, pages: 1, conversationsPerPage: 900, historyDays: 30, messagesPerConversation: { min: 1, max: 5 } }, 'live_v1');
+      h = await createSyncHarness({ seed: 23, pages: 1, conversationsPerPage: 900, historyDays: 30, messagesPerConversation: { min: 1, max: 5 }, clock: 'manual' }, 'live_v1');
       cleanups.push(() => h.close());
       const env = { PANCAKE_CONVERSATION_PAGING: 'page_number', SYNC_WINDOW_DAYS: '29' };
       h.sim.setLiveShop({ perRequest: 1, kinds: ['new_message', 'retag'] });
@@ -122,7 +123,7 @@ describe('a live shop (data changing while the sync walks it)', () => {
       expect(backfill.exitCode).toBe(0);
       expect(h.sim.liveShopStats!.moved.size).toBeGreaterThanOrEqual(15);
       // Ranges are whole seconds, half-open: a change in the current second is read by the next run.
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      h.nextSecond();
       await h.sync({ streams: ['conversations'] }, env);
       const rows = await h.db.selectFrom('pancake.conversations').select(['id', 'raw']).orderBy('id').execute();
       const truth = allConversations(h.sim);

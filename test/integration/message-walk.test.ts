@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PancakeClient } from '../../src/pancake/client.js';
 import type { PancakeMessage } from '../../src/pancake/types.js';
 import { formatApiTime, parseApiTime } from '../../src/simulator/index.js';
-import { afterThisSecond, createSyncHarness, type SyncHarness } from '../support/harness.js';
+import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 
 // Real answers leave ad-click entries out of `message_count` (a conversation with 40 items reports
 // 39). A walk that ends once it has seen `message_count` ids stops short of the oldest items and
@@ -44,7 +44,8 @@ describe('message walk with ad-click entries outside message_count', () => {
   let truth: PancakeMessage[];
 
   beforeAll(async () => {
-    h = await createSyncHarness({ seed: 11, pages: 1, conversationsPerPage: 30, historyDays: 20 }, 'message_walk');
+    h = await createSyncHarness({ seed: 11, pages: 1, conversationsPerPage: 30, historyDays: 20, clock: 'manual' }, 'message_walk');
+    h.nextSecond(); // the history ends at `now`: a run a second later reads all of it
     pageId = h.sim.data.pages[0]!.id;
     // An INBOX conversation cut to exactly 30 messages, then an older ad click: 31 items, count 30.
     const [id, messages] = [...h.sim.data.messages.entries()].find(([cid, list]) => list.length >= 30 && cid.startsWith(`${pageId}_`))!;
@@ -79,7 +80,7 @@ describe('message walk with ad-click entries outside message_count', () => {
 
     h.sim.addMessages(conversationId, 2);
     // Runs read whole seconds up to the one they start in: a change in that second is the next run's.
-    await afterThisSecond();
+    h.nextSecond();
     h.sim.clearRequests();
     const second = await h.sync();
     expect(second.failures).toEqual([]);

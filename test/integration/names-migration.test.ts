@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.js';
+import { ANALYTICS_VIEWS } from '../../migrations/parts/analytics-views.js';
 import type { ListMessagesResponse, PancakeConversation, PancakeMessage, PancakePageCustomer } from '../../src/pancake/types.js';
 import { mapConversationDetails } from '../../src/sync/streams/ad-clicks.js';
 import { mapConversationAssignees } from '../../src/sync/streams/conversation-bridges.js';
@@ -123,14 +124,34 @@ describe('migration 0013_pancake_names on a warehouse stored before it', () => {
     ]);
   });
 
-  it('goes down to the schema before it and up again', async () => {
+  it('goes down to the schema before it (through the migrations after it) and up again', async () => {
     const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: MIGRATION_SCHEMA });
-    const down = await migrator.migrateDown();
+    const down = await migrator.migrateTo('0012_owner_only_locks');
     expect(down.error).toBeUndefined();
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_schema = 'pancake' and table_name = 'stats_engagement' and column_name = 'new_customer'`.execute(db);
     expect(rows).toEqual([{ n: 1 }]);
     const up = await migrator.migrateToLatest();
     expect(up.error).toBeUndefined();
     expect((await db.selectFrom('pancake.stats_ads').select('ad_key').execute()).length).toBe(3);
+  });
+
+  it('the views come back, as currently defined, at the next migration run, and again when their definitions change', async () => {
+    const views = async () => (await sql<{ name: string }>`select table_name as name from information_schema.views where table_schema = 'pancake_analytics'`.execute(db)).rows.map((r) => r.name).sort();
+    // Down through 0014 drops them; kysely's own Migrator does not create them again.
+    expect(await views()).toEqual([]);
+    await migrateToLatest(db);
+    expect(await views()).toEqual(ANALYTICS_VIEWS.map((v) => v.name).sort());
+    const { rows: columns } = await sql<{ name: string; last: string }>`
+      select table_name as name, (array_agg(column_name::text order by ordinal_position desc))[1] as last from information_schema.columns
+      where table_schema = 'pancake_analytics' and table_name in ('daily_ads', 'daily_campaigns', 'daily_ratings') group by table_name order by 1`.execute(db);
+    expect(columns).toEqual([{ name: 'daily_ads', last: 'complete' }, { name: 'daily_campaigns', last: 'complete' }, { name: 'daily_ratings', last: 'complete' }]);
+    // The same definitions: a run has nothing to do (it compares checksums, not the views)...
+    await sql`drop view pancake_analytics.daily_ratings`.execute(db);
+    await migrateToLatest(db);
+    expect(await views()).not.toContain('daily_ratings');
+    // ...other definitions stored (an older version's): every view is created again.
+    await sql`update pancake_private.analytics_views set checksum = 'an older version'`.execute(db);
+    await migrateToLatest(db);
+    expect(await views()).toEqual(ANALYTICS_VIEWS.map((v) => v.name).sort());
   });
 });

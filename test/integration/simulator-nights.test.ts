@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPancakeClient } from '../../src/pancake/client.js';
 import { parseApiTime, simulatedStatistics, startSimulator, type ShopChanges, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 // The simulator over a season (docs/simulator.md, "Time, late records and deletions"): a clock the
@@ -46,6 +47,22 @@ describe('the simulator over a season', () => {
     const real = await startSimulator({ seed: 9, now: NOW });
     sims.push(real);
     expect(Math.abs(real.now().getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('writes through the API (a reply, a tag) are stamped at the manual clock, not the real one', async () => {
+    const sim = await start();
+    const [page] = sim.data.pages;
+    const client = createPancakeClient({ baseUrl: sim.baseUrl, accessToken: sim.userToken, rateLimit: 1000, retryMinDelayMs: 10, timeoutMs: 30_000 });
+    await client.generatePageAccessToken(page!.id);
+    const [first, second] = sim.data.conversations.get(page!.id)!.filter((c) => c.type === 'INBOX');
+    const at = new Date(NOW.getTime() + 3 * DAY);
+    sim.advanceTo(at, false);
+    const sent = await client.sendMessage(page!.id, first!.id, { action: 'reply_inbox', message: 'Dạ em gửi ạ' });
+    expect(parseApiTime(sent.data!.inserted_at)).toBe(at.getTime());
+    expect(parseApiTime(first!.updated_at)).toBe(at.getTime());
+    const tag = sim.data.tags.get(page!.id)!.find((t) => !(second!.tags ?? []).some((own) => own !== null && String(own.id) === String(t.id)))!;
+    await client.addConversationTag(page!.id, second!.id, Number(tag.id));
+    expect(parseApiTime((second!.tag_histories!.at(-1) as { inserted_at: string }).inserted_at)).toBe(at.getTime());
   });
 
   it('nights are drawn from the seed: two shops advanced through the same nights are identical, byte for byte', async () => {

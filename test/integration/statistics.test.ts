@@ -196,6 +196,23 @@ describe('statistics streams in a zone without DST (pages at UTC+7, Ho Chi Minh 
     expect(calls).toEqual(['multi']);
     expect(warnings).toEqual([]);
   });
+
+  it('a new zone (PANCAKE_TIMEZONE) removes the old zone\'s rows and reads every day they covered again: no table mixes zones', async () => {
+    // Ads only: they are asked for by instants, whereas the simulator's other statistics keep the pages' own days.
+    const summary = await h.sync({ streams: ['stats_ads'], until: NOW }, { PANCAKE_TIMEZONE: 'UTC' });
+    expect(summary.failures).toEqual([]);
+    for (const table of ['stats_ads']) {
+      // A UTC day starts at 00:00 UTC; a UTC+7 day at 17:00 UTC the day before.
+      const { rows } = await sql<{ other_zone: number; first: string; last: string }>`
+        select (count(*) filter (where period_start <> day::timestamp at time zone 'UTC'))::int as other_zone, min(day)::text as first, max(day)::text as last
+        from ${sql.table(`pancake.${table}`)} where page_id = ${pageIds[0]!}`.execute(h.db);
+      // The old first day (Aug 22nd, from 17:00 UTC on Aug 21st) is read again from the UTC day holding its start;
+      // SYNC_START (30 days before the real clock) alone would have stopped at Nov 7th.
+      expect(rows, table).toEqual([{ other_zone: 0, first: '2026-08-21', last: '2026-11-19' }]);
+    }
+    const state = await h.db.selectFrom('pancake.sync_state').select(['cursor']).where('stream', '=', 'stats_ads').execute();
+    expect(state.map((s) => s.cursor)).toEqual([{ zone: 'UTC', lastDay: '2026-11-19' }, { zone: 'UTC', lastDay: '2026-11-19' }]);
+  });
 });
 
 describe('statistics streams in a zone with DST (PANCAKE_TIMEZONE=Europe/Berlin)', () => {

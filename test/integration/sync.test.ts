@@ -4,7 +4,7 @@ import { conversationsUpdatedBetween } from '../../src/simulator/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { runSync } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { afterThisSecond, createSyncHarness, type SyncHarness } from '../support/harness.js';
+import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 
 const DAY = 86_400_000;
 
@@ -13,7 +13,9 @@ describe('sync against the simulator (walking skeleton)', () => {
   let since: Date;
 
   beforeAll(async () => {
-    h = await createSyncHarness({ seed: 7, pages: 2, conversationsPerPage: 90, historyDays: 130 }, 'skeleton');
+    // The shop's clock moves only when the test moves it (no waiting for the real second to end).
+    h = await createSyncHarness({ seed: 7, pages: 2, conversationsPerPage: 90, historyDays: 130, clock: 'manual' }, 'skeleton');
+    h.nextSecond(); // the history ends at `now`: a run a second later reads all of it
     since = new Date(h.sim.data.now.getTime() - 100 * DAY);
   });
   afterAll(async () => h?.close());
@@ -83,7 +85,8 @@ describe('sync against the simulator (walking skeleton)', () => {
     const stored = await h.db.selectFrom('pancake.conversations').select('id').orderBy('id').execute();
     const changed = [stored[3]!.id, stored[40]!.id, stored[77]!.id];
     const added = changed.flatMap((id, i) => h.sim.addMessages(id, i + 1));
-    await afterThisSecond();
+    // Stamped at the shop's clock, in the second the last run ended at: the next second's run reads them.
+    h.nextSecond();
     h.sim.clearRequests();
     const summary = await h.sync({ since });
     expect(summary.exitCode).toBe(0);
@@ -100,7 +103,7 @@ describe('sync against the simulator (walking skeleton)', () => {
     const small = createDb(h.database.url, 2);
     try {
       const config = h.config();
-      const summary = await runSync({ config, db: small, client: h.client(config), log: silentLogger }, { since });
+      const summary = await runSync({ config, db: small, client: h.client(config), log: silentLogger, now: h.sim.now() }, { since });
       expect(summary.failures).toEqual([]);
       expect(summary.outcomes.length).toBeGreaterThan(2 * 2);
     } finally {

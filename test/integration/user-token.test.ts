@@ -4,6 +4,7 @@ import { buildStatus } from '../../src/commands/status.js';
 import type { Env } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { runSync, type RunSummary } from '../../src/sync/runner.js';
+import { addRecentMessages } from '../support/recent-change.js';
 import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 
 // The user token over a season (issue: on day 90 every run stopped, although every stored page
@@ -42,12 +43,7 @@ describe('the user token over a season', () => {
   }
   const status = (extra: Env = {}) => buildStatus(h.db, new Date(), null, h.config(extra));
   /** A change a run reads: messages dated in the last whole second (within SYNC_LOOKBACK). */
-  const newMessages = (pageId: string) => {
-    // Not the WhatsApp page's bare conversation: without updated_at it never moves in the listing.
-    const conversation = h.sim.data.conversations.get(pageId)!.find((c) => c.type !== 'RATING' && c.updated_at !== undefined)!;
-    h.sim.addMessages(conversation.id, 2, new Date(Math.floor(Date.now() / 1000) * 1000 - 1000));
-    return conversation.id;
-  };
+  const newMessages = (pageId: string) => addRecentMessages(h.sim, pageId, 2);
   const storedMessages = async (conversationId: string) =>
     Number((await sql<{ n: string }>`select count(*) as n from pancake.messages where conversation_id = ${conversationId}`.execute(h.db)).rows[0]!.n);
 

@@ -6,33 +6,48 @@ import type { QueueStatus } from '../../src/queue/status.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import type { RequestHold } from '../../src/simulator/index.js';
 import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
+import { waitUntil } from '../support/wait.js';
 import { crossWorkerOverlaps, expectSameTables, killAll, startWorker, waitForRun, type WorkerProcess } from '../support/workers.js';
 
 // Issue 11: worker processes share queued runs through the warehouse's Postgres. Each scenario
 // syncs 30 simulated pages (small data each) into a fresh database with the real CLI in child
 // processes, and compares the result row by row with one in-process `sync` of the same shop.
+// Nothing here depends on how fast the machine is: a worker is stopped at a known request of its
+// own (the simulator holds its answers from there on: docs/simulator.md, "Held answers"), and every
+// wait has a deadline generous enough for a busy 2-core machine.
 
 const DAY = 86_400_000;
 const FAST = ['--reap-interval', '500ms'];
+/** A scenario spawns up to 3 workers and a few CLI commands: minutes on a loaded machine, not seconds. */
+const SCENARIO_TIMEOUT_MS = 300_000;
 
 describe('workers sharing a queued run (30 pages)', () => {
   let reference: SyncHarness;
   let since: string;
   let workers: WorkerProcess[] = [];
+  const holds: RequestHold[] = [];
   const databases: TestDatabase[] = [];
 
   beforeAll(async () => {
-    // A little latency gives tasks a duration, so that kills and signals land inside them.
-    reference = await createSyncHarness({ seed: 31, pages: 30, conversationsPerPage: 4, messagesPerConversation: { min: 1, max: 40 }, historyDays: 5, latencyMs: 3 }, 'workers_ref');
+    reference = await createSyncHarness({ seed: 31, pages: 30, conversationsPerPage: 4, messagesPerConversation: { min: 1, max: 40 }, historyDays: 5 }, 'workers_ref');
     since = new Date(reference.sim.data.now.getTime() - 6 * DAY).toISOString();
-    const summary = await reference.sync({ since: new Date(since) });
+    // The expected tables. On a very busy machine a stream of this 30-page run can wait for one of
+    // the pool's connections longer than the pool allows (10 s: "timeout exceeded when trying to
+    // connect"); the next run resumes it from its last commit (crash-resume.test.ts proves the
+    // tables end the same), so a second run is allowed for that reason alone.
+    const first = await reference.sync({ since: new Date(since) }, { SYNC_CONCURRENCY: '4' });
+    const poolWaits = first.failures.every((f) => /timeout exceeded when trying to connect/.test(f.message));
+    expect(poolWaits, JSON.stringify(first.failures)).toBe(true);
+    const summary = first.exitCode === 0 ? first : await reference.sync({ since: new Date(since) }, { SYNC_CONCURRENCY: '4' });
     expect(summary.exitCode, JSON.stringify(summary.failures)).toBe(0);
   });
   afterEach(async () => {
     await killAll(workers);
     workers = [];
     reference.sim.setFaults(null);
+    for (const hold of holds.splice(0)) hold.release();
   });
   afterAll(async () => {
     for (const d of databases) await d.drop();
@@ -70,6 +85,21 @@ describe('workers sharing a queued run (30 pages)', () => {
     }
   }
 
+  /**
+   * Holds `worker`'s requests from its `nth` on and resolves once one is held: the worker is then
+   * inside a task (it has a request in flight) and stays there until the hold is released.
+   */
+  async function holdWorkerAt(worker: WorkerProcess, nth: number): Promise<RequestHold> {
+    let made = 0;
+    const hold = reference.sim.holdRequests((entry) => entry.worker === worker.name && ++made >= nth);
+    holds.push(hold);
+    const exited = worker.exited.then((result) => {
+      throw new Error(`${worker.name} exited before its request ${nth}: ${result.stderr.slice(-2000)}`);
+    });
+    await Promise.race([hold.reached, exited]);
+    return hold;
+  }
+
   /** Stops workers with SIGTERM (they are idle by now) and expects clean exits. */
   async function stopAll(list: WorkerProcess[]): Promise<void> {
     for (const w of list) w.signal('SIGTERM');
@@ -87,8 +117,8 @@ describe('workers sharing a queued run (30 pages)', () => {
       const second = await enqueue(env, []);
       reference.sim.clearRequests();
       workers = ['w1', 'w2', 'w3'].map((name) => startWorker(name, env, ['--concurrency', '3', ...FAST]));
-      expect(await waitForRun(db, first, 40_000, workers)).toBe('succeeded');
-      expect(await waitForRun(db, second, 40_000, workers)).toBe('succeeded');
+      expect(await waitForRun(db, first, workers)).toBe('succeeded');
+      expect(await waitForRun(db, second, workers)).toBe('succeeded');
       await stopAll(workers);
 
       await expectSameTables(reference.db, database.url, '3 workers');
@@ -100,24 +130,23 @@ describe('workers sharing a queued run (30 pages)', () => {
     } finally {
       await db.destroy();
     }
-  }, 60_000);
+  }, SCENARIO_TIMEOUT_MS);
 
   it('a worker SIGKILLed mid-run: the other two take its tasks over and finish; the warehouse equals a single-process sync', async () => {
     const { database, env, db } = await freshWarehouse('kill');
     try {
       const runId = await enqueueHere(database.url);
       reference.sim.clearRequests();
-      workers = ['k1', 'k2', 'k3'].map((name) => startWorker(name, env, ['--concurrency', '3', ...FAST]));
-      const [victim, ...survivors] = workers as [WorkerProcess, ...WorkerProcess[]];
-      const killer = setInterval(() => {
-        if (reference.sim.requests.filter((r) => r.worker === 'k1').length >= 40) victim.signal('SIGKILL');
-      }, 5);
-      try {
-        expect((await victim.exited).signal).toBe('SIGKILL');
-      } finally {
-        clearInterval(killer);
-      }
-      expect(await waitForRun(db, runId, 40_000, survivors)).toBe('succeeded');
+      // k1 starts alone and is killed inside its tasks (its 10th request held), while the others run.
+      const victim = startWorker('k1', env, ['--concurrency', '3', ...FAST]);
+      workers = [victim];
+      const hold = await holdWorkerAt(victim, 10);
+      const survivors = ['k2', 'k3'].map((name) => startWorker(name, env, ['--concurrency', '3', ...FAST]));
+      workers.push(...survivors);
+      victim.signal('SIGKILL');
+      expect((await victim.exited).signal).toBe('SIGKILL');
+      hold.release();
+      expect(await waitForRun(db, runId, survivors)).toBe('succeeded');
       await stopAll(survivors);
 
       await expectSameTables(reference.db, database.url, 'k1 killed');
@@ -127,27 +156,24 @@ describe('workers sharing a queued run (30 pages)', () => {
     } finally {
       await db.destroy();
     }
-  }, 60_000);
+  }, SCENARIO_TIMEOUT_MS);
 
   it('SIGTERM: a worker finishes its running tasks and exits 0; one with --shutdown-timeout 0 hands them back at once', async () => {
     const { database, env, db } = await freshWarehouse('term');
     try {
       const runId = await enqueueHere(database.url);
       reference.sim.clearRequests();
-      const finisher = startWorker('t1', env, ['--concurrency', '3', '--shutdown-timeout', '60s', ...FAST]);
-      const quitter = startWorker('t2', env, ['--concurrency', '3', '--shutdown-timeout', '0s', ...FAST]);
+      // Logged at info: the test waits for each worker to say it took the signal.
+      const signalEnv = { ...env, LOG_LEVEL: 'info' };
+      const finisher = startWorker('t1', signalEnv, ['--concurrency', '3', '--shutdown-timeout', '300s', ...FAST]);
+      const quitter = startWorker('t2', signalEnv, ['--concurrency', '3', '--shutdown-timeout', '0s', ...FAST]);
       workers = [finisher, quitter];
-      await new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          const made = (name: string) => reference.sim.requests.filter((r) => r.worker === name).length;
-          if (made('t1') >= 20 && made('t2') >= 20) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, 5);
-      });
+      // Both are inside tasks when signalled, and stay there until they have taken the signal.
+      const held = await Promise.all([holdWorkerAt(finisher, 10), holdWorkerAt(quitter, 10)]);
       finisher.signal('SIGTERM');
       quitter.signal('SIGTERM');
+      for (const w of workers) await waitUntil(() => /SIGTERM: taking no new tasks/.test(w.stderr) || !w.running, `${w.name} to take SIGTERM`);
+      for (const hold of held) hold.release();
       const [finished, quit] = await Promise.all([finisher.exited, quitter.exited]);
       expect(finished.code, finished.stderr.slice(-2000)).toBe(0);
       expect(quit.code, quit.stderr.slice(-2000)).toBe(0);
@@ -156,7 +182,7 @@ describe('workers sharing a queued run (30 pages)', () => {
       const startedByT1 = new Set(reference.sim.requests.filter((r) => r.worker === 't1').map((r) => r.tokenId));
       const takeover = startWorker('t3', env, ['--concurrency', '4', ...FAST]);
       workers.push(takeover);
-      expect(await waitForRun(db, runId, 40_000, [takeover])).toBe('succeeded');
+      expect(await waitForRun(db, runId, [takeover])).toBe('succeeded');
       await stopAll([takeover]);
       const byT3 = new Set(reference.sim.requests.filter((r) => r.worker === 't3').map((r) => r.tokenId));
       expect([...startedByT1].filter((page) => page !== 'user' && byT3.has(page))).toEqual([]);
@@ -167,7 +193,7 @@ describe('workers sharing a queued run (30 pages)', () => {
     } finally {
       await db.destroy();
     }
-  }, 60_000);
+  }, SCENARIO_TIMEOUT_MS);
 
   it('a page that keeps failing is retried --max-attempts times with backoff, then reported in queue-status, while the other pages finish', async () => {
     const { env, db } = await freshWarehouse('failing');
@@ -178,7 +204,7 @@ describe('workers sharing a queued run (30 pages)', () => {
       const runId = await enqueue(env, ['--since', since, '--pages', pages.join(','), '--max-attempts', '2']);
       reference.sim.clearRequests();
       workers = ['f1', 'f2'].map((name) => startWorker(name, env, ['--concurrency', '2', ...FAST]));
-      expect(await waitForRun(db, runId, 40_000, workers)).toBe('partial');
+      expect(await waitForRun(db, runId, workers)).toBe('partial');
 
       const status = await runCli(['queue-status', '--json'], env);
       expect(status.code, status.stderr).toBe(0);
@@ -203,7 +229,7 @@ describe('workers sharing a queued run (30 pages)', () => {
     } finally {
       await db.destroy();
     }
-  }, 60_000);
+  }, SCENARIO_TIMEOUT_MS);
 
   it('a worker that dies on a task\'s last attempt: another worker reports that page as failed and the run still finishes', async () => {
     const { database, env, db } = await freshWarehouse('lost');
@@ -213,19 +239,13 @@ describe('workers sharing a queued run (30 pages)', () => {
       reference.sim.clearRequests();
       const victim = startWorker('d1', env, ['--concurrency', '1', ...FAST]);
       workers = [victim];
-      await new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          if (reference.sim.requests.filter((r) => r.worker === 'd1').length >= 5) {
-            clearInterval(timer);
-            victim.signal('SIGKILL');
-            resolve();
-          }
-        }, 5);
-      });
+      const hold = await holdWorkerAt(victim, 5);
+      victim.signal('SIGKILL');
       await victim.exited;
+      hold.release();
       const lost = reference.sim.requests.find((r) => r.worker === 'd1' && r.tokenId !== 'user')?.tokenId;
       workers.push(startWorker('d2', env, ['--concurrency', '2', ...FAST]));
-      expect(await waitForRun(db, runId, 30_000, workers.slice(1))).toBe('partial');
+      expect(await waitForRun(db, runId, workers.slice(1))).toBe('partial');
 
       const report = JSON.parse((await runCli(['queue-status', '--json'], env)).stdout) as QueueStatus;
       expect(report.failed.map((t) => [t.pageId, t.attempts])).toEqual([[lost, 1]]);
@@ -235,5 +255,5 @@ describe('workers sharing a queued run (30 pages)', () => {
     } finally {
       await db.destroy();
     }
-  }, 60_000);
+  }, SCENARIO_TIMEOUT_MS);
 });

@@ -15,10 +15,11 @@ import type { Database } from '../../src/warehouse/schema.js';
 export const P1 = '1000000000000001';
 export const P2 = '1000000000000002';
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
-async function insert(db: Kysely<Database>, table: string, rows: Row[]): Promise<void> {
-  const full = rows.map((row) => ({ raw: {}, ...row }));
+/** Inserts rows into pancake.<table>; synced tables get an empty `raw` unless a row brings one (bookkeeping has none). */
+export async function insert(db: Kysely<Database>, table: string, rows: Row[], withRaw = true): Promise<void> {
+  const full = rows.map((row) => (withRaw ? { raw: {}, ...row } : row));
   // Only the columns given: the others keep their defaults.
   const columns = sql.join([...new Set(full.flatMap((row) => Object.keys(row)))].map((c) => sql.ref(c)));
   await sql`insert into ${sql.table(`pancake.${table}`)} (${columns}) select ${columns} from json_populate_recordset(null::${sql.table(`pancake.${table}`)}, ${JSON.stringify(full)})`.execute(db);

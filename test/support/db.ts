@@ -7,6 +7,11 @@ export interface TestDatabase {
   url: string;
   /** Terminates its connections and drops it. Idempotent. */
   drop(): Promise<void>;
+  /**
+   * A new database with this one's contents (CREATE DATABASE … TEMPLATE): cheaper than building the
+   * same state again. Nothing may be connected to this one meanwhile.
+   */
+  copy(prefix?: string): Promise<TestDatabase>;
 }
 
 /**
@@ -14,16 +19,20 @@ export interface TestDatabase {
  * test files running in parallel never see each other's rows.
  */
 export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
+  return createDatabase(prefix, null);
+}
+
+async function createDatabase(prefix: string, template: string | null): Promise<TestDatabase> {
   const adminUrl = inject('adminDatabaseUrl');
   const safePrefix = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30);
   const name = `${safePrefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdmin(adminUrl, async (c) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await c.query(`create database ${c.escapeIdentifier(name)}`);
+        await c.query(`create database ${c.escapeIdentifier(name)}${template === null ? '' : ` template ${c.escapeIdentifier(template)}`}`);
         return;
       } catch (err) {
-        // 55006: someone is connected to template1 for a moment; it passes.
+        // 55006: someone is connected to the template (template1) for a moment; it passes.
         if ((err as { code?: string }).code !== '55006' || attempt >= 20) throw err;
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -38,6 +47,7 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
       (dropped ??= withAdmin(adminUrl, async (c) => {
         await c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`);
       })),
+    copy: (copyPrefix = `${safePrefix}_copy`) => createDatabase(copyPrefix, name),
   };
 }
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { describeUrl } from '../../src/warehouse/db.js';
 import { startEmbeddedPostgres } from '../../src/warehouse/embedded.js';
+import { prepareCompiledCli } from './compiled-cli.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,10 +33,18 @@ const FAST = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const t0 = performance.now();
-  const db = await adminDatabase();
-  project.provide('adminDatabaseUrl', db.url);
-  console.log(`[test-db] using ${db.source}: ${describeUrl(db.url)} (ready in ${Math.round(performance.now() - t0)} ms)`);
-  return db.teardown;
+  // The CLI tests spawn run the compiled build of the sources under test: built once here, while
+  // the database starts, instead of by the first test file that needs it.
+  const [cli, db] = await Promise.allSettled([prepareCompiledCli(), adminDatabase()]);
+  if (db.status === 'rejected') throw db.reason;
+  if (cli.status === 'rejected') {
+    await db.value.teardown();
+    throw cli.reason;
+  }
+  project.provide('adminDatabaseUrl', db.value.url);
+  console.log(`[test-db] using ${db.value.source}: ${describeUrl(db.value.url)} (ready in ${Math.round(performance.now() - t0)} ms)`);
+  console.log(`[test-cli] ${cli.value}`);
+  return db.value.teardown;
 }
 
 async function adminDatabase(): Promise<AdminDatabase> {

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { parseConfig, type Config, type Env } from '../../src/config.js';
@@ -13,7 +11,7 @@ import type { Database } from '../../src/warehouse/schema.js';
 import type { Kysely } from 'kysely';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { REPO_ROOT, runCli, type CliResult, type CliSpawnOptions } from './compiled-cli.js';
 
 /** The environment a test sync runs with: the simulator, its token, no safety lag. */
 export function simulatorEnv(sim: Simulator, databaseUrl: string, extra: Env = {}): Env {
@@ -34,12 +32,34 @@ export interface SyncHarness {
   db: Kysely<Database>;
   config(extra?: Env): Config;
   client(config?: Config): PancakeClient;
+  /** A sync in this process at the shop's clock (`sim.now()`). */
   sync(options?: SyncOptions, extra?: Env): Promise<RunSummary>;
+  /**
+   * Moves the shop's clock (clock 'manual') one second on, changing nothing else. Runs read
+   * half-open ranges of whole seconds up to their start (tests run without a safety lag), so a
+   * change stamped in the current second is the next run's: this is how a test gets there, instead
+   * of waiting for the real second to end.
+   */
+  nextSecond(): Date;
   close(): Promise<void>;
 }
 
+/**
+ * The `now` of a manual clock when the test gives none: a whole second a few minutes before the real
+ * clock. Simulated time must stay behind the real one (a stored watermark counts only up to the
+ * moment it was written, src/warehouse/state.ts), and a test moves it on by a few seconds at most.
+ */
+export function manualClockStart(): Date {
+  return new Date(Math.floor(Date.now() / 1000) * 1000 - 10 * 60_000);
+}
+
+/**
+ * A simulator, a migrated database of its own and a sync between them. With `clock: 'manual'`
+ * (and no `now`, manualClockStart()) the shop's clock moves only when the test moves it
+ * (`nextSecond`, `sim.advanceTo`), and every `sync()` runs at it.
+ */
 export async function createSyncHarness(simOptions: SimulatorOptions = {}, name = 'sync'): Promise<SyncHarness> {
-  const sim = await startSimulator(simOptions);
+  const sim = await startSimulator(simOptions.clock === 'manual' ? { now: manualClockStart(), ...simOptions } : simOptions);
   const database = await createTestDatabase(name);
   const db = createDb(database.url, 12);
   await migrateToLatest(db);
@@ -52,7 +72,13 @@ export async function createSyncHarness(simOptions: SimulatorOptions = {}, name 
       createPancakeClient({ baseUrl: config.baseUrl, accessToken: config.accessToken ?? '', pageTokens: config.pageTokens, rateLimit: config.rateLimitPerSecond, retries: config.retries, retryMinDelayMs: 20, timeoutMs: config.timeoutMs, concurrency: config.concurrency }),
     sync: (options = {}, extra = {}) => {
       const config = harness.config(extra);
-      return runSync({ config, db, client: harness.client(config), log: silentLogger }, options);
+      return runSync({ config, db, client: harness.client(config), log: silentLogger, now: sim.now() }, options);
+    },
+    nextSecond() {
+      if (simOptions.clock !== 'manual') throw new Error('nextSecond() needs a harness with clock: \'manual\'');
+      const next = new Date(sim.now().getTime() + 1000);
+      sim.advanceTo(next, false);
+      return next;
     },
     async close() {
       await db.destroy();
@@ -97,48 +123,4 @@ export async function expectSameTables(reference: Kysely<Database>, url: string,
 export async function tableRows(db: Kysely<Database>, table: string, orderBy: string): Promise<unknown[]> {
   const { rows } = await sql.raw<Record<string, unknown>>(`select * from ${table} order by ${orderBy}`).execute(db);
   return rows.map(({ synced_at: _synced, updated_at: updatedAt, ...rest }) => (table.endsWith('_state') ? rest : { ...rest, updated_at: updatedAt }));
-}
-
-export interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI (TypeScript through tsx) in a child process; `kill` sends SIGKILL unless told otherwise. */
-export function runCli(args: string[], env: Env, options: CliSpawnOptions = {}): Promise<CliResult> {
-  return runNodeCli(['--import', 'tsx', 'src/cli.ts'], args, env, options);
-}
-
-export interface CliSpawnOptions {
-  /** Called once the child runs: how to signal it, and its pid. */
-  onSpawn?: (kill: (signal?: NodeJS.Signals) => void, pid: number) => void;
-}
-
-/** Node with `entry` (a loader and a script, or a compiled script) and `args`, in the repo, with only `env`. */
-export function runNodeCli(entry: string[], args: string[], env: Env, options: CliSpawnOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...entry, ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    options.onSpawn?.((signal = 'SIGKILL') => child.kill(signal), child.pid ?? 0);
-  });
-}
-
-/**
- * Waits for the next whole second. Runs cover half-open ranges of whole seconds ending at "now"
- * (tests run without a safety lag), so a change made in the current second belongs to the next
- * run's range: a test that changes the shop and syncs at once waits for the second to end first.
- */
-export async function afterThisSecond(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
 }

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import type { Kysely } from 'kysely';
 import type { Env } from '../../src/config.js';
 import type { RequestLogEntry } from '../../src/simulator/index.js';
 import type { Database } from '../../src/warehouse/schema.js';
-import { compiledCli } from './compiled-cli.js';
-import { REPO_ROOT, type CliResult } from './harness.js';
+import { spawnCli, type CliResult } from './compiled-cli.js';
+import { WAIT_TIMEOUT_MS } from './wait.js';
 
 export { expectSameTables } from './harness.js';
 
@@ -20,18 +19,14 @@ export interface WorkerProcess {
   readonly running: boolean;
 }
 
-export function startWorker(name: string, env: Env, args: string[] = [], options: { compiled?: boolean } = {}): WorkerProcess {
-  const cli = options.compiled ? [compiledCli()] : ['--import', 'tsx', 'src/cli.ts'];
-  const child = spawn(process.execPath, [...cli, 'worker', '--name', name, ...args], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** `pancake-sync worker --name <name> …args` (the compiled CLI, test/support/compiled-cli.ts). */
+export function startWorker(name: string, env: Env, args: string[] = []): WorkerProcess {
+  const child = spawnCli(['worker', '--name', name, ...args], env);
   let stdout = '';
   let stderr = '';
   let running = true;
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -60,8 +55,11 @@ export async function killAll(workers: WorkerProcess[]): Promise<void> {
   await Promise.all(workers.map((w) => w.exited));
 }
 
-/** Polls until the run's sync_runs row is finished; returns its status. */
-export async function waitForRun(db: Kysely<Database>, runId: string, timeoutMs: number, workers: WorkerProcess[] = []): Promise<string> {
+/**
+ * Polls until the run's sync_runs row is finished; returns its status. Fails early when every worker
+ * has exited; the deadline is only there so that a hang ends, generous for a busy machine.
+ */
+export async function waitForRun(db: Kysely<Database>, runId: string, workers: WorkerProcess[] = [], timeoutMs = WAIT_TIMEOUT_MS): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await db.selectFrom('pancake.sync_runs').select(['status', 'finished_at']).where('id', '=', runId).executeTakeFirst();

@@ -32,6 +32,20 @@ describe('secret-named fields', () => {
     for (const key of ['token_for_business', 'current_settings_key', 'name', 'tokens_count', 'id', 'message']) expect(isSecretKey(key), key).toBe(false);
   });
 
+  it('the quick test of a name\'s last letters never overrules the full one (random names, odd cases, non-ASCII letters that lower-case to ASCII)', () => {
+    const full = (key: string) => /(?:^|_)(?:token|secret|password|passwd|pwd|api_?key|private_key|credentials?)$|^(?:authorization|cookie|set_cookie)$/.test(key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase());
+    const parts = ['token', 'TOKEN', 'Token', 'to\u212Aen', 'secret', 'Secret', 'password', 'passwd', 'pwd', 'api_key', 'apiKey', 'APIKEY', 'private_key', 'privateKey', 'credential', 'credentials', 'authorization', 'cookie', 'set_cookie', 'id', 'name', '_', 'x', 'session', 'monkey', 'k', 'en', 'ſecret', 'İon', 'ke\u0131', ''];
+    let s = 7;
+    const next = () => ((s = (s * 1_664_525 + 1_013_904_223) >>> 0) / 2 ** 32);
+    let secrets = 0;
+    for (let i = 0; i < 5000; i++) {
+      const key = Array.from({ length: 1 + Math.floor(next() * 3) }, () => parts[Math.floor(next() * parts.length)]).join(next() < 0.5 ? '_' : '');
+      expect(isSecretKey(key), JSON.stringify(key)).toBe(full(key));
+      secrets += full(key) ? 1 : 0;
+    }
+    expect(secrets).toBeGreaterThan(500);
+  });
+
   it('redactValue masks them at any depth and keeps flags and nulls, without recursion limits', () => {
     expect(redactValue({ a: { settings: { page_access_token: 'x', has_password: true, secret: null }, list: [{ token: 5 }] } })).toEqual({
       a: { settings: { page_access_token: '***', has_password: true, secret: null }, list: [{ token: '***' }] },

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { registerSecret } from '../../src/redact.js';
-import { storableRowJson } from '../../src/warehouse/row-json.js';
+import { nestsDeeperOrHidesSecret, storableBatch, type StorableBatch } from '../../src/warehouse/row-json.js';
+import { isSecretKey, registerSecret } from '../../src/redact.js';
 import { MAX_JSON_DEPTH, storableJson, storableText } from '../../src/warehouse/storable.js';
 import type { StorageWarning } from '../../src/warehouse/storage-warnings.js';
 import type { TableSpec } from '../../src/warehouse/upsert.js';
 
-// storableRowJson writes most rows as they are and cleans only those whose JSON shows something to
-// clean. Whatever path a row takes, the result must be what cleaning every value gives.
+// storableBatch writes most batches as they are, with one JSON.stringify, and cleans only the rows
+// whose JSON shows something to clean; columns that copy a field of raw are left out and read from
+// raw. Whatever path a batch takes, reading it back (as the upsert's SQL does) must give what
+// cleaning every value gives.
 
 interface Row {
   page_id: string;
@@ -45,6 +47,29 @@ function expected(row: Row): unknown {
   };
 }
 
+/** The rows as the upsert's SQL reads them: each value at its place in the row's array, or from raw. */
+function readBack(batch: StorableBatch): Array<Record<string, unknown>> {
+  const places = new Map<number, number>();
+  batch.sources.forEach((path, index) => path === null && places.set(index, places.size));
+  const rawPlace = places.get(spec.columns.findIndex((c) => c.name === 'raw'))!;
+  return batch.parts
+    .flatMap((part) => JSON.parse(part) as unknown[][])
+    .map((values) => {
+      const out: Record<string, unknown> = {};
+      spec.columns.forEach((column, index) => {
+        const path = batch.sources[index];
+        let value: unknown = path ? values[rawPlace] : values[places.get(index)!];
+        for (const key of path ?? []) value = (value as Record<string, unknown> | undefined)?.[key];
+        out[column.name] = value ?? null;
+      });
+      return out;
+    });
+}
+
+function stored(rows: Row[], onWarning: ((w: StorageWarning) => void) | null = null): Array<Record<string, unknown>> {
+  return readBack(storableBatch(spec, rows, onWarning));
+}
+
 function row(raw: unknown, text: string | null = 'hello'): Row {
   return { page_id: 'p1', id: 'm1', text, at: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)), n: 3, raw };
 }
@@ -54,8 +79,8 @@ function random(seed: number): () => number {
   return () => ((s = (s * 1_664_525 + 1_013_904_223) >>> 0) / 2 ** 32);
 }
 
-const HAZARDOUS_STRINGS = ['plain', 'tiếng Việt', 'a\u0000b', 'lone \ud800 high', 'lone \udc00 low', 'pair 😀', `says ${SECRET} here`, QUOTED_SECRET, 'back\\slash "quote"', 'token":', '\\u0000 typed'];
-const KEYS = ['id', 'text', 'access_token', 'accessToken', 'apiKey', 'token_for_business', 'Authorization', 'password', 'pageToken', 'k\u0000ey', 'tok\ud800en', 'name'];
+const HAZARDOUS_STRINGS = ['plain', 'tiếng Việt', 'a\u0000b', 'lone \ud800 high', 'lone \udc00 low', 'pair 😀', `says ${SECRET} here`, QUOTED_SECRET, 'back\\slash "quote"', 'token":', '\\u0000 typed', '{[{[', ']}"'];
+const KEYS = ['id', 'text', 'access_token', 'accessToken', 'apiKey', 'token_for_business', 'Authorization', 'password', 'pageToken', 'k\u0000ey', 'tok\ud800en', 'name', "it's", 'back\\slash'];
 
 function randomValue(next: () => number, depth: number): unknown {
   const pick = <T,>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
@@ -67,44 +92,109 @@ function randomValue(next: () => number, depth: number): unknown {
   return out;
 }
 
-describe('a row as its upsert JSON', () => {
+describe('a batch of rows as its upsert JSON', () => {
   registerSecret(SECRET);
 
-  it('an ordinary row is its values as they are', () => {
-    const raw = { id: 'm1', message: '<div>hi</div>', from: { id: 'u1', name: 'Lan' }, attachments: [] };
-    expect(JSON.parse(storableRowJson(spec, row(raw), null))).toEqual(expected(row(raw)));
+  it('an ordinary row is its values as they are; columns that copy raw are read from it', () => {
+    const raw = { id: 'm1', message: '<div>hi</div>', original_message: 'hello', from: { id: 'u1', name: 'Lan' }, attachments: [] };
+    const batch = storableBatch(spec, [row(raw)], null);
+    expect(readBack(batch)).toEqual([expected(row(raw))]);
+    expect(batch.sources).toEqual([null, ['id'], ['original_message'], null, null, null]);
+    expect(JSON.parse(batch.parts[0]!)).toEqual([['p1', '2026-01-02T03:04:05.000Z', 3, raw]]);
+  });
+
+  it('a column is read from raw only when every row of the batch copies the same field', () => {
+    const copies = { id: 'm1', original_message: 'hello' };
+    const other = { id: 'm2', original_message: 'not the text', message: 'hello there' };
+    const rows = [row(copies), { ...row(other, 'hello there'), id: 'm2' }];
+    const batch = storableBatch(spec, rows, null);
+    expect(batch.sources).toEqual([null, ['id'], null, null, null, null]);
+    expect(readBack(batch)).toEqual(rows.map(expected));
+    // A field nested one level down, and a null the raw holds explicitly.
+    const nested = storableBatch(spec, [{ ...row({ from: { name: 'Lan' }, n: null }, 'Lan'), n: null }], null);
+    expect(nested.sources).toEqual([null, null, ['from', 'name'], null, ['n'], null]);
   });
 
   it('NULs, lone surrogates, secret-named fields and known secrets are cleaned wherever they are', () => {
     const raw = { a: 'x\u0000y', b: ['\ud800'], c: { pageAccessToken: 'abc', token_for_business: 'kept' }, d: `see ${SECRET}` };
-    const stored = JSON.parse(storableRowJson(spec, row(raw, `text ${SECRET} \u0000`), null));
-    expect(stored).toEqual(expected(row(raw, `text ${SECRET} \u0000`)));
-    expect(stored.raw).toEqual({ a: 'xy', b: ['\ufffd'], c: { pageAccessToken: '***', token_for_business: 'kept' }, d: 'see ***' });
-    expect(stored.text).toBe('text *** ');
+    const [cleaned] = stored([row(raw, `text ${SECRET} \u0000`)]);
+    expect(cleaned).toEqual(expected(row(raw, `text ${SECRET} \u0000`)));
+    expect(cleaned!.raw).toEqual({ a: 'xy', b: ['\ufffd'], c: { pageAccessToken: '***', token_for_business: 'kept' }, d: 'see ***' });
+    expect(cleaned!.text).toBe('text *** ');
+  });
+
+  it('one row to clean leaves the others of its batch as they were, and copies nothing from raw', () => {
+    const rows = [row({ id: 'm1', original_message: 'hello' }), { ...row({ id: 'm2', secret: 'abc', original_message: 'hello' }), id: 'm2' }];
+    const batch = storableBatch(spec, rows, null);
+    expect(batch.sources.every((source) => source === null)).toBe(true);
+    expect(readBack(batch)).toEqual(rows.map(expected));
   });
 
   it(`nesting deeper than ${MAX_JSON_DEPTH} levels is kept as JSON text, with a warning`, () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < MAX_JSON_DEPTH + 5; i++) deep = { level: deep };
     const warnings: StorageWarning[] = [];
-    const json = storableRowJson(spec, row(deep), (w) => warnings.push(w));
-    expect(JSON.parse(json)).toEqual(expected(row(deep)));
+    expect(stored([row(deep)], (w) => warnings.push(w))).toEqual([expected(row(deep))]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.reasons[0]).toMatch(/nesting deeper than/);
   });
 
-  it('500 random rows of hazardous strings and secret-like keys: always what cleaning every value gives', () => {
+  it(`nesting of exactly ${MAX_JSON_DEPTH} levels is kept as it is, without a warning`, () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < MAX_JSON_DEPTH - 1; i++) deep = { level: deep };
+    const warnings: StorageWarning[] = [];
+    expect(stored([row(deep), row({ flat: true })], (w) => warnings.push(w))).toEqual([expected(row(deep)), expected(row({ flat: true }))]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('500 random batches of hazardous strings and secret-like keys: always what cleaning every value gives', () => {
     const next = random(42);
     for (let i = 0; i < 500; i++) {
-      const r = row(randomValue(next, 0), next() < 0.5 ? null : HAZARDOUS_STRINGS[i % HAZARDOUS_STRINGS.length]!);
-      expect(JSON.parse(storableRowJson(spec, r, null)), `row ${i}: ${JSON.stringify(r.raw)}`).toEqual(expected(r));
+      const rows = Array.from({ length: 1 + Math.floor(next() * 4) }, (_, k) => {
+        const r = row(randomValue(next, 0), next() < 0.5 ? null : HAZARDOUS_STRINGS[(i + k) % HAZARDOUS_STRINGS.length]!);
+        return { ...r, id: `m${k}` };
+      });
+      expect(stored(rows), `batch ${i}: ${JSON.stringify(rows.map((r) => r.raw))}`).toEqual(rows.map(expected));
     }
+  });
+
+  it('nestsDeeperOrHidesSecret says how deep the value nests, as its JSON text does, and finds secret-named fields', () => {
+    // Brackets outside strings, counted the long way.
+    const depthOf = (json: string): number => {
+      let depth = 0;
+      let deepest = 0;
+      let inString = false;
+      for (let i = 0; i < json.length; i++) {
+        const c = json[i];
+        if (inString) {
+          if (c === '\\') i++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
+        else if (c === '}' || c === ']') depth--;
+      }
+      return deepest;
+    };
+    const hidesSecret = (value: unknown): boolean =>
+      typeof value === 'object' && value !== null && Object.entries(value).some(([key, item]) => (!Array.isArray(value) && isSecretKey(key)) || hidesSecret(item));
+    const next = random(7);
+    let secrets = 0;
+    for (let i = 0; i < 300; i++) {
+      const value = [randomValue(next, 0), { s: '"[[{', t: ['\\"', ']]'] }];
+      const depth = depthOf(JSON.stringify(value));
+      const secret = hidesSecret(value);
+      secrets += secret ? 1 : 0;
+      expect(nestsDeeperOrHidesSecret(value, depth), JSON.stringify(value)).toBe(secret);
+      expect(nestsDeeperOrHidesSecret(value, depth - 1), JSON.stringify(value)).toBe(true);
+    }
+    expect(secrets).toBeGreaterThan(30);
+    expect(secrets).toBeLessThan(270);
   });
 
   // Last: once a secret JSON escapes is known, every row takes the cleaning path.
   it('a known secret with characters JSON escapes is masked too', () => {
     registerSecret(QUOTED_SECRET);
-    const stored = JSON.parse(storableRowJson(spec, row({ note: `x ${QUOTED_SECRET} y` }), null));
-    expect(stored.raw).toEqual({ note: 'x *** y' });
+    const [cleaned] = stored([row({ note: `x ${QUOTED_SECRET} y` })]);
+    expect(cleaned!.raw).toEqual({ note: 'x *** y' });
   });
 });

@@ -73,7 +73,7 @@ describe('planDayRange: last complete local day, lookback, only the missing days
   const stored = (firstDay: string, lastDay: string, zone = HCM) => ({ coveredFrom: dayStart(firstDay, zone), watermark: dayStart(addDays(lastDay, 1), zone), cursor: { zone, lastDay } });
 
   it('a first run reads from SYNC_START to yesterday in the page zone, newest days first', () => {
-    expect(planDayRange(fresh, settings, HCM)).toEqual({ firstDay: null, lastDay: null, segments: [{ fromDay: '2026-05-01', toDay: '2026-05-31', direction: 'down' }] });
+    expect(planDayRange(fresh, settings, HCM)).toEqual({ firstDay: null, lastDay: null, segments: [{ fromDay: '2026-05-01', toDay: '2026-05-31', direction: 'down' }], zoneChanged: false, rereadFrom: null });
     // 05:00 UTC on June 1st is still May 31st in Honolulu: its last complete day is May 30th.
     expect(planDayRange(fresh, settings, 'Pacific/Honolulu').segments[0]!.toDay).toBe('2026-05-30');
   });
@@ -91,6 +91,23 @@ describe('planDayRange: last complete local day, lookback, only the missing days
       { fromDay: '2026-03-01', toDay: '2026-04-30', direction: 'down' },
     ]);
     expect(planDayRange(state, settings, BERLIN).firstDay).toBeNull();
+  });
+
+  it('after a zone change every stored day is read again in the new zone, back to the oldest, even if a run stops halfway', () => {
+    // March to May stored at Ho Chi Minh time; SYNC_START is May 1st. Berlin's days: from the day
+    // holding the old first instant (Feb 28th 17:00 UTC, March 1st at 00:00 in HCM, is Feb 28th in Berlin).
+    const plan = planDayRange(stored('2026-03-01', '2026-05-30'), settings, BERLIN);
+    expect(plan).toEqual({ firstDay: null, lastDay: null, segments: [{ fromDay: '2026-02-28', toDay: '2026-05-31', direction: 'down' }], zoneChanged: true, rereadFrom: '2026-02-28' });
+    // Stopped after reading May in Berlin: the cursor keeps rereadFrom, and the next run (SYNC_START
+    // still May 1st) goes on down to it.
+    const resumed = planDayRange({ ...stored('2026-05-01', '2026-05-31', BERLIN), cursor: { zone: BERLIN, lastDay: '2026-05-31', rereadFrom: '2026-02-28' } }, settings, BERLIN);
+    expect(resumed.zoneChanged).toBe(false);
+    expect(resumed.segments).toEqual([
+      { fromDay: '2026-05-29', toDay: '2026-05-31', direction: 'up' },
+      { fromDay: '2026-02-28', toDay: '2026-04-30', direction: 'down' },
+    ]);
+    // Reached: nothing older is read than SYNC_START asks for.
+    expect(planDayRange({ ...stored('2026-02-28', '2026-05-31', BERLIN), cursor: { zone: BERLIN, lastDay: '2026-05-31', rereadFrom: '2026-02-28' } }, settings, BERLIN).rereadFrom).toBeNull();
   });
 
   it('regression: a bounded run followed by a plain one reads every day between them (no gap)', () => {

@@ -14,6 +14,7 @@ import { Random } from '../shop/random.js';
 import { bumpStatistics } from '../statistics/state.js';
 import { type ApiContext, type Route, handle, matchRoute, tokenOf } from './api.js';
 import { ConversationViews } from './conversation-listing.js';
+import { RequestHolds } from './holds.js';
 import { type FaultOptions, FaultPlan, TOKEN_EXPIRED, TOO_MANY_REQUESTS, sendJson, sendNonJson, sendServerError, sendTruncated } from './faults.js';
 import { type OtherClientLoad, SlidingWindow, otherClientHits } from './rate-limit.js';
 import type { PageListStatus } from './routes/route.js';
@@ -26,15 +27,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   tokens.rotateOnGenerate = options.rotatePageTokens ?? false;
   let override: ResponseOverride | null = null;
   const pagingFaults = { stuckCursorPages: [] as string[], repeatingMessageConversations: [] as string[] };
-  const ctx: ApiContext = { data, tokens, views: new ConversationViews(data), pageLists: new Map(), pagingFaults };
   // The shop's clock: real time until advanceTo moves it, then where it was moved to.
   let clock: number | null = options.clock === 'manual' ? data.now.getTime() : null;
   const nowMs = (): number => clock ?? Date.now();
+  const ctx: ApiContext = { data, tokens, views: new ConversationViews(data), pageLists: new Map(), pagingFaults, now: nowMs };
   const requests: RequestLogEntry[] = [];
   const window = new SlidingWindow();
   const mutationRng = Random.of('mutations', data.seed);
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  const holds = new RequestHolds();
   let latencyMs = options.latencyMs ?? 0;
   let rateLimit = options.rateLimitPerSecond ?? null;
   let otherClient: OtherClientLoad | null = options.otherClientLoad ?? null;
@@ -71,6 +73,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const token = tokenOf(route, url.searchParams, tokens);
     const entry = logEntry(++seq, req, url, route, token.id, startedAt);
     requests.push(entry);
+    const held = holds.check(entry);
     res.on('close', () => {
       if (entry.finishedAt === 0) entry.finishedAt = Date.now();
     });
@@ -78,7 +81,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     try {
       const body = await readBody(req);
       entry.body = redactBody(body, tokens);
-      await respond(req, res, entry, url, route, token.raw, body);
+      await respond(req, res, entry, url, route, token.raw, body, held);
       liveShop?.onRequest();
     } catch (error) {
       // A bug in the simulator must show up as a 500 in the test, not as a hung request.
@@ -96,6 +99,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     route: Route,
     rawToken: string | null,
     body: unknown,
+    held: Promise<void> | null,
   ): Promise<void> {
     const startedAt = entry.startedAt;
     // Decided on arrival, so a request is limited by what came before it, not by how long it waited.
@@ -106,6 +110,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const fault = limited ? null : (faults?.draw(route.pageId) ?? null);
     entry.fault = fault;
     await wait(latencyMs);
+    if (held) await held;
     if (closing) return;
 
     if (limited) {
@@ -237,6 +242,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     bumpStatistics: (pageId, day) => bumpStatistics(data, pageId, day),
     revokePageToken: (pageId) => void replacePageToken(tokens, data.seed, pageId),
     setResponseOverride: (next) => void (override = next),
+    holdRequests: (which) => holds.add(which),
     setPagingFaults(faults) {
       pagingFaults.stuckCursorPages = [...(faults?.stuckCursorPages ?? [])];
       pagingFaults.repeatingMessageConversations = [...(faults?.repeatingMessageConversations ?? [])];
@@ -253,6 +259,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     close(): Promise<void> {
       if (!closing) {
         liveShop?.stop();
+        holds.releaseAll();
         closing = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const timer of timers) clearTimeout(timer);
         timers.clear();

@@ -17,55 +17,55 @@ import { formatField, parseApiTime } from '../shop/time.js';
 /** Comments that got their one private reply, per data set (the API allows one per comment). */
 const privatelyAnswered = new WeakMap<SimulatorData, Set<string>>();
 
-/** Now, but never before the conversation's last change: times in a conversation do not go back. */
-function changeTime(conversation: PancakeConversation, messages: readonly PancakeMessage[]): number {
+/** `now` (the shop's clock), but never before the conversation's last change: times in a conversation do not go back. */
+function changeTime(conversation: PancakeConversation, messages: readonly PancakeMessage[], now: number): number {
   const last = messages[messages.length - 1];
-  return Math.max(Date.now(), parseApiTime(activityTime(conversation)), last ? parseApiTime(last.inserted_at) : 0);
+  return Math.max(now, parseApiTime(activityTime(conversation)), last ? parseApiTime(last.inserted_at) : 0);
 }
 
 /**
  * A change of the page-side state (tags, assignees) moves updated_at, as the real API does, but not
  * the read state: summarize() derives `seen` from the messages and would undo a mark-unread.
  */
-function touched(data: SimulatorData, conversation: PancakeConversation): void {
+function touched(data: SimulatorData, conversation: PancakeConversation, now: number): void {
   const messages = data.messages.get(conversation.id) ?? [];
   const seen = conversation.seen;
-  summarize(conversation, messages, changeTime(conversation, messages));
+  summarize(conversation, messages, changeTime(conversation, messages, now));
   conversation.seen = seen;
   data.revision++;
 }
 
 /** Returns false when the tag was already there (nothing changes, updated_at stays). */
-export function addTag(data: SimulatorData, conversation: PancakeConversation, tag: ApiTag): boolean {
+export function addTag(data: SimulatorData, conversation: PancakeConversation, tag: ApiTag, now: number): boolean {
   const tags = conversation.tags ?? [];
   if (tags.some((t) => t !== null && String(t.id) === String(tag.id))) return false;
   conversation.tags = [...tags, { ...tag }];
-  recordTagHistory(data, conversation, 'add', tag);
-  touched(data, conversation);
+  recordTagHistory(data, conversation, 'add', tag, now);
+  touched(data, conversation, now);
   return true;
 }
 
-export function removeTag(data: SimulatorData, conversation: PancakeConversation, tag: ApiTag): boolean {
+export function removeTag(data: SimulatorData, conversation: PancakeConversation, tag: ApiTag, now: number): boolean {
   const tags = conversation.tags ?? [];
   const kept = tags.filter((t) => t === null || String(t.id) !== String(tag.id));
   if (kept.length === tags.length) return false;
   conversation.tags = kept;
-  recordTagHistory(data, conversation, 'remove', tag);
-  touched(data, conversation);
+  recordTagHistory(data, conversation, 'remove', tag, now);
+  touched(data, conversation, now);
   return true;
 }
 
-function recordTagHistory(data: SimulatorData, conversation: PancakeConversation, action: 'add' | 'remove', tag: ApiTag): void {
-  const at = formatField(conversation.id, 'tag_histories', changeTime(conversation, data.messages.get(conversation.id) ?? []));
+function recordTagHistory(data: SimulatorData, conversation: PancakeConversation, action: 'add' | 'remove', tag: ApiTag, now: number): void {
+  const at = formatField(conversation.id, 'tag_histories', changeTime(conversation, data.messages.get(conversation.id) ?? [], now));
   // A page token is no employee, so the editor is unknown (inferred).
   conversation.tag_histories = [...(conversation.tag_histories ?? []), { inserted_at: at, payload: { action, editor_id: null, tag: { ...tag } } }];
 }
 
-export function assign(data: SimulatorData, conversation: PancakeConversation, assigneeIds: readonly string[]): void {
+export function assign(data: SimulatorData, conversation: PancakeConversation, assigneeIds: readonly string[], now: number): void {
   const employees = data.employees.get(conversation.page_id) ?? [];
   const ids = [...new Set(assigneeIds)];
   const before = currentAssignees(conversation);
-  const entry = assignmentChange(before, ids, employees, changeTime(conversation, data.messages.get(conversation.id) ?? []));
+  const entry = assignmentChange(before, ids, employees, changeTime(conversation, data.messages.get(conversation.id) ?? [], now));
   conversation.assignee_ids = ids;
   conversation.current_assign_users = ids.map((id) => {
     const e = employees.find((employee) => employee.id === id);
@@ -73,7 +73,7 @@ export function assign(data: SimulatorData, conversation: PancakeConversation, a
   });
   if (entry) conversation.assignee_histories = [...(conversation.assignee_histories ?? []), entry];
   applyChannelShape(conversation, pageContext(data, conversation.page_id).page.platform, false);
-  touched(data, conversation);
+  touched(data, conversation, now);
 }
 
 /** Read state only: the conversation's updated_at does not move (inferred: reading is not activity). */
@@ -98,7 +98,7 @@ export interface Outgoing {
  * The page's message as the API would store it. Its id is drawn from the data's revision, so a request
  * answered without effects (a truncated fault) and its retry name the same message.
  */
-export function pageMessage(data: SimulatorData, conversation: PancakeConversation, out: Outgoing): PancakeMessage {
+export function pageMessage(data: SimulatorData, conversation: PancakeConversation, out: Outgoing, now: number): PancakeMessage {
   const page = pageContext(data, conversation.page_id).page;
   const id = `m_${Random.of('sent', data.seed, conversation.id, data.revision).alnum(40)}`;
   return {
@@ -110,7 +110,7 @@ export function pageMessage(data: SimulatorData, conversation: PancakeConversati
     message: toHtml(out.text),
     original_message: out.text,
     type: out.type,
-    inserted_at: formatField(id, 'inserted_at', changeTime(conversation, data.messages.get(conversation.id) ?? [])),
+    inserted_at: formatField(id, 'inserted_at', changeTime(conversation, data.messages.get(conversation.id) ?? [], now)),
     attachments: out.attachments,
     is_hidden: false,
     is_removed: false,
@@ -145,12 +145,12 @@ export function notePrivateReply(data: SimulatorData, commentId: string): void {
  * (id `<page_id>_<psid>`). When there is none yet, a new one is returned, not registered: the reply
  * opens it (openConversation) only when its effects apply.
  */
-export function inboxOf(data: SimulatorData, comment: PancakeConversation): PancakeConversation {
+export function inboxOf(data: SimulatorData, comment: PancakeConversation, now: number): PancakeConversation {
   const psid = comment.page_customer?.psid ?? comment.from?.id ?? '';
   const id = `${comment.page_id}_${psid}`;
   const existing = data.conversationById.get(id);
   if (existing) return existing;
-  const at = formatField(id, 'inserted_at', Date.now());
+  const at = formatField(id, 'inserted_at', now);
   return {
     id,
     page_id: comment.page_id,

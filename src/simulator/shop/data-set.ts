@@ -11,6 +11,7 @@ import type { DataOptions, EntityOptions, SimulatorData } from './model.js';
 import { activityTime } from './channel-shape.js';
 import { createPage } from './pages.js';
 import { pagePosts } from './posts.js';
+import { BUSY_MESSAGES_PER_CONVERSATION, dressAsBusyShop } from './busy-shop.js';
 import { Random } from './random.js';
 import { parseApiTime, unixSeconds } from './time.js';
 import { pageUsers } from './users.js';
@@ -32,7 +33,7 @@ export function createSimulatorData(options: DataOptions = {}): SimulatorData {
   const now = options.now ?? defaultNow();
   const pageCount = options.pages ?? DEFAULT_DATA_OPTIONS.pages;
   const perPage = options.conversationsPerPage ?? DEFAULT_DATA_OPTIONS.conversationsPerPage;
-  const range = options.messagesPerConversation ?? DEFAULT_DATA_OPTIONS.messagesPerConversation;
+  const range = options.messagesPerConversation ?? (options.shape === 'busy' ? BUSY_MESSAGES_PER_CONVERSATION : DEFAULT_DATA_OPTIONS.messagesPerConversation);
   const historyDays = options.historyDays ?? DEFAULT_DATA_OPTIONS.historyDays;
   if (range.min < 1 || range.max < range.min) throw new Error('messagesPerConversation needs 1 <= min <= max');
 
@@ -66,6 +67,7 @@ export function createSimulatorData(options: DataOptions = {}): SimulatorData {
       previousSecond = unixSeconds(parseApiTime(activityTime(conversation)));
     }
   }
+  if (options.shape === 'busy') dressAsBusyShop(data);
   for (const page of data.pages) addPageRecords(data, page, options.entities);
   return data;
 }

@@ -29,6 +29,12 @@ export interface DataOptions {
   statisticsZone?: string;
   /** Sizes of the customers, call logs and posts sets. */
   entities?: EntityOptions;
+  /**
+   * 'busy': items dressed as a busy real shop's (shop/busy-shop.ts: real field sizes and key set,
+   * texts of every length, some with decomposed accents) and 1–48 counted messages per inbox thread
+   * unless `messagesPerConversation` says otherwise. Default: the compact shop.
+   */
+  shape?: 'compact' | 'busy';
 }
 
 export interface SimulatorData {

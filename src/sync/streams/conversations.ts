@@ -76,6 +76,8 @@ export const conversationsStream = windowedStream<PancakeConversation, Conversat
   description: 'conversations walked by updated_at windows (v2 cursor by default)',
   table: conversationsTable,
   costPerWindow: '≥1 request each (60 conversations a page)',
+  // Its messages follow it newest first; the page's other streams wait for the newest days.
+  newestFirst: 'walk',
   plan: planConversations,
   read(ctx, window, from) {
     const { client, page, settings } = ctx;

@@ -1,7 +1,7 @@
 import { MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { PancakeError } from '../../pancake/errors.js';
 import type { ListMessagesResponse } from '../../pancake/types.js';
-import { anyMessageStored, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
+import { anyMessageStored, anyStaleSince, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
 import { childRowsNotInPart } from '../../warehouse/bridges.js';
 import { writeTogether, type WritePart } from '../../warehouse/statement.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
@@ -12,6 +12,7 @@ import { mapMessageAttachments, messageAttachmentsTable } from './message-attach
 import { mapMessage, messagesTable } from './message-rows.js';
 import { messagesLeft } from './messages-estimate.js';
 import { visitParents } from './parent-visits.js';
+import { watchNewestVisits } from '../recent-first.js';
 import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 
 export { mapMessage, messagesTable, senderKind, type MessageRow } from './message-rows.js';
@@ -38,21 +39,25 @@ export const messagesStream: Stream = {
   // meet only in the warehouse (a conversation is stale until its messages are stored for its
   // current version) and in the promise of the walk's end.
   follows: 'conversations',
+  newestFirst: 'follow',
   async run(ctx) {
     ctx.counts.requests = 0;
+    const recent = ctx.recentFirst;
     const skipped = skippedRecords(ctx, 'messages');
     // Conversations whose walk Pancake stopped moving forward: still stale, so a later pass would
     // find them again; they wait for the next run instead (one warning each).
     const stuck = new Set<string>();
+    const visit = async (conversation: StaleConversation): Promise<void> => {
+      if (stuck.has(conversation.id)) return;
+      if ((await syncConversation(ctx, conversation, skipped)) === 'stuck') stuck.add(conversation.id);
+    };
     try {
       await visitParents<StaleConversation>({
         concurrency: ctx.settings.concurrency,
         ...(ctx.upstream && { upstream: ctx.upstream }),
         next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit),
-        visit: async (conversation) => {
-          if (stuck.has(conversation.id)) return;
-          if ((await syncConversation(ctx, conversation, skipped)) === 'stuck') stuck.add(conversation.id);
-        },
+        // Newest first, and the page's other streams wait until the newest days are done.
+        visit: recent ? watchNewestVisits(recent, visit, async () => !(await anyStaleSince(ctx.db, ctx.page.id, recent.horizon))) : visit,
         // For progress and the ETA only: revised alongside the walk, never waited for.
         onSlice: (upstreamRunning) =>
           void messagesLeft(ctx, upstreamRunning)

@@ -1,24 +1,25 @@
-import { sql } from 'kysely';
-import { distinct, inScope, local, type PageZone, type Scope, type SummaryPart, type Trx } from './scope.js';
+import { sql, type RawBuilder } from 'kysely';
+import { businessSeconds, distinct, inScope, local, seconds, type SummaryPage, type Scope, type SummaryPart, type Trx } from './summary-parts.js';
 
-// The summaries kept per conversation (migrations/0008_analytics_marts.ts): its facts (start, who
-// started it, first customer message, first employee, bot and notice replies, latest sender), its
-// assignments and its tag history. Each is recomputed whole for the conversations in scope, so a
-// conversation summarized twice comes out the same whatever the order of changes.
+// The summaries kept per conversation (migrations/parts/analytics-marts.ts and
+// analytics-inquiry-marts.ts): its facts (start, who started it, first customer message, first
+// employee, bot and notice replies, latest sender, since when it waits for an employee, whether its
+// messages are all stored) and its assignments. Each is recomputed whole for the conversations in
+// scope, so a conversation summarized twice comes out the same whatever the order of changes.
 
 /** What changed in the facts, before and after: what depends on it is redone. */
 export interface Touched {
   /** Customers whose conversations' starts changed: their first conversation may be another. */
   customers: string[];
-  /** Local start days of conversations whose start, type or customer changed (new conversations per day and hour). */
+  /** Local start days of conversations whose start, type, customer or opener changed (new conversations per day and hour). */
   startDays: string[];
   /** Local days of the customer's first message of conversations whose first replies changed (response totals). */
   firstDays: string[];
 }
 
 // Which facts each group of totals reads.
-const START = ['conversation_type', 'customer_id', 'started_at', 'started_day', 'started_hour'];
-const FIRST = ['first_customer_message_at', 'first_customer_day', 'first_employee_reply_at', 'responder_user_id', 'responder_name'];
+const START = ['conversation_type', 'customer_id', 'started_at', 'started_day', 'started_hour', 'page_initiated', 'opened_from_ad'];
+const FIRST = ['first_customer_message_at', 'first_customer_day', 'first_employee_reply_at', 'responder_user_id', 'responder_name', 'employee_response_business_seconds', 'page_initiated', 'first_bot_reply_at', 'conversation_type'];
 const differs = (columns: string[]) => sql.raw(`o.conversation_id is null or (${columns.map((c) => `o.${c}`).join(', ')}) is distinct from (${columns.map((c) => `f.${c}`).join(', ')})`);
 
 /**
@@ -32,11 +33,13 @@ export function notDeleted(alias: string) {
 const FACTS = [
   'conversation_type', 'customer_id', 'started_at', 'started_day', 'started_hour', 'page_initiated', 'opened_from_ad',
   'first_customer_message_at', 'first_customer_day', 'first_customer_hour', 'first_employee_reply_at', 'responder_user_id',
-  'responder_name', 'first_bot_reply_at', 'first_page_notice_at', 'last_message_from_customer',
+  'responder_name', 'first_bot_reply_at', 'first_page_notice_at', 'last_message_from_customer', 'employee_response_seconds', 'bot_response_seconds',
+  'page_notice_response_seconds', 'employee_response_business_seconds', 'awaiting_reply_since', 'messages_pending_at',
 ];
 
 // A conversation deleted in Pancake (deleted_at, set by a sweep) has no facts: it leaves every summary.
-function facts(pageId: string, zone: string, scope: Scope) {
+function facts(target: SummaryPage, scope: Scope) {
+  const { pageId, zone } = target;
   return sql`
     select c.page_id, c.id as conversation_id, coalesce(c.type, a.message_type, 'UNKNOWN') as conversation_type, c.customer_id,
            s.started_at, ${local('s.started_at', zone)}::date as started_day, extract(hour from ${local('s.started_at', zone)})::smallint as started_hour,
@@ -44,14 +47,20 @@ function facts(pageId: string, zone: string, scope: Scope) {
            a.first_customer_at as first_customer_message_at, ${local('a.first_customer_at', zone)}::date as first_customer_day,
            extract(hour from ${local('a.first_customer_at', zone)})::smallint as first_customer_hour,
            r.employee_at as first_employee_reply_at, r.employee_user as responder_user_id, r.employee_name as responder_name,
-           r.bot_at as first_bot_reply_at, r.notice_at as first_page_notice_at, coalesce(a.last_kind = 'customer', false) as last_message_from_customer
+           r.bot_at as first_bot_reply_at, r.notice_at as first_page_notice_at, coalesce(a.last_kind = 'customer', false) as last_message_from_customer,
+           ${seconds('r.employee_at', 'a.first_customer_at')} as employee_response_seconds, ${seconds('r.bot_at', 'a.first_customer_at')} as bot_response_seconds,
+           ${seconds('r.notice_at', 'a.first_customer_at')} as page_notice_response_seconds,
+           ${businessSeconds('a.first_customer_at', 'r.employee_at', target)} as employee_response_business_seconds, w.since as awaiting_reply_since,
+           case when ms.conversation_id is null or ms.synced_updated_at < c.updated_at then coalesce(c.updated_at, c.inserted_at, c.synced_at) end as messages_pending_at
     from pancake.conversations c
+    left join pancake.conversation_message_state ms on ms.page_id = c.page_id and ms.conversation_id = c.id
     cross join lateral (
       select min(m.inserted_at) as first_item_at,
              min(m.inserted_at) filter (where m.sender_kind = 'customer') as first_customer_at,
              min(m.inserted_at) filter (where m.sender_kind = 'ad_click') as first_ad_item_at,
              (array_agg(m.sender_kind order by m.inserted_at, m.id) filter (where m.sender_kind <> 'ad_click'))[1] as first_kind,
              (array_agg(m.sender_kind order by m.inserted_at desc, m.id desc) filter (where m.sender_kind <> 'ad_click'))[1] as last_kind,
+             max(m.inserted_at) filter (where m.sender_kind = 'employee') as last_employee_at,
              min(m.type) as message_type
       from pancake.messages m
       where m.page_id = c.page_id and m.conversation_id = c.id and m.inserted_at is not null
@@ -70,6 +79,10 @@ function facts(pageId: string, zone: string, scope: Scope) {
       from pancake.messages m
       where m.page_id = c.page_id and m.conversation_id = c.id and m.inserted_at > a.first_customer_at
     ) r
+    cross join lateral (
+      select min(m.inserted_at) as since from pancake.messages m
+      where m.page_id = c.page_id and m.conversation_id = c.id and m.sender_kind = 'customer' and m.inserted_at > coalesce(a.last_employee_at, '-infinity')
+    ) w
     where c.page_id = ${pageId} and ${inScope(scope, 'c.id')} and c.deleted_at is null`;
 }
 
@@ -78,10 +91,11 @@ function facts(pageId: string, zone: string, scope: Scope) {
  * Returns the customers and local days (start, first customer message; old and new) of the changed
  * ones: the first-conversation marks and the day summaries depend on them.
  */
-export async function refreshConversationFacts(trx: Trx, { pageId, zone }: PageZone, scope: Scope): Promise<Touched> {
+export async function refreshConversationFacts(trx: Trx, target: SummaryPage, scope: Scope): Promise<Touched> {
+  const { pageId } = target;
   const columns = sql.raw(['page_id', 'conversation_id', ...FACTS].join(', '));
   const { rows } = await sql<Touched>`
-    with fresh as (${facts(pageId, zone, scope)}),
+    with fresh as (${facts(target, scope)}),
     old as (select * from pancake_private.analytics_conversations where page_id = ${pageId} and ${inScope(scope, 'conversation_id')}),
     changed as (
       select f.*, o.customer_id as old_customer_id, o.started_day as old_started_day, o.first_customer_day as old_first_customer_day,
@@ -110,11 +124,27 @@ export async function refreshConversationFacts(trx: Trx, { pageId, zone }: PageZ
 }
 
 /**
- * Marks each customer's first conversation with the page (earliest start, then id). Returns the
- * local start days of conversations whose mark changed.
+ * Clears the messages-pending mark of conversations whose messages have since been stored for
+ * their current version. A conversation becomes pending only through a change of its own (noted,
+ * and recomputed by refreshConversationFacts); it leaves that state when the messages stream
+ * writes its message state, which notes nothing, hence this check at every refresh.
  */
-export async function refreshFirstConversations(trx: Trx, pageId: string, customers: Scope): Promise<string[]> {
-  const { rows } = await sql<{ day: string | null }>`
+export async function clearFetchedMessages(trx: Trx, pageId: string): Promise<void> {
+  await sql`
+    update pancake_private.analytics_conversations f set messages_pending_at = null
+    from pancake.conversation_message_state ms, pancake.conversations c
+    where f.page_id = ${pageId} and f.messages_pending_at is not null
+      and ms.page_id = f.page_id and ms.conversation_id = f.conversation_id and c.page_id = f.page_id and c.id = f.conversation_id
+      and ms.synced_updated_at >= c.updated_at`.execute(trx);
+}
+
+/**
+ * Marks each customer's first conversation with the page (earliest start, then id), returning the
+ * local start day of each conversation whose mark changed (as `value`): a statement of its own, or
+ * a part of another (replaceRows' `alongside`).
+ */
+export function firstConversationsUpdate(pageId: string, customers: Scope): RawBuilder<unknown> {
+  return sql`
     update pancake_private.analytics_conversations f set customer_first_conversation = x.first
     from (
       select conversation_id, row_number() over (partition by customer_id order by started_at, conversation_id) = 1 as first
@@ -122,15 +152,19 @@ export async function refreshFirstConversations(trx: Trx, pageId: string, custom
       where page_id = ${pageId} and ${inScope(customers, 'customer_id')} and customer_id is not null and started_at is not null
     ) x
     where f.page_id = ${pageId} and f.conversation_id = x.conversation_id and f.customer_first_conversation <> x.first
-    returning f.started_day::text as day`.execute(trx);
-  return distinct(rows.map((r) => r.day));
+    returning f.started_day::text as value`;
+}
+
+export async function refreshFirstConversations(trx: Trx, pageId: string, customers: Scope): Promise<string[]> {
+  const { rows } = await sql<{ value: string | null }>`${firstConversationsUpdate(pageId, customers)}`.execute(trx);
+  return distinct(rows.map((r) => r.value));
 }
 
 /**
  * Who each conversation is assigned to now, with its answered state (conversations_per_assignee).
  * Reports the conversations whose assignees changed: the employees' daily totals count those.
  */
-export function assignmentPart({ pageId }: PageZone, scope: Scope): SummaryPart {
+export function assignmentPart({ pageId }: SummaryPage, scope: Scope): SummaryPart {
   return {
     table: 'analytics_assignments', key: ['user_id', 'conversation_id'], values: ['user_name', 'answered', 'unanswered', 'awaiting_reply'],
     within: inScope(scope, 't.conversation_id'), report: 'conversation_id', reportMembership: true,
@@ -151,31 +185,4 @@ export async function activeDays(trx: Trx, pageId: string, conversations: readon
     select coalesce(array_agg(distinct day::text), '{}') as days from pancake_private.analytics_conversation_days
     where page_id = ${pageId} and conversation_id = any(${conversations}::text[]) and customer_messages > 0`.execute(trx);
   return rows[0]?.days ?? [];
-}
-
-/**
- * Every entry of the conversations' tag histories (raw.tag_histories: `{ inserted_at, payload: {
- * action, editor_id, editor_name, tag: { id, text } } }`). Entries without a tag id ("Tag removed")
- * or a readable time are skipped; the API sends times without a zone, in UTC.
- */
-export function tagEventPart({ pageId, zone }: PageZone, scope: Scope): SummaryPart {
-  return {
-    table: 'analytics_tag_events', key: ['conversation_id', 'position'], values: ['at', 'day', 'action', 'tag_id', 'tag_text', 'editor_id', 'editor_name'],
-    within: inScope(scope, 't.conversation_id'), report: null,
-    fresh: sql`
-      select c.page_id, c.id as conversation_id, h.position::int as position, t.at, ${local('t.at', zone)}::date as day, h.entry #>> '{payload,action}' as action,
-             h.entry #>> '{payload,tag,id}' as tag_id, h.entry #>> '{payload,tag,text}' as tag_text, h.entry #>> '{payload,editor_id}' as editor_id,
-             h.entry #>> '{payload,editor_name}' as editor_name
-      from pancake.conversations c
-      cross join lateral jsonb_array_elements(case when jsonb_typeof(c.raw -> 'tag_histories') = 'array' then c.raw -> 'tag_histories' else '[]'::jsonb end)
-        with ordinality as h(entry, position)
-      cross join lateral (
-        select case
-          when h.entry ->> 'inserted_at' ~ '^\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?(Z|[+-]\\d\\d(:?\\d\\d)?)$' then (h.entry ->> 'inserted_at')::timestamptz
-          when h.entry ->> 'inserted_at' ~ '^\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?$' then (h.entry ->> 'inserted_at')::timestamp at time zone 'UTC'
-        end as at
-      ) t
-      where c.page_id = ${pageId} and ${inScope(scope, 'c.id')} and c.deleted_at is null and jsonb_typeof(h.entry) = 'object'
-        and h.entry #>> '{payload,tag,id}' is not null and h.entry #>> '{payload,action}' is not null and t.at is not null`,
-  };
 }

@@ -1,18 +1,25 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { PageZone, SummaryPart, Trx } from './scope.js';
+import type { SummaryPage, SummaryPart, Trx } from './summary-parts.js';
 
-// The summaries kept per local day from sources other than messages (customers, calls, ad clicks).
+// The summaries kept per local day from sources other than messages (customers, calls, ad clicks),
+// and the conversations started per day.
 // Customers and calls deleted in Pancake (deleted_at, set by a sweep) are left out; an ad click
 // stays counted, whatever became of its conversation.
 // Each day reads its own index range, a lateral subquery per day: on freshly loaded tables without
 // statistics the planner would otherwise compare every day with every row of the page.
 
-const DAY_TABLES = ['analytics_customer_days', 'analytics_call_days', 'analytics_ad_days'];
+const DAY_TABLES = ['analytics_customer_days', 'analytics_call_days', 'analytics_ad_days', 'analytics_start_days'];
 
-/** Every summary table of a page (migrations/0008_analytics_marts.ts), bookkeeping aside. */
-export const SUMMARY_TABLES = [
+/** Per conversation (or inquiry): read by the day and period totals. */
+export const CONVERSATION_SUMMARY_TABLES = [
   'analytics_conversations', 'analytics_conversation_days', 'analytics_conversation_hours', 'analytics_employee_days', 'analytics_assignments', 'analytics_tag_events',
-  'analytics_hour_totals', 'analytics_employee_day_totals', 'analytics_period_activity', 'analytics_period_response', ...DAY_TABLES,
+  'analytics_inquiries', 'analytics_waiting',
+];
+
+/** Every summary table of a page (migrations/parts/analytics-marts.ts, analytics-inquiry-marts.ts), bookkeeping aside. */
+export const SUMMARY_TABLES = [
+  ...CONVERSATION_SUMMARY_TABLES, 'analytics_hour_totals', 'analytics_employee_day_totals', 'analytics_period_activity', 'analytics_period_response',
+  'analytics_response_by_type', 'analytics_inquiry_response', 'analytics_inquiry_response_by_employee', 'analytics_tag_days', ...DAY_TABLES,
 ];
 
 /** `days` (local dates, YYYY-MM-DD) as a SQL array. */
@@ -21,12 +28,22 @@ export function dayArray(days: readonly string[]): RawBuilder<unknown> {
 }
 
 /** The parts replacing the day summaries of `days` (see replaceRows). */
-export function daySummaryParts({ pageId, zone }: PageZone, days: readonly string[]): SummaryPart[] {
+export function daySummaryParts({ pageId, zone }: SummaryPage, days: readonly string[]): SummaryPart[] {
   const span = (column: string) =>
     sql`${sql.ref(column)} >= pancake_private.local_start(d.day, ${zone}) and ${sql.ref(column)} < pancake_private.local_start(d.day + 1, ${zone})`;
   const dayList = sql`unnest(${dayArray(days)}) as d(day)`;
   const within = sql`t.day = any(${dayArray(days)})`;
   return [
+    {
+      // From the conversation facts: conversations started per day, as daily_conversations shows them.
+      table: 'analytics_start_days', key: ['day', 'conversation_type'], values: ['new_conversations', 'page_initiated', 'opened_from_ad', 'first_conversations_of_customers'],
+      within, report: null,
+      fresh: sql`
+        select page_id, started_day as day, conversation_type, count(*)::int as new_conversations, (count(*) filter (where page_initiated))::int as page_initiated,
+               (count(*) filter (where opened_from_ad))::int as opened_from_ad, (count(*) filter (where customer_first_conversation))::int as first_conversations_of_customers
+        from pancake_private.analytics_conversations where page_id = ${pageId} and started_day = any(${dayArray(days)})
+        group by page_id, started_day, conversation_type`,
+    },
     {
       table: 'analytics_customer_days', key: ['day'], values: ['new_customer_records', 'new_customers_by_first_conversation'], within, report: 'day',
       fresh: sql`
@@ -71,7 +88,7 @@ export function daySummaryParts({ pageId, zone }: PageZone, days: readonly strin
 }
 
 /** Every local day from the page's earliest to its latest customer, call, ad click or conversation. */
-export async function allDays(trx: Trx, { pageId, zone }: PageZone): Promise<string[]> {
+export async function allDays(trx: Trx, { pageId, zone }: SummaryPage): Promise<string[]> {
   const { rows } = await sql<{ days: string[] | null }>`
     select array_agg(d::date::text order by d) as days
     from (

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { notDeleted } from './conversations.js';
-import { inScope, local, type PageZone, type Scope, type SummaryPart } from './scope.js';
+import { inScope, local, type SummaryPage, type Scope, type SummaryPart } from './summary-parts.js';
 
 // Messages summarized per conversation: per local day, per local hour, per employee and day. Each
 // is recomputed from the conversation's messages and only rows that differ are written.
@@ -20,9 +20,10 @@ const TYPE = sql.raw(`coalesce((select f.conversation_type from pancake_private.
 
 /**
  * The parts recomputing the message summaries of the conversations in scope (see replaceRows):
- * per conversation and day, per hour, per employee and day, each reporting the local days that changed.
+ * per conversation and day, per hour, per employee and day (user '' for employee messages without
+ * a user id: template cards), each reporting the local days that changed.
  */
-export function messageParts({ pageId, zone }: PageZone, scope: Scope): SummaryPart[] {
+export function messageParts({ pageId, zone }: SummaryPage, scope: Scope): SummaryPart[] {
   const day = sql`${local('m.inserted_at', zone)}::date`;
   const hour = sql`extract(hour from ${local('m.inserted_at', zone)})::smallint`;
   // Messages of conversations deleted in Pancake are left out (notDeleted).
@@ -51,8 +52,8 @@ export function messageParts({ pageId, zone }: PageZone, scope: Scope): SummaryP
     {
       table: 'analytics_employee_days', key: ['day', 'user_id', 'conversation_id'], values: ['user_name', 'messages'], within, report: 'day',
       fresh: sql`
-        select m.page_id, ${day} as day, m.sender_user_id as user_id, m.conversation_id, max(m.sender_admin_name) as user_name, count(*)::int as messages
-        from pancake.messages m where ${where} and m.sender_kind = 'employee' and m.sender_user_id is not null group by 1, 2, 3, 4`,
+        select m.page_id, ${day} as day, coalesce(m.sender_user_id, '') as user_id, m.conversation_id, max(m.sender_admin_name) as user_name, count(*)::int as messages
+        from pancake.messages m where ${where} and m.sender_kind = 'employee' group by 1, 2, 3, 4`,
     },
   ];
 }

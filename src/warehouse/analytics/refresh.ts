@@ -1,9 +1,14 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { activeDays, assignmentPart, refreshConversationFacts, refreshFirstConversations, tagEventPart } from './conversations.js';
+import { activeDays, assignmentPart, clearFetchedMessages, firstConversationsUpdate, refreshConversationFacts, refreshFirstConversations } from './conversations.js';
+import { coverageUpdate, recordCoverage } from './coverage.js';
+import { CONVERSATION_SUMMARY_TABLES, SUMMARY_TABLES, allDays, clearPageSummaries, daySummaryParts } from './days.js';
+import { inquiryPart } from './inquiries.js';
 import { messageParts } from './messages.js';
-import { replaceRows, type PageZone, type Scope } from './scope.js';
-import { SUMMARY_TABLES, allDays, clearPageSummaries, daySummaryParts } from './days.js';
-import { dayTotalParts, refreshPeriods } from './totals.js';
+import { periodParts } from './periods.js';
+import { replaceRows, type Scope, type SummaryPage } from './summary-parts.js';
+import { tagDayPart, tagEventPart } from './tags.js';
+import { dayTotalParts } from './totals.js';
+import { waitingPart } from './waiting.js';
 import type { Logger } from '../../logger.js';
 import { describeSessions, isLockNotAvailable, rowLockHolders, waitForLock } from '../lock-wait.js';
 import type { Database } from '../schema.js';
@@ -17,7 +22,14 @@ export interface AnalyticsPage {
   id: string;
   /** The page's zone as src/sync/pages.ts pageZone gives it (PANCAKE_TIMEZONE override included). */
   timezone: string;
+  /** PANCAKE_INQUIRY_GAP in seconds; 24 hours when not given. */
+  inquiryGapSeconds?: number;
+  /** The page's opening hours (src/business-hours.ts businessHoursOf); null or absent: always open. */
+  businessHours?: string | null;
 }
+
+/** The inquiry gap a page is summarized with when none is given (the default of PANCAKE_INQUIRY_GAP). */
+export const DEFAULT_INQUIRY_GAP_SECONDS = 86_400;
 
 export interface RefreshOptions {
   /**
@@ -52,8 +64,10 @@ interface Claimed {
   deferredDays: string[];
   /** Every total of the page is to be redone (an earlier rebuild left them). */
   allTotals: boolean;
-  /** Summarize the page from scratch: asked for, first refresh, or a new zone. */
+  /** Summarize the page from scratch: asked for, first refresh, or a new zone, inquiry gap or opening hours. */
   rebuild: boolean;
+  /** Some conversation of the page waited for its messages at the last refresh. */
+  pending: boolean;
 }
 
 /** The zone a page is summarized in when no sync has stored one (the default of PANCAKE_TIMEZONE). */
@@ -98,34 +112,40 @@ export async function refreshAnalytics(db: Kysely<Database>, page: AnalyticsPage
 }
 
 async function refreshLocked(db: Kysely<Database>, page: AnalyticsPage, totals: boolean): Promise<Omit<RefreshResult, 'durationMs'>> {
-  const target: PageZone = { pageId: page.id, zone: page.timezone };
+  const target: SummaryPage = { pageId: page.id, zone: page.timezone, inquiryGapSeconds: page.inquiryGapSeconds ?? DEFAULT_INQUIRY_GAP_SECONDS, businessHours: page.businessHours ?? null };
   return db.transaction().execute(async (trx) => {
     await sql`select from pancake_private.analytics_locks where page_id = ${page.id} for update nowait`.execute(trx);
-    const claimed = await claim(trx, target);
+    const claimed = await claim(trx, target, totals);
     const rebuild = claimed.rebuild;
-    const idle = !rebuild && !claimed.allTotals && claimed.conversations.length === 0 && claimed.days.length === 0 && claimed.deferredDays.length === 0;
-    if (idle) return { conversations: 0, days: 0, rebuilt: false, totals };
+    const idle = !rebuild && !claimed.pending && !claimed.allTotals && claimed.conversations.length === 0 && claimed.days.length === 0 && claimed.deferredDays.length === 0;
     if (rebuild) await clearPageSummaries(trx, page.id);
-    const done = await summarize(trx, target, rebuild ? { all: true } : { all: false, ids: claimed.conversations }, claimed, totals);
-    return { ...done, rebuilt: rebuild, totals };
+    const done = idle ? { conversations: 0, days: 0, covered: false } : await summarize(trx, target, rebuild ? { all: true } : { all: false, ids: claimed.conversations }, claimed, totals);
+    // The totals' refresh records the covered days (whatever it found to do); one that leaves them for later does not.
+    if (!done.covered && totals) await recordCoverage(trx, page.id);
+    return { conversations: done.conversations, days: done.days, rebuilt: rebuild, totals };
   });
 }
 
 /**
  * Stores the page's zone and takes the page's change notes: the conversations they name and the
- * local days their instants cover, and whether the page must be summarized from scratch.
+ * local days their instants cover, and whether the page must be summarized from scratch. A refresh
+ * that leaves the totals for later takes only the notes that name a conversation (and a rebuild):
+ * the notes of days stay for the refresh that redoes the totals.
  */
-async function claim(trx: Transaction<Database>, { pageId, zone }: PageZone): Promise<Claimed> {
-  // Local days move with the zone: a new zone (or a first refresh) summarizes the page from scratch.
+async function claim(trx: Transaction<Database>, { pageId, zone, inquiryGapSeconds, businessHours }: SummaryPage, totals: boolean): Promise<Claimed> {
+  const taking = totals ? sql`true` : sql`(conversation_id is not null or source = 'rebuild')`;
+  // Local days move with the zone, inquiries with the gap, business seconds with the hours: a
+  // change of any (or a first refresh) summarizes the page from scratch.
+  const settings = sql`row(${zone}::text, ${inquiryGapSeconds}::int, ${businessHours}::nummultirange)`;
   const { rows } = await sql<Claimed>`
     with stored as (update pancake.pages set zone = ${zone} where id = ${pageId} and zone is distinct from ${zone}),
-    taken as (delete from pancake_private.analytics_dirty where page_id = ${pageId} returning source, conversation_id, from_at, to_at),
-    built as (select zone from pancake_private.analytics_pages where page_id = ${pageId}),
+    taken as (delete from pancake_private.analytics_dirty where page_id = ${pageId} and ${taking} returning source, conversation_id, from_at, to_at),
+    built as (select row(zone, inquiry_gap_seconds, business_hours) as settings from pancake_private.analytics_pages where page_id = ${pageId}),
     decided as (
-      select exists (select from taken where source = 'rebuild') or (select zone from built) is distinct from ${zone} as rebuild),
+      select exists (select from taken where source = 'rebuild') or (select settings from built) is distinct from ${settings} as rebuild),
     noted as (
-      insert into pancake_private.analytics_pages (page_id, zone) values (${pageId}, ${zone})
-      on conflict (page_id) do update set zone = excluded.zone, refreshed_at = now(),
+      insert into pancake_private.analytics_pages (page_id, zone, inquiry_gap_seconds, business_hours) values (${pageId}, ${zone}, ${inquiryGapSeconds}, ${businessHours}::nummultirange)
+      on conflict (page_id) do update set zone = excluded.zone, inquiry_gap_seconds = excluded.inquiry_gap_seconds, business_hours = excluded.business_hours, refreshed_at = now(),
         rebuilt_at = case when (select rebuild from decided) then now() else pancake_private.analytics_pages.rebuilt_at end)
     select coalesce((select array_agg(distinct conversation_id) from taken where conversation_id is not null), '{}') as conversations,
            coalesce((
@@ -135,14 +155,13 @@ async function claim(trx: Transaction<Database>, { pageId, zone }: PageZone): Pr
            ), '{}') as days,
            coalesce((select array_agg(distinct pancake_private.local_time(from_at, ${zone})::date::text) from taken where source = 'days'), '{}') as "deferredDays",
            exists (select from taken where source = 'totals') as "allTotals",
-           (select rebuild from decided) as rebuild`.execute(trx);
-  return rows[0] ?? { conversations: [], days: [], deferredDays: [], allTotals: true, rebuild: true };
+           (select rebuild from decided) as rebuild,
+           exists (select from pancake_private.analytics_conversations where page_id = ${pageId} and messages_pending_at is not null) as pending`.execute(trx);
+  return rows[0] ?? { conversations: [], days: [], deferredDays: [], allTotals: true, rebuild: true, pending: false };
 }
 
-/** The per-conversation summaries, which the day summaries and totals read. */
-const ANALYZED_EARLIER = ['analytics_conversations', 'analytics_conversation_days', 'analytics_conversation_hours', 'analytics_employee_days', 'analytics_assignments', 'analytics_tag_events'];
-
-async function summarize(trx: Transaction<Database>, target: PageZone, scope: Scope, claimed: Claimed, withTotals: boolean): Promise<{ conversations: number; days: number }> {
+/** Summarizes the conversations in scope and, with totals, the days they touch; `covered`: the covered days were recorded along. */
+async function summarize(trx: Transaction<Database>, target: SummaryPage, scope: Scope, claimed: Claimed, withTotals: boolean): Promise<{ conversations: number; days: number; covered: boolean }> {
   // A rebuild fills tables the planner has no statistics for: each is analyzed before it is read.
   const analyze = async (...tables: string[]) => {
     if (scope.all) await sql.raw(`analyze ${tables.map((t) => `pancake_private.${t}`).join(', ')}`).execute(trx);
@@ -150,36 +169,49 @@ async function summarize(trx: Transaction<Database>, target: PageZone, scope: Sc
   const perConversation = scope.all || scope.ids.length > 0;
   const none = { customers: [], startDays: [], firstDays: [] };
   const facts = perConversation ? await refreshConversationFacts(trx, target, scope) : none;
-  await analyze(ANALYZED_EARLIER[0]!);
-  const flagged = scope.all || facts.customers.length > 0 ? await refreshFirstConversations(trx, target.pageId, scope.all ? scope : { all: false, ids: facts.customers }) : [];
-  // Independent of each other, so one statement: the message summaries, tag events and assignments.
-  const [conversationDays = [], hourDays = [], employeeDays = [], , reassigned = []] = perConversation
-    ? await replaceRows(trx, target.pageId, [...messageParts(target, scope), tagEventPart(target, scope), assignmentPart(target, scope)])
+  if (claimed.pending) await clearFetchedMessages(trx, target.pageId);
+  await analyze('analytics_conversations');
+  // A rebuild marks first conversations after analyzing the facts; a refresh along with the parts below.
+  const customers: Scope = scope.all ? scope : { all: false, ids: facts.customers };
+  const rebuiltFirsts = scope.all ? await refreshFirstConversations(trx, target.pageId, customers) : [];
+  const firsts = !scope.all && facts.customers.length > 0 ? [{ statement: firstConversationsUpdate(target.pageId, customers), reports: true }] : [];
+  // Independent of each other (they read the facts above), so one statement.
+  const [conversationDays = [], hourDays = [], employeeDays = [], tagDays = [], reassigned = [], inquiryDays = [], , refreshedFirsts = []] = perConversation
+    ? await replaceRows(trx, target.pageId, [...messageParts(target, scope), tagEventPart(target, scope), assignmentPart(target, scope), inquiryPart(target, scope), waitingPart(target, scope)], firsts)
     : [];
+  const flagged = [...rebuiltFirsts, ...refreshedFirsts];
   const assignmentDays = scope.all ? [] : await activeDays(trx, target.pageId, reassigned);
-  await analyze(...ANALYZED_EARLIER.slice(1));
+  await analyze(...CONVERSATION_SUMMARY_TABLES.filter((t) => t !== 'analytics_conversations'));
 
   // Each total is redone for the days whose inputs changed (and those left by earlier refreshes).
   const everyDay = scope.all || claimed.allTotals;
-  const touched = [claimed.days, claimed.deferredDays, flagged, facts.startDays, facts.firstDays, conversationDays, hourDays, employeeDays, assignmentDays];
+  const touched = [claimed.days, claimed.deferredDays, flagged, facts.startDays, facts.firstDays, conversationDays, hourDays, employeeDays, assignmentDays, tagDays, inquiryDays];
   if (!withTotals) {
     await deferTotals(trx, target, everyDay ? null : [...new Set(touched.flat())]);
-    return { conversations: scope.all ? await countConversations(trx, target.pageId) : scope.ids.length, days: 0 };
+    return { conversations: scope.all ? await countConversations(trx, target.pageId) : scope.ids.length, days: 0, covered: false };
   }
   const every = everyDay ? await allDays(trx, target) : null;
   const union = (...lists: string[][]) => every ?? [...new Set([...claimed.deferredDays, ...lists.flat()])].sort();
   const summaryDays = union(claimed.days, flagged, facts.startDays);
   const totalDays = { hours: union(hourDays, facts.startDays), employees: union(employeeDays, conversationDays, assignmentDays, facts.firstDays) };
-  await replaceRows(trx, target.pageId, [...(summaryDays.length > 0 ? daySummaryParts(target, summaryDays) : []), ...dayTotalParts(target, totalDays)]);
-  await refreshPeriods(trx, target, union(conversationDays), union(facts.firstDays));
-  await analyze(...SUMMARY_TABLES.filter((t) => !ANALYZED_EARLIER.includes(t)));
+  const tagTotalDays = union(tagDays);
+  // The totals read only the per-conversation summaries and the sources: one statement too, which
+  // records the page's covered days as well (the facts above settled which conversations are pending).
+  const totalParts = [
+    ...(summaryDays.length > 0 ? daySummaryParts(target, summaryDays) : []),
+    ...dayTotalParts(target, totalDays),
+    ...(tagTotalDays.length > 0 ? [tagDayPart(target, tagTotalDays)] : []),
+    ...periodParts(target, { activity: union(conversationDays), responses: union(facts.firstDays), inquiries: union(inquiryDays) }),
+  ];
+  await replaceRows(trx, target.pageId, totalParts, [{ statement: coverageUpdate(target.pageId), reports: false }]);
+  await analyze(...SUMMARY_TABLES.filter((t) => !CONVERSATION_SUMMARY_TABLES.includes(t)));
   const days = new Set([...summaryDays, ...totalDays.hours, ...totalDays.employees]).size;
   const conversations = scope.all ? await countConversations(trx, target.pageId) : scope.ids.length;
-  return { conversations, days };
+  return { conversations, days, covered: true };
 }
 
 /** Notes the days whose totals a later refresh redoes (null: all of them), as change notes of their own. */
-async function deferTotals(trx: Transaction<Database>, { pageId, zone }: PageZone, days: string[] | null): Promise<void> {
+async function deferTotals(trx: Transaction<Database>, { pageId, zone }: SummaryPage, days: string[] | null): Promise<void> {
   if (days === null) {
     await sql`insert into pancake_private.analytics_dirty (page_id, source) values (${pageId}, 'totals')`.execute(trx);
     return;
@@ -197,19 +229,21 @@ async function countConversations(trx: Transaction<Database>, pageId: string): P
 }
 
 /**
- * Refreshes every page with change notes, each in the zone pancake-sync last stored for it (else its
- * own offset, else the default zone): after a migration that queued a rebuild, so that the views are
- * complete before the next sync.
+ * Refreshes every page with change notes, each with the zone, inquiry gap and opening hours its
+ * summaries were last built with (else its own offset, the default zone, gap and hours): after a
+ * migration that queued a rebuild, so that the views are complete before the next sync.
  */
 export async function refreshPendingAnalytics(db: Kysely<Database>, options: Pick<RefreshOptions, 'log' | 'signal'> = {}): Promise<RefreshResult[]> {
-  const { rows } = await sql<{ page_id: string; zone: string }>`
-    select d.page_id, coalesce(p.zone, pancake_private.offset_zone(p.timezone_offset_hours), ${DEFAULT_ZONE}) as zone
+  const { rows } = await sql<{ page_id: string; zone: string; gap: number | null; hours: string | null }>`
+    select d.page_id, coalesce(a.zone, p.zone, pancake_private.offset_zone(p.timezone_offset_hours), ${DEFAULT_ZONE}) as zone,
+           a.inquiry_gap_seconds as gap, a.business_hours::text as hours
     from (select distinct page_id from pancake_private.analytics_dirty) d
     left join pancake.pages p on p.id = d.page_id
+    left join pancake_private.analytics_pages a on a.page_id = d.page_id
     order by d.page_id`.execute(db);
   const results: RefreshResult[] = [];
   for (const row of rows) {
-    const result = await refreshAnalytics(db, { id: row.page_id, timezone: row.zone }, options);
+    const result = await refreshAnalytics(db, { id: row.page_id, timezone: row.zone, inquiryGapSeconds: row.gap ?? DEFAULT_INQUIRY_GAP_SECONDS, businessHours: row.hours }, options);
     if (result !== null) results.push(result);
   }
   return results;

@@ -17,6 +17,8 @@ export interface ApiContext {
   pageLists: Map<string, PageListStatus | null>;
   /** Walks the API answers wrongly on purpose (contract.ts, `PagingFaults`); changed while it runs. */
   pagingFaults: { stuckCursorPages: string[]; repeatingMessageConversations: string[] };
+  /** The shop's clock (ms): what writes are stamped with. */
+  now: () => number;
 }
 
 /** Which list a page is in now (a page of the data set is `activated` unless moved). */

@@ -74,7 +74,7 @@ function replyInbox(request: RouteRequest, conversation: PancakeConversation, fi
   if (both) return both;
   // An attachment-only message has no text, as real ones do.
   const text = contentIds.length > 0 ? '' : textField(fields, 'message');
-  const message = pageMessage(request.ctx.data, conversation, { text, type: 'INBOX', attachments: contentIds.map((id) => ({ content_id: id })) });
+  const message = pageMessage(request.ctx.data, conversation, { text, type: 'INBOX', attachments: contentIds.map((id) => ({ content_id: id })) }, request.ctx.now());
   if (request.applyEffects) deliver(request.ctx.data, conversation, message);
   return sent(conversation, message);
 }
@@ -82,7 +82,7 @@ function replyInbox(request: RouteRequest, conversation: PancakeConversation, fi
 function replyComment(request: RouteRequest, conversation: PancakeConversation, fields: Fields): ApiResponse {
   needType(conversation, 'COMMENT', 'reply_comment');
   commentOf(request, conversation, fields);
-  const message = pageMessage(request.ctx.data, conversation, { text: textField(fields, 'message'), type: 'COMMENT', attachments: [] });
+  const message = pageMessage(request.ctx.data, conversation, { text: textField(fields, 'message'), type: 'COMMENT', attachments: [] }, request.ctx.now());
   if (request.applyEffects) deliver(request.ctx.data, conversation, message);
   return sent(conversation, message);
 }
@@ -97,12 +97,12 @@ function privateReply(request: RouteRequest, conversation: PancakeConversation, 
   const comment = commentOf(request, conversation, fields);
   if (comment.from?.id === conversation.page_id) throw new BadParam(`message_id ${JSON.stringify(comment.id)} is the page's own comment: a private reply answers a customer's comment`);
   const text = textField(fields, 'message');
-  if (Date.now() - parseApiTime(comment.inserted_at) > PRIVATE_REPLY_WINDOW_MS) {
+  if (request.ctx.now() - parseApiTime(comment.inserted_at) > PRIVATE_REPLY_WINDOW_MS) {
     return fail(400, 'This comment is more than 7 days old: a private reply is only possible within 7 days of the comment');
   }
   if (hasPrivateReply(data, comment.id)) return fail(400, 'This comment already has a private reply: only one is allowed per comment');
-  const inbox = inboxOf(data, conversation);
-  const message = pageMessage(data, inbox, { text, type: 'INBOX', attachments: [] });
+  const inbox = inboxOf(data, conversation, request.ctx.now());
+  const message = pageMessage(data, inbox, { text, type: 'INBOX', attachments: [] }, request.ctx.now());
   if (request.applyEffects) {
     openConversation(data, inbox);
     deliver(data, inbox, message);
@@ -125,7 +125,7 @@ export const writeRoutes: RouteDefinition[] = [
       const tagId = idField(fields, 'tag_id');
       const tag = (request.ctx.data.tags.get(conversation.page_id) ?? []).find((t) => String(t.id) === tagId);
       if (!tag) throw new BadParam(`tag_id ${tagId} is not a tag of this page`);
-      if (request.applyEffects) (action === 'add' ? addTag : removeTag)(request.ctx.data, conversation, tag);
+      if (request.applyEffects) (action === 'add' ? addTag : removeTag)(request.ctx.data, conversation, tag, request.ctx.now());
       return ok({ success: true });
     }),
   },
@@ -141,7 +141,7 @@ export const writeRoutes: RouteDefinition[] = [
       const staff = new Set((request.ctx.data.employees.get(conversation.page_id) ?? []).map((e) => e.id));
       const stranger = (ids as string[]).find((id) => !staff.has(id));
       if (stranger !== undefined) throw new BadParam(`assignee_ids: ${JSON.stringify(stranger)} is not a user of this page`);
-      if (request.applyEffects) assign(request.ctx.data, conversation, ids as string[]);
+      if (request.applyEffects) assign(request.ctx.data, conversation, ids as string[], request.ctx.now());
       return ok({ success: true });
     }),
   },

@@ -1,6 +1,6 @@
 import { readStreamState, streamStatePart, type StreamState } from '../../../warehouse/state.js';
 import { writeTogether } from '../../../warehouse/statement.js';
-import { rowsNotInPart } from '../../../warehouse/stats-replace.js';
+import { rowsNotInPart, rowsOutsidePart } from '../../../warehouse/stats-replace.js';
 import { upsertParts, type TableSpec } from '../../../warehouse/upsert.js';
 import type { Stream, StreamContext, StreamPlan } from '../../stream.js';
 import { type DayCursor, type DayPlan, type DaySegment, type DayWindow, dayStart, addDays, planDayRange, planDayWindows } from './days.js';
@@ -68,6 +68,9 @@ export async function runDaily<Row extends StatsRow>(ctx: StreamContext, source:
   ctx.counts.requestsTotal = windows.length * source.requestsPerWindow;
   ctx.log.debug({ stream: source.stream, zone, windows: windows.length, segments: plan.segments }, 'planned statistics days');
 
+  // After a zone change the stored rows are the old zone's: gone with the first window, whose
+  // statement also holds the cursor in the new zone (their days are read again: plan.rereadFrom).
+  let otherZoneRows = plan.zoneChanged;
   for (const window of windows) {
     const fetched = await source.fetch(ctx, window);
     const rows = fetched.filter((row) => row.day >= window.firstDay && row.day <= window.lastDay);
@@ -77,14 +80,18 @@ export async function runDaily<Row extends StatsRow>(ctx: StreamContext, source:
     ctx.counts.records += fetched.length;
     firstDay = firstDay === null || window.firstDay < firstDay ? window.firstDay : firstDay;
     lastDay = lastDay === null || window.lastDay > lastDay ? window.lastDay : lastDay;
-    const next: StreamState<DayCursor> = { coveredFrom: dayStart(firstDay, zone), watermark: dayStart(addDays(lastDay, 1), zone), cursor: { zone, lastDay } };
+    const rereadFrom = plan.rereadFrom !== null && plan.rereadFrom < firstDay ? { rereadFrom: plan.rereadFrom } : {};
+    const next: StreamState<DayCursor> = { coveredFrom: dayStart(firstDay, zone), watermark: dayStart(addDays(lastDay, 1), zone), cursor: { zone, lastDay, ...rereadFrom } };
     const written = await writeTogether(db, [
+      // The window's own days are left to the upsert and rowsNotInPart when it has rows: one statement may not touch a row twice.
+      ...(otherZoneRows ? [rowsOutsidePart(source.table, page.id, rows.length > 0 ? window : null)] : []),
       ...upsertParts(source.table, rows, ctx.onStorageWarning ?? null),
       // An empty answer for a whole window is more likely an API hiccup than a month of zeros
       // withdrawn: keep what is stored rather than wipe it.
       ...(rows.length > 0 ? [rowsNotInPart(source.table, page.id, window.firstDay, window.lastDay, rows)] : []),
       streamStatePart(page.id, source.stream, next),
     ]);
+    otherZoneRows = false;
     ctx.counts.rowsWritten += written; // added after the await: concurrent walks share the counter
     ctx.counts.unitsDone += 1;
     ctx.counts.requests += source.requestsPerWindow;

@@ -101,6 +101,8 @@ export function planDayWindows(fromDay: Day, toDay: Day, zone: string, maxDays: 
 export interface DayCursor {
   zone: string;
   lastDay: Day;
+  /** After a zone change: the oldest day the old zone had stored, still to be read again in this one. */
+  rereadFrom?: Day;
 }
 
 /** Days to read, walked like coverage.ts walks time: the newer part up, the older part down. */
@@ -115,6 +117,10 @@ export interface DayPlan {
   firstDay: Day | null;
   lastDay: Day | null;
   segments: DaySegment[];
+  /** The stored rows are of another zone: the run's first window removes them (it re-reads their days). */
+  zoneChanged: boolean;
+  /** The oldest day to read again after a zone change, until the stored days reach it. */
+  rereadFrom: Day | null;
 }
 
 /**
@@ -124,7 +130,8 @@ export interface DayPlan {
  * part re-reads `statsLookbackDays` before the last stored day, because Pancake keeps correcting
  * recent days; the older part reads from --since (else SYNC_START) up to the first stored day, and
  * so does a first run, newest days first. Days stored in another zone do not count: their
- * boundaries differ.
+ * boundaries differ. They are read again in the new zone, back to the oldest of them (kept in the
+ * cursor as rereadFrom until reached), so that no table mixes two zones' days.
  */
 export function planDayRange(state: StreamState<DayCursor>, settings: Pick<SyncSettings, 'since' | 'until' | 'syncStart' | 'now' | 'statsLookbackDays' | 'safetyLagMs'>, zone: string): DayPlan {
   const startDay = localDay(settings.since ?? settings.syncStart, zone);
@@ -132,15 +139,20 @@ export function planDayRange(state: StreamState<DayCursor>, settings: Pick<SyncS
   const cursor = state.cursor;
   const stored = cursor !== null && cursor.zone === zone && typeof cursor.lastDay === 'string' && state.coveredFrom !== null;
   if (!stored) {
-    return { firstDay: null, lastDay: null, segments: startDay <= toDay ? [{ fromDay: startDay, toDay, direction: 'down' }] : [] };
+    const zoneChanged = cursor !== null && state.coveredFrom !== null;
+    const rereadFrom = zoneChanged ? localDay(state.coveredFrom as Date, zone) : null;
+    const fromDay = rereadFrom !== null ? minDay(startDay, rereadFrom) : startDay;
+    return { firstDay: null, lastDay: null, segments: fromDay <= toDay ? [{ fromDay, toDay, direction: 'down' }] : [], zoneChanged, rereadFrom };
   }
   const firstDay = localDay(state.coveredFrom as Date, zone);
   const lastDay = cursor.lastDay;
+  const rereadFrom = typeof cursor.rereadFrom === 'string' && cursor.rereadFrom < firstDay ? cursor.rereadFrom : null;
+  const oldestDay = rereadFrom !== null ? minDay(startDay, rereadFrom) : startDay;
   const segments: DaySegment[] = [];
   const resumeDay = maxDay(firstDay, addDays(lastDay, 1 - Math.max(0, Math.floor(settings.statsLookbackDays))));
   if (toDay >= resumeDay) segments.push({ fromDay: resumeDay, toDay, direction: 'up' });
-  if (startDay < firstDay) segments.push({ fromDay: startDay, toDay: addDays(firstDay, -1), direction: 'down' });
-  return { firstDay, lastDay, segments };
+  if (oldestDay < firstDay) segments.push({ fromDay: oldestDay, toDay: addDays(firstDay, -1), direction: 'down' });
+  return { firstDay, lastDay, segments, zoneChanged: false, rereadFrom };
 }
 
 function minDay(a: Day, b: Day): Day {
