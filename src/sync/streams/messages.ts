@@ -1,7 +1,7 @@
 import { MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { PancakeError } from '../../pancake/errors.js';
 import type { ListMessagesResponse } from '../../pancake/types.js';
-import { anyMessageStored, anyStaleSince, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
+import { anyMessageStored, anyStaleSince, databaseNow, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
 import { childRowsNotInPart } from '../../warehouse/bridges.js';
 import { writeTogether, type WritePart } from '../../warehouse/statement.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
@@ -48,6 +48,7 @@ export const messagesStream: Stream = {
     // Conversations whose walk Pancake stopped moving forward: still stale, so a later pass would
     // find them again; they wait for the next run instead (one warning each).
     const stuck = new Set<string>();
+    const undatedCheckedBefore = await databaseNow(ctx.db);
     const visit = async (conversation: StaleConversation): Promise<void> => {
       if (stuck.has(conversation.id)) return;
       if ((await syncConversation(ctx, conversation, skipped)) === 'stuck') stuck.add(conversation.id);
@@ -56,7 +57,7 @@ export const messagesStream: Stream = {
       await visitParents<StaleConversation>({
         concurrency: ctx.settings.concurrency,
         ...(ctx.upstream && { upstream: ctx.upstream }),
-        next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit),
+        next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit, undatedCheckedBefore),
         // Newest first, and the page's other streams wait until the newest days are done.
         visit: recent ? watchNewestVisits(recent, visit, async () => !(await anyStaleSince(ctx.db, ctx.page.id, recent.horizon))) : visit,
         // For progress and the ETA only: revised alongside the walk, never waited for.
