@@ -18,12 +18,15 @@ export interface StaleConversation {
 /**
  * A conversation's messages are stale when none were stored, or when its updated_at moved past the
  * version stored. A conversation without updated_at (the official WhatsApp example has none) is
- * stale when its row was rewritten (its record changed) after its messages were stored.
+ * stale when its row was rewritten (its record changed) after its messages were stored. One whose
+ * messages were stored while it had no updated_at and that has one now (a message arrived) is
+ * stale too: `null < updated_at` is not true in SQL, so without that case it never was again.
  */
 const isStale = (eb: ExpressionBuilder<Database & { c: Database['pancake.conversations']; s: Database['pancake.conversation_message_state'] }, 'c' | 's'>) =>
   eb.or([
     eb('s.conversation_id', 'is', null),
     eb('s.synced_updated_at', '<', eb.ref('c.updated_at')),
+    eb.and([eb('s.synced_updated_at', 'is', null), eb('c.updated_at', 'is not', null)]),
     eb.and([eb('c.updated_at', 'is', null), eb('c.synced_at', '>', eb.ref('s.updated_at'))]),
   ]);
 
