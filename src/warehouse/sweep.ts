@@ -5,12 +5,17 @@ import type { Queryable } from './table-spec.js';
 // What a sweep (src/sync/sweep.ts) asks the warehouse: where an unfinished sweep stands, which
 // stored records of a window the API did not list, and the marking of those it confirmed gone.
 
-/** The tables a sweep marks, with the key column and the time their listing filters on. */
+/**
+ * The tables a sweep marks, with the key column and the time their listing filters on (columns of
+ * the row `t`). A conversation without updated_at (the official WhatsApp example has one) stands at
+ * its inserted_at in an updated_at listing (docs/pancake-api.md, "A conversation"): compared by
+ * updated_at alone, it lay in no window and was never marked deleted.
+ */
 const SWEPT = {
-  'pancake.conversations': { id: 'id', time: 'updated_at' },
-  'pancake.customers': { id: 'id', time: 'updated_at' },
-  'pancake.posts': { id: 'id', time: 'inserted_at' },
-  'pancake.call_logs': { id: 'call_id', time: 'start_time' },
+  'pancake.conversations': { id: 'id', time: ['updated_at', 'inserted_at'] },
+  'pancake.customers': { id: 'id', time: ['updated_at'] },
+  'pancake.posts': { id: 'id', time: ['inserted_at'] },
+  'pancake.call_logs': { id: 'call_id', time: ['start_time'] },
 } as const;
 
 export type SweptTable = keyof typeof SWEPT;
@@ -48,7 +53,7 @@ export function sweepStatePart(pageId: string, stream: string, state: { cursor: 
 export async function unlistedRecords(db: Queryable, table: SweptTable, pageId: string, window: { since: Date; until: Date }, listed: readonly string[]): Promise<string[]> {
   const { id, time } = SWEPT[table];
   const column = sql.ref(`t.${id}`);
-  const at = sql.ref(`t.${time}`);
+  const at = sql`coalesce(${sql.join(time.map((column) => sql.ref(`t.${column}`)))})`;
   const { rows } = await sql<{ id: string }>`
     select ${column} as id from ${sql.table(table)} as t
     where t.page_id = ${pageId} and ${at} >= ${window.since} and ${at} < ${window.until} and t.deleted_at is null

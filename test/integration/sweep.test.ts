@@ -137,6 +137,29 @@ describe('sweeps', () => {
     await expectEqualsFreshBackfill(h, since);
   });
 
+  it('mark deleted a conversation without updated_at (it stands at its inserted_at), and clear the mark when it comes back', async () => {
+    // Three pages: the third is the WhatsApp page, whose first conversation has no updated_at. Its
+    // deletion was never marked (the sweep looked for it by updated_at): the season benchmark kept it
+    // and its messages after every sweep.
+    const { h, t0, since } = await shop('sweep_undated', { seed: 63, pages: 3 });
+    expect((await syncAt(h, { since })).exitCode).toBe(0);
+    const pageId = h.sim.data.pages[2]!.id;
+    const undated = h.sim.data.conversations.get(pageId)!.filter((c) => (c as { updated_at?: string }).updated_at === undefined);
+    expect(undated).toHaveLength(1);
+    const id = undated[0]!.id;
+    h.sim.advanceTo(new Date(t0.getTime() + DAY), false);
+    h.sim.deleteRecord('conversation', id);
+    expect((await syncAt(h, { sweep: true })).exitCode).toBe(0);
+    expect([...(await ids(h, 'pancake.conversations', true))]).toEqual([id]);
+    await expectEqualsFreshBackfill(h, since);
+
+    h.sim.restoreRecord('conversation', id);
+    h.sim.advanceTo(new Date(t0.getTime() + 2 * DAY), false);
+    expect((await syncAt(h, { sweep: true })).exitCode).toBe(0);
+    expect((await ids(h, 'pancake.conversations', true)).size).toBe(0);
+    await expectEqualsFreshBackfill(h, since);
+  });
+
   it('do not mark deleted a record edited while the sweep runs (it left the window for the present)', async () => {
     const { h, t0, since } = await shop('sweep_edit', { seed: 63, pages: 1 });
     expect((await syncAt(h, { since })).exitCode).toBe(0);
