@@ -42,7 +42,8 @@ describe('a conversation without updated_at', () => {
   it('gets its new messages in the next run, by one request, and stays bare in Pancake', async () => {
     h.nextSecond();
     h.sim.addMessages(undated, 3, new Date(h.sim.now().getTime() - 1000));
-    // The shop's live changes keep this conversation bare (channel-shape.ts); addMessages dates it.
+    // Its record may stay the same when messages arrive (docs/pancake-api.md): the simulator's
+    // addMessages dates it, so it is made bare again (the last test shows the dated case).
     const conversation = h.sim.data.conversationById.get(undated)!;
     applyChannelShape(conversation, 'whatsapp', true);
     h.sim.data.revision += 1;
