@@ -50,7 +50,7 @@ export async function writeStreamState(db: Queryable, pageId: string, stream: st
 
 /**
  * The state write as a part of a statement (statement.ts): a checkpoint written with its rows.
- * `sweptAt` sets the last sweep too (src/sync/sweep.ts); undefined keeps the stored one.
+ * `sweptAt` sets the last sweep too (src/sync/engines/sweep.ts); undefined keeps the stored one.
  */
 export function streamStatePart(pageId: string, stream: string, state: StreamState, sweptAt?: Date): WritePart {
   const cursor = state.cursor === null ? null : JSON.stringify(state.cursor);

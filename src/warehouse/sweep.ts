@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { WritePart } from './statement.js';
 import type { Queryable } from './table-spec.js';
 
-// What a sweep (src/sync/sweep.ts) asks the warehouse: where an unfinished sweep stands, which
+// What a sweep (src/sync/engines/sweep.ts) asks the warehouse: where an unfinished sweep stands, which
 // stored records of a window the API did not list, and the marking of those it confirmed gone.
 
 /** The tables a sweep marks, with the key column and the time their listing filters on. */

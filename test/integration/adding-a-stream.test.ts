@@ -7,7 +7,7 @@ import { parseApiTimestamp } from '../../src/pancake/time.js';
 import { STREAMS } from '../../src/sync/registry.js';
 import { silentLogger } from '../../src/logger.js';
 import { runSync } from '../../src/sync/runner.js';
-import { windowedStream } from '../../src/sync/windowed.js';
+import { windowedStream } from '../../src/sync/engines/windowed.js';
 import { readStreamState } from '../../src/warehouse/state.js';
 import type { TableSpec } from '../../src/warehouse/upsert.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';

@@ -9,7 +9,7 @@ import type { PancakeClient } from '../../src/pancake/client.js';
 import { PancakeError } from '../../src/pancake/errors.js';
 import { buildSettings, type SyncOptions } from '../../src/sync/runner.js';
 import type { StreamContext } from '../../src/sync/stream.js';
-import { dayWindow } from '../../src/sync/streams/statistics/days.js';
+import { dayWindow } from '../../src/sync/engines/days.js';
 import { statisticsStreams } from '../../src/sync/streams/statistics/index.js';
 import { fetchUserStatistics, peerPages } from '../../src/sync/streams/statistics/users-batch.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';

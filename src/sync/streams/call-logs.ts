@@ -10,7 +10,7 @@ import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { StreamUnavailableError } from '../errors.js';
 import type { Stream, StreamContext } from '../stream.js';
-import { runWindowed, windowedPlan, type WindowedSource } from '../windowed.js';
+import { runWindowed, windowedPlan, type WindowedSource } from '../engines/windowed.js';
 
 export type CallLogRow = Omit<CallLogsTable, 'synced_at' | 'raw' | 'start_time' | 'deleted_at'> & { start_time: Date | null; deleted_at: Date | null; raw: unknown };
 

@@ -8,7 +8,7 @@ import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { bool, int, str } from '../map.js';
 import { adClicksOfConversation, adClicksTable } from './ad-clicks.js';
 import { conversationBridgeParts } from './conversation-bridges.js';
-import { windowedStream } from '../windowed.js';
+import { windowedStream } from '../engines/windowed.js';
 import { planConversations } from './conversations-estimate.js';
 
 export type ConversationRow = Omit<ConversationsTable, 'synced_at' | 'raw' | 'inserted_at' | 'updated_at' | 'deleted_at'> & {

@@ -6,7 +6,7 @@ import type { CustomerPhoneNumbersTable, CustomersTable } from '../../warehouse/
 import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { bool, str } from '../map.js';
 import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';
-import { windowedStream } from '../windowed.js';
+import { windowedStream } from '../engines/windowed.js';
 
 export type CustomerRow = Omit<CustomersTable, 'synced_at' | 'raw' | 'inserted_at' | 'updated_at' | 'birthday' | 'deleted_at'> & {
   birthday: string | null;

@@ -3,7 +3,7 @@ import type { PageUsersTable } from '../../warehouse/schema.js';
 import { dedupeByKey, type TableSpec } from '../../warehouse/upsert.js';
 import { bool, str, usableId } from '../map.js';
 import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
-import { snapshotStream } from '../snapshot.js';
+import { snapshotStream } from '../engines/snapshot.js';
 
 export type PageUserRow = Omit<PageUsersTable, 'synced_at' | 'raw' | 'deleted_at'> & { deleted_at: Date | null; raw: unknown };
 

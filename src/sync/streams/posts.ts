@@ -5,7 +5,7 @@ import type { PostsTable } from '../../warehouse/schema.js';
 import type { TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
-import { windowedStream } from '../windowed.js';
+import { windowedStream } from '../engines/windowed.js';
 
 export type PostRow = Omit<PostsTable, 'synced_at' | 'raw' | 'inserted_at' | 'deleted_at'> & { inserted_at: Date | null; deleted_at: Date | null; raw: unknown };
 

@@ -3,7 +3,7 @@ import type { TagsTable } from '../../warehouse/schema.js';
 import type { TableSpec } from '../../warehouse/upsert.js';
 import { bool, str } from '../map.js';
 import { skippedRecords } from '../skipped-records.js';
-import { snapshotStream } from '../snapshot.js';
+import { snapshotStream } from '../engines/snapshot.js';
 
 export type TagRow = Omit<TagsTable, 'synced_at' | 'raw' | 'deleted_at'> & { deleted_at: Date | null; raw: unknown };
 

@@ -18,7 +18,7 @@ export interface SyncStateTable {
   covered_from: Timestamp | null;
   watermark: Timestamp | null;
   cursor: ColumnType<unknown, string | null, string | null>;
-  /** When the last sweep of the stream ended (src/sync/sweep.ts). */
+  /** When the last sweep of the stream ended (src/sync/engines/sweep.ts). */
   swept_at: Timestamp | null;
   /** Where an unfinished sweep stands; null when none is under way. */
   sweep_cursor: ColumnType<unknown, string | null, string | null>;

@@ -3,8 +3,8 @@ import type { StatsCampaignsTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { str } from '../../map.js';
 import { decimal, wholeNumber } from './ads.js';
-import { dailyStream } from './daily.js';
-import type { DayWindow } from './days.js';
+import { dailyStream } from '../../engines/daily.js';
+import type { DayWindow } from '../../engines/days.js';
 import { describedBy, uniqueKeys } from './entry-keys.js';
 
 // statistics/pages_campaigns: budgets, spend and results per ad campaign (docs/pancake-api.md). The

@@ -2,8 +2,8 @@ import type { CustomerFeedbackResponse } from '../../../pancake/types.js';
 import type { StatsCustomerFeedbacksTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int, num } from '../../map.js';
-import { dailyStream } from './daily.js';
-import type { DayWindow } from './days.js';
+import { dailyStream } from '../../engines/daily.js';
+import type { DayWindow } from '../../engines/days.js';
 
 // Customer ratings (statistics/customer_feedbacks). Opt-in: the request is seen in one public
 // collector and is not in Pancake's API description, and so is the answer's shape. Two forms are

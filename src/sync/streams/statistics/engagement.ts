@@ -3,8 +3,8 @@ import type { Granularity, StatsEngagementTable } from '../../../warehouse/schem
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int } from '../../map.js';
 import { type Period, dayPeriods, hourPeriods } from './columnar.js';
-import { dailyStream } from './daily.js';
-import type { DayWindow } from './days.js';
+import { dailyStream } from '../../engines/daily.js';
+import type { DayWindow } from '../../engines/days.js';
 
 export type EngagementRow = Omit<StatsEngagementTable, 'synced_at' | 'raw' | 'series' | 'day' | 'period_start'> & { day: string; period_start: Date; series: unknown; raw: unknown };
 

@@ -3,8 +3,8 @@ import { parseApiTimestamp } from '../../../pancake/time.js';
 import type { Granularity, StatsNewCustomersTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int } from '../../map.js';
-import { dailyStream } from './daily.js';
-import { type Day, type DayWindow, dayStart, localHour } from './days.js';
+import { dailyStream } from '../../engines/daily.js';
+import { type Day, type DayWindow, dayStart, localHour } from '../../engines/days.js';
 
 export type NewCustomersRow = Omit<StatsNewCustomersTable, 'synced_at' | 'raw' | 'day' | 'period_start'> & { day: string; period_start: Date; raw: unknown };
 

@@ -3,8 +3,8 @@ import type { PageStatisticsRecord } from '../../../pancake/types.js';
 import type { StatsPagesTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int } from '../../map.js';
-import { dailyStream } from './daily.js';
-import { type DayWindow, localHour } from './days.js';
+import { dailyStream } from '../../engines/daily.js';
+import { type DayWindow, localHour } from '../../engines/days.js';
 
 export type PageStatsRow = Omit<StatsPagesTable, 'synced_at' | 'raw' | 'day' | 'period_start'> & { day: string; period_start: Date; raw: unknown };
 

@@ -3,8 +3,8 @@ import type { StatsTagsTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int, str } from '../../map.js';
 import { dayPeriods } from './columnar.js';
-import { dailyStream } from './daily.js';
-import type { DayWindow } from './days.js';
+import { dailyStream } from '../../engines/daily.js';
+import type { DayWindow } from '../../engines/days.js';
 
 export type TagStatsRow = Omit<StatsTagsTable, 'synced_at' | 'raw' | 'day' | 'period_start'> & { day: string; period_start: Date; raw: unknown };
 

@@ -2,8 +2,8 @@ import type { UserEngagementRecord } from '../../../pancake/types.js';
 import type { StatsUsersEngagementsTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int, str } from '../../map.js';
-import { dailyStream } from './daily.js';
-import type { DayWindow } from './days.js';
+import { dailyStream } from '../../engines/daily.js';
+import type { DayWindow } from '../../engines/days.js';
 
 // The engagement answer's `users_engagements`: one entry per employee with their numbers over the
 // WHOLE requested range. A row per employee and day therefore needs one request per day (the

@@ -3,8 +3,8 @@ import type { UserStatisticsData } from '../../../pancake/types.js';
 import type { StatsUsersTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int, num, str } from '../../map.js';
-import { dailyStream } from './daily.js';
-import { type DayWindow, localHour } from './days.js';
+import { dailyStream } from '../../engines/daily.js';
+import { type DayWindow, localHour } from '../../engines/days.js';
 import { fetchUserStatistics } from './users-batch.js';
 
 export type UserStatsRow = Omit<StatsUsersTable, 'synced_at' | 'raw' | 'day' | 'period_start' | 'average_response_time_ms'> & {

@@ -1,9 +1,9 @@
-import { readStreamState, streamStatePart } from '../warehouse/state.js';
-import { writeTogether, type WritePart } from '../warehouse/statement.js';
-import { upsertParts, type TableSpec } from '../warehouse/upsert.js';
+import { readStreamState, streamStatePart } from '../../warehouse/state.js';
+import { writeTogether, type WritePart } from '../../warehouse/statement.js';
+import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment, type TimeWindow } from './coverage.js';
-import { skippedRecords } from './skipped-records.js';
-import type { Stream, StreamContext, StreamPlan } from './stream.js';
+import { skippedRecords } from '../skipped-records.js';
+import type { Stream, StreamContext, StreamPlan } from '../stream.js';
 import { plannedSweep, sweepIfDue } from './sweep.js';
 import { reportStuckWalk, type SweepTarget, type WindowedSource } from './windowed-source.js';
 

@@ -19,10 +19,10 @@
 // stores or changes is stale until its messages are walked, which the messages stream, following
 // the conversations walk, does in the same run.
 
-import { readSweepState, markDeletedPart, sweepStatePart, unlistedRecords, type SweepState } from '../warehouse/sweep.js';
-import { writeTogether, type WritePart } from '../warehouse/statement.js';
+import { readSweepState, markDeletedPart, sweepStatePart, unlistedRecords, type SweepState } from '../../warehouse/sweep.js';
+import { writeTogether, type WritePart } from '../../warehouse/statement.js';
 import { LARGEST_WINDOW_DAYS, segmentWindows, type TimeWindow } from './coverage.js';
-import type { StreamContext, SyncSettings } from './stream.js';
+import type { StreamContext, SyncSettings } from '../stream.js';
 import { reportStuckWalk, type SweepTarget, type WindowedSource } from './windowed-source.js';
 
 const DAY_MS = 86_400_000;
