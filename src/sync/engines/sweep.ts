@@ -21,7 +21,8 @@
 
 import { readSweepState, markDeletedPart, sweepStatePart, unlistedRecords, type SweepState } from '../../warehouse/sweep.js';
 import { writeTogether, type WritePart } from '../../warehouse/statement.js';
-import { LARGEST_WINDOW_DAYS, segmentWindows, type TimeWindow } from './coverage.js';
+import type { TimeWindow } from '../../pancake/window.js';
+import { LARGEST_WINDOW_DAYS, segmentWindows } from './coverage.js';
 import type { StreamContext, SyncSettings } from '../stream.js';
 import { reportStuckWalk, type SweepTarget, type WindowedSource } from './windowed-source.js';
 

@@ -1,7 +1,6 @@
-import type { WalkBatch } from '../../pancake/window.js';
+import type { TimeWindow, WalkBatch } from '../../pancake/window.js';
 import type { WritePart } from '../../warehouse/statement.js';
 import type { SweptTable } from '../../warehouse/sweep.js';
-import type { TimeWindow } from './coverage.js';
 import type { StreamContext } from '../stream.js';
 
 // What the windowed engine (windowed.ts) and its sweeps (sweep.ts) know of a stream: how it reads

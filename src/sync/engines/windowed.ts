@@ -1,7 +1,8 @@
 import { readStreamState, streamStatePart } from '../../warehouse/state.js';
 import { writeTogether, type WritePart } from '../../warehouse/statement.js';
 import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
-import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment, type TimeWindow } from './coverage.js';
+import type { TimeWindow } from '../../pancake/window.js';
+import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment } from './coverage.js';
 import { skippedRecords } from '../skipped-records.js';
 import type { Stream, StreamContext, StreamPlan } from '../stream.js';
 import { plannedSweep, sweepIfDue } from './sweep.js';
