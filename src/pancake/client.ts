@@ -18,7 +18,8 @@ export type { TokenPace } from './rate-limiter.js';
 
 export { CONVERSATIONS_PER_PAGE, type ConversationCursorParams, type ConversationPageParams, type ConversationWindow } from './endpoints/conversations.js';
 export { MESSAGES_PER_BATCH, type MessageParams } from './endpoints/messages.js';
-export { MAX_RANGE_SECONDS, checkRange } from './window.js';
+export { MAX_RANGE_SECONDS } from './defaults.js';
+export { checkRange } from './window.js';
 export type { AdsStatisticsType, NewCustomerGroupBy, StatisticsEndpoints } from './endpoints/statistics.js';
 export { formatDateRange, type DateRange } from './date-range.js';
 export { CUSTOMERS_MAX_PAGE_SIZE, type CustomerOrder, type PageCustomerParams, type PageCustomerRange } from './endpoints/customers.js';

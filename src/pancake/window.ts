@@ -5,11 +5,9 @@
 // tile a range without sharing an instant. The conversion between the two lives in this file only
 // (`inclusiveSeconds`, `halfOpen`), so no walk can read an edge twice or lose it.
 
+import { MAX_RANGE_SECONDS } from './defaults.js';
 import { PancakeArgumentError, StuckWalkError } from './errors.js';
 import { toUnixSeconds, type Instant } from './time.js';
-
-/** The API refuses a since/until range longer than one month; 30 days is the hard limit we use. */
-export const MAX_RANGE_SECONDS = 30 * 86_400;
 
 /** Iterators use windows a day under the hard limit (docs/pancake-api.md, "Bases and tokens": stay inside the one-month limit). */
 export const ITERATOR_WINDOW_SECONDS = MAX_RANGE_SECONDS - 86_400;

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
-import { MAX_RANGE_SECONDS } from '../../src/pancake/window.js';
+import { MAX_RANGE_SECONDS } from '../../src/pancake/defaults.js';
 import { simulatedStatistics } from '../../src/simulator/index.js';
 import type { PancakeClient } from '../../src/pancake/client.js';
 import { PancakeError } from '../../src/pancake/errors.js';
