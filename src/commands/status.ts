@@ -23,7 +23,8 @@ interface StatusFlags {
   maxLag?: string;
 }
 
-export interface StreamStatus {
+/** One stream of one page as `status` reports it (not a run's outcome: that is StreamStatus in src/sync/page-sync.ts). */
+export interface StreamReport {
   pageId: string;
   pageName: string | null;
   stream: string;
@@ -50,7 +51,7 @@ export interface StreamStatus {
 export interface StatusReport {
   schema: { applied: string[]; pending: string[] };
   lastRun: { id: string; status: string; startedAt: Date; finishedAt: Date | null; requests: number; errors: unknown; warnings: unknown } | null;
-  streams: StreamStatus[];
+  streams: StreamReport[];
   /** Streams another process is syncing right now: who, since when. */
   locks?: HeldLock[];
   maxLagSeconds?: number;
@@ -102,7 +103,7 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
   const rowCounts = new Map<string, Map<string, number>>();
   for (const stream of STREAMS) if (stream.table) rowCounts.set(stream.name, await rowsPerPage(db, stream.table));
 
-  const streams: StreamStatus[] = [];
+  const streams: StreamReport[] = [];
   for (const page of pages) {
     for (const stream of STREAMS) {
       const state = (name: string | undefined) => states.find((s) => s.pageId === page.id && s.stream === name) ?? null;

@@ -21,6 +21,7 @@ import type { PageInfo, Stream, StreamCounts, SyncSettings } from './stream.js';
 // One page's share of a run: its token, then its streams side by side. The in-process runner calls
 // it for every page at once; a queue worker (src/queue/) calls it for the one page of its task.
 
+/** How a stream's part of a run ended. */
 export type StreamStatus = 'done' | 'unavailable' | 'failed' | 'skipped_locked' | 'skipped_page_failed' | 'interrupted';
 
 export interface StreamOutcome {
