@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../sleep.js';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 
