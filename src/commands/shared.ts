@@ -1,7 +1,7 @@
 import { parseConfig, readEnvironment, type Config } from '../config.js';
 import type { ExitCode } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createPancakeClient, type ApiAnswer, type PancakeClient } from '../pancake/client.js';
+import { createPancakeClient, type PancakeClient, type PancakeClientOptions } from '../pancake/client.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
 import { openWarehouse, type Warehouse } from '../warehouse/db.js';
 
@@ -36,21 +36,19 @@ export async function openMigratedWarehouse(config: Config, log: Logger): Promis
   return warehouse;
 }
 
-export function clientFromConfig(config: Config, log: Logger, overrides: { rateLimit?: number; headers?: Record<string, string>; stopSignal?: AbortSignal; onAnswer?: (answer: ApiAnswer) => void } = {}): PancakeClient {
+export function clientFromConfig(config: Config, log: Logger, overrides: Pick<PancakeClientOptions, 'rateLimit' | 'headers' | 'stopSignal' | 'onAnswer'> = {}): PancakeClient {
   return createPancakeClient({
     baseUrl: config.baseUrl,
     ...(config.accessToken !== null && { accessToken: config.accessToken }),
     pageTokens: config.pageTokens,
-    rateLimit: overrides.rateLimit ?? config.rateLimitPerSecond,
     timeoutMs: config.timeoutMs,
     retries: config.retries,
     concurrency: config.concurrency,
     maxRetryAfterMs: config.maxRetryAfterMs,
     rateLimitWaitMs: config.rateLimitWaitMs,
     rateLimitRunWaitMs: config.rateLimitRunWaitMs,
-    ...(overrides.headers !== undefined && { headers: overrides.headers }),
-    ...(overrides.stopSignal !== undefined && { stopSignal: overrides.stopSignal }),
-    ...(overrides.onAnswer !== undefined && { onAnswer: overrides.onAnswer }),
+    ...overrides,
+    rateLimit: overrides.rateLimit ?? config.rateLimitPerSecond,
     logger: log,
   });
 }
