@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { ApiAnswer, PancakeClient } from '../pancake/client.js';
 import { isUserTokenRefusal, PancakeError } from '../pancake/errors.js';
 import { expiryWarning, tokenExpiry } from '../sync/user-token.js';
-import { str } from '../sync/map.js';
+import { str } from '../sync/coercions.js';
 import { errorMessage, unavailableReason } from '../sync/errors.js';
 import { allListed, resolvePages } from '../sync/pages.js';
 import { DEFAULT_STREAMS, STREAMS } from '../sync/registry.js';

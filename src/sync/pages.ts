@@ -12,7 +12,7 @@ import { previousPagesListed, recordPagesListed } from '../warehouse/runs.js';
 import { lastKnownSyncedPages, storeBarePages, storePageList } from '../warehouse/pages.js';
 import type { Queryable, TableSpec } from '../warehouse/upsert.js';
 import { EmptyPageListError } from './errors.js';
-import { bool, num, str } from './map.js';
+import { bool, num, str } from './coercions.js';
 import { availablePageToken } from './page-tokens.js';
 import type { PageInfo } from './stream.js';
 

@@ -2,7 +2,7 @@ import { parseApiTimestamp } from '../../pancake/time.js';
 import type { ListMessagesResponse, PancakeConversation } from '../../pancake/types.js';
 import type { AdClicksTable, ConversationDetailsTable } from '../../warehouse/schema.js';
 import { dedupeByKey, type TableSpec } from '../../warehouse/upsert.js';
-import { str } from '../map.js';
+import { str } from '../coercions.js';
 import { phoneOf } from './customers.js';
 
 // Which ad brought a customer, and the rest of the messages answer. Ad clicks arrive in two places:

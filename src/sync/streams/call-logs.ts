@@ -5,7 +5,7 @@ import { PancakeError } from '../../pancake/errors.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { CallLogsTable } from '../../warehouse/schema.js';
 import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
-import { int, str } from '../map.js';
+import { int, str } from '../coercions.js';
 import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { StreamUnavailableError } from '../errors.js';

@@ -4,7 +4,7 @@ import { bridgeDeletePart } from '../../warehouse/bridges.js';
 import type { WritePart } from '../../warehouse/statement.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { dedupeByKey, upsertParts, type TableSpec } from '../../warehouse/upsert.js';
-import { str } from '../map.js';
+import { str } from '../coercions.js';
 import { assigneesFromHistory, historyParts, mapAssignmentEvents, pageOf } from './conversation-histories.js';
 
 // The lists a conversation nests (its tags, its assignees, their histories) as bridge tables:

@@ -5,7 +5,7 @@ import { childRowsNotInPart } from '../../warehouse/bridges.js';
 import type { WritePart } from '../../warehouse/statement.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { dedupeByKey, upsertParts, type TableSpec } from '../../warehouse/upsert.js';
-import { str } from '../map.js';
+import { str } from '../coercions.js';
 
 // Who tagged and who was assigned when: a conversation's `tag_histories` and `assignee_histories`
 // as event tables, one row per entry (per user for assignments). A conversation's list is sent

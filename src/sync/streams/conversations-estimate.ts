@@ -1,7 +1,7 @@
 import { CONVERSATIONS_PER_PAGE, MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { walkKeyset } from '../../pancake/keyset-walk.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
-import { int } from '../map.js';
+import { int } from '../coercions.js';
 import type { StreamContext, StreamPlan } from '../stream.js';
 import { planWindowedRun, withSweepPlan } from '../engines/windowed.js';
 

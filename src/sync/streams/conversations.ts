@@ -5,7 +5,7 @@ import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PancakeConversation } from '../../pancake/types.js';
 import type { ConversationsTable } from '../../warehouse/schema.js';
 import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
-import { bool, int, str } from '../map.js';
+import { bool, int, str } from '../coercions.js';
 import { adClicksOfConversation, adClicksTable } from './ad-clicks.js';
 import { conversationBridgeParts } from './conversation-bridges.js';
 import { windowedStream } from '../engines/windowed.js';

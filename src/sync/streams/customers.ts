@@ -4,7 +4,7 @@ import { parseApiTimestamp } from '../../pancake/time.js';
 import { childRowsNotInPart } from '../../warehouse/bridges.js';
 import type { CustomerPhoneNumbersTable, CustomersTable } from '../../warehouse/schema.js';
 import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
-import { bool, str } from '../map.js';
+import { bool, str } from '../coercions.js';
 import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';
 import { windowedStream } from '../engines/windowed.js';
 

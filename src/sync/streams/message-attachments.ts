@@ -1,7 +1,7 @@
 import type { PancakeMessage } from '../../pancake/types.js';
 import type { MessageAttachmentsTable } from '../../warehouse/schema.js';
 import type { TableSpec } from '../../warehouse/upsert.js';
-import { int, str } from '../map.js';
+import { int, str } from '../coercions.js';
 
 // Every attachment of a message as a typed row. Attachments seen: photo, video, reaction,
 // replied_message, template, address, ad_click, and files that carry no `type` at all, only

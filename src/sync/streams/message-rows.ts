@@ -2,7 +2,7 @@ import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PancakeMessage } from '../../pancake/types.js';
 import type { MessagesTable, SenderKind } from '../../warehouse/schema.js';
 import type { TableSpec } from '../../warehouse/upsert.js';
-import { bool, str } from '../map.js';
+import { bool, str } from '../coercions.js';
 
 // A message as a row of pancake.messages, and who sent it. The rules for `sender_kind` come from
 // real answers (docs/pancake-api.md, "Who sent a message"): everything the page "sends" shares the

@@ -1,7 +1,7 @@
 import type { ListUsersResponse, PancakeUser } from '../../pancake/types.js';
 import type { PageUsersTable } from '../../warehouse/schema.js';
 import { dedupeByKey, type TableSpec } from '../../warehouse/upsert.js';
-import { bool, str, usableId } from '../map.js';
+import { bool, str, usableId } from '../coercions.js';
 import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 import { snapshotStream } from '../engines/snapshot.js';
 

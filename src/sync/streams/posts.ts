@@ -3,7 +3,7 @@ import type { PancakePost } from '../../pancake/types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PostsTable } from '../../warehouse/schema.js';
 import type { TableSpec } from '../../warehouse/upsert.js';
-import { int, str } from '../map.js';
+import { int, str } from '../coercions.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { windowedStream } from '../engines/windowed.js';
 

@@ -1,7 +1,7 @@
 import type { ApiTag } from '../../pancake/types.js';
 import type { TagsTable } from '../../warehouse/schema.js';
 import type { TableSpec } from '../../warehouse/upsert.js';
-import { bool, str } from '../map.js';
+import { bool, str } from '../coercions.js';
 import { skippedRecords } from '../skipped-records.js';
 import { snapshotStream } from '../engines/snapshot.js';
 

@@ -1,7 +1,7 @@
 import type { AdsStatisticsRecord } from '../../../pancake/types.js';
 import type { StatsAdsTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
-import { str } from '../../map.js';
+import { str } from '../../coercions.js';
 import { dailyStream } from '../../engines/daily.js';
 import type { DayWindow } from '../../engines/days.js';
 import { describedBy, uniqueKeys } from './entry-keys.js';

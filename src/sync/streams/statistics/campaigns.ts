@@ -1,7 +1,7 @@
 import type { CampaignStatisticsRecord } from '../../../pancake/types.js';
 import type { StatsCampaignsTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
-import { str } from '../../map.js';
+import { str } from '../../coercions.js';
 import { decimal, wholeNumber } from './ads.js';
 import { dailyStream } from '../../engines/daily.js';
 import type { DayWindow } from '../../engines/days.js';

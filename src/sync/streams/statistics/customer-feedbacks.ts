@@ -1,7 +1,7 @@
 import type { CustomerFeedbackResponse } from '../../../pancake/types.js';
 import type { StatsCustomerFeedbacksTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
-import { int, num } from '../../map.js';
+import { int, num } from '../../coercions.js';
 import { dailyStream } from '../../engines/daily.js';
 import type { DayWindow } from '../../engines/days.js';
 

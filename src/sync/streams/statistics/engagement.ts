@@ -1,7 +1,7 @@
 import type { EngagementStatisticsResponse } from '../../../pancake/types.js';
 import type { Granularity, StatsEngagementTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
-import { int } from '../../map.js';
+import { int } from '../../coercions.js';
 import { type Period, dayPeriods, hourPeriods } from './columnar.js';
 import { dailyStream } from '../../engines/daily.js';
 import type { DayWindow } from '../../engines/days.js';

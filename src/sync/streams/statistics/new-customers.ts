@@ -2,7 +2,7 @@ import type { NewCustomerStatisticsRecord } from '../../../pancake/types.js';
 import { parseApiTimestamp } from '../../../pancake/time.js';
 import type { Granularity, StatsNewCustomersTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
-import { int } from '../../map.js';
+import { int } from '../../coercions.js';
 import { dailyStream } from '../../engines/daily.js';
 import { type Day, type DayWindow, dayStart, localHour } from '../../engines/days.js';
 

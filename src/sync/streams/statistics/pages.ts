@@ -2,7 +2,7 @@ import { parseApiTimestamp } from '../../../pancake/time.js';
 import type { PageStatisticsRecord } from '../../../pancake/types.js';
 import type { StatsPagesTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
-import { int } from '../../map.js';
+import { int } from '../../coercions.js';
 import { dailyStream } from '../../engines/daily.js';
 import { type DayWindow, localHour } from '../../engines/days.js';
 

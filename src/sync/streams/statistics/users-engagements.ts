@@ -1,7 +1,7 @@
 import type { UserEngagementRecord } from '../../../pancake/types.js';
 import type { StatsUsersEngagementsTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
-import { int, str } from '../../map.js';
+import { int, str } from '../../coercions.js';
 import { dailyStream } from '../../engines/daily.js';
 import type { DayWindow } from '../../engines/days.js';
 

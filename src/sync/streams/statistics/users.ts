@@ -2,7 +2,7 @@ import { parseApiTimestamp } from '../../../pancake/time.js';
 import type { UserStatisticsData } from '../../../pancake/types.js';
 import type { StatsUsersTable } from '../../../warehouse/schema.js';
 import type { TableSpec } from '../../../warehouse/upsert.js';
-import { int, num, str } from '../../map.js';
+import { int, num, str } from '../../coercions.js';
 import { dailyStream } from '../../engines/daily.js';
 import { type DayWindow, localHour } from '../../engines/days.js';
 import { fetchUserStatistics } from './users-batch.js';
