@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { formatDuration, parseDuration } from '../durations.js';
 import { STREAMS } from '../sync/registry.js';
-import { rowsPerPage } from '../warehouse/contents.js';
+import { rowsPerPage } from '../warehouse/row-counts.js';
 import { openWarehouse } from '../warehouse/db.js';
 import { activePages } from '../warehouse/pages.js';
 import { recentRuns } from '../warehouse/runs.js';
