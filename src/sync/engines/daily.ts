@@ -1,5 +1,5 @@
 import { readStreamState, streamStatePart, type StreamState } from '../../warehouse/state.js';
-import { writeTogether } from '../../warehouse/statement.js';
+import { writeTogether } from '../../warehouse/write-together.js';
 import { rowsNotInPart, rowsOutsidePart } from '../../warehouse/stats-replace.js';
 import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext, StreamPlan } from '../stream.js';

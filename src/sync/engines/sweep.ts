@@ -20,7 +20,7 @@
 // the conversations walk, does in the same run.
 
 import { readSweepState, markDeletedPart, sweepStatePart, unlistedRecords, type SweepState } from '../../warehouse/sweep.js';
-import { writeTogether, type WritePart } from '../../warehouse/statement.js';
+import { writeTogether, type WritePart } from '../../warehouse/write-together.js';
 import type { TimeWindow } from '../../pancake/window.js';
 import { LARGEST_WINDOW_DAYS, segmentWindows } from './coverage.js';
 import type { StreamContext, SyncSettings } from '../stream.js';

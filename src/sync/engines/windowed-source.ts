@@ -1,5 +1,5 @@
 import type { TimeWindow, WalkBatch } from '../../pancake/window.js';
-import type { WritePart } from '../../warehouse/statement.js';
+import type { WritePart } from '../../warehouse/write-together.js';
 import type { SweptTable } from '../../warehouse/sweep.js';
 import type { StreamContext } from '../stream.js';
 
@@ -10,7 +10,7 @@ import type { StreamContext } from '../stream.js';
 export interface WindowedSource<Rec, Position> {
   stream: string;
   read(ctx: StreamContext, window: TimeWindow, from: Position | null): AsyncIterable<WalkBatch<Rec, Position>>;
-  /** The writes of a batch, made in the checkpoint's statement (statement.ts). */
+  /** The writes of a batch, made in the checkpoint's statement (write-together.ts). */
   write(ctx: StreamContext, records: Rec[]): WritePart[];
   /** Present on the list streams a sweep re-lists (sweep.ts). */
   sweep?: SweepTarget<Rec>;

@@ -1,7 +1,7 @@
 import type { ApiTag, PancakeConversation } from '../../pancake/types.js';
 import type { ConversationAssigneesTable, ConversationTagsTable } from '../../warehouse/schema.js';
 import { bridgeDeletePart } from '../../warehouse/bridges.js';
-import type { WritePart } from '../../warehouse/statement.js';
+import type { WritePart } from '../../warehouse/write-together.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { dedupeByKey, upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { str } from '../coercions.js';

@@ -2,7 +2,7 @@ import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PancakeConversation } from '../../pancake/types.js';
 import type { AssignmentAction, ConversationAssignmentEventsTable, ConversationTagEventsTable } from '../../warehouse/schema.js';
 import { childRowsNotInPart } from '../../warehouse/bridges.js';
-import type { WritePart } from '../../warehouse/statement.js';
+import type { WritePart } from '../../warehouse/write-together.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { dedupeByKey, upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import { str } from '../coercions.js';

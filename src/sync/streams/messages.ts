@@ -3,7 +3,7 @@ import { PancakeError } from '../../pancake/errors.js';
 import type { ListMessagesResponse } from '../../pancake/types.js';
 import { anyMessageStored, anyStaleSince, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
 import { childRowsNotInPart } from '../../warehouse/bridges.js';
-import { writeTogether, type WritePart } from '../../warehouse/statement.js';
+import { writeTogether, type WritePart } from '../../warehouse/write-together.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { upsertParts } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext } from '../stream.js';
@@ -141,7 +141,7 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
     const reachedStored = stopAtStored && (await anyMessageStored(db, page.id, ids));
     const final = reachedStored || batch.length < MESSAGES_PER_BATCH;
 
-    // The batch's rows and what it tells of the walk, in one statement (statement.ts).
+    // The batch's rows and what it tells of the walk, in one statement (write-together.ts).
     const warn = ctx.onStorageWarning ?? null;
     const parts = messageParts(page.id, conversation.id, storable, warn);
     // Every batch repeats the rest of the answer; the first one (the newest) is kept.
