@@ -7,7 +7,8 @@ import { describeUrl } from '../warehouse/db.js';
 import { messagesPerSenderKind, rowsPerTable } from '../warehouse/row-counts.js';
 import { simulatorHistoryStart } from './simulator-settings.js';
 import { printSummary } from './sync.js';
-import { clientFromConfig, loadContext, openMigratedWarehouse, printTable, withExitCode } from './shared.js';
+import { clientFromConfig, loadContext, openMigratedWarehouse, withExitCode } from './command-context.js';
+import { printTable } from './print-table.js';
 
 interface DemoFlags {
   keepRunning?: boolean;

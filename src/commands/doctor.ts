@@ -9,7 +9,8 @@ import type { ApiAnswer } from '../pancake/client.js';
 import { EXIT_OK, EXIT_INCOMPLETE } from '../errors.js';
 import { pageListRule, startRule } from '../rules.js';
 import { flagHelp, parseOptionalFlag } from './flags.js';
-import { clientFromConfig, loadContext, printTable, withExitCode } from './shared.js';
+import { clientFromConfig, loadContext, withExitCode } from './command-context.js';
+import { printTable } from './print-table.js';
 
 interface DoctorFlags {
   since?: string;

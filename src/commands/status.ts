@@ -14,7 +14,8 @@ import { printQueueStatus } from './queue-status.js';
 import { printRunHealth, runHealth, type HeldLock } from './status-health.js';
 import { listCoverage } from '../warehouse/state.js';
 import { EXIT_INCOMPLETE, EXIT_OK, UsageError } from '../errors.js';
-import { loadContext, printTable, withExitCode } from './shared.js';
+import { loadContext, withExitCode } from './command-context.js';
+import { printTable } from './print-table.js';
 import { printSeasonStatus, seasonStatus, type PageSeasonStatus, type UserTokenReport } from './status-season.js';
 import type { Config } from '../config.js';
 

@@ -9,7 +9,8 @@ import { stopOnSignals } from '../sync/shutdown.js';
 import { openWarehouse } from '../warehouse/db.js';
 import { withoutWriting } from '../warehouse/without-writing.js';
 import { addRunOptions, parseRunOptions, type RunFlags } from './run-options.js';
-import { clientFromConfig, loadContext, openMigratedWarehouse, printTable, withExitCode } from './shared.js';
+import { clientFromConfig, loadContext, openMigratedWarehouse, withExitCode } from './command-context.js';
+import { printTable } from './print-table.js';
 
 interface SyncFlags extends RunFlags {
   dryRun?: boolean;

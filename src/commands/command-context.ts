@@ -1,3 +1,6 @@
+// What every command starts from: the configuration and logger, the warehouse migrated to this
+// version, the client built from the settings, and the exit code a command returns to cli.ts.
+
 import { parseConfig, readEnvironment, type Config } from '../config.js';
 import type { ExitCode } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -51,15 +54,6 @@ export function clientFromConfig(config: Config, log: Logger, overrides: Pick<Pa
     rateLimit: overrides.rateLimit ?? config.rateLimitPerSecond,
     logger: log,
   });
-}
-
-export function printTable(rows: Array<Record<string, string | number | null>>, out: NodeJS.WritableStream = process.stdout): void {
-  if (rows.length === 0) return;
-  const headers = Object.keys(rows[0]!);
-  const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => String(r[h] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  out.write(`${line(headers)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
-  for (const row of rows) out.write(`${line(headers.map((h) => String(row[h] ?? '')))}\n`);
 }
 
 /** Commander actions return nothing; ours return their exit code, kept here for cli.ts. */
