@@ -3,7 +3,7 @@ import { requireCredentials } from '../config.js';
 import { prepareCaptureDir } from '../doctor/capture.js';
 import { describeEstimate } from '../doctor/estimate.js';
 import { runDoctor, type DoctorReport } from '../doctor/run.js';
-import { openStoredTokens } from '../doctor/stored-tokens.js';
+import { openStoredTokens } from '../sync/page-tokens/stored-tokens.js';
 import { formatExpiry } from '../sync/user-token.js';
 import type { ApiAnswer } from '../pancake/client.js';
 import { EXIT_OK, EXIT_INCOMPLETE } from '../errors.js';

@@ -14,7 +14,7 @@ import { writeCapture } from './capture.js';
 import { combine, estimatePage, type BackfillEstimate, type PageEstimate } from './estimate.js';
 import { PROBES, type ProbeContext, type Sample } from './probes.js';
 import { findMismatch, findWarning } from './shapes.js';
-import type { StoredTokens } from './stored-tokens.js';
+import type { StoredTokens } from '../sync/page-tokens/stored-tokens.js';
 
 // `pancake-sync doctor`: for every page the token reads, one request per stream's endpoint, judged
 // against what the code reads; the backfill that --since implies; optionally the answers, made

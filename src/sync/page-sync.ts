@@ -11,7 +11,7 @@ import type { LockSession } from '../warehouse/locks.js';
 import type { PageCounts, PageHealth, RunFailure, RunWarning } from '../warehouse/runs.js';
 import { errorKind, errorMessage, failureLogFields, NoTokenRenewalError, unavailableReason } from './errors.js';
 import { lockedWarning } from './lock-skips.js';
-import { pageTokens } from './page-tokens.js';
+import { pageTokens } from './page-tokens/policy.js';
 import { createRecentFirst } from './recent-first.js';
 import { isInterruption } from './shutdown.js';
 import { guardStream } from './stream-guard.js';

@@ -13,7 +13,7 @@ import { lastKnownSyncedPages, storeBarePages, storePageList } from '../warehous
 import type { Queryable, TableSpec } from '../warehouse/upsert.js';
 import { EmptyPageListError } from './errors.js';
 import { bool, num, str } from './coercions.js';
-import { availablePageToken } from './page-tokens.js';
+import { availablePageToken } from './page-tokens/policy.js';
 import type { PageInfo } from './stream.js';
 
 // The page list is read by every run (one request) and stored whole: each page with the list it

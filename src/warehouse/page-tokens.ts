@@ -4,7 +4,7 @@ import { isUndefinedTable, repairPageTokenStore } from './page-token-store.js';
 import type { Database } from './schema.js';
 
 // Storage of the encrypted page tokens (migrations 0006_page_tokens, 0012). The warehouse sees
-// only ciphertext: sealing and opening happen in src/sync/page-token-crypto.ts.
+// only ciphertext: sealing and opening happen in src/sync/page-tokens/sealing.ts.
 
 export interface SealedToken {
   salt: Buffer;
