@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import { formatDuration } from '../durations.js';
 import { expiryWarning, formatExpiry, tokenExpiry } from '../sync/user-token.js';
-import { pagesWithStoredTokens } from '../warehouse/page-tokens.js';
+import { pagesWithStoredTokens } from '../warehouse/page-tokens/sealed-tokens.js';
 import { pagesWithStatus } from '../warehouse/pages.js';
 import { lastUserTokenReport, type PageHealth } from '../warehouse/runs.js';
 import type { Database } from '../warehouse/schema.js';

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logger.js';
 import { runSync } from '../../src/sync/runner.js';
 import { openPageToken, sealPageToken, unsealPageToken } from '../../src/sync/page-tokens/sealing.js';
-import { saveSealedToken } from '../../src/warehouse/page-tokens.js';
+import { saveSealedToken } from '../../src/warehouse/page-tokens/sealed-tokens.js';
 import { runCompiledCli } from '../support/compiled-cli.js';
 import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 

@@ -6,7 +6,7 @@ import { registerSecret } from '../../redact.js';
 import { TOKEN_REFUSAL_CODES } from '../../pancake/error-codes.js';
 import { isPageTokenRefusal, PancakeError } from '../../pancake/errors.js';
 import type { Database } from '../../warehouse/schema.js';
-import { loadSealedToken, saveSealedToken, type SealedToken } from '../../warehouse/page-tokens.js';
+import { loadSealedToken, saveSealedToken, type SealedToken } from '../../warehouse/page-tokens/sealed-tokens.js';
 import { MissingPageTokenError, NoTokenRenewalError, StreamUnavailableError } from '../errors.js';
 import { describeUnsealFailure, openPageToken, sealPageToken, unsealPageToken } from './sealing.js';
 
