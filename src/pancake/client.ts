@@ -17,7 +17,8 @@ export type { ApiAnswer, Pacing } from './http.js';
 export type { TokenPace } from './rate-limiter.js';
 
 export { CONVERSATIONS_PER_PAGE, type ConversationCursorParams, type ConversationPageParams, type ConversationWindow } from './endpoints/conversations.js';
-export { MESSAGES_PER_BATCH, type MessageParams } from './endpoints/messages.js';
+export type { MessageParams } from './endpoints/messages.js';
+export { MESSAGES_PER_BATCH } from './message-walk.js';
 export { MAX_RANGE_SECONDS } from './defaults.js';
 export { checkRange } from './window.js';
 export type { AdsStatisticsType, NewCustomerGroupBy, StatisticsEndpoints } from './endpoints/statistics.js';
