@@ -19,6 +19,9 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Where every build lives, one folder per hash of the sources. */
 const CACHE = join(REPO_ROOT, 'node_modules', '.cache', 'pancake-sync-cli');
 
+/** How long a build of other sources is kept (a long suite of another checkout may be using it). */
+const BUILD_KEPT_MS = 6 * 3_600_000;
+
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -69,12 +72,16 @@ export function compiledCli(): string {
 
 /**
  * The build for the global setup, before any test file runs: asynchronous, so that it overlaps the
- * start of the test database. Removes the builds of older sources. Returns how it went, for the log.
+ * start of the test database. Removes the builds of older sources made hours ago. Returns how it went, for the log.
  */
 export async function prepareCompiledCli(): Promise<string> {
   const dir = buildDir();
+  // Only builds nobody made for hours: another test run (of a second checkout sharing
+  // node_modules, or one started before the sources changed) may still be running its own.
+  const stale = Date.now() - BUILD_KEPT_MS;
   for (const name of existsSync(CACHE) ? readdirSync(CACHE) : []) {
-    if (join(CACHE, name) !== dir && !name.endsWith('.tmp')) rmSync(join(CACHE, name), { recursive: true, force: true });
+    const path = join(CACHE, name);
+    if (path !== dir && !name.endsWith('.tmp') && statSync(path).mtimeMs < stale) rmSync(path, { recursive: true, force: true });
   }
   if (existsSync(join(dir, 'src', 'cli.js'))) return `compiled CLI up to date (${relative(REPO_ROOT, dir)})`;
   const t0 = performance.now();
