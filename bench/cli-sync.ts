@@ -26,22 +26,29 @@ export interface CliSyncFigures {
  * its own; `nodeArgs` go to node before the script (e.g. `--cpu-prof`).
  */
 export async function runCliSync(sim: Simulator, env: Record<string, string>, args: readonly string[], nodeArgs: readonly string[] = []): Promise<CliSyncFigures> {
+  return (await runMeasured(sim, env, ['dist/src/cli.js', 'sync', ...args], nodeArgs)).figures;
+}
+
+/** Any script of the repository (`command`: the script and its arguments) measured the same way; its stdout is returned. */
+export async function runMeasured(sim: Simulator, env: Record<string, string>, command: readonly string[], nodeArgs: readonly string[] = []): Promise<{ figures: CliSyncFigures; stdout: string }> {
   const usageFile = join(tmpdir(), `pancake-bench-usage-${process.pid}-${Date.now()}`);
   const before = sim.requests.length;
   const t0 = performance.now();
+  let stdout = '';
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', './bench/usage-probe.mjs', 'dist/src/cli.js', 'sync', ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', './bench/usage-probe.mjs', ...command], {
       cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
       env: { PATH: process.env.PATH ?? '', ...env, BENCH_USAGE_FILE: usageFile, BENCH_API_PORT: new URL(sim.baseUrl).port, BENCH_PG_PORT: env.DATABASE_URL ? new URL(env.DATABASE_URL).port : '' },
     });
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('error', reject);
     child.on('close', resolve);
   });
   const wallSeconds = (performance.now() - t0) / 1000;
   const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRSS: number; userCPUTime: number; systemCPUTime: number; bytes: Record<'pg' | 'api', { written: number; read: number }> };
   rmSync(usageFile, { force: true });
-  return {
+  const figures = {
     requests: sim.requests.length - before,
     wallSeconds,
     peakRssMiB: usage.maxRSS / 1024,
@@ -51,4 +58,5 @@ export async function runCliSync(sim: Simulator, env: Record<string, string>, ar
     bytesToPostgres: usage.bytes.pg.written,
     bytesFromApi: usage.bytes.api.read,
   };
+  return { figures, stdout };
 }

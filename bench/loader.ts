@@ -3,7 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { messagesTable, type MessageRow } from '../src/sync/streams/messages.js';
+import type { MessageRow } from '../src/sync/streams/messages.js';
+import { messages as messagesTable } from '../src/warehouse/tables/inbox.js';
 import type { Database } from '../src/warehouse/schema.js';
 import { upsertRows } from '../src/warehouse/upsert.js';
 

@@ -18,6 +18,7 @@ import { flag } from './args.js';
 import { benchBackfill } from './backfill.js';
 import { benchCpu } from './cpu.js';
 import { runSharedLimit } from './shared-limit.js';
+import { benchSeason } from './season.js';
 import { benchSweep } from './sweep.js';
 import { createDatabase, withBenchServer } from './database.js';
 import { benchSyncEnv } from './sync-env.js';
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
     await benchCpu(adminUrl, process.argv.slice(2));
     await runSharedLimit(adminUrl, process.argv.slice(2));
     await benchSweep(adminUrl, process.argv.slice(2));
+    await benchSeason(adminUrl, process.argv.slice(2));
   });
 }
 
@@ -180,13 +182,14 @@ function printReport(results: ScaleResult[], rssGrowth: number | null): void {
 
 // `--workers 1,2,4` is the scale-out benchmark: bench/workers.ts; `--analytics` the views alone: bench/analytics.ts.
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write('usage: npm run bench -- [--scale 1,4] [--latency 30] [--rate 100] [--concurrency 16] [--pages 2]\n       npm run bench -- --backfill [--conversations 1000] [--pages 2] [--latency 30] [--backfill-rate 25] [--concurrency 16]\n       npm run bench -- --cpu [--cpu-shops current,realistic] [--cpu-conversations 5000] [--cpu-small 1000] [--cpu-realistic-conversations 3000] [--cpu-realistic-small 1000] [--pages 2] [--cpu-latency 10] [--concurrency 16] [--cpu-runs 3] [--no-recent-first] [--profile]\n       npm run bench -- --workers 1,2,4 [--pages 24] [--rate 2] [--latency 30] [--concurrency 6]\n       npm run bench -- --analytics [--history-days 730] [--conversations-per-day 28] [--latency 30] [--rate 100]\n       npm run bench -- --shared-limit [--shared-conversations 700] [--latency 30] [--concurrency 8]\n       npm run bench -- --sweep [--sweep-conversations 120,2000] [--pages 2]\nSee bench/README.md.\n');
+  process.stdout.write('usage: npm run bench -- [--scale 1,4] [--latency 30] [--rate 100] [--concurrency 16] [--pages 2]\n       npm run bench -- --backfill [--conversations 1000] [--pages 2] [--latency 30] [--backfill-rate 25] [--concurrency 16]\n       npm run bench -- --cpu [--cpu-shops current,realistic] [--cpu-conversations 5000] [--cpu-small 1000] [--cpu-realistic-conversations 3000] [--cpu-realistic-small 1000] [--pages 2] [--cpu-latency 10] [--concurrency 16] [--cpu-runs 3] [--no-recent-first] [--profile]\n       npm run bench -- --workers 1,2,4 [--pages 24] [--rate 2] [--latency 30] [--concurrency 6]\n       npm run bench -- --analytics [--history-days 730] [--conversations-per-day 28] [--latency 30] [--rate 100]\n       npm run bench -- --shared-limit [--shared-conversations 700] [--latency 30] [--concurrency 8]\n       npm run bench -- --sweep [--sweep-conversations 120,2000] [--pages 2]\n       npm run bench -- --season [--season-pages 4] [--season-conversations 60] [--season-nights 30] [--night-pages 300]\nSee bench/README.md.\n');
 } else if (process.argv.includes('--workers')) await (await import('./workers.js')).main(process.argv.slice(2));
 else if (process.argv.includes('--cpu')) await (await import('./cpu.js')).main(process.argv.slice(2));
 else if (process.argv.includes('--backfill')) await (await import('./backfill.js')).main(process.argv.slice(2));
 else if (process.argv.includes('--analytics')) await (await import('./analytics.js')).main(process.argv.slice(2));
 else if (process.argv.includes('--shared-limit')) await (await import('./shared-limit.js')).main(process.argv.slice(2));
 else if (process.argv.includes('--sweep')) await (await import('./sweep.js')).main(process.argv.slice(2));
+else if (process.argv.includes('--season')) await (await import('./season.js')).main(process.argv.slice(2));
 else {
   await main();
   await (await import('./analytics.js')).main(process.argv.slice(2));

@@ -28,6 +28,7 @@ import { runSync, type SyncOptions } from '../src/sync/runner.js';
 import { createDb } from '../src/warehouse/db.js';
 import { migrateToLatest } from '../src/warehouse/migrate.js';
 import { flag } from './args.js';
+import { compareLiveRows } from './live-rows.js';
 import { createDatabase, withBenchServer } from './database.js';
 import { benchSyncEnv } from './sync-env.js';
 
@@ -85,7 +86,7 @@ async function measure(adminUrl: string, conversationsPerPage: number, pages: nu
     for (const r of sweep) byEndpoint[r.endpoint] = (byEndpoint[r.endpoint] ?? 0) + 1;
 
     await run(fresh, freshDb, { since });
-    const equal = await sameLiveRows(db, freshDb);
+    const { equal } = await compareLiveRows(db, freshDb);
     const marked = await countMarked(db);
     return {
       conversations_per_page: conversationsPerPage,
@@ -103,16 +104,6 @@ async function measure(adminUrl: string, conversationsPerPage: number, pages: nu
     await freshDb.destroy();
     await sim.close();
   }
-}
-
-/** The list tables' rows of records not deleted, synced_at aside, equal in both warehouses. */
-async function sameLiveRows(a: ReturnType<typeof createDb>, b: ReturnType<typeof createDb>): Promise<boolean> {
-  for (const [table, key] of [['conversations', 'page_id, id'], ['customers', 'page_id, id'], ['posts', 'page_id, id'], ['call_logs', 'page_id, call_id'], ['tags', 'page_id, id']] as const) {
-    const rows = async (db: typeof a) =>
-      JSON.stringify((await sql.raw<Record<string, unknown>>(`select * from pancake.${table} where deleted_at is null order by ${key}`).execute(db)).rows.map(({ synced_at: _s, ...rest }) => rest));
-    if ((await rows(a)) !== (await rows(b))) return false;
-  }
-  return true;
 }
 
 async function countMarked(db: ReturnType<typeof createDb>): Promise<number> {

@@ -7,42 +7,23 @@ import { PAGE_LISTS } from '../pancake/endpoints/pages.js';
 import { isUserTokenRefusal, type PancakeError } from '../pancake/errors.js';
 import { parseApiTimestamp } from '../pancake/time.js';
 import type { CategorizedPages, PageListStatus, PancakePage } from '../pancake/types.js';
-import type { Database, PagesTable } from '../warehouse/schema.js';
+import type { Database } from '../warehouse/schema.js';
 import { previousPagesListed, recordPagesListed } from '../warehouse/runs.js';
 import { lastKnownSyncedPages, storeBarePages, storePageList } from '../warehouse/pages.js';
-import type { Queryable, TableSpec } from '../warehouse/upsert.js';
+import type { Queryable } from '../warehouse/upsert.js';
 import { EmptyPageListError } from './errors.js';
 import { bool, num, str } from './map.js';
 import { availablePageToken } from './page-tokens.js';
 import type { PageInfo } from './stream.js';
+import type { RowOf } from '../warehouse/tables/declare.js';
+import { pages as pagesTable } from '../warehouse/tables/inbox.js';
 
 // The page list is read by every run (one request) and stored whole: each page with the list it
 // is in (`status`). A page whose subscription lapsed moves to `inactivated`: it keeps its history
 // and, while its token reads, keeps syncing; it often comes back. Only a page in no list at all is
 // `deleted` (deleted_at set), and even then its rows stay, because its history is in the tables.
 
-export type PageRow = Omit<PagesTable, 'synced_at' | 'raw' | 'inserted_at' | 'timezone_offset_hours' | 'deleted_at' | 'zone'> & {
-  inserted_at: Date | null;
-  timezone_offset_hours: number | null;
-  deleted_at: Date | null;
-  raw: unknown;
-};
-
-export const pagesTable: TableSpec<PageRow> = {
-  table: 'pancake.pages',
-  key: ['id'],
-  columns: [
-    { name: 'id', type: 'text' },
-    { name: 'name', type: 'text' },
-    { name: 'platform', type: 'text' },
-    { name: 'timezone_offset_hours', type: 'numeric' },
-    { name: 'is_activated', type: 'boolean' },
-    { name: 'inserted_at', type: 'timestamptz' },
-    { name: 'raw', type: 'jsonb' },
-    { name: 'deleted_at', type: 'timestamptz' },
-    { name: 'status', type: 'text' },
-  ],
-};
+export type PageRow = RowOf<typeof pagesTable>;
 
 /** The lists whose pages a run syncs: activated, and inactivated (a lapsed page still reads). */
 const SYNCED_LISTS: readonly PageListStatus[] = ['activated', 'inactivated'];

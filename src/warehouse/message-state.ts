@@ -27,14 +27,27 @@ const isStale = (eb: ExpressionBuilder<Database & { c: Database['pancake.convers
     eb.and([eb('c.updated_at', 'is', null), eb('c.synced_at', '>', eb.ref('s.updated_at'))]),
   ]);
 
-const staleFilter = (pageId: string) => (db: Queryable) =>
+const staleFilter = (pageId: string, undatedCheckedBefore: Date | null = null) => (db: Queryable) =>
   db
     .selectFrom('pancake.conversations as c')
     .leftJoin('pancake.conversation_message_state as s', (join) => join.onRef('s.page_id', '=', 'c.page_id').onRef('s.conversation_id', '=', 'c.id'))
     .where('c.page_id', '=', pageId)
     // A conversation Pancake deleted (marked by a sweep) has no messages left to read.
     .where('c.deleted_at', 'is', null)
-    .where(isStale);
+    .where((eb) =>
+      undatedCheckedBefore === null
+        ? isStale(eb)
+        : eb.or([isStale(eb), eb.and([eb('c.updated_at', 'is', null), eb('s.updated_at', '<', undatedCheckedBefore)])]),
+    );
+
+/**
+ * The database's clock now. A run's messages stream takes it as it starts: a conversation without
+ * updated_at whose messages were last checked before it is checked again (see staleConversations).
+ */
+export async function databaseNow(db: Queryable): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(db);
+  return rows[0]!.now;
+}
 
 /** Where a walk over stale conversations stands: the last one taken, in newest-first order. */
 export interface StaleKey {
@@ -48,9 +61,14 @@ export interface StaleKey {
  * conversations get their messages first during a backfill. `desc nulls first` is the page's
  * (page_id, updated_at) index read backwards, so a slice stops reading at its limit; the rare
  * conversation without updated_at comes first.
+ *
+ * With `undatedCheckedBefore`, also every conversation without updated_at whose messages were last
+ * checked before that instant (the database's clock): such a conversation never moves in an
+ * updated_at listing and its record may not change when messages arrive, so each run checks its
+ * newest batch (one request while its history is stored) instead of never seeing them.
  */
-export async function staleConversations(db: Queryable, pageId: string, after: StaleKey | null, limit: number): Promise<StaleConversation[]> {
-  let query = staleFilter(pageId)(db).select(['c.id', 'c.updated_at', 'c.customer_id', 's.history_complete']);
+export async function staleConversations(db: Queryable, pageId: string, after: StaleKey | null, limit: number, undatedCheckedBefore: Date | null = null): Promise<StaleConversation[]> {
+  let query = staleFilter(pageId, undatedCheckedBefore)(db).select(['c.id', 'c.updated_at', 'c.customer_id', 's.history_complete']);
   if (after) {
     const { updatedAt, id } = after;
     query = query.where((eb) =>

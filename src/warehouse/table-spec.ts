@@ -1,10 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
+import type { PgType } from './tables/columns.js';
 
 // How a table is written: its columns and their Postgres types, its key. Shared by the upserts,
-// the row JSON they carry and the statements that combine them.
+// the row JSON they carry and the statements that combine them. A table's declaration in
+// tables/ (declare.ts) is its TableSpec.
 
-export type PgType = 'text' | 'smallint' | 'integer' | 'bigint' | 'numeric' | 'boolean' | 'timestamptz' | 'date' | 'jsonb' | 'double precision';
+export type { PgType } from './tables/columns.js';
 
 export interface TableSpec<Row> {
   /** Schema-qualified table name. */

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pagesTable, type PageRow } from '../../src/sync/pages.js';
+import type { PageRow } from '../../src/sync/pages.js';
+import { pages } from '../../src/warehouse/tables/inbox.js';
 import { countMessages } from '../../src/simulator/index.js';
 import { CUT_STRING_CHARS, MAX_JSON_DEPTH, MAX_ROW_JSON_CHARS } from '../../src/warehouse/storable.js';
 import type { StorageWarning } from '../../src/warehouse/storage-warnings.js';
@@ -84,7 +85,7 @@ describe('poisoned records', () => {
     const huge = 'x'.repeat(MAX_ROW_JSON_CHARS + 1_000);
     const row: PageRow = { id: 'huge-page', name: 'Huge', platform: null, timezone_offset_hours: null, is_activated: null, inserted_at: null, deleted_at: null, status: null, raw: { id: 'huge-page', about: huge, name: 'Huge' } };
     const warnings: StorageWarning[] = [];
-    await upsertRows(h.db, pagesTable, [row], (w) => warnings.push(w));
+    await upsertRows(h.db, pages, [row], (w) => warnings.push(w));
     expect(warnings).toEqual([{ table: 'pancake.pages', key: 'id=huge-page', reasons: [expect.stringMatching(/strings over \d+ characters cut/)] }]);
     const stored = await h.db.selectFrom('pancake.pages').select('raw').where('id', '=', 'huge-page').executeTakeFirstOrThrow();
     const raw = stored.raw as { about: string; name: string };

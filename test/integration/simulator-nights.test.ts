@@ -118,6 +118,35 @@ describe('the simulator over a season', () => {
     expect((await get(sim, pageId, `/conversations/${conversation.id}/messages`)).status).toBe(200);
   });
 
+  it("deletes and restores a tag on its own page: tag ids are a page's own, and two pages may both have one (regression)", async () => {
+    // Two pages sharing a tag id: deleting the second page's tag took the first page's (the record was
+    // looked up by id alone, first page first), and `deleted.at` keyed both as `tag:<id>`.
+    const sim = await start({ seed: 2201, pages: 2, conversationsPerPage: 12, historyDays: 12 });
+    const [a, b] = sim.data.pages.map((p) => p.id) as [string, string];
+    const tagIds = (pageId: string) => sim.data.tags.get(pageId)!.map((t) => String(t.id));
+    const shared = tagIds(b).find((id) => tagIds(a).includes(id))!;
+    expect(shared).toBeDefined();
+    const listed = async (pageId: string) => ((await get(sim, pageId, '/tags')).body.tags as Array<{ id: number }>).map((t) => String(t.id));
+
+    expect(() => sim.deleteRecord('tag', shared)).toThrow(/2 pages have a tag .*: name the page/);
+    expect(sim.deleteRecord('tag', shared, undefined, b)).toBe(true);
+    expect(await listed(b)).not.toContain(shared);
+    expect(await listed(a)).toContain(shared);
+    expect([...sim.data.deleted.at.keys()]).toEqual([`tag:${b}:${shared}`]);
+    expect(sim.restoreRecord('tag', shared, b)).toBe(true);
+    expect(await listed(b)).toContain(shared);
+    expect(sim.data.deleted.at.size).toBe(0);
+
+    // A night's deletions name their page.
+    const night = sim.advanceTo(new Date(NOW.getTime() + 20 * DAY), { deletedTags: 2, restored: 0 });
+    const tags = night.deleted.filter((d) => d.kind === 'tag');
+    expect(tags.length).toBeGreaterThan(0);
+    for (const { pageId, id } of tags) {
+      expect(await listed(pageId)).not.toContain(id);
+      expect(sim.data.deleted.tags.get(pageId)!.map((t) => String(t.id))).toContain(id);
+    }
+  });
+
   it('a keyset cursor naming a conversation deleted meanwhile goes on after the place it had', async () => {
     const sim = await start({ pages: 1, conversationsPerPage: 150, historyDays: 5 });
     const pageId = sim.data.pages[0]!.id;

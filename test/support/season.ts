@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type { Env } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import type { PancakeClient } from '../../src/pancake/client.js';
+import { parseDeletedKey } from '../../src/simulator/live/deletions.js';
 import { runSync, type RunSummary, type SyncOptions } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { migrateToLatest } from '../../src/warehouse/migrate.js';
@@ -32,8 +33,11 @@ export function syncAt(h: SyncHarness, options: SyncOptions, extra: Env = {}, wr
   return runSync({ config, db: h.db, client: wrap(h.client(config)), log: silentLogger, now }, { streams: LIST_STREAMS, ...options });
 }
 
-/** Tables a sweep keeps equal to a fresh backfill (bookkeeping and statistics aside), with their keys. */
-const COMPARED: Array<[table: string, key: string, conversationColumn: string | null]> = [
+/**
+ * Tables a sweep keeps equal to a fresh backfill (bookkeeping and statistics aside), with their keys
+ * and, for a conversation's rows, the column naming the conversation.
+ */
+export const COMPARED: Array<[table: string, key: string, conversationColumn: string | null]> = [
   ['pancake.conversations', 'page_id, id', 'id'],
   ['pancake.messages', 'page_id, id', 'conversation_id'],
   ['pancake.conversation_tags', 'page_id, conversation_id, tag_id', 'conversation_id'],
@@ -50,7 +54,7 @@ const COMPARED: Array<[table: string, key: string, conversationColumn: string | 
 export interface Comparison {
   /** Rows compared, live ones. */
   rows: number;
-  /** Rows kept only in the nightly warehouse, because Pancake deleted them (or their conversation): by table. */
+  /** Records marked deleted in the nightly warehouse (for a conversation's rows: conversations), by table. */
   deleted: Record<string, number>;
   /**
    * Where the warehouse differs from the fresh backfill, by table, as row keys (`page_id|id|…`):
@@ -61,19 +65,67 @@ export interface Comparison {
 }
 
 /**
- * How the warehouse of `h` compares with a fresh backfill from `since` of the same shop at `now`
- * (into a database of its own), table by table: what a night without a sweep may lack (records
- * stamped before its window) or keep (records deleted since), for a test to count.
+ * A database for fresh backfills, migrated once and emptied before each: a season test compares
+ * every night, and creating and migrating a database each time would cost more than the nights.
  */
-export async function compareWithFreshBackfill(h: SyncHarness, since: Date, now = h.sim.now(), extra: Env = {}): Promise<Comparison & { expected: Map<string, unknown[]>; live: Map<string, unknown[]> }> {
-  const fresh = await createTestDatabase('fresh');
+export interface FreshWarehouse {
+  url: string;
+  db: Kysely<Database>;
+  /** Deletes every row (the schema stays): the next backfill starts from nothing. */
+  empty(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createFreshWarehouse(name = 'fresh'): Promise<FreshWarehouse> {
+  const fresh = await createTestDatabase(name);
   const db = createDb(fresh.url, 4);
+  await migrateToLatest(db);
+  const { rows } = await sql<{ name: string; referenced: string[] }>`
+    select format('%I.%I', t.schemaname, t.tablename) as name,
+      coalesce(array_agg(distinct format('%I.%I', rn.nspname, r.relname)) filter (where r.oid is not null and r.oid <> c.oid), '{}') as referenced
+    from pg_tables t
+    join pg_namespace n on n.nspname = t.schemaname
+    join pg_class c on c.relnamespace = n.oid and c.relname = t.tablename
+    left join pg_constraint fk on fk.conrelid = c.oid and fk.contype = 'f'
+    left join pg_class r on r.oid = fk.confrelid
+    left join pg_namespace rn on rn.oid = r.relnamespace
+    where t.schemaname in ('pancake', 'pancake_private') and t.tablename not like 'kysely_migration%'
+    group by 1`.execute(db);
+  // DELETE, not TRUNCATE (which costs far more on dozens of mostly empty tables), a table before
+  // the ones its foreign keys reference.
+  const order: string[] = [];
+  const left = new Map(rows.map((r) => [r.name, r.referenced]));
+  while (left.size > 0) {
+    const next = [...left.keys()].filter((name) => ![...left.values()].some((referenced) => referenced.includes(name)));
+    if (next.length === 0) throw new Error(`foreign keys in a cycle among ${[...left.keys()].join(', ')}`);
+    for (const name of next) left.delete(name);
+    order.push(...next);
+  }
+  return {
+    url: fresh.url,
+    db,
+    empty: async () => void (await sql.raw(order.map((name) => `delete from ${name};`).join(' ')).execute(db)),
+    async close() {
+      await db.destroy();
+      await fresh.drop();
+    },
+  };
+}
+
+/**
+ * How the warehouse of `h` compares with a fresh backfill from `since` of the same shop at `now`
+ * (into a database of its own, or `into` emptied first), table by table: what a night without a
+ * sweep may lack (records stamped before its window) or keep (records deleted since), for a test to count.
+ */
+export async function compareWithFreshBackfill(h: SyncHarness, since: Date, now = h.sim.now(), extra: Env = {}, into: FreshWarehouse | null = null): Promise<Comparison & { expected: Map<string, unknown[]>; live: Map<string, unknown[]> }> {
+  const fresh = into ?? (await createFreshWarehouse());
+  const { db } = fresh;
   try {
-    await migrateToLatest(db);
+    if (into !== null) await fresh.empty();
     const config = h.config(seasonEnv(h, { ...extra, DATABASE_URL: fresh.url }));
     const summary = await runSync({ config, db, client: h.client(config), log: silentLogger, now }, { streams: LIST_STREAMS, since });
     expect(summary.exitCode, JSON.stringify(summary.failures)).toBe(0);
-    const deletedInShop = new Set([...h.sim.data.deleted.at.keys()].map((key) => key.slice(key.indexOf(':') + 1)));
+    const deletedInShop = new Set([...h.sim.data.deleted.at.keys()].map((key) => parseDeletedKey(key)).map(({ pageId, id }) => `${pageId}|${id}`));
     const comparison = { rows: 0, deleted: {} as Comparison['deleted'], differences: {} as Comparison['differences'], expected: new Map<string, unknown[]>(), live: new Map<string, unknown[]>() };
     for (const [table, key, conversation] of COMPARED) {
       const expected = (await tableRows(db, table, key)) as Array<Record<string, unknown>>;
@@ -85,17 +137,16 @@ export async function compareWithFreshBackfill(h: SyncHarness, since: Date, now 
         missing: [...theirs.keys()].filter((k) => !ours.has(k)),
         extra: [...ours.keys()].filter((k) => !theirs.has(k)),
         changed: [...ours.keys()].filter((k) => theirs.has(k) && theirs.get(k) !== ours.get(k)),
-        markedButListed: kept.deletedIds.filter((id) => !deletedInShop.has(id)),
+        markedButListed: kept.deleted.filter((record) => !deletedInShop.has(record)),
       };
       comparison.expected.set(table, expected);
       comparison.live.set(table, kept.live);
       comparison.rows += expected.length;
-      if (kept.deletedIds.length > 0) comparison.deleted[table] = kept.deletedIds.length;
+      if (kept.deleted.length > 0) comparison.deleted[table] = kept.deleted.length;
     }
     return comparison;
   } finally {
-    await db.destroy();
-    await fresh.drop();
+    if (into === null) await fresh.close();
   }
 }
 
@@ -104,8 +155,8 @@ export async function compareWithFreshBackfill(h: SyncHarness, since: Date, now 
  * every row a fresh backfill has, equal (synced_at aside); every other row of the warehouse is
  * marked deleted_at (or belongs to a conversation that is), and is one the shop deleted.
  */
-export async function expectEqualsFreshBackfill(h: SyncHarness, since: Date, now = h.sim.now(), extra: Env = {}): Promise<Comparison> {
-  const { expected, live, ...comparison } = await compareWithFreshBackfill(h, since, now, extra);
+export async function expectEqualsFreshBackfill(h: SyncHarness, since: Date, now = h.sim.now(), extra: Env = {}, into: FreshWarehouse | null = null): Promise<Comparison> {
+  const { expected, live, ...comparison } = await compareWithFreshBackfill(h, since, now, extra, into);
   for (const [table] of COMPARED) {
     expect(live.get(table), `${table}: rows of live records`).toEqual(expected.get(table));
     expect(comparison.differences[table]!.markedButListed, `${table}: marked deleted but the shop still lists them`).toEqual([]);
@@ -113,17 +164,20 @@ export async function expectEqualsFreshBackfill(h: SyncHarness, since: Date, now
   return comparison;
 }
 
-/** A table's rows split into those of live records (as tableRows gives them) and the ids of the deleted ones. */
-async function keptRows(db: Kysely<Database>, table: string, key: string, conversation: string | null): Promise<{ live: unknown[]; deletedIds: string[] }> {
+/**
+ * A table's rows split into those of live records (as tableRows gives them) and the deleted records
+ * (or conversations), as `page_id|id`: ids are a page's own (two pages may both have a tag 87).
+ */
+async function keptRows(db: Kysely<Database>, table: string, key: string, conversation: string | null): Promise<{ live: unknown[]; deleted: string[] }> {
   const own = ['pancake.conversations', 'pancake.customers', 'pancake.posts', 'pancake.call_logs', 'pancake.tags', 'pancake.page_users'].includes(table);
   const idColumn = table === 'pancake.call_logs' ? 'call_id' : conversation !== null && conversation !== 'id' ? conversation : 'id';
   const deletedWhere = own
     ? sql.raw(`t.deleted_at is not null`)
     : sql.raw(`exists (select from pancake.conversations c where c.page_id = t.page_id and c.id = t.${conversation} and c.deleted_at is not null)`);
-  const { rows } = await sql<{ id: string }>`select distinct ${sql.raw(`t.${idColumn}`)} as id from ${sql.raw(table)} t where ${deletedWhere}`.execute(db);
-  const deletedIds = rows.map((r) => r.id);
+  const { rows } = await sql<{ page_id: string; id: string }>`select distinct t.page_id, ${sql.raw(`t.${idColumn}`)} as id from ${sql.raw(table)} t where ${deletedWhere}`.execute(db);
+  const deleted = rows.map((r) => `${r.page_id}|${r.id}`);
   const all = (await tableRows(db, table, key)) as Array<Record<string, unknown>>;
-  const gone = new Set(deletedIds);
-  const live = all.filter((row) => !gone.has(String(row[idColumn])));
-  return { live, deletedIds };
+  const gone = new Set(deleted);
+  const live = all.filter((row) => !gone.has(`${String(row.page_id)}|${String(row[idColumn])}`));
+  return { live, deleted };
 }

@@ -13,14 +13,31 @@ interface Listed {
   archive: Array<{ id: string | number }>;
 }
 
-/** Where a record of `kind` with `id` lives (or lived), or null when the simulator never had it. */
-function locate(data: SimulatorData, kind: DeletableKind, id: string): Listed | null {
-  const pages = data.pages.map((p) => p.id);
-  for (const pageId of pages) {
-    const [live, archive] = lists(data, kind, pageId);
-    if (live.some((r) => String(r.id) === id) || archive.some((r) => String(r.id) === id)) return { pageId, live, archive };
+/**
+ * Where a record of `kind` with `id` lives (or lived): on `pageId`, or on the one page that has such
+ * a record. Tag ids are a page's own (two pages may both have a tag 87): without a page, an id
+ * several pages hold is an error rather than a guess. Null when the simulator never had it.
+ */
+function locate(data: SimulatorData, kind: DeletableKind, id: string, pageId?: string): Listed | null {
+  const pages = pageId === undefined ? data.pages.map((p) => p.id) : [pageId];
+  const found: Listed[] = [];
+  for (const page of pages) {
+    const [live, archive] = lists(data, kind, page);
+    if (live.some((r) => String(r.id) === id) || archive.some((r) => String(r.id) === id)) found.push({ pageId: page, live, archive });
   }
-  return null;
+  if (found.length > 1) throw new Error(`${found.length} pages have a ${kind} ${id} (${found.map((f) => f.pageId).join(', ')}): name the page`);
+  return found[0] ?? null;
+}
+
+/** The key of a deleted record in `data.deleted.at`: `${kind}:${pageId}:${id}` (tag ids repeat across pages). */
+export function deletedKey(kind: DeletableKind, pageId: string, id: string): string {
+  return `${kind}:${pageId}:${id}`;
+}
+
+/** A key of `data.deleted.at` read back. */
+export function parseDeletedKey(key: string): { kind: DeletableKind; pageId: string; id: string } {
+  const [kind, pageId, ...id] = key.split(':');
+  return { kind: kind as DeletableKind, pageId: pageId ?? '', id: id.join(':') };
 }
 
 function lists(data: SimulatorData, kind: DeletableKind, pageId: string): [Array<{ id: string | number }>, Array<{ id: string | number }>] {
@@ -42,12 +59,12 @@ function lists(data: SimulatorData, kind: DeletableKind, pageId: string): [Array
 }
 
 /** Moves one record between its listing and its archive; false when it is already where it goes. */
-function move(data: SimulatorData, kind: DeletableKind, id: string, deleting: boolean): boolean {
-  const found = locate(data, kind, id);
-  if (!found) throw new Error(`No ${kind} ${id} in this simulator`);
+function move(data: SimulatorData, kind: DeletableKind, id: string, deleting: boolean, pageId?: string): string | null {
+  const found = locate(data, kind, id, pageId);
+  if (!found) throw new Error(`No ${kind} ${id} in this simulator${pageId === undefined ? '' : ` on page ${pageId}`}`);
   const [from, to] = deleting ? [found.live, found.archive] : [found.archive, found.live];
   const index = from.findIndex((r) => String(r.id) === id);
-  if (index < 0) return false;
+  if (index < 0) return null;
   const [record] = from.splice(index, 1);
   to.push(record!);
   if (kind === 'conversation') {
@@ -58,19 +75,19 @@ function move(data: SimulatorData, kind: DeletableKind, id: string, deleting: bo
     else data.conversationById.set(id, record as never);
   }
   data.revision++;
-  return true;
+  return found.pageId;
 }
 
 /** Deletes a record at `atMs`: it leaves every listing. False when it was deleted already. */
-export function deleteRecord(data: SimulatorData, kind: DeletableKind, id: string, atMs: number): boolean {
-  const moved = move(data, kind, id, true);
-  if (moved) data.deleted.at.set(`${kind}:${id}`, atMs);
-  return moved;
+export function deleteRecord(data: SimulatorData, kind: DeletableKind, id: string, atMs: number, pageId?: string): boolean {
+  const page = move(data, kind, id, true, pageId);
+  if (page !== null) data.deleted.at.set(deletedKey(kind, page, id), atMs);
+  return page !== null;
 }
 
 /** Brings a deleted record back, unchanged. False when it was not deleted. */
-export function restoreRecord(data: SimulatorData, kind: DeletableKind, id: string): boolean {
-  const moved = move(data, kind, id, false);
-  if (moved) data.deleted.at.delete(`${kind}:${id}`);
-  return moved;
+export function restoreRecord(data: SimulatorData, kind: DeletableKind, id: string, pageId?: string): boolean {
+  const page = move(data, kind, id, false, pageId);
+  if (page !== null) data.deleted.at.delete(deletedKey(kind, page, id));
+  return page !== null;
 }

@@ -42,11 +42,11 @@ export interface EntitySimulator {
   /**
    * Deletes a conversation, customer, post or tag (`id` as the API sends it): it leaves every
    * listing, a deleted conversation's messages answer 404; the statistics keep counting it. False
-   * when it was deleted already.
+   * when it was deleted already. A tag's id is its page's own: name the page when several have it.
    */
-  deleteRecord(kind: DeletableKind, id: string, at?: Date): boolean;
+  deleteRecord(kind: DeletableKind, id: string, at?: Date, pageId?: string): boolean;
   /** Brings a deleted record back as it was. False when it was not deleted. */
-  restoreRecord(kind: DeletableKind, id: string): boolean;
+  restoreRecord(kind: DeletableKind, id: string, pageId?: string): boolean;
 }
 
 /** `now` is the shop's clock (the server's: real time unless advanced, see contract.ts). */
@@ -96,8 +96,8 @@ export function entitySimulator(data: SimulatorData, rng: Random, now: () => num
       if (stamped < appeared) data.lateStamped.push({ kind: 'customer', pageId, id: customer.id, stampedAt: stamped, appearedAt: appeared });
       return customer;
     },
-    deleteRecord: (kind, id, date) => deleteRecord(data, kind, String(id), at(date)),
-    restoreRecord: (kind, id) => restoreRecord(data, kind, String(id)),
+    deleteRecord: (kind, id, date, pageId) => deleteRecord(data, kind, String(id), at(date), pageId),
+    restoreRecord: (kind, id, pageId) => restoreRecord(data, kind, String(id), pageId),
   };
 }
 

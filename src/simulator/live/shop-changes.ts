@@ -11,6 +11,7 @@
 
 import type { DeletableKind, LateStampedRecord, SimulatorData } from '../shop/model.js';
 import { Random } from '../shop/random.js';
+import { parseDeletedKey } from './deletions.js';
 
 const DAY_MS = 86_400_000;
 
@@ -46,8 +47,8 @@ export interface ShopChanges {
   changed: { conversations: string[]; customers: string[] };
   /** The records of `created` stamped earlier than they appeared. */
   lateStamped: LateStampedRecord[];
-  deleted: Array<{ kind: DeletableKind; id: string }>;
-  restored: Array<{ kind: DeletableKind; id: string }>;
+  deleted: Array<{ kind: DeletableKind; pageId: string; id: string }>;
+  restored: Array<{ kind: DeletableKind; pageId: string; id: string }>;
 }
 
 /** The Simulator's changes this module drives (contract.ts); `at` is the change's instant. */
@@ -59,8 +60,8 @@ export interface ShopMutators {
   addCustomer(pageId: string, at: Date, stampedAt: Date): { id: string };
   addPost(pageId: string, at: Date): { id: string };
   addCallLog(pageId: string, at: Date): { call_id: string };
-  deleteRecord(kind: DeletableKind, id: string, at: Date): boolean;
-  restoreRecord(kind: DeletableKind, id: string): boolean;
+  deleteRecord(kind: DeletableKind, id: string, at: Date, pageId: string): boolean;
+  restoreRecord(kind: DeletableKind, id: string, pageId: string): boolean;
 }
 
 /**
@@ -177,16 +178,15 @@ function apply(data: SimulatorData, mutators: ShopMutators, { atMs, pageId, kind
     case 'deletedTags': {
       const target = deletable(data, kind, pageId);
       const record = pick(target.list);
-      if (record && mutators.deleteRecord(target.kind, String(record.id), at)) changes.deleted.push({ kind: target.kind, id: String(record.id) });
+      if (record && mutators.deleteRecord(target.kind, String(record.id), at, pageId)) changes.deleted.push({ kind: target.kind, pageId, id: String(record.id) });
       return;
     }
     case 'restored': {
-      const gone = [...data.deleted.at.keys()].filter((key) => belongsTo(data, key, pageId));
+      const gone = [...data.deleted.at.keys()].filter((key) => parseDeletedKey(key).pageId === pageId);
       const key = pick(gone.sort());
       if (!key) return;
-      const [deletedKind, ...rest] = key.split(':');
-      const id = rest.join(':');
-      if (mutators.restoreRecord(deletedKind as DeletableKind, id)) changes.restored.push({ kind: deletedKind as DeletableKind, id });
+      const { kind: deletedKind, id } = parseDeletedKey(key);
+      if (mutators.restoreRecord(deletedKind, id, pageId)) changes.restored.push({ kind: deletedKind, pageId, id });
       return;
     }
   }
@@ -204,17 +204,4 @@ function deletable(data: SimulatorData, kind: 'deletedConversations' | 'deletedC
       // A page keeps at least one tag to put on conversations.
       return { kind: 'tag', list: (data.tags.get(pageId)?.length ?? 0) > 1 ? data.tags.get(pageId) : [] };
   }
-}
-
-/** Whether the deleted record behind `key` (`kind:id`) was the page's. */
-function belongsTo(data: SimulatorData, key: string, pageId: string): boolean {
-  const [kind, ...rest] = key.split(':');
-  const id = rest.join(':');
-  const lists: Record<string, ReadonlyArray<{ id: string | number }> | undefined> = {
-    conversation: data.deleted.conversations.get(pageId),
-    customer: data.deleted.customers.get(pageId),
-    post: data.deleted.posts.get(pageId),
-    tag: data.deleted.tags.get(pageId),
-  };
-  return (lists[kind ?? ''] ?? []).some((record) => String(record.id) === id);
 }

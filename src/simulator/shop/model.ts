@@ -80,7 +80,7 @@ export interface DeletedRecords {
   customers: Map<string, PancakePageCustomer[]>;
   posts: Map<string, PancakePost[]>;
   tags: Map<string, ApiTag[]>;
-  /** When each was deleted (ms), by `${kind}:${id}`. */
+  /** When each was deleted (ms), by `${kind}:${pageId}:${id}` (a tag's id is its page's own). */
   at: Map<string, number>;
 }
 

@@ -1,9 +1,10 @@
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { ListMessagesResponse, PancakeConversation } from '../../pancake/types.js';
-import type { AdClicksTable, ConversationDetailsTable } from '../../warehouse/schema.js';
-import { dedupeByKey, type TableSpec } from '../../warehouse/upsert.js';
+import { dedupeByKey } from '../../warehouse/upsert.js';
 import { str } from '../map.js';
 import { phoneOf } from './customers.js';
+import type { RowOf } from '../../warehouse/tables/declare.js';
+import { adClicks, conversationDetails } from '../../warehouse/tables/inbox.js';
 
 // Which ad brought a customer, and the rest of the messages answer. Ad clicks arrive in two places:
 // the conversation list's `ads[]` (every conversation passes through it) and the messages answer's
@@ -12,35 +13,8 @@ import { phoneOf } from './customers.js';
 // wrote. The messages answer also carries ~30 other keys (notes, orders, phone numbers, …): kept whole
 // per conversation, so that a later version can type more of them without a re-sync.
 
-export type AdClickRow = Omit<AdClicksTable, 'synced_at' | 'raw' | 'clicked_at'> & { clicked_at: Date; raw: unknown };
-export type ConversationDetailsRow = Omit<ConversationDetailsTable, 'synced_at' | 'raw'> & { raw: unknown };
-
-export const adClicksTable: TableSpec<AdClickRow> = {
-  table: 'pancake.ad_clicks',
-  key: ['page_id', 'conversation_id', 'ad_id', 'clicked_at'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'conversation_id', type: 'text' },
-    { name: 'ad_id', type: 'text' },
-    { name: 'clicked_at', type: 'timestamptz' },
-    { name: 'customer_id', type: 'text' },
-    { name: 'post_id', type: 'text' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-  compare: ['raw', 'customer_id'],
-};
-
-export const conversationDetailsTable: TableSpec<ConversationDetailsRow> = {
-  table: 'pancake.conversation_details',
-  key: ['page_id', 'conversation_id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'conversation_id', type: 'text' },
-    { name: 'customer_id', type: 'text' },
-    { name: 'phone_numbers', type: 'text' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
+export type AdClickRow = RowOf<typeof adClicks>;
+export type ConversationDetailsRow = RowOf<typeof conversationDetails>;
 
 function adClick(entry: unknown, pageId: string, conversationId: string, customerId: string | null): AdClickRow | null {
   if (typeof entry !== 'object' || entry === null) return null;
@@ -59,7 +33,7 @@ export function adClicksOfConversation(c: PancakeConversation, pageId: string): 
   // the two sources would rewrite each other's rows on every run.
   const customerId = str(c.page_customer?.id) ?? str(c.customers?.[0]?.id) ?? null;
   const rows = ads.map((entry) => adClick(entry, pageId, String(c.id), customerId)).filter((r): r is AdClickRow => r !== null);
-  return dedupeByKey(rows, adClicksTable.key);
+  return dedupeByKey(rows, adClicks.key);
 }
 
 /** The messages answer's `ad_clicks`: `{ <customer uuid>: [ { ad_id, inserted_at, post_id } ] | null }`. */
@@ -74,7 +48,7 @@ export function adClicksOfAnswer(answer: ListMessagesResponse, pageId: string, c
       if (row) rows.push(row);
     }
   }
-  return dedupeByKey(rows, adClicksTable.key);
+  return dedupeByKey(rows, adClicks.key);
 }
 
 /** Everything of the messages answer but the messages themselves (and `app`, which changes from one batch to the next). */

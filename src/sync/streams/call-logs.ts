@@ -3,37 +3,17 @@ import { CALL_LOGS_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakeCallLog } from '../../pancake/types.js';
 import { PancakeError } from '../../pancake/errors.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
-import type { CallLogsTable } from '../../warehouse/schema.js';
-import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
+import { upsertParts } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
 import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { StreamUnavailableError } from '../errors.js';
 import type { Stream, StreamContext } from '../stream.js';
 import { runWindowed, windowedPlan, type WindowedSource } from '../windowed.js';
+import type { RowOf } from '../../warehouse/tables/declare.js';
+import { callLogs } from '../../warehouse/tables/shop.js';
 
-export type CallLogRow = Omit<CallLogsTable, 'synced_at' | 'raw' | 'start_time' | 'deleted_at'> & { start_time: Date | null; deleted_at: Date | null; raw: unknown };
-
-export const callLogsTable: TableSpec<CallLogRow> = {
-  table: 'pancake.call_logs',
-  key: ['page_id', 'call_id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'call_id', type: 'text' },
-    { name: 'call_center_id', type: 'text' },
-    { name: 'caller', type: 'text' },
-    { name: 'callee', type: 'text' },
-    { name: 'direction', type: 'text' },
-    { name: 'customer_phone', type: 'text' },
-    { name: 'start_time', type: 'timestamptz' },
-    { name: 'duration_seconds', type: 'integer' },
-    { name: 'status', type: 'text' },
-    { name: 'deleted_at', type: 'timestamptz' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-  // call_center_id comes from the configuration, deleted_at from sweeps: neither is in raw.
-  compare: ['raw', 'call_center_id', 'deleted_at'],
-};
+export type CallLogRow = RowOf<typeof callLogs>;
 
 /** A SIP extension is a short internal number ("101"); customers' numbers are full phone numbers. */
 const EXTENSION = /^\d{2,6}$/;
@@ -90,7 +70,7 @@ function source(callCenterId: string, skipped: SkippedRecords): WindowedSource<P
         window,
         from,
       ),
-    write: (ctx, records) => upsertParts(callLogsTable, skipped.keep(records, (log) => log?.call_id).map((log) => mapCallLog(log, ctx.page.id, callCenterId)), ctx.onStorageWarning ?? null),
+    write: (ctx, records) => upsertParts(callLogs, skipped.keep(records, (log) => log?.call_id).map((log) => mapCallLog(log, ctx.page.id, callCenterId)), ctx.onStorageWarning ?? null),
     // start_time never moves: a call a window does not list is gone.
     sweep: { table: 'pancake.call_logs', idOf: (log) => String(log.call_id), timeMoves: false },
   };

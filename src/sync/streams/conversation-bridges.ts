@@ -1,50 +1,26 @@
 import type { ApiTag, PancakeConversation } from '../../pancake/types.js';
-import type { ConversationAssigneesTable, ConversationTagsTable } from '../../warehouse/schema.js';
 import { bridgeDeletePart } from '../../warehouse/bridges.js';
 import type { WritePart } from '../../warehouse/statement.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
-import { dedupeByKey, upsertParts, type TableSpec } from '../../warehouse/upsert.js';
+import { dedupeByKey, upsertParts } from '../../warehouse/upsert.js';
 import { str } from '../map.js';
 import { assigneesFromHistory, historyParts, mapAssignmentEvents, pageOf } from './conversation-histories.js';
+import type { RowOf } from '../../warehouse/tables/declare.js';
+import { conversationTags, conversationAssignees } from '../../warehouse/tables/inbox.js';
 
 // The lists a conversation nests (its tags, its assignees, their histories) as bridge tables:
 // Metabase and other BI tools filter and join tables, not array columns. Written by the
 // conversations stream in the same statement as the conversation rows, so a conversation and its
 // tags are never out of step.
 
-export type ConversationTagRow = Omit<ConversationTagsTable, 'synced_at' | 'raw'> & { raw: unknown };
-export type ConversationAssigneeRow = Omit<ConversationAssigneesTable, 'synced_at' | 'raw'> & { raw: unknown };
-
-export const conversationTagsTable: TableSpec<ConversationTagRow> = {
-  table: 'pancake.conversation_tags',
-  key: ['page_id', 'conversation_id', 'tag_id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'conversation_id', type: 'text' },
-    { name: 'tag_id', type: 'text' },
-    { name: 'tag_text', type: 'text' },
-    { name: 'tag_color', type: 'text' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
-
-export const conversationAssigneesTable: TableSpec<ConversationAssigneeRow> = {
-  table: 'pancake.conversation_assignees',
-  key: ['page_id', 'conversation_id', 'user_id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'conversation_id', type: 'text' },
-    { name: 'user_id', type: 'text' },
-    { name: 'user_name', type: 'text' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
+export type ConversationTagRow = RowOf<typeof conversationTags>;
+export type ConversationAssigneeRow = RowOf<typeof conversationAssignees>;
 
 /** The API puts `null` into `tags` (seen); those, and tags without an id, are dropped. */
 export function mapConversationTags(c: PancakeConversation, pageId: string): ConversationTagRow[] {
   const tags = Array.isArray(c.tags) ? c.tags.filter((t): t is ApiTag => t !== null && typeof t === 'object' && str(t.id) !== null) : [];
   const rows = tags.map((tag) => ({ page_id: pageOf(c, pageId), conversation_id: String(c.id), tag_id: str(tag.id) as string, tag_text: str(tag.text), tag_color: str(tag.color), raw: tag }));
-  return dedupeByKey(rows, conversationTagsTable.key);
+  return dedupeByKey(rows, conversationTags.key);
 }
 
 /**
@@ -64,7 +40,7 @@ export function mapConversationAssignees(c: PancakeConversation, pageId: string)
     const user = users.find((u) => str(u.id) === id) ?? fromHistory.find((u) => u.id === id);
     return { page_id: pageOf(c, pageId), conversation_id: String(c.id), user_id: id, user_name: str(user?.name), raw: user ?? { id } };
   });
-  return dedupeByKey(rows, conversationAssigneesTable.key);
+  return dedupeByKey(rows, conversationAssignees.key);
 }
 
 /**
@@ -81,8 +57,8 @@ export function conversationBridgeParts(pageId: string, conversations: readonly 
   return [
     ...bridgeDeletePart('pancake.conversation_tags', 'tag_id', batch, tags.map((r) => [r.page_id, r.conversation_id, r.tag_id])),
     ...bridgeDeletePart('pancake.conversation_assignees', 'user_id', batch, assignees.map((r) => [r.page_id, r.conversation_id, r.user_id])),
-    ...upsertParts(conversationTagsTable, tags, onWarning),
-    ...upsertParts(conversationAssigneesTable, assignees, onWarning),
+    ...upsertParts(conversationTags, tags, onWarning),
+    ...upsertParts(conversationAssignees, assignees, onWarning),
     ...historyParts(pageId, latest, onWarning),
   ];
 }

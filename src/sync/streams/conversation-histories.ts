@@ -1,11 +1,13 @@
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PancakeConversation } from '../../pancake/types.js';
-import type { AssignmentAction, ConversationAssignmentEventsTable, ConversationTagEventsTable } from '../../warehouse/schema.js';
+import type { AssignmentAction } from '../../warehouse/schema.js';
 import { childRowsNotInPart } from '../../warehouse/bridges.js';
 import type { WritePart } from '../../warehouse/statement.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
-import { dedupeByKey, upsertParts, type TableSpec } from '../../warehouse/upsert.js';
+import { dedupeByKey, upsertParts } from '../../warehouse/upsert.js';
 import { str } from '../map.js';
+import type { RowOf } from '../../warehouse/tables/declare.js';
+import { conversationTagEvents, conversationAssignmentEvents } from '../../warehouse/tables/inbox.js';
 
 // Who tagged and who was assigned when: a conversation's `tag_histories` and `assignee_histories`
 // as event tables, one row per entry (per user for assignments). A conversation's list is sent
@@ -19,42 +21,8 @@ import { str } from '../map.js';
 // user per entry (`user` / `assignee` object, or `user_id` / `assignee_id`) with an optional
 // `action`, the time in `inserted_at`, `assigned_at` or `created_at`.
 
-export type TagEventRow = Omit<ConversationTagEventsTable, 'synced_at' | 'raw' | 'at'> & { at: Date | null; raw: unknown };
-export type AssignmentEventRow = Omit<ConversationAssignmentEventsTable, 'synced_at' | 'raw' | 'at'> & { at: Date | null; raw: unknown };
-
-export const tagEventsTable: TableSpec<TagEventRow> = {
-  table: 'pancake.conversation_tag_events',
-  key: ['page_id', 'conversation_id', 'position'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'conversation_id', type: 'text' },
-    { name: 'position', type: 'integer' },
-    { name: 'at', type: 'timestamptz' },
-    { name: 'action', type: 'text' },
-    { name: 'tag_id', type: 'text' },
-    { name: 'tag_text', type: 'text' },
-    { name: 'editor_id', type: 'text' },
-    { name: 'editor_name', type: 'text' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
-
-export const assignmentEventsTable: TableSpec<AssignmentEventRow> = {
-  table: 'pancake.conversation_assignment_events',
-  key: ['page_id', 'conversation_id', 'position', 'user_id', 'action'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'conversation_id', type: 'text' },
-    { name: 'position', type: 'integer' },
-    { name: 'user_id', type: 'text' },
-    { name: 'action', type: 'text' },
-    { name: 'at', type: 'timestamptz' },
-    { name: 'user_name', type: 'text' },
-    { name: 'editor_id', type: 'text' },
-    { name: 'editor_name', type: 'text' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
+export type TagEventRow = RowOf<typeof conversationTagEvents>;
+export type AssignmentEventRow = RowOf<typeof conversationAssignmentEvents>;
 
 type Entry = Record<string, unknown>;
 const asEntry = (value: unknown): Entry | null => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Entry) : null);
@@ -130,7 +98,7 @@ export function mapAssignmentEvents(c: PancakeConversation, pageId: string): Ass
       });
     }
   });
-  return dedupeByKey(rows, assignmentEventsTable.key);
+  return dedupeByKey(rows, conversationAssignmentEvents.key);
 }
 
 /** Who is assigned after the history: each user's last event decides (by position, the API's order). */
@@ -159,7 +127,7 @@ export function historyParts(pageId: string, conversations: readonly PancakeConv
       parents(assignments),
       assignmentRows.map((r) => [r.page_id, r.conversation_id, String(r.position), r.user_id, r.action]),
     ),
-    ...upsertParts(tagEventsTable, tagRows, onWarning),
-    ...upsertParts(assignmentEventsTable, assignmentRows, onWarning),
+    ...upsertParts(conversationTagEvents, tagRows, onWarning),
+    ...upsertParts(conversationAssignmentEvents, assignmentRows, onWarning),
   ];
 }

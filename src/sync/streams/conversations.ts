@@ -3,46 +3,16 @@ import { walkKeyset, type KeysetPosition } from '../../pancake/keyset-walk.js';
 import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PancakeConversation } from '../../pancake/types.js';
-import type { ConversationsTable } from '../../warehouse/schema.js';
-import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
+import { upsertParts } from '../../warehouse/upsert.js';
 import { bool, int, str } from '../map.js';
-import { adClicksOfConversation, adClicksTable } from './ad-clicks.js';
+import { adClicksOfConversation } from './ad-clicks.js';
 import { conversationBridgeParts } from './conversation-bridges.js';
 import { windowedStream } from '../windowed.js';
 import { planConversations } from './conversations-estimate.js';
+import type { RowOf } from '../../warehouse/tables/declare.js';
+import { adClicks, conversations } from '../../warehouse/tables/inbox.js';
 
-export type ConversationRow = Omit<ConversationsTable, 'synced_at' | 'raw' | 'inserted_at' | 'updated_at' | 'deleted_at'> & {
-  inserted_at: Date | null;
-  updated_at: Date | null;
-  deleted_at: Date | null;
-  raw: unknown;
-};
-
-export const conversationsTable: TableSpec<ConversationRow> = {
-  table: 'pancake.conversations',
-  key: ['page_id', 'id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'id', type: 'text' },
-    { name: 'type', type: 'text' },
-    { name: 'customer_id', type: 'text' },
-    { name: 'customer_name', type: 'text' },
-    { name: 'customer_psid', type: 'text' },
-    { name: 'inserted_at', type: 'timestamptz' },
-    { name: 'updated_at', type: 'timestamptz' },
-    { name: 'message_count', type: 'integer' },
-    { name: 'snippet', type: 'text' },
-    { name: 'seen', type: 'boolean' },
-    { name: 'has_phone', type: 'boolean' },
-    { name: 'post_id', type: 'text' },
-    { name: 'last_sent_by_id', type: 'text' },
-    { name: 'last_sent_by_name', type: 'text' },
-    { name: 'deleted_at', type: 'timestamptz' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-  // deleted_at is not in raw: a conversation a sweep marked deleted is cleared when it is listed again.
-  compare: ['raw', 'deleted_at'],
-};
+export type ConversationRow = RowOf<typeof conversations>;
 
 export function mapConversation(c: PancakeConversation, pageId: string): ConversationRow {
   const customer = c.customers?.[0] ?? null;
@@ -74,7 +44,7 @@ type Position = KeysetPosition | SplitPosition;
 export const conversationsStream = windowedStream<PancakeConversation, ConversationRow, Position>({
   name: 'conversations',
   description: 'conversations walked by updated_at windows (v2 cursor by default)',
-  table: conversationsTable,
+  table: conversations,
   costPerWindow: '≥1 request each (60 conversations a page)',
   // Its messages follow it newest first; the page's other streams wait for the newest days.
   newestFirst: 'walk',
@@ -99,7 +69,7 @@ export const conversationsStream = windowedStream<PancakeConversation, Conversat
   sweep: { table: 'pancake.conversations', idOf: (c) => String(c.id), timeMoves: true },
   // Same statement: a conversation's ad clicks, tags and assignees change exactly when its row does.
   alsoWrite: (ctx, records, rows) => [
-    ...upsertParts(adClicksTable, records.flatMap((c, i) => adClicksOfConversation(c, rows[i]!.page_id)), ctx.onStorageWarning ?? null),
+    ...upsertParts(adClicks, records.flatMap((c, i) => adClicksOfConversation(c, rows[i]!.page_id)), ctx.onStorageWarning ?? null),
     ...conversationBridgeParts(ctx.page.id, records, ctx.onStorageWarning ?? null),
   ],
 });

@@ -2,61 +2,16 @@ import { CUSTOMERS_MAX_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakePageCustomer } from '../../pancake/types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import { childRowsNotInPart } from '../../warehouse/bridges.js';
-import type { CustomerPhoneNumbersTable, CustomersTable } from '../../warehouse/schema.js';
-import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
+import { upsertParts } from '../../warehouse/upsert.js';
 import { bool, str } from '../map.js';
 import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';
 import { windowedStream } from '../windowed.js';
+import type { RowOf } from '../../warehouse/tables/declare.js';
+import { customers, customerPhoneNumbers } from '../../warehouse/tables/shop.js';
 
-export type CustomerRow = Omit<CustomersTable, 'synced_at' | 'raw' | 'inserted_at' | 'updated_at' | 'birthday' | 'deleted_at'> & {
-  birthday: string | null;
-  deleted_at: Date | null;
-  inserted_at: Date | null;
-  updated_at: Date | null;
-  raw: unknown;
-};
+export type CustomerRow = RowOf<typeof customers>;
 
-export const customersTable: TableSpec<CustomerRow> = {
-  table: 'pancake.customers',
-  key: ['page_id', 'id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'id', type: 'text' },
-    { name: 'customer_id', type: 'text' },
-    { name: 'psid', type: 'text' },
-    { name: 'thread_id', type: 'text' },
-    { name: 'name', type: 'text' },
-    { name: 'gender', type: 'text' },
-    { name: 'phone_number', type: 'text' },
-    { name: 'phone_numbers', type: 'text' },
-    { name: 'birthday', type: 'date' },
-    { name: 'birth_year', type: 'integer' },
-    { name: 'lives_in', type: 'text' },
-    { name: 'can_inbox', type: 'boolean' },
-    { name: 'note_count', type: 'integer' },
-    { name: 'inserted_at', type: 'timestamptz' },
-    { name: 'updated_at', type: 'timestamptz' },
-    { name: 'deleted_at', type: 'timestamptz' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-  // deleted_at is not in raw: a customer a sweep marked deleted is cleared when it is listed again.
-  compare: ['raw', 'deleted_at'],
-};
-
-export type CustomerPhoneRow = Omit<CustomerPhoneNumbersTable, 'synced_at' | 'raw'> & { raw: unknown };
-
-/** Every phone number of a customer, one row each (a bridge table: BI tools join tables, not lists). */
-export const customerPhoneNumbersTable: TableSpec<CustomerPhoneRow> = {
-  table: 'pancake.customer_phone_numbers',
-  key: ['page_id', 'page_customer_id', 'phone_number'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'page_customer_id', type: 'text' },
-    { name: 'phone_number', type: 'text' },
-    { name: 'position', type: 'integer' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
+export type CustomerPhoneRow = RowOf<typeof customerPhoneNumbers>;
 
 /** The customer's phone numbers as rows, in the answer's order, blank and repeated ones dropped. */
 export function mapCustomerPhones(c: PancakePageCustomer, pageId: string): CustomerPhoneRow[] {
@@ -136,7 +91,7 @@ export function calendarDate(value: unknown): string | null {
 export const customersStream = windowedStream<PancakePageCustomer, CustomerRow, SplitPosition>({
   name: 'customers',
   description: 'page customers walked by updated_at windows (split until each range fits one page)',
-  table: customersTable,
+  table: customers,
   // By updated_at, so edits to old customers are picked up; split-walk.ts explains why this walk
   // cannot skip a customer that is edited while it runs.
   read: (ctx, window, from) =>
@@ -157,7 +112,7 @@ export const customersStream = windowedStream<PancakePageCustomer, CustomerRow, 
     const parents = rows.map((r) => ({ pageId: r.page_id, parentId: r.id }));
     return [
       ...childRowsNotInPart('pancake.customer_phone_numbers', 'page_customer_id', ['phone_number'], parents, phones.map((p) => [p.page_id, p.page_customer_id, p.phone_number])),
-      ...upsertParts(customerPhoneNumbersTable, phones, ctx.onStorageWarning ?? null),
+      ...upsertParts(customerPhoneNumbers, phones, ctx.onStorageWarning ?? null),
     ];
   },
   costPerWindow: '≥1 request each (more where over 100 customers changed)',

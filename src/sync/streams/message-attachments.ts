@@ -1,7 +1,7 @@
 import type { PancakeMessage } from '../../pancake/types.js';
-import type { MessageAttachmentsTable } from '../../warehouse/schema.js';
-import type { TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
+import type { RowOf } from '../../warehouse/tables/declare.js';
+import { messageAttachments } from '../../warehouse/tables/inbox.js';
 
 // Every attachment of a message as a typed row. Attachments seen: photo, video, reaction,
 // replied_message, template, address, ad_click, and files that carry no `type` at all, only
@@ -9,25 +9,7 @@ import { int, str } from '../map.js';
 // `video_data.url`; its `url` is a thumbnail. Links on the platform's CDN stop working after about
 // two days: the row says where the media was, not that it is still there.
 
-export type MessageAttachmentRow = Omit<MessageAttachmentsTable, 'synced_at' | 'raw' | 'size'> & { size: string | null; raw: unknown };
-
-export const messageAttachmentsTable: TableSpec<MessageAttachmentRow> = {
-  table: 'pancake.message_attachments',
-  key: ['page_id', 'message_id', 'position'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'message_id', type: 'text' },
-    { name: 'position', type: 'integer' },
-    { name: 'conversation_id', type: 'text' },
-    { name: 'type', type: 'text' },
-    { name: 'url', type: 'text' },
-    { name: 'thumbnail_url', type: 'text' },
-    { name: 'mime_type', type: 'text' },
-    { name: 'size', type: 'bigint' },
-    { name: 'name', type: 'text' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
+export type MessageAttachmentRow = RowOf<typeof messageAttachments>;
 
 const record = (value: unknown): Record<string, unknown> | null => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
 

@@ -1,42 +1,16 @@
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PancakeMessage } from '../../pancake/types.js';
-import type { MessagesTable, SenderKind } from '../../warehouse/schema.js';
-import type { TableSpec } from '../../warehouse/upsert.js';
+import type { SenderKind } from '../../warehouse/schema.js';
 import { bool, str } from '../map.js';
+import type { RowOf } from '../../warehouse/tables/declare.js';
+import { messages } from '../../warehouse/tables/inbox.js';
 
 // A message as a row of pancake.messages, and who sent it. The rules for `sender_kind` come from
 // real answers (docs/pancake-api.md, "Who sent a message"): everything the page "sends" shares the
 // page's id in `from`, so employees, bots, automatic notices and ad-click entries are told apart by
 // the other fields.
 
-export type MessageRow = Omit<MessagesTable, 'synced_at' | 'raw' | 'inserted_at'> & { inserted_at: Date | null; raw: unknown };
-
-export const messagesTable: TableSpec<MessageRow> = {
-  table: 'pancake.messages',
-  key: ['page_id', 'id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'id', type: 'text' },
-    { name: 'conversation_id', type: 'text' },
-    { name: 'inserted_at', type: 'timestamptz' },
-    { name: 'from_id', type: 'text' },
-    { name: 'from_name', type: 'text' },
-    { name: 'is_from_page', type: 'boolean' },
-    { name: 'sender_kind', type: 'text' },
-    { name: 'sender_user_id', type: 'text' },
-    { name: 'sender_admin_name', type: 'text' },
-    { name: 'ai_generated', type: 'boolean' },
-    { name: 'is_automated', type: 'boolean' },
-    { name: 'text', type: 'text' },
-    { name: 'type', type: 'text' },
-    { name: 'attachment_count', type: 'integer' },
-    { name: 'ad_id', type: 'text' },
-    { name: 'has_phone', type: 'boolean' },
-    { name: 'is_hidden', type: 'boolean' },
-    { name: 'is_removed', type: 'boolean' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
+export type MessageRow = RowOf<typeof messages>;
 
 const BOT_NAMES = /^botcake$/i;
 

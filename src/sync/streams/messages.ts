@@ -1,21 +1,22 @@
 import { MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { PancakeError } from '../../pancake/errors.js';
 import type { ListMessagesResponse } from '../../pancake/types.js';
-import { anyMessageStored, anyStaleSince, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
+import { anyMessageStored, anyStaleSince, databaseNow, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
 import { childRowsNotInPart } from '../../warehouse/bridges.js';
 import { writeTogether, type WritePart } from '../../warehouse/statement.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { upsertParts } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext } from '../stream.js';
-import { adClicksOfAnswer, adClicksTable, conversationDetailsTable, mapConversationDetails } from './ad-clicks.js';
-import { mapMessageAttachments, messageAttachmentsTable } from './message-attachments.js';
-import { mapMessage, messagesTable } from './message-rows.js';
+import { adClicks, conversationDetails, messageAttachments, messages } from '../../warehouse/tables/inbox.js';
+import { adClicksOfAnswer, mapConversationDetails } from './ad-clicks.js';
+import { mapMessageAttachments } from './message-attachments.js';
+import { mapMessage } from './message-rows.js';
 import { messagesLeft } from './messages-estimate.js';
 import { visitParents } from './parent-visits.js';
 import { watchNewestVisits } from '../recent-first.js';
 import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 
-export { mapMessage, messagesTable, senderKind, type MessageRow } from './message-rows.js';
+export { mapMessage, senderKind, type MessageRow } from './message-rows.js';
 
 /** A batch's messages and their attachments (the attachments of each message replaced), as parts of one statement. */
 function messageParts(pageId: string, conversationId: string, batch: ListMessagesResponse['messages'], warn: StorageWarningSink): WritePart[] {
@@ -23,9 +24,9 @@ function messageParts(pageId: string, conversationId: string, batch: ListMessage
   const attachments = batch.flatMap((m, i) => mapMessageAttachments(m, pageId, rows[i]!.conversation_id));
   const parents = rows.map((r) => ({ pageId: r.page_id, parentId: r.id }));
   return [
-    ...upsertParts(messagesTable, rows, warn),
+    ...upsertParts(messages, rows, warn),
     ...childRowsNotInPart('pancake.message_attachments', 'message_id', ['position'], parents, attachments.map((a) => [a.page_id, a.message_id, String(a.position)])),
-    ...upsertParts(messageAttachmentsTable, attachments, warn),
+    ...upsertParts(messageAttachments, attachments, warn),
   ];
 }
 
@@ -47,6 +48,7 @@ export const messagesStream: Stream = {
     // Conversations whose walk Pancake stopped moving forward: still stale, so a later pass would
     // find them again; they wait for the next run instead (one warning each).
     const stuck = new Set<string>();
+    const undatedCheckedBefore = await databaseNow(ctx.db);
     const visit = async (conversation: StaleConversation): Promise<void> => {
       if (stuck.has(conversation.id)) return;
       if ((await syncConversation(ctx, conversation, skipped)) === 'stuck') stuck.add(conversation.id);
@@ -55,7 +57,7 @@ export const messagesStream: Stream = {
       await visitParents<StaleConversation>({
         concurrency: ctx.settings.concurrency,
         ...(ctx.upstream && { upstream: ctx.upstream }),
-        next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit),
+        next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit, undatedCheckedBefore),
         // Newest first, and the page's other streams wait until the newest days are done.
         visit: recent ? watchNewestVisits(recent, visit, async () => !(await anyStaleSince(ctx.db, ctx.page.id, recent.horizon))) : visit,
         // For progress and the ETA only: revised alongside the walk, never waited for.
@@ -145,7 +147,7 @@ async function syncConversation(ctx: StreamContext, conversation: StaleConversat
     const warn = ctx.onStorageWarning ?? null;
     const parts = messageParts(page.id, conversation.id, storable, warn);
     // Every batch repeats the rest of the answer; the first one (the newest) is kept.
-    if (first) parts.push(...upsertParts(conversationDetailsTable, [mapConversationDetails(answer, page.id, conversation.id)], warn), ...upsertParts(adClicksTable, adClicksOfAnswer(answer, page.id, conversation.id), warn));
+    if (first) parts.push(...upsertParts(conversationDetails, [mapConversationDetails(answer, page.id, conversation.id)], warn), ...upsertParts(adClicks, adClicksOfAnswer(answer, page.id, conversation.id), warn));
     if (final) parts.push(messageStatePart(page.id, conversation.id, conversation.updated_at, true));
     else if (stopAtStored && !markedIncomplete) {
       parts.push(historyIncompletePart(page.id, conversation.id));

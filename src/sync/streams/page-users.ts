@@ -1,33 +1,12 @@
 import type { ListUsersResponse, PancakeUser } from '../../pancake/types.js';
-import type { PageUsersTable } from '../../warehouse/schema.js';
-import { dedupeByKey, type TableSpec } from '../../warehouse/upsert.js';
+import { dedupeByKey } from '../../warehouse/upsert.js';
 import { bool, str, usableId } from '../map.js';
 import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 import { snapshotStream } from '../snapshot.js';
+import type { RowOf } from '../../warehouse/tables/declare.js';
+import { pageUsers } from '../../warehouse/tables/shop.js';
 
-export type PageUserRow = Omit<PageUsersTable, 'synced_at' | 'raw' | 'deleted_at'> & { deleted_at: Date | null; raw: unknown };
-
-export const pageUsersTable: TableSpec<PageUserRow> = {
-  table: 'pancake.page_users',
-  key: ['page_id', 'id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'id', type: 'text' },
-    { name: 'name', type: 'text' },
-    { name: 'fb_id', type: 'text' },
-    { name: 'status', type: 'text' },
-    { name: 'status_in_page', type: 'text' },
-    { name: 'is_online', type: 'boolean' },
-    { name: 'is_disabled', type: 'boolean' },
-    { name: 'round_robin_inbox', type: 'boolean' },
-    { name: 'round_robin_comment', type: 'boolean' },
-    { name: 'deleted_at', type: 'timestamptz' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-  // The flags come from the sibling lists (disabled_users, round_robin_users), not from the user
-  // object in raw: a user moved to disabled_users unchanged must still be rewritten.
-  compare: ['raw', 'is_disabled', 'round_robin_inbox', 'round_robin_comment'],
-};
+export type PageUserRow = RowOf<typeof pageUsers>;
 
 /** One row per user of `users` and `disabled_users` (a user in both counts as disabled). */
 export function mapPageUsers(body: ListUsersResponse, pageId: string, skipped?: SkippedRecords): PageUserRow[] {
@@ -56,7 +35,7 @@ export function mapPageUsers(body: ListUsersResponse, pageId: string, skipped?: 
 export const pageUsersStream = snapshotStream({
   name: 'page_users',
   description: "the page's employees (users and disabled users), a full snapshot each run (removed users get deleted_at)",
-  table: pageUsersTable,
+  table: pageUsers,
   async read(ctx) {
     const body = await ctx.client.listUsers(ctx.page.id);
     const skipped = skippedRecords(ctx, 'page_users');

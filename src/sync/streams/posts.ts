@@ -1,37 +1,15 @@
 import { POSTS_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakePost } from '../../pancake/types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
-import type { PostsTable } from '../../warehouse/schema.js';
-import type { TableSpec } from '../../warehouse/upsert.js';
 import { int, str } from '../map.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { windowedStream } from '../windowed.js';
+import type { RowOf } from '../../warehouse/tables/declare.js';
+import { posts } from '../../warehouse/tables/shop.js';
 
-export type PostRow = Omit<PostsTable, 'synced_at' | 'raw' | 'inserted_at' | 'deleted_at'> & { inserted_at: Date | null; deleted_at: Date | null; raw: unknown };
+export type PostRow = RowOf<typeof posts>;
 
 const REACTIONS = ['like_count', 'love_count', 'haha_count', 'wow_count', 'sad_count', 'angry_count', 'care_count'] as const;
-
-export const postsTable: TableSpec<PostRow> = {
-  table: 'pancake.posts',
-  key: ['page_id', 'id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'id', type: 'text' },
-    { name: 'from_id', type: 'text' },
-    { name: 'from_name', type: 'text' },
-    { name: 'message', type: 'text' },
-    { name: 'type', type: 'text' },
-    { name: 'inserted_at', type: 'timestamptz' },
-    { name: 'comment_count', type: 'integer' },
-    { name: 'phone_number_count', type: 'integer' },
-    { name: 'reaction_count', type: 'integer' },
-    ...REACTIONS.map((name) => ({ name, type: 'integer' as const })),
-    { name: 'deleted_at', type: 'timestamptz' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-  // deleted_at is not in raw: a post a sweep marked deleted is cleared when it is listed again.
-  compare: ['raw', 'deleted_at'],
-};
 
 export function mapPost(post: PancakePost, pageId: string): PostRow {
   const reactions = post.reactions ?? {};
@@ -57,7 +35,7 @@ export function mapPost(post: PancakePost, pageId: string): PostRow {
 export const postsStream = windowedStream<PancakePost, PostRow, PagePosition>({
   name: 'posts',
   description: 'posts walked by inserted_at windows, with typed reaction counts',
-  table: postsTable,
+  table: posts,
   // By inserted_at: it never changes, so plain page numbers cannot skip (page-walk.ts). The price:
   // counters of a post are refreshed only while the post lies inside a run's lookback.
   read: (ctx, window, from) =>

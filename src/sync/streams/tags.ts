@@ -1,26 +1,11 @@
 import type { ApiTag } from '../../pancake/types.js';
-import type { TagsTable } from '../../warehouse/schema.js';
-import type { TableSpec } from '../../warehouse/upsert.js';
 import { bool, str } from '../map.js';
 import { skippedRecords } from '../skipped-records.js';
 import { snapshotStream } from '../snapshot.js';
+import type { RowOf } from '../../warehouse/tables/declare.js';
+import { tags as tagsTable } from '../../warehouse/tables/shop.js';
 
-export type TagRow = Omit<TagsTable, 'synced_at' | 'raw' | 'deleted_at'> & { deleted_at: Date | null; raw: unknown };
-
-export const tagsTable: TableSpec<TagRow> = {
-  table: 'pancake.tags',
-  key: ['page_id', 'id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'id', type: 'text' },
-    { name: 'text', type: 'text' },
-    { name: 'color', type: 'text' },
-    { name: 'lighten_color', type: 'text' },
-    { name: 'is_lead_event', type: 'boolean' },
-    { name: 'deleted_at', type: 'timestamptz' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
+export type TagRow = RowOf<typeof tagsTable>;
 
 /** Tag ids are numbers in this list and strings in the tag statistics: stored as text so both join. */
 export function mapTag(tag: ApiTag, pageId: string): TagRow {

@@ -1,36 +1,12 @@
 import type { AdsStatisticsRecord } from '../../../pancake/types.js';
-import type { StatsAdsTable } from '../../../warehouse/schema.js';
-import type { TableSpec } from '../../../warehouse/upsert.js';
 import { str } from '../../map.js';
 import { dailyStream } from './daily.js';
 import type { DayWindow } from './days.js';
 import { describedBy, uniqueKeys } from './entry-keys.js';
+import type { RowOf } from '../../../warehouse/tables/declare.js';
+import { statsAds } from '../../../warehouse/tables/statistics.js';
 
-type Numbers = 'reach' | 'impressions' | 'clicks' | 'spend';
-
-export type AdsRow = Omit<StatsAdsTable, 'synced_at' | 'raw' | 'day' | 'period_start' | Numbers> & { day: string; period_start: Date; raw: unknown } & Record<Numbers, string | null>;
-
-export const adsTable: TableSpec<AdsRow> = {
-  table: 'pancake.stats_ads',
-  key: ['page_id', 'day', 'ad_key'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'day', type: 'date' },
-    { name: 'ad_key', type: 'text' },
-    { name: 'ad_id', type: 'text' },
-    { name: 'period_start', type: 'timestamptz' },
-    { name: 'ad_name', type: 'text' },
-    { name: 'adset_id', type: 'text' },
-    { name: 'campaign_id', type: 'text' },
-    { name: 'status', type: 'text' },
-    { name: 'currency', type: 'text' },
-    { name: 'reach', type: 'bigint' },
-    { name: 'impressions', type: 'bigint' },
-    { name: 'clicks', type: 'bigint' },
-    { name: 'spend', type: 'numeric' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
+export type AdsRow = RowOf<typeof statsAds>;
 
 /** Numbers arrive as strings ("12345", "1.5"); keep them exact as numeric text, or null. */
 export function decimal(value: unknown): string | null {
@@ -81,7 +57,7 @@ export function mapAds(records: readonly AdsStatisticsRecord[], window: DayWindo
 export const adsStream = dailyStream<AdsRow>({
   stream: 'stats_ads',
   description: 'ads delivery per ad and local day (statistics/ads by_id, one request per day)',
-  table: adsTable,
+  table: statsAds,
   // by_id sums over the whole range, so per-day numbers need one request per day.
   maxDays: 1,
   requestsPerWindow: 1,

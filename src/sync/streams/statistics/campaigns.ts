@@ -1,45 +1,17 @@
 import type { CampaignStatisticsRecord } from '../../../pancake/types.js';
-import type { StatsCampaignsTable } from '../../../warehouse/schema.js';
-import type { TableSpec } from '../../../warehouse/upsert.js';
 import { str } from '../../map.js';
 import { decimal, wholeNumber } from './ads.js';
 import { dailyStream } from './daily.js';
 import type { DayWindow } from './days.js';
 import { describedBy, uniqueKeys } from './entry-keys.js';
+import type { RowOf } from '../../../warehouse/tables/declare.js';
+import { statsCampaigns } from '../../../warehouse/tables/statistics.js';
 
 // statistics/pages_campaigns: budgets, spend and results per ad campaign (docs/pancake-api.md). The
 // answer sums over the requested range, like the ads' by_id, so one request covers one local day
 // and each entry becomes the campaign's row of that day.
 
-const MONEY = ['daily_budget', 'lifetime_budget', 'budget_remaining', 'spend', 'ctr', 'cpc', 'cpm', 'purchases', 'results'] as const;
-const COUNTS = ['impressions', 'reach', 'clicks'] as const;
-
-export type CampaignRow = Omit<StatsCampaignsTable, 'synced_at' | 'raw' | 'day' | 'period_start' | (typeof MONEY)[number] | (typeof COUNTS)[number]> & {
-  day: string;
-  period_start: Date;
-  raw: unknown;
-} & Record<(typeof MONEY)[number] | (typeof COUNTS)[number], string | null>;
-
-export const campaignsTable: TableSpec<CampaignRow> = {
-  table: 'pancake.stats_campaigns',
-  key: ['page_id', 'day', 'campaign_key'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'day', type: 'date' },
-    { name: 'campaign_key', type: 'text' },
-    { name: 'period_start', type: 'timestamptz' },
-    { name: 'campaign_id', type: 'text' },
-    { name: 'campaign_name', type: 'text' },
-    { name: 'account_id', type: 'text' },
-    { name: 'adset_id', type: 'text' },
-    { name: 'ad_id', type: 'text' },
-    { name: 'status', type: 'text' },
-    { name: 'currency', type: 'text' },
-    ...MONEY.map((name) => ({ name, type: 'numeric' as const })),
-    ...COUNTS.map((name) => ({ name, type: 'bigint' as const })),
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
+export type CampaignRow = RowOf<typeof statsCampaigns>;
 
 /**
  * The key of each entry: the campaign id, with the ad set and ad when the answer splits a campaign
@@ -91,7 +63,7 @@ export function mapCampaigns(records: readonly CampaignStatisticsRecord[], windo
 export const campaignsStream = dailyStream<CampaignRow>({
   stream: 'stats_campaigns',
   description: 'ad campaigns per local day: budgets, spend, clicks, results (statistics/pages_campaigns, one request per day)',
-  table: campaignsTable,
+  table: statsCampaigns,
   maxDays: 1,
   requestsPerWindow: 1,
   async fetch(ctx, window) {

@@ -1,29 +1,16 @@
 import type { CustomerFeedbackResponse } from '../../../pancake/types.js';
-import type { StatsCustomerFeedbacksTable } from '../../../warehouse/schema.js';
-import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int, num } from '../../map.js';
 import { dailyStream } from './daily.js';
 import type { DayWindow } from './days.js';
+import type { RowOf } from '../../../warehouse/tables/declare.js';
+import { statsCustomerFeedbacks } from '../../../warehouse/tables/statistics.js';
 
 // Customer ratings (statistics/customer_feedbacks). Opt-in: the request is seen in one public
 // collector and is not in Pancake's API description, and so is the answer's shape. Two forms are
 // read, one request per local day: a list of ratings (`customer_feedback: [{ rate, … }]`) or counts
 // per star (`feedback_rating_counts`). Either becomes one row per day and star rating.
 
-export type FeedbackRow = Omit<StatsCustomerFeedbacksTable, 'synced_at' | 'raw' | 'day' | 'period_start'> & { day: string; period_start: Date; raw: unknown };
-
-export const customerFeedbacksTable: TableSpec<FeedbackRow> = {
-  table: 'pancake.stats_customer_feedbacks',
-  key: ['page_id', 'day', 'rating'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'day', type: 'date' },
-    { name: 'rating', type: 'smallint' },
-    { name: 'period_start', type: 'timestamptz' },
-    { name: 'feedbacks', type: 'integer' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
+export type FeedbackRow = RowOf<typeof statsCustomerFeedbacks>;
 
 /** A star rating 1–5 from a number or a string ("5", 4.0); null otherwise. */
 function stars(value: unknown): number | null {
@@ -57,7 +44,7 @@ export const customerFeedbacksStream = dailyStream<FeedbackRow>({
   stream: 'stats_customer_feedbacks',
   description: 'customer ratings per local day and star (statistics/customer_feedbacks, one request per day; a guessed request)',
   optIn: 'its request (statistics/customer_feedbacks) is a guess: it is seen in one public client, not in Pancake\'s API description',
-  table: customerFeedbacksTable,
+  table: statsCustomerFeedbacks,
   maxDays: 1,
   requestsPerWindow: 1,
   async fetch(ctx, window) {

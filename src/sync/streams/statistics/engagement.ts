@@ -1,30 +1,16 @@
 import type { EngagementStatisticsResponse } from '../../../pancake/types.js';
-import type { Granularity, StatsEngagementTable } from '../../../warehouse/schema.js';
-import type { TableSpec } from '../../../warehouse/upsert.js';
+import type { Granularity } from '../../../warehouse/schema.js';
 import { int } from '../../map.js';
 import { type Period, dayPeriods, hourPeriods } from './columnar.js';
 import { dailyStream } from './daily.js';
 import type { DayWindow } from './days.js';
+import type { RowOf } from '../../../warehouse/tables/declare.js';
+import { statsEngagement } from '../../../warehouse/tables/statistics.js';
 
-export type EngagementRow = Omit<StatsEngagementTable, 'synced_at' | 'raw' | 'series' | 'day' | 'period_start'> & { day: string; period_start: Date; series: unknown; raw: unknown };
+export type EngagementRow = RowOf<typeof statsEngagement>;
 
 /** The series Pancake names (docs/pancake-api.md, "Statistics"), each a column of its own name; any other lands in `series`. */
 export const ENGAGEMENT_COLUMNS = ['inbox', 'comment', 'total', 'new_customer_replied', 'order_count', 'old_order_count'] as const;
-
-export const engagementTable: TableSpec<EngagementRow> = {
-  table: 'pancake.stats_engagement',
-  key: ['page_id', 'day', 'granularity', 'period_start'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'day', type: 'date' },
-    { name: 'granularity', type: 'text' },
-    { name: 'period_start', type: 'timestamptz' },
-    { name: 'hour', type: 'smallint' },
-    ...ENGAGEMENT_COLUMNS.map((name) => ({ name, type: 'integer' as const })),
-    { name: 'series', type: 'jsonb' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
 
 /**
  * Columnar → rows: category i of every series becomes row i. Every series is kept by the name the
@@ -48,7 +34,7 @@ export function mapEngagement(body: EngagementStatisticsResponse, window: DayWin
 export const engagementStream = dailyStream<EngagementRow>({
   stream: 'stats_engagement',
   description: 'customer engagement per local day and per hour, every series by its own name (statistics/customer_engagements)',
-  table: engagementTable,
+  table: statsEngagement,
   maxDays: 30,
   requestsPerWindow: 2,
   async fetch(ctx, window) {

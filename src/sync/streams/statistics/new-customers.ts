@@ -1,26 +1,13 @@
 import type { NewCustomerStatisticsRecord } from '../../../pancake/types.js';
 import { parseApiTimestamp } from '../../../pancake/time.js';
-import type { Granularity, StatsNewCustomersTable } from '../../../warehouse/schema.js';
-import type { TableSpec } from '../../../warehouse/upsert.js';
+import type { Granularity } from '../../../warehouse/schema.js';
 import { int } from '../../map.js';
 import { dailyStream } from './daily.js';
 import { type Day, type DayWindow, dayStart, localHour } from './days.js';
+import type { RowOf } from '../../../warehouse/tables/declare.js';
+import { statsNewCustomers } from '../../../warehouse/tables/statistics.js';
 
-export type NewCustomersRow = Omit<StatsNewCustomersTable, 'synced_at' | 'raw' | 'day' | 'period_start'> & { day: string; period_start: Date; raw: unknown };
-
-export const newCustomersTable: TableSpec<NewCustomersRow> = {
-  table: 'pancake.stats_new_customers',
-  key: ['page_id', 'day', 'granularity', 'period_start'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'day', type: 'date' },
-    { name: 'granularity', type: 'text' },
-    { name: 'period_start', type: 'timestamptz' },
-    { name: 'hour', type: 'smallint' },
-    { name: 'count', type: 'integer' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
+export type NewCustomersRow = RowOf<typeof statsNewCustomers>;
 
 /** A day key as "2026-08-26" (inferred) or "26/08/2026" (the date_range's own format). */
 export function parseDayKey(key: unknown): Day | null {
@@ -60,7 +47,7 @@ export const newCustomersStream = dailyStream<NewCustomersRow>({
   stream: 'stats_new_customers',
   description: 'new customers per local day and per hour (page_customers with date_range, group_by day and hour)',
   optIn: 'its request (page_customers with date_range and group_by) is a guess: it is not in Pancake\'s API description',
-  table: newCustomersTable,
+  table: statsNewCustomers,
   maxDays: 30,
   requestsPerWindow: 2,
   async fetch(ctx, window) {

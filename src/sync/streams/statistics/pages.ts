@@ -1,12 +1,12 @@
 import { parseApiTimestamp } from '../../../pancake/time.js';
 import type { PageStatisticsRecord } from '../../../pancake/types.js';
-import type { StatsPagesTable } from '../../../warehouse/schema.js';
-import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int } from '../../map.js';
 import { dailyStream } from './daily.js';
 import { type DayWindow, localHour } from './days.js';
+import type { RowOf } from '../../../warehouse/tables/declare.js';
+import { statsPages } from '../../../warehouse/tables/statistics.js';
 
-export type PageStatsRow = Omit<StatsPagesTable, 'synced_at' | 'raw' | 'day' | 'period_start'> & { day: string; period_start: Date; raw: unknown };
+export type PageStatsRow = RowOf<typeof statsPages>;
 
 const COUNTS = [
   'new_customer_count',
@@ -23,19 +23,6 @@ const COUNTS = [
   // Sent when the shop has orders (or asked for with select_fields).
   'order_count',
 ] as const;
-
-export const pageStatsTable: TableSpec<PageStatsRow> = {
-  table: 'pancake.stats_pages',
-  key: ['page_id', 'day', 'period_start'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'day', type: 'date' },
-    { name: 'period_start', type: 'timestamptz' },
-    { name: 'hour', type: 'smallint' },
-    ...COUNTS.map((name) => ({ name, type: 'integer' as const })),
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
 
 /** One row per hour the API lists; an hour whose `hour` is not a timestamp cannot be placed and is skipped. */
 export function mapPageStatistics(records: readonly PageStatisticsRecord[], window: DayWindow, pageId: string): PageStatsRow[] {
@@ -54,7 +41,7 @@ export function mapPageStatistics(records: readonly PageStatisticsRecord[], wind
 export const pageStatsStream = dailyStream<PageStatsRow>({
   stream: 'stats_pages',
   description: 'page activity per hour (statistics/pages)',
-  table: pageStatsTable,
+  table: statsPages,
   maxDays: 30,
   requestsPerWindow: 1,
   async fetch(ctx, window) {

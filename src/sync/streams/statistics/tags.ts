@@ -1,27 +1,12 @@
 import type { TagStatisticsResponse } from '../../../pancake/types.js';
-import type { StatsTagsTable } from '../../../warehouse/schema.js';
-import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int, str } from '../../map.js';
 import { dayPeriods } from './columnar.js';
 import { dailyStream } from './daily.js';
 import type { DayWindow } from './days.js';
+import type { RowOf } from '../../../warehouse/tables/declare.js';
+import { statsTags } from '../../../warehouse/tables/statistics.js';
 
-export type TagStatsRow = Omit<StatsTagsTable, 'synced_at' | 'raw' | 'day' | 'period_start'> & { day: string; period_start: Date; raw: unknown };
-
-export const tagStatsTable: TableSpec<TagStatsRow> = {
-  table: 'pancake.stats_tags',
-  key: ['page_id', 'day', 'tag_id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'day', type: 'date' },
-    { name: 'tag_id', type: 'text' },
-    { name: 'period_start', type: 'timestamptz' },
-    { name: 'tag_text', type: 'text' },
-    { name: 'tag_color', type: 'text' },
-    { name: 'count', type: 'integer' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
+export type TagStatsRow = RowOf<typeof statsTags>;
 
 /**
  * Keyed columns → rows: `series["<tag id or text>"][i]` is the count of that tag on day i. The
@@ -54,7 +39,7 @@ export function mapTagStatistics(body: TagStatisticsResponse, window: DayWindow,
 export const tagStatsStream = dailyStream<TagStatsRow>({
   stream: 'stats_tags',
   description: 'tag usage per tag and local day (statistics/tags)',
-  table: tagStatsTable,
+  table: statsTags,
   maxDays: 30,
   requestsPerWindow: 1,
   async fetch(ctx, window) {

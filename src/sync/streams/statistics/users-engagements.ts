@@ -1,20 +1,15 @@
 import type { UserEngagementRecord } from '../../../pancake/types.js';
-import type { StatsUsersEngagementsTable } from '../../../warehouse/schema.js';
-import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int, str } from '../../map.js';
 import { dailyStream } from './daily.js';
 import type { DayWindow } from './days.js';
+import type { RowOf } from '../../../warehouse/tables/declare.js';
+import { statsUsersEngagements } from '../../../warehouse/tables/statistics.js';
 
 // The engagement answer's `users_engagements`: one entry per employee with their numbers over the
 // WHOLE requested range. A row per employee and day therefore needs one request per day (the
 // stats_engagement stream asks for a month at a time, which would give month totals).
 
-export type UsersEngagementsRow = Omit<StatsUsersEngagementsTable, 'synced_at' | 'raw' | 'measures' | 'day' | 'period_start'> & {
-  day: string;
-  period_start: Date;
-  measures: unknown;
-  raw: unknown;
-};
+export type UsersEngagementsRow = RowOf<typeof statsUsersEngagements>;
 
 /** The measures seen in a public integration's answer, typed by their own names; every measure (these or others) is in `measures`. */
 export const USER_ENGAGEMENT_MEASURES = [
@@ -26,21 +21,6 @@ export const USER_ENGAGEMENT_MEASURES = [
   'order_count',
   'old_order_count',
 ] as const;
-
-export const usersEngagementsTable: TableSpec<UsersEngagementsRow> = {
-  table: 'pancake.stats_users_engagements',
-  key: ['page_id', 'day', 'user_id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'day', type: 'date' },
-    { name: 'user_id', type: 'text' },
-    { name: 'period_start', type: 'timestamptz' },
-    { name: 'user_name', type: 'text' },
-    ...USER_ENGAGEMENT_MEASURES.map((name) => ({ name, type: 'integer' as const })),
-    { name: 'measures', type: 'jsonb' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
 
 const IDENTITY = new Set(['user_id', 'name', 'user_name', 'id']);
 
@@ -60,7 +40,7 @@ export function mapUsersEngagements(records: readonly UserEngagementRecord[] | u
 export const usersEngagementsStream = dailyStream<UsersEngagementsRow>({
   stream: 'stats_users_engagements',
   description: 'engagement per employee and local day (users_engagements of statistics/customer_engagements, one request per day)',
-  table: usersEngagementsTable,
+  table: statsUsersEngagements,
   // users_engagements sums over the whole range, so per-day numbers need one request per day.
   maxDays: 1,
   requestsPerWindow: 1,

@@ -1,37 +1,15 @@
 import { parseApiTimestamp } from '../../../pancake/time.js';
 import type { UserStatisticsData } from '../../../pancake/types.js';
-import type { StatsUsersTable } from '../../../warehouse/schema.js';
-import type { TableSpec } from '../../../warehouse/upsert.js';
 import { int, num, str } from '../../map.js';
 import { dailyStream } from './daily.js';
 import { type DayWindow, localHour } from './days.js';
 import { fetchUserStatistics } from './users-batch.js';
+import type { RowOf } from '../../../warehouse/tables/declare.js';
+import { statsUsers } from '../../../warehouse/tables/statistics.js';
 
-export type UserStatsRow = Omit<StatsUsersTable, 'synced_at' | 'raw' | 'day' | 'period_start' | 'average_response_time_ms'> & {
-  day: string;
-  period_start: Date;
-  average_response_time_ms: number | null;
-  raw: unknown;
-};
+export type UserStatsRow = RowOf<typeof statsUsers>;
 
 const COUNTS = ['inbox_count', 'comment_count', 'unique_inbox_count', 'unique_comment_count', 'private_reply_count', 'phone_number_count'] as const;
-
-export const userStatsTable: TableSpec<UserStatsRow> = {
-  table: 'pancake.stats_users',
-  key: ['page_id', 'day', 'period_start', 'user_id'],
-  columns: [
-    { name: 'page_id', type: 'text' },
-    { name: 'day', type: 'date' },
-    { name: 'period_start', type: 'timestamptz' },
-    { name: 'user_id', type: 'text' },
-    { name: 'hour', type: 'smallint' },
-    { name: 'user_name', type: 'text' },
-    { name: 'user_fb_id', type: 'text' },
-    ...COUNTS.map((name) => ({ name, type: 'integer' as const })),
-    { name: 'average_response_time_ms', type: 'numeric' },
-    { name: 'raw', type: 'jsonb' },
-  ],
-};
 
 /** Keyed by user id → one row per user and hour; the name comes from the answer's `users` map. */
 export function mapUserStatistics(data: UserStatisticsData, window: DayWindow, pageId: string): UserStatsRow[] {
@@ -64,7 +42,7 @@ export function mapUserStatistics(data: UserStatisticsData, window: DayWindow, p
 export const userStatsStream = dailyStream<UserStatsRow>({
   stream: 'stats_users',
   description: 'employee activity per user and hour (statistics/users; one multi-page request for all pages of the user token when it saves requests)',
-  table: userStatsTable,
+  table: statsUsers,
   // A week per request, not the API's month: the answer holds every user's every hour (a month of
   // a 2-page group is 1.4 MB of JSON, 7,200 records). Measured on the benchmark, month-long answers
   // during a backfill's first seconds lifted the peak RSS by 30–45 MiB (their parsed records outlive
