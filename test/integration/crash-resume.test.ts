@@ -18,10 +18,15 @@ import { perTier, SOAK, TIER } from '../support/tier.js';
 // `npm run test:soak` (test/support/tier.ts) at 20 + 20 of a larger one, and also terminates the
 // database backends at 3 points (database-loss.test.ts proves that in `npm test`).
 // Every trial starts from a copy of one migrated, empty warehouse (no kill point falls before the
-// first request, after the migrations), and compares with the reference's tables read once.
+// first request, after the migrations), and compares with the reference's tables read once. In
+// `npm test` the backfill spans 45 days (two windows of conversations; most requests are the
+// statistics', one a day) and the extension 35 of them (two windows again); 65 and 35 in soak.
 const SIZE = perTier({ pages: 2, conversationsPerPage: 40 }, { pages: 3, conversationsPerPage: 400 });
 const KILLS = perTier(5, 20);
 const EXTENSION_KILLS = perTier(2, 20);
+const BACKFILL_DAYS = perTier(45, 65);
+/** What the extension backfill starts from: the newest days stored. */
+const RECENT_DAYS = perTier(10, 30);
 const DAY = 86_400_000;
 
 describe(`crash safety (${TIER})`, () => {
@@ -32,8 +37,8 @@ describe(`crash safety (${TIER})`, () => {
   let totalRequests: number;
 
   beforeAll(async () => {
-    reference = await createSyncHarness({ seed: 11, ...SIZE, historyDays: 70 }, 'crash_ref');
-    since = new Date(reference.sim.data.now.getTime() - 65 * DAY);
+    reference = await createSyncHarness({ seed: 11, ...SIZE, historyDays: BACKFILL_DAYS + 5 }, 'crash_ref');
+    since = new Date(reference.sim.data.now.getTime() - BACKFILL_DAYS * DAY);
     reference.sim.clearRequests();
     const uninterrupted = await reference.sync({ since });
     expect(uninterrupted.exitCode).toBe(0);
@@ -73,9 +78,9 @@ describe(`crash safety (${TIER})`, () => {
   }, 600_000);
 
   it(`an extension backfill (--since older than the coverage) SIGKILLed at ${EXTENSION_KILLS} seeded points and resumed ends with the same tables as uninterrupted runs`, async () => {
-    // The reference, uninterrupted and in this process: a backfill of the recent 30 days, then the
-    // extension to 65 days. Every trial starts from a copy of the recent backfill.
-    const recent = new Date(reference.sim.data.now.getTime() - 30 * DAY);
+    // The reference, uninterrupted and in this process: a backfill of the recent RECENT_DAYS, then
+    // the extension to BACKFILL_DAYS. Every trial starts from a copy of the recent backfill.
+    const recent = new Date(reference.sim.data.now.getTime() - RECENT_DAYS * DAY);
     const extension = ['sync', '--since', since.toISOString()];
     const recentOnly = await createTestDatabase('crash_ext_recent');
     const extended = await createTestDatabase('crash_ext_ref');
