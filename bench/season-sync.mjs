@@ -10,7 +10,7 @@ import { runSync } from '../dist/src/sync/runner.js';
 import { createDb } from '../dist/src/warehouse/db.js';
 
 const config = parseConfig(process.env);
-// The pool the CLI opens for a sync (commands/shared.ts): one connection per request in flight, plus four.
+// The pool the CLI opens for a sync (commands/command-context.ts): one connection per request in flight, plus four.
 const db = createDb(config.databaseUrl, config.concurrency + 4);
 const client = createPancakeClient({ baseUrl: config.baseUrl, accessToken: config.accessToken ?? '', pageTokens: config.pageTokens, rateLimit: config.rateLimitPerSecond, retries: config.retries, timeoutMs: config.timeoutMs, concurrency: config.concurrency });
 const lines = [];

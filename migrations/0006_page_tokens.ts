@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 // Page tokens generated with the user token, kept so that a page's token is generated once and not
 // on every run (generating one may revoke the one the shop's other integrations use). They are
-// encrypted (AES-256-GCM, key derived from the user token; see src/sync/page-token-crypto.ts) and
+// encrypted (AES-256-GCM, key derived from the user token; see src/sync/page-tokens/sealing.ts) and
 // live in their own schema, which no reader role may enter: pancake_reader's default privileges
 // cover the schemas pancake and pancake_analytics only.
 

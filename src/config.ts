@@ -3,7 +3,7 @@ import { config as loadDotenv } from 'dotenv';
 import { UserError } from './errors.js';
 import { SETTINGS, type Setting, type SettingValues } from './settings.js';
 
-export { MAX_WINDOW_DAYS, isValidTimeZone } from './settings.js';
+export { isValidTimeZone } from './settings.js';
 
 /** Validated configuration: every setting of src/settings.ts, parsed and checked. */
 export type Config = SettingValues & {

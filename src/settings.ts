@@ -13,6 +13,7 @@ import {
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TIMEZONE,
+  MAX_RANGE_SECONDS,
   MAX_RATE_LIMIT,
 } from './pancake/defaults.js';
 
@@ -42,8 +43,8 @@ export interface Setting<T> {
   parse(raw: string | undefined, ctx: ParseContext): T;
 }
 
-/** The API refuses `until - since` over one month; windows stay strictly inside it. */
-export const MAX_WINDOW_DAYS = 30;
+/** The API's one-month limit in days: windows stay strictly inside it. */
+const MAX_RANGE_DAYS = MAX_RANGE_SECONDS / 86_400;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** A first run reads the last 30 days unless SYNC_START says otherwise. */
 const DEFAULT_START_MS = 30 * 86_400_000;
@@ -211,7 +212,7 @@ export const SETTINGS = {
   callCenterIds: pagePairs('PANCAKE_CALL_CENTER_IDS', '`page_id:sip_package_id,...`: the call center of each page, for call logs', '1234567890123456:sip-package-id'),
   syncStart: ruled('SYNC_START', 'where a first run starts when nothing is synced yet (the rule of --since)', startRule, (now) => new Date(now.getTime() - DEFAULT_START_MS), '30d', '2026-01-01'),
   lookbackMs: duration('SYNC_LOOKBACK', 'overlap re-read by incremental runs (catches records updated while the last run read)', 2 * 3_600_000, 0, 7 * 86_400_000),
-  windowDays: integer('SYNC_WINDOW_DAYS', `days per since/until window (below ${MAX_WINDOW_DAYS}: the API refuses a month)`, 7, 1, MAX_WINDOW_DAYS - 1),
+  windowDays: integer('SYNC_WINDOW_DAYS', `days per since/until window (below ${MAX_RANGE_DAYS}: the API refuses a month)`, 7, 1, MAX_RANGE_DAYS - 1),
   safetyLagMs: duration('SYNC_SAFETY_LAG', 'the newest window ends this long before now', 30_000, 0, 86_400_000),
   sweepEveryMs: duration('SYNC_SWEEP_EVERY', 'how often a run re-lists every list stream over its whole covered range: stores what the nightly walks missed, marks what Pancake no longer lists with deleted_at; 0: only with `sync --sweep`', 7 * 86_400_000, 0, 366 * 86_400_000),
   statsLookbackDays: integer('STATS_LOOKBACK_DAYS', 'days of statistics re-read on every run (Pancake corrects recent days)', 3, 0, 365),

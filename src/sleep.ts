@@ -1,6 +1,6 @@
-// The one wait of the project that a stop signal cuts short: it rejects with the signal's reason
-// (pancake-sync aborts with an `interrupted` error, which the runner recognises), and leaves no
-// timer behind either way.
+// The project's one sleep (the client's retries and pace, the warehouse's lock and start-up polls): a
+// stop signal cuts it short, rejecting with the signal's reason (pancake-sync aborts with an
+// `interrupted` error, which the runner recognises), and it leaves no timer behind either way.
 
 /** Waits `ms`; rejects with `signal.reason` as soon as the signal aborts (or at once if it has). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -4,10 +4,11 @@ import { EXIT_INCOMPLETE } from '../errors.js';
 import { SENDER_KINDS, countMessages, countSenderKinds, startSimulator, type Simulator } from '../simulator/index.js';
 import { runSync } from '../sync/runner.js';
 import { describeUrl } from '../warehouse/db.js';
-import { messagesPerSenderKind, rowsPerTable } from '../warehouse/contents.js';
+import { messagesPerSenderKind, rowsPerTable } from '../warehouse/row-counts.js';
 import { simulatorHistoryStart } from './simulator-settings.js';
 import { printSummary } from './sync.js';
-import { clientFromConfig, loadContext, openMigratedWarehouse, printTable, withExitCode } from './shared.js';
+import { clientFromConfig, loadContext, openMigratedWarehouse, withExitCode } from './command-context.js';
+import { printTable } from './print-table.js';
 
 interface DemoFlags {
   keepRunning?: boolean;

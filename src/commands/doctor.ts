@@ -3,13 +3,14 @@ import { requireCredentials } from '../config.js';
 import { prepareCaptureDir } from '../doctor/capture.js';
 import { describeEstimate } from '../doctor/estimate.js';
 import { runDoctor, type DoctorReport } from '../doctor/run.js';
-import { openStoredTokens } from '../doctor/stored-tokens.js';
+import { openStoredTokens } from '../sync/page-tokens/stored-tokens.js';
 import { formatExpiry } from '../sync/user-token.js';
 import type { ApiAnswer } from '../pancake/client.js';
 import { EXIT_OK, EXIT_INCOMPLETE } from '../errors.js';
 import { pageListRule, startRule } from '../rules.js';
 import { flagHelp, parseOptionalFlag } from './flags.js';
-import { clientFromConfig, loadContext, printTable, withExitCode } from './shared.js';
+import { clientFromConfig, loadContext, withExitCode } from './command-context.js';
+import { printTable } from './print-table.js';
 
 interface DoctorFlags {
   since?: string;

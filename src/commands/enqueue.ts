@@ -6,7 +6,7 @@ import { createQueuePool, migrateQueue } from '../queue/queue.js';
 import { flagHelp, parseFlag } from './flags.js';
 import { MAX_ATTEMPTS_RULE, requireDatabaseUrl } from './queue-flags.js';
 import { addRunOptions, parseRunOptions, type RunFlags } from './run-options.js';
-import { clientFromConfig, loadContext, openMigratedWarehouse, withExitCode } from './shared.js';
+import { clientFromConfig, loadContext, openMigratedWarehouse, withExitCode } from './command-context.js';
 
 interface EnqueueFlags extends RunFlags {
   maxAttempts: string;

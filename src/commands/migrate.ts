@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { EXIT_OK } from '../errors.js';
-import { loadContext, withExitCode } from './shared.js';
+import { loadContext, withExitCode } from './command-context.js';
 import { openWarehouse } from '../warehouse/db.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
 import { applyReaderRole, readerRoleOf } from '../warehouse/reader-role.js';

@@ -5,7 +5,8 @@ import { queueStatus, type QueueStatus } from '../queue/status.js';
 import { QUEUE_SCHEMA } from '../warehouse/runs.js';
 import { openWarehouse } from '../warehouse/db.js';
 import { requireDatabaseUrl } from './queue-flags.js';
-import { loadContext, printTable, withExitCode } from './shared.js';
+import { loadContext, withExitCode } from './command-context.js';
+import { printTable } from './print-table.js';
 
 export function queueStatusCommand(): Command {
   return new Command('queue-status')

@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import { formatDuration } from '../durations.js';
 import { expiryWarning, formatExpiry, tokenExpiry } from '../sync/user-token.js';
-import { pagesWithStoredTokens } from '../warehouse/page-tokens.js';
+import { pagesWithStoredTokens } from '../warehouse/page-tokens/sealed-tokens.js';
 import { pagesWithStatus } from '../warehouse/pages.js';
 import { lastUserTokenReport, type PageHealth } from '../warehouse/runs.js';
 import type { Database } from '../warehouse/schema.js';
-import { printTable } from './shared.js';
+import { printTable } from './print-table.js';
 
 // The part of `status` about running for months: each page's list status, where its token comes
 // from and whether it last worked, the pace its token ended the last run at, and the user token's

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { formatDuration, parseDuration } from '../durations.js';
 import { STREAMS } from '../sync/registry.js';
-import { rowsPerPage } from '../warehouse/contents.js';
+import { rowsPerPage } from '../warehouse/row-counts.js';
 import { openWarehouse } from '../warehouse/db.js';
 import { activePages } from '../warehouse/pages.js';
 import { recentRuns } from '../warehouse/runs.js';
@@ -14,7 +14,8 @@ import { printQueueStatus } from './queue-status.js';
 import { printRunHealth, runHealth, type HeldLock } from './status-health.js';
 import { listCoverage } from '../warehouse/state.js';
 import { EXIT_INCOMPLETE, EXIT_OK, UsageError } from '../errors.js';
-import { loadContext, printTable, withExitCode } from './shared.js';
+import { loadContext, withExitCode } from './command-context.js';
+import { printTable } from './print-table.js';
 import { printSeasonStatus, seasonStatus, type PageSeasonStatus, type UserTokenReport } from './status-season.js';
 import type { Config } from '../config.js';
 
@@ -23,7 +24,8 @@ interface StatusFlags {
   maxLag?: string;
 }
 
-export interface StreamStatus {
+/** One stream of one page as `status` reports it (not a run's outcome: that is StreamStatus in src/sync/page-sync.ts). */
+export interface StreamReport {
   pageId: string;
   pageName: string | null;
   stream: string;
@@ -50,7 +52,7 @@ export interface StreamStatus {
 export interface StatusReport {
   schema: { applied: string[]; pending: string[] };
   lastRun: { id: string; status: string; startedAt: Date; finishedAt: Date | null; requests: number; errors: unknown; warnings: unknown } | null;
-  streams: StreamStatus[];
+  streams: StreamReport[];
   /** Streams another process is syncing right now: who, since when. */
   locks?: HeldLock[];
   maxLagSeconds?: number;
@@ -102,7 +104,7 @@ export async function buildStatus(db: Kysely<Database>, now = new Date(), maxLag
   const rowCounts = new Map<string, Map<string, number>>();
   for (const stream of STREAMS) if (stream.table) rowCounts.set(stream.name, await rowsPerPage(db, stream.table));
 
-  const streams: StreamStatus[] = [];
+  const streams: StreamReport[] = [];
   for (const page of pages) {
     for (const stream of STREAMS) {
       const state = (name: string | undefined) => states.find((s) => s.pageId === page.id && s.stream === name) ?? null;

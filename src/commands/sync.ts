@@ -7,9 +7,10 @@ import { formatExpiry, type UserTokenStatus } from '../sync/user-token.js';
 import { createProgress } from '../sync/progress.js';
 import { stopOnSignals } from '../sync/shutdown.js';
 import { openWarehouse } from '../warehouse/db.js';
-import { withoutWriting } from '../warehouse/planning.js';
+import { withoutWriting } from '../warehouse/without-writing.js';
 import { addRunOptions, parseRunOptions, type RunFlags } from './run-options.js';
-import { clientFromConfig, loadContext, openMigratedWarehouse, printTable, withExitCode } from './shared.js';
+import { clientFromConfig, loadContext, openMigratedWarehouse, withExitCode } from './command-context.js';
+import { printTable } from './print-table.js';
 
 interface SyncFlags extends RunFlags {
   dryRun?: boolean;

@@ -4,7 +4,7 @@ import { requireCredentials } from '../config.js';
 import { runWorker } from '../queue/worker.js';
 import { flagHelp, parseFlag } from './flags.js';
 import { REAP_INTERVAL_RULE, requireDatabaseUrl, SHUTDOWN_TIMEOUT_RULE, WORKER_CONCURRENCY_RULE } from './queue-flags.js';
-import { clientFromConfig, loadContext, withExitCode } from './shared.js';
+import { clientFromConfig, loadContext, withExitCode } from './command-context.js';
 
 interface WorkerFlags {
   concurrency: string;

@@ -1,6 +1,6 @@
 import type { PancakeClient } from '../pancake/client.js';
 import type { PancakeConversation } from '../pancake/types.js';
-import { addDays, dayWindow, localDay, type DayWindow } from '../sync/streams/statistics/days.js';
+import { addDays, dayWindow, localDay, type DayWindow } from '../sync/engines/days.js';
 import type { PageInfo } from '../sync/stream.js';
 import { SHAPES, type Shape } from './shapes.js';
 

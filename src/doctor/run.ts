@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { ApiAnswer, PancakeClient } from '../pancake/client.js';
 import { isUserTokenRefusal, PancakeError } from '../pancake/errors.js';
 import { expiryWarning, tokenExpiry } from '../sync/user-token.js';
-import { str } from '../sync/map.js';
+import { str } from '../sync/coercions.js';
 import { errorMessage, unavailableReason } from '../sync/errors.js';
 import { allListed, resolvePages } from '../sync/pages.js';
 import { DEFAULT_STREAMS, STREAMS } from '../sync/registry.js';
@@ -14,7 +14,7 @@ import { writeCapture } from './capture.js';
 import { combine, estimatePage, type BackfillEstimate, type PageEstimate } from './estimate.js';
 import { PROBES, type ProbeContext, type Sample } from './probes.js';
 import { findMismatch, findWarning } from './shapes.js';
-import type { StoredTokens } from './stored-tokens.js';
+import type { StoredTokens } from '../sync/page-tokens/stored-tokens.js';
 
 // `pancake-sync doctor`: for every page the token reads, one request per stream's endpoint, judged
 // against what the code reads; the backfill that --since implies; optionally the answers, made

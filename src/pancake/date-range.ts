@@ -4,7 +4,7 @@
 
 import { DateTime } from 'luxon';
 import { PancakeArgumentError } from './errors.js';
-import { MAX_RANGE_SECONDS } from './window.js';
+import { MAX_RANGE_SECONDS } from './defaults.js';
 import { toUnixSeconds, type Instant } from './time.js';
 
 /** A range of instants; `until` is inclusive, like the API's "… 23:59:59". */

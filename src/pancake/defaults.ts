@@ -1,6 +1,8 @@
 // The client's defaults, in one place: the library (createPancakeClient) uses them when an option is
 // left out, and the configuration table (src/settings.ts) shows them as the settings' defaults.
 
+/** The API refuses a since/until range longer than one month: 30 days is the one limit every window keeps. */
+export const MAX_RANGE_SECONDS = 30 * 86_400;
 /** Requests per second per token: what public clients use as Pancake's limit (docs/pancake-api.md). */
 export const DEFAULT_RATE_LIMIT = 5;
 /** Above this a limit is a typo rather than a plan. */

@@ -52,6 +52,7 @@ export interface ApiRequest {
   idempotent?: boolean;
 }
 
+/** The client's HTTP options, declared once: `PancakeClientOptions` (client.ts) adds the endpoints' own. */
 export interface HttpClientOptions {
   baseUrl: string;
   /** Requests per second per token: where the adaptive pace starts, and its ceiling. Default 5 (docs/pancake-api.md). */
@@ -66,16 +67,16 @@ export interface HttpClientOptions {
   retryMinDelayMs?: number;
   /** Sent with every request besides accept/content-type (a queue worker names itself in one). */
   headers?: Readonly<Record<string, string>>;
-  /** Longest Retry-After obeyed; a request asked to wait longer fails, saying so. Default 5 min. */
+  /** Longest Retry-After obeyed; a request asked to wait longer fails with kind `wait_too_long`. Default 5 min. */
   maxRetryAfterMs?: number;
-  /** How long one request may keep being rate-limited before it fails, saying so. Default 5 min. */
+  /** How long one request may keep being rate-limited before it fails (kind `wait_too_long`). Default 5 min. */
   rateLimitWaitMs?: number;
   /** How long a page's token may spend rate-limited (a rate-limited answer to the next success) over the client's run before its requests fail. Default 1 h. */
   rateLimitRunWaitMs?: number;
-  /** Once aborted, no request is sent any more (those in flight finish): the process is stopping. */
+  /** Once aborted, no request is sent any more (kind `interrupted`; those in flight finish): the process is stopping. */
   stopSignal?: AbortSignal;
   logger?: Logger;
-  /** Sees every answer the client accepted, before the endpoint reads it (`doctor --capture`). */
+  /** Sees every answer the client accepted (the request without its token, the parsed body), before the endpoint reads it (`doctor --capture`). */
   onAnswer?: (answer: ApiAnswer) => void;
 }
 

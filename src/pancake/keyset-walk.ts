@@ -15,7 +15,7 @@
 // Either way the walk ends with a batch marked `stuck` (naming the cursor) instead of its last
 // position: what it read is stored, its window is not finished, and the next run reads it again.
 
-import { inclusiveSeconds, type HalfOpenWindow, type SecondsWindow, type WalkBatch } from './window.js';
+import { inclusiveSeconds, type TimeWindow, type SecondsWindow, type WalkBatch } from './window.js';
 
 /** Where a window's walk stands: the id of the last record read. */
 export interface KeysetPosition {
@@ -25,7 +25,7 @@ export interface KeysetPosition {
 /** The batch after `after` (null: the first) of the records in [since, until], inclusive seconds. */
 export type FetchAfter<Rec> = (window: SecondsWindow, after: string | null) => Promise<Rec[]>;
 
-export async function* walkKeyset<Rec extends { id: string | number }>(fetchAfter: FetchAfter<Rec>, pageSize: number, window: HalfOpenWindow, from: KeysetPosition | null): AsyncGenerator<WalkBatch<Rec, KeysetPosition>> {
+export async function* walkKeyset<Rec extends { id: string | number }>(fetchAfter: FetchAfter<Rec>, pageSize: number, window: TimeWindow, from: KeysetPosition | null): AsyncGenerator<WalkBatch<Rec, KeysetPosition>> {
   const range = inclusiveSeconds(window);
   if (range === null) {
     yield { records: [], position: null };

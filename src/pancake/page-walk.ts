@@ -5,7 +5,7 @@
 // Used by the sync's call logs and posts and by the library's `iterateCallLogs` and `iteratePosts`.
 
 import { PancakeArgumentError } from './errors.js';
-import { inclusiveSeconds, type HalfOpenWindow, type WalkBatch } from './window.js';
+import { inclusiveSeconds, type TimeWindow, type WalkBatch } from './window.js';
 
 /** Where a window's walk stands: the next page number to read. */
 export interface PagePosition {
@@ -16,7 +16,7 @@ export interface PagePosition {
 export type FetchPage<Rec> = (since: number, until: number, pageNumber: number) => Promise<Rec[]>;
 
 /** Pages through a window; the last batch, the first short or empty page, has position null. */
-export async function* walkPages<Rec>(fetchPage: FetchPage<Rec>, pageSize: number, window: HalfOpenWindow, from: PagePosition | null): AsyncGenerator<WalkBatch<Rec, PagePosition>> {
+export async function* walkPages<Rec>(fetchPage: FetchPage<Rec>, pageSize: number, window: TimeWindow, from: PagePosition | null): AsyncGenerator<WalkBatch<Rec, PagePosition>> {
   const range = inclusiveSeconds(window);
   if (range === null) {
     yield { records: [], position: null };

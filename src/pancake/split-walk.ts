@@ -15,7 +15,7 @@
 // edit moves updated_at to the present.
 
 import { pageEnds } from './page-walk.js';
-import { inclusiveSeconds, type HalfOpenWindow, type WalkBatch } from './window.js';
+import { inclusiveSeconds, type TimeWindow, type WalkBatch } from './window.js';
 
 export interface SplitPage<Rec> {
   records: Rec[];
@@ -40,7 +40,7 @@ export interface SplitPosition {
 export async function* walkSplitting<Rec>(
   fetchPage: FetchSplitPage<Rec>,
   pageSize: number,
-  window: HalfOpenWindow,
+  window: TimeWindow,
   from: SplitPosition | null,
 ): AsyncGenerator<WalkBatch<Rec, SplitPosition>> {
   const range = inclusiveSeconds(window);

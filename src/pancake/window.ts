@@ -5,17 +5,15 @@
 // tile a range without sharing an instant. The conversion between the two lives in this file only
 // (`inclusiveSeconds`, `halfOpen`), so no walk can read an edge twice or lose it.
 
+import { MAX_RANGE_SECONDS } from './defaults.js';
 import { PancakeArgumentError, StuckWalkError } from './errors.js';
 import { toUnixSeconds, type Instant } from './time.js';
-
-/** The API refuses a since/until range longer than one month; 30 days is the hard limit we use. */
-export const MAX_RANGE_SECONDS = 30 * 86_400;
 
 /** Iterators use windows a day under the hard limit (docs/pancake-api.md, "Bases and tokens": stay inside the one-month limit). */
 export const ITERATOR_WINDOW_SECONDS = MAX_RANGE_SECONDS - 86_400;
 
-/** A half-open window [since, until). */
-export interface HalfOpenWindow {
+/** A time window, half-open [since, until): the one window type of the project (the API's inclusive seconds are `SecondsWindow`). */
+export interface TimeWindow {
   since: Date;
   until: Date;
 }
@@ -39,14 +37,14 @@ export interface WalkBatch<Rec, Position> {
 }
 
 /** [since, until) as the API's inclusive seconds; null when it holds no whole second. */
-export function inclusiveSeconds(window: HalfOpenWindow): SecondsWindow | null {
+export function inclusiveSeconds(window: TimeWindow): SecondsWindow | null {
   const since = Math.ceil(window.since.getTime() / 1000);
   const until = Math.ceil(window.until.getTime() / 1000) - 1;
   return until < since ? null : { since, until };
 }
 
 /** Inclusive seconds [since, until] as the half-open window holding the same seconds. */
-export function halfOpen(window: SecondsWindow): HalfOpenWindow {
+export function halfOpen(window: SecondsWindow): TimeWindow {
   return { since: new Date(window.since * 1000), until: new Date((window.until + 1) * 1000) };
 }
 
@@ -103,7 +101,7 @@ export function splitRange(since: Instant, until: Instant, windowSeconds: number
 export function iterateWindows<Rec, Position>(
   since: Instant,
   until: Instant,
-  walk: (window: HalfOpenWindow) => AsyncIterable<WalkBatch<Rec, Position>>,
+  walk: (window: TimeWindow) => AsyncIterable<WalkBatch<Rec, Position>>,
   windowSeconds?: number,
 ): AsyncGenerator<Rec[]> {
   const windows = splitRange(since, until, windowSeconds);

@@ -11,7 +11,7 @@ import type { LockSession } from '../warehouse/locks.js';
 import type { PageCounts, PageHealth, RunFailure, RunWarning } from '../warehouse/runs.js';
 import { errorKind, errorMessage, failureLogFields, NoTokenRenewalError, unavailableReason } from './errors.js';
 import { lockedWarning } from './lock-skips.js';
-import { pageTokens } from './page-tokens.js';
+import { pageTokens } from './page-tokens/policy.js';
 import { createRecentFirst } from './recent-first.js';
 import { isInterruption } from './shutdown.js';
 import { guardStream } from './stream-guard.js';
@@ -21,6 +21,7 @@ import type { PageInfo, Stream, StreamCounts, SyncSettings } from './stream.js';
 // One page's share of a run: its token, then its streams side by side. The in-process runner calls
 // it for every page at once; a queue worker (src/queue/) calls it for the one page of its task.
 
+/** How a stream's part of a run ended. */
 export type StreamStatus = 'done' | 'unavailable' | 'failed' | 'skipped_locked' | 'skipped_page_failed' | 'interrupted';
 
 export interface StreamOutcome {

@@ -1,4 +1,4 @@
-import { coverageEnd, type RangeRequest } from './coverage.js';
+import { coverageEnd, type RangeRequest } from './engines/coverage.js';
 
 // The newest days of a page first, with the page's whole request budget. A backfill of months must
 // not keep a user waiting for this week's conversations: the conversations walk already goes newest

@@ -1,5 +1,5 @@
 import { redact } from '../redact.js';
-import { usableId } from './map.js';
+import { usableId } from './coercions.js';
 import type { StreamContext } from './stream.js';
 
 // A record the API sends without a usable id (missing, null, "", not a string or a number) cannot

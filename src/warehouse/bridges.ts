@@ -1,5 +1,5 @@
 import type { Database } from './schema.js';
-import type { WritePart } from './statement.js';
+import type { WritePart } from './write-together.js';
 
 // Bridge and child tables hold the lists a record nests (a conversation's tags, assignees and
 // histories, a message's attachments, a customer's phone numbers) as rows. When a record changes,
@@ -9,7 +9,7 @@ import type { WritePart } from './statement.js';
 /**
  * Deletes the rows of `table` belonging to the batch's parents (`parentColumn` within a page) whose
  * `members` columns, compared as text, are not among `keep` ([page_id, parent id, ...members]), as a
- * part of the statement that upserts the rest (statement.ts): the two touch disjoint rows. Counts
+ * part of the statement that upserts the rest (write-together.ts): the two touch disjoint rows. Counts
  * the rows deleted.
  */
 export function childRowsNotInPart(

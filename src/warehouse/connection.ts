@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../sleep.js';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 
@@ -6,9 +6,23 @@ import type { Logger } from '../logger.js';
 // connection may then take the process down with an unhandled 'error' event, and whatever is safe
 // to redo is redone once the server answers again.
 
-/** A pool whose connections never emit an unhandled 'error', checked out or idle. */
-export function createPool(url: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, keepAlive: true });
+/** How long opening one connection (TCP, TLS, authentication) may take before it counts as failed. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * A pool whose connections never emit an unhandled 'error', checked out or idle. Only opening a
+ * connection is bounded (`connectTimeoutMs`): waiting for a connection that another stream is using
+ * is not, so a run on a busy host goes slower rather than failing streams because the pool was busy
+ * (pg-pool's connectionTimeoutMillis would bound both).
+ */
+export function createPool(url: string, max: number, options: { connectTimeoutMs?: number } = {}): pg.Pool {
+  const connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  class BoundedConnectClient extends pg.Client {
+    constructor(config: pg.ClientConfig = {}) {
+      super({ ...config, connectionTimeoutMillis: connectTimeoutMs });
+    }
+  }
+  const pool = new pg.Pool({ connectionString: url, max, keepAlive: true, Client: BoundedConnectClient });
   // An idle connection that dies: the pool drops it by itself; without a listener, the event crashes.
   pool.on('error', () => undefined);
   // A checked-out connection that dies between two queries (pg-pool removes its own listener while a

@@ -71,9 +71,9 @@ class WarehouseDialect extends PostgresDialect {
   }
 }
 
-export function createDb(url: string, poolSize = 10): Kysely<Database> {
+export function createDb(url: string, poolSize = 10, poolOptions: { connectTimeoutMs?: number } = {}): Kysely<Database> {
   // A dropped connection (server restarted, backend terminated) never crashes the process: see createPool.
-  return new Kysely<Database>({ dialect: new WarehouseDialect({ pool: createPool(url, poolSize) }) });
+  return new Kysely<Database>({ dialect: new WarehouseDialect({ pool: createPool(url, poolSize, poolOptions) }) });
 }
 
 /** The URL without its password (in the user part or the query string: `?password=`, `sslpassword=`), for messages. */

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../sleep.js';
 import { sql, type Kysely } from 'kysely';
 import { EXIT_INCOMPLETE, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -49,7 +49,7 @@ export async function waitForLock(attempt: () => Promise<boolean>, options: Lock
           'If that process is stuck, stop it (or end its session with pg_terminate_backend(pid)) and run again.',
       );
     }
-    await sleep(Math.min(pause, options.timeoutMs - waited), undefined, options.signal ? { signal: options.signal } : {}).catch(() => options.signal?.throwIfAborted());
+    await sleep(Math.min(pause, options.timeoutMs - waited), options.signal);
     pause = Math.min(pause * 2, 1_000);
   }
 }

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from './schema.js';
-import { writeTogether, type WritePart } from './statement.js';
+import { writeTogether, type WritePart } from './write-together.js';
 import type { Queryable } from './table-spec.js';
 
 // Per conversation: which version of it has all its messages stored (conversation_message_state).
@@ -156,7 +156,7 @@ export async function writeMessageState(db: Queryable, pageId: string, conversat
   await writeTogether(db, [messageStatePart(pageId, conversationId, updatedAt, complete)]);
 }
 
-/** writeMessageState as a part of a statement (statement.ts), written with the batch it concludes. */
+/** writeMessageState as a part of a statement (write-together.ts), written with the batch it concludes. */
 export function messageStatePart(pageId: string, conversationId: string, updatedAt: Date | null, complete: boolean): WritePart {
   return {
     size: 0,

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { refreshPendingAnalytics } from './analytics/refresh.js';
 import { describeSessions, isLockNotAvailable, LockWaitTimeoutError, sessionsLocking, waitForLock } from './lock-wait.js';
 import { describeMigrationHolder, hasOwnerOnlyMigrationLock, MIGRATION_STATEMENT_LOCK_TIMEOUT, MigrationLockHeld } from './migration-lock.js';
-import { repairPageTokenStore } from './page-token-store.js';
+import { repairPageTokenStore } from './page-tokens/store-repair.js';
 import { isPrivilegeError, privilegeAdvice } from './privileges.js';
 import { applyReaderRole } from './reader-role.js';
 import type { Database } from './schema.js';

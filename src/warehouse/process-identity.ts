@@ -1,6 +1,6 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../sleep.js';
 
 // Locks and runs record which process holds or runs them (host, pid, and the process's start),
 // so that another process can tell a holder that died from one that is busy. On the same host that

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../sleep.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 

@@ -1,6 +1,6 @@
 import { isMaskable, isSecretKey, mayHoldKnownSecret, MASK } from '../redact.js';
 import { rawColumnIndex, rawCopies, type ColumnSources } from './raw-copies.js';
-import { STATEMENT_CHARS } from './statement.js';
+import { STATEMENT_CHARS } from './write-together.js';
 import { CUT_STRING_CHARS, cutLongStrings, MAX_JSON_DEPTH, MAX_ROW_JSON_CHARS, rawStub, storableJson, storableText } from './storable.js';
 import type { StorageWarningSink } from './storage-warnings.js';
 import type { PgType, TableSpec } from './table-spec.js';

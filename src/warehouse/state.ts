@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { writeTogether, type WritePart } from './statement.js';
+import { writeTogether, type WritePart } from './write-together.js';
 import type { Queryable } from './table-spec.js';
 
 // Watermarks and cursors. A stream's state is written only inside the transaction that
@@ -49,8 +49,8 @@ export async function writeStreamState(db: Queryable, pageId: string, stream: st
 }
 
 /**
- * The state write as a part of a statement (statement.ts): a checkpoint written with its rows.
- * `sweptAt` sets the last sweep too (src/sync/sweep.ts); undefined keeps the stored one.
+ * The state write as a part of a statement (write-together.ts): a checkpoint written with its rows.
+ * `sweptAt` sets the last sweep too (src/sync/engines/sweep.ts); undefined keeps the stored one.
  */
 export function streamStatePart(pageId: string, stream: string, state: StreamState, sweptAt?: Date): WritePart {
   const cursor = state.cursor === null ? null : JSON.stringify(state.cursor);

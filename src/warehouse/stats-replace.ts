@@ -1,4 +1,4 @@
-import type { WritePart } from './statement.js';
+import type { WritePart } from './write-together.js';
 import type { TableSpec } from './table-spec.js';
 
 // Statistics are authoritative per day: when a re-read of some days no longer lists a row (an ad
@@ -8,7 +8,7 @@ import type { TableSpec } from './table-spec.js';
 
 /**
  * Deletes the page's rows of days [firstDay, lastDay] whose key is not among `keep`, as a part of
- * the statement that upserts `keep` (statement.ts): the two touch disjoint rows. Counts the rows
+ * the statement that upserts `keep` (write-together.ts): the two touch disjoint rows. Counts the rows
  * deleted. The keys are passed as one array per key column (unnest).
  */
 export function rowsNotInPart<Row>(spec: TableSpec<Row>, pageId: string, firstDay: string, lastDay: string, keep: readonly Row[]): WritePart {

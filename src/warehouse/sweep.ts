@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { WritePart } from './statement.js';
+import type { WritePart } from './write-together.js';
 import type { Queryable } from './table-spec.js';
 
-// What a sweep (src/sync/sweep.ts) asks the warehouse: where an unfinished sweep stands, which
+// What a sweep (src/sync/engines/sweep.ts) asks the warehouse: where an unfinished sweep stands, which
 // stored records of a window the API did not list, and the marking of those it confirmed gone.
 
 /**
@@ -32,7 +32,7 @@ export async function readSweepState<Cursor>(db: Queryable, pageId: string, stre
 }
 
 /**
- * The sweep's checkpoint, written with the rows it covers (statement.ts). `sweptAt` ends a sweep;
+ * The sweep's checkpoint, written with the rows it covers (write-together.ts). `sweptAt` ends a sweep;
  * the stream's state row exists by then (a sweep covers what the stream's walks covered).
  */
 export function sweepStatePart(pageId: string, stream: string, state: { cursor: unknown; sweptAt?: Date }): WritePart {

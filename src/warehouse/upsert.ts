@@ -1,6 +1,6 @@
 import type { ColumnSources } from './raw-copies.js';
 import { storableBatch } from './row-json.js';
-import { writeTogether, type WritePart } from './statement.js';
+import { writeTogether, type WritePart } from './write-together.js';
 import type { StorageWarningSink } from './storage-warnings.js';
 import type { Queryable, TableSpec } from './table-spec.js';
 
@@ -20,7 +20,7 @@ import type { Queryable, TableSpec } from './table-spec.js';
 //  - named (prepared) statements: a fifth less CPU for Postgres again and no statement text on the
 //    wire, but they fail behind a PgBouncer in transaction mode, a common way to reach a warehouse;
 //  - COPY: it cannot be one of the data-modifying CTEs that commit an API page's rows with their
-//    checkpoint in one statement (statement.ts), takes a temporary table and three more round
+//    checkpoint in one statement (write-together.ts), takes a temporary table and three more round
 //    trips per page, and its text format doubles every backslash of the JSON.
 
 export type { PgType, Queryable, TableSpec } from './table-spec.js';
@@ -38,7 +38,7 @@ export function upsertRows<Row extends { raw: unknown }>(db: Queryable, spec: Ta
 }
 
 /**
- * The upsert of `rows` as parts of a statement (statement.ts), to be written together with other
+ * The upsert of `rows` as parts of a statement (write-together.ts), to be written together with other
  * writes: usually one part, more when the rows' JSON is too large for one parameter.
  */
 export function upsertParts<Row extends { raw: unknown }>(spec: TableSpec<Row>, rows: readonly Row[], onWarning: StorageWarningSink): WritePart[] {

@@ -7,13 +7,13 @@ import { parseApiTimestamp } from '../../src/pancake/time.js';
 import { STREAMS } from '../../src/sync/registry.js';
 import { silentLogger } from '../../src/logger.js';
 import { runSync } from '../../src/sync/runner.js';
-import { windowedStream } from '../../src/sync/windowed.js';
+import { windowedStream } from '../../src/sync/engines/windowed.js';
 import { readStreamState } from '../../src/warehouse/state.js';
 import type { TableSpec } from '../../src/warehouse/upsert.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import { integer, jsonb, syncedAt, text, timestamptz } from '../../src/warehouse/tables/columns.js';
 import { table, type RowOf } from '../../src/warehouse/tables/declare.js';
-import { str } from '../../src/sync/map.js';
+import { str } from '../../src/sync/coercions.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 
 // docs/architecture.md, "Adding a stream", done for real: the three parts a new stream needs,

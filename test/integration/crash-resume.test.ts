@@ -6,8 +6,8 @@ import { runSync } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import { runCliAt } from '../support/compiled-cli.js';
-import { createTestDatabase } from '../support/db.js';
-import { createSyncHarness, expectSameTables, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createSyncHarness, expectSameTables, runCli, simulatorEnv, snapshotTables, type SyncHarness, type TablesSnapshot } from '../support/harness.js';
 import { perTier, SOAK, TIER } from '../support/tier.js';
 
 // Crash safety (issue 5, guarantee 1): the real CLI SIGKILLed at seeded points of a backfill (walked
@@ -17,32 +17,49 @@ import { perTier, SOAK, TIER } from '../support/tier.js';
 // machine cannot let the run end first. `npm test` kills at 5 + 2 points of a small shop;
 // `npm run test:soak` (test/support/tier.ts) at 20 + 20 of a larger one, and also terminates the
 // database backends at 3 points (database-loss.test.ts proves that in `npm test`).
+// Every trial starts from a copy of one migrated, empty warehouse (no kill point falls before the
+// first request, after the migrations), and compares with the reference's tables read once. In
+// `npm test` the backfill spans 45 days (two windows of conversations; most requests are the
+// statistics', one a day) and the extension 35 of them (two windows again); 65 and 35 in soak.
 const SIZE = perTier({ pages: 2, conversationsPerPage: 40 }, { pages: 3, conversationsPerPage: 400 });
 const KILLS = perTier(5, 20);
 const EXTENSION_KILLS = perTier(2, 20);
+const BACKFILL_DAYS = perTier(45, 65);
+/** What the extension backfill starts from: the newest days stored. */
+const RECENT_DAYS = perTier(10, 30);
 const DAY = 86_400_000;
 
 describe(`crash safety (${TIER})`, () => {
   let reference: SyncHarness;
+  let expected: TablesSnapshot;
+  let migrated: TestDatabase;
   let since: Date;
   let totalRequests: number;
 
   beforeAll(async () => {
-    reference = await createSyncHarness({ seed: 11, ...SIZE, historyDays: 70 }, 'crash_ref');
-    since = new Date(reference.sim.data.now.getTime() - 65 * DAY);
+    reference = await createSyncHarness({ seed: 11, ...SIZE, historyDays: BACKFILL_DAYS + 5 }, 'crash_ref');
+    since = new Date(reference.sim.data.now.getTime() - BACKFILL_DAYS * DAY);
     reference.sim.clearRequests();
     const uninterrupted = await reference.sync({ since });
     expect(uninterrupted.exitCode).toBe(0);
     totalRequests = reference.sim.requests.length;
+    expected = await snapshotTables(reference.db);
+    migrated = await createTestDatabase('crash_migrated');
+    const db = createDb(migrated.url, 1);
+    await migrateToLatest(db);
+    await db.destroy();
   });
-  afterAll(async () => reference?.close());
+  afterAll(async () => {
+    await migrated?.drop();
+    await reference?.close();
+  });
 
   it(`a sync SIGKILLed at ${KILLS} seeded points and resumed each time ends with tables identical to an uninterrupted run (${KILLS}/${KILLS})`, async () => {
     const rng = Random.of('kill-points', 5);
     const points = Array.from({ length: KILLS }, () => rng.int(1, Math.max(2, totalRequests - 1)));
     const identical: number[] = [];
     for (const [i, point] of points.entries()) {
-      const database = await createTestDatabase(`crash_${i}`);
+      const database = await migrated.copy(`crash_${i}`);
       try {
         const env = simulatorEnv(reference.sim, database.url);
         const args = ['sync', '--since', since.toISOString()];
@@ -51,7 +68,7 @@ describe(`crash safety (${TIER})`, () => {
         expect(killed.signal, `kill ${i} at request ${point}/${totalRequests}: ${killed.stderr}`).toBe('SIGKILL');
         const resumed = await runCli(args, env);
         expect(resumed.code, resumed.stderr).toBe(0);
-        await expectSameTables(reference.db, database.url, `kill ${i} at request ${point}`);
+        await expectSameTables(expected, database.url, `kill ${i} at request ${point}`);
         identical.push(point);
       } finally {
         await database.drop();
@@ -61,9 +78,9 @@ describe(`crash safety (${TIER})`, () => {
   }, 600_000);
 
   it(`an extension backfill (--since older than the coverage) SIGKILLed at ${EXTENSION_KILLS} seeded points and resumed ends with the same tables as uninterrupted runs`, async () => {
-    // The reference, uninterrupted and in this process: a backfill of the recent 30 days, then the
-    // extension to 65 days. Every trial starts from a copy of the recent backfill.
-    const recent = new Date(reference.sim.data.now.getTime() - 30 * DAY);
+    // The reference, uninterrupted and in this process: a backfill of the recent RECENT_DAYS, then
+    // the extension to BACKFILL_DAYS. Every trial starts from a copy of the recent backfill.
+    const recent = new Date(reference.sim.data.now.getTime() - RECENT_DAYS * DAY);
     const extension = ['sync', '--since', since.toISOString()];
     const recentOnly = await createTestDatabase('crash_ext_recent');
     const extended = await createTestDatabase('crash_ext_ref');
@@ -80,6 +97,7 @@ describe(`crash safety (${TIER})`, () => {
       reference.sim.clearRequests();
       expect((await runSync({ config, db: extendedDb, client: reference.client(config), log: silentLogger }, { since })).exitCode).toBe(0);
       extensionRequests = reference.sim.requests.length;
+      const extendedTables = await snapshotTables(extendedDb);
       const rng = Random.of('extension-kill-points', 7);
       for (let i = 0; i < EXTENSION_KILLS; i++) {
         const point = rng.int(1, Math.max(2, extensionRequests - 1));
@@ -91,7 +109,7 @@ describe(`crash safety (${TIER})`, () => {
           expect(killed.signal, `extension kill ${i} at request ${point}/${extensionRequests}: ${killed.stderr}`).toBe('SIGKILL');
           const resumed = await runCli(extension, trialEnv);
           expect(resumed.code, resumed.stderr).toBe(0);
-          await expectSameTables(extendedDb, trial.url, `extension kill ${i} at request ${point}`);
+          await expectSameTables(extendedTables, trial.url, `extension kill ${i} at request ${point}`);
         } finally {
           await trial.drop();
         }
@@ -106,7 +124,7 @@ describe(`crash safety (${TIER})`, () => {
   // Soak tier only: `npm test` proves the same with database-loss.test.ts ("backends terminated").
   it.runIf(SOAK)('soak tier: a database connection dropped mid-transaction (backend terminated) loses nothing: the next run completes the tables', async () => {
     for (const fraction of [0.2, 0.5, 0.8]) {
-      const database = await createTestDatabase('dropconn');
+      const database = await migrated.copy('dropconn');
       const admin = createDb(database.url, 1);
       try {
         const env = simulatorEnv(reference.sim, database.url);
@@ -124,7 +142,7 @@ describe(`crash safety (${TIER})`, () => {
         expect([0, 1], first.stderr.slice(-2000)).toContain(first.code);
         const second = await runCli(args, env);
         expect(second.code, second.stderr).toBe(0);
-        await expectSameTables(reference.db, database.url, `connection dropped at ${fraction}`);
+        await expectSameTables(expected, database.url, `connection dropped at ${fraction}`);
       } finally {
         await admin.destroy();
         await database.drop();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_STREAMS } from '../../src/sync/registry.js';
-import { addDays, dayStart, localDay } from '../../src/sync/streams/statistics/days.js';
+import { addDays, dayStart, localDay } from '../../src/sync/engines/days.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';

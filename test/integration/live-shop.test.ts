@@ -70,7 +70,7 @@ describe('a live shop (data changing while the sync walks it)', () => {
       // Ranges are whole seconds, half-open: a change stamped in the current second of the shop's
       // clock (every live change is) is read by the next run.
       h.nextSecond();
-      // The live shop deletes now and then: only a sweep can tell (src/sync/sweep.ts).
+      // The live shop deletes now and then: only a sweep can tell (src/sync/engines/sweep.ts).
       expect(h.sim.liveShopStats!.deleted.size).toBeGreaterThan(0);
       const incremental = await h.sync({ sweep: true });
       expect(incremental.exitCode).toBe(0);

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PancakeConversation, PancakeMessage } from '../../src/pancake/types.js';
 import { isAdClickItem, parseApiTime, senderKindOf, simulatedStatistics as sim } from '../../src/simulator/index.js';
-import { dayStart } from '../../src/sync/streams/statistics/days.js';
+import { dayStart } from '../../src/sync/engines/days.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 
 // Issue 24's acceptance against the simulator's default shop (a Facebook page, a web chat and a

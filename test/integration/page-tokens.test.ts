@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logger.js';
 import { runSync } from '../../src/sync/runner.js';
-import { openPageToken, sealPageToken, unsealPageToken } from '../../src/sync/page-token-crypto.js';
-import { saveSealedToken } from '../../src/warehouse/page-tokens.js';
+import { openPageToken, sealPageToken, unsealPageToken } from '../../src/sync/page-tokens/sealing.js';
+import { saveSealedToken } from '../../src/warehouse/page-tokens/sealed-tokens.js';
 import { runCompiledCli } from '../support/compiled-cli.js';
 import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rowsPerTable } from '../../src/warehouse/contents.js';
+import { rowsPerTable } from '../../src/warehouse/row-counts.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { REPO_ROOT, runCli } from '../support/harness.js';

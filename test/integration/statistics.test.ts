@@ -3,22 +3,23 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
-import { MAX_RANGE_SECONDS } from '../../src/pancake/window.js';
+import { MAX_RANGE_SECONDS } from '../../src/pancake/defaults.js';
 import { simulatedStatistics } from '../../src/simulator/index.js';
 import type { PancakeClient } from '../../src/pancake/client.js';
 import { PancakeError } from '../../src/pancake/errors.js';
 import { buildSettings, type SyncOptions } from '../../src/sync/runner.js';
 import type { StreamContext } from '../../src/sync/stream.js';
-import { dayWindow } from '../../src/sync/streams/statistics/days.js';
+import { dayWindow } from '../../src/sync/engines/days.js';
 import { statisticsStreams } from '../../src/sync/streams/statistics/index.js';
 import { fetchUserStatistics, peerPages } from '../../src/sync/streams/statistics/users-batch.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 import { STATS_STREAMS, expectedStatistics, storedStatistics, type Expected } from '../support/statistics-expected.js';
 
 const DAY = 86_400_000;
-// A fixed "now" whose last 90 days include the night Berlin's clocks go back (2026-10-25, 25 hours).
+// A fixed "now" whose last 60 days (two windows of 30) include the night Berlin's clocks go back
+// (2026-10-25, 25 hours).
 const NOW = new Date('2026-11-20T05:00:00Z');
-const SINCE = new Date(NOW.getTime() - 90 * DAY);
+const SINCE = new Date(NOW.getTime() - 60 * DAY);
 const TABLES = Object.keys(expectedStatisticsShape()) as Array<keyof Expected>;
 
 function expectedStatisticsShape(): Record<keyof Expected, true> {
@@ -86,22 +87,22 @@ describe('statistics streams in a zone without DST (pages at UTC+7, Ho Chi Minh 
     expect(tables[0]!.n).toBe(9);
   });
 
-  it('a 90-day backfill equals the simulator statistics row by row, in windows of ≤ 30 whole days', async () => {
+  it('a 60-day backfill equals the simulator statistics row by row, in windows of ≤ 30 whole days', async () => {
     const summary = await h.sync({ streams: STATS_STREAMS, since: SINCE, until: NOW });
     expect(summary.failures).toEqual([]);
     expect(lastDay).toBe('2026-11-19');
     await expectWarehouseEquals(h, expectedStatistics(h.sim.data, pageIds, firstDay, lastDay, zone));
     expectRequestsWithinLimits(h);
-    // 90 days = 3 windows of 30; the users' hourly statistics go a week at a time (users.ts: 13
+    // 60 days = 2 windows of 30; the users' hourly statistics go a week at a time (users.ts: 9
     // windows), the multi-page endpoint serving both pages with one request each. Per-employee
     // engagement, ads and campaigns sum over their range: one request per day.
     const count = (endpoint: string) => h.sim.requests.filter((r) => r.endpoint === endpoint).length;
-    expect(count('get_engagement_statistics')).toBe(3 * 2 * 2 + 90 * 2);
-    expect(count('get_campaign_statistics')).toBe(90 * 2);
-    expect(count('get_customer_feedback_statistics')).toBe(90 * 2);
-    expect(count('get_user_statistics_multi')).toBe(13);
+    expect(count('get_engagement_statistics')).toBe(2 * 2 * 2 + 60 * 2);
+    expect(count('get_campaign_statistics')).toBe(60 * 2);
+    expect(count('get_customer_feedback_statistics')).toBe(60 * 2);
+    expect(count('get_user_statistics_multi')).toBe(9);
     expect(count('get_user_statistics')).toBe(0);
-    expect(count('get_ads_statistics')).toBe(90 * 2);
+    expect(count('get_ads_statistics')).toBe(60 * 2);
     const state = await h.db.selectFrom('pancake.sync_state').select(['stream', 'cursor']).where('stream', '=', 'stats_tags').execute();
     expect(state.map((s) => s.cursor)).toEqual([{ zone, lastDay }, { zone, lastDay }]);
   });
@@ -206,9 +207,9 @@ describe('statistics streams in a zone without DST (pages at UTC+7, Ho Chi Minh 
       const { rows } = await sql<{ other_zone: number; first: string; last: string }>`
         select (count(*) filter (where period_start <> day::timestamp at time zone 'UTC'))::int as other_zone, min(day)::text as first, max(day)::text as last
         from ${sql.table(`pancake.${table}`)} where page_id = ${pageIds[0]!}`.execute(h.db);
-      // The old first day (Aug 22nd, from 17:00 UTC on Aug 21st) is read again from the UTC day holding its start;
+      // The old first day (Sep 21st, from 17:00 UTC on Sep 20th) is read again from the UTC day holding its start;
       // SYNC_START (30 days before the real clock) alone would have stopped at Nov 7th.
-      expect(rows, table).toEqual([{ other_zone: 0, first: '2026-08-21', last: '2026-11-19' }]);
+      expect(rows, table).toEqual([{ other_zone: 0, first: '2026-09-20', last: '2026-11-19' }]);
     }
     const state = await h.db.selectFrom('pancake.sync_state').select(['cursor']).where('stream', '=', 'stats_ads').execute();
     expect(state.map((s) => s.cursor)).toEqual([{ zone: 'UTC', lastDay: '2026-11-19' }, { zone: 'UTC', lastDay: '2026-11-19' }]);
@@ -229,7 +230,7 @@ describe('statistics streams in a zone with DST (PANCAKE_TIMEZONE=Europe/Berlin)
   });
   afterAll(async () => h?.close());
 
-  it('a 90-day backfill across the 25-hour day equals the simulator statistics row by row', async () => {
+  it('a 60-day backfill across the 25-hour day equals the simulator statistics row by row', async () => {
     const summary = await h.sync({ streams: STATS_STREAMS, since: SINCE, until: NOW }, env);
     expect(summary.failures).toEqual([]);
     await expectWarehouseEquals(h, expectedStatistics(h.sim.data, pageIds, firstDay, lastDay, zone));
@@ -253,8 +254,8 @@ describe('statistics streams in a zone with DST (PANCAKE_TIMEZONE=Europe/Berlin)
     const windows = h.sim.requests.filter((r) => r.endpoint === 'get_tag_statistics' && r.pageId === pageIds[0]);
     const lengths = windows.map((r) => Math.round((Number(r.query.until) + 1 - Number(r.query.since)) / 3600));
     // Newest days first; the window holding the 25-hour day is one day shorter.
-    expect(lengths).toEqual([29 * 24 + 1, 30 * 24, 30 * 24, 24]);
-    expect(h.sim.requests.filter((r) => r.endpoint === 'get_user_statistics_multi')).toHaveLength(13); // weeks
+    expect(lengths).toEqual([29 * 24 + 1, 30 * 24, 24]);
+    expect(h.sim.requests.filter((r) => r.endpoint === 'get_user_statistics_multi')).toHaveLength(9); // weeks
   });
 
   it('bumps land on the Berlin day and are re-read by the next run', async () => {

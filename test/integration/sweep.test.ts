@@ -10,7 +10,7 @@ import { dyingClient } from '../support/coverage-check.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 import { LIST_STREAMS, compareWithFreshBackfill, expectEqualsFreshBackfill, seasonEnv, syncAt } from '../support/season.js';
 
-// Sweeps (src/sync/sweep.ts), in simulated time: the shop's clock is advanced night by night
+// Sweeps (src/sync/engines/sweep.ts), in simulated time: the shop's clock is advanced night by night
 // (Simulator.advanceTo) and each run is made at it, so nothing waits. What a nightly run cannot
 // see (customers stamped days before they appear, deletions) is set right by a sweep, after which
 // the warehouse equals a fresh backfill of the same shop.

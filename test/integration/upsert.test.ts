@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/warehouse/db.js';
 import type { Database } from '../../src/warehouse/schema.js';
-import { StatementParams } from '../../src/warehouse/statement.js';
+import { StatementParams } from '../../src/warehouse/write-together.js';
 import { upsertParts, upsertRows, type TableSpec } from '../../src/warehouse/upsert.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 

@@ -33,14 +33,9 @@ describe('workers sharing a queued run (30 pages)', () => {
   beforeAll(async () => {
     reference = await createSyncHarness({ seed: 31, pages: 30, conversationsPerPage: 4, messagesPerConversation: { min: 1, max: 40 }, historyDays: 5 }, 'workers_ref');
     since = new Date(reference.sim.data.now.getTime() - 6 * DAY).toISOString();
-    // The expected tables. On a very busy machine a stream of this 30-page run can wait for one of
-    // the pool's connections longer than the pool allows (10 s: "timeout exceeded when trying to
-    // connect"); the next run resumes it from its last commit (crash-resume.test.ts proves the
-    // tables end the same), so a second run is allowed for that reason alone.
-    const first = await reference.sync({ since: new Date(since) }, { SYNC_CONCURRENCY: '4' });
-    const poolWaits = first.failures.every((f) => /timeout exceeded when trying to connect/.test(f.message));
-    expect(poolWaits, JSON.stringify(first.failures)).toBe(true);
-    const summary = first.exitCode === 0 ? first : await reference.sync({ since: new Date(since) }, { SYNC_CONCURRENCY: '4' });
+    // The expected tables. Streams that wait for a busy pool wait, they do not fail
+    // (test/integration/pool-waits.test.ts), so one run makes them even on a loaded machine.
+    const summary = await reference.sync({ since: new Date(since) }, { SYNC_CONCURRENCY: '4' });
     expect(summary.exitCode, JSON.stringify(summary.failures)).toBe(0);
   });
   afterEach(async () => {

@@ -2,13 +2,16 @@
 // a fraction of the CPU the tsx loader takes (about 0.5 s against 1.6 s), which is most of the cost
 // of the many kill-and-restart tests. The build is made from the sources under test, never from a
 // stale dist/: it is keyed by a hash of src/, migrations/ and the tsconfig files, built once per run
-// by the global setup (test/support/global-setup.ts) into node_modules/.cache, where it resolves the
-// project's dependencies as dist/ does, and rebuilt by any test process that finds the sources
+// by the global setup (test/support/global-setup.ts) into .test-cli/ (git-ignored), where it resolves
+// the project's dependencies as dist/ does, and rebuilt by any test process that finds the sources
 // changed since. Processes building at once each write a folder of their own and rename it into place.
+// The folder is the checkout's own, not under node_modules, which several checkouts may share (git
+// worktrees linking one); and a build is removed only once no run has used it for an hour, never
+// while a run started before a source change may still spawn it.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Env } from '../../src/config.js';
@@ -17,7 +20,19 @@ import type { Simulator } from '../../src/simulator/index.js';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Where every build lives, one folder per hash of the sources. */
-const CACHE = join(REPO_ROOT, 'node_modules', '.cache', 'pancake-sync-cli');
+const CACHE = join(REPO_ROOT, '.test-cli');
+/** A build unused for this long is removed by the next run's setup. */
+const UNUSED_BUILD_MS = 3_600_000;
+
+/** Marks a build as in use (its folder's time), so that no other run removes it meanwhile. */
+function markUsed(dir: string): void {
+  const now = new Date();
+  try {
+    utimesSync(dir, now, now);
+  } catch {
+    // a build being put in place at this moment: the next use marks it
+  }
+}
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -63,20 +78,25 @@ export function compiledCli(): string {
     }
     install(temporary, dir);
   }
+  markUsed(dir);
   built = cli;
   return cli;
 }
 
 /**
  * The build for the global setup, before any test file runs: asynchronous, so that it overlaps the
- * start of the test database. Removes the builds of older sources. Returns how it went, for the log.
+ * start of the test database. Removes the builds no run has used for an hour. Returns how it went, for the log.
  */
 export async function prepareCompiledCli(): Promise<string> {
   const dir = buildDir();
   for (const name of existsSync(CACHE) ? readdirSync(CACHE) : []) {
-    if (join(CACHE, name) !== dir && !name.endsWith('.tmp')) rmSync(join(CACHE, name), { recursive: true, force: true });
+    const other = join(CACHE, name);
+    if (other !== dir && !name.endsWith('.tmp') && Date.now() - statSync(other).mtimeMs > UNUSED_BUILD_MS) rmSync(other, { recursive: true, force: true });
   }
-  if (existsSync(join(dir, 'src', 'cli.js'))) return `compiled CLI up to date (${relative(REPO_ROOT, dir)})`;
+  if (existsSync(join(dir, 'src', 'cli.js'))) {
+    markUsed(dir);
+    return `compiled CLI up to date (${relative(REPO_ROOT, dir)})`;
+  }
   const t0 = performance.now();
   const temporary = `${dir}.${process.pid}.tmp`;
   const child = spawn(process.execPath, tscArgs(temporary), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -92,6 +112,7 @@ export async function prepareCompiledCli(): Promise<string> {
     throw new Error(`compiling the CLI failed (the test files that run it could not start): ${output}`);
   }
   install(temporary, dir);
+  markUsed(dir);
   return `compiled the CLI into ${relative(REPO_ROOT, dir)} in ${Math.round(performance.now() - t0)} ms`;
 }
 

@@ -101,13 +101,27 @@ export async function syncedTables(db: Kysely<Database>): Promise<Array<[string,
   return rows.map((r) => [`pancake.${r.table_name}`, r.key]);
 }
 
-/** The warehouse at `url` equals the reference, table by table and row by row; returns the rows compared. */
-export async function expectSameTables(reference: Kysely<Database>, url: string, label: string): Promise<number> {
+/** Every synced table's rows (tableRows), read once: a reference that many trials compare with. */
+export interface TablesSnapshot {
+  tables: Array<{ table: string; key: string; rows: unknown[] }>;
+}
+
+export async function snapshotTables(db: Kysely<Database>): Promise<TablesSnapshot> {
+  const tables: TablesSnapshot['tables'] = [];
+  for (const [table, key] of await syncedTables(db)) tables.push({ table, key, rows: await tableRows(db, table, key) });
+  return { tables };
+}
+
+/**
+ * The warehouse at `url` equals the reference (a database, or its snapshot when many trials compare
+ * with the same one), table by table and row by row; returns the rows compared.
+ */
+export async function expectSameTables(reference: Kysely<Database> | TablesSnapshot, url: string, label: string): Promise<number> {
+  const expectedTables = 'selectFrom' in reference ? await snapshotTables(reference) : reference;
   const db = createDb(url, 2);
   let rows = 0;
   try {
-    for (const [table, key] of await syncedTables(reference)) {
-      const expected = await tableRows(reference, table, key);
+    for (const { table, key, rows: expected } of expectedTables.tables) {
       const actual = await tableRows(db, table, key);
       expect(actual.length, `${label}: ${table} row count`).toBe(expected.length);
       expect(actual, `${label}: ${table}`).toEqual(expected);

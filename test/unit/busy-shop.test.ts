@@ -2,8 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countSenderKinds, createSimulatorData, isAdClickItem, senderKindOf, type SimulatorData } from '../../src/simulator/index.js';
+import { drawMessageId } from '../../src/simulator/shop/busy-shop.js';
 import { snippetOf } from '../../src/simulator/shop/conversation-summary.js';
+import { Random } from '../../src/simulator/shop/random.js';
 import { REPO_ROOT } from '../support/harness.js';
+import { SOAK, TIER } from '../support/tier.js';
 
 // The busy shop (DataOptions.shape 'busy', shop/busy-shop.ts): the default generator's threads
 // dressed as the real answers are, so that the CPU benchmark measures records of the real size.
@@ -101,7 +104,20 @@ describe('the busy shop', () => {
     }
   });
 
-  it('gives every message of a page its own id (regression: two threads of the benchmark shop drew the same one)', () => {
+  it('draws a new message id when two conversations\' generators meet (regression: two threads of the benchmark shop drew the same one)', () => {
+    // Two generators in the same state, as two conversations' became in the benchmark shop.
+    const first = Random.of('busy-shop', 42, 'same-state');
+    const second = Random.of('busy-shop', 42, 'same-state');
+    expect(drawMessageId(Random.of('busy-shop', 42, 'same-state'), new Set())).toBe(drawMessageId(Random.of('busy-shop', 42, 'same-state'), new Set()));
+    const used = new Set<string>();
+    const ids = Array.from({ length: 50 }, (_, i) => drawMessageId(i % 2 === 0 ? first : second, used));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(used).toEqual(new Set(ids));
+    for (const id of ids) expect(id).toMatch(/^m_[A-Za-z0-9_-]{86}$/);
+  });
+
+  // The shop where the collision was found: 3 × 3,000 conversations, about a minute to build.
+  it.runIf(SOAK)(`${TIER}: gives every message of the benchmark shop (3 × 3,000 conversations) its own id`, () => {
     const big = createSimulatorData({ now: NOW, seed: 42, historyDays: 90, pages: 3, conversationsPerPage: 3000, shape: 'busy' });
     const ids = new Set<string>();
     let count = 0;
@@ -112,5 +128,5 @@ describe('the busy shop', () => {
       }
     }
     expect(ids.size).toBe(count);
-  }, 120_000);
+  }, 300_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverageEnd, extendCoverage, planCoverage, planWindows, segmentWindows } from '../../src/sync/coverage.js';
+import { coverageEnd, extendCoverage, planCoverage, planWindows, segmentWindows } from '../../src/sync/engines/coverage.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { countMessages, countSenderKinds, createSimulatorData, formatApiTime, isAdClickItem, parseApiTime, senderKindOf } from '../../src/simulator/index.js';
 import { snippetOf } from '../../src/simulator/shop/conversation-summary.js';
+import { messageId } from '../../src/simulator/shop/messages.js';
 import { Random } from '../../src/simulator/shop/random.js';
+import type { PancakeConversation } from '../../src/pancake/types.js';
+import { perTier, TIER } from '../support/tier.js';
 import { appendMessages, createConversation, touch } from '../../src/simulator/live/conversation-changes.js';
 
 const NOW = new Date('2026-04-10T00:00:00Z');
@@ -140,8 +143,17 @@ describe('simulator data', () => {
 });
 
 describe('message ids', () => {
-  it('are unique across a large data set (regression: colliding random streams repeated ids across conversations)', () => {
-    const data = createSimulatorData({ seed: 42, pages: 2, conversationsPerPage: 5000, messagesPerConversation: { min: 5, max: 25 }, historyDays: 90, now: new Date('2026-11-25T00:00:00Z') });
+  it('differ between two conversations whose random streams are in the same state (regression: colliding random streams repeated ids across conversations)', () => {
+    const conversation = (id: string) => ({ id, type: 'INBOX', page_id: '1' }) as unknown as PancakeConversation;
+    const draw = (id: string) => messageId({ conversation: conversation(id), rng: Random.of('same-state', 42), history: [] });
+    expect(draw('1_100')).toBe(draw('1_100'));
+    expect(draw('1_100')).not.toBe(draw('1_200'));
+    expect(draw('1_100')).toMatch(/^m_[A-Za-z0-9]{24}[0-9a-f]{16}$/);
+  });
+
+  const SIZE = perTier(300, 5000);
+  it(`are unique across a data set of 2 × ${SIZE} conversations (${TIER})`, () => {
+    const data = createSimulatorData({ seed: 42, pages: 2, conversationsPerPage: SIZE, messagesPerConversation: { min: 5, max: 25 }, historyDays: 90, now: new Date('2026-11-25T00:00:00Z') });
     const ids = new Set<string>();
     let total = 0;
     for (const list of data.messages.values()) for (const m of list) {
@@ -149,5 +161,5 @@ describe('message ids', () => {
       ids.add(m.id);
     }
     expect(ids.size).toBe(total);
-  });
+  }, 300_000);
 });

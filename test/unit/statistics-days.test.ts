@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RANGE_SECONDS } from '../../src/pancake/window.js';
-import { addDays, dayStart, dayWindow, localDay, localHour, planDayRange, planDayWindows } from '../../src/sync/streams/statistics/days.js';
+import { MAX_RANGE_SECONDS } from '../../src/pancake/defaults.js';
+import { addDays, dayStart, dayWindow, localDay, localHour, planDayRange, planDayWindows } from '../../src/sync/engines/days.js';
 
 const BERLIN = 'Europe/Berlin';
 const HCM = 'Asia/Ho_Chi_Minh';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mapAds } from '../../src/sync/streams/statistics/ads.js';
 import { mapCampaigns } from '../../src/sync/streams/statistics/campaigns.js';
 import { mapCustomerFeedbacks } from '../../src/sync/streams/statistics/customer-feedbacks.js';
-import { dayWindow } from '../../src/sync/streams/statistics/days.js';
+import { dayWindow } from '../../src/sync/engines/days.js';
 import { mapEngagement } from '../../src/sync/streams/statistics/engagement.js';
 import { mapNewCustomers, parseDayKey } from '../../src/sync/streams/statistics/new-customers.js';
 import { mapPageStatistics } from '../../src/sync/streams/statistics/pages.js';

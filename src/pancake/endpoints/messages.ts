@@ -1,8 +1,7 @@
 import { PancakeArgumentError, PancakeError, StuckWalkError } from '../errors.js';
 import { checkId, type EndpointContext } from '../endpoint-context.js';
+import { walkMessages } from '../message-walk.js';
 import type { ListMessagesResponse, PancakeMessage } from '../types.js';
-
-export const MESSAGES_PER_BATCH = 30;
 
 export interface MessageParams {
   customerId?: string | null;
@@ -39,21 +38,11 @@ export function messageEndpoints(ctx: EndpointContext): MessageEndpoints {
   return {
     listMessages,
     async *iterateMessages(pageId, conversationId, options = {}) {
-      // A message arriving mid-walk shifts later batches by one: the overlap is read twice, never
-      // skipped. A full batch of nothing but messages already yielded means the API ignores
-      // current_count: the walk ends with an error instead of asking forever.
-      let position = options.startCount ?? 0;
-      const seen = new Set<string>();
-      for (;;) {
-        const batch = (await listMessages(pageId, conversationId, { customerId: options.customerId ?? null, currentCount: position })).messages;
-        const ids = batch.map((m) => String(m.id));
-        if (position > (options.startCount ?? 0) && batch.length >= MESSAGES_PER_BATCH && ids.every((id) => seen.has(id))) {
-          throw new StuckWalkError(`current_count=${position} of conversation ${conversationId} answered messages this walk had all read already`);
-        }
-        for (const id of ids) seen.add(id);
-        if (batch.length > 0) yield batch;
-        position += batch.length;
-        if (batch.length < MESSAGES_PER_BATCH) return;
+      const fetch = (currentCount: number) => listMessages(pageId, conversationId, { customerId: options.customerId ?? null, currentCount });
+      for await (const step of walkMessages(fetch, options.startCount ?? 0)) {
+        // A library caller has no warning channel: ending the walk quietly would lose messages.
+        if ('stuck' in step) throw new StuckWalkError(`${step.stuck} (conversation ${conversationId})`);
+        if (step.messages.length > 0) yield step.messages;
       }
     },
   };

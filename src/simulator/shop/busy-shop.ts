@@ -82,12 +82,7 @@ function dressConversation(conversation: PancakeConversation, messages: PancakeM
       text = typedText(rng, phonesIn(text), kind === 'employee');
       if (kind === 'customer' && rng.chance(0.25)) text = text.normalize('NFD');
     }
-    let id = item.id;
-    if (id.startsWith('m_')) {
-      do id = `m_${idChars(rng, 86)}`;
-      while (used.has(id));
-      used.add(id);
-    }
+    const id = item.id.startsWith('m_') ? drawMessageId(rng, used) : item.id;
     ids.set(item.id, id);
     texts.set(item.id, text);
     messages[i] = realItem(item, id, text, kind === 'customer', rng);
@@ -168,6 +163,18 @@ function realItem(item: PancakeMessage, id: string, text: string, fromCustomer: 
   for (const key of ITEM_KEYS) ordered[key] = values[key];
   for (const key of Object.keys(values)) if (!(key in ordered)) ordered[key] = values[key];
   return ordered as PancakeMessage;
+}
+
+/**
+ * A real-looking message id that is not in `used` yet (and is added to it): drawn again while taken,
+ * since two conversations' generators can reach the same state and draw the same ids.
+ */
+export function drawMessageId(rng: Random, used: Set<string>): string {
+  let id: string;
+  do id = `m_${idChars(rng, 86)}`;
+  while (used.has(id));
+  used.add(id);
+  return id;
 }
 
 function idChars(rng: Random, length: number): string {

@@ -23,7 +23,8 @@ export interface Thread {
   history: readonly PancakeMessage[];
 }
 
-function messageId(thread: Thread): string {
+/** The id of a thread's next item (exported for its regression test). */
+export function messageId(thread: Pick<Thread, 'conversation' | 'rng' | 'history'>): string {
   const { conversation, rng } = thread;
   // A comment thread's items are comments: `<post>_<comment>`, the first one being the thread itself.
   if (conversation.type === 'COMMENT') return thread.history.length === 0 ? conversation.id : `${conversation.id.split('_')[0]}_${rng.digits(15)}`;

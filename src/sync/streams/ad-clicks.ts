@@ -1,7 +1,7 @@
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { ListMessagesResponse, PancakeConversation } from '../../pancake/types.js';
 import { dedupeByKey } from '../../warehouse/upsert.js';
-import { str } from '../map.js';
+import { str } from '../coercions.js';
 import { phoneOf } from './customers.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
 import { adClicks, conversationDetails } from '../../warehouse/tables/inbox.js';

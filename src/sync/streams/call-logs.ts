@@ -4,12 +4,12 @@ import type { PancakeCallLog } from '../../pancake/types.js';
 import { PancakeError } from '../../pancake/errors.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import { upsertParts } from '../../warehouse/upsert.js';
-import { int, str } from '../map.js';
+import { int, str } from '../coercions.js';
 import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { StreamUnavailableError } from '../errors.js';
 import type { Stream, StreamContext } from '../stream.js';
-import { runWindowed, windowedPlan, type WindowedSource } from '../windowed.js';
+import { runWindowed, windowedPlan, type WindowedSource } from '../engines/windowed.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
 import { callLogs } from '../../warehouse/tables/shop.js';
 

@@ -1,9 +1,9 @@
 import type { ApiTag, PancakeConversation } from '../../pancake/types.js';
 import { bridgeDeletePart } from '../../warehouse/bridges.js';
-import type { WritePart } from '../../warehouse/statement.js';
+import type { WritePart } from '../../warehouse/write-together.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { dedupeByKey, upsertParts } from '../../warehouse/upsert.js';
-import { str } from '../map.js';
+import { str } from '../coercions.js';
 import { assigneesFromHistory, historyParts, mapAssignmentEvents, pageOf } from './conversation-histories.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
 import { conversationTags, conversationAssignees } from '../../warehouse/tables/inbox.js';

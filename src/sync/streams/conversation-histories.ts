@@ -2,10 +2,10 @@ import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PancakeConversation } from '../../pancake/types.js';
 import type { AssignmentAction } from '../../warehouse/schema.js';
 import { childRowsNotInPart } from '../../warehouse/bridges.js';
-import type { WritePart } from '../../warehouse/statement.js';
+import type { WritePart } from '../../warehouse/write-together.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { dedupeByKey, upsertParts } from '../../warehouse/upsert.js';
-import { str } from '../map.js';
+import { str } from '../coercions.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
 import { conversationTagEvents, conversationAssignmentEvents } from '../../warehouse/tables/inbox.js';
 

@@ -1,9 +1,9 @@
 import { CONVERSATIONS_PER_PAGE, MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { walkKeyset } from '../../pancake/keyset-walk.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
-import { int } from '../map.js';
+import { int } from '../coercions.js';
 import type { StreamContext, StreamPlan } from '../stream.js';
-import { planWindowedRun, withSweepPlan } from '../windowed.js';
+import { planWindowedRun, withSweepPlan } from '../engines/windowed.js';
 
 // The --dry-run estimate of a conversations walk, and of the message walks it leads to. Before a
 // walk, nothing says how many conversations a window holds, nor how many messages each has: with a

@@ -3,9 +3,9 @@ import type { PancakePageCustomer } from '../../pancake/types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
 import { childRowsNotInPart } from '../../warehouse/bridges.js';
 import { upsertParts } from '../../warehouse/upsert.js';
-import { bool, str } from '../map.js';
+import { bool, str } from '../coercions.js';
 import { walkSplitting, type SplitPosition } from '../../pancake/split-walk.js';
-import { windowedStream } from '../windowed.js';
+import { windowedStream } from '../engines/windowed.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
 import { customers, customerPhoneNumbers } from '../../warehouse/tables/shop.js';
 

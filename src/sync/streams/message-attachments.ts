@@ -1,5 +1,5 @@
 import type { PancakeMessage } from '../../pancake/types.js';
-import { int, str } from '../map.js';
+import { int, str } from '../coercions.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
 import { messageAttachments } from '../../warehouse/tables/inbox.js';
 

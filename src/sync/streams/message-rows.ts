@@ -1,7 +1,7 @@
 import { parseApiTimestamp } from '../../pancake/time.js';
 import type { PancakeMessage } from '../../pancake/types.js';
 import type { SenderKind } from '../../warehouse/schema.js';
-import { bool, str } from '../map.js';
+import { bool, str } from '../coercions.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
 import { messages } from '../../warehouse/tables/inbox.js';
 

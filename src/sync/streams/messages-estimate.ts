@@ -1,7 +1,7 @@
 import { MESSAGES_PER_BATCH } from '../../pancake/client.js';
 import { countConversationsUpdatedBetween, countStaleConversations } from '../../warehouse/message-state.js';
 import { readStreamState } from '../../warehouse/state.js';
-import { planCoverage } from '../coverage.js';
+import { planCoverage } from '../engines/coverage.js';
 import type { StreamContext } from '../stream.js';
 
 // What the messages stream still has to do, for progress and the run's ETA. Conversations already

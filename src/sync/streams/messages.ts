@@ -1,9 +1,10 @@
 import { MESSAGES_PER_BATCH } from '../../pancake/client.js';
+import { walkMessages } from '../../pancake/message-walk.js';
 import { PancakeError } from '../../pancake/errors.js';
 import type { ListMessagesResponse } from '../../pancake/types.js';
 import { anyMessageStored, anyStaleSince, databaseNow, countStaleConversations, historyIncompletePart, messageStatePart, staleConversations, writeMessageState, type StaleConversation } from '../../warehouse/message-state.js';
 import { childRowsNotInPart } from '../../warehouse/bridges.js';
-import { writeTogether, type WritePart } from '../../warehouse/statement.js';
+import { writeTogether, type WritePart } from '../../warehouse/write-together.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { upsertParts } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext } from '../stream.js';
@@ -99,63 +100,58 @@ export const messagesStream: Stream = {
 async function syncConversation(ctx: StreamContext, conversation: StaleConversation, skipped: SkippedRecords): Promise<'done' | 'stuck'> {
   const { client, db, page } = ctx;
   const stopAtStored = conversation.history_complete === true;
-  let position = 0;
   let markedIncomplete = false;
-  // Every id this walk read: a full batch of nothing but those means Pancake ignores current_count.
-  const seen = new Set<string>();
-
-  for (;;) {
-    let answer: ListMessagesResponse;
-    try {
-      ctx.counts.requests = (ctx.counts.requests ?? 0) + 1;
-      answer = await client.listMessages(page.id, conversation.id, { customerId: conversation.customer_id, currentCount: position });
-    } catch (error) {
-      if (error instanceof PancakeError && error.kind === 'not_found') {
-        ctx.log.warn({ conversationId: conversation.id }, 'conversation no longer exists in Pancake; its stored messages are kept');
-        await writeMessageState(db, page.id, conversation.id, conversation.updated_at, false);
-        return 'done';
+  const fetch = (currentCount: number): Promise<ListMessagesResponse> => {
+    ctx.counts.requests = (ctx.counts.requests ?? 0) + 1;
+    return client.listMessages(page.id, conversation.id, { customerId: conversation.customer_id, currentCount });
+  };
+  try {
+    // The walk (src/pancake/message-walk.ts) asks for the next batch only once this one is committed.
+    for await (const step of walkMessages(fetch)) {
+      if ('stuck' in step) {
+        // Checked by the walk before the stored-message check below: those ids were stored by this
+        // very walk, and stopping on them would call a history with a gap complete. Nothing new to
+        // store; the conversation keeps its old version, so the next run walks it again.
+        reportRepeatedBatch(ctx, conversation.id, step.currentCount);
+        return 'stuck';
       }
-      if (error instanceof PancakeError && error.kind === 'invalid_argument') {
-        // An id no request path can carry (`..`, a slash): its messages cannot be asked for. The
-        // other conversations go on; this one is looked at again when it changes.
-        ctx.log.warn({ conversationId: conversation.id }, `messages of conversation ${JSON.stringify(conversation.id.slice(0, 60))} of page ${page.id} cannot be requested (${error.message}); skipped`);
-        await writeMessageState(db, page.id, conversation.id, conversation.updated_at, false);
-        return 'done';
+      const { answer, messages: batch, ids, first } = step;
+      ctx.counts.records += batch.length;
+      // Paging counts every item the API sent; only items with an id can be rows.
+      const storable = skipped.keep(batch, (m) => m?.id);
+
+      const reachedStored = stopAtStored && (await anyMessageStored(db, page.id, ids));
+      const final = reachedStored || step.last;
+
+      // The batch's rows and what it tells of the walk, in one statement (write-together.ts).
+      const warn = ctx.onStorageWarning ?? null;
+      const parts = messageParts(page.id, conversation.id, storable, warn);
+      // Every batch repeats the rest of the answer; the first one (the newest) is kept.
+      if (first) parts.push(...upsertParts(conversationDetails, [mapConversationDetails(answer, page.id, conversation.id)], warn), ...upsertParts(adClicks, adClicksOfAnswer(answer, page.id, conversation.id), warn));
+      if (final) parts.push(messageStatePart(page.id, conversation.id, conversation.updated_at, true));
+      else if (stopAtStored && !markedIncomplete) {
+        parts.push(historyIncompletePart(page.id, conversation.id));
+        markedIncomplete = true;
       }
-      throw error;
+      const written = await writeTogether(db, parts);
+      ctx.counts.rowsWritten += written; // added after the await: concurrent walks share the counter
+      if (final) break;
     }
-    const batch = answer.messages;
-    const first = position === 0;
-    ctx.counts.records += batch.length;
-    // Paging counts every item the API sent; only items with an id can be rows.
-    const storable = skipped.keep(batch, (m) => m?.id);
-    const ids = storable.map((m) => String(m.id));
-    if (!first && batch.length >= MESSAGES_PER_BATCH && ids.every((id) => seen.has(id))) {
-      // Before the stored-message check: those ids were stored by this very walk, and stopping
-      // on them would call a history with a gap complete. Nothing new to store; the conversation
-      // keeps its old version, so the next run walks it again.
-      reportRepeatedBatch(ctx, conversation.id, position);
-      return 'stuck';
+  } catch (error) {
+    // Only the client throws PancakeError here (the warehouse's errors are pg's).
+    if (error instanceof PancakeError && error.kind === 'not_found') {
+      ctx.log.warn({ conversationId: conversation.id }, 'conversation no longer exists in Pancake; its stored messages are kept');
+      await writeMessageState(db, page.id, conversation.id, conversation.updated_at, false);
+      return 'done';
     }
-    for (const id of ids) seen.add(id);
-    position += batch.length;
-
-    const reachedStored = stopAtStored && (await anyMessageStored(db, page.id, ids));
-    const final = reachedStored || batch.length < MESSAGES_PER_BATCH;
-
-    // The batch's rows and what it tells of the walk, in one statement (statement.ts).
-    const warn = ctx.onStorageWarning ?? null;
-    const parts = messageParts(page.id, conversation.id, storable, warn);
-    // Every batch repeats the rest of the answer; the first one (the newest) is kept.
-    if (first) parts.push(...upsertParts(conversationDetails, [mapConversationDetails(answer, page.id, conversation.id)], warn), ...upsertParts(adClicks, adClicksOfAnswer(answer, page.id, conversation.id), warn));
-    if (final) parts.push(messageStatePart(page.id, conversation.id, conversation.updated_at, true));
-    else if (stopAtStored && !markedIncomplete) {
-      parts.push(historyIncompletePart(page.id, conversation.id));
-      markedIncomplete = true;
+    if (error instanceof PancakeError && error.kind === 'invalid_argument') {
+      // An id no request path can carry (`..`, a slash): its messages cannot be asked for. The
+      // other conversations go on; this one is looked at again when it changes.
+      ctx.log.warn({ conversationId: conversation.id }, `messages of conversation ${JSON.stringify(conversation.id.slice(0, 60))} of page ${page.id} cannot be requested (${error.message}); skipped`);
+      await writeMessageState(db, page.id, conversation.id, conversation.updated_at, false);
+      return 'done';
     }
-    const written = await writeTogether(db, parts);
-    ctx.counts.rowsWritten += written; // added after the await: concurrent walks share the counter
-    if (final) break;
+    throw error;
   }
   ctx.counts.unitsDone += 1;
   return 'done';

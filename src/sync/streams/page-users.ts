@@ -1,8 +1,8 @@
 import type { ListUsersResponse, PancakeUser } from '../../pancake/types.js';
 import { dedupeByKey } from '../../warehouse/upsert.js';
-import { bool, str, usableId } from '../map.js';
+import { bool, str, usableId } from '../coercions.js';
 import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
-import { snapshotStream } from '../snapshot.js';
+import { snapshotStream } from '../engines/snapshot.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
 import { pageUsers } from '../../warehouse/tables/shop.js';
 

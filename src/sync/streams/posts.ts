@@ -1,9 +1,9 @@
 import { POSTS_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakePost } from '../../pancake/types.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
-import { int, str } from '../map.js';
+import { int, str } from '../coercions.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
-import { windowedStream } from '../windowed.js';
+import { windowedStream } from '../engines/windowed.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
 import { posts } from '../../warehouse/tables/shop.js';
 

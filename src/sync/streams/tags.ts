@@ -1,7 +1,7 @@
 import type { ApiTag } from '../../pancake/types.js';
-import { bool, str } from '../map.js';
+import { bool, str } from '../coercions.js';
 import { skippedRecords } from '../skipped-records.js';
-import { snapshotStream } from '../snapshot.js';
+import { snapshotStream } from '../engines/snapshot.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
 import { tags as tagsTable } from '../../warehouse/tables/shop.js';
 

@@ -1,6 +1,6 @@
 import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../sleep.js';
 import pg from 'pg';
 import { errorMessage, type Fail, type Log } from './errors.js';
 import { isAlive, looksLikePostgres } from './processes.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../sleep.js';
 import { errorMessage, type Fail } from './errors.js';
 import { isAlive } from './processes.js';
 

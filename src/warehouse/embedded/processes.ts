@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../sleep.js';
 
 // Process control of the embedded server: spawning initdb and postgres (every spawn has an 'error'
 // listener, so a binary that cannot be executed is an error message, never an unhandled event),

@@ -21,7 +21,7 @@ export type ConversationMessageStateTable = TableRow<typeof conversationMessageS
 export const syncState = table('pancake.sync_state', {
   page_id: text, stream: text, covered_from: timestamptz.nullable, watermark: timestamptz.nullable,
   cursor: jsonbOrNull, updated_at: generatedTime,
-  /** When the last sweep of the stream ended (src/sync/sweep.ts). */
+  /** When the last sweep of the stream ended (src/sync/engines/sweep.ts). */
   swept_at: timestamptz.nullable,
   /** Where an unfinished sweep stands; null when none is under way. */
   sweep_cursor: jsonbOrNull,

@@ -1,7 +1,7 @@
 import type { AdsStatisticsRecord } from '../../../pancake/types.js';
-import { str } from '../../map.js';
-import { dailyStream } from './daily.js';
-import type { DayWindow } from './days.js';
+import { str } from '../../coercions.js';
+import { dailyStream } from '../../engines/daily.js';
+import type { DayWindow } from '../../engines/days.js';
 import { describedBy, uniqueKeys } from './entry-keys.js';
 import type { RowOf } from '../../../warehouse/tables/declare.js';
 import { statsAds } from '../../../warehouse/tables/statistics.js';

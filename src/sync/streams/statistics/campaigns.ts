@@ -1,8 +1,8 @@
 import type { CampaignStatisticsRecord } from '../../../pancake/types.js';
-import { str } from '../../map.js';
+import { str } from '../../coercions.js';
 import { decimal, wholeNumber } from './ads.js';
-import { dailyStream } from './daily.js';
-import type { DayWindow } from './days.js';
+import { dailyStream } from '../../engines/daily.js';
+import type { DayWindow } from '../../engines/days.js';
 import { describedBy, uniqueKeys } from './entry-keys.js';
 import type { RowOf } from '../../../warehouse/tables/declare.js';
 import { statsCampaigns } from '../../../warehouse/tables/statistics.js';

@@ -1,5 +1,5 @@
 import { PancakeError } from '../../../pancake/errors.js';
-import { type Day, type DayWindow, dayStart, localHour } from './days.js';
+import { type Day, type DayWindow, dayStart, localHour } from '../../engines/days.js';
 
 // Columnar answers label their categories "26/8" (day/month in the page's zone). A label alone has
 // no year and repeats on the night the clocks go back, so each category's period comes from the

@@ -1,7 +1,7 @@
 import type { CustomerFeedbackResponse } from '../../../pancake/types.js';
-import { int, num } from '../../map.js';
-import { dailyStream } from './daily.js';
-import type { DayWindow } from './days.js';
+import { int, num } from '../../coercions.js';
+import { dailyStream } from '../../engines/daily.js';
+import type { DayWindow } from '../../engines/days.js';
 import type { RowOf } from '../../../warehouse/tables/declare.js';
 import { statsCustomerFeedbacks } from '../../../warehouse/tables/statistics.js';
 

@@ -1,9 +1,9 @@
 import type { EngagementStatisticsResponse } from '../../../pancake/types.js';
 import type { Granularity } from '../../../warehouse/schema.js';
-import { int } from '../../map.js';
+import { int } from '../../coercions.js';
 import { type Period, dayPeriods, hourPeriods } from './columnar.js';
-import { dailyStream } from './daily.js';
-import type { DayWindow } from './days.js';
+import { dailyStream } from '../../engines/daily.js';
+import type { DayWindow } from '../../engines/days.js';
 import type { RowOf } from '../../../warehouse/tables/declare.js';
 import { statsEngagement } from '../../../warehouse/tables/statistics.js';
 

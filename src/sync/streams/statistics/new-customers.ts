@@ -1,9 +1,9 @@
 import type { NewCustomerStatisticsRecord } from '../../../pancake/types.js';
 import { parseApiTimestamp } from '../../../pancake/time.js';
 import type { Granularity } from '../../../warehouse/schema.js';
-import { int } from '../../map.js';
-import { dailyStream } from './daily.js';
-import { type Day, type DayWindow, dayStart, localHour } from './days.js';
+import { int } from '../../coercions.js';
+import { dailyStream } from '../../engines/daily.js';
+import { type Day, type DayWindow, dayStart, localHour } from '../../engines/days.js';
 import type { RowOf } from '../../../warehouse/tables/declare.js';
 import { statsNewCustomers } from '../../../warehouse/tables/statistics.js';
 

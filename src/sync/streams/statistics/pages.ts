@@ -1,8 +1,8 @@
 import { parseApiTimestamp } from '../../../pancake/time.js';
 import type { PageStatisticsRecord } from '../../../pancake/types.js';
-import { int } from '../../map.js';
-import { dailyStream } from './daily.js';
-import { type DayWindow, localHour } from './days.js';
+import { int } from '../../coercions.js';
+import { dailyStream } from '../../engines/daily.js';
+import { type DayWindow, localHour } from '../../engines/days.js';
 import type { RowOf } from '../../../warehouse/tables/declare.js';
 import { statsPages } from '../../../warehouse/tables/statistics.js';
 

@@ -1,8 +1,8 @@
 import type { TagStatisticsResponse } from '../../../pancake/types.js';
-import { int, str } from '../../map.js';
+import { int, str } from '../../coercions.js';
 import { dayPeriods } from './columnar.js';
-import { dailyStream } from './daily.js';
-import type { DayWindow } from './days.js';
+import { dailyStream } from '../../engines/daily.js';
+import type { DayWindow } from '../../engines/days.js';
 import type { RowOf } from '../../../warehouse/tables/declare.js';
 import { statsTags } from '../../../warehouse/tables/statistics.js';
 

@@ -4,7 +4,7 @@ import { activatedPageOffsets } from '../../../warehouse/pages.js';
 import { failureLogFields } from '../../errors.js';
 import { pageZone } from '../../pages.js';
 import type { StreamContext, SyncSettings } from '../../stream.js';
-import type { DayWindow } from './days.js';
+import type { DayWindow } from '../../engines/days.js';
 
 // Employee statistics can be read for every page of a user token in one request (the multi-page
 // endpoint). The runner syncs each page on its own (its lock, its cursor), so the first page to ask

@@ -1,8 +1,8 @@
 import { parseApiTimestamp } from '../../../pancake/time.js';
 import type { UserStatisticsData } from '../../../pancake/types.js';
-import { int, num, str } from '../../map.js';
-import { dailyStream } from './daily.js';
-import { type DayWindow, localHour } from './days.js';
+import { int, num, str } from '../../coercions.js';
+import { dailyStream } from '../../engines/daily.js';
+import { type DayWindow, localHour } from '../../engines/days.js';
 import { fetchUserStatistics } from './users-batch.js';
 import type { RowOf } from '../../../warehouse/tables/declare.js';
 import { statsUsers } from '../../../warehouse/tables/statistics.js';

@@ -15,12 +15,8 @@
 // asks about) first, and a killed backfill resumes below what it already has. Why the newer part
 // goes oldest first: it has to join the stored coverage without a hole, and it is usually one window.
 
-import { MAX_RANGE_SECONDS } from '../pancake/window.js';
-
-export interface TimeWindow {
-  since: Date;
-  until: Date;
-}
+import { MAX_RANGE_SECONDS } from '../../pancake/defaults.js';
+import type { TimeWindow } from '../../pancake/window.js';
 
 /** What a windowed stream has covered so far: [coveredFrom, watermark); nulls when nothing yet. */
 export interface Coverage {

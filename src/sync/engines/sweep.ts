@@ -19,10 +19,11 @@
 // stores or changes is stale until its messages are walked, which the messages stream, following
 // the conversations walk, does in the same run.
 
-import { readSweepState, markDeletedPart, sweepStatePart, unlistedRecords, type SweepState } from '../warehouse/sweep.js';
-import { writeTogether, type WritePart } from '../warehouse/statement.js';
-import { LARGEST_WINDOW_DAYS, segmentWindows, type TimeWindow } from './coverage.js';
-import type { StreamContext, SyncSettings } from './stream.js';
+import { readSweepState, markDeletedPart, sweepStatePart, unlistedRecords, type SweepState } from '../../warehouse/sweep.js';
+import { writeTogether, type WritePart } from '../../warehouse/write-together.js';
+import type { TimeWindow } from '../../pancake/window.js';
+import { LARGEST_WINDOW_DAYS, segmentWindows } from './coverage.js';
+import type { StreamContext, SyncSettings } from '../stream.js';
 import { reportStuckWalk, type SweepTarget, type WindowedSource } from './windowed-source.js';
 
 const DAY_MS = 86_400_000;

@@ -1,8 +1,7 @@
-import type { WalkBatch } from '../pancake/window.js';
-import type { WritePart } from '../warehouse/statement.js';
-import type { SweptTable } from '../warehouse/sweep.js';
-import type { TimeWindow } from './coverage.js';
-import type { StreamContext } from './stream.js';
+import type { TimeWindow, WalkBatch } from '../../pancake/window.js';
+import type { WritePart } from '../../warehouse/write-together.js';
+import type { SweptTable } from '../../warehouse/sweep.js';
+import type { StreamContext } from '../stream.js';
 
 // What the windowed engine (windowed.ts) and its sweeps (sweep.ts) know of a stream: how it reads
 // a window, how a batch is written, and what a sweep may mark deleted.
@@ -11,7 +10,7 @@ import type { StreamContext } from './stream.js';
 export interface WindowedSource<Rec, Position> {
   stream: string;
   read(ctx: StreamContext, window: TimeWindow, from: Position | null): AsyncIterable<WalkBatch<Rec, Position>>;
-  /** The writes of a batch, made in the checkpoint's statement (statement.ts). */
+  /** The writes of a batch, made in the checkpoint's statement (write-together.ts). */
   write(ctx: StreamContext, records: Rec[]): WritePart[];
   /** Present on the list streams a sweep re-lists (sweep.ts). */
   sweep?: SweepTarget<Rec>;

@@ -1,9 +1,10 @@
-import { readStreamState, streamStatePart } from '../warehouse/state.js';
-import { writeTogether, type WritePart } from '../warehouse/statement.js';
-import { upsertParts, type TableSpec } from '../warehouse/upsert.js';
-import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment, type TimeWindow } from './coverage.js';
-import { skippedRecords } from './skipped-records.js';
-import type { Stream, StreamContext, StreamPlan } from './stream.js';
+import { readStreamState, streamStatePart } from '../../warehouse/state.js';
+import { writeTogether, type WritePart } from '../../warehouse/write-together.js';
+import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
+import type { TimeWindow } from '../../pancake/window.js';
+import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment } from './coverage.js';
+import { skippedRecords } from '../skipped-records.js';
+import type { Stream, StreamContext, StreamPlan } from '../stream.js';
 import { plannedSweep, sweepIfDue } from './sweep.js';
 import { reportStuckWalk, type SweepTarget, type WindowedSource } from './windowed-source.js';
 
@@ -170,7 +171,7 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
    * `id` or `call_id`): a record without a usable one is skipped (skipped-records.ts).
    */
   idOf?(record: Rec): unknown;
-  /** Rows of other tables that change with each batch: writes made in the same statement (statement.ts). */
+  /** Rows of other tables that change with each batch: writes made in the same statement (write-together.ts). */
   alsoWrite?(ctx: StreamContext, records: Rec[], rows: Row[]): WritePart[];
   /** For --dry-run: what one window costs, in words. */
   costPerWindow: string;

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { SealedToken } from '../warehouse/page-tokens.js';
+import type { SealedToken } from '../../warehouse/page-tokens/sealed-tokens.js';
 
 // A stored page token is sealed with AES-256-GCM under a key derived (HKDF-SHA256, fresh salt per
 // row) from the user token. Whoever holds the user token could generate a page token anyway, so

@@ -1,8 +1,8 @@
-import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
-import { openPageToken } from '../sync/page-token-crypto.js';
-import { openWarehouse, type Warehouse } from '../warehouse/db.js';
-import { peekSealedToken } from '../warehouse/page-tokens.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import { openPageToken } from './sealing.js';
+import { openWarehouse, type Warehouse } from '../../warehouse/db.js';
+import { peekSealedToken } from '../../warehouse/page-tokens/sealed-tokens.js';
 
 // doctor reads the page tokens sync stored, so that checking a shop does not generate (and so
 // revoke) the token the nightly sync uses. It reads them only from DATABASE_URL, read-only: it

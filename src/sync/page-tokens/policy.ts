@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
-import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
-import type { PancakeClient } from '../pancake/client.js';
-import { registerSecret } from '../redact.js';
-import { TOKEN_REFUSAL_CODES } from '../pancake/error-codes.js';
-import { isPageTokenRefusal, PancakeError } from '../pancake/errors.js';
-import type { Database } from '../warehouse/schema.js';
-import { loadSealedToken, saveSealedToken, type SealedToken } from '../warehouse/page-tokens.js';
-import { MissingPageTokenError, NoTokenRenewalError, StreamUnavailableError } from './errors.js';
-import { describeUnsealFailure, openPageToken, sealPageToken, unsealPageToken } from './page-token-crypto.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import type { PancakeClient } from '../../pancake/client.js';
+import { registerSecret } from '../../redact.js';
+import { TOKEN_REFUSAL_CODES } from '../../pancake/error-codes.js';
+import { isPageTokenRefusal, PancakeError } from '../../pancake/errors.js';
+import type { Database } from '../../warehouse/schema.js';
+import { loadSealedToken, saveSealedToken, type SealedToken } from '../../warehouse/page-tokens/sealed-tokens.js';
+import { MissingPageTokenError, NoTokenRenewalError, StreamUnavailableError } from '../errors.js';
+import { describeUnsealFailure, openPageToken, sealPageToken, unsealPageToken } from './sealing.js';
 
 // The page-token policy. Generating a page token may revoke the previous one, which the shop's
 // other integrations (or another pancake-sync process) may be using, so a page's token is

@@ -1,12 +1,12 @@
-import type { TableSpec } from '../warehouse/upsert.js';
-import { storeSnapshot, type SnapshotRow } from '../warehouse/snapshot.js';
-import { writeStreamState } from '../warehouse/state.js';
-import type { Stream, StreamContext } from './stream.js';
+import type { TableSpec } from '../../warehouse/upsert.js';
+import { storeSnapshot, type SnapshotRow } from '../../warehouse/snapshot.js';
+import { writeStreamState } from '../../warehouse/state.js';
+import type { Stream, StreamContext } from '../stream.js';
 
 // A stream whose list the API returns whole (tags, users): one request, stored as a snapshot
 // (src/warehouse/snapshot.ts: rows missing from it are marked deleted_at, not deleted).
 
-export type { SnapshotRow, SnapshotScope } from '../warehouse/snapshot.js';
+export type { SnapshotRow, SnapshotScope } from '../../warehouse/snapshot.js';
 
 export interface SnapshotStreamDefinition<Row extends SnapshotRow> {
   name: string;

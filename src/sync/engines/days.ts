@@ -3,10 +3,11 @@
 // by 86 400: every boundary comes from luxon in the zone.
 
 import { DateTime } from 'luxon';
-import { MAX_RANGE_SECONDS, inclusiveSeconds } from '../../../pancake/window.js';
-import type { StreamState } from '../../../warehouse/state.js';
-import { coverageEnd } from '../../coverage.js';
-import type { SyncSettings } from '../../stream.js';
+import { MAX_RANGE_SECONDS } from '../../pancake/defaults.js';
+import { inclusiveSeconds } from '../../pancake/window.js';
+import type { StreamState } from '../../warehouse/state.js';
+import { coverageEnd } from './coverage.js';
+import type { SyncSettings } from '../stream.js';
 
 /** A local calendar day, YYYY-MM-DD (sorts as a string). */
 export type Day = string;

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Logger } from '../logger.js';
-import { isPrivilegeError } from './privileges.js';
+import type { Logger } from '../../logger.js';
+import { isPrivilegeError } from '../privileges.js';
 
 // The table of sealed page tokens (pancake_private.page_tokens) holds nothing that cannot be made
 // again: a page token can always be generated anew. So a table that is missing (dropped by hand,

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { Logger } from '../logger.js';
-import { isUndefinedTable, repairPageTokenStore } from './page-token-store.js';
-import type { Database } from './schema.js';
+import type { Logger } from '../../logger.js';
+import { isUndefinedTable, repairPageTokenStore } from './store-repair.js';
+import type { Database } from '../schema.js';
 
 // Storage of the encrypted page tokens (migrations 0006_page_tokens, 0012). The warehouse sees
-// only ciphertext: sealing and opening happen in src/sync/page-token-crypto.ts.
+// only ciphertext: sealing and opening happen in src/sync/page-tokens/sealing.ts.
 
 export interface SealedToken {
   salt: Buffer;

@@ -1,8 +1,8 @@
-import { readStreamState, streamStatePart, type StreamState } from '../../../warehouse/state.js';
-import { writeTogether } from '../../../warehouse/statement.js';
-import { rowsNotInPart, rowsOutsidePart } from '../../../warehouse/stats-replace.js';
-import { upsertParts, type TableSpec } from '../../../warehouse/upsert.js';
-import type { Stream, StreamContext, StreamPlan } from '../../stream.js';
+import { readStreamState, streamStatePart, type StreamState } from '../../warehouse/state.js';
+import { writeTogether } from '../../warehouse/write-together.js';
+import { rowsNotInPart, rowsOutsidePart } from '../../warehouse/stats-replace.js';
+import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
+import type { Stream, StreamContext, StreamPlan } from '../stream.js';
 import { type DayCursor, type DayPlan, type DaySegment, type DayWindow, dayStart, addDays, planDayRange, planDayWindows } from './days.js';
 
 // The engine of every statistics stream: a day-range cursor re-read with a lookback. A stream

@@ -1,7 +1,10 @@
+// What every command starts from: the configuration and logger, the warehouse migrated to this
+// version, the client built from the settings, and the exit code a command returns to cli.ts.
+
 import { parseConfig, readEnvironment, type Config } from '../config.js';
 import type { ExitCode } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createPancakeClient, type ApiAnswer, type PancakeClient } from '../pancake/client.js';
+import { createPancakeClient, type PancakeClient, type PancakeClientOptions } from '../pancake/client.js';
 import { migrateToLatest } from '../warehouse/migrate.js';
 import { openWarehouse, type Warehouse } from '../warehouse/db.js';
 
@@ -36,32 +39,21 @@ export async function openMigratedWarehouse(config: Config, log: Logger): Promis
   return warehouse;
 }
 
-export function clientFromConfig(config: Config, log: Logger, overrides: { rateLimit?: number; headers?: Record<string, string>; stopSignal?: AbortSignal; onAnswer?: (answer: ApiAnswer) => void } = {}): PancakeClient {
+export function clientFromConfig(config: Config, log: Logger, overrides: Pick<PancakeClientOptions, 'rateLimit' | 'headers' | 'stopSignal' | 'onAnswer'> = {}): PancakeClient {
   return createPancakeClient({
     baseUrl: config.baseUrl,
     ...(config.accessToken !== null && { accessToken: config.accessToken }),
     pageTokens: config.pageTokens,
-    rateLimit: overrides.rateLimit ?? config.rateLimitPerSecond,
     timeoutMs: config.timeoutMs,
     retries: config.retries,
     concurrency: config.concurrency,
     maxRetryAfterMs: config.maxRetryAfterMs,
     rateLimitWaitMs: config.rateLimitWaitMs,
     rateLimitRunWaitMs: config.rateLimitRunWaitMs,
-    ...(overrides.headers !== undefined && { headers: overrides.headers }),
-    ...(overrides.stopSignal !== undefined && { stopSignal: overrides.stopSignal }),
-    ...(overrides.onAnswer !== undefined && { onAnswer: overrides.onAnswer }),
+    ...overrides,
+    rateLimit: overrides.rateLimit ?? config.rateLimitPerSecond,
     logger: log,
   });
-}
-
-export function printTable(rows: Array<Record<string, string | number | null>>, out: NodeJS.WritableStream = process.stdout): void {
-  if (rows.length === 0) return;
-  const headers = Object.keys(rows[0]!);
-  const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => String(r[h] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  out.write(`${line(headers)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
-  for (const row of rows) out.write(`${line(headers.map((h) => String(row[h] ?? '')))}\n`);
 }
 
 /** Commander actions return nothing; ours return their exit code, kept here for cli.ts. */
