@@ -11,6 +11,8 @@ export default defineConfig({
     // crashed fork cannot take the other test files down with it.
     pool: 'forks',
     fileParallelism: true,
-    maxWorkers: 2, // the CI machine has 2 cores; each DB test file gets its own database
+    // The CI machine has 2 cores, but most test files wait on child processes, HTTP and Postgres:
+    // 4 files at once took the suite from 509 s to 411 s there (each file gets its own database).
+    maxWorkers: 4,
   },
 });
