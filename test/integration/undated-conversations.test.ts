@@ -33,10 +33,19 @@ describe('a conversation without updated_at', () => {
   afterAll(async () => h?.close());
 
   const stored = async () => Number((await sql<{ n: string }>`select count(*) as n from pancake.messages where page_id = ${pageId} and conversation_id = ${undated}`.execute(h.db)).rows[0]!.n);
+  const pendingSince = async () =>
+    (await sql<{ at: Date | null }>`select messages_pending_at as at from pancake_private.analytics_conversations where page_id = ${pageId} and conversation_id = ${undated}`.execute(h.db)).rows[0]?.at ?? null;
   const walks = () => h.sim.requests.filter((r) => r.endpoint === 'list_messages' && r.conversationId === undated).length;
 
   it('is stored with all its messages by the backfill', async () => {
     expect(await stored()).toBe(h.sim.data.messages.get(undated)!.length);
+  });
+
+  it('is not left waiting for messages in the summaries once they are stored (regression: it kept the inbox days incomplete)', async () => {
+    const pending = await sql<{ id: string }>`select conversation_id as id from pancake_private.analytics_conversations where page_id = ${pageId} and messages_pending_at is not null`.execute(h.db);
+    expect(pending.rows).toEqual([]);
+    const summaries = await sql<{ n: string }>`select count(*) as n from pancake_private.analytics_conversations where page_id = ${pageId} and conversation_id = ${undated}`.execute(h.db);
+    expect(Number(summaries.rows[0]!.n)).toBe(1);
   });
 
   it('gets its new messages in the next run, by one request, and stays bare in Pancake', async () => {
@@ -75,9 +84,12 @@ describe('a conversation without updated_at', () => {
     expect((await h.sync({ streams: ['conversations'] })).failures).toEqual([]);
     const row = await h.db.selectFrom('pancake.conversations').select('updated_at').where('page_id', '=', pageId).where('id', '=', undated).executeTakeFirstOrThrow();
     expect(row.updated_at).not.toBeNull();
+    // Until its messages are read, the summaries hold it as waiting for them (the inbox days up to it are not complete).
+    expect(await pendingSince()).not.toBeNull();
     h.nextSecond();
     expect((await h.sync({ streams: ['messages'] })).failures).toEqual([]);
     expect(await stored()).toBe(h.sim.data.messages.get(undated)!.length);
+    expect(await pendingSince()).toBeNull();
     // Its version is stored now: the next run leaves it alone.
     h.nextSecond();
     h.sim.clearRequests();

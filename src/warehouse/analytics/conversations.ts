@@ -51,7 +51,7 @@ function facts(target: SummaryPage, scope: Scope) {
            ${seconds('r.employee_at', 'a.first_customer_at')} as employee_response_seconds, ${seconds('r.bot_at', 'a.first_customer_at')} as bot_response_seconds,
            ${seconds('r.notice_at', 'a.first_customer_at')} as page_notice_response_seconds,
            ${businessSeconds('a.first_customer_at', 'r.employee_at', target)} as employee_response_business_seconds, w.since as awaiting_reply_since,
-           case when ms.conversation_id is null or ms.synced_updated_at < c.updated_at then coalesce(c.updated_at, c.inserted_at, c.synced_at) end as messages_pending_at
+           case when ms.conversation_id is null or ms.synced_updated_at < c.updated_at or (ms.synced_updated_at is null and c.updated_at is not null) then coalesce(c.updated_at, c.inserted_at, c.synced_at) end as messages_pending_at
     from pancake.conversations c
     left join pancake.conversation_message_state ms on ms.page_id = c.page_id and ms.conversation_id = c.id
     cross join lateral (
@@ -127,7 +127,10 @@ export async function refreshConversationFacts(trx: Trx, target: SummaryPage, sc
  * Clears the messages-pending mark of conversations whose messages have since been stored for
  * their current version. A conversation becomes pending only through a change of its own (noted,
  * and recomputed by refreshConversationFacts); it leaves that state when the messages stream
- * writes its message state, which notes nothing, hence this check at every refresh.
+ * writes its message state, which notes nothing, hence this check at every refresh. Pending and
+ * stored follow the messages stream's rule (message-state.ts): a stored version without updated_at
+ * is behind a conversation that has one since; a conversation without updated_at is stored once its
+ * state row exists.
  */
 export async function clearFetchedMessages(trx: Trx, pageId: string): Promise<void> {
   await sql`
@@ -135,7 +138,7 @@ export async function clearFetchedMessages(trx: Trx, pageId: string): Promise<vo
     from pancake.conversation_message_state ms, pancake.conversations c
     where f.page_id = ${pageId} and f.messages_pending_at is not null
       and ms.page_id = f.page_id and ms.conversation_id = f.conversation_id and c.page_id = f.page_id and c.id = f.conversation_id
-      and ms.synced_updated_at >= c.updated_at`.execute(trx);
+      and (ms.synced_updated_at >= c.updated_at or c.updated_at is null)`.execute(trx);
 }
 
 /**
