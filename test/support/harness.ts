@@ -6,10 +6,9 @@ import { createPancakeClient, type PancakeClient } from '../../src/pancake/clien
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
 import { runSync, type RunSummary, type SyncOptions } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import type { Kysely } from 'kysely';
-import { createTestDatabase, type TestDatabase } from './db.js';
+import { createMigratedDatabase, type TestDatabase } from './db.js';
 
 export { REPO_ROOT, runCli, type CliResult, type CliSpawnOptions } from './compiled-cli.js';
 
@@ -54,15 +53,15 @@ export function manualClockStart(): Date {
 }
 
 /**
- * A simulator, a migrated database of its own and a sync between them. With `clock: 'manual'`
+ * A simulator, a migrated database of its own (a copy of the run's template, db.ts) and a sync
+ * between them. With `clock: 'manual'`
  * (and no `now`, manualClockStart()) the shop's clock moves only when the test moves it
  * (`nextSecond`, `sim.advanceTo`), and every `sync()` runs at it.
  */
 export async function createSyncHarness(simOptions: SimulatorOptions = {}, name = 'sync'): Promise<SyncHarness> {
   const sim = await startSimulator(simOptions.clock === 'manual' ? { now: manualClockStart(), ...simOptions } : simOptions);
-  const database = await createTestDatabase(name);
+  const database = await createMigratedDatabase(name);
   const db = createDb(database.url, 12);
-  await migrateToLatest(db);
   const harness: SyncHarness = {
     sim,
     database,
