@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger.js';
 import { Random } from '../../src/simulator/shop/random.js';
-import { runSync } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { runCliAt } from '../support/compiled-cli.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
@@ -54,13 +52,7 @@ describe(`crash safety (${TIER})`, () => {
 
   /** The run after a kill, as the next `pancake-sync sync` would make it, in this process. */
   async function resume(url: string, options: { since: Date }): Promise<number> {
-    const config = reference.config({ DATABASE_URL: url });
-    const db = createDb(url, config.concurrency + 4);
-    try {
-      return (await runSync({ config, db, client: reference.client(config), log: silentLogger }, options)).exitCode;
-    } finally {
-      await db.destroy();
-    }
+    return (await reference.syncInto(url, options)).exitCode;
   }
 
   it(`a sync SIGKILLed at ${KILLS} seeded points and resumed each time ends with tables identical to an uninterrupted run (${KILLS}/${KILLS})`, async () => {
@@ -91,19 +83,13 @@ describe(`crash safety (${TIER})`, () => {
     const recent = new Date(reference.sim.data.now.getTime() - RECENT_DAYS * DAY);
     const extension = ['sync', '--since', since.toISOString()];
     const recentOnly = await createMigratedDatabase('crash_ext_recent');
-    const recentDb = createDb(recentOnly.url, 4);
-    const config = reference.config();
-    try {
-      expect((await runSync({ config, db: recentDb, client: reference.client(config), log: silentLogger }, { since: recent })).exitCode).toBe(0);
-    } finally {
-      await recentDb.destroy();
-    }
+    expect((await reference.syncInto(recentOnly.url, { since: recent })).exitCode).toBe(0);
     const extended = await recentOnly.copy('crash_ext_ref');
     const extendedDb = createDb(extended.url, 4);
     let extensionRequests = 0;
     try {
       reference.sim.clearRequests();
-      expect((await runSync({ config, db: extendedDb, client: reference.client(config), log: silentLogger }, { since })).exitCode).toBe(0);
+      expect((await reference.syncInto(extended.url, { since })).exitCode).toBe(0);
       extensionRequests = reference.sim.requests.length;
       const extendedTables = await snapshotTables(extendedDb);
       const rng = Random.of('extension-kill-points', 7);

@@ -3,8 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger.js';
-import { runSync } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/warehouse/embedded.js';
 import type { Database } from '../../src/warehouse/schema.js';
@@ -95,13 +93,7 @@ describe('a process that survives its database', () => {
 
   /** The next `pancake-sync sync --since` after a disturbed one, in this process; its exit code. */
   async function nextRun(url: string): Promise<number> {
-    const config = reference.config({ DATABASE_URL: url });
-    const db = createDb(url, config.concurrency + 4);
-    try {
-      return (await runSync({ config, db, client: reference.client(config), log: silentLogger }, { since: new Date(since) })).exitCode;
-    } finally {
-      await db.destroy();
-    }
+    return (await reference.syncInto(url, { since: new Date(since) })).exitCode;
   }
 
   async function expectRecovered(url: string, first: CliResult, label: string): Promise<void> {

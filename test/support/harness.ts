@@ -34,6 +34,12 @@ export interface SyncHarness {
   /** A sync in this process at the shop's clock (`sim.now()`). */
   sync(options?: SyncOptions, extra?: Env): Promise<RunSummary>;
   /**
+   * A sync of the same shop into another warehouse, in this process, as `pancake-sync sync` would
+   * make it there (at the real clock): where a test needs no process boundary, such as the run
+   * after a killed one.
+   */
+  syncInto(url: string, options?: SyncOptions, extra?: Env): Promise<RunSummary>;
+  /**
    * Moves the shop's clock (clock 'manual') one second on, changing nothing else. Runs read
    * half-open ranges of whole seconds up to their start (tests run without a safety lag), so a
    * change stamped in the current second is the next run's: this is how a test gets there, instead
@@ -72,6 +78,15 @@ export async function createSyncHarness(simOptions: SimulatorOptions = {}, name 
     sync: (options = {}, extra = {}) => {
       const config = harness.config(extra);
       return runSync({ config, db, client: harness.client(config), log: silentLogger, now: sim.now() }, options);
+    },
+    async syncInto(url, options = {}, extra = {}) {
+      const config = harness.config({ ...extra, DATABASE_URL: url });
+      const other = createDb(url, config.concurrency + 4);
+      try {
+        return await runSync({ config, db: other, client: harness.client(config), log: silentLogger }, options);
+      } finally {
+        await other.destroy();
+      }
     },
     nextSecond() {
       if (simOptions.clock !== 'manual') throw new Error('nextSecond() needs a harness with clock: \'manual\'');
