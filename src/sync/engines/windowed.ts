@@ -66,7 +66,7 @@ export async function planWindowedRun<Position>(ctx: StreamContext, stream: stri
 }
 
 /** Walks the planned windows; each batch commits with the coverage and open windows it leaves. */
-export async function runWindowed<Rec, Position>(ctx: StreamContext, source: WindowedSource<Rec, Position>): Promise<void> {
+async function runWindowed<Rec, Position>(ctx: StreamContext, source: WindowedSource<Rec, Position>): Promise<void> {
   const { db, page } = ctx;
   const { plan, windows, open, fresh } = await planWindowedRun<Position>(ctx, source.stream);
   // A walk from scratch lists everything it covers: it counts as this stream's sweep (sweep.ts).
@@ -136,7 +136,7 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
 }
 
 /** The --dry-run plan of a windowed stream: its parts, windows, and what each window costs. */
-export async function windowedPlan(ctx: StreamContext, stream: string, costPerWindow: string, swept = false): Promise<StreamPlan> {
+async function windowedPlan(ctx: StreamContext, stream: string, costPerWindow: string, swept = false): Promise<StreamPlan> {
   const { plan, windows, fresh } = await planWindowedRun(ctx, stream);
   const parts = plan.segments.map((s) => `${s.from.toISOString()} to ${s.to.toISOString()}${s.direction === 'down' ? ' (newest first)' : ''}`);
   const detail = windows.length > 0 ? `${parts.join(', then ')} in ${windows.length} window(s), ${costPerWindow}` : 'nothing to read';
