@@ -1,6 +1,7 @@
 /**
  * Finds one Postgres server for the whole test run and provides its admin URL as
- * `inject('adminDatabaseUrl')`; test files create their own databases on it (test/support/db.ts).
+ * `inject('adminDatabaseUrl')`; test files create their own databases on it (test/support/db.ts),
+ * empty or copied from the migrated template made here (`inject('migratedTemplateDatabase')`).
  *
  * Order: TEST_DATABASE_URL if set; else a testcontainers `postgres:16-alpine` if a Docker engine
  * answers within 2 s; else an embedded Postgres in a fresh temp dir, deleted at teardown. DB tests
