@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessHoursOf, parseBusinessHours } from '../../src/business-hours.js';
 import { refreshAnalytics, type AnalyticsPage } from '../../src/warehouse/analytics/refresh.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { P3, P3_HOURS, at, seedInquiries } from '../support/inquiry-seed.js';
 
 // Inquiries, the queue, business hours, complete days, unattributed replies and ad spend against a
@@ -28,9 +27,8 @@ describe('inquiries, the queue, business hours and complete days', () => {
   const page: AnalyticsPage = { id: P3, timezone: 'UTC+7', inquiryGapSeconds: 86_400, businessHours: businessHoursOf(parseBusinessHours(P3_HOURS, (what) => { throw new Error(what); }), P3) };
 
   beforeAll(async () => {
-    database = await createTestDatabase('analytics_inquiries');
+    database = await createMigratedDatabase('analytics_inquiries');
     db = createDb(database.url, 2);
-    await migrateToLatest(db);
     await seedInquiries(db);
     await refreshAnalytics(db, page);
     pg.types.setTypeParser(1082, (v) => v);

@@ -2,9 +2,9 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { MIGRATION_SCHEMA, migrateToLatest } from '../../src/warehouse/migrate.js';
+import { MIGRATION_SCHEMA } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 
 // The summaries' change notes (migration 0008's statement triggers, given an early exit on
 // statements that changed no row by 0015): the same notes with and without the exit, and none
@@ -69,11 +69,10 @@ describe('the change notes of the summaries', () => {
 
   beforeAll(async () => {
     for (const prefix of ['notes_latest', 'notes_down']) {
-      const database = await createTestDatabase(prefix);
+      const database = await createMigratedDatabase(prefix);
       databases.push(database);
       const db = createDb(database.url, 2);
       dbs.push(db);
-      await migrateToLatest(db);
       await sql`delete from pancake_private.analytics_dirty`.execute(db);
     }
     // The second database goes back to before 0015: the note functions without the early exit.

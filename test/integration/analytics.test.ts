@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshAnalytics } from '../../src/warehouse/analytics/refresh.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { readerRoleName } from '../../src/warehouse/reader-role.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import { P1, P2, seedShop } from '../support/analytics-seed.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 
 // The analytics views against a small shop whose answers were worked out by hand
 // (test/support/analytics-seed.ts describes it). Each test of a number the 0004 views got wrong
@@ -29,9 +28,8 @@ describe('pancake_analytics views', () => {
   const p2 = `page_id = '${P2}'`;
 
   beforeAll(async () => {
-    database = await createTestDatabase('analytics');
+    database = await createMigratedDatabase('analytics');
     db = createDb(database.url, 2);
-    await migrateToLatest(db);
     await seedShop(db);
     await refreshAnalytics(db, { id: P1, timezone: 'UTC+7' });
     await refreshAnalytics(db, { id: P2, timezone: 'UTC' });

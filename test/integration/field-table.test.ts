@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/warehouse/db.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { REPO_ROOT } from '../support/harness.js';
 
 // docs/pancake-api.md, "Fields", says what becomes of every field of every answer. This holds it
@@ -95,9 +94,8 @@ describe('the field table of docs/pancake-api.md', () => {
   const sections = fieldSections();
 
   beforeAll(async () => {
-    database = await createTestDatabase('field_table');
+    database = await createMigratedDatabase('field_table');
     db = createDb(database.url, 2);
-    await migrateToLatest(db);
   });
   afterAll(async () => {
     await db?.destroy();

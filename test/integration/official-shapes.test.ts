@@ -8,9 +8,8 @@ import { createPancakeClient } from '../../src/pancake/client.js';
 import { runSync } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { staleConversations } from '../../src/warehouse/message-state.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { REPO_ROOT, runCli } from '../support/harness.js';
 import { startReplayServer, type ReplayServer } from '../support/replay-server.js';
 
@@ -74,9 +73,8 @@ describe('answers shaped like the official examples', () => {
 
   beforeAll(async () => {
     replay = await startReplayServer([join(FIXTURES, 'whatsapp'), join(FIXTURES, 'facebook')]);
-    database = await createTestDatabase('official_shapes');
+    database = await createMigratedDatabase('official_shapes');
     db = createDb(database.url, 4);
-    await migrateToLatest(db);
   });
   afterAll(async () => {
     await db?.destroy();

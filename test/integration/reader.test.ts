@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_NAMES } from '../../src/sync/registry.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { withLockSession } from '../../src/warehouse/locks.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import { readerRoleName } from '../../src/warehouse/reader-role.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { createSyncHarness, runCli, type SyncHarness } from '../support/harness.js';
 
 // A reader that can only read (issue: the BI login could take the sync's advisory locks and make
@@ -42,9 +41,8 @@ describe('the reader role', () => {
     h = await createSyncHarness({ seed: 51, pages: 2, conversationsPerPage: 8, historyDays: 10 }, 'reader');
     await h.sync({ since: new Date(h.sim.data.now.getTime() - 11 * DAY) });
     // Another warehouse in the same cluster, with data of its own.
-    other = await createTestDatabase('reader_other');
+    other = await createMigratedDatabase('reader_other');
     const otherDb = createDb(other.url, 1);
-    await migrateToLatest(otherDb);
     await otherDb.insertInto('pancake.pages').values({ id: 'other-shop', name: 'Other', platform: null, timezone_offset_hours: null, is_activated: null, inserted_at: null, raw: '{}', synced_at: new Date(), deleted_at: null }).execute();
     await otherDb.destroy();
 

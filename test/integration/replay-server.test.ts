@@ -8,9 +8,8 @@ import { silentLogger } from '../../src/logger.js';
 import { createPancakeClient } from '../../src/pancake/client.js';
 import { runSync } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { REPO_ROOT } from '../support/harness.js';
 import { type ReplayServer, startReplayServer } from '../support/replay-server.js';
 
@@ -148,9 +147,8 @@ describe('a sync of the captured streams from the replay server', () => {
 
   beforeAll(async () => {
     replay = await startReplayServer(CAPTURE);
-    database = await createTestDatabase('replay');
+    database = await createMigratedDatabase('replay');
     db = createDb(database.url, 4);
-    await migrateToLatest(db);
   });
   afterAll(async () => {
     await db?.destroy();

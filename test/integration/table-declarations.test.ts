@@ -4,10 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/warehouse/db.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import { isTableDeclaration, type AnyTableDeclaration } from '../../src/warehouse/tables/declare.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { REPO_ROOT } from '../support/harness.js';
 
 // A table is declared twice: by its migration (the truth in Postgres) and by its declaration in
@@ -45,9 +44,8 @@ describe('table declarations agree with the database', () => {
   let declared: AnyTableDeclaration[];
 
   beforeAll(async () => {
-    database = await createTestDatabase('declarations');
+    database = await createMigratedDatabase('declarations');
     db = createDb(database.url, 2);
-    await migrateToLatest(db);
     const { rows } = await sql<{ table_name: string; column_name: string; data_type: string; is_nullable: string; column_default: string | null; is_identity: string }>`
       select table_name, column_name, data_type, is_nullable, column_default, is_identity
       from information_schema.columns where table_schema = 'pancake' order by table_name, ordinal_position`.execute(db);

@@ -2,10 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/warehouse/db.js';
 import { withLockSession } from '../../src/warehouse/locks.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import { markAbandonedRuns } from '../../src/warehouse/runs.js';
 import type { Database } from '../../src/warehouse/schema.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 
 // What another host's process leaves behind: a lock or a `running` run that nobody renews. This host
 // cannot look at that process, so only the missing heartbeat tells it is gone (after 2 minutes).
@@ -14,9 +13,8 @@ describe('locks and runs of a process on another host', () => {
   let database: TestDatabase;
   let db: Kysely<Database>;
   beforeAll(async () => {
-    database = await createTestDatabase('takeover');
+    database = await createMigratedDatabase('takeover');
     db = createDb(database.url, 2);
-    await migrateToLatest(db);
   });
   afterAll(async () => {
     await db?.destroy();
