@@ -3,7 +3,7 @@ import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createDb } from '../../src/warehouse/db.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import type { Kysely } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { runCli } from '../support/harness.js';
 
 // Page ids are opaque strings: a website chat (`web_…`), a personal Zalo account (`pzl_…`) and a
@@ -19,7 +19,7 @@ describe('pages of any channel', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ seed: 9, pages: 3, pageIds: IDS, conversationsPerPage: 15, historyDays: 20 });
-    database = await createTestDatabase('channels');
+    database = await createMigratedDatabase('channels');
     db = createDb(database.url, 4);
   });
   afterAll(async () => {

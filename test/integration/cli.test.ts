@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from '../../src/simulator/index.js';
-import { createTestDatabase } from '../support/db.js';
+import { createMigratedDatabase } from '../support/db.js';
 import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 
 describe('the CLI', () => {
@@ -64,7 +64,7 @@ describe('the CLI', () => {
   });
 
   it('demo: a full sync of the simulator whose summary matches the simulator, exit 0', async () => {
-    const database = await createTestDatabase('demo');
+    const database = await createMigratedDatabase('demo');
     try {
       // A quarter of the README's demo shop (120 conversations a page): the same path, less to store.
       const result = await runCli(['demo', '--conversations', '30'], { DATABASE_URL: database.url, LOG_LEVEL: 'warn' });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_STREAMS } from '../../src/sync/registry.js';
 import { addDays, dayStart, localDay } from '../../src/sync/engines/days.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 import { startReplayServer, type ReplayServer } from '../support/replay-server.js';
 
@@ -37,7 +37,7 @@ describe('a doctor capture as a fixture', () => {
     const pageDirs = (await readdir(captureDir)).map((d) => path.join(captureDir, d));
     expect(pageDirs).toHaveLength(2);
     replay = await startReplayServer(pageDirs);
-    target = await createTestDatabase('from_capture');
+    target = await createMigratedDatabase('from_capture');
     const env = {
       DATABASE_URL: target.url,
       PANCAKE_BASE_URL: replay.baseUrl,

@@ -5,7 +5,7 @@ import type { ListMessagesResponse, PancakeConversation } from '../../src/pancak
 import { parseApiTimestamp } from '../../src/pancake/time.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import type { Kysely } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { REPO_ROOT, runCli } from '../support/harness.js';
 import { type ReplayServer, startReplayServer } from '../support/replay-server.js';
 import { createDb } from '../../src/warehouse/db.js';
@@ -32,7 +32,7 @@ describe('a default sync of the real answers', () => {
 
   beforeAll(async () => {
     replay = await startReplayServer([CAPTURE]);
-    database = await createTestDatabase('real_answers');
+    database = await createMigratedDatabase('real_answers');
     db = createDb(database.url, 4);
   });
   afterAll(async () => {

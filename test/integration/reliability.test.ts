@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHostile } from '../../src/simulator/index.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { createSyncHarness, runCli, simulatorEnv, syncedTables, tableRows, type SyncHarness } from '../support/harness.js';
 
 const DAY = 86_400_000;
@@ -14,7 +14,7 @@ describe('concurrent runs', () => {
   beforeAll(async () => {
     // As many requests as the default shop's message lists would make (one a conversation), with less to store.
     h = await createSyncHarness({ seed: 31, pages: 2, conversationsPerPage: 80, historyDays: 40, messagesPerConversation: { min: 1, max: 25 }, latencyMs: 3 }, 'concurrent_ref');
-    second = await createTestDatabase('concurrent');
+    second = await createMigratedDatabase('concurrent');
   });
   afterAll(async () => {
     await second?.drop();

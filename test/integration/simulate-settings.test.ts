@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rowsPerTable } from '../../src/warehouse/row-counts.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { spawnCli } from '../support/compiled-cli.js';
 import { runCli } from '../support/harness.js';
 
@@ -37,7 +37,7 @@ describe('simulate', () => {
   it('prints every setting a sync needs, and a sync with them fills every table', async () => {
     const { env, syncs } = await startSimulateCommand();
     expect(Object.keys(env)).toEqual(expect.arrayContaining(['PANCAKE_BASE_URL', 'PANCAKE_ACCESS_TOKEN', 'PANCAKE_CALL_CENTER_IDS']));
-    database = await createTestDatabase('simulate');
+    database = await createMigratedDatabase('simulate');
     for (const args of syncs) {
       const result = await runCli(args, { ...env, DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
       expect(result.code, result.stderr).toBe(0);
