@@ -7,10 +7,9 @@ import { silentLogger } from '../../src/logger.js';
 import { enqueueRun } from '../../src/queue/enqueue.js';
 import { createQueuePool, migrateQueue } from '../../src/queue/queue.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import { readerRoleName } from '../../src/warehouse/reader-role.js';
 import { runCompiledCli } from '../support/compiled-cli.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, createTestDatabase, type TestDatabase } from '../support/db.js';
 import { createSyncHarness, simulatorEnv, type SyncHarness } from '../support/harness.js';
 import { killAll, startWorker, waitForRun, type WorkerProcess } from '../support/workers.js';
 
@@ -153,7 +152,7 @@ describe('a BI login cannot stall or block the sync', () => {
   }, 180_000);
 
   it('a crashed worker\'s tasks are handed back, whatever the BI login holds, with one line', async () => {
-    const fresh = await createTestDatabase('hostile_workers');
+    const fresh = await createMigratedDatabase('hostile_workers');
     databases.push(fresh);
     const env = simulatorEnv(h.sim, fresh.url, { SYNC_START: since, LOG_LEVEL: 'info' });
     const db = createDb(fresh.url, 2);
@@ -161,7 +160,6 @@ describe('a BI login cannot stall or block the sync', () => {
     let workers: WorkerProcess[] = [];
     const hostile = await hostileLogin(urlAs(fresh.url, bi), pageIds());
     try {
-      await migrateToLatest(db);
       await migrateQueue(pool, silentLogger);
       const config = h.config({ SYNC_START: since });
       const { runId } = await enqueueRun({ config, db, client: h.client(config), log: silentLogger }, { since: new Date(since), pages: null, maxAttempts: 5 });

@@ -6,8 +6,7 @@ import { sleep } from '../../src/sleep.js';
 import { runSync } from '../../src/sync/runner.js';
 import { createPool } from '../../src/warehouse/connection.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, createTestDatabase, type TestDatabase } from '../support/db.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 
 // Waiting for a pooled connection that another stream is using is not a failure: on a busy host a
@@ -60,10 +59,9 @@ describe('waiting for a busy connection pool', () => {
     afterAll(async () => h?.close());
 
     it('completes every stream when, mid-run, the pool\'s only connection is held far longer than the bound', async () => {
-      const target = await createTestDatabase('pool_waits_sync');
+      const target = await createMigratedDatabase('pool_waits_sync');
       const db = createDb(target.url, 1, { connectTimeoutMs: CONNECT_TIMEOUT_MS });
       try {
-        await migrateToLatest(db);
         // From the 20th request on, the shop's answers wait while this test takes the pool's one
         // connection; then they go on, and the streams queue for the connection for BUSY_MS.
         let seen = 0;
