@@ -65,7 +65,7 @@ async function hostileLogin(url: string, pageIds: readonly string[]): Promise<Ho
   expect(taken.length).toBe(3 + pageIds.length);
   // A long report: a read lock on every table it may read, for as long as it likes.
   const { rows: tables } = await reads.query<{ name: string }>(
-    `select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname in ('pancake', 'pancake_analytics') and has_table_privilege(format('%I.%I', schemaname, tablename), 'select')`,
+    `select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname in ('pancake', 'pancake_analytics') and has_schema_privilege(schemaname, 'usage') and has_table_privilege(format('%I.%I', schemaname, tablename), 'select')`,
   );
   await reads.query('begin');
   if (tables.length > 0) await reads.query(`lock table ${tables.map((t) => t.name).join(', ')} in access share mode`);
