@@ -1,12 +1,12 @@
 // The real CLI in a child process, as tests run it. It runs compiled to JavaScript: Node starts it in
 // a fraction of the CPU the tsx loader takes (about 0.5 s against 1.6 s), which is most of the cost
-// of the many kill-and-restart tests; bundled into one file by esbuild (test/support/cli-bundle.ts), it
-// starts in a third of that again, and that bundle is what the tests spawn. The build is made from the
-// sources under test, never from a stale dist/: it is keyed by a hash of src/, migrations/, the tsconfig
-// files and the build's layout, built once per run
-// by the global setup (test/support/global-setup.ts) into .test-cli/ (git-ignored), where it resolves
-// the project's dependencies as dist/ does, and rebuilt by any test process that finds the sources
-// changed since. Processes building at once each write a folder of their own and rename it into place.
+// of the many kill-and-restart tests; bundled into one file by esbuild (test/support/cli-bundle.ts),
+// it starts in a third of that again, and that bundle is what the tests spawn. The build is made from
+// the sources under test, never from a stale dist/: it is keyed by a hash of src/, migrations/, the
+// tsconfig files and the bundler's settings, built once per run by the global setup
+// (test/support/global-setup.ts) into .test-cli/ (git-ignored), where it resolves the project's
+// dependencies as dist/ does, and rebuilt by any test process that finds the sources changed since.
+// Processes building at once each write a folder of their own and rename it into place.
 // The folder is the checkout's own, not under node_modules, which several checkouts may share (git
 // worktrees linking one); and a build is removed only once no run has used it for an hour, never
 // while a run started before a source change may still spawn it.
@@ -26,8 +26,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(REPO_ROOT, '.test-cli');
 /** A build unused for this long is removed by the next run's setup. */
 const UNUSED_BUILD_MS = 3_600_000;
-/** Part of the hash: a build folder made before the bundle existed lacks it, so it must not count as up to date. */
-const LAYOUT = 'tsc build in src/ and migrations/, esbuild bundle in bundle/';
+/** How the bundle is made: part of the hash, so that a change of its settings makes a new build. */
+const BUNDLER = join(REPO_ROOT, 'test', 'support', 'cli-bundle.ts');
 
 /** Marks a build as in use (its folder's time), so that no other run removes it meanwhile. */
 function markUsed(dir: string): void {
@@ -48,8 +48,8 @@ function sources(dir: string): string[] {
 
 /** The build folder for the sources as they are now. */
 function buildDir(): string {
-  const files = [...sources(join(REPO_ROOT, 'src')), ...sources(join(REPO_ROOT, 'migrations')), join(REPO_ROOT, 'tsconfig.json'), join(REPO_ROOT, 'tsconfig.build.json')].sort();
-  const hash = createHash('sha256').update(LAYOUT).update('\0');
+  const files = [...sources(join(REPO_ROOT, 'src')), ...sources(join(REPO_ROOT, 'migrations')), join(REPO_ROOT, 'tsconfig.json'), join(REPO_ROOT, 'tsconfig.build.json'), BUNDLER].sort();
+  const hash = createHash('sha256');
   for (const file of files) hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   return join(CACHE, hash.digest('hex').slice(0, 16));
 }
@@ -115,7 +115,7 @@ export async function prepareCompiledCli(): Promise<string> {
   }
   if (existsSync(bundledIn(dir))) {
     markUsed(dir);
-    return `compiled CLI up to date (${relative(REPO_ROOT, dir)})`;
+    return `compiled and bundled CLI up to date (${relative(REPO_ROOT, dir)})`;
   }
   const t0 = performance.now();
   const temporary = `${dir}.${process.pid}.tmp`;
