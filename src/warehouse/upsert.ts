@@ -1,5 +1,5 @@
-import type { ColumnSources } from './raw-copies.js';
-import { storableBatch } from './row-json.js';
+import { rawColumnIndex, type ColumnSources } from './raw-copies.js';
+import { storableBatch, type StorableBatch } from './row-json.js';
 import { writeTogether, type WritePart } from './write-together.js';
 import type { StorageWarningSink } from './storage-warnings.js';
 import type { Queryable, TableSpec } from './table-spec.js';
@@ -44,23 +44,29 @@ export function upsertRows<Row extends { raw: unknown }>(db: Queryable, spec: Ta
 export function upsertParts<Row extends { raw: unknown }>(spec: TableSpec<Row>, rows: readonly Row[], onWarning: StorageWarningSink): WritePart[] {
   if (rows.length === 0) return [];
   const batch = storableBatch(spec, dedupeByKey(rows, spec.key), onWarning);
-  const text = upsertText(spec, batch.sources);
+  const text = upsertText(spec, batch.sources, batch.rawFrom ?? null);
+  const parent = batch.rawFrom?.parent.json;
   return batch.parts.map((json) => ({
     size: json.length,
     counts: true,
-    render: (params) => `${text.before}${params.add(json)}${text.after}`,
+    // The parent's JSON is bound once per statement: its own upsert already carries it.
+    render: (params) => `${text.before}${params.shared(json)}${parent === undefined ? '' : `${text.middle}${params.shared(parent)}`}${text.after}`,
   }));
 }
 
 /** Statement texts kept per table and variant; a table with more variants than this starts over. */
 const MAX_VARIANTS = 64;
-const upsertTexts = new WeakMap<TableSpec<never>, Map<string, { before: string; after: string }>>();
+type UpsertText = { before: string; middle: string; after: string };
+const upsertTexts = new WeakMap<TableSpec<never>, Map<string, UpsertText>>();
 
-/** The upsert statement of a table around its one parameter, for the columns `sources` says are sent. */
-function upsertText<Row>(spec: TableSpec<Row>, sources: ColumnSources): { before: string; after: string } {
+/**
+ * The upsert statement of a table around its parameter (and, after `middle`, its parent batch's
+ * when raw is read from it), for the columns `sources` says are sent.
+ */
+function upsertText<Row>(spec: TableSpec<Row>, sources: ColumnSources, rawFrom: StorableBatch['rawFrom'] | null): UpsertText {
   let variants = upsertTexts.get(spec as TableSpec<never>);
   if (!variants) upsertTexts.set(spec as TableSpec<never>, (variants = new Map()));
-  const variant = sources.map((path) => (path ? path.join('\u0001') : '')).join('\u0000');
+  const variant = `${sources.map((path) => (path ? path.join('\u0001') : '')).join('\u0000')}\u0002${rawFrom ? `${rawFrom.parent.rawPlace}\u0001${rawFrom.list}` : ''}`;
   const cached = variants.get(variant);
   if (cached) return cached;
   const names = spec.columns.map((c) => c.name);
@@ -72,24 +78,36 @@ function upsertText<Row>(spec: TableSpec<Row>, sources: ColumnSources): { before
   const compared = spec.compare ?? ['raw'];
   const current = compared.map((name) => `${quote(table)}.${quote(name)}`).join(', ');
   const incoming = compared.map((name) => `excluded.${quote(name)}`).join(', ');
+  const rawPlace = sentPlaces(sources).get(rawColumnIndex(spec));
+  // A raw read from the parent batch's JSON: [row, item] in its place (raw-references.ts).
+  const item = (n: number) => `(r->${rawPlace}->>${n})::int`;
+  const conflict = `on conflict (${keyList}) do update set ${updates} where (${current}) is distinct from (${incoming})`;
   const text = {
-    before: `insert into ${quote(schema)}.${quote(table)} (${columnList}, synced_at) select ${selectList(spec, sources)}, now() from jsonb_array_elements(`,
-    after: `::jsonb) r on conflict (${keyList}) do update set ${updates} where (${current}) is distinct from (${incoming})`,
+    before: `insert into ${quote(schema)}.${quote(table)} (${columnList}, synced_at) select ${selectList(spec, sources, rawFrom ? 'x.raw' : `r->${rawPlace}`)}, now() from jsonb_array_elements(`,
+    middle: rawFrom ? '::jsonb) r cross join lateral (select ' : '',
+    after: rawFrom ? `::jsonb->${item(0)}->${rawFrom.parent.rawPlace}->${literal(rawFrom.list)}->${item(1)} as raw) x ${conflict}` : `::jsonb) r ${conflict}`,
   };
   if (variants.size >= MAX_VARIANTS) variants.clear();
   variants.set(variant, text);
   return text;
 }
 
-/** Each column's value from a row array `r`: at its place, or from the raw field it copies. */
-function selectList<Row>(spec: TableSpec<Row>, sources: ColumnSources): string {
+/** Per sent column (by its index in the spec): its place in a row array. */
+function sentPlaces(sources: ColumnSources): Map<number, number> {
   const places = new Map<number, number>();
   sources.forEach((path, index) => path === null && places.set(index, places.size));
-  const rawPlace = places.get(spec.columns.findIndex((c) => c.name === 'raw'));
+  return places;
+}
+
+/** Each column's value from a row array `r`: at its place, or from the raw field it copies; `raw`: raw's SQL. */
+function selectList<Row>(spec: TableSpec<Row>, sources: ColumnSources, raw: string): string {
+  const places = sentPlaces(sources);
+  const rawAt = rawColumnIndex(spec);
   return spec.columns
     .map((column, index) => {
+      if (index === rawAt) return raw;
       const path = sources[index];
-      const holder = path ? `r->${rawPlace}${path.length === 2 ? `->${literal(path[0])}` : ''}` : 'r';
+      const holder = path ? `${raw}${path.length === 2 ? `->${literal(path[0])}` : ''}` : 'r';
       const key = path ? literal(path[path.length - 1]!) : String(places.get(index));
       if (column.type === 'jsonb') return `${holder}->${key}`;
       if (column.type === 'text') return `${holder}->>${key}`;

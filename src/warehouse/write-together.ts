@@ -15,10 +15,22 @@ import type { Queryable } from './table-spec.js';
 export class StatementParams {
   readonly values: unknown[] = [];
 
+  private readonly bound = new Map<string, string>();
+
   add(value: unknown): string {
     // An instant as its ISO string: pg's own formatting of a Date (local time and offset) is slower.
     this.values.push(value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value);
     return `$${this.values.length}`;
+  }
+
+  /**
+   * Binds `text` once per statement, however many parts read it (a parent batch's JSON, read by
+   * its own upsert and its children's: raw-references.ts), and always cast to the same type.
+   */
+  shared(text: string): string {
+    let placeholder = this.bound.get(text);
+    if (placeholder === undefined) this.bound.set(text, (placeholder = this.add(text)));
+    return placeholder;
   }
 }
 
