@@ -1,3 +1,6 @@
+import type { ColumnSources } from './raw-copies.js';
+import type { TableSpec } from './table-spec.js';
+
 // A child row's raw that is an item of its parent's raw (a message's attachment, a conversation's
 // tag, tag or assignment history entry, ad click) need not travel twice: the child's upsert reads
 // it from the parent's JSON, which the statement already carries (write-together.ts binds one
@@ -17,7 +20,16 @@
 export interface ParentBatch {
   json: string;
   rawPlace: number;
+  /** The table and the columns its row arrays carry (the rest read from raw), to read its keys in SQL. */
+  spec: TableSpec<never>;
+  sources: ColumnSources;
+  /** `page_id` and `id` of its rows, joined by a NUL, when that is its key; worked out when first asked. */
+  keys(): ReadonlySet<string> | null;
 }
+
+/** The newest batches remembered as parents: a child batch is built right after its parent's. */
+const RECENT_PARENTS = 8;
+const recent: ParentBatch[] = [];
 
 /** Where an item is: its parent batch, the row's index in it, the list and the item's index. */
 interface Place {
@@ -29,8 +41,10 @@ interface Place {
 
 const places = new WeakMap<object, Place>();
 
-/** Records where the object items of `raws`' top-level lists are in `parent`'s JSON. */
+/** Remembers `parent` (its JSON, its rows' keys) and where the object items of `raws`' top-level lists are in it. */
 export function rememberItems(parent: ParentBatch, raws: readonly unknown[]): void {
+  recent.unshift(parent);
+  if (recent.length > RECENT_PARENTS) recent.pop();
   raws.forEach((raw, row) => {
     if (!isPlainObject(raw)) return;
     for (const list in raw) {
@@ -59,4 +73,20 @@ export function itemsOfOneParent(raws: readonly unknown[]): { parent: ParentBatc
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/**
+ * A remembered batch whose rows are exactly `parents` (by page_id and id), newest first: the parents
+ * whose child rows a statement replaces (bridges.ts) can be read from its JSON instead of sent again.
+ */
+export function batchOfParents(parents: ReadonlyArray<{ pageId: string; parentId: string }>): ParentBatch | null {
+  const wanted = new Set(parents.map((p) => `${p.pageId}\u0000${p.parentId}`));
+  for (const batch of recent) {
+    const keys = batch.keys();
+    if (keys === null || keys.size !== wanted.size) continue;
+    let all = true;
+    for (const key of wanted) if (!keys.has(key)) all = false;
+    if (all) return batch;
+  }
+  return null;
 }

@@ -69,8 +69,20 @@ function plainBatch<Row>(spec: TableSpec<Row>, rows: readonly Row[]): StorableBa
   }
   if (json.length > MAX_ROW_JSON_CHARS || refusedEscapes(json) || mayHoldKnownSecret(json) || rows.some((row) => nestsTooDeepOrHidesSecret(spec, plan, row, items ? plan.rawAt : -1))) return null;
   if (items) return { sources, parts: [json], rawFrom: { parent: items.parent, list: items.list } };
-  if (rawPlace >= 0) rememberItems({ json, rawPlace }, raws);
+  if (rawPlace >= 0) rememberItems({ json, rawPlace, spec: spec as TableSpec<never>, sources, keys: pageAndIdKeys(spec, rows) }, raws);
   return { sources, parts: [json] };
+}
+
+/** The rows' `page_id` and `id` joined by a NUL when they are the table's key (worked out once, when asked), else null. */
+function pageAndIdKeys<Row>(spec: TableSpec<Row>, rows: readonly Row[]): () => ReadonlySet<string> | null {
+  let keys: Set<string> | null | undefined;
+  return () => {
+    if (keys === undefined) {
+      const [page, id] = spec.key as ReadonlyArray<string>;
+      keys = spec.key.length === 2 && page === 'page_id' && id === 'id' ? new Set(rows.map((row) => `${String(row[spec.key[0]!])}\u0000${String(row[spec.key[1]!])}`)) : null;
+    }
+    return keys;
+  };
 }
 
 /** Row by row, every column sent: rows that need it cleaned, grouped into parts of STATEMENT_CHARS. */

@@ -103,17 +103,23 @@ function sentPlaces(sources: ColumnSources): Map<number, number> {
 function selectList<Row>(spec: TableSpec<Row>, sources: ColumnSources, raw: string): string {
   const places = sentPlaces(sources);
   const rawAt = rawColumnIndex(spec);
-  return spec.columns
-    .map((column, index) => {
-      if (index === rawAt) return raw;
-      const path = sources[index];
-      const holder = path ? `${raw}${path.length === 2 ? `->${literal(path[0])}` : ''}` : 'r';
-      const key = path ? literal(path[path.length - 1]!) : String(places.get(index));
-      if (column.type === 'jsonb') return `${holder}->${key}`;
-      if (column.type === 'text') return `${holder}->>${key}`;
-      return `(${holder}->>${key})::${column.type}`;
-    })
-    .join(', ');
+  return spec.columns.map((_, index) => (index === rawAt ? raw : columnSql(spec, sources, places, index, raw))).join(', ');
+}
+
+function columnSql<Row>(spec: TableSpec<Row>, sources: ColumnSources, places: ReadonlyMap<number, number>, index: number, raw: string): string {
+  const column = spec.columns[index]!;
+  const path = sources[index];
+  const holder = path ? `${raw}${path.length === 2 ? `->${literal(path[0])}` : ''}` : 'r';
+  const key = path ? literal(path[path.length - 1]!) : String(places.get(index));
+  if (column.type === 'jsonb') return `${holder}->${key}`;
+  if (column.type === 'text') return `${holder}->>${key}`;
+  return `(${holder}->>${key})::${column.type}`;
+}
+
+/** The SQL of column `name` of a batch's row array `r` whose columns `sources` says are sent (its raw never read from a parent). */
+export function columnOfRow<Row>(spec: TableSpec<Row>, sources: ColumnSources, name: string): string {
+  const places = sentPlaces(sources);
+  return columnSql(spec, sources, places, spec.columns.findIndex((c) => c.name === name), `r->${places.get(rawColumnIndex(spec))}`);
 }
 
 export function dedupeByKey<Row>(rows: readonly Row[], key: ReadonlyArray<keyof Row>): Row[] {
