@@ -1,6 +1,6 @@
 import { isMaskable, isSecretKey, mayHoldKnownSecret, MASK } from '../redact.js';
 import { rawColumnIndex, rawCopies, type ColumnSources } from './raw-copies.js';
-import { itemsOfOneParent, rememberItems, type ParentBatch } from './raw-references.js';
+import { itemsOfOneParent, rememberParent, type ParentBatch } from './raw-references.js';
 import { STATEMENT_CHARS } from './write-together.js';
 import { CUT_STRING_CHARS, cutLongStrings, MAX_JSON_DEPTH, MAX_ROW_JSON_CHARS, rawStub, storableJson, storableText } from './storable.js';
 import type { StorageWarningSink } from './storage-warnings.js';
@@ -54,7 +54,7 @@ function plainBatch<Row>(spec: TableSpec<Row>, rows: readonly Row[]): StorableBa
   const rawPlace = sent.indexOf(plan.rawAt);
   const raws = rawPlace >= 0 ? rows.map((row) => row[spec.columns[plan.rawAt]!.name]) : [];
   // Raws that are items of a parent batch written as it is were checked there, as part of it.
-  const items = itemsOfOneParent(raws);
+  const items = rawPlace >= 0 ? itemsOfOneParent(spec as TableSpec<never>, raws) : null;
   let json: string;
   try {
     json = JSON.stringify(
@@ -69,7 +69,7 @@ function plainBatch<Row>(spec: TableSpec<Row>, rows: readonly Row[]): StorableBa
   }
   if (json.length > MAX_ROW_JSON_CHARS || refusedEscapes(json) || mayHoldKnownSecret(json) || rows.some((row) => nestsTooDeepOrHidesSecret(spec, plan, row, items ? plan.rawAt : -1))) return null;
   if (items) return { sources, parts: [json], rawFrom: { parent: items.parent, list: items.list } };
-  if (rawPlace >= 0) rememberItems({ json, rawPlace, spec: spec as TableSpec<never>, sources, keys: pageAndIdKeys(spec, rows) }, raws);
+  if (rawPlace >= 0) rememberParent({ json, rawPlace, spec: spec as TableSpec<never>, sources, raws, keys: pageAndIdKeys(spec, rows) });
   return { sources, parts: [json] };
 }
 
