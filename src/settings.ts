@@ -13,7 +13,7 @@ import {
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TIMEZONE,
-  MAX_RANGE_SECONDS,
+  MAX_RANGE_DAYS,
   MAX_RATE_LIMIT,
 } from './pancake/defaults.js';
 
@@ -43,8 +43,6 @@ export interface Setting<T> {
   parse(raw: string | undefined, ctx: ParseContext): T;
 }
 
-/** The API's one-month limit in days: windows stay strictly inside it. */
-const MAX_RANGE_DAYS = MAX_RANGE_SECONDS / 86_400;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** A first run reads the last 30 days unless SYNC_START says otherwise. */
 const DEFAULT_START_MS = 30 * 86_400_000;

@@ -9,10 +9,16 @@ import { simulatorHistoryStart } from './simulator-settings.js';
 import { printSummary } from './sync.js';
 import { clientFromConfig, loadContext, openMigratedWarehouse, withExitCode } from './command-context.js';
 import { printTable } from './print-table.js';
+import { flagHelp, parseFlag } from './flags.js';
+import { wholeNumberRule } from '../rules.js';
 
 interface DemoFlags {
   keepRunning?: boolean;
+  conversations: string;
 }
+
+/** Conversations per page of the demo's shop: the simulator's default, or fewer for a quicker demo. */
+const CONVERSATIONS_RULE = wholeNumberRule(1, 10_000);
 
 /** The simulator answers locally, so the demo need not pace itself like a real shop's token. */
 const DEMO_RATE_LIMIT = 50;
@@ -21,10 +27,12 @@ const DEMO_RATE_LIMIT = 50;
 export function defineDemo(command: Command): void {
   command
     .option('--keep-running', 'keep the simulator and the embedded Postgres up after the summary, until Ctrl-C')
+    .option('--conversations <n>', flagHelp('conversations per page of the simulated shop', CONVERSATIONS_RULE), '120')
     .action(withExitCode(async (flags: DemoFlags) => {
       const started = Date.now();
+      const conversationsPerPage = parseFlag('--conversations', CONVERSATIONS_RULE, flags.conversations, '120');
       const { config: base, log } = loadContext();
-      const simulator = await startSimulator({ seed: 1 });
+      const simulator = await startSimulator({ seed: 1, conversationsPerPage });
       const historyStart = simulatorHistoryStart(simulator);
       // The demo keeps its own embedded database, apart from the one real syncs use.
       const config = {

@@ -3,6 +3,8 @@
 
 /** The API refuses a since/until range longer than one month: 30 days is the one limit every window keeps. */
 export const MAX_RANGE_SECONDS = 30 * 86_400;
+/** The same limit in days (30): windows of days stay strictly inside it. */
+export const MAX_RANGE_DAYS = MAX_RANGE_SECONDS / 86_400;
 /** Requests per second per token: what public clients use as Pancake's limit (docs/pancake-api.md). */
 export const DEFAULT_RATE_LIMIT = 5;
 /** Above this a limit is a typo rather than a plan. */

@@ -59,6 +59,8 @@ function longCallsStream<Row extends { raw: unknown }>(spec: TableSpec<Row>, map
     name: 'long_calls',
     description: 'call logs by start_time windows, every call (a demonstration stream)',
     table: spec,
+    // Without its setting the stream is unavailable for the page, not failed.
+    unavailable: (ctx) => (ctx.settings.callCenterIds.has(ctx.page.id) ? null : 'needs setting PANCAKE_CALL_CENTER_IDS'),
     // start_time never changes: plain page numbers (page-walk.ts).
     read: (ctx, window, from) =>
       walkPages((since, until, pageNumber) => ctx.client.listCallLogs(ctx.page.id, { id: ctx.settings.callCenterIds.get(ctx.page.id) ?? '', since, until, pageNumber }), CALL_LOGS_PAGE_SIZE, window, from),
@@ -97,6 +99,13 @@ describe('adding a stream: one file, one registry line, one migration', () => {
     h.sim.clearRequests();
     await runSync({ config, db: h.db, client: h.client(config), log: silentLogger, streams: REGISTRY }, { streams: ['long_calls'] });
     expect(h.sim.requests.filter((r) => r.endpoint === 'list_call_logs')).toHaveLength(1);
+
+    // A page its declaration cannot serve: unavailable, with the reason, and no request.
+    h.sim.clearRequests();
+    const without = h.config({ SYNC_WINDOW_DAYS: '10' });
+    const skipped = await runSync({ config: without, db: h.db, client: h.client(without), log: silentLogger, streams: REGISTRY }, { streams: ['long_calls'] });
+    expect(skipped.outcomes.map((o) => [o.stream, o.status, o.reason])).toEqual([['long_calls', 'unavailable', 'needs setting PANCAKE_CALL_CENTER_IDS']]);
+    expect(h.sim.requests.filter((r) => r.endpoint === 'list_call_logs')).toEqual([]);
   });
 
   it('a column is added by its migration, one line of the declaration and its value in the mapping', async () => {

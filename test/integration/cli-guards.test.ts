@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -6,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/warehouse/db.js';
 import { readerRoleName } from '../../src/warehouse/reader-role.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { createSyncHarness, REPO_ROOT, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
+import { spawnCli } from '../support/compiled-cli.js';
+import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
 
 // Small guards, each a regression of the issue that found it: what the CLI refuses before it
 // writes anything, and what it prints.
@@ -81,14 +81,10 @@ describe('the CLI refuses before writing', () => {
   it('regression: `status | head` closing the pipe early ends status quietly (no EPIPE crash)', async () => {
     await h.sync({ streams: ['tags', 'page_users'] });
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'status'], {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: h.database.url },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout.destroy(); // the reader is gone before the first line
+      const child = spawnCli(['status'], { DATABASE_URL: h.database.url });
+      child.stdout!.destroy(); // the reader is gone before the first line
       let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stderr }));
     });

@@ -7,56 +7,34 @@ describe('the CLI', () => {
   let h: SyncHarness;
 
   beforeAll(async () => {
-    h = await createSyncHarness({ seed: 3, pages: 2, conversationsPerPage: 20, historyDays: 20 }, 'cli');
+    h = await createSyncHarness({ seed: 3, pages: 2, conversationsPerPage: 20, historyDays: 20, messagesPerConversation: { min: 1, max: 10 } }, 'cli');
   });
   afterAll(async () => h?.close());
 
-  it('--help lists the commands and the environment', async () => {
+  it('--help lists the commands (demo and simulate with their options, though loaded on demand) and the environment', async () => {
     const result = await runCli(['--help'], {});
     expect(result.code).toBe(0);
     for (const word of ['migrate', 'sync', 'status', 'demo', 'simulate', 'DATABASE_URL', 'PANCAKE_ACCESS_TOKEN', 'Exit codes']) {
       expect(result.stdout).toContain(word);
     }
+    expect(result.stdout).toMatch(/^ {2}demo \[options\] /m);
+    expect(result.stdout).toMatch(/^ {2}simulate \[options\] /m);
   });
 
   it('demo and simulate show their whole help, though their modules load only on demand', async () => {
-    for (const args of [['simulate', '--help'], ['help', 'simulate']]) {
-      const result = await runCli(args, {});
-      expect(result.code, args.join(' ')).toBe(0);
-      for (const word of ['--seed', '--fault-rate', ...FAULT_KINDS]) expect(result.stdout, args.join(' ')).toContain(word);
-    }
+    // `simulate --help` likewise: cli-loaded-modules.test.ts, which also sees its modules load then.
+    const simulate = await runCli(['help', 'simulate'], {});
+    expect(simulate.code).toBe(0);
+    for (const word of ['--seed', '--fault-rate', ...FAULT_KINDS]) expect(simulate.stdout).toContain(word);
     const demo = await runCli(['help', 'demo'], {});
     expect(demo.code).toBe(0);
     expect(demo.stdout).toContain('--keep-running');
-    const list = await runCli(['--help'], {});
-    expect(list.stdout).toMatch(/^ {2}demo \[options\] /m);
-    expect(list.stdout).toMatch(/^ {2}simulate \[options\] /m);
     const unknown = await runCli(['help', 'nope'], {});
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Usage: pancake-sync');
   });
 
-  it('missing configuration → a clear message naming the setting, exit code 2', async () => {
-    const result = await runCli(['sync'], { DATABASE_URL: h.database.url, PANCAKE_BASE_URL: h.sim.baseUrl });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('PANCAKE_ACCESS_TOKEN is not set');
-    expect(h.sim.requests.length).toBe(0);
-  });
-
-  it('a bad value → names the setting and shows an example, exit code 2', async () => {
-    const result = await runCli(['sync'], simulatorEnv(h.sim, h.database.url, { SYNC_CONCURRENCY: 'lots', SYNC_LOOKBACK: '-1' }));
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('SYNC_CONCURRENCY must be a whole number');
-    expect(result.stderr).toContain('example: SYNC_CONCURRENCY=8');
-    expect(result.stderr).toContain('SYNC_LOOKBACK');
-  });
-
-  it('an unknown stream → exit code 2 with the valid names', async () => {
-    const result = await runCli(['sync', '--streams', 'conversations,nope'], simulatorEnv(h.sim, h.database.url));
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('"nope"');
-    expect(result.stderr).toContain('conversations, messages');
-  });
+  // Missing and bad settings, and unknown streams: reliability.test.ts ("bad input") and bad-settings.test.ts.
 
   it('a wrong page token → a clear error naming the page, exit code 1; the other page still syncs', async () => {
     const [bad, good] = h.sim.data.pages.map((p) => p.id) as [string, string];
@@ -88,7 +66,8 @@ describe('the CLI', () => {
   it('demo: a full sync of the simulator whose summary matches the simulator, exit 0', async () => {
     const database = await createTestDatabase('demo');
     try {
-      const result = await runCli(['demo'], { DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
+      // A quarter of the README's demo shop (120 conversations a page): the same path, less to store.
+      const result = await runCli(['demo', '--conversations', '30'], { DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain('Every table the simulator can count matches it.');
       expect(result.stdout).toMatch(/pancake\.messages +(\d+) +\1\n/);

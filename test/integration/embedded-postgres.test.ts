@@ -4,12 +4,14 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { compiledCli } from '../support/compiled-cli.js';
 import { queryRows } from '../support/db.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/warehouse/embedded.js';
 
-const embeddedModule = pathToFileURL(fileURLToPath(new URL('../../src/warehouse/embedded.ts', import.meta.url))).href;
+/** The module in the compiled build of the sources under test: a child runs it without the tsx loader's start-up cost. */
+const embeddedModule = () => pathToFileURL(path.join(path.dirname(compiledCli()), 'warehouse', 'embedded.js')).href;
 
 // One cluster for the file: the first test initialises it, the others reuse it (initdb is the slow part).
 let dataDir: string;
@@ -26,7 +28,7 @@ const portOf = (url: string) => new URL(url).port;
 /** A second process that starts the embedded Postgres on `dataDir` when told to `go()`. */
 function otherProcess(dir: string) {
   const code = `
-    const { startEmbeddedPostgres } = await import(${JSON.stringify(embeddedModule)});
+    const { startEmbeddedPostgres } = await import(${JSON.stringify(embeddedModule())});
     const lines = (await import('node:readline')).createInterface({ input: process.stdin });
     const it = lines[Symbol.asyncIterator]();
     console.log('ready');
@@ -37,7 +39,7 @@ function otherProcess(dir: string) {
     await pg.stop();
     console.log('stopped');
     process.exit(0);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const out = createInterface({ input: child.stdout })[Symbol.asyncIterator]();

@@ -4,8 +4,19 @@ import { createPancakeClient } from '../../src/pancake/client.js';
 import { parseApiTimestamp } from '../../src/pancake/time.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
+import { perTier } from '../support/tier.js';
 
 const DAY = 86_400_000;
+
+// The shops of the CI tier are smaller, with the live shop moving more per request so that as many
+// conversations still move during each walk; the soak tier keeps the large ones. A message list
+// longer than one request (30) stays in both.
+const BACKFILL = perTier({ conversationsPerPage: 110, maxMessages: 36, perRequest: 0.4, moved: 30 }, { conversationsPerPage: 260, maxMessages: 40, perRequest: 0.25, moved: 50 });
+const EXTENSION = perTier({ conversationsPerPage: 90, maxMessages: 36, perRequest: 0.4, moved: 15 }, { conversationsPerPage: 200, maxMessages: 40, perRequest: 0.25, moved: 20 });
+/** What these tests compare with the truth; the other streams' requests would only move the shop more. */
+const STREAMS = ['conversations', 'messages'];
+const PAGE_NUMBER_WALK = perTier({ conversationsPerPage: 300, perRequest: 3 }, { conversationsPerPage: 900, perRequest: 1 });
+const BUDGET = perTier({ conversationsPerPage: 120, maxMessages: 45 }, { conversationsPerPage: 400, maxMessages: 70 });
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
@@ -57,22 +68,22 @@ describe('a live shop (data changing while the sync walks it)', () => {
   describe('the product', () => {
     let h: SyncHarness;
 
-    it('backfills 120 days while ≥ 50 conversations move (some deleted), then one incremental run with a sweep: the warehouse equals the final truth', async () => {
-      h = await createSyncHarness({ seed: 22, pages: 2, conversationsPerPage: 260, historyDays: 120, messagesPerConversation: { min: 1, max: 40 }, clock: 'manual' }, 'live');
+    it(`backfills 120 days while ≥ ${BACKFILL.moved} conversations move (some deleted), then one incremental run with a sweep: the warehouse equals the final truth`, async () => {
+      h = await createSyncHarness({ seed: 22, pages: 2, conversationsPerPage: BACKFILL.conversationsPerPage, historyDays: 120, messagesPerConversation: { min: 1, max: BACKFILL.maxMessages }, clock: 'manual' }, 'live');
       cleanups.push(() => h.close());
       const since = new Date(h.sim.data.now.getTime() - 121 * DAY);
-      h.sim.setLiveShop({ perRequest: 0.12 });
-      const backfill = await h.sync({ since });
+      h.sim.setLiveShop({ perRequest: BACKFILL.perRequest });
+      const backfill = await h.sync({ since, streams: STREAMS });
       h.sim.setLiveShop(null);
       expect(backfill.exitCode).toBe(0);
-      expect(h.sim.liveShopStats!.moved.size).toBeGreaterThanOrEqual(50);
+      expect(h.sim.liveShopStats!.moved.size).toBeGreaterThanOrEqual(BACKFILL.moved);
 
       // Ranges are whole seconds, half-open: a change stamped in the current second of the shop's
       // clock (every live change is) is read by the next run.
       h.nextSecond();
       // The live shop deletes now and then: only a sweep can tell (src/sync/engines/sweep.ts).
       expect(h.sim.liveShopStats!.deleted.size).toBeGreaterThan(0);
-      const incremental = await h.sync({ sweep: true });
+      const incremental = await h.sync({ sweep: true, streams: STREAMS });
       expect(incremental.exitCode).toBe(0);
 
       const truth = allConversations(h.sim);
@@ -91,16 +102,16 @@ describe('a live shop (data changing while the sync walks it)', () => {
     });
 
     it('an extension backfill (60 days stored, then --since 121 days) while conversations move (some deleted): after a sweep the warehouse equals the final truth', async () => {
-      h = await createSyncHarness({ seed: 25, pages: 2, conversationsPerPage: 200, historyDays: 120, messagesPerConversation: { min: 1, max: 40 }, clock: 'manual' }, 'live_ext');
+      h = await createSyncHarness({ seed: 25, pages: 2, conversationsPerPage: EXTENSION.conversationsPerPage, historyDays: 120, messagesPerConversation: { min: 1, max: EXTENSION.maxMessages }, clock: 'manual' }, 'live_ext');
       cleanups.push(() => h.close());
-      expect((await h.sync({ since: new Date(h.sim.data.now.getTime() - 60 * DAY) })).exitCode).toBe(0);
-      h.sim.setLiveShop({ perRequest: 0.15 });
-      const extension = await h.sync({ since: new Date(h.sim.data.now.getTime() - 121 * DAY) });
+      expect((await h.sync({ since: new Date(h.sim.data.now.getTime() - 60 * DAY), streams: STREAMS })).exitCode).toBe(0);
+      h.sim.setLiveShop({ perRequest: EXTENSION.perRequest });
+      const extension = await h.sync({ since: new Date(h.sim.data.now.getTime() - 121 * DAY), streams: STREAMS });
       h.sim.setLiveShop(null);
       expect(extension.exitCode).toBe(0);
-      expect(h.sim.liveShopStats!.moved.size).toBeGreaterThanOrEqual(20);
+      expect(h.sim.liveShopStats!.moved.size).toBeGreaterThanOrEqual(EXTENSION.moved);
       h.nextSecond();
-      expect((await h.sync({ sweep: true })).exitCode).toBe(0);
+      expect((await h.sync({ sweep: true, streams: STREAMS })).exitCode).toBe(0);
 
       const truth = allConversations(h.sim);
       const rows = await liveRows(h, 'pancake.conversations');
@@ -114,10 +125,10 @@ describe('a live shop (data changing while the sync walks it)', () => {
 
     it('the v1 page-number walk, made safe by splitting full ranges, loses nothing either', async () => {
       // Dense, wide windows so that ranges come back full and have to be split.
-      h = await createSyncHarness({ seed: 23, pages: 1, conversationsPerPage: 900, historyDays: 30, messagesPerConversation: { min: 1, max: 5 }, clock: 'manual' }, 'live_v1');
+      h = await createSyncHarness({ seed: 23, pages: 1, conversationsPerPage: PAGE_NUMBER_WALK.conversationsPerPage, historyDays: 30, messagesPerConversation: { min: 1, max: 5 }, clock: 'manual' }, 'live_v1');
       cleanups.push(() => h.close());
       const env = { PANCAKE_CONVERSATION_PAGING: 'page_number', SYNC_WINDOW_DAYS: '29' };
-      h.sim.setLiveShop({ perRequest: 1, kinds: ['new_message', 'retag'] });
+      h.sim.setLiveShop({ perRequest: PAGE_NUMBER_WALK.perRequest, kinds: ['new_message', 'retag'] });
       const backfill = await h.sync({ since: new Date(h.sim.data.now.getTime() - 31 * DAY), streams: ['conversations'] }, env);
       h.sim.setLiveShop(null);
       expect(backfill.exitCode).toBe(0);
@@ -133,10 +144,10 @@ describe('a live shop (data changing while the sync walks it)', () => {
     });
 
     it('on a still shop, a backfill makes ≤ 1.05 × the minimal requests and an incremental run a constant number', async () => {
-      h = await createSyncHarness({ seed: 24, pages: 2, conversationsPerPage: 400, historyDays: 120 }, 'budget');
+      h = await createSyncHarness({ seed: 24, pages: 2, conversationsPerPage: BUDGET.conversationsPerPage, historyDays: 120, messagesPerConversation: { min: 1, max: BUDGET.maxMessages } }, 'budget');
       cleanups.push(() => h.close());
       const since = new Date(h.sim.data.now.getTime() - 121 * DAY);
-      await h.sync({ since, streams: ['conversations', 'messages'] });
+      await h.sync({ since, streams: STREAMS });
 
       // The minimum for the windows walked: ⌈n/60⌉ per window (1 for an empty one), ⌈count/30⌉
       // messages per conversation, plus the page list and one token per page.
@@ -155,7 +166,7 @@ describe('a live shop (data changing while the sync walks it)', () => {
       expect(made / minimum).toBeLessThanOrEqual(1.05);
 
       h.sim.clearRequests();
-      await h.sync({ streams: ['conversations', 'messages'] });
+      await h.sync({ streams: STREAMS });
       const perPage = h.sim.requests.filter((r) => r.pageId !== null).length / h.sim.data.pages.length;
       expect(perPage).toBeLessThanOrEqual(2);
     });

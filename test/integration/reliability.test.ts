@@ -12,7 +12,8 @@ describe('concurrent runs', () => {
   let h: SyncHarness;
   let second: TestDatabase;
   beforeAll(async () => {
-    h = await createSyncHarness({ seed: 31, pages: 2, conversationsPerPage: 80, historyDays: 40, latencyMs: 3 }, 'concurrent_ref');
+    // As many requests as the default shop's message lists would make (one a conversation), with less to store.
+    h = await createSyncHarness({ seed: 31, pages: 2, conversationsPerPage: 80, historyDays: 40, messagesPerConversation: { min: 1, max: 25 }, latencyMs: 3 }, 'concurrent_ref');
     second = await createTestDatabase('concurrent');
   });
   afterAll(async () => {
@@ -70,10 +71,10 @@ describe('bad input', () => {
 
   const cases: Array<{ name: string; args?: string[]; env: (base: Record<string, string | undefined>) => Record<string, string | undefined>; says: RegExp }> = [
     { name: 'missing token', env: (e) => ({ ...e, PANCAKE_ACCESS_TOKEN: undefined }), says: /PANCAKE_ACCESS_TOKEN is not set.*example: PANCAKE_ACCESS_TOKEN=/s },
-    { name: 'unknown stream', args: ['--streams', 'conversations,chats'], env: (e) => e, says: /"chats".*example: --streams/s },
+    { name: 'unknown stream', args: ['--streams', 'conversations,chats'], env: (e) => e, says: /"chats".*Valid streams: .*conversations, messages.*example: --streams/s },
     { name: 'bad date', args: ['--since', 'last tuesday'], env: (e) => e, says: /--since must be.*example: --since 2026-01-01/s },
     { name: 'since after until', args: ['--since', '2026-03-01', '--until', '2026-02-01'], env: (e) => e, says: /--since .* must be before --until.*example/s },
-    { name: 'negative number', env: (e) => ({ ...e, SYNC_CONCURRENCY: '-4' }), says: /SYNC_CONCURRENCY must be a whole number from 1 to 256, got -4.*example: SYNC_CONCURRENCY=8/s },
+    { name: 'two bad numbers (both named at once)', env: (e) => ({ ...e, SYNC_CONCURRENCY: '-4', SYNC_LOOKBACK: '-1' }), says: /SYNC_LOOKBACK must be a duration.*got "-1".*example: SYNC_LOOKBACK=.*SYNC_CONCURRENCY must be a whole number from 1 to 256, got -4.*example: SYNC_CONCURRENCY=8/s },
     { name: 'non-numeric number', env: (e) => ({ ...e, PANCAKE_RATE_LIMIT: 'fast' }), says: /PANCAKE_RATE_LIMIT must be a number of requests per second per token, more than 0 and at most 1000.*example: PANCAKE_RATE_LIMIT=5/s },
     { name: 'unreachable database', env: (e) => ({ ...e, DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:9/warehouse' }), says: /Cannot connect to the database.*example: postgres:\/\//s },
     { name: 'bad PANCAKE_BASE_URL', env: (e) => ({ ...e, PANCAKE_BASE_URL: 'pages dot fm' }), says: /PANCAKE_BASE_URL must be an http:\/\/ or https:\/\/ origin.*example: PANCAKE_BASE_URL=https:\/\/pages.fm/s },
@@ -96,7 +97,7 @@ describe('bad input', () => {
 
   it('hostile API data (unknown fields, missing fields, nulls, 1 MB texts, broken UTF-16, NUL) is stored and never crashes the run', async () => {
     const touched = makeHostile(h.sim.data, 3);
-    const summary = await h.sync({ since: new Date(h.sim.data.now.getTime() - 21 * DAY) });
+    const summary = await h.sync({ since: new Date(h.sim.data.now.getTime() - 21 * DAY), streams: ['conversations', 'messages'] });
     expect(summary.failures).toEqual([]);
     const conversations = await h.db.selectFrom('pancake.conversations').select(['id', 'raw', 'snippet', 'message_count']).where('id', 'in', touched.conversations).execute();
     expect(conversations).toHaveLength(touched.conversations.length);

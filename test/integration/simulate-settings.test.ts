@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rowsPerTable } from '../../src/warehouse/row-counts.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { REPO_ROOT, runCli } from '../support/harness.js';
+import { spawnCli } from '../support/compiled-cli.js';
+import { runCli } from '../support/harness.js';
 
 // The README's "try it without a shop" path: `simulate` prints the settings, a sync with exactly
 // those settings and the printed command fills every table (call logs need PANCAKE_CALL_CENTER_IDS).
@@ -17,11 +17,12 @@ afterAll(async () => {
 });
 
 async function startSimulateCommand(): Promise<{ env: Record<string, string>; syncs: string[][] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'simulate', '--port', '0', '--conversations', '12'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnCli(['simulate', '--port', '0', '--conversations', '12'], {});
   stopSimulator = () => child.kill('SIGTERM');
+  child.stderr!.pipe(process.stderr);
   const env: Record<string, string> = {};
   const syncs: string[][] = [];
-  for await (const line of createInterface({ input: child.stdout })) {
+  for await (const line of createInterface({ input: child.stdout! })) {
     const setting = /^([A-Z_]+)=(.+)$/.exec(line);
     if (setting) env[setting[1]!] = setting[2]!;
     const command = /^\s+npx pancake-sync (sync [^(]+?)(\s+\(.*\))?$/.exec(line);

@@ -96,6 +96,21 @@ describe('the simulator over a season', () => {
     expect(all('restored').length).toBeGreaterThan(0);
   });
 
+  it('a new conversation\'s customer is stamped when the conversation appears (regression: stamped days back, a late record no report listed)', async () => {
+    const sim = await start({ pages: 1, conversationsPerPage: 20, historyDays: 10 });
+    const pageId = sim.data.pages[0]!.id;
+    const customers = sim.data.entities.customers.get(pageId)!;
+    for (let hour = 1; hour <= 12; hour++) {
+      const at = new Date(NOW.getTime() + hour * 3_600_000);
+      sim.advanceTo(at, false);
+      const conversation = sim.addConversation(pageId, at);
+      const customer = customers.at(-1)!;
+      expect(customer.id).toBe(conversation.page_customer?.id);
+      // A run after `at` reads updated_at from its watermark minus the lookback: the customer is in its range.
+      expect(parseApiTime(customer.updated_at!)).toBe(at.getTime());
+    }
+  });
+
   it('a deleted conversation leaves the listings and its messages answer 404; the statistics still count it; restored, it is listed as it was', async () => {
     const sim = await start({ pages: 1, conversationsPerPage: 30, historyDays: 10 });
     const [page] = sim.data.pages;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { visitParents } from '../../src/sync/streams/parent-visits.js';
+import { visitParents } from '../../src/sync/engines/parent-visits.js';
 
 // A slice query that began before a visit committed still shows that parent as waiting. Started
 // again, its conversation was walked twice in one run (seen in CI: ['0', '30', '0', '30'] for one

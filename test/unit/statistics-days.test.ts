@@ -117,6 +117,16 @@ describe('planDayRange: last complete local day, lookback, only the missing days
     expect(plan.segments).toEqual([{ fromDay: '2026-01-29', toDay: '2026-05-31', direction: 'up' }]);
   });
 
+  it('the plan is the coverage plan on local midnights: a run stopping inside the stored days (--until) reads nothing there, as a windowed stream', () => {
+    const state = stored('2026-05-01', '2026-05-30');
+    // The lookback (May 28th–30th) lies in the stored days; --until May 30th stops before the watermark.
+    expect(planDayRange(state, { ...settings, until: dayStart('2026-05-30', HCM) }, HCM).segments).toEqual([]);
+    // Reaching the watermark re-reads the lookback, as coverage.ts does.
+    expect(planDayRange(state, { ...settings, until: dayStart('2026-05-31', HCM) }, HCM).segments).toEqual([{ fromDay: '2026-05-28', toDay: '2026-05-30', direction: 'up' }]);
+    // Below the stored days: the gap up to them, newest first, whatever --until says (the days stay one run).
+    expect(planDayRange(state, { ...settings, since: new Date('2026-04-20T00:00:00Z'), until: new Date('2026-04-25T00:00:00Z') }, HCM).segments).toEqual([{ fromDay: '2026-04-20', toDay: '2026-04-30', direction: 'down' }]);
+  });
+
   it('--until ends at the last day completed before it, and never later than now', () => {
     expect(planDayRange(fresh, { ...settings, until: dayStart('2026-05-20', HCM) }, HCM).segments[0]!.toDay).toBe('2026-05-19');
     expect(planDayRange(fresh, { ...settings, until: new Date('2026-05-20T10:00:00Z') }, HCM).segments[0]!.toDay).toBe('2026-05-19');

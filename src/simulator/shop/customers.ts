@@ -44,9 +44,15 @@ function conversationCustomer(data: SimulatorData, conversation: PancakeConversa
   return customerOfConversation(rng, conversation, inserted, from + Math.floor(rng.next() * (last - from)));
 }
 
-/** Registers the customer of a conversation created after the data set (a live shop's new chat). */
+/**
+ * Registers the customer of a conversation created after the data set (a live shop's new chat), last
+ * changed when the conversation appears: a run after it finds it by updated_at as it finds the
+ * conversation. (Drawn within the conversation's history, which may begin days earlier, it was a
+ * late-stamped record that `data.lateStamped` did not list: a nightly run missed it unannounced.)
+ */
 export function addConversationCustomer(data: SimulatorData, conversation: PancakeConversation): PancakePageCustomer {
   const customer = conversationCustomer(data, conversation);
+  customer.updated_at = formatField(customer.id, 'updated_at', parseApiTime(activityTime(conversation)));
   const list = data.entities.customers.get(conversation.page_id) ?? [];
   list.push(customer);
   data.entities.customers.set(conversation.page_id, list);

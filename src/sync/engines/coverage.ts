@@ -55,9 +55,6 @@ export interface CoveragePlan {
 
 const DAY_MS = 86_400_000;
 
-/** Windows as large as the API accepts (a second under its one-month limit): a sweep's, read with as few requests as possible. */
-export const LARGEST_WINDOW_DAYS = MAX_RANGE_SECONDS / 86_400;
-
 /** min(--until, now − safety lag), whole seconds: the newest instant any run may call covered. */
 export function coverageEnd(request: Pick<RangeRequest, 'until' | 'safetyLagMs' | 'now'>): Date {
   const cap = request.now.getTime() - request.safetyLagMs;
@@ -87,7 +84,7 @@ export function planCoverage(coverage: Coverage, request: RangeRequest, anchor: 
   return { coveredFrom, watermark, segments, end };
 }
 
-/** The windows of a segment in walking order, each at most `sizeDays` (and always < 30 days). */
+/** The windows of a segment in walking order, each at most `sizeDays` and a second under the API's one-month limit (`MAX_RANGE_DAYS` asks for the largest: a sweep's, read with as few requests as possible). */
 export function segmentWindows(segment: Segment, sizeDays: number): TimeWindow[] {
   const sizeMs = windowSizeMs(sizeDays);
   const from = floorSecond(segment.from.getTime());

@@ -3,12 +3,15 @@ import { writeTogether } from '../../warehouse/write-together.js';
 import { rowsNotInPart, rowsOutsidePart } from '../../warehouse/stats-replace.js';
 import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import type { Stream, StreamContext, StreamPlan } from '../stream.js';
-import { type DayCursor, type DayPlan, type DaySegment, type DayWindow, dayStart, addDays, planDayRange, planDayWindows } from './days.js';
+import { extendCoverage } from './coverage.js';
+import { type DayCursor, type DayPlan, type DaySegment, type DayWindow, addDays, dayCoverage, localDay, planDayRange, planDayWindows } from './days.js';
 
-// The engine of every statistics stream: a day-range cursor re-read with a lookback. A stream
+// The engine of every statistics stream: whole local days, re-read with a lookback. A stream
 // declares its table, how many days one request may cover and how to turn one window's answers
-// into rows; this file plans the days, walks the windows (newest first when backfilling) and commits each window's
-// rows together with the cursor in one statement, so a killed run resumes at the first uncommitted window.
+// into rows; this file asks the window planner which days to read (coverage.ts, on local midnights:
+// days.ts), walks them in windows of whole days (newest first when backfilling) and commits each
+// window's rows together with the coverage and cursor in one statement, so a killed run resumes at
+// the first uncommitted window.
 
 /** Every statistics row carries its page and local day; the rest is the stream's. */
 export interface StatsRow {
@@ -60,9 +63,8 @@ export async function runDaily<Row extends StatsRow>(ctx: StreamContext, source:
   const { db, page } = ctx;
   const { plan, windows } = await plannedWindows(ctx, source as unknown as DailySource<StatsRow>);
   const zone = page.timezone;
-  // The stored days only grow, at the edge a window touches (days.ts, planDayRange).
-  let firstDay = plan.firstDay;
-  let lastDay = plan.lastDay;
+  // The stored days only grow, at the edge a window touches: the coverage model's rule (extendCoverage).
+  let covered = plan.firstDay !== null && plan.lastDay !== null ? dayCoverage(plan.firstDay, plan.lastDay, zone) : null;
   ctx.counts.unitsTotal = windows.length;
   ctx.counts.requests = 0;
   ctx.counts.requestsTotal = windows.length * source.requestsPerWindow;
@@ -78,10 +80,12 @@ export async function runDaily<Row extends StatsRow>(ctx: StreamContext, source:
       ctx.log.warn({ stream: source.stream, dropped: fetched.length - rows.length, window: [window.firstDay, window.lastDay] }, 'Pancake sent statistics outside the requested days; they were ignored');
     }
     ctx.counts.records += fetched.length;
-    firstDay = firstDay === null || window.firstDay < firstDay ? window.firstDay : firstDay;
-    lastDay = lastDay === null || window.lastDay > lastDay ? window.lastDay : lastDay;
+    const days = dayCoverage(window.firstDay, window.lastDay, zone);
+    const next = covered === null ? days : extendCoverage(covered, { since: days.coveredFrom, until: days.watermark }, window.direction);
+    const firstDay = localDay(next.coveredFrom, zone);
+    const lastDay = addDays(localDay(next.watermark, zone), -1);
     const rereadFrom = plan.rereadFrom !== null && plan.rereadFrom < firstDay ? { rereadFrom: plan.rereadFrom } : {};
-    const next: StreamState<DayCursor> = { coveredFrom: dayStart(firstDay, zone), watermark: dayStart(addDays(lastDay, 1), zone), cursor: { zone, lastDay, ...rereadFrom } };
+    const state: StreamState<DayCursor> = { ...next, cursor: { zone, lastDay, ...rereadFrom } };
     const written = await writeTogether(db, [
       // The window's own days are left to the upsert and rowsNotInPart when it has rows: one statement may not touch a row twice.
       ...(otherZoneRows ? [rowsOutsidePart(source.table, page.id, rows.length > 0 ? window : null)] : []),
@@ -89,9 +93,10 @@ export async function runDaily<Row extends StatsRow>(ctx: StreamContext, source:
       // An empty answer for a whole window is more likely an API hiccup than a month of zeros
       // withdrawn: keep what is stored rather than wipe it.
       ...(rows.length > 0 ? [rowsNotInPart(source.table, page.id, window.firstDay, window.lastDay, rows)] : []),
-      streamStatePart(page.id, source.stream, next),
+      streamStatePart(page.id, source.stream, state),
     ]);
     otherZoneRows = false;
+    covered = next;
     ctx.counts.rowsWritten += written; // added after the await: concurrent walks share the counter
     ctx.counts.unitsDone += 1;
     ctx.counts.requests += source.requestsPerWindow;

@@ -1,12 +1,13 @@
-// Local days of a page's zone, and the windows of whole days the statistics streams read. A day is
-// "YYYY-MM-DD" in the zone; its length is 23, 24 or 25 hours, which is why nothing here multiplies
-// by 86 400: every boundary comes from luxon in the zone.
+// Local days of a page's zone, for the statistics streams: the coverage plan (coverage.ts) put on
+// local midnights, and its intervals cut into windows of whole days. A day is "YYYY-MM-DD" in the
+// zone; its length is 23, 24 or 25 hours, which is why nothing here multiplies by 86 400: every
+// boundary comes from luxon in the zone.
 
 import { DateTime } from 'luxon';
 import { MAX_RANGE_SECONDS } from '../../pancake/defaults.js';
 import { inclusiveSeconds } from '../../pancake/window.js';
 import type { StreamState } from '../../warehouse/state.js';
-import { coverageEnd } from './coverage.js';
+import { coverageEnd, planCoverage, type Segment } from './coverage.js';
 import type { SyncSettings } from '../stream.js';
 
 /** A local calendar day, YYYY-MM-DD (sorts as a string). */
@@ -106,11 +107,11 @@ export interface DayCursor {
   rereadFrom?: Day;
 }
 
-/** Days to read, walked like coverage.ts walks time: the newer part up, the older part down. */
+/** Days to read: an interval of the coverage plan (coverage.ts) cut at local midnights. */
 export interface DaySegment {
   fromDay: Day;
   toDay: Day;
-  direction: 'up' | 'down';
+  direction: Segment['direction'];
 }
 
 export interface DayPlan {
@@ -125,35 +126,53 @@ export interface DayPlan {
 }
 
 /**
- * Which days a run reads, with the invariants of coverage.ts on whole local days: the stored days
- * stay one contiguous run and only grow over days read. The newest day is the last complete one
- * before min(--until, now − safety lag): today is still changing and is read tomorrow. The newer
- * part re-reads `statsLookbackDays` before the last stored day, because Pancake keeps correcting
- * recent days; the older part reads from --since (else SYNC_START) up to the first stored day, and
- * so does a first run, newest days first. Days stored in another zone do not count: their
- * boundaries differ. They are read again in the new zone, back to the oldest of them (kept in the
- * cursor as rereadFrom until reached), so that no table mixes two zones' days.
+ * Which days a run reads. Not a planner of its own: the stored days are a coverage (coveredFrom =
+ * the first day's midnight, watermark = the midnight after the last day), and the one window
+ * planner (planCoverage) is asked what to read with every bound moved to a local midnight: the
+ * end to the start of today (the last complete day before min(--until, now − safety lag); today is
+ * still changing and is read tomorrow), the start to the midnight of the day --since (else
+ * SYNC_START) falls on, the lookback to `statsLookbackDays` whole days before the watermark
+ * (Pancake keeps correcting recent days; counted in days, not hours, because a day has 23 to 25).
+ * Its intervals then begin and end at midnights and become days. So the statistics streams keep
+ * coverage.ts's invariants on whole days: one contiguous run of stored days, grown only over days
+ * read, the newer part oldest first, the older part (and a first run) newest first, and a run that
+ * stops inside the stored days (--until) reads nothing there.
+ * What days add is the zone: days stored in another zone do not count (their midnights differ).
+ * They are read again in the new zone, back to the oldest of them (kept in the cursor as rereadFrom
+ * until reached), so that no table mixes two zones' days.
  */
 export function planDayRange(state: StreamState<DayCursor>, settings: Pick<SyncSettings, 'since' | 'until' | 'syncStart' | 'now' | 'statsLookbackDays' | 'safetyLagMs'>, zone: string): DayPlan {
-  const startDay = localDay(settings.since ?? settings.syncStart, zone);
-  const toDay = addDays(localDay(coverageEnd(settings), zone), -1);
   const cursor = state.cursor;
-  const stored = cursor !== null && cursor.zone === zone && typeof cursor.lastDay === 'string' && state.coveredFrom !== null;
-  if (!stored) {
-    const zoneChanged = cursor !== null && state.coveredFrom !== null;
-    const rereadFrom = zoneChanged ? localDay(state.coveredFrom as Date, zone) : null;
-    const fromDay = rereadFrom !== null ? minDay(startDay, rereadFrom) : startDay;
-    return { firstDay: null, lastDay: null, segments: fromDay <= toDay ? [{ fromDay, toDay, direction: 'down' }] : [], zoneChanged, rereadFrom };
-  }
-  const firstDay = localDay(state.coveredFrom as Date, zone);
-  const lastDay = cursor.lastDay;
-  const rereadFrom = typeof cursor.rereadFrom === 'string' && cursor.rereadFrom < firstDay ? cursor.rereadFrom : null;
-  const oldestDay = rereadFrom !== null ? minDay(startDay, rereadFrom) : startDay;
-  const segments: DaySegment[] = [];
-  const resumeDay = maxDay(firstDay, addDays(lastDay, 1 - Math.max(0, Math.floor(settings.statsLookbackDays))));
-  if (toDay >= resumeDay) segments.push({ fromDay: resumeDay, toDay, direction: 'up' });
-  if (oldestDay < firstDay) segments.push({ fromDay: oldestDay, toDay: addDays(firstDay, -1), direction: 'down' });
-  return { firstDay, lastDay, segments, zoneChanged: false, rereadFrom };
+  const oldFirstInstant = state.coveredFrom;
+  const stored = cursor !== null && cursor.zone === zone && typeof cursor.lastDay === 'string' && oldFirstInstant !== null;
+  const zoneChanged = !stored && cursor !== null && oldFirstInstant !== null;
+  const firstDay = stored ? localDay(oldFirstInstant, zone) : null;
+  const lastDay = stored ? cursor.lastDay : null;
+  const rereadFrom = stored
+    ? typeof cursor.rereadFrom === 'string' && cursor.rereadFrom < (firstDay as Day) ? cursor.rereadFrom : null
+    : zoneChanged ? localDay(oldFirstInstant as Date, zone) : null;
+  const startDay = localDay(settings.since ?? settings.syncStart, zone);
+  const coverage = firstDay !== null && lastDay !== null ? dayCoverage(firstDay, lastDay, zone) : null;
+  const lookbackDays = Math.max(0, Math.floor(settings.statsLookbackDays));
+  const plan = planCoverage(
+    coverage ?? { coveredFrom: null, watermark: null },
+    {
+      since: dayStart(rereadFrom !== null ? minDay(startDay, rereadFrom) : startDay, zone),
+      syncStart: settings.syncStart,
+      // Today's midnight: not later than coverageEnd, so the planner keeps it as the end.
+      until: dayStart(localDay(coverageEnd(settings), zone), zone),
+      lookbackMs: coverage !== null && lastDay !== null ? coverage.watermark.getTime() - dayStart(addDays(lastDay, 1 - lookbackDays), zone).getTime() : 0,
+      safetyLagMs: settings.safetyLagMs,
+      now: settings.now,
+    },
+  );
+  const segments = plan.segments.map((s) => ({ fromDay: localDay(s.from, zone), toDay: addDays(localDay(s.to, zone), -1), direction: s.direction }));
+  return { firstDay, lastDay, segments, zoneChanged, rereadFrom };
+}
+
+/** The instants of whole days [firstDay, lastDay] as a coverage: from the first midnight to the one after the last day. */
+export function dayCoverage(firstDay: Day, lastDay: Day, zone: string): { coveredFrom: Date; watermark: Date } {
+  return { coveredFrom: dayStart(firstDay, zone), watermark: dayStart(addDays(lastDay, 1), zone) };
 }
 
 function minDay(a: Day, b: Day): Day {

@@ -22,7 +22,8 @@
 import { readSweepState, markDeletedPart, sweepStatePart, unlistedRecords, type SweepState } from '../../warehouse/sweep.js';
 import { writeTogether, type WritePart } from '../../warehouse/write-together.js';
 import type { TimeWindow } from '../../pancake/window.js';
-import { LARGEST_WINDOW_DAYS, segmentWindows } from './coverage.js';
+import { MAX_RANGE_DAYS } from '../../pancake/defaults.js';
+import { segmentWindows } from './coverage.js';
 import type { StreamContext, SyncSettings } from '../stream.js';
 import { reportStuckWalk, type SweepTarget, type WindowedSource } from './windowed-source.js';
 
@@ -71,7 +72,7 @@ export async function sweepIfDue<Rec, Position>(ctx: StreamContext, source: Wind
   const windows = sweepWindows(cursor);
   const to = new Date(cursor.to);
   // Records edited during the sweep are stamped from about its start (after `to`) on.
-  const tail = target.timeMoves ? segmentWindows({ from: new Date(to.getTime() - settings.lookbackMs), to: new Date(Math.max(to.getTime(), settings.now.getTime()) + DAY_MS), direction: 'up' }, LARGEST_WINDOW_DAYS) : [];
+  const tail = target.timeMoves ? segmentWindows({ from: new Date(to.getTime() - settings.lookbackMs), to: new Date(Math.max(to.getTime(), settings.now.getTime()) + DAY_MS), direction: 'up' }, MAX_RANGE_DAYS) : [];
   ctx.counts.unitsTotal = (ctx.counts.unitsTotal ?? 0) + windows.length + tail.length;
   ctx.counts.requestsTotal = (ctx.counts.requestsTotal ?? 0) + windows.length + tail.length;
   ctx.log.info({ stream: source.stream, from: cursor.from, to: cursor.to, windows: windows.length, resumed: state.cursor !== null }, `sweeping ${source.stream} of page ${page.id}: ${cursor.from}..${cursor.to}`);
@@ -141,7 +142,7 @@ function freshCursor(coverage: { coveredFrom: Date; watermark: Date }): SweepCur
 
 /** The windows left, newest first, each as large as the API accepts. */
 function sweepWindows(cursor: SweepCursor): TimeWindow[] {
-  return segmentWindows({ from: new Date(cursor.from), to: new Date(cursor.doneFrom), direction: 'down' }, LARGEST_WINDOW_DAYS);
+  return segmentWindows({ from: new Date(cursor.from), to: new Date(cursor.doneFrom), direction: 'down' }, MAX_RANGE_DAYS);
 }
 
 /** A stored cursor this version can resume; anything else starts the sweep over. */

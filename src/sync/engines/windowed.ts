@@ -4,6 +4,7 @@ import { upsertParts, type TableSpec } from '../../warehouse/upsert.js';
 import type { TimeWindow } from '../../pancake/window.js';
 import { extendCoverage, planCoverage, segmentWindows, type CoveragePlan, type Segment } from './coverage.js';
 import { skippedRecords } from '../skipped-records.js';
+import { StreamUnavailableError } from '../errors.js';
 import type { Stream, StreamContext, StreamPlan } from '../stream.js';
 import { plannedSweep, sweepIfDue } from './sweep.js';
 import { reportStuckWalk, type SweepTarget, type WindowedSource } from './windowed-source.js';
@@ -65,7 +66,7 @@ export async function planWindowedRun<Position>(ctx: StreamContext, stream: stri
 }
 
 /** Walks the planned windows; each batch commits with the coverage and open windows it leaves. */
-export async function runWindowed<Rec, Position>(ctx: StreamContext, source: WindowedSource<Rec, Position>): Promise<void> {
+async function runWindowed<Rec, Position>(ctx: StreamContext, source: WindowedSource<Rec, Position>): Promise<void> {
   const { db, page } = ctx;
   const { plan, windows, open, fresh } = await planWindowedRun<Position>(ctx, source.stream);
   // A walk from scratch lists everything it covers: it counts as this stream's sweep (sweep.ts).
@@ -135,7 +136,7 @@ export async function runWindowed<Rec, Position>(ctx: StreamContext, source: Win
 }
 
 /** The --dry-run plan of a windowed stream: its parts, windows, and what each window costs. */
-export async function windowedPlan(ctx: StreamContext, stream: string, costPerWindow: string, swept = false): Promise<StreamPlan> {
+async function windowedPlan(ctx: StreamContext, stream: string, costPerWindow: string, swept = false): Promise<StreamPlan> {
   const { plan, windows, fresh } = await planWindowedRun(ctx, stream);
   const parts = plan.segments.map((s) => `${s.from.toISOString()} to ${s.to.toISOString()}${s.direction === 'down' ? ' (newest first)' : ''}`);
   const detail = windows.length > 0 ? `${parts.join(', then ')} in ${windows.length} window(s), ${costPerWindow}` : 'nothing to read';
@@ -181,6 +182,11 @@ export interface WindowedStreamSpec<Rec, Row, Position> {
   newestFirst?: 'walk';
   /** A list stream that sweeps re-lists its covered range now and then (sweep.ts). */
   sweep?: SweepTarget<Rec>;
+  /**
+   * Why the stream cannot run for this page (a setting it needs is missing), or null when it can:
+   * the run then ends as unavailable rather than failed, and --dry-run says why.
+   */
+  unavailable?(ctx: StreamContext): string | null;
 }
 
 /** Builds the Stream the runner sees from a windowed declaration. */
@@ -192,6 +198,8 @@ export function windowedStream<Rec, Row extends { raw: unknown }, Position>(spec
     table: spec.table.table,
     description: spec.description,
     async run(ctx) {
+      const unavailable = spec.unavailable?.(ctx) ?? null;
+      if (unavailable !== null) throw new StreamUnavailableError(unavailable);
       const skipped = skippedRecords(ctx, spec.name, keyField);
       const source: WindowedSource<Rec, Position> = {
         stream: spec.name,
@@ -210,7 +218,11 @@ export function windowedStream<Rec, Row extends { raw: unknown }, Position>(spec
         skipped.report();
       }
     },
-    plan: spec.plan ?? ((ctx) => windowedPlan(ctx, spec.name, spec.costPerWindow, spec.sweep !== undefined)),
+    async plan(ctx) {
+      const unavailable = spec.unavailable?.(ctx) ?? null;
+      if (unavailable !== null) return { units: 0, estimatedRequests: 0, detail: `unavailable: ${unavailable}` };
+      return spec.plan ? spec.plan(ctx) : windowedPlan(ctx, spec.name, spec.costPerWindow, spec.sweep !== undefined);
+    },
     ...(spec.newestFirst && { newestFirst: spec.newestFirst }),
   };
 }

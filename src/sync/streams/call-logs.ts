@@ -3,13 +3,11 @@ import { CALL_LOGS_PAGE_SIZE } from '../../pancake/client.js';
 import type { PancakeCallLog } from '../../pancake/types.js';
 import { PancakeError } from '../../pancake/errors.js';
 import { parseApiTimestamp } from '../../pancake/time.js';
-import { upsertParts } from '../../warehouse/upsert.js';
 import { int, str } from '../coercions.js';
-import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
 import { walkPages, type PagePosition } from '../../pancake/page-walk.js';
 import { StreamUnavailableError } from '../errors.js';
-import type { Stream, StreamContext } from '../stream.js';
-import { runWindowed, windowedPlan, type WindowedSource } from '../engines/windowed.js';
+import type { StreamContext } from '../stream.js';
+import { windowedStream } from '../engines/windowed.js';
 import type { RowOf } from '../../warehouse/tables/declare.js';
 import { callLogs } from '../../warehouse/tables/shop.js';
 
@@ -51,54 +49,42 @@ export function mapCallLog(log: PancakeCallLog, pageId: string, callCenterId: st
   };
 }
 
-function source(callCenterId: string, skipped: SkippedRecords): WindowedSource<PancakeCallLog, PagePosition> {
-  return {
-    stream: 'call_logs',
-    read: (ctx, window, from) =>
-      walkPages(
-        async (since, until, pageNumber) => {
-          try {
-            return await ctx.client.listCallLogs(ctx.page.id, { id: callCenterId, since, until, pageNumber });
-          } catch (error) {
-            if (error instanceof PancakeError && (error.kind === 'not_found' || error.kind === 'bad_request')) {
-              throw new UserError(`call logs of page ${ctx.page.id}: Pancake refused call-center id "${callCenterId}" (${error.message}). Check the SIP package id of this page in PANCAKE_CALL_CENTER_IDS.`, { cause: error });
-            }
-            throw error;
-          }
-        },
-        CALL_LOGS_PAGE_SIZE,
-        window,
-        from,
-      ),
-    write: (ctx, records) => upsertParts(callLogs, skipped.keep(records, (log) => log?.call_id).map((log) => mapCallLog(log, ctx.page.id, callCenterId)), ctx.onStorageWarning ?? null),
-    // start_time never moves: a call a window does not list is gone.
-    sweep: { table: 'pancake.call_logs', idOf: (log) => String(log.call_id), timeMoves: false },
-  };
-}
-
 function callCenterOf(ctx: StreamContext): string | null {
   return ctx.settings.callCenterIds.get(ctx.page.id) ?? null;
+}
+
+/** Read only when the page is known to have one (`unavailable` is asked first). */
+function callCenterIdOf(ctx: StreamContext): string {
+  const id = callCenterOf(ctx);
+  if (id === null) throw new StreamUnavailableError(NEEDS_SETTING);
+  return id;
 }
 
 /** Most shops have no call center: a normal setup, reported as unavailable rather than failed. */
 const NEEDS_SETTING = 'needs setting PANCAKE_CALL_CENTER_IDS: no call-center (SIP package) id is configured for this page';
 
-export const callLogsStream: Stream = {
+export const callLogsStream = windowedStream<PancakeCallLog, CallLogRow, PagePosition>({
   name: 'call_logs',
-  table: 'pancake.call_logs',
   description: 'SIP call logs of pages with a call-center id (PANCAKE_CALL_CENTER_IDS), walked by start_time windows',
-  async run(ctx) {
-    const callCenterId = callCenterOf(ctx);
-    if (callCenterId === null) throw new StreamUnavailableError(NEEDS_SETTING);
-    const skipped = skippedRecords(ctx, 'call_logs', 'call_id');
-    try {
-      await runWindowed(ctx, source(callCenterId, skipped));
-    } finally {
-      skipped.report();
-    }
+  table: callLogs,
+  unavailable: (ctx) => (callCenterOf(ctx) === null ? NEEDS_SETTING : null),
+  // By start_time, which never changes: plain page numbers cannot skip (page-walk.ts).
+  read(ctx, window, from) {
+    const callCenterId = callCenterIdOf(ctx);
+    const fetchPage = async (since: number, until: number, pageNumber: number) => {
+      try {
+        return await ctx.client.listCallLogs(ctx.page.id, { id: callCenterId, since, until, pageNumber });
+      } catch (error) {
+        if (error instanceof PancakeError && (error.kind === 'not_found' || error.kind === 'bad_request')) {
+          throw new UserError(`call logs of page ${ctx.page.id}: Pancake refused call-center id "${callCenterId}" (${error.message}). Check the SIP package id of this page in PANCAKE_CALL_CENTER_IDS.`, { cause: error });
+        }
+        throw error;
+      }
+    };
+    return walkPages(fetchPage, CALL_LOGS_PAGE_SIZE, window, from);
   },
-  async plan(ctx) {
-    if (callCenterOf(ctx) === null) return { units: 0, estimatedRequests: 0, detail: `unavailable: ${NEEDS_SETTING}` };
-    return windowedPlan(ctx, 'call_logs', '≥1 request each (30 calls a page)', true);
-  },
-};
+  map: (log, ctx) => mapCallLog(log, ctx.page.id, callCenterIdOf(ctx)),
+  // start_time never moves: a call a window does not list is gone.
+  sweep: { table: 'pancake.call_logs', idOf: (log) => String(log.call_id), timeMoves: false },
+  costPerWindow: '≥1 request each (30 calls a page)',
+});

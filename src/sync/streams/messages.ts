@@ -7,15 +7,14 @@ import { childRowsNotInPart } from '../../warehouse/bridges.js';
 import { writeTogether, type WritePart } from '../../warehouse/write-together.js';
 import type { StorageWarningSink } from '../../warehouse/storage-warnings.js';
 import { upsertParts } from '../../warehouse/upsert.js';
-import type { Stream, StreamContext } from '../stream.js';
+import type { StreamContext } from '../stream.js';
 import { adClicks, conversationDetails, messageAttachments, messages } from '../../warehouse/tables/inbox.js';
 import { adClicksOfAnswer, mapConversationDetails } from './ad-clicks.js';
 import { mapMessageAttachments } from './message-attachments.js';
 import { mapMessage } from './message-rows.js';
 import { messagesLeft } from './messages-estimate.js';
-import { visitParents } from './parent-visits.js';
-import { watchNewestVisits } from '../recent-first.js';
-import { skippedRecords, type SkippedRecords } from '../skipped-records.js';
+import { perParentStream } from '../engines/per-parent.js';
+import type { SkippedRecords } from '../skipped-records.js';
 
 export { mapMessage, senderKind, type MessageRow } from './message-rows.js';
 
@@ -31,48 +30,26 @@ function messageParts(pageId: string, conversationId: string, batch: ListMessage
   ];
 }
 
-export const messagesStream: Stream = {
+export const messagesStream = perParentStream<StaleConversation>({
   name: 'messages',
-  table: 'pancake.messages',
   description: 'messages of every conversation that is new or changed since its messages were stored',
+  table: messages,
   // Runs alongside the conversations walk and takes conversations as they are committed, newest
-  // first (parent-visits.ts): with the walk going newest first too, the newest conversations get
-  // their messages within the first seconds of a backfill instead of after the whole walk. The two
-  // meet only in the warehouse (a conversation is stale until its messages are stored for its
-  // current version) and in the promise of the walk's end.
+  // first (engines/parent-visits.ts): with the walk going newest first too, the newest
+  // conversations get their messages within the first seconds of a backfill instead of after the
+  // whole walk. The two meet only in the warehouse (a conversation waits until its messages are
+  // stored for its current version) and in the promise of the walk's end.
   follows: 'conversations',
   newestFirst: 'follow',
-  async run(ctx) {
-    ctx.counts.requests = 0;
-    const recent = ctx.recentFirst;
-    const skipped = skippedRecords(ctx, 'messages');
-    // Conversations whose walk Pancake stopped moving forward: still stale, so a later pass would
-    // find them again; they wait for the next run instead (one warning each).
-    const stuck = new Set<string>();
+  async waitingParents(ctx) {
     const undatedCheckedBefore = await databaseNow(ctx.db);
-    const visit = async (conversation: StaleConversation): Promise<void> => {
-      if (stuck.has(conversation.id)) return;
-      if ((await syncConversation(ctx, conversation, skipped)) === 'stuck') stuck.add(conversation.id);
-    };
-    try {
-      await visitParents<StaleConversation>({
-        concurrency: ctx.settings.concurrency,
-        ...(ctx.upstream && { upstream: ctx.upstream }),
-        next: (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit, undatedCheckedBefore),
-        // Newest first, and the page's other streams wait until the newest days are done.
-        visit: recent ? watchNewestVisits(recent, visit, async () => !(await anyStaleSince(ctx.db, ctx.page.id, recent.horizon))) : visit,
-        // For progress and the ETA only: revised alongside the walk, never waited for.
-        onSlice: (upstreamRunning) =>
-          void messagesLeft(ctx, upstreamRunning)
-            .then((left) => {
-              ctx.counts.unitsTotal = ctx.counts.unitsDone + left.conversations;
-              ctx.counts.requestsTotal = (ctx.counts.requests ?? 0) + left.requests;
-            })
-            .catch(() => undefined),
-      });
-    } finally {
-      skipped.report();
-    }
+    return (after, limit) => staleConversations(ctx.db, ctx.page.id, after && { updatedAt: after.updated_at, id: after.id }, limit, undatedCheckedBefore);
+  },
+  anyWaitingSince: (ctx, since) => anyStaleSince(ctx.db, ctx.page.id, since),
+  walk: syncConversation,
+  left: async (ctx, upstreamRunning) => {
+    const left = await messagesLeft(ctx, upstreamRunning);
+    return { parents: left.conversations, requests: left.requests };
   },
   async plan(ctx) {
     const { conversations, reportedMessages, walkRequests } = await countStaleConversations(ctx.db, ctx.page.id, MESSAGES_PER_BATCH);
@@ -85,7 +62,7 @@ export const messagesStream: Stream = {
       detail: `${conversations} stored conversation(s) with messages to fetch (more may come from this run's conversations)`,
     };
   },
-};
+});
 
 /**
  * Fetches a conversation's messages newest batch first. The history is complete only when the API

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../logger.js';
+import { sleep } from '../../sleep.js';
 import { recordCoverage } from './coverage.js';
 import { refreshAnalytics, type AnalyticsPage, type RefreshOptions } from './refresh.js';
 import type { Database } from '../schema.js';
@@ -37,25 +38,18 @@ export interface PageStreams<T> {
  * last one waits for it, within a bound, and not beyond a stop signal.
  */
 export async function keepAnalyticsCurrent<T>(db: Kysely<Database>, page: AnalyticsPage, log: Logger, streams: PageStreams<T>, intervalMs = REFRESH_INTERVAL_MS): Promise<T> {
-  let done = false;
-  let wake: () => void = () => {};
+  // Aborted when the streams are done: it cuts the wait for the next periodic refresh short.
+  const sourcesDone = new AbortController();
   const periodic = (async () => {
-    while (!done) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      if (!done) await refreshQuietly(db, page, log, { totals: false, lockWaitMs: 0 });
+    while (!sourcesDone.signal.aborted) {
+      await sleep(intervalMs, sourcesDone.signal).catch(() => undefined);
+      if (!sourcesDone.signal.aborted) await refreshQuietly(db, page, log, { totals: false, lockWaitMs: 0 });
     }
   })();
   try {
     return await streams.sources;
   } finally {
-    done = true;
-    wake();
+    sourcesDone.abort();
     await periodic;
     await refreshQuietly(db, page, log, { totals: true, signal: streams.signal });
     await streams.rest;

@@ -1,7 +1,11 @@
 // Parameter rules shared by the simulator's routes: the API answers 400 with a message naming the
 // parameter, which is what the client's error classification relies on.
 
-/** The real API's one-month limit on until - since (docs/pancake-api.md: 30 × 86 400 s is the hard limit). */
+/**
+ * The real API's one-month limit on until - since (docs/pancake-api.md: 30 × 86 400 s is the hard limit).
+ * Stated here apart from the client's own (src/pancake/defaults.ts) on purpose: the simulator stands
+ * for Pancake, so a client whose limit were wrong would be refused here rather than agreed with.
+ */
 export const MAX_RANGE_SECONDS = 30 * 86_400;
 
 export interface ApiResponse {
