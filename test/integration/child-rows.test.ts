@@ -1,13 +1,16 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PancakeMessage } from '../../src/pancake/types.js';
+import type { PancakeConversation, PancakeMessage } from '../../src/pancake/types.js';
+import { adClicksOfConversation } from '../../src/sync/streams/ad-clicks.js';
+import { conversationBridgeParts } from '../../src/sync/streams/conversation-bridges.js';
+import { mapConversation } from '../../src/sync/streams/conversations.js';
 import { mapMessageAttachments } from '../../src/sync/streams/message-attachments.js';
 import { mapMessage } from '../../src/sync/streams/message-rows.js';
 import { childRowsNotInPart } from '../../src/warehouse/bridges.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
-import { messageAttachments, messages } from '../../src/warehouse/tables/inbox.js';
+import { adClicks, conversations, messageAttachments, messages } from '../../src/warehouse/tables/inbox.js';
 import { upsertParts } from '../../src/warehouse/upsert.js';
 import { StatementParams, writeTogether, type WritePart } from '../../src/warehouse/write-together.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -89,5 +92,31 @@ describe("a message's attachments, replaced with it", () => {
     // Each part alone in its statement: the messages' JSON comes along where a part reads it.
     for (const part of [upsert!, remove!, attachments!]) await writeTogether(db, [part]);
     expect((await storedAttachments()).filter((a) => a.message_id === LONG_ID(4))).toEqual([{ message_id: LONG_ID(4), position: 1, type: 'photo', raw: { type: 'photo', url: 'a' } }]);
+  });
+
+  it("a conversation's tags, assignees, histories and ad clicks are read from the conversation's JSON and stored whole", async () => {
+    const tag = { id: 7, text: 'Khách quen', color: '#ff0000', count: 'only-in-raw-tag' };
+    const tagEntry = { inserted_at: '2026-03-01T10:00:00', seen_by: 'only-in-raw-tag-entry', payload: { action: 'add', editor_id: 'u1', editor_name: 'Lan', tag } };
+    const user = { id: 'u2', name: 'Minh', fb_id: 'only-in-raw-fb' };
+    const assignEntry = { inserted_at: '2026-03-01T11:00:00', source: 'only-in-raw-assignment', payload: { added_users: [user], removed_users: [], editor_id: 'u1' } };
+    const ad = { ad_id: 'ad-1', inserted_at: '2026-03-01T09:00:00', post_id: 'post-1', note: 'only-in-raw-ad' };
+    const c = {
+      id: 'c2', page_id: 'p1', updated_at: '2026-03-01T12:00:00', tags: [tag], tag_histories: [tagEntry], assignee_ids: ['u2'], current_assign_users: [user],
+      assignee_histories: [assignEntry], ads: [ad], page_customer: { id: 'pc1' },
+    } as unknown as PancakeConversation;
+    const rows = [mapConversation(c, 'p1')];
+    const written = [...upsertParts(conversations, rows, null), ...upsertParts(adClicks, adClicksOfConversation(c, 'p1'), null), ...conversationBridgeParts('p1', [c], null)];
+    const params = new StatementParams();
+    written.forEach((part) => part.render(params));
+    const texts = params.values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+    // Each nested item travels only inside the conversation's raw (one parameter).
+    for (const marker of ['only-in-raw-fb', 'only-in-raw-ad', 'only-in-raw-tag-entry', 'only-in-raw-assignment', 'only-in-raw-tag"']) expect(texts.filter((t) => t.includes(marker))).toHaveLength(1);
+    await writeTogether(db, written);
+    const raws = async (table: string) => (await sql<{ raw: unknown }>`select raw from ${sql.table(table)} where conversation_id = 'c2'`.execute(db)).rows.map((r) => r.raw);
+    expect(await raws('pancake.conversation_tags')).toEqual([tag]);
+    expect(await raws('pancake.conversation_assignees')).toEqual([user]);
+    expect(await raws('pancake.conversation_tag_events')).toEqual([tagEntry]);
+    expect(await raws('pancake.conversation_assignment_events')).toEqual([assignEntry]);
+    expect(await raws('pancake.ad_clicks')).toEqual([ad]);
   });
 });
