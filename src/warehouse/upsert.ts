@@ -8,7 +8,9 @@ import type { Queryable, TableSpec } from './table-spec.js';
 // of row arrays (row-json.ts) that Postgres reads with jsonb_array_elements: no 65,535-parameter
 // cap, one plan, the rows' jsonb nested rather than escaped, each value sent once. A typed column
 // that copies a field of raw is read from raw in the statement (raw-copies.ts), so the statement's
-// text varies with the columns a batch copies; one text per variant is built and kept.
+// text varies with the columns a batch copies; one text per variant is built and kept. A child
+// row's raw that is an item of its parent's raw is read from the parent's JSON, which the statement
+// binds once (raw-references.ts).
 //
 // Measured (bench/README.md, "CPU per request"), on the busy shop's 713 message batches of 3 × 200
 // conversations: the JSON and statement text this process builds went from 1.64 to 1.13 times the
