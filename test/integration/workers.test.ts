@@ -4,39 +4,53 @@ import { enqueueRun } from '../../src/queue/enqueue.js';
 import { createQueuePool, migrateQueue } from '../../src/queue/queue.js';
 import type { QueueStatus } from '../../src/queue/status.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import type { RequestHold } from '../../src/simulator/index.js';
 import { createSyncHarness, runCli, simulatorEnv, type SyncHarness } from '../support/harness.js';
+import { perTier, TIER } from '../support/tier.js';
 import { waitUntil } from '../support/wait.js';
 import { crossWorkerOverlaps, expectSameTables, killAll, startWorker, waitForRun, type WorkerProcess } from '../support/workers.js';
 
 // Issue 11: worker processes share queued runs through the warehouse's Postgres. Each scenario
-// syncs 30 simulated pages (small data each) into a fresh database with the real CLI in child
-// processes, and compares the result row by row with one in-process `sync` of the same shop.
-// Nothing here depends on how fast the machine is: a worker is stopped at a known request of its
-// own (the simulator holds its answers from there on: docs/simulator.md, "Held answers"), and every
-// wait has a deadline generous enough for a busy 2-core machine.
+// syncs simulated pages (small data each; 12 in `npm test`, 30 in `npm run test:soak`,
+// test/support/tier.ts) into a fresh database with the real CLI in child processes, and compares the
+// result row by row with one in-process `sync` of the same shop. Nothing here depends on how fast
+// the machine is: a worker is stopped at a known request of its own (the simulator holds its
+// answers from there on: docs/simulator.md, "Held answers"), workers meant to share a run are each
+// held inside a task until all are, and every wait has a deadline generous enough for a busy
+// 2-core machine. Every scenario starts from a copy of one warehouse whose schema and queue are
+// migrated once (concurrent-migrate.test.ts proves migrating with several processes at once).
 
 const DAY = 86_400_000;
+const PAGES = perTier(12, 30);
 const FAST = ['--reap-interval', '500ms'];
 /** A scenario spawns up to 3 workers and a few CLI commands: minutes on a loaded machine, not seconds. */
 const SCENARIO_TIMEOUT_MS = 300_000;
 
-describe('workers sharing a queued run (30 pages)', () => {
+describe(`workers sharing a queued run (${PAGES} pages, ${TIER})`, () => {
   let reference: SyncHarness;
+  /** Migrated, the queue's schema too; nothing connects to it, so that scenarios can copy it. */
+  let migrated: TestDatabase;
   let since: string;
   let workers: WorkerProcess[] = [];
   const holds: RequestHold[] = [];
   const databases: TestDatabase[] = [];
 
   beforeAll(async () => {
-    reference = await createSyncHarness({ seed: 31, pages: 30, conversationsPerPage: 4, messagesPerConversation: { min: 1, max: 40 }, historyDays: 5 }, 'workers_ref');
+    reference = await createSyncHarness({ seed: 31, pages: PAGES, conversationsPerPage: 4, messagesPerConversation: { min: 1, max: 40 }, historyDays: 5 }, 'workers_ref');
     since = new Date(reference.sim.data.now.getTime() - 6 * DAY).toISOString();
     // The expected tables. Streams that wait for a busy pool wait, they do not fail
     // (test/integration/pool-waits.test.ts), so one run makes them even on a loaded machine.
     const summary = await reference.sync({ since: new Date(since) }, { SYNC_CONCURRENCY: '4' });
     expect(summary.exitCode, JSON.stringify(summary.failures)).toBe(0);
+    migrated = await createMigratedDatabase('workers_migrated');
+    databases.push(migrated);
+    const pool = createQueuePool(migrated.url, 1);
+    try {
+      await migrateQueue(pool, silentLogger);
+    } finally {
+      await pool.end();
+    }
   });
   afterEach(async () => {
     await killAll(workers);
@@ -50,7 +64,7 @@ describe('workers sharing a queued run (30 pages)', () => {
   });
 
   async function freshWarehouse(label: string) {
-    const database = await createTestDatabase(`workers_${label}`);
+    const database = await migrated.copy(`workers_${label}`);
     databases.push(database);
     // SYNC_START = since: an incremental run's first pass covers what the reference's --since did.
     const env = simulatorEnv(reference.sim, database.url, { SYNC_CONCURRENCY: '4', SYNC_START: since });
@@ -67,15 +81,11 @@ describe('workers sharing a queued run (30 pages)', () => {
   /** The same in this process: a second less to wait than spawning the CLI. */
   async function enqueueHere(url: string, options: { pages?: string[]; maxAttempts?: number } = {}): Promise<string> {
     const db = createDb(url, 2);
-    const pool = createQueuePool(url, 2);
     try {
-      await migrateToLatest(db);
-      await migrateQueue(pool, silentLogger);
       const config = reference.config();
       const result = await enqueueRun({ config, db, client: reference.client(config), log: silentLogger }, { since: new Date(since), pages: options.pages ?? null, maxAttempts: options.maxAttempts ?? 5 });
       return result.runId;
     } finally {
-      await pool.end();
       await db.destroy();
     }
   }
@@ -112,6 +122,10 @@ describe('workers sharing a queued run (30 pages)', () => {
       const second = await enqueue(env, []);
       reference.sim.clearRequests();
       workers = ['w1', 'w2', 'w3'].map((name) => startWorker(name, env, ['--concurrency', '3', ...FAST]));
+      // Every worker takes part however the machine schedules their starts: each is held inside its
+      // first task until all three are (3 × 3 tasks at most, fewer than the first run's).
+      const started = await Promise.all(workers.map((w) => holdWorkerAt(w, 1)));
+      for (const hold of started) hold.release();
       expect(await waitForRun(db, first, workers)).toBe('succeeded');
       expect(await waitForRun(db, second, workers)).toBe('succeeded');
       await stopAll(workers);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { createDb } from '../../src/warehouse/db.js';
+import { applyReaderRole } from '../../src/warehouse/reader-role.js';
 
 export interface TestDatabase {
   /** URL of the new, empty database. */
@@ -20,6 +22,23 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
   return createDatabase(prefix, null);
+}
+
+/**
+ * A new database with the schema at the latest migration: a copy of the template the global setup
+ * migrated once per run (global-setup.ts), given its own reader role as `migrate` would. Migrating
+ * from scratch costs about a CPU-second of Node and Postgres per database; the copy, a tenth of it.
+ * Tests of the migrations themselves start from createTestDatabase instead.
+ */
+export async function createMigratedDatabase(prefix = 'test'): Promise<TestDatabase> {
+  const database = await createDatabase(prefix, inject('migratedTemplateDatabase'));
+  const db = createDb(database.url, 1);
+  try {
+    await applyReaderRole(db);
+  } finally {
+    await db.destroy();
+  }
+  return database;
 }
 
 async function createDatabase(prefix: string, template: string | null): Promise<TestDatabase> {

@@ -1,6 +1,7 @@
 /**
  * Finds one Postgres server for the whole test run and provides its admin URL as
- * `inject('adminDatabaseUrl')`; test files create their own databases on it (test/support/db.ts).
+ * `inject('adminDatabaseUrl')`; test files create their own databases on it (test/support/db.ts),
+ * empty or copied from the migrated template made here (`inject('migratedTemplateDatabase')`).
  *
  * Order: TEST_DATABASE_URL if set; else a testcontainers `postgres:16-alpine` if a Docker engine
  * answers within 2 s; else an embedded Postgres in a fresh temp dir, deleted at teardown. DB tests
@@ -12,13 +13,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { describeUrl } from '../../src/warehouse/db.js';
+import pg from 'pg';
+import { createDb, describeUrl } from '../../src/warehouse/db.js';
 import { startEmbeddedPostgres } from '../../src/warehouse/embedded.js';
+import { migrateToLatest } from '../../src/warehouse/migrate.js';
+import { readerRoleName } from '../../src/warehouse/reader-role.js';
 import { prepareCompiledCli } from './compiled-cli.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     adminDatabaseUrl: string;
+    /** A database at the latest migration that test files copy (db.ts createMigratedDatabase); nobody connects to it. */
+    migratedTemplateDatabase: string;
   }
 }
 
@@ -35,16 +41,61 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const t0 = performance.now();
   // The CLI tests spawn run the compiled build of the sources under test: built once here, while
   // the database starts, instead of by the first test file that needs it.
-  const [cli, db] = await Promise.allSettled([prepareCompiledCli(), adminDatabase()]);
+  const database = adminDatabase().then(async (admin) => {
+    try {
+      return { admin, template: await migratedTemplate(admin.url) };
+    } catch (err) {
+      await admin.teardown();
+      throw err;
+    }
+  });
+  const [cli, db] = await Promise.allSettled([prepareCompiledCli(), database]);
   if (db.status === 'rejected') throw db.reason;
+  const { admin, template } = db.value;
+  const teardown = async () => {
+    await template.drop();
+    await admin.teardown();
+  };
   if (cli.status === 'rejected') {
-    await db.value.teardown();
+    await teardown();
     throw cli.reason;
   }
-  project.provide('adminDatabaseUrl', db.value.url);
-  console.log(`[test-db] using ${db.value.source}: ${describeUrl(db.value.url)} (ready in ${Math.round(performance.now() - t0)} ms)`);
+  project.provide('adminDatabaseUrl', admin.url);
+  project.provide('migratedTemplateDatabase', template.name);
+  console.log(`[test-db] using ${admin.source}: ${describeUrl(admin.url)}, migrated template ${template.name} (ready in ${Math.round(performance.now() - t0)} ms)`);
   console.log(`[test-cli] ${cli.value}`);
-  return db.value.teardown;
+  return teardown;
+}
+
+/**
+ * Migrates one database for the whole run, which test files copy (test/support/db.ts
+ * createMigratedDatabase) instead of migrating each of theirs from scratch. Its reader role is
+ * dropped again: each copy gets its own, named after it, as a migrated warehouse has.
+ */
+async function migratedTemplate(adminUrl: string): Promise<{ name: string; drop: () => Promise<void> }> {
+  const name = `pancake_template_${process.pid}`;
+  const admin = async (url: string, statements: string[]) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      for (const statement of statements) await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  const quoted = `"${name}"`;
+  await admin(adminUrl, [`drop database if exists ${quoted} with (force)`, `create database ${quoted}`]);
+  const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+  const db = createDb(url, 2);
+  try {
+    await migrateToLatest(db);
+  } finally {
+    await db.destroy();
+  }
+  const role = readerRoleName(name);
+  // Without CREATEROLE there is no role to drop (migrate skipped it); `do` keeps that from failing.
+  await admin(url, [`do $$ begin if exists (select from pg_roles where rolname = '${role}') then execute 'drop owned by ${role}'; execute 'drop role ${role}'; end if; end $$`]);
+  return { name, drop: () => admin(adminUrl, [`drop database if exists ${quoted} with (force)`]) };
 }
 
 async function adminDatabase(): Promise<AdminDatabase> {

@@ -6,10 +6,9 @@ import { createPancakeClient, type PancakeClient } from '../../src/pancake/clien
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
 import { runSync, type RunSummary, type SyncOptions } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import type { Kysely } from 'kysely';
-import { createTestDatabase, type TestDatabase } from './db.js';
+import { createMigratedDatabase, type TestDatabase } from './db.js';
 
 export { REPO_ROOT, runCli, type CliResult, type CliSpawnOptions } from './compiled-cli.js';
 
@@ -35,6 +34,12 @@ export interface SyncHarness {
   /** A sync in this process at the shop's clock (`sim.now()`). */
   sync(options?: SyncOptions, extra?: Env): Promise<RunSummary>;
   /**
+   * A sync of the same shop into another warehouse, in this process, as `pancake-sync sync` would
+   * make it there (at the real clock): where a test needs no process boundary, such as the run
+   * after a killed one.
+   */
+  syncInto(url: string, options?: SyncOptions, extra?: Env): Promise<RunSummary>;
+  /**
    * Moves the shop's clock (clock 'manual') one second on, changing nothing else. Runs read
    * half-open ranges of whole seconds up to their start (tests run without a safety lag), so a
    * change stamped in the current second is the next run's: this is how a test gets there, instead
@@ -54,15 +59,15 @@ export function manualClockStart(): Date {
 }
 
 /**
- * A simulator, a migrated database of its own and a sync between them. With `clock: 'manual'`
+ * A simulator, a migrated database of its own (a copy of the run's template, db.ts) and a sync
+ * between them. With `clock: 'manual'`
  * (and no `now`, manualClockStart()) the shop's clock moves only when the test moves it
  * (`nextSecond`, `sim.advanceTo`), and every `sync()` runs at it.
  */
 export async function createSyncHarness(simOptions: SimulatorOptions = {}, name = 'sync'): Promise<SyncHarness> {
   const sim = await startSimulator(simOptions.clock === 'manual' ? { now: manualClockStart(), ...simOptions } : simOptions);
-  const database = await createTestDatabase(name);
+  const database = await createMigratedDatabase(name);
   const db = createDb(database.url, 12);
-  await migrateToLatest(db);
   const harness: SyncHarness = {
     sim,
     database,
@@ -73,6 +78,15 @@ export async function createSyncHarness(simOptions: SimulatorOptions = {}, name 
     sync: (options = {}, extra = {}) => {
       const config = harness.config(extra);
       return runSync({ config, db, client: harness.client(config), log: silentLogger, now: sim.now() }, options);
+    },
+    async syncInto(url, options = {}, extra = {}) {
+      const config = harness.config({ ...extra, DATABASE_URL: url });
+      const other = createDb(url, config.concurrency + 4);
+      try {
+        return await runSync({ config, db: other, client: harness.client(config), log: silentLogger }, options);
+      } finally {
+        await other.destroy();
+      }
     },
     nextSecond() {
       if (simOptions.clock !== 'manual') throw new Error('nextSecond() needs a harness with clock: \'manual\'');

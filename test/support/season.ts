@@ -6,9 +6,8 @@ import type { PancakeClient } from '../../src/pancake/client.js';
 import { parseDeletedKey } from '../../src/simulator/live/deletions.js';
 import { runSync, type RunSummary, type SyncOptions } from '../../src/sync/runner.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
-import { createTestDatabase } from './db.js';
+import { createMigratedDatabase } from './db.js';
 import { tableRows, type SyncHarness } from './harness.js';
 
 // Nights in simulated time, for sweep and season tests: a run at the shop's clock (runSync with
@@ -65,7 +64,7 @@ export interface Comparison {
 }
 
 /**
- * A database for fresh backfills, migrated once and emptied before each: a season test compares
+ * A database for fresh backfills (a copy of the migrated template), emptied before each: a season test compares
  * every night, and creating and migrating a database each time would cost more than the nights.
  */
 export interface FreshWarehouse {
@@ -77,9 +76,8 @@ export interface FreshWarehouse {
 }
 
 export async function createFreshWarehouse(name = 'fresh'): Promise<FreshWarehouse> {
-  const fresh = await createTestDatabase(name);
+  const fresh = await createMigratedDatabase(name);
   const db = createDb(fresh.url, 4);
-  await migrateToLatest(db);
   const { rows } = await sql<{ name: string; referenced: string[] }>`
     select format('%I.%I', t.schemaname, t.tablename) as name,
       coalesce(array_agg(distinct format('%I.%I', rn.nspname, r.relname)) filter (where r.oid is not null and r.oid <> c.oid), '{}') as referenced
