@@ -1,5 +1,6 @@
 import { isMaskable, isSecretKey, mayHoldKnownSecret, MASK } from '../redact.js';
 import { rawColumnIndex, rawCopies, type ColumnSources } from './raw-copies.js';
+import { itemsOfOneParent, rememberParent, type ParentBatch } from './raw-references.js';
 import { STATEMENT_CHARS } from './write-together.js';
 import { CUT_STRING_CHARS, cutLongStrings, MAX_JSON_DEPTH, MAX_ROW_JSON_CHARS, rawStub, storableJson, storableText } from './storable.js';
 import type { StorageWarningSink } from './storage-warnings.js';
@@ -25,6 +26,11 @@ export interface StorableBatch {
   sources: ColumnSources;
   /** JSON arrays of row arrays, each at most STATEMENT_CHARS long (one row at least). */
   parts: string[];
+  /**
+   * Set when every raw is an item of one parent batch's raws (raw-references.ts): the row arrays
+   * carry [row, item] in raw's place, read as `parent -> row -> raw -> list -> item`.
+   */
+  rawFrom?: { parent: ParentBatch; list: string };
 }
 
 /**
@@ -45,14 +51,38 @@ function plainBatch<Row>(spec: TableSpec<Row>, rows: readonly Row[]): StorableBa
   const plan = planOf(spec);
   const sources = rawCopies(spec, rows, (row, index) => sentValue(spec, plan, row, index)) ?? plan.everySent;
   const sent = sentColumns(sources);
+  const rawPlace = sent.indexOf(plan.rawAt);
+  const raws = rawPlace >= 0 ? rows.map((row) => row[spec.columns[plan.rawAt]!.name]) : [];
+  // Raws that are items of a parent batch written as it is were checked there, as part of it.
+  const items = rawPlace >= 0 ? itemsOfOneParent(spec as TableSpec<never>, raws) : null;
   let json: string;
   try {
-    json = JSON.stringify(rows.map((row) => rowValues(spec, plan, row, sent)));
+    json = JSON.stringify(
+      rows.map((row, i) => {
+        const values = rowValues(spec, plan, row, sent);
+        if (items) values[rawPlace] = items.slots[i];
+        return values;
+      }),
+    );
   } catch {
     return null; // a bigint or a cycle: the slow path says what becomes of it
   }
-  if (json.length > MAX_ROW_JSON_CHARS || refusedEscapes(json) || mayHoldKnownSecret(json) || rows.some((row) => nestsTooDeepOrHidesSecret(spec, plan, row))) return null;
+  if (json.length > MAX_ROW_JSON_CHARS || refusedEscapes(json) || mayHoldKnownSecret(json) || rows.some((row) => nestsTooDeepOrHidesSecret(spec, plan, row, items ? plan.rawAt : -1))) return null;
+  if (items) return { sources, parts: [json], rawFrom: { parent: items.parent, list: items.list } };
+  if (rawPlace >= 0) rememberParent({ json, rawPlace, spec: spec as TableSpec<never>, sources, raws, keys: pageAndIdKeys(spec, rows) });
   return { sources, parts: [json] };
+}
+
+/** The rows' `page_id` and `id` joined by a NUL when they are the table's key (worked out once, when asked), else null. */
+function pageAndIdKeys<Row>(spec: TableSpec<Row>, rows: readonly Row[]): () => ReadonlySet<string> | null {
+  let keys: Set<string> | null | undefined;
+  return () => {
+    if (keys === undefined) {
+      const [page, id] = spec.key as ReadonlyArray<string>;
+      keys = spec.key.length === 2 && page === 'page_id' && id === 'id' ? new Set(rows.map((row) => `${String(row[spec.key[0]!])}\u0000${String(row[spec.key[1]!])}`)) : null;
+    }
+    return keys;
+  };
 }
 
 /** Row by row, every column sent: rows that need it cleaned, grouped into parts of STATEMENT_CHARS. */
@@ -90,6 +120,8 @@ interface TablePlan {
   /** The jsonb columns' indexes: the only values that nest. */
   jsonb: number[];
   everySent: ColumnSources;
+  /** The `raw jsonb` column's index, or -1. */
+  rawAt: number;
 }
 
 const plans = new WeakMap<TableSpec<never>, TablePlan>();
@@ -98,7 +130,7 @@ function planOf<Row>(spec: TableSpec<Row>): TablePlan {
   let plan = plans.get(spec as TableSpec<never>);
   if (!plan) {
     const jsonb = spec.columns.flatMap((c, index) => (c.type === 'jsonb' ? [index] : []));
-    plan = { secret: spec.columns.map((c) => c.type === 'text' && isSecretKey(c.name)), jsonb, everySent: spec.columns.map(() => null) };
+    plan = { secret: spec.columns.map((c) => c.type === 'text' && isSecretKey(c.name)), jsonb, everySent: spec.columns.map(() => null), rawAt: rawColumnIndex(spec) };
     plans.set(spec as TableSpec<never>, plan);
   }
   return plan;
@@ -152,9 +184,9 @@ export function nestsDeeperOrHidesSecret(value: unknown, limit: number): boolean
   return false;
 }
 
-/** Whether a row's jsonb values nest deeper than storable.ts keeps as they are, or hold a secret-named field. */
-function nestsTooDeepOrHidesSecret<Row>(spec: TableSpec<Row>, plan: TablePlan, row: Row): boolean {
-  for (const index of plan.jsonb) if (nestsDeeperOrHidesSecret(row[spec.columns[index]!.name], MAX_JSON_DEPTH - 1)) return true;
+/** Whether a row's jsonb values (but the column `skip`) nest deeper than storable.ts keeps as they are, or hold a secret-named field. */
+function nestsTooDeepOrHidesSecret<Row>(spec: TableSpec<Row>, plan: TablePlan, row: Row, skip = -1): boolean {
+  for (const index of plan.jsonb) if (index !== skip && nestsDeeperOrHidesSecret(row[spec.columns[index]!.name], MAX_JSON_DEPTH - 1)) return true;
   return false;
 }
 

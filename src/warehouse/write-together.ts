@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+import { forgetParents } from './raw-references.js';
 import type { Queryable } from './table-spec.js';
 
 // Writes that must commit together (an API page's rows and the checkpoint that covers them) as ONE
@@ -10,15 +11,40 @@ import type { Queryable } from './table-spec.js';
 // parameter per upsert is a flat string from one JSON.stringify (row-json.ts), so pg encodes it to
 // UTF-8 in one pass without first flattening a rope of small strings. Instants are bound as ISO
 // strings: pg's own Date formatting (local time and offset) showed in the profile.
+//
+// Each API item is sent once per statement (issue 26): a child table's rows whose raw is an item
+// of their parent's raw (attachments, tags, tag and assignment histories, ad clicks) read it from
+// the parent's JSON in SQL, and the deletion of a child table's rows no longer listed reads the
+// parents from it too (raw-references.ts); StatementParams.shared binds that JSON once. Measured on
+// the busy shop of the CPU benchmark, 3 × 300 conversations (bench/README.md, "CPU per request"):
+// 34.6 MB to Postgres for 23.3 MB from the API (1.49) before, 32.7 MB with the children's raws read
+// from the parent, 31.1 MB with the deletions' parents, 30.6 MB (1.31) with column names unquoted;
+// the rows stored are the same. Left out: deriving the children's typed columns and keys in SQL too
+// (the mappings would then exist twice, in TypeScript and in SQL), and shorter statement text
+// through functions on the server (every batch's columns differ with what it copies from raw).
 
 /** The parameters of one statement: `add` binds a value and returns its placeholder. */
 export class StatementParams {
   readonly values: unknown[] = [];
 
+  /** Texts bound by `shared`, with their placeholders: a handful per statement, compared as they are. */
+  private readonly bound: Array<[text: string, placeholder: string]> = [];
+
   add(value: unknown): string {
     // An instant as its ISO string: pg's own formatting of a Date (local time and offset) is slower.
     this.values.push(value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value);
     return `$${this.values.length}`;
+  }
+
+  /**
+   * Binds `text` once per statement, however many parts read it (a parent batch's JSON, read by
+   * its own upsert and its children's: raw-references.ts), and always cast to the same type.
+   */
+  shared(text: string): string {
+    for (const [bound, placeholder] of this.bound) if (bound === text) return placeholder;
+    const placeholder = this.add(text);
+    this.bound.push([text, placeholder]);
+    return placeholder;
   }
 }
 
@@ -66,12 +92,16 @@ export async function writeTogether(db: Queryable, parts: readonly WritePart[]):
     if (part.counts) counted.push(`(select count(*) from ${name})`);
   });
   const text = `with ${ctes.join(', ')} select ${counted.length > 0 ? counted.join(' + ') : '0'} as changed`;
+  // Its batches are parents of no later statement's rows: kept, they would outlive the young generation.
+  forgetParents();
   const result = await db.executeQuery<{ changed: string | number }>(CompiledQuery.raw(text, params.values));
   return Number(result.rows[0]?.changed ?? 0);
 }
 
 async function writeAlone(db: Queryable, part: WritePart): Promise<number> {
   const params = new StatementParams();
-  const result = await db.executeQuery(CompiledQuery.raw(part.render(params), params.values));
+  const text = part.render(params);
+  forgetParents();
+  const result = await db.executeQuery(CompiledQuery.raw(text, params.values));
   return part.counts ? Number(result.numAffectedRows ?? 0n) : 0;
 }

@@ -32,7 +32,8 @@ describe('the modules a command loads', () => {
   async function loadedBy(args: string[], env: Env): Promise<{ code: number | null; output: string; files: string[] }> {
     const log = join(dir, `run-${++runs}.log`);
     const hook = join(REPO_ROOT, 'test', 'support', 'module-log.mjs');
-    const result = await runCli(args, { ...env, MODULE_LOG: log, NODE_OPTIONS: `--import=${hook}` });
+    // The tsc build, not the bundle the other tests run: one file per source module, so the log names each one.
+    const result = await runCli(args, { ...env, MODULE_LOG: log, NODE_OPTIONS: `--import=${hook}` }, { unbundled: true });
     const urls = readFileSync(log, 'utf8').split('\n').filter((line) => line !== '');
     // The CLI runs compiled (test/support/compiled-cli.ts): each file it loaded is named by its source.
     const files = urls.filter((url) => url.startsWith('file:')).flatMap((url) => {

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { LockWaitTimeoutError, waitForLock } from '../../src/warehouse/lock-wait.js';
 import { migrateToLatest } from '../../src/warehouse/migrate.js';
-import { compiledCli } from '../support/compiled-cli.js';
+import { bundledCli } from '../support/compiled-cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { createSyncHarness, REPO_ROOT, simulatorEnv, type SyncHarness } from '../support/harness.js';
 
@@ -94,7 +94,7 @@ describe('a wait on a lock: bounded, one line naming the holder, ended by a stop
         await holder.query('begin');
         await holder.query(`select from pancake_private.analytics_locks where page_id = $1 for update`, [page]);
         const env = simulatorEnv(h.sim, h.database.url, { LOG_LEVEL: 'info', SYNC_START: new Date(h.sim.data.now.getTime() - 4 * 86_400_000).toISOString() });
-        const child = spawn(process.execPath, [compiledCli(), 'sync', '--streams', 'tags,conversations'], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [bundledCli(), 'sync', '--streams', 'tags,conversations'], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
         let stderr = '';
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -4,6 +4,8 @@ import { createDb } from '../../src/warehouse/db.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import { StatementParams } from '../../src/warehouse/write-together.js';
 import { upsertParts, upsertRows, type TableSpec } from '../../src/warehouse/upsert.js';
+import { writeTogether } from '../../src/warehouse/write-together.js';
+import { registerSecret } from '../../src/redact.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 // The upsert sends each value once: a typed column that copies a field of raw is read from raw in
@@ -57,7 +59,40 @@ beforeAll(async () => {
     page_id text not null, id text not null, label text, small smallint, count integer, big bigint, amount numeric,
     flag boolean, at timestamptz, day date, ratio double precision, extra jsonb, raw jsonb not null,
     synced_at timestamptz not null default now(), primary key (page_id, id))`.execute(db);
+  await sql`create table upsert_test.items (
+    page_id text not null, parent_id text not null, position integer not null, kind text, raw jsonb not null,
+    synced_at timestamptz not null default now(), primary key (page_id, parent_id, position))`.execute(db);
 });
+
+interface ItemRow {
+  page_id: string;
+  parent_id: string;
+  position: number;
+  kind: string | null;
+  raw: unknown;
+}
+
+const itemSpec = {
+  table: 'upsert_test.items',
+  key: ['page_id', 'parent_id', 'position'],
+  columns: [
+    { name: 'page_id', type: 'text' },
+    { name: 'parent_id', type: 'text' },
+    { name: 'position', type: 'integer' },
+    { name: 'kind', type: 'text' },
+    { name: 'raw', type: 'jsonb' },
+  ],
+} as unknown as TableSpec<ItemRow>;
+
+/** One row per item of each parent's `items` list, its raw the item itself (as the child tables map them). */
+function itemRows(parents: readonly Row[]): ItemRow[] {
+  return parents.flatMap((p) => ((p.raw as { items?: Array<Record<string, unknown>> }).items ?? []).map((item, i) => ({ page_id: p.page_id, parent_id: p.id, position: i + 1, kind: (item.kind as string | undefined) ?? null, raw: item })));
+}
+
+async function storedItems(): Promise<ItemRow[]> {
+  const result = await sql<ItemRow>`select page_id, parent_id, position, kind, raw from upsert_test.items order by parent_id, position`.execute(db);
+  return result.rows;
+}
 
 afterAll(async () => {
   await db?.destroy();
@@ -113,5 +148,43 @@ describe('upserts that send each value once', () => {
     expect(await upsertRows(db, spec, rows)).toBe(3);
     expect(await upsertRows(db, spec, rows)).toBe(0);
     expect((await storedRows()).map((r) => r.label)).toEqual([text, text, text]);
+  });
+
+  it("a child's raw that is an item of its parent's raw travels once, inside the parent's JSON, and is stored whole", async () => {
+    await sql`truncate upsert_test.rows, upsert_test.items`.execute(db);
+    const parents = [1, 2, 3].map((n) => row(`p${n}`, { id: `p${n}`, items: Array.from({ length: n }, (_, i) => ({ kind: i % 2 ? 'photo' : 'video', url: `https://cdn.example/${n}/${i}/ảnh 😀`, size: 1000 + i, nested: { a: [i] } })), tail: 'x' }));
+    const children = itemRows(parents);
+    const parts = [...upsertParts(spec, parents, null), ...upsertParts(itemSpec, children, null)];
+    const params = new StatementParams();
+    parts.forEach((part) => part.render(params));
+    // Two parameters: the parents' JSON once, and the children's [row, item] pairs, without the items.
+    expect(params.values).toHaveLength(2);
+    expect(params.values[1] as string).not.toContain('cdn.example');
+    expect(await writeTogether(db, parts)).toBe(3 + 6);
+    expect(await storedItems()).toEqual(children);
+    // Written again: nothing changed, nothing written.
+    expect(await writeTogether(db, [...upsertParts(spec, parents, null), ...upsertParts(itemSpec, itemRows(parents), null)])).toBe(0);
+  });
+
+  it('a child written without its parent in the statement, or whose parent was cleaned, or whose raw is built, stores its own raw', async () => {
+    await sql`truncate upsert_test.rows, upsert_test.items`.execute(db);
+    const secret = 'upsert-test-known-secret-5150';
+    registerSecret(secret);
+    const plain = [row('a', { id: 'a', items: [{ kind: 'photo', url: 'u1' }, { kind: 'file' }] })];
+    // The parent's batch is built, but the children are written alone: the parent's JSON comes with them.
+    upsertParts(spec, plain, null);
+    expect(await upsertRows(db, itemSpec, itemRows(plain))).toBe(2);
+    // A parent that needs cleaning is not a parent: its children are cleaned on their own.
+    const cleaned = [row('b', { id: 'b', note: `says ${secret}`, items: [{ kind: `has ${secret}` }] })];
+    const cleanedChildren = itemRows(cleaned);
+    expect(await writeTogether(db, [...upsertParts(spec, cleaned, null), ...upsertParts(itemSpec, cleanedChildren, null)])).toBe(2);
+    // A raw built by the mapping (not an item of the parent) travels as it is.
+    const built = [{ page_id: 'p1', parent_id: 'c', position: 1, kind: null, raw: { id: 'u9' } }];
+    expect(await upsertRows(db, itemSpec, built)).toBe(1);
+    const stored = await storedItems();
+    expect(stored.filter((r) => r.parent_id === 'a')).toEqual(itemRows(plain));
+    expect(JSON.stringify(stored.filter((r) => r.parent_id === 'b'))).not.toContain(secret);
+    expect(stored.filter((r) => r.parent_id === 'b')).toHaveLength(1);
+    expect(stored.filter((r) => r.parent_id === 'c')).toEqual(built);
   });
 });

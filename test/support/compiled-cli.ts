@@ -1,10 +1,12 @@
 // The real CLI in a child process, as tests run it. It runs compiled to JavaScript: Node starts it in
 // a fraction of the CPU the tsx loader takes (about 0.5 s against 1.6 s), which is most of the cost
-// of the many kill-and-restart tests. The build is made from the sources under test, never from a
-// stale dist/: it is keyed by a hash of src/, migrations/ and the tsconfig files, built once per run
-// by the global setup (test/support/global-setup.ts) into .test-cli/ (git-ignored), where it resolves
-// the project's dependencies as dist/ does, and rebuilt by any test process that finds the sources
-// changed since. Processes building at once each write a folder of their own and rename it into place.
+// of the many kill-and-restart tests; bundled into one file by esbuild (test/support/cli-bundle.ts),
+// it starts in a third of that again, and that bundle is what the tests spawn. The build is made from
+// the sources under test, never from a stale dist/: it is keyed by a hash of src/, migrations/, the
+// tsconfig files and the bundler's settings, built once per run by the global setup
+// (test/support/global-setup.ts) into .test-cli/ (git-ignored), where it resolves the project's
+// dependencies as dist/ does, and rebuilt by any test process that finds the sources changed since.
+// Processes building at once each write a folder of their own and rename it into place.
 // The folder is the checkout's own, not under node_modules, which several checkouts may share (git
 // worktrees linking one); and a build is removed only once no run has used it for an hour, never
 // while a run started before a source change may still spawn it.
@@ -16,6 +18,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Env } from '../../src/config.js';
 import type { Simulator } from '../../src/simulator/index.js';
+import { BUNDLE_FOLDER, bundleCli, bundleCliSync } from './cli-bundle.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,6 +26,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(REPO_ROOT, '.test-cli');
 /** A build unused for this long is removed by the next run's setup. */
 const UNUSED_BUILD_MS = 3_600_000;
+/** How the bundle is made: part of the hash, so that a change of its settings makes a new build. */
+const BUNDLER = join(REPO_ROOT, 'test', 'support', 'cli-bundle.ts');
 
 /** Marks a build as in use (its folder's time), so that no other run removes it meanwhile. */
 function markUsed(dir: string): void {
@@ -43,7 +48,7 @@ function sources(dir: string): string[] {
 
 /** The build folder for the sources as they are now. */
 function buildDir(): string {
-  const files = [...sources(join(REPO_ROOT, 'src')), ...sources(join(REPO_ROOT, 'migrations')), join(REPO_ROOT, 'tsconfig.json'), join(REPO_ROOT, 'tsconfig.build.json')].sort();
+  const files = [...sources(join(REPO_ROOT, 'src')), ...sources(join(REPO_ROOT, 'migrations')), join(REPO_ROOT, 'tsconfig.json'), join(REPO_ROOT, 'tsconfig.build.json'), BUNDLER].sort();
   const hash = createHash('sha256');
   for (const file of files) hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   return join(CACHE, hash.digest('hex').slice(0, 16));
@@ -62,25 +67,40 @@ function install(temporary: string, dir: string): void {
   }
 }
 
+/** The last file a build writes (the folder is renamed into place only once it is complete). */
+const bundledIn = (dir: string): string => join(dir, BUNDLE_FOLDER, 'cli.js');
+
 let built: string | null = null;
 
-/** The path of the compiled cli.js for the current sources; builds it when they changed. */
-export function compiledCli(): string {
+/** The build folder for the current sources; builds it when they changed. */
+function ensureBuilt(): string {
   if (built !== null) return built;
   const dir = buildDir();
-  const cli = join(dir, 'src', 'cli.js');
-  if (!existsSync(cli)) {
+  if (!existsSync(bundledIn(dir))) {
     const temporary = `${dir}.${process.pid}.tmp`;
     const result = spawnSync(process.execPath, tscArgs(temporary), { cwd: REPO_ROOT, encoding: 'utf8' });
-    if (result.status !== 0) {
+    try {
+      if (result.status !== 0) throw new Error(`compiling the CLI failed: ${result.stdout}${result.stderr}`);
+      bundleCliSync(temporary);
+    } catch (error) {
       rmSync(temporary, { recursive: true, force: true });
-      throw new Error(`compiling the CLI failed: ${result.stdout}${result.stderr}`);
+      throw error;
     }
     install(temporary, dir);
   }
   markUsed(dir);
-  built = cli;
-  return cli;
+  built = dir;
+  return dir;
+}
+
+/** The path of the tsc build's cli.js (one file per source module) for the current sources. */
+export function compiledCli(): string {
+  return join(ensureBuilt(), 'src', 'cli.js');
+}
+
+/** The path of the bundled cli.js for the current sources: what the tests spawn. */
+export function bundledCli(): string {
+  return bundledIn(ensureBuilt());
 }
 
 /**
@@ -93,9 +113,9 @@ export async function prepareCompiledCli(): Promise<string> {
     const other = join(CACHE, name);
     if (other !== dir && !name.endsWith('.tmp') && Date.now() - statSync(other).mtimeMs > UNUSED_BUILD_MS) rmSync(other, { recursive: true, force: true });
   }
-  if (existsSync(join(dir, 'src', 'cli.js'))) {
+  if (existsSync(bundledIn(dir))) {
     markUsed(dir);
-    return `compiled CLI up to date (${relative(REPO_ROOT, dir)})`;
+    return `compiled and bundled CLI up to date (${relative(REPO_ROOT, dir)})`;
   }
   const t0 = performance.now();
   const temporary = `${dir}.${process.pid}.tmp`;
@@ -107,13 +127,16 @@ export async function prepareCompiledCli(): Promise<string> {
     child.on('error', reject);
     child.on('close', resolve);
   });
-  if (code !== 0) {
+  try {
+    if (code !== 0) throw new Error(`compiling the CLI failed (the test files that run it could not start): ${output}`);
+    await bundleCli(temporary);
+  } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
-    throw new Error(`compiling the CLI failed (the test files that run it could not start): ${output}`);
+    throw error;
   }
   install(temporary, dir);
   markUsed(dir);
-  return `compiled the CLI into ${relative(REPO_ROOT, dir)} in ${Math.round(performance.now() - t0)} ms`;
+  return `compiled and bundled the CLI into ${relative(REPO_ROOT, dir)} in ${Math.round(performance.now() - t0)} ms`;
 }
 
 /** The repo-relative source of a file the compiled CLI loaded (`src/cli.ts` for `<build>/src/cli.js`); null for any other file. */
@@ -134,11 +157,13 @@ export interface CliResult {
 export interface CliSpawnOptions {
   /** Called once the child runs: how to signal it, and its pid. */
   onSpawn?: (kill: (signal?: NodeJS.Signals) => void, pid: number) => void;
+  /** Runs the tsc build, one file per source module, instead of the bundle: for a test of which modules the CLI loads. */
+  unbundled?: boolean;
 }
 
-/** Node with the compiled CLI and `args`, in the repo; only PATH, HOME and `env` reach it. */
-export function spawnCli(args: string[], env: Env, stdio: 'pipe' | 'ignore' = 'pipe'): ChildProcess {
-  return spawn(process.execPath, [compiledCli(), ...args], {
+/** Node with the bundled CLI (or the tsc build, `unbundled`) and `args`, in the repo; only PATH, HOME and `env` reach it. */
+export function spawnCli(args: string[], env: Env, stdio: 'pipe' | 'ignore' = 'pipe', unbundled = false): ChildProcess {
+  return spawn(process.execPath, [unbundled ? compiledCli() : bundledCli(), ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', stdio, stdio],
@@ -148,7 +173,7 @@ export function spawnCli(args: string[], env: Env, stdio: 'pipe' | 'ignore' = 'p
 /** Runs the real CLI in a child process until it exits; `kill` (onSpawn) sends SIGKILL unless told otherwise. */
 export function runCli(args: string[], env: Env, options: CliSpawnOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnCli(args, env);
+    const child = spawnCli(args, env, 'pipe', options.unbundled);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -193,7 +218,7 @@ export async function runCliAt(sim: Simulator, point: number, args: string[], en
  * until `release()`. Resolves with its pid once it runs.
  */
 export async function startUnreaped(args: string[], env: Env): Promise<{ pid: number; release(): void }> {
-  const parent = spawn('/bin/sh', ['-c', '"$0" "$@" >/dev/null 2>&1 & echo $!; exec sleep 600', process.execPath, compiledCli(), ...args], {
+  const parent = spawn('/bin/sh', ['-c', '"$0" "$@" >/dev/null 2>&1 & echo $!; exec sleep 600', process.execPath, bundledCli(), ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'ignore'],
