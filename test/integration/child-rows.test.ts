@@ -8,12 +8,11 @@ import { mapMessageAttachments } from '../../src/sync/streams/message-attachment
 import { mapMessage } from '../../src/sync/streams/message-rows.js';
 import { childRowsNotInPart } from '../../src/warehouse/bridges.js';
 import { createDb } from '../../src/warehouse/db.js';
-import { migrateToLatest } from '../../src/warehouse/migrate.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import { adClicks, conversations, messageAttachments, messages } from '../../src/warehouse/tables/inbox.js';
 import { upsertParts } from '../../src/warehouse/upsert.js';
 import { StatementParams, writeTogether, type WritePart } from '../../src/warehouse/write-together.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 
 // A message's attachments are child rows: written with the messages in one statement, each message's
 // list replaced. The attachments' raws and the messages whose lists are replaced are read from the
@@ -24,9 +23,8 @@ let database: TestDatabase;
 let db: Kysely<Database>;
 
 beforeAll(async () => {
-  database = await createTestDatabase('child_rows');
+  database = await createMigratedDatabase('child_rows');
   db = createDb(database.url, 2);
-  await migrateToLatest(db);
   await sql`insert into pancake.pages (id, raw) values ('p1', '{}')`.execute(db);
   await sql`insert into pancake.conversations (page_id, id, raw) values ('p1', 'c1', '{}')`.execute(db);
 });
