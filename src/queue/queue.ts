@@ -80,6 +80,15 @@ export function parsePageTaskPayload(raw: unknown): PageTaskPayload {
 }
 
 /**
+ * graphile-worker, loaded on first use (see the top of this file). It is a CommonJS package: its
+ * exports are taken from the default export, which Node and a bundle (esbuild gives a CommonJS
+ * module imported on demand no named exports) both provide.
+ */
+export async function loadGraphileWorker(): Promise<typeof import('graphile-worker')> {
+  return (await import('graphile-worker')).default;
+}
+
+/**
  * A pg pool for graphile-worker. An idle client's error (server restarted, backend terminated)
  * must not crash the process: the next query on it reports the problem where it can be handled.
  */
@@ -95,7 +104,7 @@ export function createQueuePool(url: string, max: number): pg.Pool {
  * graphile-worker serializes its migrations with an advisory lock.
  */
 export async function migrateQueue(pool: pg.Pool, log: Logger): Promise<void> {
-  const { runMigrations } = await import('graphile-worker');
+  const { runMigrations } = await loadGraphileWorker();
   await runMigrations({ pgPool: pool, schema: QUEUE_SCHEMA, logger: await graphileLogger(log) });
 }
 
@@ -104,7 +113,7 @@ export async function migrateQueue(pool: pg.Pool, log: Logger): Promise<void> {
  * Its `info` lines are per-job chatter; they go to debug.
  */
 export async function graphileLogger(log: Logger): Promise<GraphileLogger> {
-  const { Logger: GraphileLogger } = await import('graphile-worker');
+  const { Logger: GraphileLogger } = await loadGraphileWorker();
   const queueLog = log.child({ component: 'graphile-worker' });
   return new GraphileLogger(() => (level, message) => {
     if (level === 'error') queueLog.error(message);

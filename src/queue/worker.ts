@@ -9,7 +9,7 @@ import { openLiveness } from './liveness.js';
 import { settleLostTasks } from './lost-tasks.js';
 import { pageTask } from './page-task.js';
 import { QUEUE_SCHEMA } from '../warehouse/runs.js';
-import { PAGE_TASK, createQueuePool, graphileLogger, migrateQueue } from './queue.js';
+import { PAGE_TASK, createQueuePool, graphileLogger, loadGraphileWorker, migrateQueue } from './queue.js';
 
 export interface WorkerOptions {
   config: Config;
@@ -64,7 +64,7 @@ export async function runWorker(options: WorkerOptions): Promise<ExitCode> {
     cleanups.push(async () => progress.stop());
     const running = new Set<string>();
     const task = pageTask({ config, db: warehouse.db, client, log, liveness, progress });
-    const { runTaskList } = await import('graphile-worker'); // not at the top: see src/queue/queue.ts
+    const { runTaskList } = await loadGraphileWorker();
     const pool = runTaskList(
       { schema: QUEUE_SCHEMA, logger: await graphileLogger(log), concurrency, noHandleSignals: true, pollInterval: POLL_INTERVAL_MS },
       {

@@ -18,10 +18,7 @@ const isSimulatorModule = (file: string): boolean => file.startsWith('src/simula
 
 /** The package a node_modules file belongs to (`kysely`, `@scope/name`), or null for the project's own. */
 function packageOf(file: string): string | null {
-  const parts = file.split('/node_modules/');
-  if (parts.length < 2) return null;
-  const path = parts[parts.length - 1].split('/');
-  return path[0].startsWith('@') ? `${path[0]}/${path[1]}` : path[0];
+  return /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? null;
 }
 
 describe('the modules a command loads', () => {
