@@ -1,4 +1,4 @@
-import { Logger as GraphileLogger, runMigrations } from 'graphile-worker';
+import type { Logger as GraphileLogger } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { PageInfo } from '../sync/stream.js';
@@ -9,6 +9,9 @@ import { QUEUE_SCHEMA } from '../warehouse/runs.js';
 // graphile-worker runs strictly one job at a time across all workers: that is what keeps a page's
 // token and checkpoints single-writer without any locking of our own. Its SQL (the queue's schema,
 // jobs, workers' sessions) is in src/warehouse/runs/.
+// graphile-worker (with cosmiconfig and js-yaml behind it) is imported where it is used, never at the
+// top: most commands (`sync`, `status`, `--help`) only need the names below, and loading it would
+// cost each of them a good part of its start-up (test/integration/cli-loaded-modules.test.ts).
 
 /** The task identifier of "sync the selected streams of one page". */
 export const PAGE_TASK = 'sync_page';
@@ -77,6 +80,15 @@ export function parsePageTaskPayload(raw: unknown): PageTaskPayload {
 }
 
 /**
+ * graphile-worker, loaded on first use (see the top of this file). It is a CommonJS package: its
+ * exports are taken from the default export, which Node and a bundle (esbuild gives a CommonJS
+ * module imported on demand no named exports) both provide.
+ */
+export async function loadGraphileWorker(): Promise<typeof import('graphile-worker')> {
+  return (await import('graphile-worker')).default;
+}
+
+/**
  * A pg pool for graphile-worker. An idle client's error (server restarted, backend terminated)
  * must not crash the process: the next query on it reports the problem where it can be handled.
  */
@@ -92,14 +104,16 @@ export function createQueuePool(url: string, max: number): pg.Pool {
  * graphile-worker serializes its migrations with an advisory lock.
  */
 export async function migrateQueue(pool: pg.Pool, log: Logger): Promise<void> {
-  await runMigrations({ pgPool: pool, schema: QUEUE_SCHEMA, logger: graphileLogger(log) });
+  const { runMigrations } = await loadGraphileWorker();
+  await runMigrations({ pgPool: pool, schema: QUEUE_SCHEMA, logger: await graphileLogger(log) });
 }
 
 /**
  * graphile-worker's log lines through our pino logger (so tokens are masked like everywhere else).
  * Its `info` lines are per-job chatter; they go to debug.
  */
-export function graphileLogger(log: Logger): GraphileLogger {
+export async function graphileLogger(log: Logger): Promise<GraphileLogger> {
+  const { Logger: GraphileLogger } = await loadGraphileWorker();
   const queueLog = log.child({ component: 'graphile-worker' });
   return new GraphileLogger(() => (level, message) => {
     if (level === 'error') queueLog.error(message);

@@ -1,4 +1,3 @@
-import { runTaskList } from 'graphile-worker';
 import type { Config } from '../config.js';
 import { EXIT_INCOMPLETE, EXIT_OK, type ExitCode } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -10,7 +9,7 @@ import { openLiveness } from './liveness.js';
 import { settleLostTasks } from './lost-tasks.js';
 import { pageTask } from './page-task.js';
 import { QUEUE_SCHEMA } from '../warehouse/runs.js';
-import { PAGE_TASK, createQueuePool, graphileLogger, migrateQueue } from './queue.js';
+import { PAGE_TASK, createQueuePool, graphileLogger, loadGraphileWorker, migrateQueue } from './queue.js';
 
 export interface WorkerOptions {
   config: Config;
@@ -65,8 +64,9 @@ export async function runWorker(options: WorkerOptions): Promise<ExitCode> {
     cleanups.push(async () => progress.stop());
     const running = new Set<string>();
     const task = pageTask({ config, db: warehouse.db, client, log, liveness, progress });
+    const { runTaskList } = await loadGraphileWorker();
     const pool = runTaskList(
-      { schema: QUEUE_SCHEMA, logger: graphileLogger(log), concurrency, noHandleSignals: true, pollInterval: POLL_INTERVAL_MS },
+      { schema: QUEUE_SCHEMA, logger: await graphileLogger(log), concurrency, noHandleSignals: true, pollInterval: POLL_INTERVAL_MS },
       {
         [PAGE_TASK]: async (payload, helpers) => {
           const pageId = (payload as { page?: { id?: string } } | null)?.page?.id ?? '?';

@@ -107,7 +107,7 @@ describe("graphile-worker's tables, as the queue's SQL relies on them", () => {
       events.once('resetLocked:failure', ({ error }: { error: Error }) => reject(error));
     });
     const workers = runTaskList(
-      { schema: QUEUE_SCHEMA, logger: graphileLogger(silentLogger), concurrency: 1, noHandleSignals: true, pollInterval: 60_000, minResetLockedInterval: 50, maxResetLockedInterval: 100, events },
+      { schema: QUEUE_SCHEMA, logger: await graphileLogger(silentLogger), concurrency: 1, noHandleSignals: true, pollInterval: 60_000, minResetLockedInterval: 50, maxResetLockedInterval: 100, events },
       { another_task: async () => undefined },
       pool,
     );

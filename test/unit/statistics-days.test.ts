@@ -6,6 +6,24 @@ const BERLIN = 'Europe/Berlin';
 const HCM = 'Asia/Ho_Chi_Minh';
 const hours = (w: { since: Date; until: Date }) => (w.until.getTime() + 1000 - w.since.getTime()) / 3_600_000;
 
+describe('calendar arithmetic', () => {
+  it('steps over month ends, leap days and years, both ways', () => {
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2024-02-29', 1)).toBe('2024-03-01');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2027-01-01', -366)).toBe('2025-12-31');
+    expect(addDays('2026-03-29', 0)).toBe('2026-03-29');
+  });
+
+  it('a day start asked twice is the same instant, and a copy the caller may change', () => {
+    const first = dayStart('2026-03-29', BERLIN);
+    first.setTime(0);
+    expect(dayStart('2026-03-29', BERLIN).toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(dayStart('2026-03-29', HCM).toISOString()).toBe('2026-03-28T17:00:00.000Z');
+  });
+});
+
 describe('local days with DST (Europe/Berlin)', () => {
   it('the spring-forward day has 23 hours and the fall-back day 25', () => {
     expect(hours(dayWindow('2026-03-29', '2026-03-29', BERLIN))).toBe(23);

@@ -17,15 +17,31 @@ export function localDay(instant: Date, zone: string): Day {
   return DateTime.fromJSDate(instant, { zone }).toISODate() as Day;
 }
 
-/** Calendar arithmetic, independent of any zone. */
+/**
+ * Calendar arithmetic, independent of any zone: on UTC dates, where every day has 24 hours (the
+ * planner calls it for every day it steps over, and luxon's parse-and-format cost more than the plan).
+ */
 export function addDays(day: Day, days: number): Day {
-  return DateTime.fromISO(day, { zone: 'UTC' }).plus({ days }).toISODate() as Day;
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10) as Day;
 }
 
-/** The instant a local day begins (its midnight, or the first instant after a skipped midnight). */
+/**
+ * The instant a local day begins (its midnight, or the first instant after a skipped midnight).
+ * Kept per zone and day like localHour: the planner asks for the same midnights many times.
+ */
 export function dayStart(day: Day, zone: string): Date {
-  return DateTime.fromISO(day, { zone }).startOf('day').toJSDate();
+  const key = `${zone}\u0000${day}`;
+  let known = dayStarts.get(key);
+  if (known === undefined) {
+    known = DateTime.fromISO(day, { zone }).startOf('day').toJSDate().getTime();
+    if (dayStarts.size >= LOCAL_HOURS_KEPT) dayStarts.clear();
+    dayStarts.set(key, known);
+  }
+  return new Date(known);
 }
+
+const dayStarts = new Map<string, number>();
 
 /**
  * The local day and clock hour of an instant. Statistics name the same hours over and over (one
