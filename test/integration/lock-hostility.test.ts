@@ -70,7 +70,8 @@ async function hostileLogin(url: string, pageIds: readonly string[]): Promise<Ho
   await reads.query('begin');
   if (tables.length > 0) await reads.query(`lock table ${tables.map((t) => t.name).join(', ')} in access share mode`);
 
-  // And, all along, whatever pg_stat_activity and pg_locks show.
+  // And, all along, whatever pg_stat_activity and pg_locks show, in this database: pg_locks is the
+  // whole server's, where other test files take advisory locks of their own (reader.test.ts).
   const seen = new Set<string>();
   const workerKeys = new Set<string>();
   let stopped = false;
@@ -82,7 +83,7 @@ async function hostileLogin(url: string, pageIds: readonly string[]): Promise<Ho
         const { rows } = await keys.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtextextended($1, 0)) as ok`, [`pancake-sync:worker:${pool}`]).catch(() => ({ rows: [] as Array<{ ok: boolean }> }));
         if (rows[0]?.ok) workerKeys.add(pool);
       }
-      const { rows: locks } = await keys.query<{ key: string }>(`select classid || ':' || objid || ':' || objsubid as key from pg_locks where locktype = 'advisory' and pid <> pg_backend_pid()`).catch(() => ({ rows: [] as Array<{ key: string }> }));
+      const { rows: locks } = await keys.query<{ key: string }>(`select classid || ':' || objid || ':' || objsubid as key from pg_locks where locktype = 'advisory' and pid <> pg_backend_pid() and database = (select oid from pg_database where datname = current_database())`).catch(() => ({ rows: [] as Array<{ key: string }> }));
       for (const { key } of locks) seen.add(key);
       await sleep(10);
     }
