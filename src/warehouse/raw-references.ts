@@ -40,7 +40,7 @@ const recent: Array<{ batch: ParentBatch; lists: Map<string, Map<unknown, [numbe
 
 /** Per child table, the list its last batch's raws were items of (null: none; asked again every RETRY batches). */
 const RETRY = 64;
-const listOfTable = new WeakMap<TableSpec<never>, { list: string | null; skipped: number }>();
+let listOfTable = new WeakMap<TableSpec<never>, { list: string | null; skipped: number }>();
 
 /** Remembers a batch written as it is, as the parent of the child batches built next. */
 export function rememberParent(batch: ParentBatch): void {
@@ -51,6 +51,16 @@ export function rememberParent(batch: ParentBatch): void {
 /** Forgets the remembered batches: called once a statement is built (write-together.ts), whose parts they were. */
 export function forgetParents(): void {
   recent.length = 0;
+}
+
+/**
+ * Forgets the remembered batches and what each child table's batches were, as in a new process. What
+ * is stored never depends on this memory, only how many bytes travel: the tests of the mechanism start
+ * from it whatever ran before them in the same process (test files share one, vitest.config.ts).
+ */
+export function forgetParentHistory(): void {
+  forgetParents();
+  listOfTable = new WeakMap();
 }
 
 /** `spec`'s raws as [row, item] of one list of one remembered batch, or null when any is not such an item. */

@@ -7,6 +7,7 @@ import { mapConversation } from '../../src/sync/streams/conversations.js';
 import { mapMessageAttachments } from '../../src/sync/streams/message-attachments.js';
 import { mapMessage } from '../../src/sync/streams/message-rows.js';
 import { childRowsNotInPart } from '../../src/warehouse/bridges.js';
+import { forgetParentHistory } from '../../src/warehouse/raw-references.js';
 import { createDb } from '../../src/warehouse/db.js';
 import type { Database } from '../../src/warehouse/schema.js';
 import { adClicks, conversations, messageAttachments, messages } from '../../src/warehouse/tables/inbox.js';
@@ -23,6 +24,8 @@ let database: TestDatabase;
 let db: Kysely<Database>;
 
 beforeAll(async () => {
+  // Another file of this process may have written attachments without parents just before.
+  forgetParentHistory();
   database = await createMigratedDatabase('child_rows');
   db = createDb(database.url, 2);
   await sql`insert into pancake.pages (id, raw) values ('p1', '{}')`.execute(db);
@@ -82,6 +85,22 @@ describe("a message's attachments, replaced with it", () => {
       { message_id: LONG_ID(1), position: 1, type: 'photo', raw: photo },
       { message_id: LONG_ID(3), position: 1, type: 'video', raw: { type: 'video', url: 'v' } },
     ]);
+  });
+
+  it('after attachments written without their messages earlier in the process, they travel whole until the history is forgotten', async () => {
+    const onlyInRaw = (batch: PancakeMessage[]) => {
+      const params = new StatementParams();
+      parts(batch).forEach((part) => part.render(params));
+      return params.values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('').split('only in raw').length - 1;
+    };
+    const attachment = () => ({ type: 'photo', url: 'u', note: 'only in raw' });
+    // A first batch of attachments whose messages are in no remembered batch (another file's, say).
+    forgetParentHistory();
+    expect(upsertParts(messageAttachments, mapMessageAttachments(message(9, [attachment()]), 'p1', 'c1'), null)).toHaveLength(1);
+    // The table is looked at again only every so many batches: until then, a raw is sent twice (still stored right).
+    expect(onlyInRaw([message(5, [attachment()])])).toBe(2);
+    forgetParentHistory();
+    expect(onlyInRaw([message(6, [attachment()])])).toBe(1);
   });
 
   it('written apart from their messages, the deletion names the messages itself', async () => {
