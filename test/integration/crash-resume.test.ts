@@ -11,22 +11,36 @@ import { perTier, SOAK, TIER } from '../support/tier.js';
 // newest first) and of an extension backfill (an older --since), then resumed, ends with the tables
 // of an uninterrupted run. Each kill lands exactly at its point: the simulator holds the answers from
 // the point on until the process is dead (test/support/compiled-cli.ts, runCliAt), so a busy
-// machine cannot let the run end first. `npm test` kills at 5 + 2 points of a small shop;
-// `npm run test:soak` (test/support/tier.ts) at 20 + 20 of a larger one, and also terminates the
-// database backends at 3 points (database-loss.test.ts proves that in `npm test`).
+// machine cannot let the run end first. The points are spread over the whole run: the i-th of n is
+// drawn from the i-th n-th of its requests (killPoints), so the start, the middle and the end of a
+// run (its streams run side by side: lists, messages, statistics) are each hit in every tier.
+// `npm test` kills at 5 + 2 points of a small shop; `npm run test:soak` (test/support/tier.ts) at
+// 20 + 20 of a larger one, and also terminates the database backends at 3 points
+// (database-loss.test.ts proves that in `npm test`).
 // Every trial starts from a copy of one migrated, empty warehouse (no kill point falls before the
 // first request, after the migrations), resumes in this process (the same runSync the CLI runs: only
 // the kill needs a process of its own), and compares with the reference's tables read once. In
-// `npm test` the backfill spans 25 days (4 windows of each list stream at SYNC_WINDOW_DAYS' 7; the
-// statistics are read a day per request, most of a run's requests) and the extension the 15 days
-// before the newest 10 (3 windows); 65 and 35 days in soak.
-const SIZE = perTier({ pages: 2, conversationsPerPage: 40 }, { pages: 3, conversationsPerPage: 400 });
+// `npm test` the backfill spans 12 days (2 windows of each list stream at SYNC_WINDOW_DAYS' 7, so a
+// resume finds finished and unfinished windows; the statistics are read a day per request, most of
+// a run's requests) and the extension the 9 days before the newest 3 (2 windows); no list needs a
+// second page at this size, as none did at twice the conversations. 65 and 35 days in soak.
+const SIZE = perTier({ pages: 2, conversationsPerPage: 20 }, { pages: 3, conversationsPerPage: 400 });
 const KILLS = perTier(5, 20);
 const EXTENSION_KILLS = perTier(2, 20);
-const BACKFILL_DAYS = perTier(25, 65);
+const BACKFILL_DAYS = perTier(12, 65);
 /** What the extension backfill starts from: the newest days stored. */
-const RECENT_DAYS = perTier(10, 30);
+const RECENT_DAYS = perTier(3, 30);
 const DAY = 86_400_000;
+
+/** `count` request numbers in 1 .. total - 1 (at least 1 .. 2), the i-th drawn from the i-th count-th of that range. */
+function killPoints(rng: Random, count: number, total: number): number[] {
+  const last = Math.max(2, total - 1);
+  return Array.from({ length: count }, (_, i) => {
+    const low = 1 + Math.floor((last * i) / count);
+    const high = Math.max(low, Math.floor((last * (i + 1)) / count));
+    return rng.int(low, high);
+  });
+}
 
 describe(`crash safety (${TIER})`, () => {
   let reference: SyncHarness;
@@ -57,7 +71,7 @@ describe(`crash safety (${TIER})`, () => {
 
   it(`a sync SIGKILLed at ${KILLS} seeded points and resumed each time ends with tables identical to an uninterrupted run (${KILLS}/${KILLS})`, async () => {
     const rng = Random.of('kill-points', 5);
-    const points = Array.from({ length: KILLS }, () => rng.int(1, Math.max(2, totalRequests - 1)));
+    const points = killPoints(rng, KILLS, totalRequests);
     const identical: number[] = [];
     for (const [i, point] of points.entries()) {
       const database = await migrated.copy(`crash_${i}`);
@@ -92,9 +106,8 @@ describe(`crash safety (${TIER})`, () => {
       expect((await reference.syncInto(extended.url, { since })).exitCode).toBe(0);
       extensionRequests = reference.sim.requests.length;
       const extendedTables = await snapshotTables(extendedDb);
-      const rng = Random.of('extension-kill-points', 7);
-      for (let i = 0; i < EXTENSION_KILLS; i++) {
-        const point = rng.int(1, Math.max(2, extensionRequests - 1));
+      const points = killPoints(Random.of('extension-kill-points', 7), EXTENSION_KILLS, extensionRequests);
+      for (const [i, point] of points.entries()) {
         const trial = await recentOnly.copy(`crash_ext_${i}`);
         try {
           const trialEnv = simulatorEnv(reference.sim, trial.url);

@@ -15,9 +15,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 export const HEAVIEST_FILES: ReadonlyArray<readonly [file: string, cpuSeconds: number]> = [
   ['test/integration/workers.test.ts', 48],
-  ['test/integration/crash-resume.test.ts', 45],
   ['test/integration/reliability.test.ts', 28],
   ['test/integration/season.test.ts', 27],
+  ['test/integration/crash-resume.test.ts', 27],
   ['test/integration/sweep.test.ts', 24],
   ['test/integration/database-loss.test.ts', 24],
   ['test/integration/live-shop.test.ts', 22],
