@@ -19,7 +19,6 @@ export const HEAVIEST_FILES: ReadonlyArray<readonly [file: string, cpuSeconds: n
   ['test/integration/season.test.ts', 27],
   ['test/integration/crash-resume.test.ts', 27],
   ['test/integration/sweep.test.ts', 24],
-  ['test/integration/database-loss.test.ts', 24],
   ['test/integration/live-shop.test.ts', 22],
   ['test/integration/cli.test.ts', 22],
   ['test/integration/coverage-property.test.ts', 22],
@@ -30,6 +29,7 @@ export const HEAVIEST_FILES: ReadonlyArray<readonly [file: string, cpuSeconds: n
   ['test/integration/lock-hostility.test.ts', 13],
   ['test/integration/kill-restart.test.ts', 13],
   ['test/integration/cli-guards.test.ts', 12],
+  ['test/integration/database-loss.test.ts', 12],
   ['test/integration/real-shop-sync.test.ts', 10],
 ];
 
