@@ -202,9 +202,11 @@ describe('a season unattended', () => {
       season.restored += changes.restored.length;
       season.deletedTags += changes.deleted.filter((d) => d.kind === 'tag').length;
 
+      const r0 = process.cpuUsage(); const rw0 = performance.now();
       const { summary, lines, requests } = await run({}, { ...(night.shared ? { PANCAKE_RATE_LIMIT: String(PAGE_LIMIT) } : {}), ...(previousToken === null ? {} : { PANCAKE_PREVIOUS_ACCESS_TOKEN: previousToken }) });
       h.sim.setRateLimit(null);
       h.sim.setOtherClientLoad(null);
+      { const c = process.cpuUsage(r0); (globalThis as any).__run = ((globalThis as any).__run ?? 0) + (c.user + c.system) / 1e6; (globalThis as any).__runw = ((globalThis as any).__runw ?? 0) + performance.now() - rw0; console.log('night', n, (c.user+c.system)/1e6, requests.length); }
 
       // Every page synced every night, the lapsed one too (its token reads); with the user token
       // refused, the run exits 1 with that one failure.
@@ -245,8 +247,10 @@ describe('a season unattended', () => {
       expect(await model.markedInWarehouse(), `${label}: records marked deleted, and when`).toEqual(model.marked);
       for (const [key, at] of model.marked) if (at === now) season.marked[key.split('|')[0] as keyof typeof season.marked] += 1;
 
+      const t0 = process.cpuUsage(); const w0 = performance.now();
       const prediction = model.predicted();
       if (SOAK || COMPARED_NIGHTS.has(n)) await expectComparison(night, prediction);
+      const c = process.cpuUsage(t0); (globalThis as any).__cmp = ((globalThis as any).__cmp ?? 0) + (c.user + c.system) / 1e6; (globalThis as any).__cmpw = ((globalThis as any).__cmpw ?? 0) + performance.now() - w0;
       // What a night without a sweep lacks: records stamped before its window, mostly late-stamped customers.
       const late = new Set(h.sim.data.lateStamped.map((r) => `${r.pageId}|${r.id}`));
       const lacking = RECORD_KINDS.flatMap((kind) => prediction[kind].missing);
@@ -264,6 +268,7 @@ describe('a season unattended', () => {
 
     // The season held what it is meant to: late-stamped records the nights missed (until a sweep),
     // deletions of every kind marked, records coming back.
+    console.log('TIMING', (globalThis as any).__run, (globalThis as any).__runw, (globalThis as any).__cmp, (globalThis as any).__cmpw, process.cpuUsage());
     expect(season.lateMissing.size).toBeGreaterThanOrEqual(20);
     expect(season.nightsLacking).toBeGreaterThanOrEqual(20);
     expect(season.marked.conversation).toBeGreaterThan(0);
