@@ -66,8 +66,8 @@ describe('the CLI', () => {
   it('demo: a full sync of the simulator whose summary matches the simulator, exit 0', async () => {
     const database = await createMigratedDatabase('demo');
     try {
-      // A quarter of the README's demo shop (120 conversations a page): the same path, less to store.
-      const result = await runCli(['demo', '--conversations', '30'], { DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
+      // A twentieth of the README's demo shop (120 conversations a page): the same path, less to store.
+      const result = await runCli(['demo', '--conversations', '6'], { DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain('Every table the simulator can count matches it.');
       expect(result.stdout).toMatch(/pancake\.messages +(\d+) +\1\n/);
