@@ -17,11 +17,10 @@ export const HEAVIEST_FILES: ReadonlyArray<readonly [file: string, cpuSeconds: n
   ['test/integration/workers.test.ts', 48],
   ['test/integration/crash-resume.test.ts', 45],
   ['test/integration/reliability.test.ts', 28],
-  ['test/integration/season.test.ts', 27],
   ['test/integration/sweep.test.ts', 24],
   ['test/integration/database-loss.test.ts', 24],
-  ['test/integration/coverage-property.test.ts', 22],
   ['test/integration/cli.test.ts', 17],
+  ['test/integration/season.test.ts', 16],
   ['test/integration/live-shop.test.ts', 15],
   ['test/integration/user-token.test.ts', 14],
   ['test/integration/faults.test.ts', 14],
@@ -30,6 +29,7 @@ export const HEAVIEST_FILES: ReadonlyArray<readonly [file: string, cpuSeconds: n
   ['test/integration/cli-guards.test.ts', 12],
   ['test/integration/statistics.test.ts', 10],
   ['test/integration/real-shop-sync.test.ts', 10],
+  ['test/integration/coverage-property.test.ts', 7],
   ['test/integration/simulate-settings.test.ts', 7],
 ];
 
