@@ -12,8 +12,10 @@ describe('concurrent runs', () => {
   let h: SyncHarness;
   let second: TestDatabase;
   beforeAll(async () => {
-    // As many requests as the default shop's message lists would make (one a conversation), with less to store.
-    h = await createSyncHarness({ seed: 31, pages: 2, conversationsPerPage: 80, historyDays: 40, messagesPerConversation: { min: 1, max: 25 }, latencyMs: 3 }, 'concurrent_ref');
+    // The two processes must overlap: each run lasts about (requests x latency). A few requests made
+    // slow (8 ms each) give them as long a run as many fast ones would, at a fraction of the CPU; the
+    // short message lists (one request a conversation) keep what is stored small.
+    h = await createSyncHarness({ seed: 31, pages: 2, conversationsPerPage: 30, historyDays: 40, messagesPerConversation: { min: 1, max: 12 }, latencyMs: 8 }, 'concurrent_ref');
     second = await createMigratedDatabase('concurrent');
   });
   afterAll(async () => {
@@ -65,7 +67,10 @@ describe('schema safety', () => {
 describe('bad input', () => {
   let h: SyncHarness;
   beforeAll(async () => {
-    h = await createSyncHarness({ seed: 33, pages: 1, conversationsPerPage: 30, historyDays: 20 }, 'badinput');
+    // Few conversations, each with 10-12 messages: makeHostile(every 3rd) still reaches all four kinds of
+    // hostile conversation and all five kinds of hostile message (1 MB texts among them), without
+    // tens of megabytes of them.
+    h = await createSyncHarness({ seed: 33, pages: 1, conversationsPerPage: 12, historyDays: 20, messagesPerConversation: { min: 10, max: 12 } }, 'badinput');
   });
   afterAll(async () => h?.close());
 
@@ -97,6 +102,9 @@ describe('bad input', () => {
 
   it('hostile API data (unknown fields, missing fields, nulls, 1 MB texts, broken UTF-16, NUL) is stored and never crashes the run', async () => {
     const touched = makeHostile(h.sim.data, 3);
+    // Every kind of hostile conversation (4) and message (5) is among them.
+    expect(touched.conversations.length).toBeGreaterThanOrEqual(4);
+    expect(touched.messages.length).toBeGreaterThanOrEqual(4 * 5);
     const summary = await h.sync({ since: new Date(h.sim.data.now.getTime() - 21 * DAY), streams: ['conversations', 'messages'] });
     expect(summary.failures).toEqual([]);
     const conversations = await h.db.selectFrom('pancake.conversations').select(['id', 'raw', 'snippet', 'message_count']).where('id', 'in', touched.conversations).execute();
