@@ -12,10 +12,11 @@ describe('concurrent runs', () => {
   let h: SyncHarness;
   let second: TestDatabase;
   beforeAll(async () => {
-    // The two processes must overlap: each run lasts about (requests x latency). A few requests made
-    // slow (8 ms each) give them as long a run as many fast ones would, at a fraction of the CPU; the
-    // short message lists (one request a conversation) keep what is stored small.
-    h = await createSyncHarness({ seed: 31, pages: 2, conversationsPerPage: 30, historyDays: 40, messagesPerConversation: { min: 1, max: 12 }, latencyMs: 8 }, 'concurrent_ref');
+    // The two processes must overlap: each run lasts about (requests x latency). Few requests made
+    // slow (16 ms each) give them a longer run than many fast ones did, at a fraction of the CPU: 20
+    // days of history (the statistics streams ask once a day and page), 30 conversations a page with
+    // short message lists (one request a conversation).
+    h = await createSyncHarness({ seed: 31, pages: 2, conversationsPerPage: 30, historyDays: 20, messagesPerConversation: { min: 1, max: 12 }, latencyMs: 16 }, 'concurrent_ref');
     second = await createMigratedDatabase('concurrent');
   });
   afterAll(async () => {
@@ -24,7 +25,7 @@ describe('concurrent runs', () => {
   });
 
   it('two sync processes started together never interleave: the second skips what the first holds, both exit 0, the tables equal a single run', async () => {
-    const since = new Date(h.sim.data.now.getTime() - 45 * DAY).toISOString();
+    const since = new Date(h.sim.data.now.getTime() - 21 * DAY).toISOString();
     const env = simulatorEnv(h.sim, second.url, { LOG_LEVEL: 'info' });
     const [a, b] = await Promise.all([runCli(['sync', '--since', since], env), runCli(['sync', '--since', since], env)]);
     expect([a.code, b.code], `${a.stderr}\n----\n${b.stderr}`).toEqual([0, 0]);
