@@ -16,11 +16,10 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const HEAVIEST_FILES: ReadonlyArray<readonly [file: string, cpuSeconds: number]> = [
   ['test/integration/workers.test.ts', 48],
   ['test/integration/crash-resume.test.ts', 45],
-  ['test/integration/season.test.ts', 27],
   ['test/integration/database-loss.test.ts', 24],
   ['test/integration/live-shop.test.ts', 22],
   ['test/integration/cli.test.ts', 22],
-  ['test/integration/coverage-property.test.ts', 22],
+  ['test/integration/season.test.ts', 16],
   ['test/integration/statistics.test.ts', 16],
   ['test/integration/simulate-settings.test.ts', 16],
   ['test/integration/sweep.test.ts', 14],
@@ -30,6 +29,7 @@ export const HEAVIEST_FILES: ReadonlyArray<readonly [file: string, cpuSeconds: n
   ['test/integration/cli-guards.test.ts', 12],
   ['test/integration/real-shop-sync.test.ts', 10],
   ['test/integration/reliability.test.ts', 8],
+  ['test/integration/coverage-property.test.ts', 7],
   ['test/integration/faults.test.ts', 6],
 ];
 
