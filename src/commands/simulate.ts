@@ -9,6 +9,9 @@ import { simulatorHistoryStart, simulatorSettings } from './simulator-settings.j
 /** A delay every answer waits: a timer, so within what Node's timers hold (a minute is plenty). */
 const LATENCY_RULE = wholeNumberRule(0, 60_000);
 
+/** Days of history the data set spans: at least one, at most about ten years. */
+const HISTORY_DAYS_RULE = wholeNumberRule(1, 3650);
+
 /** The simulator answers locally: a sync against it need not pace itself like a real shop's token. */
 const SIMULATOR_RATE_LIMIT = 50;
 
@@ -18,6 +21,7 @@ interface SimulateFlags {
   seed: string;
   pages: string;
   conversations: string;
+  historyDays: string;
   latency: string;
   rateLimit?: string;
   faultRate?: string;
@@ -33,6 +37,7 @@ export function defineSimulate(command: Command): void {
     .option('--seed <n>', 'data set seed: the same seed serves the same data', '1')
     .option('--pages <n>', 'pages in the data set (the second a website chat, the third a WhatsApp page)', '3')
     .option('--conversations <n>', 'conversations per page', '120')
+    .option('--history-days <n>', flagHelp('days of history in the data set (a shorter one: fewer statistics days to copy)', HISTORY_DAYS_RULE), '120')
     .option('--latency <ms>', flagHelp('delay added to every response, in milliseconds', LATENCY_RULE), '0')
     .option('--rate-limit <n>', 'requests per second per token before answering 429')
     .option('--fault-rate <share>', 'share of requests (0..1) that get an injected fault')
@@ -55,6 +60,7 @@ export function defineSimulate(command: Command): void {
         seed: number('seed', flags.seed, 0),
         pages: number('pages', flags.pages, 1),
         conversationsPerPage: number('conversations', flags.conversations, 0),
+        historyDays: parseFlag('--history-days', HISTORY_DAYS_RULE, flags.historyDays, '120'),
         latencyMs: parseFlag('--latency', LATENCY_RULE, flags.latency, '50'),
         rateLimitPerSecond: flags.rateLimit === undefined ? null : number('rate-limit', flags.rateLimit, 0.1),
         faults: faultOptionsFromFlags(flags),

@@ -17,5 +17,5 @@ export function simulatorSettings(simulator: Simulator, rateLimitPerSecond: numb
 export function simulatorHistoryStart(simulator: Simulator): Date {
   const posts = [...simulator.data.entities.posts.values()].flat();
   const oldestPost = Math.min(...posts.map((p) => Date.parse(`${String(p.inserted_at).replace(/Z?$/, 'Z')}`)));
-  return new Date(Math.min(simulator.data.now.getTime() - 121 * 86_400_000, oldestPost - 86_400_000));
+  return new Date(Math.min(simulator.data.now.getTime() - (simulator.data.historyDays + 1) * 86_400_000, oldestPost - 86_400_000));
 }

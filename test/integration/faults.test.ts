@@ -2,12 +2,18 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from '../../src/simulator/index.js';
 import { createSyncHarness, runCli, simulatorEnv, syncedTables, tableRows, type SyncHarness } from '../support/harness.js';
+import { perTier } from '../support/tier.js';
 
 const DAY = 86_400_000;
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
-// Message lists of up to 40 items (some take a second request), not the default 70: the first test
-// checks that every fault kind is still injected; more messages would only cost CPU.
-const DATA = { seed: 41, now: NOW, pages: 2, conversationsPerPage: 40, historyDays: 35, messagesPerConversation: { min: 1, max: 40 } };
+// Message lists of up to 40 items (some take a second request), not the default 70. In the CI tier,
+// 25 conversations a page and 10 days of history (the statistics streams ask once a day and page):
+// about 150 requests a sync, where the first test's fault seed has drawn every kind by the 30th. The
+// soak tier syncs the larger shop (40 a page, 35 days).
+const HISTORY_DAYS = perTier(10, 35);
+const DATA = { seed: 41, now: NOW, pages: 2, conversationsPerPage: perTier(25, 40), historyDays: HISTORY_DAYS, messagesPerConversation: { min: 1, max: 40 } };
+/** Draws every transient fault kind within its first 30 faulty-or-not requests at rate 0.2 (FaultPlan). */
+const EVERY_KIND_SEED = 64;
 // Short client timeouts so that the 'timeout' fault costs seconds, not minutes.
 const FAULTY_ENV = { PANCAKE_TIMEOUT: '1s', PANCAKE_RETRIES: '12' };
 
@@ -15,7 +21,7 @@ const FAULTY_ENV = { PANCAKE_TIMEOUT: '1s', PANCAKE_RETRIES: '12' };
 describe('faults', () => {
   let clean: SyncHarness;
   let faulty: SyncHarness;
-  const since = new Date(NOW.getTime() - 40 * DAY);
+  const since = new Date(NOW.getTime() - (HISTORY_DAYS + 2) * DAY);
 
   beforeAll(async () => {
     clean = await createSyncHarness(DATA, 'faults_clean');
@@ -30,7 +36,7 @@ describe('faults', () => {
 
   it('with 20 % faults of every kind, a full sync ends with the same tables as a fault-free one', async () => {
     const kinds = FAULT_KINDS.filter((k) => k !== 'expired_token');
-    faulty.sim.setFaults({ rate: 0.2, kinds, seed: 7, timeoutMs: 1500, retryAfterSeconds: 0.2 });
+    faulty.sim.setFaults({ rate: 0.2, kinds, seed: EVERY_KIND_SEED, timeoutMs: 1500, retryAfterSeconds: 0.2 });
     const summary = await faulty.sync({ since }, FAULTY_ENV);
     faulty.sim.setFaults(null);
     expect(summary.failures).toEqual([]);

@@ -11,12 +11,12 @@ const DAY = 86_400_000;
 // The shops of the CI tier are smaller, with the live shop moving more per request so that as many
 // conversations still move during each walk; the soak tier keeps the large ones. A message list
 // longer than one request (30) stays in both.
-const BACKFILL = perTier({ conversationsPerPage: 110, maxMessages: 36, perRequest: 0.4, moved: 30 }, { conversationsPerPage: 260, maxMessages: 40, perRequest: 0.25, moved: 50 });
-const EXTENSION = perTier({ conversationsPerPage: 90, maxMessages: 36, perRequest: 0.4, moved: 15 }, { conversationsPerPage: 200, maxMessages: 40, perRequest: 0.25, moved: 20 });
+const BACKFILL = perTier({ conversationsPerPage: 60, maxMessages: 36, perRequest: 0.8, moved: 30 }, { conversationsPerPage: 260, maxMessages: 40, perRequest: 0.25, moved: 50 });
+const EXTENSION = perTier({ conversationsPerPage: 50, maxMessages: 36, perRequest: 0.8, moved: 15 }, { conversationsPerPage: 200, maxMessages: 40, perRequest: 0.25, moved: 20 });
 /** What these tests compare with the truth; the other streams' requests would only move the shop more. */
 const STREAMS = ['conversations', 'messages'];
 const PAGE_NUMBER_WALK = perTier({ conversationsPerPage: 300, perRequest: 3 }, { conversationsPerPage: 900, perRequest: 1 });
-const BUDGET = perTier({ conversationsPerPage: 120, maxMessages: 45 }, { conversationsPerPage: 400, maxMessages: 70 });
+const BUDGET = perTier({ conversationsPerPage: 60, maxMessages: 45 }, { conversationsPerPage: 400, maxMessages: 70 });
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();

@@ -4,16 +4,25 @@ import { makeHostile } from '../../src/simulator/index.js';
 import { createDb } from '../../src/warehouse/db.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { createSyncHarness, runCli, simulatorEnv, syncedTables, tableRows, type SyncHarness } from '../support/harness.js';
+import { perTier } from '../support/tier.js';
 
 const DAY = 86_400_000;
+const HISTORY_DAYS = perTier(20, 40);
 
 
 describe('concurrent runs', () => {
   let h: SyncHarness;
   let second: TestDatabase;
   beforeAll(async () => {
-    // As many requests as the default shop's message lists would make (one a conversation), with less to store.
-    h = await createSyncHarness({ seed: 31, pages: 2, conversationsPerPage: 80, historyDays: 40, messagesPerConversation: { min: 1, max: 25 }, latencyMs: 3 }, 'concurrent_ref');
+    // The two processes must overlap: each run lasts about (requests x latency). In the CI tier, few
+    // requests made slow (16 ms each) give them a longer run than many fast ones would, at a fraction
+    // of the CPU: 20 days of history (the statistics streams ask once a day and page), 30
+    // conversations a page with short message lists (one request a conversation). The soak tier syncs
+    // a larger shop, fast.
+    h = await createSyncHarness(perTier(
+      { seed: 31, pages: 2, conversationsPerPage: 30, historyDays: HISTORY_DAYS, messagesPerConversation: { min: 1, max: 12 }, latencyMs: 16 },
+      { seed: 31, pages: 2, conversationsPerPage: 80, historyDays: HISTORY_DAYS, messagesPerConversation: { min: 1, max: 25 }, latencyMs: 3 },
+    ), 'concurrent_ref');
     second = await createMigratedDatabase('concurrent');
   });
   afterAll(async () => {
@@ -22,7 +31,7 @@ describe('concurrent runs', () => {
   });
 
   it('two sync processes started together never interleave: the second skips what the first holds, both exit 0, the tables equal a single run', async () => {
-    const since = new Date(h.sim.data.now.getTime() - 45 * DAY).toISOString();
+    const since = new Date(h.sim.data.now.getTime() - (HISTORY_DAYS + 1) * DAY).toISOString();
     const env = simulatorEnv(h.sim, second.url, { LOG_LEVEL: 'info' });
     const [a, b] = await Promise.all([runCli(['sync', '--since', since], env), runCli(['sync', '--since', since], env)]);
     expect([a.code, b.code], `${a.stderr}\n----\n${b.stderr}`).toEqual([0, 0]);
@@ -65,7 +74,13 @@ describe('schema safety', () => {
 describe('bad input', () => {
   let h: SyncHarness;
   beforeAll(async () => {
-    h = await createSyncHarness({ seed: 33, pages: 1, conversationsPerPage: 30, historyDays: 20 }, 'badinput');
+    // In the CI tier, few conversations, each with 10-12 messages: makeHostile (every 3rd) still
+    // reaches all four kinds of hostile conversation and all five kinds of hostile message (1 MB texts
+    // among them), without tens of megabytes of them. The soak tier: 30 conversations of the default lengths.
+    h = await createSyncHarness(perTier(
+      { seed: 33, pages: 1, conversationsPerPage: 12, historyDays: 20, messagesPerConversation: { min: 10, max: 12 } },
+      { seed: 33, pages: 1, conversationsPerPage: 30, historyDays: 20 },
+    ), 'badinput');
   });
   afterAll(async () => h?.close());
 
@@ -97,6 +112,9 @@ describe('bad input', () => {
 
   it('hostile API data (unknown fields, missing fields, nulls, 1 MB texts, broken UTF-16, NUL) is stored and never crashes the run', async () => {
     const touched = makeHostile(h.sim.data, 3);
+    // Every kind of hostile conversation (4) and message (5) is among them.
+    expect(touched.conversations.length).toBeGreaterThanOrEqual(4);
+    expect(touched.messages.length).toBeGreaterThanOrEqual(4 * 5);
     const summary = await h.sync({ since: new Date(h.sim.data.now.getTime() - 21 * DAY), streams: ['conversations', 'messages'] });
     expect(summary.failures).toEqual([]);
     const conversations = await h.db.selectFrom('pancake.conversations').select(['id', 'raw', 'snippet', 'message_count']).where('id', 'in', touched.conversations).execute();

@@ -16,10 +16,11 @@ import { createSyncHarness, type SyncHarness } from '../support/harness.js';
 import { STATS_STREAMS, expectedStatistics, storedStatistics, type Expected } from '../support/statistics-expected.js';
 
 const DAY = 86_400_000;
-// A fixed "now" whose last 60 days (two windows of 30) include the night Berlin's clocks go back
-// (2026-10-25, 25 hours).
+// A fixed "now" whose last 31 days (two windows: 30 days and one) include the night Berlin's clocks
+// go back (2026-10-25, 25 hours). Each day is several requests of every page: more days than two
+// windows need would prove nothing more.
 const NOW = new Date('2026-11-20T05:00:00Z');
-const SINCE = new Date(NOW.getTime() - 60 * DAY);
+const SINCE = new Date(NOW.getTime() - 31 * DAY);
 const TABLES = Object.keys(expectedStatisticsShape()) as Array<keyof Expected>;
 
 function expectedStatisticsShape(): Record<keyof Expected, true> {
@@ -87,22 +88,22 @@ describe('statistics streams in a zone without DST (pages at UTC+7, Ho Chi Minh 
     expect(tables[0]!.n).toBe(9);
   });
 
-  it('a 60-day backfill equals the simulator statistics row by row, in windows of ≤ 30 whole days', async () => {
+  it('a 31-day backfill equals the simulator statistics row by row, in windows of ≤ 30 whole days', async () => {
     const summary = await h.sync({ streams: STATS_STREAMS, since: SINCE, until: NOW });
     expect(summary.failures).toEqual([]);
     expect(lastDay).toBe('2026-11-19');
     await expectWarehouseEquals(h, expectedStatistics(h.sim.data, pageIds, firstDay, lastDay, zone));
     expectRequestsWithinLimits(h);
-    // 60 days = 2 windows of 30; the users' hourly statistics go a week at a time (users.ts: 9
-    // windows), the multi-page endpoint serving both pages with one request each. Per-employee
-    // engagement, ads and campaigns sum over their range: one request per day.
+    // 31 days = 2 windows (30 days and 1); the users' hourly statistics go a week at a time
+    // (users.ts: 5 windows), the multi-page endpoint serving both pages with one request each.
+    // Per-employee engagement, ads and campaigns sum over their range: one request per day.
     const count = (endpoint: string) => h.sim.requests.filter((r) => r.endpoint === endpoint).length;
-    expect(count('get_engagement_statistics')).toBe(2 * 2 * 2 + 60 * 2);
-    expect(count('get_campaign_statistics')).toBe(60 * 2);
-    expect(count('get_customer_feedback_statistics')).toBe(60 * 2);
-    expect(count('get_user_statistics_multi')).toBe(9);
+    expect(count('get_engagement_statistics')).toBe(2 * 2 * 2 + 31 * 2);
+    expect(count('get_campaign_statistics')).toBe(31 * 2);
+    expect(count('get_customer_feedback_statistics')).toBe(31 * 2);
+    expect(count('get_user_statistics_multi')).toBe(5);
     expect(count('get_user_statistics')).toBe(0);
-    expect(count('get_ads_statistics')).toBe(60 * 2);
+    expect(count('get_ads_statistics')).toBe(31 * 2);
     const state = await h.db.selectFrom('pancake.sync_state').select(['stream', 'cursor']).where('stream', '=', 'stats_tags').execute();
     expect(state.map((s) => s.cursor)).toEqual([{ zone, lastDay }, { zone, lastDay }]);
   });
@@ -207,9 +208,9 @@ describe('statistics streams in a zone without DST (pages at UTC+7, Ho Chi Minh 
       const { rows } = await sql<{ other_zone: number; first: string; last: string }>`
         select (count(*) filter (where period_start <> day::timestamp at time zone 'UTC'))::int as other_zone, min(day)::text as first, max(day)::text as last
         from ${sql.table(`pancake.${table}`)} where page_id = ${pageIds[0]!}`.execute(h.db);
-      // The old first day (Sep 21st, from 17:00 UTC on Sep 20th) is read again from the UTC day holding its start;
+      // The old first day (Oct 20th, from 17:00 UTC on Oct 19th) is read again from the UTC day holding its start;
       // SYNC_START (30 days before the real clock) alone would have stopped at Nov 7th.
-      expect(rows, table).toEqual([{ other_zone: 0, first: '2026-09-20', last: '2026-11-19' }]);
+      expect(rows, table).toEqual([{ other_zone: 0, first: '2026-10-19', last: '2026-11-19' }]);
     }
     const state = await h.db.selectFrom('pancake.sync_state').select(['cursor']).where('stream', '=', 'stats_ads').execute();
     expect(state.map((s) => s.cursor)).toEqual([{ zone: 'UTC', lastDay: '2026-11-19' }, { zone: 'UTC', lastDay: '2026-11-19' }]);
@@ -230,7 +231,7 @@ describe('statistics streams in a zone with DST (PANCAKE_TIMEZONE=Europe/Berlin)
   });
   afterAll(async () => h?.close());
 
-  it('a 60-day backfill across the 25-hour day equals the simulator statistics row by row', async () => {
+  it('a 31-day backfill across the 25-hour day equals the simulator statistics row by row', async () => {
     const summary = await h.sync({ streams: STATS_STREAMS, since: SINCE, until: NOW }, env);
     expect(summary.failures).toEqual([]);
     await expectWarehouseEquals(h, expectedStatistics(h.sim.data, pageIds, firstDay, lastDay, zone));
@@ -253,9 +254,10 @@ describe('statistics streams in a zone with DST (PANCAKE_TIMEZONE=Europe/Berlin)
     // Thirty days holding a 25-hour day are over the API's limit: that window has 29.
     const windows = h.sim.requests.filter((r) => r.endpoint === 'get_tag_statistics' && r.pageId === pageIds[0]);
     const lengths = windows.map((r) => Math.round((Number(r.query.until) + 1 - Number(r.query.since)) / 3600));
-    // Newest days first; the window holding the 25-hour day is one day shorter.
-    expect(lengths).toEqual([29 * 24 + 1, 30 * 24, 24]);
-    expect(h.sim.requests.filter((r) => r.endpoint === 'get_user_statistics_multi')).toHaveLength(9); // weeks
+    // Newest days first; the window holding the 25-hour day is one day shorter, the next one the
+    // two days left (Oct 20th and 21st).
+    expect(lengths).toEqual([29 * 24 + 1, 2 * 24]);
+    expect(h.sim.requests.filter((r) => r.endpoint === 'get_user_statistics_multi')).toHaveLength(5); // weeks
   });
 
   it('bumps land on the Berlin day and are re-read by the next run', async () => {

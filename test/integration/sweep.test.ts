@@ -8,6 +8,7 @@ import { parseApiTimestamp } from '../../src/pancake/time.js';
 import { readSweepState } from '../../src/warehouse/sweep.js';
 import { dyingClient } from '../support/coverage-check.js';
 import { createSyncHarness, type SyncHarness } from '../support/harness.js';
+import { perTier } from '../support/tier.js';
 import { LIST_STREAMS, compareWithFreshBackfill, createFreshWarehouse, expectEqualsFreshBackfill, seasonEnv, syncAt, type FreshWarehouse } from '../support/season.js';
 
 // Sweeps (src/sync/engines/sweep.ts), in simulated time: the shop's clock is advanced night by night
@@ -16,6 +17,8 @@ import { LIST_STREAMS, compareWithFreshBackfill, createFreshWarehouse, expectEqu
 // the warehouse equals a fresh backfill of the same shop.
 
 const DAY = 86_400_000;
+/** Conversations a page of the shops whose tests pick their own records (the soak tier: 40, as the first test's). */
+const PICKED_RECORDS_SHOP = perTier(8, 40);
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -27,10 +30,15 @@ beforeAll(async () => {
 });
 afterAll(async () => fresh?.close());
 
-/** A small shop whose history ends `daysAgo` days before the real clock (simulated nights stay behind it). */
-async function shop(name: string, options: { seed: number; pages?: number; daysAgo?: number; t0?: Date }): Promise<{ h: SyncHarness; t0: Date; since: Date }> {
+/**
+ * A small shop whose history ends `daysAgo` days before the real clock (simulated nights stay behind it).
+ * 40 conversations a page by default (the first test's night needs that many to draw its late
+ * customers and deletions); a test that picks its own records asks for fewer in the CI tier: every
+ * backfill, night and fresh backfill it makes costs in proportion.
+ */
+async function shop(name: string, options: { seed: number; pages?: number; daysAgo?: number; t0?: Date; conversationsPerPage?: number }): Promise<{ h: SyncHarness; t0: Date; since: Date }> {
   const t0 = options.t0 ?? new Date(Math.floor((Date.now() - (options.daysAgo ?? 10) * DAY) / 1000) * 1000);
-  const h = await createSyncHarness({ seed: options.seed, pages: options.pages ?? 2, conversationsPerPage: 40, historyDays: 40, messagesPerConversation: { min: 1, max: 8 }, now: t0, clock: 'manual' }, name);
+  const h = await createSyncHarness({ seed: options.seed, pages: options.pages ?? 2, conversationsPerPage: options.conversationsPerPage ?? 40, historyDays: 40, messagesPerConversation: { min: 1, max: 8 }, now: t0, clock: 'manual' }, name);
   cleanups.push(() => h.close());
   return { h, t0, since: new Date(t0.getTime() - 41 * DAY) };
 }
@@ -114,7 +122,7 @@ describe('sweeps', () => {
   });
 
   it('undelete a record that comes back, runs by themselves every SYNC_SWEEP_EVERY, and not before', async () => {
-    const { h, t0, since } = await shop('sweep_return', { seed: 62 });
+    const { h, t0, since } = await shop('sweep_return', { seed: 62, pages: perTier(1, 2), conversationsPerPage: PICKED_RECORDS_SHOP });
     expect((await syncAt(h, { since })).exitCode).toBe(0);
     const [page] = h.sim.data.pages;
     const conversation = h.sim.data.conversations.get(page!.id)![3]!;
@@ -131,7 +139,8 @@ describe('sweeps', () => {
     h.sim.advanceTo(new Date(t0.getTime() + 2 * DAY), false);
     const config = h.config(seasonEnv(h, env));
     const plan = await planDryRun({ config, db: h.db, client: h.client(config), log: silentLogger, now: h.sim.now() }, { streams: LIST_STREAMS });
-    expect(plan.rows.filter((r) => /then a sweep of .* in 2 window\(s\)/.test(r.plan)).map((r) => r.stream).sort()).toEqual(['call_logs', 'call_logs', 'conversations', 'conversations', 'customers', 'customers', 'posts', 'posts']);
+    const everyPage = (stream: string) => h.sim.data.pages.map(() => stream);
+    expect(plan.rows.filter((r) => /then a sweep of .* in 2 window\(s\)/.test(r.plan)).map((r) => r.stream).sort()).toEqual(['call_logs', 'conversations', 'customers', 'posts'].flatMap(everyPage));
     expect((await syncAt(h, {}, env)).exitCode).toBe(0);
     expect([...(await ids(h, 'pancake.conversations', true))]).toEqual([conversation.id]);
     expect([...(await ids(h, 'pancake.customers', true))]).toEqual([customer.id]);
@@ -153,7 +162,7 @@ describe('sweeps', () => {
     // Three pages: the third is the WhatsApp page, whose first conversation has no updated_at. Its
     // deletion was never marked (the sweep looked for it by updated_at): the season benchmark kept it
     // and its messages after every sweep.
-    const { h, t0, since } = await shop('sweep_undated', { seed: 63, pages: 3 });
+    const { h, t0, since } = await shop('sweep_undated', { seed: 63, pages: 3, conversationsPerPage: PICKED_RECORDS_SHOP });
     expect((await syncAt(h, { since })).exitCode).toBe(0);
     const pageId = h.sim.data.pages[2]!.id;
     const undated = h.sim.data.conversations.get(pageId)!.filter((c) => (c as { updated_at?: string }).updated_at === undefined);
@@ -173,7 +182,7 @@ describe('sweeps', () => {
   });
 
   it('do not mark deleted a record edited while the sweep runs (it left the window for the present)', async () => {
-    const { h, t0, since } = await shop('sweep_edit', { seed: 63, pages: 1 });
+    const { h, t0, since } = await shop('sweep_edit', { seed: 63, pages: 1, conversationsPerPage: PICKED_RECORDS_SHOP });
     expect((await syncAt(h, { since })).exitCode).toBe(0);
     const [page] = h.sim.data.pages;
     // Inside the sweep's newest (30-day) window, older than any lookback.
@@ -216,7 +225,7 @@ describe('sweeps', () => {
   });
 
   it('resume after the process dies mid-sweep: the next run goes on from the window it was in', async () => {
-    const { h, t0, since } = await shop('sweep_resume', { seed: 64, pages: 1 });
+    const { h, t0, since } = await shop('sweep_resume', { seed: 64, pages: 1, conversationsPerPage: PICKED_RECORDS_SHOP });
     expect((await syncAt(h, { since })).exitCode).toBe(0);
     const t1 = new Date(t0.getTime() + DAY);
     const none = { newConversations: 0, messages: 0, retags: 0, customerEdits: 0, newCustomers: 0, newPosts: 0, newCalls: 0, deletedConversations: 0, deletedPosts: 0, deletedTags: 0, restored: 0 };

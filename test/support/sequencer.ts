@@ -15,22 +15,22 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 export const HEAVIEST_FILES: ReadonlyArray<readonly [file: string, cpuSeconds: number]> = [
   ['test/integration/workers.test.ts', 48],
-  ['test/integration/reliability.test.ts', 28],
   ['test/integration/crash-resume.test.ts', 27],
-  ['test/integration/sweep.test.ts', 24],
-  ['test/integration/live-shop.test.ts', 22],
-  ['test/integration/cli.test.ts', 22],
+  ['test/integration/cli.test.ts', 17],
   ['test/integration/season.test.ts', 16],
-  ['test/integration/statistics.test.ts', 16],
-  ['test/integration/simulate-settings.test.ts', 16],
+  ['test/integration/live-shop.test.ts', 15],
+  ['test/integration/sweep.test.ts', 14],
   ['test/integration/user-token.test.ts', 14],
-  ['test/integration/faults.test.ts', 14],
   ['test/integration/lock-hostility.test.ts', 13],
   ['test/integration/kill-restart.test.ts', 13],
   ['test/integration/cli-guards.test.ts', 12],
   ['test/integration/database-loss.test.ts', 12],
+  ['test/integration/statistics.test.ts', 10],
   ['test/integration/real-shop-sync.test.ts', 10],
+  ['test/integration/reliability.test.ts', 8],
   ['test/integration/coverage-property.test.ts', 7],
+  ['test/integration/simulate-settings.test.ts', 7],
+  ['test/integration/faults.test.ts', 6],
 ];
 
 export default class HeaviestFirst extends BaseSequencer {
