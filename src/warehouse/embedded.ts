@@ -45,6 +45,8 @@ export interface EmbeddedPostgresOptions {
   log?: (msg: string) => void;
   /** `false` turns fsync off: for throwaway clusters (tests), never for a warehouse. Default true. */
   durable?: boolean;
+  /** Postgres' max_connections for a server this call starts. Default: Postgres' own (100). */
+  maxConnections?: number;
   /** As root: where clusters and binaries go that the user `postgres` cannot reach in place.
    *  Default /var/lib/pancake-sync (else a directory under the system's temp directory). */
   sharedDir?: string;
@@ -139,6 +141,7 @@ function lazySharedDir(user: RunAs, preferred: string | undefined, log: Log, fai
 async function startServer(clusterDir: string, binaries: Binaries, user: RunAs, opts: EmbeddedPostgresOptions, log: Log, fail: Fail) {
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
   if (opts.durable === false) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  if (opts.maxConnections !== undefined) flags.push('-c', `max_connections=${opts.maxConnections}`);
   for (let attempt = 1; ; attempt++) {
     const port = opts.port ?? (await freePort());
     try {

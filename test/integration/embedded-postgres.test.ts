@@ -70,8 +70,10 @@ function otherProcess(dir: string) {
 
 describe('startEmbeddedPostgres', () => {
   it('initialises a cluster once, then restarts it with the same password and data', async () => {
-    const first = await startEmbeddedPostgres({ dataDir, durable: false });
+    const first = await startEmbeddedPostgres({ dataDir, durable: false, maxConnections: 250 });
     expect(first.mode).toBe('started');
+    // The test server's setting (test/support/global-setup.ts): the default 100 ran out under `npm test`.
+    expect(await queryRows(first.url, 'show max_connections')).toEqual([{ max_connections: '250' }]);
     expect(first.url).toMatch(/^postgres:\/\/pancake:[^@]+@127\.0\.0\.1:\d+\/pancake$/);
     await queryRows(first.url, 'create table kept (id int primary key); insert into kept values (42)');
     await first.stop();

@@ -36,6 +36,12 @@ interface AdminDatabase {
 
 // Throwaway data: durability costs time and buys nothing.
 const FAST = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+/**
+ * Four test files at once, in processes that live for the whole run, each with pools of up to 12
+ * connections beside the CLIs and workers they spawn (10 each): Postgres' default of 100 ran out
+ * ("sorry, too many clients already"), and a sync that cannot connect exits 1.
+ */
+const MAX_CONNECTIONS = 400;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const t0 = performance.now();
@@ -105,7 +111,7 @@ async function adminDatabase(): Promise<AdminDatabase> {
   if (await dockerAnswers(2_000)) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const container = await new PostgreSqlContainer('postgres:16-alpine')
-      .withCommand(['postgres', ...FAST.flatMap((s) => ['-c', s])])
+      .withCommand(['postgres', ...[...FAST, `max_connections=${MAX_CONNECTIONS}`].flatMap((s) => ['-c', s])])
       .start();
     return {
       url: container.getConnectionUri(),
@@ -116,7 +122,7 @@ async function adminDatabase(): Promise<AdminDatabase> {
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pancake-sync-test-pg-'));
   try {
-    const server = await startEmbeddedPostgres({ dataDir, database: 'postgres', durable: false });
+    const server = await startEmbeddedPostgres({ dataDir, database: 'postgres', durable: false, maxConnections: MAX_CONNECTIONS });
     return {
       url: server.url,
       source: `embedded Postgres in ${dataDir} (no TEST_DATABASE_URL, no Docker engine)`,
