@@ -8,6 +8,9 @@ import type { Database } from '../../src/warehouse/schema.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 import { P3, P3_HOURS, at, seedInquiries } from '../support/inquiry-seed.js';
 
+/** pg's parser of `date` values as this file found it. */
+const DATE_PARSER = pg.types.getTypeParser(1082);
+
 // Inquiries, the queue, business hours, complete days, unattributed replies and ad spend against a
 // page whose answers were worked out by hand (test/support/inquiry-seed.ts describes it). Times are
 // local (UTC+7); opening hours Mon-Sat 08:00-21:00 (13 h a day, 78 h a week).
@@ -31,9 +34,11 @@ describe('inquiries, the queue, business hours and complete days', () => {
     db = createDb(database.url, 2);
     await seedInquiries(db);
     await refreshAnalytics(db, page);
+    // Process-wide: put back in afterAll, for the test files this process runs next (vitest.config.ts isolate).
     pg.types.setTypeParser(1082, (v) => v);
   });
   afterAll(async () => {
+    pg.types.setTypeParser(1082, DATE_PARSER);
     await db?.destroy();
     await database?.drop();
   });

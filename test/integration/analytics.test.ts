@@ -9,6 +9,9 @@ import type { Database } from '../../src/warehouse/schema.js';
 import { P1, P2, seedShop } from '../support/analytics-seed.js';
 import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 
+/** pg's parser of `date` values as this file found it. */
+const DATE_PARSER = pg.types.getTypeParser(1082);
+
 // The analytics views against a small shop whose answers were worked out by hand
 // (test/support/analytics-seed.ts describes it). Each test of a number the 0004 views got wrong
 // gives the old value in a comment: the expectation fails on the old definition.
@@ -34,9 +37,11 @@ describe('pancake_analytics views', () => {
     await refreshAnalytics(db, { id: P1, timezone: 'UTC+7' });
     await refreshAnalytics(db, { id: P2, timezone: 'UTC' });
     // Return `date` columns as text so the local day is not shifted by the test machine's zone.
+    // Process-wide: put back in afterAll, for the test files this process runs next (vitest.config.ts isolate).
     pg.types.setTypeParser(1082, (v) => v);
   });
   afterAll(async () => {
+    pg.types.setTypeParser(1082, DATE_PARSER);
     await db?.destroy();
     await database?.drop();
   });
