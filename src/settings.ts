@@ -170,6 +170,13 @@ export const SETTINGS = {
       if (!/^postgres(ql)?:\/\//i.test(value)) ctx.problem('must be a connection string starting with postgres:// or postgresql://');
     },
   }),
+  preparedStatements: choice(
+    'DATABASE_PREPARED_STATEMENTS',
+    'run the statements repeated for every API page as prepared statements, their text sent once per connection; `off` behind a pooler in transaction mode (PgBouncer before 1.21 and the like) that does not keep them',
+    ['on', 'off'],
+    'on',
+    '"on" or "off"',
+  ),
   accessToken: optionalText('PANCAKE_ACCESS_TOKEN', 'user token: lists pages and generates page tokens (kept encrypted for reuse)', { accepts: "the token from Pancake's settings", example: 'eyJhbGciOi...' }),
   previousAccessToken: optionalText(
     'PANCAKE_PREVIOUS_ACCESS_TOKEN',

@@ -1,6 +1,7 @@
 import { sleep } from '../sleep.js';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { statementName } from './prepared-statements.js';
 
 // The database can restart, fail over or have our backends terminated while a run is going. No
 // connection may then take the process down with an unhandled 'error' event, and whatever is safe
@@ -9,17 +10,25 @@ import type { Logger } from '../logger.js';
 /** How long opening one connection (TCP, TLS, authentication) may take before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
+export interface PoolOptions {
+  connectTimeoutMs?: number;
+  /** Run the statements marked in prepared-statements.ts by name (default true; DATABASE_PREPARED_STATEMENTS). */
+  preparedStatements?: boolean;
+}
+
 /**
  * A pool whose connections never emit an unhandled 'error', checked out or idle. Only opening a
  * connection is bounded (`connectTimeoutMs`): waiting for a connection that another stream is using
  * is not, so a run on a busy host goes slower rather than failing streams because the pool was busy
  * (pg-pool's connectionTimeoutMillis would bound both).
  */
-export function createPool(url: string, max: number, options: { connectTimeoutMs?: number } = {}): pg.Pool {
+export function createPool(url: string, max: number, options: PoolOptions = {}): pg.Pool {
   const connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  const prepare = options.preparedStatements ?? true;
   class BoundedConnectClient extends pg.Client {
     constructor(config: pg.ClientConfig = {}) {
       super({ ...config, connectionTimeoutMillis: connectTimeoutMs });
+      if (prepare) this.query = runMarkedByName(this.query.bind(this));
     }
   }
   const pool = new pg.Pool({ connectionString: url, max, keepAlive: true, Client: BoundedConnectClient });
@@ -32,6 +41,18 @@ export function createPool(url: string, max: number, options: { connectTimeoutMs
     client.on('error', () => undefined);
   });
   return pool;
+}
+
+/**
+ * `query` that runs a text marked in prepared-statements.ts as a named statement: pg parses it on
+ * this connection the first time, and afterwards sends only its name and parameters.
+ */
+function runMarkedByName(query: pg.Client['query']): pg.Client['query'] {
+  return ((...args: unknown[]) => {
+    const [text, values] = args;
+    const name = args.length <= 2 && typeof text === 'string' && (values === undefined || Array.isArray(values)) ? statementName(text) : undefined;
+    return name ? query({ name, text: text as string, values: values as unknown[] | undefined }) : (query as (...a: unknown[]) => unknown)(...args);
+  }) as pg.Client['query'];
 }
 
 const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);

@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect, type DialectAdapter } from 'kysely';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redact } from '../redact.js';
-import { createPool } from './connection.js';
+import { createPool, type PoolOptions } from './connection.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { OwnerOnlyMigrationAdapter } from './migration-lock.js';
 import type { Database } from './schema.js';
@@ -25,6 +25,8 @@ export interface OpenOptions {
   homeDir: string;
   poolSize?: number;
   logger?: Logger;
+  /** DATABASE_PREPARED_STATEMENTS: off behind a pooler in transaction mode (prepared-statements.ts). Default on. */
+  preparedStatements?: boolean;
 }
 
 /** Connects to DATABASE_URL, or starts the embedded Postgres under `<homeDir>/postgres`. */
@@ -41,7 +43,7 @@ export async function openWarehouse(options: OpenOptions): Promise<Warehouse> {
     url = embedded.url;
     stopEmbedded = embedded.stop;
   }
-  const db = createDb(url, options.poolSize ?? 10);
+  const db = createDb(url, options.poolSize ?? 10, { preparedStatements: options.preparedStatements });
   try {
     await db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
   } catch (error) {
@@ -71,7 +73,7 @@ class WarehouseDialect extends PostgresDialect {
   }
 }
 
-export function createDb(url: string, poolSize = 10, poolOptions: { connectTimeoutMs?: number } = {}): Kysely<Database> {
+export function createDb(url: string, poolSize = 10, poolOptions: PoolOptions = {}): Kysely<Database> {
   // A dropped connection (server restarted, backend terminated) never crashes the process: see createPool.
   return new Kysely<Database>({ dialect: new WarehouseDialect({ pool: createPool(url, poolSize, poolOptions) }) });
 }

@@ -18,9 +18,10 @@ import type { Queryable, TableSpec } from './table-spec.js';
 // json_to_recordset of one object per row that this replaced (seven alternating rounds);
 // json_array_elements (json, not jsonb) took 2,760–3,230 ms, since each `->` parses the row again.
 // A whole sync of the busy shop writes 1.18 bytes to Postgres per byte read from the API (1.62
-// before). Left out, measured or reasoned:
-//  - named (prepared) statements: a fifth less CPU for Postgres again and no statement text on the
-//    wire, but they fail behind a PgBouncer in transaction mode, a common way to reach a warehouse;
+// before). The statement text is sent once per connection: write-together.ts's statements are
+// named (prepared-statements.ts) unless DATABASE_PREPARED_STATEMENTS=off (a pooler in transaction
+// mode); the parent JSON's `$n::jsonb` is then a parameter of type jsonb, parsed once at bind, not
+// per row (checked with `explain (generic_plan)`). Left out, measured or reasoned:
 //  - COPY: it cannot be one of the data-modifying CTEs that commit an API page's rows with their
 //    checkpoint in one statement (write-together.ts), takes a temporary table and three more round
 //    trips per page, and its text format doubles every backslash of the JSON.

@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+import { prepareWhenRun } from './prepared-statements.js';
 import { forgetParents } from './raw-references.js';
 import type { Queryable } from './table-spec.js';
 
@@ -22,6 +23,8 @@ import type { Queryable } from './table-spec.js';
 // the rows stored are the same. Left out: deriving the children's typed columns and keys in SQL too
 // (the mappings would then exist twice, in TypeScript and in SQL), and shorter statement text
 // through functions on the server (every batch's columns differ with what it copies from raw).
+// Instead, each statement's text goes once per connection (prepared-statements.ts): 20 distinct
+// texts carried 13.1 of the 103.5 MB the busy shop's 3 × 1,000 backfill sent, 91.5 MB without them.
 
 /** The parameters of one statement: `add` binds a value and returns its placeholder. */
 export class StatementParams {
@@ -92,6 +95,7 @@ export async function writeTogether(db: Queryable, parts: readonly WritePart[]):
     if (part.counts) counted.push(`(select count(*) from ${name})`);
   });
   const text = `with ${ctes.join(', ')} select ${counted.length > 0 ? counted.join(' + ') : '0'} as changed`;
+  prepareWhenRun(text);
   // Its batches are parents of no later statement's rows: kept, they would outlive the young generation.
   forgetParents();
   const result = await db.executeQuery<{ changed: string | number }>(CompiledQuery.raw(text, params.values));
@@ -101,6 +105,7 @@ export async function writeTogether(db: Queryable, parts: readonly WritePart[]):
 async function writeAlone(db: Queryable, part: WritePart): Promise<number> {
   const params = new StatementParams();
   const text = part.render(params);
+  prepareWhenRun(text);
   forgetParents();
   const result = await db.executeQuery(CompiledQuery.raw(text, params.values));
   return part.counts ? Number(result.numAffectedRows ?? 0n) : 0;
