@@ -41,7 +41,8 @@ export class StatementParams {
 
   /**
    * Binds `text` once per statement, however many parts read it (a parent batch's JSON, read by
-   * its own upsert and its children's: raw-references.ts), and always cast to the same type.
+   * its own upsert and its children's: raw-references.ts). Always read as `$n::jsonb`: it is sent
+   * in jsonb's binary form (`sent`).
    */
   shared(text: string): string {
     for (const [bound, placeholder] of this.bound) if (bound === text) return placeholder;
@@ -49,6 +50,28 @@ export class StatementParams {
     this.bound.push([text, placeholder]);
     return placeholder;
   }
+
+  /**
+   * The values as the statement sends them: each `shared` text as jsonb's binary form, a version
+   * byte then the text in UTF-8, which pg sends as it is. The text is then garbage at once, while
+   * the statement may wait for a connection and its result for a long time: kept as a string until
+   * then (pg holds a query's values until it completes), a batch's JSON outlived the young
+   * generation and was copied by every scavenge meanwhile.
+   */
+  sent(): unknown[] {
+    if (this.bound.length === 0) return this.values;
+    const values = [...this.values];
+    for (const [text, placeholder] of this.bound) values[Number(placeholder.slice(1)) - 1] = jsonbBinary(text);
+    return values;
+  }
+}
+
+/** jsonb's binary wire form: the format version (1), then the JSON text in UTF-8. */
+function jsonbBinary(text: string): Buffer {
+  const buffer = Buffer.allocUnsafe(Buffer.byteLength(text) + 1);
+  buffer[0] = 1;
+  buffer.write(text, 1);
+  return buffer;
 }
 
 /**
@@ -98,7 +121,7 @@ export async function writeTogether(db: Queryable, parts: readonly WritePart[]):
   prepareWhenRun(text);
   // Its batches are parents of no later statement's rows: kept, they would outlive the young generation.
   forgetParents();
-  const result = await db.executeQuery<{ changed: string | number }>(CompiledQuery.raw(text, params.values));
+  const result = await db.executeQuery<{ changed: string | number }>(CompiledQuery.raw(text, params.sent()));
   return Number(result.rows[0]?.changed ?? 0);
 }
 
@@ -107,6 +130,6 @@ async function writeAlone(db: Queryable, part: WritePart): Promise<number> {
   const text = part.render(params);
   prepareWhenRun(text);
   forgetParents();
-  const result = await db.executeQuery(CompiledQuery.raw(text, params.values));
+  const result = await db.executeQuery(CompiledQuery.raw(text, params.sent()));
   return part.counts ? Number(result.numAffectedRows ?? 0n) : 0;
 }

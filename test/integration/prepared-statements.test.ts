@@ -121,4 +121,27 @@ describe('statements repeated for every API page', () => {
       await c.close();
     }
   });
+
+  it("binds each batch's JSON in jsonb's binary form (a version byte, then UTF-8), stored exactly", async () => {
+    const text = 'Dạ vâng ạ 🙏 "quoted" \\ back\\slash \u00a0 tab\t';
+    const params = new StatementParams();
+    parts([message(8, text)]).forEach((part) => part.render(params));
+    const sent = params.sent();
+    const json = sent.filter((v): v is Buffer => Buffer.isBuffer(v));
+    expect(json.length).toBeGreaterThan(0);
+    for (const buffer of json) {
+      expect(buffer[0]).toBe(1);
+      expect(() => JSON.parse(buffer.subarray(1).toString('utf8'))).not.toThrow();
+    }
+    // Only the shared JSON texts change form; the values `add` bound stay as they were.
+    expect(sent.length).toBe(params.values.length);
+    const c = await oneConnection(true);
+    try {
+      await writeTogether(c.db, parts([message(8, text)]));
+      const stored = await sql<{ text: string; original: unknown }>`select text, raw->'original_message' as original from pancake.messages where id = 'm8'`.execute(c.db);
+      expect(stored.rows).toEqual([{ text, original: text }]);
+    } finally {
+      await c.close();
+    }
+  });
 });
