@@ -121,7 +121,7 @@ export async function writeTogether(db: Queryable, parts: readonly WritePart[]):
   prepareWhenRun(text);
   // Its batches are parents of no later statement's rows: kept, they would outlive the young generation.
   forgetParents();
-  const result = await db.executeQuery<{ changed: string | number }>(CompiledQuery.raw(text, params.sent()));
+  const result = await db.executeQuery<{ changed: string | number }>(CompiledQuery.raw(text, params.sent())).catch(withPoolerAdvice);
   return Number(result.rows[0]?.changed ?? 0);
 }
 
@@ -130,6 +130,22 @@ async function writeAlone(db: Queryable, part: WritePart): Promise<number> {
   const text = part.render(params);
   prepareWhenRun(text);
   forgetParents();
-  const result = await db.executeQuery(CompiledQuery.raw(text, params.sent()));
+  const result = await db.executeQuery(CompiledQuery.raw(text, params.sent())).catch(withPoolerAdvice);
   return part.counts ? Number(result.numAffectedRows ?? 0n) : 0;
+}
+
+/**
+ * A prepared statement the connection had and the server no longer knows (26000), or one it
+ * already has under that name (42P05): what a pooler in transaction mode does to a session's
+ * prepared statements, passing each transaction to another server connection. Says what to set.
+ */
+function withPoolerAdvice(error: unknown): never {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== '26000' && code !== '42P05') throw error;
+  const said = error instanceof Error ? error.message : String(error);
+  throw new Error(
+    `${said}: the statements prepared on this connection are gone, as behind a connection pooler in transaction mode (PgBouncer before 1.21 and the like). ` +
+      'Set DATABASE_PREPARED_STATEMENTS=off, or connect to Postgres directly or through a session-mode pool; the next run resumes where this one stopped',
+    { cause: error },
+  );
 }

@@ -144,4 +144,17 @@ describe('statements repeated for every API page', () => {
       await c.close();
     }
   });
+
+  it('a prepared statement the server lost (a pooler in transaction mode) fails saying to set DATABASE_PREPARED_STATEMENTS=off', async () => {
+    const c = await oneConnection(true);
+    try {
+      await writeTogether(c.db, parts([message(9, 'c')]));
+      // What such a pooler does: the next transaction runs on a server connection that never saw the statement.
+      await sql`deallocate all`.execute(c.db);
+      await expect(writeTogether(c.db, parts([message(10, 'c')]))).rejects.toThrow(/prepared statement .* does not exist: .*DATABASE_PREPARED_STATEMENTS=off/);
+    } finally {
+      await c.close();
+    }
+  });
 });
+
