@@ -120,6 +120,12 @@ function choice<const C extends string>(env: string, help: string, choices: read
   };
 }
 
+/** `on` or `off`, read as a boolean. */
+function toggle(env: string, help: string, fallback: boolean): Setting<boolean> {
+  const onOff = choice(env, help, ['on', 'off'], fallback ? 'on' : 'off', '"on" or "off"');
+  return { ...onOff, parse: (raw, ctx) => onOff.parse(raw, ctx) === 'on' };
+}
+
 /** `page_id:value,page_id:value` (the value may hold colons: tokens do). */
 function pagePairs(env: string, help: string, example: string): Setting<Map<string, string>> {
   return {
@@ -170,12 +176,10 @@ export const SETTINGS = {
       if (!/^postgres(ql)?:\/\//i.test(value)) ctx.problem('must be a connection string starting with postgres:// or postgresql://');
     },
   }),
-  preparedStatements: choice(
+  preparedStatements: toggle(
     'DATABASE_PREPARED_STATEMENTS',
     'run the statements repeated for every API page as prepared statements, their text sent once per connection; `off` behind a pooler in transaction mode (PgBouncer before 1.21 and the like) that does not keep them',
-    ['on', 'off'],
-    'on',
-    '"on" or "off"',
+    true,
   ),
   accessToken: optionalText('PANCAKE_ACCESS_TOKEN', 'user token: lists pages and generates page tokens (kept encrypted for reuse)', { accepts: "the token from Pancake's settings", example: 'eyJhbGciOi...' }),
   previousAccessToken: optionalText(

@@ -28,7 +28,7 @@ export function loadContext(options: { liveProgress?: boolean } = {}): CommandCo
 
 /** Opens the warehouse and brings its schema up to date (sync runs `migrate` when behind). */
 export async function openMigratedWarehouse(config: Config, log: Logger): Promise<Warehouse> {
-  const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements === 'on', poolSize: config.concurrency + 4, logger: log });
+  const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements, poolSize: config.concurrency + 4, logger: log });
   try {
     const { applied } = await migrateToLatest(warehouse.db, { log });
     if (applied.length > 0) log.info({ applied }, 'warehouse schema upgraded');

@@ -10,7 +10,7 @@ export function migrateCommand(): Command {
     .description('create or upgrade the warehouse schema (a no-op when it is up to date)')
     .action(withExitCode(async () => {
       const { config, log } = loadContext();
-      const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements === 'on', logger: log });
+      const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements, logger: log });
       try {
         const { applied } = await migrateToLatest(warehouse.db, { log });
         process.stdout.write(applied.length > 0 ? `Applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'The warehouse schema is up to date.\n');

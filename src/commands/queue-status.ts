@@ -15,7 +15,7 @@ export function queueStatusCommand(): Command {
     .action(withExitCode(async (flags: { json?: boolean }) => {
       const { config, log } = loadContext();
       const databaseUrl = requireDatabaseUrl(config, 'queue-status');
-      const warehouse = await openWarehouse({ databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements === 'on', poolSize: 2, logger: log });
+      const warehouse = await openWarehouse({ databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements, poolSize: 2, logger: log });
       try {
         const report = await queueStatus(warehouse.db);
         if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -72,7 +72,7 @@ export function statusCommand(): Command {
       const maxLagMs = flags.maxLag === undefined ? null : parseDuration(flags.maxLag);
       if (maxLagMs === null && flags.maxLag !== undefined) throw new UsageError(`--max-lag must be a duration, got "${flags.maxLag}" (example: --max-lag 26h)`);
       const { config, log } = loadContext();
-      const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements === 'on', logger: log });
+      const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements, logger: log });
       try {
         const report = await buildStatus(warehouse.db, new Date(), maxLagMs, config);
         // With workers, the queue is part of the picture: what waits, runs (where) and failed.

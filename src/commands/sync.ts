@@ -29,7 +29,7 @@ export function syncCommand(): Command {
 
       if (flags.dryRun) {
         // Not even the migrations: the plan is made in a transaction that is rolled back.
-        const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements === 'on', logger: log });
+        const warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements, logger: log });
         try {
           const client = clientFromConfig(config, log);
           const plan = await withoutWriting(warehouse.db, (db) => planDryRun({ config, db, client, log, now }, options));

@@ -44,7 +44,7 @@ export async function runWorker(options: WorkerOptions): Promise<ExitCode> {
   // ones (commits are short; more would only spend the server's max_connections, which every
   // worker draws on); graphile-worker needs one to LISTEN and a few for its short queries; plus
   // the liveness session. So concurrency + 9 per worker (docs/workers.md).
-  const warehouse = await openWarehouse({ databaseUrl: options.databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements === 'on', poolSize: concurrency + 4, logger: log });
+  const warehouse = await openWarehouse({ databaseUrl: options.databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements, poolSize: concurrency + 4, logger: log });
   const queuePool = createQueuePool(warehouse.url, 4);
   const cleanups: Array<() => Promise<void>> = [() => queuePool.end(), () => warehouse.close()];
   const cleanup = async () => {

@@ -94,8 +94,9 @@ describe('statements repeated for every API page', () => {
   });
 
   it('with DATABASE_PREPARED_STATEMENTS=off, every statement carries its text and nothing stays prepared', async () => {
-    expect(parseConfig({ DATABASE_PREPARED_STATEMENTS: 'off' }).preparedStatements).toBe('off');
-    expect(parseConfig({}).preparedStatements).toBe('on');
+    expect(parseConfig({ DATABASE_PREPARED_STATEMENTS: 'off' }).preparedStatements).toBe(false);
+    expect(parseConfig({ DATABASE_PREPARED_STATEMENTS: 'ON' }).preparedStatements).toBe(true);
+    expect(parseConfig({}).preparedStatements).toBe(true);
     const c = await oneConnection(false);
     try {
       await writeTogether(c.db, parts([message(5, 'a')]));

@@ -18,7 +18,7 @@ export async function openStoredTokens(config: Config, log: Logger): Promise<Sto
   if (config.databaseUrl === null || config.accessToken === null) return { lookup: async () => null, close: async () => {} };
   let warehouse: Warehouse | null = null;
   try {
-    warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements === 'on', poolSize: 2 });
+    warehouse = await openWarehouse({ databaseUrl: config.databaseUrl, homeDir: config.homeDir, preparedStatements: config.preparedStatements, poolSize: 2 });
   } catch (error) {
     log.warn(`doctor could not read the stored page tokens (${error instanceof Error ? error.message : String(error)}); it generates its own`);
     return { lookup: async () => null, close: async () => {} };
