@@ -56,7 +56,9 @@ function runMarkedByName(query: pg.Client['query']): pg.Client['query'] {
 }
 
 const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
-const CONNECTION_MESSAGE = /connection terminated|not queryable|connection error|terminating connection|server closed the connection|the database system is (?:starting up|shutting down|in recovery)|timeout exceeded when trying to connect|connect ECONNREFUSED|Connection refused/i;
+// pg words a connection that did not open within connectionTimeoutMillis "timeout expired" (pg-pool: "Connection
+// terminated due to connection timeout"): on a loaded host that is a wait, not a bad statement.
+const CONNECTION_MESSAGE = /connection terminated|not queryable|connection error|terminating connection|server closed the connection|the database system is (?:starting up|shutting down|in recovery)|timeout exceeded when trying to connect|timeout expired|terminated due to connection timeout|connect ECONNREFUSED|Connection refused/i;
 
 /**
  * Whether an error means the connection or the server went away (rather than a bad statement):
