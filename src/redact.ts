@@ -43,8 +43,8 @@ export function isMaskable(value: unknown): boolean {
 const knownSecrets = new Set<string>();
 let knownPattern: RegExp | null = null;
 let shortestKnown = Infinity;
-/** Set when a known secret has a character JSON escapes: its JSON text would not match the pattern. */
-let knownEscapedInJson = false;
+/** The known secrets as they appear inside JSON text too (JSON.stringify escapes quotes, backslashes, controls). */
+let knownInJsonPattern: RegExp | null = null;
 
 /** Registers a secret value (a token) so that it is masked wherever it appears, not only in URLs. */
 export function registerSecret(value: string | undefined | null): void {
@@ -53,8 +53,12 @@ export function registerSecret(value: string | undefined | null): void {
   // Longest first, so that a token containing another is masked whole.
   const sorted = [...knownSecrets].sort((a, b) => b.length - a.length);
   knownPattern = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+  const inJson = sorted.flatMap((secret) => {
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    return escaped === secret ? [secret] : [secret, escaped];
+  });
+  knownInJsonPattern = new RegExp(inJson.map(escapeRegExp).join('|'));
   shortestKnown = Math.min(shortestKnown, value.length);
-  knownEscapedInJson ||= JSON.stringify(value) !== `"${value}"`;
 }
 
 /** `text` with every known secret replaced by MASK; cheap when the text cannot contain one. */
@@ -71,10 +75,8 @@ export function maskKnownSecrets(text: string): string {
  * the text as a whole is searched once instead of each string in it.
  */
 export function mayHoldKnownSecret(json: string): boolean {
-  if (knownPattern === null || json.length < shortestKnown) return false;
-  if (knownEscapedInJson) return true;
-  knownPattern.lastIndex = 0;
-  return knownPattern.test(json);
+  if (knownInJsonPattern === null || json.length < shortestKnown) return false;
+  return knownInJsonPattern.test(json);
 }
 
 // `name=value` in URLs and connection strings, for any secret-like name (sslpassword, api_key...).
