@@ -1,12 +1,14 @@
 // The shops of the CPU benchmark (bench/cpu.ts) and one measured run on each: a fresh database, the
 // built CLI backfilling the whole history in a child process, then what it cost (CPU, requests,
 // bytes on the wire) and what it stored (rows, checked against the simulator).
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { MAX_RATE_LIMIT } from '../src/pancake/defaults.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
 import { createDb } from '../src/warehouse/db.js';
 import { migrateToLatest } from '../src/warehouse/migrate.js';
-import { runCliSync, type CliSyncFigures } from './cli-sync.js';
+import { runMeasured, type CliSyncFigures } from './cli-sync.js';
 import { createDatabase } from './database.js';
 import { benchSyncEnv } from './sync-env.js';
 
@@ -62,44 +64,90 @@ export interface CpuSetting {
   bytes_to_pg_per_byte_from_api: number;
   runs: CpuRun[];
   rows: { conversations: number; messages: number };
+  /**
+   * The reference build's runs (bench/cpu-reference.ts) on its own shop, each next to one of these
+   * runs (`runs[i]` with `reference_build.runs[i]`): what the machine's speed was at that moment.
+   */
+  reference_build?: { setting: string; cpu_ms_per_request: number; runs: CpuRun[] };
 }
 
 export function medianRun(s: Pick<CpuSetting, 'runs'>): CpuRun {
   return [...s.runs].sort((x, y) => x.cpuMsPerRequest - y.cpuMsPerRequest)[Math.floor(s.runs.length / 2)]!;
 }
 
-/** `options.runs` runs of `shop`, each on a fresh database; `profileDir`: under `node --cpu-prof`. */
-export async function measureShop(adminUrl: string, options: CpuOptions, shop: CpuShop, conversationsPerPage: number, profileDir: string | null): Promise<CpuSetting> {
+/** A shop's simulator, started: measured runs read it, and it is closed once they are done. */
+export interface OpenShop {
+  shop: CpuShop;
+  sim: Simulator;
+  setting: string;
+  rows: CpuSetting['rows'];
+  close(): Promise<void>;
+}
+
+export async function openShop(options: CpuOptions, shop: CpuShop, conversationsPerPage: number): Promise<OpenShop> {
   const sim = await startSimulator({ seed: 42, historyDays: HISTORY_DAYS, latencyMs: options.latencyMs, rateLimitPerSecond: null, ...shop.simulator(conversationsPerPage, options) });
-  try {
-    const setting = `${shop.describe(conversationsPerPage, options)}; simulator latency ${options.latencyMs} ms, no rate limit (sync at ${MAX_RATE_LIMIT} requests/s per token), ${options.concurrency} in flight, whole-history backfill on a migrated empty database`;
-    process.stderr.write(`cpu: ${setting}\n`);
-    const rows = {
-      conversations: [...sim.data.conversations.values()].reduce((n, list) => n + list.length, 0),
-      messages: [...sim.data.messages.values()].reduce((n, list) => n + list.length, 0),
-    };
-    const runs: CpuRun[] = [];
-    for (let i = 0; i < options.runs; i++) runs.push(await measureRun(sim, adminUrl, options, shop, rows, profileDir));
-    const median = medianRun({ runs });
-    const cpu = median.userCpuSeconds + median.systemCpuSeconds;
-    return { setting, cpu_ms_per_request: median.cpuMsPerRequest, cpu_us_per_row: (cpu * 1e6) / median.rows, bytes_to_pg_per_byte_from_api: median.bytesToPostgres / median.bytesFromApi, runs, rows };
-  } finally {
-    await sim.close();
+  const setting = `${shop.describe(conversationsPerPage, options)}; simulator latency ${options.latencyMs} ms, no rate limit (sync at ${MAX_RATE_LIMIT} requests/s per token), ${options.concurrency} in flight, whole-history backfill on a migrated empty database`;
+  const rows = {
+    conversations: [...sim.data.conversations.values()].reduce((n, list) => n + list.length, 0),
+    messages: [...sim.data.messages.values()].reduce((n, list) => n + list.length, 0),
+  };
+  return { shop, sim, setting, rows, close: () => sim.close() };
+}
+
+/** The reference build (a built checkout of bench/cpu-reference.ts's revision) and the shop its figure was measured on. */
+export interface ReferenceRuns {
+  root: string;
+  shop: OpenShop;
+}
+
+/**
+ * `options.runs` runs of the shop, each on a fresh database; `profileDir`: under `node --cpu-prof`.
+ * With `reference`, each run has a run of the reference build on its shop next to it (which of the
+ * two goes first alternates), so that each of this build's runs can be set against the machine's
+ * speed of that moment.
+ */
+export async function measureShop(adminUrl: string, options: CpuOptions, open: OpenShop, profileDir: string | null, reference?: ReferenceRuns): Promise<CpuSetting> {
+  process.stderr.write(`cpu: ${open.setting}${reference ? ' (with the reference build)' : ''}\n`);
+  const runs: CpuRun[] = [];
+  const referenceRuns: CpuRun[] = [];
+  for (let i = 0; i < options.runs; i++) {
+    const ours = async (): Promise<void> => void runs.push(await measureRun(open, adminUrl, options, profileDir, THIS_BUILD));
+    const theirs = async (): Promise<void> => void (reference && referenceRuns.push(await measureRun(reference.shop, adminUrl, options, profileDir, reference.root)));
+    if (i % 2 === 0) await ours().then(theirs);
+    else await theirs().then(ours);
   }
+  const median = medianRun({ runs });
+  const cpu = median.userCpuSeconds + median.systemCpuSeconds;
+  return {
+    setting: open.setting,
+    cpu_ms_per_request: median.cpuMsPerRequest,
+    cpu_us_per_row: (cpu * 1e6) / median.rows,
+    bytes_to_pg_per_byte_from_api: median.bytesToPostgres / median.bytesFromApi,
+    runs,
+    rows: open.rows,
+    ...(reference && { reference_build: { setting: reference.shop.setting, cpu_ms_per_request: medianRun({ runs: referenceRuns }).cpuMsPerRequest, runs: referenceRuns } }),
+  };
 }
 
 /** Bookkeeping tables (checkpoints, the run log, locks) are not stored rows. */
 const BOOKKEEPING = ['sync_state', 'sync_runs', 'sync_locks', 'conversation_message_state'];
 
-async function measureRun(sim: Simulator, adminUrl: string, options: CpuOptions, shop: CpuShop, expected: CpuSetting['rows'], profileDir: string | null): Promise<CpuRun> {
+/** The checkout whose built CLI (dist/) is measured: this one. */
+const THIS_BUILD = '.';
+
+async function measureRun(open: OpenShop, adminUrl: string, options: CpuOptions, profileDir: string | null, buildRoot: string): Promise<CpuRun> {
+  const { sim, shop, rows: expected } = open;
   const url = await createDatabase(adminUrl, 'pancake_bench_cpu');
   const db = createDb(url, 2);
+  const cli = join(buildRoot, 'dist/src/cli.js');
   try {
-    await migrateToLatest(db);
+    // Each build on its own schema: the reference's migrations are its own.
+    if (buildRoot === THIS_BUILD) await migrateToLatest(db);
+    else execFileSync(process.execPath, [cli, 'migrate'], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: url, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
     const since = new Date(sim.data.now.getTime() - (HISTORY_DAYS + 1) * DAY).toISOString();
     const env = { ...benchSyncEnv(sim, url, MAX_RATE_LIMIT, options.concurrency), LOG_LEVEL: 'warn' };
     const args = ['--since', since, ...(shop.streams ? ['--streams', shop.streams.join(',')] : [])];
-    const run = await runCliSync(sim, env, args, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
+    const { figures: run } = await runMeasured(sim, env, [cli, 'sync', ...args], profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
     if (run.exitCode !== 0) throw new Error(`the measured sync exited with ${run.exitCode}`);
     const stored = await sql<{ conversations: string; messages: string }>`
       select (select count(*) from pancake.conversations) as conversations, (select count(*) from pancake.messages) as messages`.execute(db);

@@ -4,7 +4,7 @@
 //
 //   npm run bench -- --cpu [--cpu-shops current,realistic] [--cpu-conversations 5000] [--cpu-small 1000] [--pages 2]
 //                          [--cpu-realistic-conversations 3000] [--cpu-realistic-small 1000] [--cpu-latency 10]
-//                          [--concurrency 16] [--cpu-runs 3] [--no-recent-first] [--profile]
+//                          [--concurrency 16] [--cpu-runs 3] [--no-recent-first] [--no-reference] [--profile]
 //
 // Setting: the simulator answers every request after `--cpu-latency` ms and enforces no rate limit;
 // the sync is the built CLI (dist/) in a child process with the highest rate limit it accepts, on
@@ -27,9 +27,19 @@
 // For both: CPU µs per stored row (rows in the warehouse's data tables after the run) and the bytes
 // the process wrote to Postgres ÷ the bytes it read from the API (bench/usage-probe.mjs).
 //
+// The machine's speed (bench/cpu-reference.ts): with the defaults, the build that measured the
+// baseline 0.660 ms per request (commit 6e8e4a5, 2026-12-01) is built from git history and run on
+// its own setting (the current shop, 2 × 5,000), one run next to each run of the large settings of
+// both shops (which goes first alternates). Its CPU now ÷ then is the machine factor of that
+// moment: this machine's speed moves by tens of percent within minutes, so each of this build's
+// runs is set against its neighbour. `cpu.reference`: the factor, and this build ÷ the reference
+// on the current shop, run by run; `cpu.realistic.at_reference_speed`: the realistic shop's runs
+// each divided by its neighbour's factor, the median (the raw figures stay where they were).
+// `--no-reference` skips it.
+//
 // Written into bench/results.json under `backfill` as `cpu_ms_per_request` (the current shop's
-// large setting's median) and `cpu` (the detail, the small setting, slope, intercept, and
-// `realistic`); every other key stays.
+// large setting's median) and `cpu` (the detail, the small setting, slope, intercept, `reference`
+// and `realistic`); every other key stays.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +47,8 @@ import { fileURLToPath } from 'node:url';
 import { flag } from './args.js';
 import { IDEAL_RATIO_TARGET, measureRecentFirst, recentFirstLine } from './backfill.js';
 import { summarizeProfiles } from './cpu-profile.js';
-import { CURRENT_SHOP, measureShop, medianRun, REALISTIC_SHOP, type CpuOptions, type CpuSetting, type CpuShop } from './cpu-shops.js';
+import { buildReference, machineFactor, REFERENCE, referenceSettingDiffers } from './cpu-reference.js';
+import { CURRENT_SHOP, measureShop, medianRun, openShop, REALISTIC_SHOP, type CpuOptions, type CpuRun, type CpuSetting, type CpuShop, type ReferenceRuns } from './cpu-shops.js';
 import { withBenchServer } from './database.js';
 
 const RESULTS = join(fileURLToPath(new URL('.', import.meta.url)), 'results.json');
@@ -54,6 +65,34 @@ export interface TwoSizes extends CpuSetting {
 
 export interface CpuFigures extends TwoSizes {
   realistic?: RealisticFigures;
+  /** The machine's speed (bench/cpu-reference.ts), when the current shop was measured with the reference build; or why it was not. */
+  reference?: ReferenceFigures | { revision: string; unavailable: string } | null;
+}
+
+/** `cpu.reference`: the baseline build run again beside this one, and what it says of the machine. */
+export interface ReferenceFigures {
+  revision: string;
+  /** Its figure on the machine that set the targets, and on this one now (median of its runs beside the current shop's). */
+  ms_per_request_then: number;
+  ms_per_request_now: number;
+  /** now ÷ then: how much slower this machine is than the one the targets were set on. */
+  machine_factor: number;
+  /** Each of this build's current-shop runs ÷ the reference run next to it. */
+  paired_ratios: number[];
+  /** Their median: ≤ 1 is "not worse" than the reference on the same machine. */
+  this_build_vs_reference: number;
+  /** The same per stored row: the two builds store different tables of the same shop (this one more of them). */
+  this_build_vs_reference_per_row: number;
+  /** The median of this build's current-shop runs, each divided by the machine factor of the reference run next to it. */
+  cpu_ms_per_request_at_reference_speed: number;
+}
+
+/** The realistic shop's CPU figures at the speed of the machine that set the targets: each run divided by the factor of the reference run next to it, the median. */
+export interface AtReferenceSpeed {
+  cpu_ms_per_request: number;
+  cpu_us_per_row: number;
+  /** The machine factor of each run's neighbouring reference run. */
+  machine_factors: number[];
 }
 
 /** `cpu.realistic` in bench/results.json: the busy shop's figures (issue 26's acceptance), its large size. */
@@ -64,11 +103,13 @@ export interface RealisticFigures {
   requests: number;
   rows: number;
   recent_first_ideal_ratio: number | null;
+  /** The CPU figures at the speed of the machine that set the targets (null: no reference measured in the same run). */
+  at_reference_speed: AtReferenceSpeed | null;
   detail: TwoSizes;
   recentFirst: Awaited<ReturnType<typeof measureRecentFirst>> | null;
 }
 
-function parseArgs(argv: readonly string[]): CpuOptions & { shops: string[] } {
+function parseArgs(argv: readonly string[]): CpuOptions & { shops: string[]; reference: boolean } {
   const get = (name: string, fallback: string): number => Number(flag(argv, name, fallback));
   return {
     conversationsPerPage: get('cpu-conversations', '5000'),
@@ -81,6 +122,7 @@ function parseArgs(argv: readonly string[]): CpuOptions & { shops: string[] } {
     runs: get('cpu-runs', '3'),
     profile: argv.includes('--profile'),
     shops: flag(argv, 'cpu-shops', 'current,realistic').split(','),
+    reference: !argv.includes('--no-reference'),
   };
 }
 
@@ -91,7 +133,8 @@ export async function benchCpu(adminUrl: string, argv: readonly string[]): Promi
   try {
     if (profileDir) {
       for (const shop of options.shops) {
-        const setting = await measureShop(adminUrl, options, shop === 'realistic' ? REALISTIC_SHOP : CURRENT_SHOP, shop === 'realistic' ? options.realisticConversationsPerPage : options.conversationsPerPage, profileDir);
+        const open = await openShop(options, shop === 'realistic' ? REALISTIC_SHOP : CURRENT_SHOP, shop === 'realistic' ? options.realisticConversationsPerPage : options.conversationsPerPage);
+        const setting = await measureShop(adminUrl, options, open, profileDir).finally(() => open.close());
         printProfile(profileDir);
         printSetting(setting);
         rmSync(profileDir, { recursive: true, force: true });
@@ -100,26 +143,34 @@ export async function benchCpu(adminUrl: string, argv: readonly string[]): Promi
     }
     const previous = readCpu();
     let figures: CpuFigures | null = previous;
-    if (options.shops.includes('current')) {
-      const current = await twoSizes(adminUrl, options, CURRENT_SHOP, options.conversationsPerPage, options.smallConversationsPerPage);
-      figures = { ...current, ...(previous?.realistic && { realistic: previous.realistic }) };
-    }
-    if (options.shops.includes('realistic')) {
-      const detail = await twoSizes(adminUrl, options, REALISTIC_SHOP, options.realisticConversationsPerPage, options.realisticSmallConversationsPerPage);
-      // The newest week of issue 26's other shop: busy, 1–20 messages, at 25 requests/s per page.
-      const recentFirst = argv.includes('--no-recent-first') ? null : await measureRecentFirst(adminUrl, argv, { shape: 'busy', messagesPerConversation: { min: 1, max: 20 } });
-      const realistic: RealisticFigures = {
-        cpu_ms_per_request: detail.cpu_ms_per_request,
-        cpu_us_per_row: detail.cpu_us_per_row,
-        bytes_to_pg_per_byte_from_api: detail.bytes_to_pg_per_byte_from_api,
-        requests: medianRun(detail).requests,
-        rows: medianRun(detail).rows,
-        recent_first_ideal_ratio: recentFirst?.recent_first_ideal_ratio ?? null,
-        detail,
-        recentFirst,
-      };
-      if (!figures) throw new Error('no figures of the current shop in bench/results.json yet: run `npm run bench -- --cpu` with both shops first');
-      figures = { ...figures, realistic };
+    const reference = await startReference(options);
+    const runner = 'root' in reference ? reference : undefined;
+    try {
+      if (options.shops.includes('current')) {
+        const current = await twoSizes(adminUrl, options, CURRENT_SHOP, options.conversationsPerPage, options.smallConversationsPerPage, runner);
+        figures = { ...current, reference: runner ? referenceOf(current) : { revision: REFERENCE.revision, unavailable: (reference as { unavailable: string }).unavailable }, ...(previous?.realistic && { realistic: previous.realistic }) };
+      }
+      if (options.shops.includes('realistic')) {
+        const detail = await twoSizes(adminUrl, options, REALISTIC_SHOP, options.realisticConversationsPerPage, options.realisticSmallConversationsPerPage, runner);
+        // The newest week of issue 26's other shop: busy, 1–20 messages, at 25 requests/s per page.
+        const recentFirst = argv.includes('--no-recent-first') ? null : await measureRecentFirst(adminUrl, argv, { shape: 'busy', messagesPerConversation: { min: 1, max: 20 } });
+        const realistic: RealisticFigures = {
+          cpu_ms_per_request: detail.cpu_ms_per_request,
+          cpu_us_per_row: detail.cpu_us_per_row,
+          bytes_to_pg_per_byte_from_api: detail.bytes_to_pg_per_byte_from_api,
+          requests: medianRun(detail).requests,
+          rows: medianRun(detail).rows,
+          recent_first_ideal_ratio: recentFirst?.recent_first_ideal_ratio ?? null,
+          at_reference_speed: atReferenceSpeed(detail),
+          detail,
+          recentFirst,
+        };
+        if (!figures) throw new Error('no figures of the current shop in bench/results.json yet: run `npm run bench -- --cpu` with both shops first');
+        figures = { ...figures, realistic };
+      }
+    } finally {
+      await runner?.shop.close();
+      runner?.remove();
     }
     if (figures) {
       record(figures);
@@ -131,13 +182,73 @@ export async function benchCpu(adminUrl: string, argv: readonly string[]): Promi
   }
 }
 
-/** `shop` at `large` and `small` conversations per page: the large median, the slope and the intercept. */
-async function twoSizes(adminUrl: string, options: CpuOptions, shop: CpuShop, large: number, small: number): Promise<TwoSizes> {
-  const big = await measureShop(adminUrl, options, shop, large, null);
-  const little = await measureShop(adminUrl, options, shop, small, null);
+/** The reference build, built, and the current shop at the setting of its figure, open; or why not. */
+async function startReference(options: ReturnType<typeof parseArgs>): Promise<(ReferenceRuns & { remove(): void }) | { unavailable: string }> {
+  const differs = referenceSettingDiffers(options);
+  const built = !options.reference ? { unavailable: 'not asked for (--no-reference)' } : differs !== null ? { unavailable: `not run: ${differs}` } : buildReference();
+  if ('unavailable' in built) {
+    process.stderr.write(`cpu: no reference build: ${built.unavailable}\n`);
+    return built;
+  }
+  return { root: built.root, remove: built.remove, shop: await openShop(options, CURRENT_SHOP, REFERENCE.setting.conversationsPerPage) };
+}
+
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const cpuSecondsOf = (run: CpuRun): number => run.userCpuSeconds + run.systemCpuSeconds;
+
+/** Each of the setting's runs with the machine factor of the reference run next to it. */
+function withFactors(setting: CpuSetting): Array<{ run: CpuRun; reference: CpuRun; factor: number }> {
+  const theirs = setting.reference_build?.runs ?? [];
+  return setting.runs.flatMap((run, i) => (theirs[i] ? [{ run, reference: theirs[i]!, factor: machineFactor(theirs[i]!.cpuMsPerRequest) }] : []));
+}
+
+function referenceOf(current: TwoSizes): ReferenceFigures {
+  const pairs = withFactors(current);
+  const now = current.reference_build!.cpu_ms_per_request;
+  const ratios = pairs.map((p) => p.run.cpuMsPerRequest / p.reference.cpuMsPerRequest);
+  const perRow = (run: CpuRun): number => cpuSecondsOf(run) / run.rows;
+  return {
+    revision: REFERENCE.revision,
+    ms_per_request_then: REFERENCE.msPerRequestThen,
+    ms_per_request_now: now,
+    machine_factor: machineFactor(now),
+    paired_ratios: ratios,
+    this_build_vs_reference: median(ratios),
+    this_build_vs_reference_per_row: median(pairs.map((p) => perRow(p.run) / perRow(p.reference))),
+    cpu_ms_per_request_at_reference_speed: median(pairs.map((p) => p.run.cpuMsPerRequest / p.factor)),
+  };
+}
+
+function atReferenceSpeed(detail: TwoSizes): AtReferenceSpeed | null {
+  const pairs = withFactors(detail);
+  if (pairs.length === 0) return null;
+  return {
+    cpu_ms_per_request: median(pairs.map((p) => p.run.cpuMsPerRequest / p.factor)),
+    cpu_us_per_row: median(pairs.map((p) => (cpuSecondsOf(p.run) * 1e6) / p.run.rows / p.factor)),
+    machine_factors: pairs.map((p) => p.factor),
+  };
+}
+
+/**
+ * `shop` at `large` and `small` conversations per page: the large median, the slope and the
+ * intercept. With `reference`, each run of the large setting has a run of the reference build next
+ * to it (on the current shop of the reference's figure, which is this very shop when `shop` is it).
+ */
+async function twoSizes(adminUrl: string, options: CpuOptions, shop: CpuShop, large: number, small: number, reference?: ReferenceRuns): Promise<TwoSizes> {
+  const measure = async (size: number, withReference: ReferenceRuns | undefined): Promise<CpuSetting> => {
+    const reuse = reference && shop === reference.shop.shop && size === REFERENCE.setting.conversationsPerPage;
+    const open = reuse ? reference.shop : await openShop(options, shop, size);
+    try {
+      return await measureShop(adminUrl, options, open, null, withReference);
+    } finally {
+      if (!reuse) await open.close();
+    }
+  };
+  const big = await measure(large, reference);
+  const little = await measure(small, undefined);
   const cpuSeconds = (s: CpuSetting): { seconds: number; requests: number } => {
     const run = medianRun(s);
-    return { seconds: run.userCpuSeconds + run.systemCpuSeconds, requests: run.requests };
+    return { seconds: cpuSecondsOf(run), requests: run.requests };
   };
   const [a, b] = [cpuSeconds(big), cpuSeconds(little)];
   const marginal = ((a.seconds - b.seconds) * 1000) / (a.requests - b.requests);
@@ -189,14 +300,35 @@ function printCurrent(f: CpuFigures, rowsMatch: (s: CpuSetting) => boolean): voi
   printTwoSizes(f);
   const met = f.cpu_ms_per_request <= TARGETS.msPerRequest && rowsMatch(f) && rowsMatch(f.small);
   process.stdout.write(`current shop: cpu_ms_per_request ${f.cpu_ms_per_request.toFixed(3)} (${f.runs[0]?.requests ?? 0} requests): target ≤ ${TARGETS.msPerRequest} ms ${met ? 'met' : 'MISSED'}\n`);
+  const r = f.reference;
+  if (!r) return;
+  if ('unavailable' in r) {
+    process.stdout.write(`  reference build: ${r.unavailable}\n`);
+    return;
+  }
+  const runs = (f.reference_build?.runs ?? []).map((x) => x.cpuMsPerRequest.toFixed(3)).join(', ');
+  process.stdout.write(
+    `  reference build ${r.revision.slice(0, 7)}, each run next to one of these: ${runs} ms/request, median ${r.ms_per_request_now.toFixed(3)} (${r.ms_per_request_then.toFixed(3)} on ${REFERENCE.measuredThen}): machine factor ${r.machine_factor.toFixed(2)}\n` +
+      `  this build ÷ the reference run next to it: ${r.paired_ratios.map((x) => x.toFixed(3)).join(', ')}, median ${r.this_build_vs_reference.toFixed(3)} (≤ 1, not worse: ${verdict(r.this_build_vs_reference <= 1)}); ` +
+      `per stored row ${r.this_build_vs_reference_per_row.toFixed(3)} (rows: ${medianRun(f).rows} against ${f.reference_build ? medianRun(f.reference_build).rows : '?'}); ` +
+      `at the reference machine's speed ${r.cpu_ms_per_request_at_reference_speed.toFixed(3)} ms/request (its ${REFERENCE.msPerRequestThen.toFixed(3)})\n`,
+  );
 }
+
+const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 
 function printRealistic(r: RealisticFigures, rowsMatch: (s: CpuSetting) => boolean): void {
   printTwoSizes(r.detail);
-  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   process.stdout.write(`realistic shop: ${r.requests} requests, ${r.rows} rows${rowsMatch(r.detail) && rowsMatch(r.detail.small) ? '' : ' (ROWS DIFFER)'}\n`);
   process.stdout.write(`  cpu_ms_per_request ${r.cpu_ms_per_request.toFixed(3)}: target ≤ ${TARGETS.msPerRequest} ${verdict(r.cpu_ms_per_request <= TARGETS.msPerRequest)}\n`);
   process.stdout.write(`  cpu_us_per_row ${r.cpu_us_per_row.toFixed(1)}: target ≤ ${TARGETS.usPerRow} ${verdict(r.cpu_us_per_row <= TARGETS.usPerRow)}\n`);
+  const at = r.at_reference_speed;
+  if (at) {
+    process.stdout.write(
+      `  at the reference machine's speed (each run ÷ the machine factor of the reference run next to it: ${at.machine_factors.map((x) => x.toFixed(2)).join(', ')}): ${at.cpu_ms_per_request.toFixed(3)} ms/request (≤ ${TARGETS.msPerRequest} ${verdict(at.cpu_ms_per_request <= TARGETS.msPerRequest)}), ` +
+        `${at.cpu_us_per_row.toFixed(1)} µs/row (≤ ${TARGETS.usPerRow} ${verdict(at.cpu_us_per_row <= TARGETS.usPerRow)})\n`,
+    );
+  }
   process.stdout.write(`  bytes_to_pg_per_byte_from_api ${r.bytes_to_pg_per_byte_from_api.toFixed(3)}: target ≤ ${TARGETS.bytesRatio} ${verdict(r.bytes_to_pg_per_byte_from_api <= TARGETS.bytesRatio)}\n`);
   if (r.recentFirst) {
     process.stdout.write(`  newest 7 days (${r.recentFirst.setting}): ${recentFirstLine(r.recentFirst)}: target ≤ ${IDEAL_RATIO_TARGET} ${verdict(r.recentFirst.recent_first_ideal_ratio <= IDEAL_RATIO_TARGET)}\n`);
