@@ -3,7 +3,7 @@
 // Issue 26's CPU targets are absolute: 1 ms per request and 60 µs per row on the realistic shop, and
 // "the current shop's 0.66 ms does not get worse", a figure measured on 2026-12-01 by commit
 // 6e8e4a5. The machines this benchmark runs on differ, and one machine's speed changes from hour to
-// hour (a shared VM: that very build measured 0.660 ms then, 1.62–1.78 ms here on 2026-12-07). So
+// hour (a shared VM: that very build measured 0.660 ms then, 1.42–2.15 ms here on 2026-12-07/08). So
 // the benchmark runs that build again on its own setting, one run next to each measured run of this
 // build, and takes the ratio of its CPU now to its CPU then: the machine factor of that moment.
 // Dividing a run's figures by its neighbour's factor gives them at the speed of the machine that

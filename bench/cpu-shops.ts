@@ -112,7 +112,9 @@ export async function measureShop(adminUrl: string, options: CpuOptions, open: O
   const referenceRuns: CpuRun[] = [];
   for (let i = 0; i < options.runs; i++) {
     const ours = async (): Promise<void> => void runs.push(await measureRun(open, adminUrl, options, profileDir, THIS_BUILD));
-    const theirs = async (): Promise<void> => void (reference && referenceRuns.push(await measureRun(reference.shop, adminUrl, options, profileDir, reference.root)));
+    const theirs = async (): Promise<void> => {
+      if (reference) referenceRuns.push(await measureRun(reference.shop, adminUrl, options, profileDir, reference.root));
+    };
     if (i % 2 === 0) await ours().then(theirs);
     else await theirs().then(ours);
   }

@@ -148,7 +148,8 @@ export async function benchCpu(adminUrl: string, argv: readonly string[]): Promi
     try {
       if (options.shops.includes('current')) {
         const current = await twoSizes(adminUrl, options, CURRENT_SHOP, options.conversationsPerPage, options.smallConversationsPerPage, runner);
-        figures = { ...current, reference: runner ? referenceOf(current) : { revision: REFERENCE.revision, unavailable: (reference as { unavailable: string }).unavailable }, ...(previous?.realistic && { realistic: previous.realistic }) };
+        const measured = 'root' in reference ? referenceOf(current) : { revision: REFERENCE.revision, unavailable: reference.unavailable };
+        figures = { ...current, reference: measured, ...(previous?.realistic && { realistic: previous.realistic }) };
       }
       if (options.shops.includes('realistic')) {
         const detail = await twoSizes(adminUrl, options, REALISTIC_SHOP, options.realisticConversationsPerPage, options.realisticSmallConversationsPerPage, runner);
