@@ -38,6 +38,12 @@ const FACTS = [
 ];
 
 // A conversation deleted in Pancake (deleted_at, set by a sweep) has no facts: it leaves every summary.
+// Per-conversation lookups by sender kind take the kind as a FILTER, not in WHERE (awaiting_reply_since
+// here, the latest reply in waiting.ts): Postgres plans a plain min()/max() under WHERE sender_kind = …
+// as the first entry of the page's (page_id, sender_kind, inserted_at) index that names the
+// conversation, a walk through the page's messages once per conversation, whenever its statistics
+// say the table is small (during a first backfill: 30 s instead of 0.2 s per page at 5,000
+// conversations). A FILTER keeps the lookup on the conversation's own messages.
 function facts(target: SummaryPage, scope: Scope) {
   const { pageId, zone } = target;
   return sql`
@@ -80,8 +86,8 @@ function facts(target: SummaryPage, scope: Scope) {
       where m.page_id = c.page_id and m.conversation_id = c.id and m.inserted_at > a.first_customer_at
     ) r
     cross join lateral (
-      select min(m.inserted_at) as since from pancake.messages m
-      where m.page_id = c.page_id and m.conversation_id = c.id and m.sender_kind = 'customer' and m.inserted_at > coalesce(a.last_employee_at, '-infinity')
+      select min(m.inserted_at) filter (where m.sender_kind = 'customer') as since from pancake.messages m
+      where m.page_id = c.page_id and m.conversation_id = c.id and m.inserted_at > coalesce(a.last_employee_at, '-infinity')
     ) w
     where c.page_id = ${pageId} and ${inScope(scope, 'c.id')} and c.deleted_at is null`;
 }

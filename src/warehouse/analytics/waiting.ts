@@ -3,7 +3,8 @@ import { inScope, type Scope, type SummaryPage, type SummaryPart } from './summa
 
 // The queue as it stands: every conversation whose customer wrote after the latest employee reply
 // (analytics_conversations.awaiting_reply_since, refreshed first), with what it carries now. Kept
-// per conversation so that waiting_now reads one row each, however long the history.
+// per conversation so that waiting_now reads one row each, however long the history. The latest
+// employee reply takes the sender kind as a FILTER, for the reason conversations.ts gives (facts).
 
 export function waitingPart({ pageId }: SummaryPage, scope: Scope): SummaryPart {
   return {
@@ -20,8 +21,8 @@ export function waitingPart({ pageId }: SummaryPage, scope: Scope): SummaryPart 
         from pancake.messages m where m.page_id = f.page_id and m.conversation_id = f.conversation_id and m.inserted_at >= f.awaiting_reply_since
       ) m
       cross join lateral (
-        select max(m.inserted_at) as at from pancake.messages m
-        where m.page_id = f.page_id and m.conversation_id = f.conversation_id and m.sender_kind = 'employee' and m.inserted_at < f.awaiting_reply_since
+        select max(m.inserted_at) filter (where m.sender_kind = 'employee') as at from pancake.messages m
+        where m.page_id = f.page_id and m.conversation_id = f.conversation_id and m.inserted_at < f.awaiting_reply_since
       ) e
       cross join lateral (
         select array_agg(s.user_id order by s.user_id) as ids, array_agg(coalesce(u.name, s.user_name) order by s.user_id) as names
