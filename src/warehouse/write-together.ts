@@ -66,12 +66,28 @@ export class StatementParams {
   }
 }
 
-/** jsonb's binary wire form: the format version (1), then the JSON text in UTF-8. */
+/** Texts up to this many UTF-16 units are encoded in one pass (jsonbBinary): 3 bytes per unit at most, 12 MB of scratch. */
+const ONE_PASS_CHARS = 4 * 1024 * 1024;
+let scratch = Buffer.alloc(0);
+
+/**
+ * jsonb's binary wire form: the format version (1), then the JSON text in UTF-8. Encoded once into
+ * a scratch buffer as large as the longest UTF-8 the text can make and copied out at its size:
+ * measuring the UTF-8 length first (Buffer.byteLength) was a second pass over every batch's JSON,
+ * 0.9 % of the sync's CPU on the current shop (perf, 2 × 5,000), and the copy costs a fraction of it.
+ */
 function jsonbBinary(text: string): Buffer {
-  const buffer = Buffer.allocUnsafe(Buffer.byteLength(text) + 1);
-  buffer[0] = 1;
-  buffer.write(text, 1);
-  return buffer;
+  if (text.length > ONE_PASS_CHARS) {
+    const buffer = Buffer.allocUnsafe(Buffer.byteLength(text) + 1);
+    buffer[0] = 1;
+    buffer.write(text, 1);
+    return buffer;
+  }
+  const longest = text.length * 3 + 1;
+  if (scratch.length < longest) scratch = Buffer.allocUnsafe(Math.max(longest, 64 * 1024));
+  scratch[0] = 1;
+  const written = scratch.write(text, 1);
+  return Buffer.from(scratch.subarray(0, written + 1));
 }
 
 /**

@@ -20,6 +20,9 @@ export { mapMessage, senderKind, type MessageRow } from './message-rows.js';
 
 /** A batch's messages and their attachments (the attachments of each message replaced), as parts of one statement (also measured alone by bench/cpu-parts.ts). */
 export function messageParts(pageId: string, conversationId: string, batch: ListMessagesResponse['messages'], warn: StorageWarningSink): WritePart[] {
+  // Nothing to write; and the arrays below, made from an empty batch, are of another kind to V8
+  // than those of a full one: each late first empty batch deoptimized the walk they are inlined in.
+  if (batch.length === 0) return [];
   const rows = batch.map((m) => mapMessage(m, pageId, conversationId));
   const attachments = batch.flatMap((m, i) => mapMessageAttachments(m, pageId, rows[i]!.conversation_id));
   const parents = rows.map((r) => ({ pageId: r.page_id, parentId: r.id }));
