@@ -1,14 +1,18 @@
-import http from 'node:http';
-import https from 'node:https';
-import type { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import { Agent, type Dispatcher } from 'undici';
 import { HttpTimeoutError } from './errors.js';
 
-// One HTTP exchange with the API over node:http(s) and keep-alive connections. Not fetch: measured
-// on the CPU benchmark (bench/README.md, "CPU per request"), fetch cost this process about 0.6 ms
-// of CPU per request (WHATWG streams, Headers and AbortSignal objects, and a large body of code to
-// optimize) against about 0.2 ms here, for the same answers. The request looks as fetch's did
-// (same accept-encoding and user-agent), so the API sees no difference.
+// One HTTP exchange with the API on keep-alive connections, through undici's dispatcher interface:
+// the request is handed to a connection pool with callbacks for the status, each chunk and the end,
+// and no stream, promise or event emitter is made per request. Measured on the CPU benchmark
+// (bench/README.md, "CPU per request"): fetch cost this process about 0.6 ms of CPU per request
+// (WHATWG streams, Headers and AbortSignal objects, and a large body of code to optimize), node:http
+// about 0.2 ms (a ClientRequest, an IncomingMessage and their streams and events per request: a
+// quarter of the sync's main thread on the current shop, perf at 2 × 5,000), and this less again
+// (see the header of bench/README.md's round 7). The request looks as fetch's did (same
+// accept-encoding and user-agent), so the API sees no difference; a compressed answer is
+// decompressed whole once it has arrived.
 
 export interface HttpExchange {
   method: 'GET' | 'POST';
@@ -31,65 +35,69 @@ export interface Transport {
 
 const FETCH_LIKE_HEADERS = { 'accept-encoding': 'gzip, deflate', 'user-agent': 'node' };
 
+const decompress: Record<string, (data: Buffer) => Promise<Buffer>> = {
+  gzip: promisify(gunzip),
+  'x-gzip': promisify(gunzip),
+  deflate: promisify(inflate),
+  br: promisify(brotliDecompress),
+};
+
 /** A transport with up to `sockets` connections per origin, kept open between requests. */
 export function createTransport(sockets: number): Transport {
-  const agents = {
-    http: new http.Agent({ keepAlive: true, maxSockets: sockets }),
-    https: new https.Agent({ keepAlive: true, maxSockets: sockets }),
-  };
+  const agent = new Agent({ connections: sockets });
   return {
     send(url, exchange) {
-      const secure = url.protocol === 'https:';
       return new Promise<HttpAnswer>((resolve, reject) => {
         let settled = false;
+        let controller: Dispatcher.DispatchController | null = null;
         const settle = (error: Error | null, answer?: HttpAnswer): void => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
           if (error) {
-            request.destroy();
+            controller?.abort(error);
             reject(error);
           } else resolve(answer!);
         };
-        const headers: Record<string, string | number> = { ...FETCH_LIKE_HEADERS, ...exchange.headers };
-        if (exchange.body !== undefined) headers['content-length'] = Buffer.byteLength(exchange.body);
-        const options = { method: exchange.method, headers, agent: secure ? agents.https : agents.http };
-        const request = (secure ? https : http).request(url, options, (response) => {
-          const chunks: Buffer[] = [];
-          const body = decoded(response);
-          body.on('data', (chunk: Buffer) => chunks.push(chunk));
-          body.on('error', (error) => settle(error));
-          response.on('error', (error) => settle(error));
-          response.on('close', () => {
-            if (!response.complete) settle(new Error('the connection closed before the whole answer arrived'));
-          });
-          body.on('end', () => {
-            if (!response.complete) return settle(new Error('the connection closed before the whole answer arrived'));
-            const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-            settle(null, { status: response.statusCode ?? 0, header: (name) => headerValue(response.headers[name]), text });
-          });
-        });
         const timer = setTimeout(() => settle(new HttpTimeoutError(`no complete answer within ${exchange.timeoutMs} ms`)), exchange.timeoutMs);
-        request.on('error', (error) => settle(error));
-        request.end(exchange.body);
+        let status = 0;
+        let headers: Record<string, string | string[] | undefined> = {};
+        const chunks: Buffer[] = [];
+        const options: Dispatcher.DispatchOptions = {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: exchange.method,
+          headers: { ...FETCH_LIKE_HEADERS, ...exchange.headers },
+          ...(exchange.body !== undefined && { body: exchange.body }),
+        };
+        agent.dispatch(options, {
+          onRequestStart(started) {
+            controller = started;
+            // Timed out while it waited for a connection.
+            if (settled) started.abort(new HttpTimeoutError(`no complete answer within ${exchange.timeoutMs} ms`));
+          },
+          onResponseStart(_, statusCode, responseHeaders) {
+            status = statusCode;
+            headers = responseHeaders;
+          },
+          onResponseData(_, chunk) {
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+            const answer = (bytes: Buffer): HttpAnswer => ({ status, header: (name) => headerValue(headers[name]), text: bytes.toString('utf8') });
+            const encoding = headerValue(headers['content-encoding'])?.trim().toLowerCase();
+            const inflateIt = encoding ? decompress[encoding] : undefined;
+            if (!inflateIt) return settle(null, answer(data));
+            inflateIt(data).then((bytes) => settle(null, answer(bytes)), (error: Error) => settle(error));
+          },
+          onResponseError(_, error) {
+            settle(error);
+          },
+        });
       });
     },
   };
-}
-
-/** The answer's body stream, decompressed when the server compressed it. */
-function decoded(response: http.IncomingMessage): Readable {
-  switch (response.headers['content-encoding']?.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return response.pipe(createGunzip());
-    case 'deflate':
-      return response.pipe(createInflate());
-    case 'br':
-      return response.pipe(createBrotliDecompress());
-    default:
-      return response;
-  }
 }
 
 function headerValue(value: string | string[] | undefined): string | null {

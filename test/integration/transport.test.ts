@@ -7,7 +7,7 @@ import { createTransport } from '../../src/pancake/transport.js';
 
 // The HTTP exchange under the API client (src/pancake/transport.ts): what fetch did for it before
 // (decompression, whole answers or an error, a timeout over the whole exchange), on keep-alive
-// connections.
+// connections, through undici's dispatcher.
 
 const BODY = JSON.stringify({ success: true, messages: [{ id: 'm1', text: 'tiếng Việt 😀' }] });
 
@@ -43,14 +43,16 @@ describe('HTTP transport', () => {
   const transport = createTransport(4);
   const get = { method: 'GET' as const, headers: { accept: 'application/json' }, timeoutMs: 1_000 };
 
-  it('reads whole answers in UTF-8 over one kept-alive connection', async () => {
+  it('reads whole answers in UTF-8 over kept-alive connections', async () => {
     const before = connections;
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 20; i++) {
       const answer = await transport.send(new URL(`${origin}/plain`), get);
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.text)).toEqual(JSON.parse(BODY));
     }
-    expect(connections - before).toBe(1);
+    // undici's pool opens a second connection for the request sent while the first connection is
+    // still finishing its answer; from then on both are reused (one per request without keep-alive).
+    expect(connections - before).toBeLessThanOrEqual(2);
   });
 
   it('decompresses a gzip answer', async () => {
