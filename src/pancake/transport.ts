@@ -4,13 +4,13 @@ import { Agent, type Dispatcher } from 'undici';
 import { HttpTimeoutError } from './errors.js';
 
 // One HTTP exchange with the API on keep-alive connections, through undici's dispatcher interface:
-// the request is handed to a connection pool with callbacks for the status, each chunk and the end,
-// and no stream, promise or event emitter is made per request. Measured on the CPU benchmark
-// (bench/README.md, "CPU per request"): fetch cost this process about 0.6 ms of CPU per request
-// (WHATWG streams, Headers and AbortSignal objects, and a large body of code to optimize), node:http
-// about 0.2 ms (a ClientRequest, an IncomingMessage and their streams and events per request: a
-// quarter of the sync's main thread on the current shop, perf at 2 × 5,000), and this less again
-// (see the header of bench/README.md's round 7). The request looks as fetch's did (same
+// the request is handed to a connection pool with callbacks for the status, each chunk and the end;
+// no stream or event emitter is made per request. Measured on the CPU benchmark (bench/README.md,
+// "CPU per request"): fetch cost this process about 0.6 ms of CPU per request (WHATWG streams,
+// Headers and AbortSignal objects, and a large body of code to optimize), node:http about 0.2 ms (a
+// ClientRequest, an IncomingMessage and their streams and events per request: a quarter of the
+// sync's main thread on the current shop, perf at 2 × 5,000), and this 6–7 % less of the whole
+// process than node:http ("Issue 26, round 7"). The request looks as fetch's did (same
 // accept-encoding and user-agent), so the API sees no difference; a compressed answer is
 // decompressed whole once it has arrived.
 

@@ -9,8 +9,8 @@ import { createMigratedDatabase, type TestDatabase } from '../support/db.js';
 // a first backfill: the refreshes run every 15 s from the start, while autovacuum renews the
 // statistics once a minute at best. A lookup by sender kind written as min()/max() under
 // WHERE sender_kind = … was planned there as a walk through the page's (page_id, sender_kind,
-// inserted_at) index once per conversation: quadratic, 30 s per page at 5,000 conversations in
-// the CPU benchmark, and here 14.7 million index entries read for 30,000 messages. With the kind
+// inserted_at) index once per conversation: quadratic, 36 s per page at 5,000 conversations in
+// the CPU benchmark, and here 3.7 million index entries read for 15,000 messages. With the kind
 // as a FILTER (analytics/conversations.ts, waiting.ts) each lookup stays within its conversation.
 
 const CONVERSATIONS = 1500;

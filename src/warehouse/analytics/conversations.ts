@@ -42,8 +42,9 @@ const FACTS = [
 // here, the latest reply in waiting.ts): Postgres plans a plain min()/max() under WHERE sender_kind = …
 // as the first entry of the page's (page_id, sender_kind, inserted_at) index that names the
 // conversation, a walk through the page's messages once per conversation, whenever its statistics
-// say the table is small (during a first backfill: 30 s instead of 0.2 s per page at 5,000
-// conversations). A FILTER keeps the lookup on the conversation's own messages.
+// say the table is small (during a first backfill: 36 s instead of 0.7 s per page at 5,000
+// conversations, bench/README.md "Issue 26, round 7"). A FILTER keeps the lookup on the
+// conversation's own messages.
 function facts(target: SummaryPage, scope: Scope) {
   const { pageId, zone } = target;
   return sql`
