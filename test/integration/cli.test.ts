@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from '../../src/simulator/index.js';
 import { createMigratedDatabase } from '../support/db.js';
@@ -76,6 +77,19 @@ describe('the CLI', () => {
       await database.drop();
     }
   });
+
+  it('demo whose warehouse cannot be opened: the error, then the process ends (the simulator closed too)', async () => {
+    // A port nothing listens on: the warehouse fails after the demo's simulator started. Before,
+    // the simulator's server kept the process alive after the error, until someone killed it.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const result = await runCli(['demo', '--conversations', '2'], { DATABASE_URL: `postgres://nobody:secret@127.0.0.1:${port}/demo`, LOG_LEVEL: 'warn' });
+    expect(result.signal).toBeNull();
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/ECONNREFUSED|connect|reach/i);
+  }, 120_000);
 
   it('status --json reports watermarks and row counts', async () => {
     const result = await runCli(['status', '--json'], { DATABASE_URL: h.database.url });

@@ -52,7 +52,11 @@ export async function loadPassword(dataDir: string, place: ClusterPlace, fail: F
   const existing = await readFile(file, 'utf8').catch(() => undefined);
   if (existing?.trim()) return existing.trim();
   if (existsSync(path.join(place.dir, 'PG_VERSION'))) {
-    throw fail(`${file} is missing, so the password of the existing cluster is unknown; delete ${place.link ?? place.dir} to start a new, empty cluster`);
+    // A cluster kept in the shared directory (as root) is found again from dataDir's path alone,
+    // link or not (a directory deleted and made again at the same path): the cluster must go, not
+    // only the link to it.
+    const remove = place.link ? `${place.dir} (and the link ${place.link} if there is one)` : place.dir;
+    throw fail(`${file} is missing, so the password of the existing cluster ${place.dir} is unknown; delete ${remove} to start a new, empty cluster`);
   }
   const password = randomBytes(24).toString('base64url');
   await writeFile(file, `${password}\n`, { mode: 0o600 });
