@@ -59,7 +59,8 @@ export function createTransport(sockets: number): Transport {
             reject(error);
           } else resolve(answer!);
         };
-        const timer = setTimeout(() => settle(new HttpTimeoutError(`no complete answer within ${exchange.timeoutMs} ms`)), exchange.timeoutMs);
+        const timedOut = (): Error => new HttpTimeoutError(`no complete answer within ${exchange.timeoutMs} ms`);
+        const timer = setTimeout(() => settle(timedOut()), exchange.timeoutMs);
         let status = 0;
         let headers: Record<string, string | string[] | undefined> = {};
         const chunks: Buffer[] = [];
@@ -74,7 +75,7 @@ export function createTransport(sockets: number): Transport {
           onRequestStart(started) {
             controller = started;
             // Timed out while it waited for a connection.
-            if (settled) started.abort(new HttpTimeoutError(`no complete answer within ${exchange.timeoutMs} ms`));
+            if (settled) started.abort(timedOut());
           },
           onResponseStart(_, statusCode, responseHeaders) {
             status = statusCode;

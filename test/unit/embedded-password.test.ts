@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadPassword } from '../../src/warehouse/embedded/cluster.js';
+import { failureFor } from '../../src/warehouse/embedded/errors.js';
 
 // A cluster whose password file is gone cannot be used; the error says what to delete. As root, the
 // cluster lives in the shared directory and is found again from the data directory's path alone,
@@ -20,7 +21,7 @@ function tempDir(): string {
   return dir;
 }
 
-const fail = (message: string): Error => new Error(message);
+const fail = failureFor('/the/data/dir');
 
 describe('an existing cluster without its password file', () => {
   it('in the shared directory: names the cluster to delete, not only the link', async () => {
